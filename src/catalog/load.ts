@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { compileSchema, loadYamlFile } from '../data-file.ts';
+import { InputError } from '../errors.ts';
+import { catalogsDir } from '../paths.ts';
+import { baselineSchema, controlCatalogSchema, fipsViewSchema, frameworkSchema, ruleMappingsSchema } from './schemas.ts';
+import type { Baseline, Catalog, ControlCatalog, FipsView, Framework, FrameworkId, RuleMappings } from './types.ts';
+
+const files = {
+  controls: 'controls/workspaces-appstream-data-protection.yaml',
+  nist: 'frameworks/nist-sp-800-53-r5.yaml',
+  gdpr: 'frameworks/gdpr.yaml',
+  fedramp: 'frameworks/fedramp-r5-moderate.yaml',
+  fips: 'frameworks/fips-view.yaml',
+  rules: 'mappings/aws-managed-rules.yaml',
+} as const;
+
+const validators = {
+  controls: compileSchema<ControlCatalog>(controlCatalogSchema),
+  framework: compileSchema<Framework>(frameworkSchema),
+  baseline: compileSchema<Baseline>(baselineSchema),
+  fips: compileSchema<FipsView>(fipsViewSchema),
+  rules: compileSchema<RuleMappings>(ruleMappingsSchema),
+};
+
+/**
+ * Loads and cross-checks the catalogs. `knownChecks` is the built-in check registry's ids, so a
+ * catalog cannot name a check that does not exist.
+ */
+export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = catalogsDir): Catalog {
+  const digest = createHash('sha256');
+  const load = <T>(rel: string, validate: Parameters<typeof loadYamlFile<T>>[1]): T => {
+    const { data, bytes } = loadYamlFile(join(dir, rel), validate);
+    digest.update(rel).update('\0').update(bytes);
+    return data;
+  };
+  const controls = load(files.controls, validators.controls);
+  const nist = load(files.nist, validators.framework);
+  const gdpr = load(files.gdpr, validators.framework);
+  const fedrampModerate = load(files.fedramp, validators.baseline);
+  const fips = load(files.fips, validators.fips);
+  const ruleMappings = load(files.rules, validators.rules);
+  const frameworks: Record<FrameworkId, Framework> = { 'nist-sp-800-53-r5': nist, gdpr };
+
+  const ids = (fw: Framework) => new Map(fw.controls.map((c) => [c.id, c]));
+  const known: Record<FrameworkId, ReturnType<typeof ids>> = { 'nist-sp-800-53-r5': ids(nist), gdpr: ids(gdpr) };
+  const requireControl = (file: string, field: string, framework: FrameworkId, id: string) => {
+    const c = known[framework].get(id);
+    if (!c) throw new InputError(join(dir, file), field, `unknown ${framework} control "${id}"`);
+    if (c.withdrawn) throw new InputError(join(dir, file), field, `${framework} control "${id}" is withdrawn`);
+  };
+
+  const seen = new Set<string>();
+  controls.controls.forEach((c, i) => {
+    const at = (f: string) => `controls[${i}] (${c.id}).${f}`;
+    if (seen.has(c.id)) throw new InputError(join(dir, files.controls), at('id'), 'duplicate control id');
+    seen.add(c.id);
+    for (const g of c.guidance) {
+      if (!controls.sources[g.source]) throw new InputError(join(dir, files.controls), at('guidance'), `unknown source "${g.source}"`);
+    }
+    for (const check of c.evidence?.checks ?? []) {
+      if (!knownChecks.has(check)) throw new InputError(join(dir, files.controls), at('evidence.checks'), `unknown built-in check "${check}"`);
+    }
+    if (c.assessment === 'automated' && !c.evidence?.checks?.length && !c.evidence?.rules?.length) {
+      throw new InputError(join(dir, files.controls), at('evidence'), 'an automated control needs at least one check or rule');
+    }
+    const edges = new Set<string>();
+    c.mappings.forEach((m, j) => {
+      if (m.source.type === 'aws-document' && !controls.sources[m.source.ref!]) {
+        throw new InputError(join(dir, files.controls), at(`mappings[${j}].source.ref`), `unknown source "${m.source.ref}"`);
+      }
+      for (const id of m.controls) {
+        requireControl(files.controls, at(`mappings[${j}].controls`), m.framework, id);
+        const edge = `${m.framework}|${id}`;
+        if (edges.has(edge)) throw new InputError(join(dir, files.controls), at(`mappings[${j}]`), `duplicate edge to ${id}`);
+        edges.add(edge);
+      }
+    });
+  });
+  fedrampModerate.controls.forEach((id, i) => requireControl(files.fedramp, `controls[${i}]`, 'nist-sp-800-53-r5', id));
+  fips.controls.forEach((c, i) => requireControl(files.fips, `controls[${i}].id`, 'nist-sp-800-53-r5', c.id));
+  const rules = new Set<string>();
+  ruleMappings.rules.forEach((r, i) => {
+    if (rules.has(r.rule)) throw new InputError(join(dir, files.rules), `rules[${i}].rule`, `duplicate rule ${r.rule}`);
+    rules.add(r.rule);
+    r.controls.forEach((id) => requireControl(files.rules, `rules[${i}].controls`, 'nist-sp-800-53-r5', id));
+  });
+
+  return { digest: digest.digest('hex'), controls, frameworks, fedrampModerate, fips, ruleMappings };
+}

@@ -1,0 +1,135 @@
+const str = { type: 'string', minLength: 1 } as const;
+const strList = { type: 'array', items: str, uniqueItems: true } as const;
+
+const edgeSource = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    type: { enum: ['aws-document', 'conformance-pack', 'own-reasoning'] },
+    ref: str,
+    section: str,
+    rationale: str,
+  },
+  // Own reasoning must say why; a document must say which.
+  if: { properties: { type: { const: 'own-reasoning' } } },
+  then: { required: ['rationale'] },
+  else: { required: ['ref'] },
+} as const;
+
+export const controlCatalogSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['catalog', 'title', 'version', 'sources', 'controls'],
+  properties: {
+    catalog: str,
+    title: str,
+    version: str,
+    sources: {
+      type: 'object',
+      additionalProperties: { type: 'object', additionalProperties: false, required: ['title', 'url'], properties: { title: str, url: str } },
+    },
+    controls: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'title', 'services', 'guidance', 'responsibility', 'assessment', 'remediation', 'mappings'],
+        properties: {
+          id: { type: 'string', pattern: '^[A-Z]+-\\d{2,}$' },
+          title: str,
+          services: strList,
+          guidance: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'object', additionalProperties: false, required: ['source', 'section', 'summary'], properties: { source: str, section: str, summary: str } },
+          },
+          responsibility: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['owner', 'aws', 'customer'],
+            properties: { owner: { enum: ['aws', 'customer', 'shared'] }, aws: str, customer: str },
+          },
+          assessment: { enum: ['automated', 'manual', 'inherited'] },
+          evidence: { type: 'object', additionalProperties: false, properties: { checks: strList, rules: strList } },
+          remediation: str,
+          mappings: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['framework', 'controls', 'source'],
+              properties: { framework: { enum: ['nist-sp-800-53-r5', 'gdpr'] }, controls: { ...strList, minItems: 1 }, source: edgeSource },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const frameworkSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['framework', 'title', 'provenance', 'controls'],
+  properties: {
+    framework: { enum: ['nist-sp-800-53-r5', 'gdpr'] },
+    title: str,
+    provenance: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: { type: 'string' } } },
+    families: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['id', 'title'], properties: { id: str, title: str } } },
+    controls: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'title'],
+        properties: { id: str, title: str, family: str, withdrawn: { type: 'boolean' }, moderate: { type: 'boolean' } },
+      },
+    },
+  },
+} as const;
+
+export const baselineSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['baseline', 'title', 'framework', 'controls'],
+  properties: {
+    baseline: str,
+    title: str,
+    framework: { const: 'nist-sp-800-53-r5' },
+    provenance: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } },
+    controls: { ...strList, minItems: 1 },
+  },
+} as const;
+
+export const fipsViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['view', 'title', 'framework', 'controls'],
+  properties: {
+    view: { const: 'fips' },
+    title: str,
+    framework: { const: 'nist-sp-800-53-r5' },
+    controls: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['id', 'rationale'], properties: { id: str, rationale: str } } },
+  },
+} as const;
+
+export const ruleMappingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['framework', 'rules'],
+  properties: {
+    framework: { const: 'nist-sp-800-53-r5' },
+    rules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'source', 'controls'],
+        properties: { rule: { type: 'string', pattern: '^[A-Z0-9_]+$' }, source: str, controls: { ...strList, minItems: 1 } },
+      },
+    },
+  },
+} as const;

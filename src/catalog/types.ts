@@ -1,0 +1,60 @@
+export type Owner = 'aws' | 'customer' | 'shared';
+export type Assessment = 'automated' | 'manual' | 'inherited';
+export type FrameworkId = 'nist-sp-800-53-r5' | 'gdpr';
+
+export interface EdgeSource {
+  type: 'aws-document' | 'conformance-pack' | 'own-reasoning';
+  ref?: string;
+  section?: string;
+  rationale?: string;
+}
+
+export interface CatalogControl {
+  id: string;
+  title: string;
+  services: string[];
+  guidance: { source: string; section: string; summary: string }[];
+  responsibility: { owner: Owner; aws: string; customer: string };
+  assessment: Assessment;
+  evidence?: { checks?: string[]; rules?: string[] };
+  remediation: string;
+  mappings: { framework: FrameworkId; controls: string[]; source: EdgeSource }[];
+}
+
+export interface ControlCatalog {
+  catalog: string;
+  title: string;
+  version: string;
+  sources: Record<string, { title: string; url: string }>;
+  controls: CatalogControl[];
+}
+
+export interface FrameworkControl { id: string; title: string; family?: string; withdrawn?: boolean; moderate?: boolean }
+
+export interface Framework {
+  framework: FrameworkId;
+  title: string;
+  provenance: Record<string, string>[];
+  families?: { id: string; title: string }[];
+  controls: FrameworkControl[];
+}
+
+export interface Baseline { baseline: string; title: string; framework: FrameworkId; controls: string[] }
+
+export interface FipsView { view: 'fips'; title: string; framework: FrameworkId; controls: { id: string; rationale: string }[] }
+
+export interface RuleMappings {
+  framework: FrameworkId;
+  rules: { rule: string; source: string; controls: string[] }[];
+}
+
+/** Everything evaluate needs from catalogs/, validated and cross-checked. */
+export interface Catalog {
+  /** sha256 over the catalog files' bytes, in path order: the "catalog version" a pack records. */
+  digest: string;
+  controls: ControlCatalog;
+  frameworks: Record<FrameworkId, Framework>;
+  fedrampModerate: Baseline;
+  fips: FipsView;
+  ruleMappings: RuleMappings;
+}

@@ -1,0 +1,29 @@
+import { appstreamPersistenceEncrypted } from './appstream/persistence-encrypted.ts';
+import { cloudtrailKmsEncryption } from './cloudtrail/kms-encryption.ts';
+import { cloudtrailLogFileValidation } from './cloudtrail/log-file-validation.ts';
+import { cloudtrailMultiRegionLogging } from './cloudtrail/multi-region-logging.ts';
+import { credentialsInUrls } from './common/credentials-in-urls.ts';
+import { sensitiveDataInTagsAndNames } from './common/sensitive-data-in-tags-and-names.ts';
+import { kmsKeyRotation } from './kms/key-rotation.ts';
+import { macieEnabled } from './macie/macie-enabled.ts';
+import { bucketDefaultEncryption } from './s3/bucket-default-encryption.ts';
+import type { Check } from './types.ts';
+import { directoryFipsEndpoint } from './workspaces/directory-fips-endpoint.ts';
+import { workspaceVolumeEncryption } from './workspaces/workspace-volume-encryption.ts';
+
+/** Every built-in check, listed explicitly so the catalog can be validated against it. */
+export const checks: readonly Check[] = [
+  workspaceVolumeEncryption,
+  directoryFipsEndpoint,
+  appstreamPersistenceEncrypted,
+  cloudtrailMultiRegionLogging,
+  cloudtrailLogFileValidation,
+  cloudtrailKmsEncryption,
+  bucketDefaultEncryption,
+  kmsKeyRotation,
+  macieEnabled,
+  sensitiveDataInTagsAndNames,
+  credentialsInUrls,
+];
+
+export const checksById: ReadonlyMap<string, Check> = new Map(checks.map((c) => [c.id, c]));

@@ -1,0 +1,37 @@
+import type { Resource } from '../evidence/types.ts';
+
+export type CheckStatus = 'pass' | 'fail' | 'not-applicable';
+
+export interface CheckOutcome {
+  status: CheckStatus;
+  /** One sentence an auditor reads in the evidence table. */
+  message: string;
+}
+
+/** Lookups a check may make across the estate, e.g. the S3 bucket behind an AppStream stack. */
+export interface CheckContext {
+  findResources(account: string, region: string, type: string, predicate?: (r: Resource) => boolean): Resource[];
+}
+
+/**
+ * A built-in check: metadata plus one pure function over one resource. A value the check needs but
+ * the evidence lacks throws MissingEvidence; the engine records that as a gap, never as a pass.
+ */
+export interface Check {
+  id: string;
+  title: string;
+  service: string;
+  /** Resource types the check applies to; '*' = every resource. */
+  resourceTypes: string[] | '*';
+  /** Where the resources come from: AWS Config, or a service API read when Config records nothing. */
+  source: { kind: 'config' } | { kind: 'api'; api: string };
+  remediation: string;
+  evaluate(resource: Resource, ctx: CheckContext): CheckOutcome;
+}
+
+export class MissingEvidence extends Error {
+  constructor(readonly field: string) {
+    super(`${field} is not in the evidence`);
+    this.name = 'MissingEvidence';
+  }
+}

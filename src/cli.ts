@@ -1,0 +1,78 @@
+// The only file that talks to the process: argv → command → exit code.
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { evaluateCommand } from './commands/evaluate.ts';
+import { renderCommand } from './commands/render.ts';
+import { runCommand } from './commands/run.ts';
+import { signCommand } from './commands/sign.ts';
+import { verifyCommand } from './commands/verify.ts';
+import { ExitCode, UserError } from './errors.ts';
+import { tool } from './paths.ts';
+import { chromiumEnv } from './render/chromium.ts';
+import { signingKeyEnv } from './sign/keys.ts';
+
+const paperChoices = ['A4', 'Letter'] as const;
+
+const renderOptions = <T>(y: Argv<T>) => y
+  .option('templates', { type: 'string', describe: 'Directory of templates overriding any of the built-in ones (report.hbs, report.css, partials/*.hbs)' })
+  .option('paper', { choices: paperChoices, default: 'A4' as const, describe: 'PDF paper size' })
+  .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` });
+
+const keyOption = <T>(y: Argv<T>) => y.option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` });
+const forceOption = <T>(y: Argv<T>) => y.option('force', { type: 'boolean', default: false, describe: 'Replace existing output' });
+
+export function buildCli(argv: string[], exit: (code: number) => void = () => undefined) {
+  return yargs(argv)
+    .scriptName('evidence-pack')
+    .usage('$0 <command> [options]\n\nSigned, offline-verifiable audit evidence packs from AWS Config.')
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON on stdout' })
+    .command(['run', '$0'], 'Evaluate, render and sign a pack (default: the embedded sample)', (y) => forceOption(keyOption(renderOptions(y
+      .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample, evidence/sample)' })
+      .option('out', { type: 'string', default: 'out', describe: 'Directory the pack directory is written into' }))))
+      .example('$0 run', 'Pack from the embedded sample into out/')
+      .example('$0 run --evidence snapshot/ --out packs/ --signing-key key.pem', 'Pack from a collected snapshot, signed with your key'),
+    async (a) => exit(await runCommand(a)))
+    .command('evaluate', 'Evaluate an evidence directory into <out>/result.json (+ redacted evidence copies)', (y) => forceOption(y
+      .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'Work directory to create' }))
+      .example('$0 evaluate --evidence evidence/sample --out out/work', ''),
+    async (a) => exit(await evaluateCommand(a)))
+    .command('render <dir>', 'Render report.html, report.pdf and evidence.csv from <dir>/result.json', (y) => forceOption(renderOptions(y
+      .positional('dir', { type: 'string', demandOption: true, describe: 'Work directory holding result.json' })))
+      .example('$0 render out/work --paper Letter', ''),
+    async (a) => exit(await renderCommand(a)))
+    .command('sign <dir>', 'Write manifest.json, manifest.sig and public-key.pem for every file in <dir>', (y) => forceOption(keyOption(y
+      .positional('dir', { type: 'string', demandOption: true, describe: 'Directory to sign' })))
+      .example('$0 sign out/work --signing-key key.pem', ''),
+    async (a) => exit(await signCommand(a)))
+    .command('verify <pack>', 'Check a pack offline: signature, every file hash, no extra files', (y) => y
+      .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory' })
+      .option('expect-key', { type: 'string', describe: 'Fail unless the pack is signed by this key (sha256:… fingerprint)' })
+      .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', ''),
+    async (a) => exit(await verifyCommand(a)))
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium).')
+    .strict()
+    .recommendCommands()
+    .version(tool.version)
+    .help()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      throw err ?? new UserError(`${msg} (see --help)`);
+    });
+}
+
+export async function main(argv = hideBin(process.argv)): Promise<number> {
+  try {
+    let code: number = ExitCode.ok;
+    await buildCli(argv, (c) => { code = c; }).parseAsync();
+    return code;
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`evidence-pack: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`evidence-pack: internal error: ${(e as Error).message}\n${process.env.EVIDENCE_PACK_DEBUG ? `${(e as Error).stack}\n` : 'Set EVIDENCE_PACK_DEBUG=1 for details, and please report it.\n'}`);
+    return ExitCode.internal;
+  }
+}

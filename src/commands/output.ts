@@ -1,0 +1,15 @@
+import type { ControlStatus } from '../evaluate/result.ts';
+import { statusOrder } from '../render/status.ts';
+
+export interface GlobalOptions { quiet?: boolean; json?: boolean }
+
+/** "fail 8, gap 1, manual 3" in report order, zero counts left out. */
+export function statusCounts(counts: Record<ControlStatus, number>): string {
+  return statusOrder.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`).join(', ');
+}
+
+/** The final line (or JSON document) a command prints on stdout. */
+export function report(opts: GlobalOptions, line: string, data: object): void {
+  if (opts.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  else if (!opts.quiet) process.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,43 @@
+import { readdirSync } from 'node:fs';
+import { runTime } from '../clock.ts';
+import { writeDirAtomically } from '../pack/atomic-dir.ts';
+import { evaluateStage, packIdFor, renderStage } from '../pack/stages.ts';
+import { sampleEvidenceDir, tool } from '../paths.ts';
+import { createProgress } from '../progress.ts';
+import type { Paper } from '../render/pdf.ts';
+import { resolveSigningKey } from '../sign/keys.ts';
+import { signPack } from '../sign/sign.ts';
+import { report, statusCounts, type GlobalOptions } from './output.ts';
+
+export interface RunOptions extends GlobalOptions {
+  evidence?: string;
+  out: string;
+  signingKey?: string;
+  templates?: string;
+  paper: Paper;
+  pdf: boolean;
+  force?: boolean;
+}
+
+export async function runCommand(opts: RunOptions): Promise<number> {
+  const evidence = opts.evidence ?? sampleEvidenceDir;
+  const generatedAt = runTime();
+  const key = resolveSigningKey(opts.signingKey);
+  const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.pdf ? 4 : 3 });
+  const pack = await writeDirAtomically(opts.out, async (tmp) => {
+    progress.stage('Evaluating evidence');
+    const result = await evaluateStage(evidence, tmp, generatedAt);
+    const packId = packIdFor(result);
+    progress.stage(opts.pdf ? 'Rendering HTML, CSV and printing the PDF' : 'Rendering HTML and CSV');
+    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed } }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf });
+    progress.stage('Signing');
+    const manifest = await signPack(tmp, { packId, createdAt: generatedAt, tool, key });
+    return { name: packId, result, manifest };
+  }, { force: opts.force });
+  progress.done();
+  const files = pack.manifest.files.length + 3;
+  report(opts,
+    `Wrote ${pack.path} (${files} files, signed with ${key.managed ? '' : 'demo key '}${key.fingerprint.slice(0, 23)}…): ${pack.result.controls.length} controls: ${statusCounts(pack.result.summary.controls)}`,
+    { pack: pack.path, packId: pack.name, files, keyFingerprint: key.fingerprint, managedKey: key.managed, controls: pack.result.summary.controls, evidence: pack.result.summary.evidence, gaps: pack.result.gaps.length, outputs: readdirSync(pack.path).sort() });
+  return 0;
+}

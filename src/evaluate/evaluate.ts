@@ -1,0 +1,286 @@
+import type { Catalog, CatalogControl } from '../catalog/types.ts';
+import type { Check, CheckContext } from '../checks/types.ts';
+import { MissingEvidence } from '../checks/types.ts';
+import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
+import { redactJson } from '../redact/detect.ts';
+import {
+  controlStatuses,
+  itemStatuses,
+  resultSchemaVersion,
+  zeroCounts,
+  type ControlResult,
+  type ControlStatus,
+  type EvidenceItem,
+  type ItemStatus,
+  type MappedControl,
+  type Result,
+} from './result.ts';
+
+export interface EvaluateInput {
+  snapshot: Snapshot;
+  catalog: Catalog;
+  checks: ReadonlyMap<string, Check>;
+  /** The run's time (from SOURCE_DATE_EPOCH or the clock), never read here. */
+  generatedAt: string;
+  tool: { name: string; version: string };
+  /** Maps a file of the evidence directory to its copy inside the pack. */
+  packPathOf: (evidencePath: string) => string;
+}
+
+const ruleStatus: Record<RuleEvaluation['compliance'], ItemStatus> = {
+  COMPLIANT: 'pass',
+  NON_COMPLIANT: 'fail',
+  NOT_APPLICABLE: 'not-applicable',
+  INSUFFICIENT_DATA: 'gap',
+};
+
+class Estate implements CheckContext {
+  private readonly byScope = new Map<string, Resource[]>();
+  constructor(readonly snapshot: Snapshot) {
+    for (const r of snapshot.resources) {
+      const k = `${r.account}/${r.region}`;
+      (this.byScope.get(k) ?? this.byScope.set(k, []).get(k)!).push(r);
+    }
+  }
+  inScope(account: string, region: string): Resource[] {
+    return this.byScope.get(`${account}/${region}`) ?? [];
+  }
+  findResources(account: string, region: string, type: string, predicate: (r: Resource) => boolean = () => true): Resource[] {
+    return this.inScope(account, region).filter((r) => r.type === type && predicate(r));
+  }
+  recorderFor(account: string, region: string) {
+    if (region === 'global') {
+      return this.snapshot.recorders.find((r) => r.account === account && r.recording && r.includeGlobalResourceTypes)
+        ?? this.snapshot.recorders.find((r) => r.account === account && r.includeGlobalResourceTypes);
+    }
+    return this.snapshot.recorders.find((r) => r.account === account && r.region === region);
+  }
+  declaredGap(account: string, region: string, api: string): Gap | undefined {
+    return this.snapshot.gaps.find((g) => g.account === account && g.region === region && g.api === api);
+  }
+}
+
+/** Fail beats gap beats pass: a gap is never a pass, and a known failure is never hidden behind a gap. */
+function rollUp(items: EvidenceItem[]): { status: ControlStatus; reason: string } {
+  const counts = countItems(items);
+  const subjects = (s: ItemStatus) => `${counts[s]} of ${items.length} evidence item${items.length === 1 ? '' : 's'}`;
+  if (counts.fail > 0) return { status: 'fail', reason: `${subjects('fail')} fail${counts.gap ? `; ${counts.gap} gap(s)` : ''}` };
+  if (counts.gap > 0) return { status: 'gap', reason: `${subjects('gap')} could not be established` };
+  if (counts.pass > 0) return { status: 'pass', reason: `${subjects('pass')} pass${counts['not-applicable'] ? `, ${counts['not-applicable']} not applicable` : ''}` };
+  if (items.length > 0) return { status: 'not-applicable', reason: 'no resource in scope; absence is recorded as evidence' };
+  return { status: 'gap', reason: 'no evidence was found for this control' };
+}
+
+function countItems(items: EvidenceItem[]): Record<ItemStatus, number> {
+  const counts = zeroCounts(itemStatuses);
+  for (const i of items) counts[i.status]++;
+  return counts;
+}
+
+function describeResource(r: Resource) {
+  return { type: r.type, id: r.id, name: r.name, arn: r.arn };
+}
+
+export function evaluate(input: EvaluateInput): Result {
+  const { snapshot, catalog, checks, packPathOf } = input;
+  const estate = new Estate(snapshot);
+  const { accounts, regions } = snapshot.meta.scope;
+  const origin = (o: Resource['origin']) => ({ ...o, file: packPathOf(o.file) });
+  const resourceByKey = new Map(snapshot.resources.map((r) => [`${r.account}/${r.type}/${r.id}`, r]));
+
+  function checkItems(check: Check): EvidenceItem[] {
+    const items: EvidenceItem[] = [];
+    const typed = check.resourceTypes !== '*';
+    const applies = (r: Resource) => check.resourceTypes === '*' || check.resourceTypes.includes(r.type);
+    for (const account of accounts) {
+      for (const region of typed ? regions : [...regions, 'global']) {
+        const coverage = (status: ItemStatus, message: string, observedAt: string, api: string): EvidenceItem =>
+          ({ source: { kind: 'coverage', api }, status, account, region, message, observedAt });
+        if (check.source.kind === 'config') {
+          const recorder = estate.recorderFor(account, region);
+          const types = typed ? (check.resourceTypes as string[]) : [];
+          if (!recorder) {
+            if (region === 'global' && estate.inScope(account, region).length === 0) continue;
+            items.push(coverage('gap', `no AWS Config recorder in ${account}/${region}: configuration not recorded`, snapshot.meta.collectedAt, 'config:DescribeConfigurationRecorders'));
+            continue;
+          }
+          if (!recorder.recording) {
+            items.push(coverage('gap', `AWS Config recorder "${recorder.name}" is not recording in ${account}/${region}${recorder.lastStatus ? ` (last status ${recorder.lastStatus})` : ''}`, snapshot.meta.collectedAt, 'config:DescribeConfigurationRecorderStatus'));
+            continue;
+          }
+          const unrecorded = recorder.allSupported ? [] : types.filter((t) => !recorder.resourceTypes.includes(t));
+          if (unrecorded.length) {
+            items.push(coverage('gap', `recorder "${recorder.name}" in ${account}/${region} does not record ${unrecorded.join(', ')}`, snapshot.meta.collectedAt, 'config:DescribeConfigurationRecorders'));
+            continue;
+          }
+        } else {
+          const api = check.source.api;
+          const answered = snapshot.apiResponses.some((a) => a.account === account && a.region === region && a.api === api);
+          if (region === 'global') continue;
+          if (!answered) {
+            const declared = estate.declaredGap(account, region, api);
+            items.push(coverage('gap', `no ${api} response for ${account}/${region}${declared ? `: ${declared.reason}` : ''}`, snapshot.meta.collectedAt, api));
+            continue;
+          }
+        }
+        const resources = estate.inScope(account, region).filter(applies);
+        if (resources.length === 0) {
+          const recorder = estate.recorderFor(account, region);
+          const what = typed ? (check.resourceTypes as string[]).join(', ') : 'resources';
+          const basis = check.source.kind === 'config'
+            ? `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`
+            : `${check.source.api} answered with none`;
+          items.push(coverage('not-applicable', `0 ${what} in ${account}/${region}; ${basis}`, snapshot.meta.collectedAt, check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api));
+          continue;
+        }
+        for (const r of resources) {
+          const base = { source: { kind: 'check', id: check.id, title: check.title } as const, account, region, resource: describeResource(r), observedAt: r.capturedAt, origin: origin(r.origin) };
+          try {
+            const outcome = check.evaluate(r, estate);
+            items.push({ ...base, status: outcome.status, message: outcome.message });
+          } catch (e) {
+            if (!(e instanceof MissingEvidence)) throw e;
+            items.push({ ...base, status: 'gap', message: e.message });
+          }
+        }
+      }
+    }
+    return items;
+  }
+
+  function ruleItems(sourceIdentifier: string, primary: boolean): EvidenceItem[] {
+    const items: EvidenceItem[] = [];
+    for (const account of accounts) {
+      const deployed = snapshot.rules.filter((r) => r.account === account && r.sourceIdentifier === sourceIdentifier);
+      if (deployed.length === 0) {
+        if (primary) {
+          items.push({ source: { kind: 'coverage', api: 'config:DescribeConfigRules' }, status: 'gap', account, region: '-', message: `no AWS Config rule with identifier ${sourceIdentifier} is deployed in ${account}`, observedAt: snapshot.meta.collectedAt });
+        }
+        continue;
+      }
+      for (const rule of deployed) {
+        const evaluations = snapshot.evaluations.filter((e) => e.account === account && e.region === rule.region && e.ruleName === rule.name);
+        if (evaluations.length === 0) {
+          items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `rule ${rule.name} has no evaluation results`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.origin) });
+        }
+        for (const e of evaluations) {
+          const r = resourceByKey.get(`${account}/${e.resourceType}/${e.resourceId}`);
+          items.push({
+            source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName },
+            status: ruleStatus[e.compliance],
+            account,
+            region: e.region,
+            resource: r ? describeResource(r) : { type: e.resourceType, id: e.resourceId },
+            message: `${e.compliance}${e.annotation ? `: ${e.annotation}` : ''}`,
+            observedAt: e.recordedAt,
+            origin: origin(e.origin),
+          });
+        }
+      }
+    }
+    return items;
+  }
+
+  function disagreements(items: EvidenceItem[]): string[] {
+    const out: string[] = [];
+    const decided = items.filter((i) => i.resource && (i.status === 'pass' || i.status === 'fail'));
+    for (const a of decided) {
+      if (a.source.kind !== 'check') continue;
+      for (const b of decided) {
+        if (b.source.kind !== 'config-rule' || a.account !== b.account || a.resource!.type !== b.resource!.type || a.resource!.id !== b.resource!.id) continue;
+        if (a.status !== b.status) {
+          out.push(`${a.resource!.type} ${a.resource!.id} (${a.account}/${a.region}): built-in check ${a.source.id} says ${a.status} (captured ${a.observedAt}); AWS Config rule ${b.source.ruleName} says ${b.status} (recorded ${b.observedAt})`);
+        }
+      }
+    }
+    return out;
+  }
+
+  const mapped = (c: CatalogControl) => {
+    const nistFw = new Map(catalog.frameworks['nist-sp-800-53-r5'].controls.map((x) => [x.id, x]));
+    const gdprFw = new Map(catalog.frameworks.gdpr.controls.map((x) => [x.id, x]));
+    const fedramp = new Set(catalog.fedrampModerate.controls);
+    const fips = new Set(catalog.fips.controls.map((x) => x.id));
+    const nist: MappedControl[] = [];
+    const gdpr: MappedControl[] = [];
+    for (const m of c.mappings) {
+      for (const id of m.controls) {
+        if (m.framework === 'gdpr') gdpr.push({ id, title: gdprFw.get(id)!.title, source: m.source });
+        else {
+          const fc = nistFw.get(id)!;
+          nist.push({ id, title: fc.title, family: fc.family, source: m.source, nistModerate: fc.moderate ?? false, fedrampModerate: fedramp.has(id), fips: fips.has(id) });
+        }
+      }
+    }
+    return { nist, gdpr };
+  };
+
+  const controls: ControlResult[] = catalog.controls.controls.map((c) => {
+    let evidence: EvidenceItem[] = [];
+    let status: ControlStatus;
+    let statusReason: string;
+    if (c.assessment === 'inherited') {
+      status = 'inherited';
+      statusReason = `AWS owns this control: ${c.responsibility.aws}`;
+    } else if (c.assessment === 'manual') {
+      status = 'manual';
+      statusReason = 'AWS data cannot show this; an attestation by the customer is needed';
+    } else {
+      const hasChecks = (c.evidence?.checks?.length ?? 0) > 0;
+      evidence = [
+        ...(c.evidence?.checks ?? []).flatMap((id) => checkItems(checks.get(id)!)),
+        ...(c.evidence?.rules ?? []).flatMap((rule) => ruleItems(rule, !hasChecks)),
+      ];
+      ({ status, reason: statusReason } = rollUp(evidence));
+    }
+    const sources = catalog.controls.sources;
+    return {
+      id: c.id,
+      title: c.title,
+      services: c.services,
+      guidance: c.guidance.map((g) => ({ title: sources[g.source]!.title, url: sources[g.source]!.url, section: g.section, summary: g.summary })),
+      responsibility: c.responsibility,
+      assessment: c.assessment,
+      status,
+      statusReason,
+      remediation: c.remediation,
+      mappings: mapped(c),
+      evidence,
+      counts: countItems(evidence),
+      disagreements: disagreements(evidence),
+    };
+  });
+
+  const controlCounts = zeroCounts(controlStatuses);
+  const evidenceCounts = zeroCounts(itemStatuses);
+  for (const c of controls) {
+    controlCounts[c.status]++;
+    for (const s of itemStatuses) evidenceCounts[s] += c.counts[s];
+  }
+  const gaps: Gap[] = [
+    ...snapshot.gaps,
+    ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
+  ];
+
+  const result: Result = {
+    schema: resultSchemaVersion,
+    tool: input.tool,
+    generatedAt: input.generatedAt,
+    organization: snapshot.meta.organization,
+    catalog: { name: catalog.controls.catalog, title: catalog.controls.title, version: catalog.controls.version, digest: catalog.digest },
+    evidence: {
+      snapshotId: snapshot.meta.snapshotId,
+      collectedAt: snapshot.meta.collectedAt,
+      collector: snapshot.meta.collector,
+      scope: snapshot.meta.scope,
+      files: snapshot.files.map((f) => ({ path: packPathOf(f.path), source: f.path, sourceSha256: f.sha256, sourceBytes: f.bytes, kind: f.kind })),
+      recorders: snapshot.recorders.map(({ origin: _origin, ...r }) => r),
+    },
+    summary: { controls: controlCounts, evidence: evidenceCounts, resources: snapshot.resources.length, gaps: gaps.length },
+    controls,
+    resources: snapshot.resources.map((r) => ({ key: r.key, account: r.account, region: r.region, type: r.type, id: r.id, name: r.name, arn: r.arn, capturedAt: r.capturedAt, origin: origin(r.origin) })),
+    gaps,
+  };
+  // Every string that leaves evaluation is redacted once more, so no output can carry a raw secret.
+  return redactJson(result);
+}

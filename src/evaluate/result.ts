@@ -1,0 +1,97 @@
+// The shape of result.json: the one seam between evaluation and every report. Reports are pure
+// functions of this document, so it carries everything they show. Bump `schema` on any change and
+// upgrade old documents in readResult rather than branching in templates.
+import type { Gap, RecorderState, SnapshotMeta } from '../evidence/types.ts';
+import type { Assessment, EdgeSource, Owner } from '../catalog/types.ts';
+
+export const resultSchemaVersion = 'evidence-pack/result@1';
+
+export const controlStatuses = ['pass', 'fail', 'not-applicable', 'manual', 'inherited', 'waived', 'gap'] as const;
+export type ControlStatus = (typeof controlStatuses)[number];
+
+export const itemStatuses = ['pass', 'fail', 'not-applicable', 'gap'] as const;
+export type ItemStatus = (typeof itemStatuses)[number];
+
+export type EvidenceSource =
+  | { kind: 'check'; id: string; title: string }
+  | { kind: 'config-rule'; rule: string; ruleName: string }
+  | { kind: 'coverage'; api: string };
+
+export interface EvidenceItem {
+  source: EvidenceSource;
+  status: ItemStatus;
+  account: string;
+  region: string;
+  resource?: { type: string; id: string; name?: string; arn?: string };
+  message: string;
+  observedAt: string;
+  /** The evidence file inside the pack and the JSON pointer of the record. */
+  origin?: { file: string; pointer: string; api: string };
+}
+
+export interface MappedControl {
+  id: string;
+  title: string;
+  source: EdgeSource;
+  family?: string;
+  nistModerate?: boolean;
+  fedrampModerate?: boolean;
+  fips?: boolean;
+}
+
+export interface ControlResult {
+  id: string;
+  title: string;
+  services: string[];
+  guidance: { title: string; url: string; section: string; summary: string }[];
+  responsibility: { owner: Owner; aws: string; customer: string };
+  assessment: Assessment;
+  status: ControlStatus;
+  statusReason: string;
+  remediation: string;
+  mappings: { nist: MappedControl[]; gdpr: MappedControl[] };
+  evidence: EvidenceItem[];
+  counts: Record<ItemStatus, number>;
+  disagreements: string[];
+}
+
+export interface ResultResource {
+  key: string;
+  account: string;
+  region: string;
+  type: string;
+  id: string;
+  name?: string;
+  arn?: string;
+  capturedAt: string;
+  origin: { file: string; pointer: string; api: string };
+}
+
+export interface Result {
+  schema: typeof resultSchemaVersion;
+  tool: { name: string; version: string };
+  generatedAt: string;
+  organization: string;
+  catalog: { name: string; title: string; version: string; digest: string };
+  evidence: {
+    snapshotId: string;
+    collectedAt: string;
+    collector: SnapshotMeta['collector'];
+    scope: SnapshotMeta['scope'];
+    files: { path: string; source: string; sourceSha256: string; sourceBytes: number; kind: string }[];
+    recorders: Omit<RecorderState, 'origin'>[];
+  };
+  summary: {
+    controls: Record<ControlStatus, number>;
+    evidence: Record<ItemStatus, number>;
+    resources: number;
+    gaps: number;
+  };
+  controls: ControlResult[];
+  resources: ResultResource[];
+  gaps: Gap[];
+}
+
+export function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}

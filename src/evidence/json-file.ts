@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { ValidateFunction } from 'ajv';
+import { describeAjvError } from '../data-file.ts';
+import { InputError } from '../errors.ts';
+
+export interface JsonFile<T> { value: T; sha256: string; bytes: number }
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${position - before.lastIndexOf('\n')}`;
+}
+
+/** Reads a .json or .json.gz file; `shownAs` is the name used in errors. */
+export function readJsonFile<T>(path: string, shownAs: string, validate?: ValidateFunction<T>): JsonFile<T> {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (e) {
+    throw new InputError(shownAs, undefined, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let bytes = raw;
+  if (path.endsWith('.gz')) {
+    try {
+      bytes = gunzipSync(raw);
+    } catch {
+      throw new InputError(shownAs, undefined, 'not a valid gzip file');
+    }
+  }
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    throw new InputError(shownAs, undefined, `malformed JSON${m ? ` at ${lineAndColumn(text, Number(m[1]))}` : ''}`);
+  }
+  if (validate && !validate(value)) {
+    const { field, problem } = describeAjvError(validate.errors![0]!);
+    throw new InputError(shownAs, field, problem);
+  }
+  return { value: value as T, sha256: createHash('sha256').update(raw).digest('hex'), bytes: raw.length };
+}
+
+/** AWS timestamps arrive as ISO strings (files) or epoch seconds (API/CLI JSON). */
+export function isoTime(value: unknown, file: string, field: string): string {
+  const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) throw new InputError(file, field, `not a timestamp: ${JSON.stringify(value)}`);
+  return date.toISOString();
+}

@@ -1,0 +1,243 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { compileSchema } from '../data-file.ts';
+import { InputError, UserError } from '../errors.ts';
+import { isoTime, readJsonFile } from './json-file.ts';
+import {
+  complianceDetailsSchema,
+  configSnapshotSchema,
+  describeConfigRulesSchema,
+  macieSessionSchema,
+  recordersSchema,
+  recorderStatusSchema,
+  snapshotMetaSchema,
+  workspaceDirectoriesSchema,
+} from './schemas.ts';
+import type { ComplianceType, EvidenceFile, Resource, Snapshot, SnapshotMeta } from './types.ts';
+
+/** Record types read from service APIs, because AWS Config does not record them. */
+export const apiResourceTypes = {
+  workspacesDirectory: 'AWS::WorkSpaces::Directory',
+  macieSession: 'AWS::Macie::Session',
+} as const;
+
+const validate = {
+  meta: compileSchema<SnapshotMeta>(snapshotMetaSchema),
+  configSnapshot: compileSchema<any>(configSnapshotSchema),
+  rules: compileSchema<any>(describeConfigRulesSchema),
+  details: compileSchema<any>(complianceDetailsSchema),
+  recorders: compileSchema<any>(recordersSchema),
+  recorderStatus: compileSchema<any>(recorderStatusSchema),
+  directories: compileSchema<any>(workspaceDirectoriesSchema),
+  macie: compileSchema<any>(macieSessionSchema),
+};
+
+const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2)\/(.+)\.json(\.gz)?$/;
+
+/** The evidence directory layout (what `collect` writes and the sample follows). */
+export const evidenceLayout = [
+  'snapshot.json                                               scope, collector, gaps',
+  'config-snapshots/*.json[.gz]                                AWS Config snapshot files as delivered to S3',
+  'aws/<account>/<region>/config/DescribeConfigRules.json',
+  'aws/<account>/<region>/config/DescribeConfigurationRecorders.json',
+  'aws/<account>/<region>/config/DescribeConfigurationRecorderStatus.json',
+  'aws/<account>/<region>/config/GetComplianceDetailsByConfigRule/<ConfigRuleName>.json',
+  'aws/<account>/<region>/workspaces/DescribeWorkspaceDirectories.json',
+  'aws/<account>/<region>/macie2/GetMacieSession.json',
+];
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) out.push(relative(dir, p).split(sep).join('/'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** A response saved as one object, or as an array of pages. */
+function pages(value: unknown): any[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function parseConfiguration(value: unknown, file: string, field: string): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  if (typeof value === 'string') {
+    try {
+      return JSON.parse(value) as Record<string, unknown>;
+    } catch {
+      throw new InputError(file, field, 'configuration is a string but not JSON');
+    }
+  }
+  return value as Record<string, unknown>;
+}
+
+export function resourceKey(account: string, region: string, type: string, id: string): string {
+  return `${account}/${region}/${type}/${id}`;
+}
+
+/** Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files). */
+export function readSnapshot(dir: string): Snapshot {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    /* reported below */
+  }
+  if (!isDir) throw new UserError(`${dir}: evidence directory not found`);
+
+  const shown = (rel: string) => join(dir, rel);
+  const files: EvidenceFile[] = [];
+  const read = <T>(rel: string, kind: string, v?: Parameters<typeof readJsonFile<T>>[2]) => {
+    const f = readJsonFile<T>(join(dir, rel), shown(rel), v);
+    files.push({ path: rel, sha256: f.sha256, bytes: f.bytes, kind });
+    return f.value;
+  };
+
+  const all = listFiles(dir);
+  if (!all.includes('snapshot.json')) throw new InputError(shown('snapshot.json'), undefined, 'missing: an evidence directory starts with snapshot.json');
+  const meta = read('snapshot.json', 'snapshot-meta', validate.meta);
+  const inScope = (file: string, account: string, region: string) => {
+    if (!meta.scope.accounts.includes(account)) throw new InputError(file, 'account', `account ${account} is not in snapshot.json scope.accounts`);
+    if (region !== 'global' && !meta.scope.regions.includes(region)) throw new InputError(file, 'region', `region ${region} is not in snapshot.json scope.regions`);
+  };
+
+  const snapshot: Snapshot = { dir, meta, files, resources: [], rules: [], evaluations: [], recorders: [], apiResponses: [], gaps: [...meta.gaps] };
+  const recorderStatus = new Map<string, any>();
+  const seenKeys = new Set<string>();
+  const addResource = (r: Resource) => {
+    if (seenKeys.has(r.key)) return; // the same item in two snapshot files (e.g. a global resource) counts once
+    seenKeys.add(r.key);
+    snapshot.resources.push(r);
+  };
+
+  for (const rel of all) {
+    if (rel === 'snapshot.json') continue;
+    if (/^config-snapshots\/[^/]+\.json(\.gz)?$/.test(rel)) {
+      const doc = read<any>(rel, 'config-snapshot', validate.configSnapshot);
+      doc.configurationItems.forEach((ci: any, i: number) => {
+        const field = `configurationItems[${i}]`;
+        const account: string = ci.awsAccountId ?? ci.accountId;
+        inScope(shown(rel), account, ci.awsRegion);
+        addResource({
+          key: resourceKey(account, ci.awsRegion, ci.resourceType, ci.resourceId),
+          account,
+          region: ci.awsRegion,
+          type: ci.resourceType,
+          id: ci.resourceId,
+          name: ci.resourceName ?? undefined,
+          arn: ci.ARN ?? ci.arn ?? undefined,
+          tags: ci.tags ?? {},
+          configuration: parseConfiguration(ci.configuration, shown(rel), `${field}.configuration`),
+          supplementary: ci.supplementaryConfiguration ?? {},
+          capturedAt: isoTime(ci.configurationItemCaptureTime, shown(rel), `${field}.configurationItemCaptureTime`),
+          status: ci.configurationItemStatus,
+          origin: { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' },
+        });
+      });
+      continue;
+    }
+    const m = apiFile.exec(rel);
+    if (!m) throw new InputError(shown(rel), undefined, 'unrecognised evidence file (the evidence layout is in the README)');
+    const [, account, region, service, operation] = m as unknown as [string, string, string, string, string];
+    inScope(shown(rel), account, region);
+    const origin = (pointer: string, api: string) => ({ file: rel, pointer, api });
+
+    if (service === 'config' && operation === 'DescribeConfigRules') {
+      pages(read(rel, 'aws-response')).forEach((page, p) => {
+        if (!validate.rules(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConfigRules response');
+        page.ConfigRules.forEach((r: any, i: number) => {
+          snapshot.rules.push({
+            account, region, name: r.ConfigRuleName, owner: r.Source.Owner,
+            sourceIdentifier: r.Source.SourceIdentifier ?? r.ConfigRuleName,
+            state: r.ConfigRuleState,
+            evaluated: false,
+            origin: origin(`/${Array.isArray(page) ? `${p}/` : ''}ConfigRules/${i}`, 'config:DescribeConfigRules'),
+          });
+        });
+      });
+    } else if (service === 'config' && operation === 'DescribeConfigurationRecorders') {
+      const doc = read<any>(rel, 'aws-response', validate.recorders);
+      doc.ConfigurationRecorders.forEach((r: any, i: number) => {
+        const g = r.recordingGroup ?? {};
+        snapshot.recorders.push({
+          account, region, recording: false,
+          allSupported: g.allSupported ?? false,
+          includeGlobalResourceTypes: g.includeGlobalResourceTypes ?? false,
+          resourceTypes: g.resourceTypes ?? [],
+          name: r.name,
+          origin: origin(`/ConfigurationRecorders/${i}`, 'config:DescribeConfigurationRecorders'),
+        });
+      });
+    } else if (service === 'config' && operation === 'DescribeConfigurationRecorderStatus') {
+      const doc = read<any>(rel, 'aws-response', validate.recorderStatus);
+      for (const s of doc.ConfigurationRecordersStatus) recorderStatus.set(`${account}/${region}/${s.name}`, { ...s, file: rel });
+    } else if (service === 'config' && operation.startsWith('GetComplianceDetailsByConfigRule/')) {
+      pages(read(rel, 'aws-response')).forEach((page, p) => {
+        if (!validate.details(page)) {
+          const e = validate.details.errors![0]!;
+          throw new InputError(shown(rel), `${Array.isArray(page) ? `[${p}]` : ''}${e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`, e.message ?? 'invalid');
+        }
+        page.EvaluationResults.forEach((r: any, i: number) => {
+          const q = r.EvaluationResultIdentifier.EvaluationResultQualifier;
+          const field = `EvaluationResults[${i}]`;
+          snapshot.evaluations.push({
+            account, region,
+            ruleName: q.ConfigRuleName,
+            sourceIdentifier: '',
+            resourceType: q.ResourceType,
+            resourceId: q.ResourceId,
+            compliance: r.ComplianceType as ComplianceType,
+            recordedAt: isoTime(r.ResultRecordedTime, shown(rel), `${field}.ResultRecordedTime`),
+            invokedAt: r.ConfigRuleInvokedTime === undefined ? undefined : isoTime(r.ConfigRuleInvokedTime, shown(rel), `${field}.ConfigRuleInvokedTime`),
+            annotation: r.Annotation,
+            origin: origin(`/EvaluationResults/${i}`, 'config:GetComplianceDetailsByConfigRule'),
+          });
+        });
+      });
+    } else if (service === 'workspaces' && operation === 'DescribeWorkspaceDirectories') {
+      const doc = read<any>(rel, 'aws-response', validate.directories);
+      snapshot.apiResponses.push({ account, region, api: 'workspaces:DescribeWorkspaceDirectories', file: rel });
+      doc.Directories.forEach((d: any, i: number) => addResource({
+        key: resourceKey(account, region, apiResourceTypes.workspacesDirectory, d.DirectoryId),
+        account, region, type: apiResourceTypes.workspacesDirectory, id: d.DirectoryId, name: d.DirectoryName ?? d.Alias,
+        tags: {}, configuration: d, supplementary: {},
+        capturedAt: meta.collectedAt, status: 'OK',
+        origin: origin(`/Directories/${i}`, 'workspaces:DescribeWorkspaceDirectories'),
+      }));
+    } else if (service === 'macie2' && operation === 'GetMacieSession') {
+      const doc = read<any>(rel, 'aws-response', validate.macie);
+      snapshot.apiResponses.push({ account, region, api: 'macie2:GetMacieSession', file: rel });
+      addResource({
+        key: resourceKey(account, region, apiResourceTypes.macieSession, `${account}/${region}`),
+        account, region, type: apiResourceTypes.macieSession, id: `${account}/${region}`,
+        tags: {}, configuration: doc, supplementary: {},
+        capturedAt: meta.collectedAt, status: 'OK',
+        origin: origin('', 'macie2:GetMacieSession'),
+      });
+    } else {
+      throw new InputError(shown(rel), undefined, `unrecognised ${service} response "${operation}"`);
+    }
+  }
+
+  for (const r of snapshot.recorders) {
+    const s = recorderStatus.get(`${r.account}/${r.region}/${r.name}`);
+    if (s) {
+      r.recording = s.recording;
+      r.lastStatus = s.lastStatus;
+      r.lastStartTime = s.lastStartTime === undefined ? undefined : isoTime(s.lastStartTime, shown(s.file), 'lastStartTime');
+    }
+  }
+  const ruleByName = new Map(snapshot.rules.map((r) => [`${r.account}/${r.region}/${r.name}`, r]));
+  for (const e of snapshot.evaluations) {
+    const rule = ruleByName.get(`${e.account}/${e.region}/${e.ruleName}`);
+    if (!rule) throw new InputError(shown(e.origin.file), 'ConfigRuleName', `rule "${e.ruleName}" is not in aws/${e.account}/${e.region}/config/DescribeConfigRules.json`);
+    e.sourceIdentifier = rule.sourceIdentifier;
+    rule.evaluated = true;
+  }
+  return snapshot;
+}

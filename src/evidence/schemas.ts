@@ -1,0 +1,165 @@
+// Shapes of the AWS responses and files the reader accepts: only the fields evaluation relies on are
+// required; everything else AWS adds is allowed, so real exports read as they are.
+const str = { type: 'string', minLength: 1 } as const;
+const time = { type: ['string', 'number'] } as const;
+const account = { type: 'string', pattern: '^\\d{12}$' } as const;
+
+export const snapshotMetaSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['schema', 'snapshotId', 'organization', 'collectedAt', 'collector', 'scope', 'gaps'],
+  properties: {
+    schema: { const: 'evidence-pack/snapshot@1' },
+    snapshotId: str,
+    organization: str,
+    collectedAt: str,
+    collector: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['method', 'description'],
+      properties: { method: { enum: ['sample', 'files', 'live'] }, description: str, identity: { type: ['string', 'null'] } },
+    },
+    scope: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['accounts', 'regions'],
+      properties: { accounts: { type: 'array', minItems: 1, items: account }, regions: { type: 'array', minItems: 1, items: str } },
+    },
+    gaps: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['reason'], properties: { account, region: str, api: str, reason: str } },
+    },
+  },
+} as const;
+
+// Delivered snapshot files use awsAccountId/ARN; API responses use accountId/arn. Both are accepted.
+export const configSnapshotSchema = {
+  type: 'object',
+  required: ['fileVersion', 'configurationItems'],
+  properties: {
+    fileVersion: { const: '1.0' },
+    configSnapshotId: str,
+    configurationItems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['configurationItemCaptureTime', 'configurationItemStatus', 'resourceType', 'resourceId', 'awsRegion'],
+        anyOf: [{ required: ['awsAccountId'] }, { required: ['accountId'] }],
+        properties: {
+          configurationItemCaptureTime: time,
+          configurationItemStatus: { enum: ['OK', 'ResourceDiscovered', 'ResourceNotRecorded', 'ResourceDeleted', 'ResourceDeletedNotRecorded'] },
+          awsAccountId: account,
+          accountId: account,
+          awsRegion: str,
+          resourceType: { type: 'string', pattern: '^AWS::' },
+          resourceId: str,
+          resourceName: { type: ['string', 'null'] },
+          ARN: { type: ['string', 'null'] },
+          arn: { type: ['string', 'null'] },
+          tags: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
+          configuration: { type: ['object', 'string', 'null'] },
+          supplementaryConfiguration: { type: ['object', 'null'] },
+        },
+      },
+    },
+  },
+} as const;
+
+export const describeConfigRulesSchema = {
+  type: 'object',
+  required: ['ConfigRules'],
+  properties: {
+    ConfigRules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['ConfigRuleName', 'Source'],
+        properties: {
+          ConfigRuleName: str,
+          ConfigRuleState: str,
+          Source: { type: 'object', required: ['Owner'], properties: { Owner: str, SourceIdentifier: str } },
+        },
+      },
+    },
+  },
+} as const;
+
+export const complianceDetailsSchema = {
+  type: 'object',
+  required: ['EvaluationResults'],
+  properties: {
+    EvaluationResults: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['EvaluationResultIdentifier', 'ComplianceType', 'ResultRecordedTime'],
+        properties: {
+          EvaluationResultIdentifier: {
+            type: 'object',
+            required: ['EvaluationResultQualifier'],
+            properties: {
+              EvaluationResultQualifier: {
+                type: 'object',
+                required: ['ConfigRuleName', 'ResourceType', 'ResourceId'],
+                properties: { ConfigRuleName: str, ResourceType: str, ResourceId: str },
+              },
+            },
+          },
+          ComplianceType: { enum: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'] },
+          ResultRecordedTime: time,
+          ConfigRuleInvokedTime: time,
+          Annotation: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const recordersSchema = {
+  type: 'object',
+  required: ['ConfigurationRecorders'],
+  properties: {
+    ConfigurationRecorders: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'recordingGroup'],
+        properties: {
+          name: str,
+          recordingGroup: {
+            type: 'object',
+            properties: { allSupported: { type: 'boolean' }, includeGlobalResourceTypes: { type: 'boolean' }, resourceTypes: { type: 'array', items: str } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const recorderStatusSchema = {
+  type: 'object',
+  required: ['ConfigurationRecordersStatus'],
+  properties: {
+    ConfigurationRecordersStatus: {
+      type: 'array',
+      items: { type: 'object', required: ['name', 'recording'], properties: { name: str, recording: { type: 'boolean' }, lastStatus: str, lastStartTime: time } },
+    },
+  },
+} as const;
+
+export const workspaceDirectoriesSchema = {
+  type: 'object',
+  required: ['Directories'],
+  properties: {
+    Directories: {
+      type: 'array',
+      items: { type: 'object', required: ['DirectoryId'], properties: { DirectoryId: str, DirectoryName: str, EndpointEncryptionMode: str, State: str } },
+    },
+  },
+} as const;
+
+export const macieSessionSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { enum: ['ENABLED', 'PAUSED'] }, createdAt: time, updatedAt: time, findingPublishingFrequency: str },
+} as const;

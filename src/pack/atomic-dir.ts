@@ -1,0 +1,55 @@
+import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../errors.ts';
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncTree(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) fsyncTree(p);
+    else fsyncPath(p);
+  }
+  fsyncPath(dir);
+}
+
+const exists = (p: string) => stat(p).then(() => true, () => false);
+
+/**
+ * Builds a directory in a temporary folder inside `parent` and renames it to the name `build`
+ * returns only when complete, so a failed or killed run leaves no partial output under that name.
+ * A parent created here is removed again if the build fails and leaves it empty.
+ */
+export async function writeDirAtomically<T extends { name: string }>(parent: string, build: (tmp: string) => Promise<T>, opts: { force?: boolean } = {}): Promise<T & { path: string }> {
+  const parentExisted = await exists(parent);
+  let tmp: string;
+  try {
+    await mkdir(parent, { recursive: true });
+    tmp = await mkdtemp(join(parent, '.tmp-'));
+  } catch (e) {
+    throw new UserError(`${parent}: cannot write the output directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    const value = await build(tmp);
+    const target = join(parent, value.name);
+    const targetExists = await exists(target);
+    if (targetExists && !opts.force) throw new UserError(`${target}: already exists (use --force to replace it)`);
+    fsyncTree(tmp);
+    if (targetExists) await rm(target, { recursive: true, force: true });
+    await rename(tmp, target);
+    fsyncPath(parent);
+    return { ...value, path: target };
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    if (!parentExisted) await rmdir(parent).catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,73 @@
+// The stages as a library: each reads files and writes files, so they meet only at files.
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadCatalog } from '../catalog/load.ts';
+import { checksById } from '../checks/index.ts';
+import { evaluate } from '../evaluate/evaluate.ts';
+import type { Result } from '../evaluate/result.ts';
+import { readJsonFile } from '../evidence/json-file.ts';
+import { readSnapshot } from '../evidence/read.ts';
+import { tool } from '../paths.ts';
+import { redactJson } from '../redact/detect.ts';
+import { renderEvidenceCsv } from '../render/csv.ts';
+import { renderHtml } from '../render/html.ts';
+import { printPdf, type Paper } from '../render/pdf.ts';
+import type { PackContext } from '../render/view-model.ts';
+
+export const outputs = {
+  result: 'result.json',
+  html: 'report.html',
+  pdf: 'report.pdf',
+  csv: 'evidence.csv',
+} as const;
+
+export const evidenceCopyPath = (evidencePath: string) => `evidence/${evidencePath.replace(/\.gz$/, '')}`;
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** evidence directory → result.json plus a redacted copy of every evidence file, in outDir. */
+export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string): Promise<Result> {
+  const catalog = loadCatalog(new Set(checksById.keys()));
+  const snapshot = readSnapshot(evidenceDir);
+  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath });
+  for (const f of snapshot.files) {
+    const target = join(outDir, evidenceCopyPath(f.path));
+    await mkdir(dirname(target), { recursive: true });
+    const { value } = readJsonFile<unknown>(join(evidenceDir, f.path), join(evidenceDir, f.path));
+    await writeFile(target, json(redactJson(value)));
+  }
+  await writeFile(join(outDir, outputs.result), json(result));
+  return result;
+}
+
+/** A pack id that names the run's time and the result it carries. */
+export function packIdFor(result: Result): string {
+  const stamp = result.generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const digest = createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 8);
+  return `pack-${stamp}-${digest}`;
+}
+
+export interface RenderOptions {
+  pack: PackContext;
+  templates?: string;
+  paper: Paper;
+  pdf: boolean;
+}
+
+/** result.json → report.html, report.pdf and evidence.csv in outDir. */
+export async function renderStage(result: Result, outDir: string, opts: RenderOptions): Promise<string[]> {
+  const written: string[] = [];
+  const html = renderHtml(result, opts.pack, opts.templates);
+  await writeFile(join(outDir, outputs.html), html);
+  written.push(outputs.html);
+  await writeFile(join(outDir, outputs.csv), renderEvidenceCsv(result));
+  written.push(outputs.csv);
+  if (opts.pdf) {
+    await printPdf(join(outDir, outputs.html), join(outDir, outputs.pdf), { packId: opts.pack.packId, title: `${result.organization}: ${result.catalog.title}`, paper: opts.paper });
+    written.push(outputs.pdf);
+  }
+  return written;
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+
+/** What kind of sensitive value a detector found; the kind appears in the mask. */
+export type SensitiveKind =
+  | 'private-key'
+  | 'url-credentials'
+  | 'url-token'
+  | 'jwt'
+  | 'aws-access-key-id'
+  | 'aws-secret-key'
+  | 'secret-assignment'
+  | 'email';
+
+export interface SensitiveFinding { kind: SensitiveKind; hash: string }
+
+interface Detector {
+  kind: SensitiveKind;
+  pattern: RegExp;
+  /** Index of the capture group that holds the secret; 0 = the whole match. */
+  group: number;
+  accept?: (value: string) => boolean;
+}
+
+const notMasked = '(?!\\[REDACTED)';
+
+// Order matters: URL credentials before e-mail (user:pass@host looks like an address), keys before generic secrets.
+const detectors: Detector[] = [
+  { kind: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g, group: 0 },
+  { kind: 'url-credentials', pattern: /\b[a-z][a-z0-9+.-]*:\/\/([^\s/?#@[\]]+:[^\s/?#@]*)@/gi, group: 1 },
+  { kind: 'url-token', pattern: new RegExp(`[?&#](?:access_token|id_token|token|api_key|apikey|key|secret|password|passwd|pwd|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token)=${notMasked}([^&#\\s"']+)`, 'gi'), group: 1 },
+  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, group: 0 },
+  { kind: 'aws-access-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, group: 0 },
+  { kind: 'aws-secret-key', pattern: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, group: 0 },
+  // A value after "password:" etc. counts when it has a digit, symbol or capital, so prose ("password: none") stays.
+  {
+    kind: 'secret-assignment',
+    pattern: new RegExp(`\\b(?:password|passwd|passphrase|pwd|pw|secret|token|api[_-]?key)\\s*[=:]\\s*${notMasked}([^\\s,;&"'<>]+)`, 'gi'),
+    group: 1,
+    accept: (value) => /[0-9A-Z!#$%*+/=?^_~@.-]/.test(value),
+  },
+  { kind: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, group: 0 },
+];
+
+/** Short, stable fingerprint of a value, so the same secret can be recognised across outputs without showing it. */
+export function fingerprint(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 8);
+}
+
+export function maskToken(kind: SensitiveKind, value: string): string {
+  return `[REDACTED ${kind} #${fingerprint(value)}]`;
+}
+
+/** Replaces every sensitive value in `text` by a mask; returns the new text and what was found. */
+export function redactText(text: string): { text: string; findings: SensitiveFinding[] } {
+  const findings: SensitiveFinding[] = [];
+  let out = text;
+  for (const d of detectors) {
+    out = out.replace(d.pattern, (...args) => {
+      const match = args[0] as string;
+      const secret = (d.group === 0 ? match : (args[d.group] as string | undefined)) ?? '';
+      if (secret === '' || secret.startsWith('[REDACTED') || (d.accept && !d.accept(secret))) return match;
+      findings.push({ kind: d.kind, hash: fingerprint(secret) });
+      return d.group === 0 ? maskToken(d.kind, secret) : match.replace(secret, maskToken(d.kind, secret));
+    });
+  }
+  return { text: out, findings };
+}
+
+/** Deep copy of a JSON value with every string (and object key) redacted. */
+export function redactJson<T>(value: T): T {
+  if (typeof value === 'string') return redactText(value).text as T;
+  if (Array.isArray(value)) return value.map((v) => redactJson(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[redactText(k).text] = redactJson(v);
+    return out as T;
+  }
+  return value;
+}

@@ -1,0 +1,44 @@
+// Charts are SVG strings built here from numbers and fixed labels only, so they are safe to insert
+// unescaped; no resource data ever reaches this file.
+import type { ControlStatus } from '../evaluate/result.ts';
+import { statusInfo, statusOrder } from './status.ts';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export interface ChartRow { label: string; counts: Partial<Record<ControlStatus, number>> }
+
+/** Horizontal stacked bars, one per row, with a legend of the statuses present. */
+export function stackedBars(rows: ChartRow[], opts: { width?: number; title: string }): string {
+  const width = opts.width ?? 640;
+  const labelWidth = 150;
+  const barHeight = 22;
+  const gap = 10;
+  const barWidth = width - labelWidth - 50;
+  const max = Math.max(1, ...rows.map((r) => Object.values(r.counts).reduce((a, b) => a + (b ?? 0), 0)));
+  const present = statusOrder.filter((s) => rows.some((r) => (r.counts[s] ?? 0) > 0));
+  const legendY = rows.length * (barHeight + gap) + 8;
+  const height = legendY + 24;
+  const parts: string[] = [];
+  rows.forEach((row, i) => {
+    const y = i * (barHeight + gap);
+    parts.push(`<text x="${labelWidth - 8}" y="${y + barHeight / 2 + 4}" text-anchor="end" class="chart-label">${esc(row.label)}</text>`);
+    let x = labelWidth;
+    let total = 0;
+    for (const s of statusOrder) {
+      const n = row.counts[s] ?? 0;
+      if (n === 0) continue;
+      const w = (n / max) * barWidth;
+      parts.push(`<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${statusInfo[s].colour}"><title>${esc(statusInfo[s].label)}: ${n}</title></rect>`);
+      if (w >= 18) parts.push(`<text x="${(x + w / 2).toFixed(1)}" y="${y + barHeight / 2 + 4}" text-anchor="middle" class="chart-count">${n}</text>`);
+      x += w;
+      total += n;
+    }
+    parts.push(`<text x="${(x + 6).toFixed(1)}" y="${y + barHeight / 2 + 4}" class="chart-label">${total}</text>`);
+  });
+  let lx = labelWidth;
+  for (const s of present) {
+    parts.push(`<rect x="${lx}" y="${legendY}" width="12" height="12" fill="${statusInfo[s].colour}"/><text x="${lx + 16}" y="${legendY + 10}" class="chart-legend">${esc(statusInfo[s].label)}</text>`);
+    lx += 24 + statusInfo[s].label.length * 6.2;
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(opts.title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title>${esc(opts.title)}</title>${parts.join('')}</svg>`;
+}

@@ -1,0 +1,64 @@
+import { pathToFileURL } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { findChromium } from './chromium.ts';
+
+export type Paper = 'A4' | 'Letter';
+
+// No network, no background services, no GPU: the browser only lays out one local file.
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--disable-extensions',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--metrics-recording-only',
+  '--disable-domain-reliability',
+];
+
+const footerStyle = 'font-family: DejaVu Sans, sans-serif; font-size: 7.5pt; color: #5b6570; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between;';
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Prints a local HTML file to PDF with JavaScript disabled and every request but the file itself
+ * blocked (data: URIs excepted), so nothing in the report can reach the network or the disk.
+ */
+export async function printPdf(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper }): Promise<{ blockedRequests: string[] }> {
+  const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, args: chromiumArgs });
+  const blockedRequests: string[] = [];
+  try {
+    const page = await browser.newPage();
+    await page.setJavaScriptEnabled(false);
+    const url = pathToFileURL(htmlFile).href;
+    await page.setRequestInterception(true);
+    page.on('request', (req) => {
+      if (req.url() === url || req.url().startsWith('data:')) void req.continue();
+      else {
+        blockedRequests.push(req.url());
+        void req.abort('blockedbyclient');
+      }
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    await page.pdf({
+      path: pdfFile,
+      format: opts.paper,
+      printBackground: true,
+      displayHeaderFooter: true,
+      headerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.title)}</span><span>${escapeHtml(opts.packId)}</span></div>`,
+      footerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.packId)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+      margin: { top: '18mm', bottom: '18mm', left: '14mm', right: '14mm' },
+      preferCSSPageSize: false,
+      tagged: true,
+      outline: true,
+    });
+  } finally {
+    await browser.close();
+  }
+  return { blockedRequests };
+}

@@ -1,0 +1,63 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { UTCDate } from '@date-fns/utc';
+import { format } from 'date-fns';
+import Handlebars from 'handlebars';
+import { UserError } from '../errors.ts';
+import { templatesDir } from '../paths.ts';
+
+/** Template files by name (report.hbs, partials/*.hbs, report.css): the built-ins, overlaid by the user's directory. */
+function templateFiles(userDir?: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const add = (dir: string, sub = '') => {
+    const d = join(dir, sub);
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isFile() && /\.(hbs|css)$/.test(e.name)) files.set(join(sub, e.name), join(d, e.name));
+    }
+  };
+  add(templatesDir);
+  add(templatesDir, 'partials');
+  if (userDir) {
+    if (!existsSync(userDir)) throw new UserError(`--templates ${userDir}: directory not found`);
+    add(userDir);
+    add(userDir, 'partials');
+  }
+  return files;
+}
+
+export interface ReportTemplates {
+  render(view: object): string;
+}
+
+export function loadTemplates(userDir?: string): ReportTemplates {
+  const hb = Handlebars.create();
+  hb.registerHelper('date', (iso: unknown) => {
+    if (typeof iso !== 'string' || iso === '') return '';
+    const d = new UTCDate(iso);
+    return Number.isNaN(d.getTime()) ? iso : `${format(d, 'd MMM yyyy, HH:mm')} UTC`;
+  });
+  hb.registerHelper('day', (iso: unknown) => (typeof iso === 'string' && iso ? format(new UTCDate(iso), 'd MMM yyyy') : ''));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('short', (hash: unknown) => (typeof hash === 'string' ? hash.slice(0, 16) : ''));
+
+  const files = templateFiles(userDir);
+  let css = '';
+  for (const [name, path] of files) {
+    const text = readFileSync(path, 'utf8');
+    if (name.startsWith('partials')) hb.registerPartial(basename(name, '.hbs'), text);
+    if (name === 'report.css') css = text;
+  }
+  const main = files.get('report.hbs');
+  if (!main) throw new UserError('templates: report.hbs not found');
+  const template = hb.compile(readFileSync(main, 'utf8'), { strict: false, preventIndent: true });
+  return {
+    render(view) {
+      try {
+        return template({ ...view, css });
+      } catch (e) {
+        throw new UserError(`templates: ${(e as Error).message.split('\n')[0]}`);
+      }
+    },
+  };
+}

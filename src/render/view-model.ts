@@ -1,0 +1,141 @@
+// result.json → everything the templates show. Decisions (ordering, roll-ups, wording of statuses)
+// live here; templates only lay them out.
+import type { ControlResult, ControlStatus, EvidenceItem, Result } from '../evaluate/result.ts';
+import { controlStatuses } from '../evaluate/result.ts';
+import { stackedBars } from './charts.ts';
+import { statusInfo, statusOrder, worstStatus } from './status.ts';
+
+export interface PackContext {
+  packId: string;
+  /** Absent when rendering outside a run, before the key is known. */
+  signer?: { fingerprint: string; label: string; managed: boolean };
+}
+
+const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
+const assessmentLabel = { automated: 'Automated (AWS data)', manual: 'Manual attestation', inherited: 'Inherited from AWS' } as const;
+
+function statusView(s: ControlStatus) {
+  return { status: s, label: statusInfo[s].label, colour: statusInfo[s].colour };
+}
+
+function sourceLabel(item: EvidenceItem): string {
+  switch (item.source.kind) {
+    case 'check': return `Built-in check ${item.source.id}`;
+    case 'config-rule': return `AWS Config rule ${item.source.ruleName} (${item.source.rule})`;
+    case 'coverage': return `Coverage: ${item.source.api}`;
+  }
+}
+
+function itemView(item: EvidenceItem) {
+  return {
+    ...item,
+    statusView: statusView(item.status),
+    sourceLabel: sourceLabel(item),
+    resourceLabel: item.resource ? `${item.resource.name && item.resource.name !== item.resource.id ? `${item.resource.name} (${item.resource.id})` : item.resource.id}` : '(scope)',
+    resourceType: item.resource?.type ?? '',
+  };
+}
+
+const itemOrder: Record<EvidenceItem['status'], number> = { fail: 0, gap: 1, pass: 2, 'not-applicable': 3 };
+
+function controlView(c: ControlResult) {
+  const items = [...c.evidence].sort((a, b) => itemOrder[a.status] - itemOrder[b.status]).map(itemView);
+  return {
+    ...c,
+    anchor: `control-${c.id}`,
+    statusView: statusView(c.status),
+    ownerLabel: ownerLabel[c.responsibility.owner],
+    assessmentLabel: assessmentLabel[c.assessment],
+    items,
+    hasItems: items.length > 0,
+    nistIds: c.mappings.nist.map((m) => m.id).join(', '),
+    gdprIds: c.mappings.gdpr.map((m) => m.id).join(', '),
+    fedrampIds: c.mappings.nist.filter((m) => m.fedrampModerate).map((m) => m.id).join(', '),
+    fips: c.mappings.nist.some((m) => m.fips),
+  };
+}
+
+interface FrameworkRow {
+  id: string;
+  title: string;
+  family?: string;
+  status: ReturnType<typeof statusView>;
+  controls: { id: string; anchor: string; status: ReturnType<typeof statusView> }[];
+  sources: string;
+}
+
+function frameworkRows(result: Result, pick: 'nist' | 'gdpr', filter: (m: ControlResult['mappings']['nist'][number]) => boolean = () => true): FrameworkRow[] {
+  const rows = new Map<string, { id: string; title: string; family?: string; controls: ControlResult[]; sources: Set<string> }>();
+  for (const c of result.controls) {
+    for (const m of c.mappings[pick]) {
+      if (!filter(m)) continue;
+      const row = rows.get(m.id) ?? rows.set(m.id, { id: m.id, title: m.title, family: m.family, controls: [], sources: new Set() }).get(m.id)!;
+      row.controls.push(c);
+      row.sources.add(m.source.type === 'own-reasoning' ? 'own reasoning' : `AWS: ${m.source.section ?? m.source.ref}`);
+    }
+  }
+  const natural = (id: string) => id.replace(/\d+/g, (n) => n.padStart(4, '0'));
+  return [...rows.values()]
+    .sort((a, b) => natural(a.id).localeCompare(natural(b.id)))
+    .map((r) => ({
+      id: r.id,
+      title: r.title,
+      family: r.family,
+      status: statusView(worstStatus(r.controls.map((c) => c.status))),
+      controls: r.controls.map((c) => ({ id: c.id, anchor: `control-${c.id}`, status: statusView(c.status) })),
+      sources: [...r.sources].join('; '),
+    }));
+}
+
+export function buildReportView(result: Result, pack: PackContext) {
+  const controls = [...result.controls]
+    .sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status) || a.id.localeCompare(b.id))
+    .map(controlView);
+  const byOwner = (['customer', 'shared', 'aws'] as const).map((owner) => {
+    const counts: Partial<Record<ControlStatus, number>> = {};
+    for (const c of result.controls) if (c.responsibility.owner === owner) counts[c.status] = (counts[c.status] ?? 0) + 1;
+    return { label: ownerLabel[owner], counts };
+  });
+  const evidenceCounts = result.summary.evidence;
+  const nist = frameworkRows(result, 'nist');
+  const summaryRows = statusOrder.map((s) => ({ ...statusView(s), count: result.summary.controls[s] })).filter((r) => r.count > 0);
+  return {
+    title: `Evidence pack: ${result.catalog.title}`,
+    organization: result.organization,
+    packId: pack.packId,
+    signer: pack.signer,
+    generatedAt: result.generatedAt,
+    tool: result.tool,
+    catalog: result.catalog,
+    evidence: result.evidence,
+    accounts: result.evidence.scope.accounts.join(', '),
+    regions: result.evidence.scope.regions.join(', '),
+    summaryRows,
+    totals: {
+      controls: result.controls.length,
+      resources: result.summary.resources,
+      evidenceItems: Object.values(evidenceCounts).reduce((a, b) => a + b, 0),
+      evidence: evidenceCounts,
+      gaps: result.gaps.length,
+      disagreements: result.controls.reduce((n, c) => n + c.disagreements.length, 0),
+    },
+    charts: {
+      byStatus: stackedBars([{ label: 'All controls', counts: result.summary.controls }], { title: 'Controls by status' }),
+      byOwner: stackedBars(byOwner, { title: 'Controls by responsibility' }),
+    },
+    topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
+    controls,
+    frameworks: {
+      nist,
+      fedramp: frameworkRows(result, 'nist', (m) => m.fedrampModerate === true),
+      fips: frameworkRows(result, 'nist', (m) => m.fips === true),
+      gdpr: frameworkRows(result, 'gdpr'),
+    },
+    disagreements: result.controls.flatMap((c) => c.disagreements.map((d) => ({ control: c.id, anchor: `control-${c.id}`, text: d }))),
+    gaps: result.gaps,
+    recorders: result.evidence.recorders,
+    statusLegend: controlStatuses.map((s) => statusView(s)),
+  };
+}
+
+export type ReportView = ReturnType<typeof buildReportView>;

@@ -1,0 +1,50 @@
+import { createHash, sign as edSign } from 'node:crypto';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { SigningKey } from './keys.ts';
+import { manifestFile, mediaTypeOf, publicKeyFile, signatureFile, signatureFiles, type Manifest, type ManifestEntry } from './manifest.ts';
+
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path).on('error', reject).on('data', (c) => hash.update(c)).on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** Every regular file under dir, as sorted '/'-separated relative paths. */
+export function listPackFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p).split(sep).join('/'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** Writes manifest.json (sha256 of every other file), manifest.sig (raw Ed25519) and public-key.pem. */
+export async function signPack(dir: string, opts: { packId: string; createdAt: string; tool: Manifest['tool']; key: SigningKey }): Promise<Manifest> {
+  const files: ManifestEntry[] = [];
+  for (const path of listPackFiles(dir)) {
+    if ((signatureFiles as readonly string[]).includes(path)) continue;
+    const full = join(dir, path);
+    files.push({ path, sha256: await sha256File(full), bytes: statSync(full).size, mediaType: mediaTypeOf(path) });
+  }
+  const manifest: Manifest = {
+    schema: 'evidence-pack/manifest@1',
+    packId: opts.packId,
+    tool: opts.tool,
+    createdAt: opts.createdAt,
+    signature: { algorithm: 'Ed25519', publicKey: publicKeyFile, keyFingerprint: opts.key.fingerprint, keyLabel: opts.key.label, managedKey: opts.key.managed },
+    files,
+  };
+  const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  await writeFile(join(dir, manifestFile), bytes);
+  await writeFile(join(dir, signatureFile), edSign(null, bytes, opts.key.privateKey));
+  await writeFile(join(dir, publicKeyFile), opts.key.publicKeyPem);
+  return manifest;
+}

@@ -1,0 +1,94 @@
+import { createPublicKey, verify as edVerify, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { publicKeyFingerprint } from './keys.ts';
+import { manifestFile, publicKeyFile, signatureFile, signatureFiles, type Manifest } from './manifest.ts';
+import { listPackFiles, sha256File } from './sign.ts';
+
+export interface VerifyProblem { file: string; problem: 'changed' | 'missing' | 'extra' | 'bad-signature' | 'unreadable' | 'key-mismatch' | 'not-a-pack'; detail: string }
+
+export interface VerifyReport {
+  ok: boolean;
+  packId?: string;
+  keyFingerprint?: string;
+  keyLabel?: string;
+  managedKey?: boolean;
+  filesChecked: number;
+  problems: VerifyProblem[];
+}
+
+/** Checks a pack offline: the signature over manifest.json, then every file's hash, then extra files. */
+export async function verifyPack(dir: string, opts: { expectKey?: string } = {}): Promise<VerifyReport> {
+  const problems: VerifyProblem[] = [];
+  const report = (): VerifyReport => ({ ok: problems.length === 0, filesChecked: 0, problems });
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    problems.push({ file: dir, problem: 'not-a-pack', detail: 'not a directory' });
+    return report();
+  }
+  for (const f of signatureFiles) {
+    if (!existsSync(join(dir, f))) problems.push({ file: f, problem: 'missing', detail: 'required for verification' });
+  }
+  if (problems.length) return report();
+
+  const manifestBytes = readFileSync(join(dir, manifestFile));
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey(readFileSync(join(dir, publicKeyFile)));
+  } catch {
+    problems.push({ file: publicKeyFile, problem: 'unreadable', detail: 'not a PEM public key' });
+    return report();
+  }
+  const fingerprint = publicKeyFingerprint(publicKey);
+  if (opts.expectKey && opts.expectKey.replace(/^sha256:/, '').toLowerCase() !== fingerprint.replace(/^sha256:/, '')) {
+    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `key ${fingerprint} is not the expected ${opts.expectKey}` });
+  }
+  const signature = readFileSync(join(dir, signatureFile));
+  let signed = false;
+  try {
+    signed = publicKey.asymmetricKeyType === 'ed25519' && signature.length === 64 && edVerify(null, manifestBytes, publicKey, signature);
+  } catch {
+    signed = false;
+  }
+  if (!signed) {
+    problems.push({ file: signatureFile, problem: 'bad-signature', detail: 'the signature does not match manifest.json and public-key.pem' });
+    return report();
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
+  } catch {
+    problems.push({ file: manifestFile, problem: 'unreadable', detail: 'signed but not JSON' });
+    return report();
+  }
+  if (manifest.signature?.keyFingerprint !== fingerprint) {
+    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest names key ${manifest.signature?.keyFingerprint}, public-key.pem is ${fingerprint}` });
+  }
+  const listed = new Set<string>();
+  for (const entry of manifest.files) {
+    listed.add(entry.path);
+    const full = join(dir, entry.path);
+    if (!existsSync(full)) {
+      problems.push({ file: entry.path, problem: 'missing', detail: 'listed in the manifest, not in the pack' });
+      continue;
+    }
+    const size = statSync(full).size;
+    const digest = await sha256File(full);
+    if (digest !== entry.sha256 || size !== entry.bytes) {
+      problems.push({ file: entry.path, problem: 'changed', detail: `sha256 ${digest.slice(0, 12)}…, manifest says ${entry.sha256.slice(0, 12)}…` });
+    }
+  }
+  for (const path of listPackFiles(dir)) {
+    if (!listed.has(path) && !(signatureFiles as readonly string[]).includes(path)) {
+      problems.push({ file: path, problem: 'extra', detail: 'in the pack, not in the manifest' });
+    }
+  }
+  return {
+    ok: problems.length === 0,
+    packId: manifest.packId,
+    keyFingerprint: fingerprint,
+    keyLabel: manifest.signature.keyLabel,
+    managedKey: manifest.signature.managedKey,
+    filesChecked: manifest.files.length,
+    problems,
+  };
+}
