@@ -39,6 +39,10 @@ export function loadTemplates(userDir?: string): ReportTemplates {
   });
   hb.registerHelper('day', (iso: unknown) => (typeof iso === 'string' && iso ? format(new UTCDate(iso), 'd MMM yyyy') : ''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // Escapes, then keeps each redaction mask on one line so it reads (and extracts from the PDF) whole.
+  hb.registerHelper('text', (value: unknown) => new hb.SafeString(
+    hb.Utils.escapeExpression(typeof value === 'string' ? value : '').replace(/\[REDACTED [a-z-]+ #[0-9a-f]{8}\]/g, (m) => `<span class="redacted">${m}</span>`),
+  ));
   hb.registerHelper('short', (hash: unknown) => (typeof hash === 'string' ? hash.slice(0, 16) : ''));
 
   const files = templateFiles(userDir);

@@ -18,19 +18,28 @@ function statusView(s: ControlStatus) {
   return { status: s, label: statusInfo[s].label, colour: statusInfo[s].colour };
 }
 
-function sourceLabel(item: EvidenceItem): string {
+/** Passing and not-applicable items shown per control before the rest are summarised (all are in evidence.csv). */
+export const listedPassingItems = 10;
+
+function sourceLabel(item: EvidenceItem): { label: string; detail?: string } {
   switch (item.source.kind) {
-    case 'check': return `Built-in check ${item.source.id}`;
-    case 'config-rule': return `AWS Config rule ${item.source.ruleName} (${item.source.rule})`;
-    case 'coverage': return `Coverage: ${item.source.api}`;
+    case 'check': return { label: `Check ${item.source.id}` };
+    case 'config-rule': return { label: `Config rule ${item.source.rule}`, detail: item.source.ruleName };
+    case 'coverage': return { label: `Coverage ${item.source.api}` };
   }
 }
 
-function itemView(item: EvidenceItem) {
+/** Evidence files are numbered F1…Fn in the appendix; items cite them by number to stay readable. */
+type FileRefs = Map<string, string>;
+
+function itemView(item: EvidenceItem, refs: FileRefs) {
+  const source = sourceLabel(item);
   return {
     ...item,
     statusView: statusView(item.status),
-    sourceLabel: sourceLabel(item),
+    sourceLabel: source.label,
+    sourceDetail: source.detail,
+    originRef: item.origin ? `${refs.get(item.origin.file) ?? item.origin.file}${item.origin.pointer ? ` ${item.origin.pointer}` : ''}` : undefined,
     resourceLabel: item.resource ? `${item.resource.name && item.resource.name !== item.resource.id ? `${item.resource.name} (${item.resource.id})` : item.resource.id}` : '(scope)',
     resourceType: item.resource?.type ?? '',
   };
@@ -38,9 +47,14 @@ function itemView(item: EvidenceItem) {
 
 const itemOrder: Record<EvidenceItem['status'], number> = { fail: 0, gap: 1, pass: 2, 'not-applicable': 3 };
 
-function controlView(c: ControlResult) {
-  const items = [...c.evidence].sort((a, b) => itemOrder[a.status] - itemOrder[b.status]).map(itemView);
+function controlView(c: ControlResult, refs: FileRefs) {
+  const sorted = [...c.evidence].sort((a, b) => itemOrder[a.status] - itemOrder[b.status]);
+  const problems = sorted.filter((i) => i.status === 'fail' || i.status === 'gap');
+  const others = sorted.filter((i) => i.status !== 'fail' && i.status !== 'gap');
+  const items = [...problems, ...others.slice(0, listedPassingItems)].map((i) => itemView(i, refs));
+  const omitted = others.length - Math.min(others.length, listedPassingItems);
   return {
+    omitted,
     ...c,
     anchor: `control-${c.id}`,
     statusView: statusView(c.status),
@@ -88,9 +102,11 @@ function frameworkRows(result: Result, pick: 'nist' | 'gdpr', filter: (m: Contro
 }
 
 export function buildReportView(result: Result, pack: PackContext) {
+  const files = result.evidence.files.map((f, i) => ({ ...f, ref: `F${i + 1}` }));
+  const refs: FileRefs = new Map(files.map((f) => [f.path, f.ref]));
   const controls = [...result.controls]
     .sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status) || a.id.localeCompare(b.id))
-    .map(controlView);
+    .map((c) => controlView(c, refs));
   const byOwner = (['customer', 'shared', 'aws'] as const).map((owner) => {
     const counts: Partial<Record<ControlStatus, number>> = {};
     for (const c of result.controls) if (c.responsibility.owner === owner) counts[c.status] = (counts[c.status] ?? 0) + 1;
@@ -108,6 +124,8 @@ export function buildReportView(result: Result, pack: PackContext) {
     tool: result.tool,
     catalog: result.catalog,
     evidence: result.evidence,
+    files,
+    listedPassingItems,
     accounts: result.evidence.scope.accounts.join(', '),
     regions: result.evidence.scope.regions.join(', '),
     summaryRows,

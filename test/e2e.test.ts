@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { ControlResult, Result } from '../src/evaluate/result.ts';
+import { listFiles, onlyPack, runCli, tempDir } from './helpers.ts';
+
+// Values planted in the sample; none may appear in any output.
+export const plantedSecrets = ['jane.doe@example.com', 'Hunter2Secret', 'svc-feedback:', 'Autumn#2026'];
+
+describe('evidence-pack run on the embedded sample', () => {
+  let pack: string;
+  let result: Result;
+  let runOutput: { code: number | null; stdout: string; stderr: string };
+  const control = (id: string): ControlResult => result.controls.find((c) => c.id === id)!;
+  const item = (controlId: string, resourceId: string, source?: string) =>
+    control(controlId).evidence.filter((e) => e.resource?.id === resourceId && (!source || (e.source.kind === 'check' ? e.source.id : e.source.kind === 'config-rule' ? e.source.rule : '') === source));
+
+  before(async (t) => {
+    const out = tempDir({ after: (fn) => process.on('exit', fn) });
+    runOutput = await runCli(['run', '--evidence', 'evidence/sample', '--out', out]);
+    assert.equal(runOutput.code, 0, runOutput.stderr);
+    pack = onlyPack(out);
+    result = JSON.parse(readFileSync(join(pack, 'result.json'), 'utf8')) as Result;
+    void t;
+  });
+
+  it('prints one summary line with where it wrote and the counts by status', () => {
+    const lines = runOutput.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /^Wrote .*pack-\d{8}T\d{6}Z-[0-9a-f]{8} \(\d+ files, signed with demo key sha256:[0-9a-f]{16}…\): 14 controls: fail \d+/);
+    assert.equal(runOutput.stderr, '', 'nothing on stderr in CI');
+  });
+
+  it('writes the pack files', () => {
+    const files = listFiles(pack);
+    for (const f of ['manifest.json', 'manifest.sig', 'public-key.pem', 'result.json', 'report.html', 'report.pdf', 'evidence.csv', 'evidence/snapshot.json']) {
+      assert.ok(files.includes(f), `${f} in pack`);
+    }
+    assert.ok(files.filter((f) => f.startsWith('evidence/config-snapshots/')).length === 3);
+  });
+
+  it('decides specific sample resources as the evidence says', () => {
+    assert.equal(item('WSAS-11', 'ws-f2k9x7m1q')[0]!.status, 'pass');
+    assert.equal(item('WSAS-11', 'ws-b8n3p5r2t')[0]!.status, 'fail');
+    assert.match(item('WSAS-11', 'ws-b8n3p5r2t')[0]!.message, /root volume not encrypted/);
+    assert.equal(item('WSAS-11', 'ws-d1e3g5k7m')[0]!.status, 'fail');
+    assert.equal(item('WSAS-07', 'd-906734a1b2')[0]!.status, 'pass');
+    assert.equal(item('WSAS-07', 'd-93671f2e3d')[0]!.status, 'fail');
+    assert.equal(item('WSAS-13', 'analyst-stack')[0]!.status, 'pass');
+    assert.equal(item('WSAS-13', 'dev-stack')[0]!.status, 'not-applicable');
+    assert.equal(item('WSAS-10', 'analyst-stack')[0]!.status, 'fail');
+    assert.equal(item('WSAS-09', 'ws-f2k9x7m1q')[0]!.status, 'fail');
+    assert.equal(item('WSAS-09', 'ws-c4d6f8h0j')[0]!.status, 'fail');
+    assert.equal(item('WSAS-02', 'AIDAQ3EGRKZ7BOBOPS002', 'IAM_USER_MFA_ENABLED')[0]!.status, 'fail');
+    assert.equal(item('WSAS-02', 'AIDAQ3EGRKZ7ALICE0001', 'IAM_USER_MFA_ENABLED')[0]!.status, 'pass');
+    assert.equal(item('WSAS-02', 'AIDAQ3EGRKZ7CIDEPL004', 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS')[0]!.status, 'not-applicable');
+    assert.equal(item('WSAS-05', '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b', 'CMK_BACKING_KEY_ROTATION_ENABLED')[0]!.status, 'gap', 'INSUFFICIENT_DATA is a gap');
+    assert.equal(item('WSAS-06', '222222222222/us-east-1')[0]!.status, 'fail', 'Macie PAUSED');
+  });
+
+  it('rolls controls up honestly: inherited, manual, gap never pass', () => {
+    assert.equal(control('WSAS-01').status, 'inherited');
+    assert.equal(control('WSAS-14').status, 'inherited');
+    assert.equal(control('WSAS-03').status, 'manual');
+    assert.equal(control('WSAS-12').status, 'manual');
+    assert.equal(control('WSAS-13').status, 'gap', 'the stopped recorder in 222222222222/eu-west-1 leaves a gap, not a pass');
+    assert.equal(control('WSAS-11').status, 'fail');
+    const stopped = control('WSAS-11').evidence.find((e) => e.account === '222222222222' && e.region === 'eu-west-1');
+    assert.equal(stopped?.status, 'gap');
+    assert.match(stopped!.message, /not recording/);
+    const absent = control('WSAS-13').evidence.find((e) => e.account === '111111111111' && e.region === 'eu-west-1');
+    assert.equal(absent?.status, 'not-applicable');
+    assert.match(absent!.message, /^0 AWS::AppStream::Stack in 111111111111\/eu-west-1; recorder "default" recording all supported types/);
+    assert.match(control('WSAS-06').evidence.find((e) => e.account === '222222222222' && e.region === 'eu-west-1')!.message, /AccessDenied/);
+  });
+
+  it('reports where a built-in check and an AWS Config rule disagree', () => {
+    assert.equal(control('WSAS-05').disagreements.length, 1);
+    assert.match(control('WSAS-05').disagreements[0]!, /legacy-exports-2019.*says fail.*says pass/);
+  });
+
+  it('maps every control to NIST SP 800-53 rev5 with FedRAMP membership, and GDPR where it applies', () => {
+    const mfa = control('WSAS-02').mappings;
+    assert.deepEqual(mfa.nist.map((m) => m.id), ['IA-2(1)', 'IA-2(2)']);
+    assert.ok(mfa.nist.every((m) => m.fedrampModerate));
+    assert.deepEqual(mfa.gdpr.map((m) => m.id), ['Art. 32']);
+    assert.ok(control('WSAS-07').mappings.nist.some((m) => m.id === 'SC-13' && m.fips));
+  });
+
+  it('carries provenance on every evidence item', () => {
+    for (const c of result.controls) {
+      for (const e of c.evidence) {
+        assert.ok(e.account && e.region && e.observedAt && e.source, `${c.id}: ${JSON.stringify(e)}`);
+        if (e.origin) assert.ok(listFiles(pack).includes(e.origin.file), `${e.origin.file} is in the pack`);
+      }
+    }
+  });
+
+  it('masks planted sensitive values in every output file, the PDF text included', () => {
+    const pdfText = execFileSync('pdftotext', [join(pack, 'report.pdf'), '-'], { encoding: 'utf8' });
+    for (const file of listFiles(pack)) {
+      const text = file.endsWith('.pdf') ? pdfText : readFileSync(join(pack, file), 'latin1');
+      for (const secret of plantedSecrets) assert.ok(!text.includes(secret), `${secret} leaked into ${file}`);
+    }
+    assert.match(pdfText, /\[REDACTED email #[0-9a-f]{8}\]/);
+    assert.match(pdfText, /\[REDACTED url-credentials #[0-9a-f]{8}\]/);
+    assert.match(pdfText, /\[REDACTED secret-assignment #[0-9a-f]{8}\]/);
+  });
+
+  it('prints a PDF with the control ids, page numbers and sections', () => {
+    const text = execFileSync('pdftotext', ['-layout', join(pack, 'report.pdf'), '-'], { encoding: 'utf8' });
+    for (const id of ['WSAS-01', 'WSAS-07', 'WSAS-14', 'IA-2(1)', 'SC-28(1)', 'Art. 32']) assert.ok(text.includes(id), id);
+    for (const heading of ['Executive summary', 'Controls and evidence', 'FedRAMP Rev. 5 Moderate', 'Shared responsibility matrix', 'Method and chain of custody']) {
+      assert.ok(text.includes(heading), heading);
+    }
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [join(pack, 'report.pdf')], { encoding: 'utf8' }))![1]);
+    assert.ok(text.includes(`Page 1 of ${pages}`) && text.includes(`Page ${pages} of ${pages}`));
+  });
+
+  it('renders HTML that needs no scripts and makes no external requests', () => {
+    const html = readFileSync(join(pack, 'report.html'), 'utf8');
+    assert.ok(!/<script/i.test(html));
+    assert.ok(!/(src|href)="(https?:)?\/\//i.test(html), 'no external src/href');
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  });
+
+  it('verifies offline with the tool and with stock openssl', async () => {
+    const v = await runCli(['verify', pack]);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /^Verified .*: 40 files intact, signature valid/);
+    const openssl = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'public-key.pem', '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: pack, encoding: 'utf8' });
+    assert.equal(openssl.status, 0, openssl.stderr);
+    const manifest = JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8'));
+    const sums = manifest.files.map((f: { sha256: string; path: string }) => `${f.sha256}  ${f.path}`).join('\n') + '\n';
+    const check = spawnSync('sha256sum', ['-c', '--quiet', '-'], { cwd: pack, input: sums, encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+  });
+
+  it('writes an RFC 4180 CSV with one row per evidence item', () => {
+    const csv = readFileSync(join(pack, 'evidence.csv'), 'utf8');
+    const lines = csv.split('\r\n').filter(Boolean);
+    assert.match(lines[0]!, /^control,control_status,item_status,account,region,resource_type,resource_id/);
+    const items = result.controls.reduce((n, c) => n + c.evidence.length, 0);
+    assert.equal(lines.length, items + 1);
+  });
+});

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../', import.meta.url));
+export const sampleDir = join(root, 'evidence/sample');
+export const referenceDir = join(root, '../shared/reference');
+
+export interface CliResult { code: number | null; stdout: string; stderr: string }
+
+/** Runs the real CLI in a child process, as a user would. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, CI: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A temporary directory removed when the test ends. */
+export function tempDir(t: { after(fn: () => void): void }, prefix = 'evidence-pack-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Every file under dir, relative, sorted. */
+export function listFiles(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => join((e as unknown as { parentPath?: string; path: string }).parentPath ?? (e as unknown as { path: string }).path, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+/** The one pack directory a run wrote into out/. */
+export function onlyPack(out: string): string {
+  const packs = readdirSync(out).filter((n) => n.startsWith('pack-'));
+  if (packs.length !== 1) throw new Error(`expected one pack in ${out}, found ${packs.join(', ') || 'none'}`);
+  return join(out, packs[0]!);
+}
