@@ -42,6 +42,12 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
   if (opts.expectKey && opts.expectKey.replace(/^sha256:/, '').toLowerCase() !== fingerprint.replace(/^sha256:/, '')) {
     problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `key ${fingerprint} is not the expected ${opts.expectKey}` });
   }
+  let manifest: Manifest | undefined;
+  try {
+    manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
+  } catch {
+    manifest = undefined;
+  }
   const signature = readFileSync(join(dir, signatureFile));
   let signed = false;
   try {
@@ -50,14 +56,18 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
     signed = false;
   }
   if (!signed) {
-    problems.push({ file: signatureFile, problem: 'bad-signature', detail: 'the signature does not match manifest.json and public-key.pem' });
+    const named = manifest?.signature?.keyFingerprint;
+    if (named && named !== fingerprint) {
+      problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest.json names key ${named}, public-key.pem holds ${fingerprint}` });
+    } else {
+      // The signed bytes and the signature disagree; either file may be the one that changed.
+      const detail = 'manifest.json and manifest.sig do not match: one of them was changed';
+      problems.push({ file: manifestFile, problem: 'bad-signature', detail }, { file: signatureFile, problem: 'bad-signature', detail });
+    }
     return report();
   }
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
-  } catch {
-    problems.push({ file: manifestFile, problem: 'unreadable', detail: 'signed but not JSON' });
+  if (!manifest || !Array.isArray(manifest.files)) {
+    problems.push({ file: manifestFile, problem: 'unreadable', detail: 'signed, but not a manifest' });
     return report();
   }
   if (manifest.signature?.keyFingerprint !== fingerprint) {
