@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { listFiles, runCli, sampleDir, tempDir } from './helpers.ts';
+
+const snapshotFile = (dir: string) => join(dir, 'config-snapshots', readdirSync(join(dir, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
+
+/** Copies the sample, breaks it, runs `run`, and checks: exit 2, one line naming the problem, out/ untouched. */
+async function expectRejected(t: Parameters<typeof tempDir>[0], breakIt: (evidence: string) => void, expected: RegExp) {
+  const work = tempDir(t);
+  const evidence = join(work, 'evidence');
+  cpSync(sampleDir, evidence, { recursive: true });
+  breakIt(evidence);
+  const out = join(work, 'out');
+  mkdirSync(out);
+  writeFileSync(join(out, 'previous-pack-marker'), 'keep me');
+  const before = listFiles(out);
+  const r = await runCli(['run', '--evidence', evidence, '--out', out, '--no-pdf']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line, got:\n${r.stderr}`);
+  assert.match(lines[0]!, expected);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.deepEqual(listFiles(out), before, 'out/ unchanged');
+  assert.deepEqual(readdirSync(out).filter((f) => f.startsWith('.tmp')), [], 'no temp dir left');
+}
+
+describe('bad input: one clear line, exit 2, nothing written', () => {
+  it('malformed JSON in a snapshot file names the file and position', async (t) => {
+    await expectRejected(t, (e) => writeFileSync(snapshotFile(e), readFileSync(snapshotFile(e), 'utf8').slice(0, 500)), /^evidence-pack: .*111111111111_Config_us-east-1_ConfigSnapshot_.*\.json: malformed JSON at line \d+, column \d+$/);
+  });
+
+  it('a wrong type names the file and the field', async (t) => {
+    await expectRejected(t, (e) => {
+      const doc = JSON.parse(readFileSync(snapshotFile(e), 'utf8'));
+      doc.configurationItems[3].resourceType = 42;
+      writeFileSync(snapshotFile(e), JSON.stringify(doc));
+    }, /ConfigSnapshot_.*\.json: configurationItems\[3\]\.resourceType: must be string$/);
+  });
+
+  it('an unknown compliance type names the field and the allowed values', async (t) => {
+    await expectRejected(t, (e) => {
+      const f = join(e, 'aws/111111111111/us-east-1/config/GetComplianceDetailsByConfigRule/root-account-mfa-enabled-conformance-pack-x2k4m6p8q.json');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('"COMPLIANT"', '"MOSTLY_COMPLIANT"'));
+    }, /root-account-mfa-enabled-conformance-pack-x2k4m6p8q\.json: EvaluationResults\[0\]\.ComplianceType: must be equal to one of the allowed values/);
+  });
+
+  it('a missing snapshot.json, an unrecognised file and an account outside the scope are named', async (t) => {
+    await expectRejected(t, (e) => writeFileSync(join(e, 'snapshot.json'), '{"schema": "evidence-pack/snapshot@1"}'), /snapshot\.json: snapshotId: must have required property 'snapshotId'$/);
+    await expectRejected(t, (e) => writeFileSync(join(e, 'notes.json'), '{}'), /notes\.json: unrecognised evidence file/);
+    await expectRejected(t, (e) => {
+      const doc = JSON.parse(readFileSync(snapshotFile(e), 'utf8'));
+      doc.configurationItems[0].awsAccountId = '999999999999';
+      writeFileSync(snapshotFile(e), JSON.stringify(doc));
+    }, /account 999999999999 is not in snapshot\.json scope\.accounts$/);
+  });
+
+  it('a missing evidence directory', async (t) => {
+    const work = tempDir(t);
+    const r = await runCli(['run', '--evidence', join(work, 'nope'), '--out', join(work, 'out')]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `evidence-pack: ${join(work, 'nope')}: evidence directory not found\n`);
+    assert.deepEqual(readdirSync(work), [], 'out/ not created');
+  });
+
+  it('an unknown flag or command', async () => {
+    const flag = await runCli(['run', '--evidnce', 'x']);
+    assert.equal(flag.code, 2);
+    assert.equal(flag.stderr, 'evidence-pack: Unknown argument: evidnce (see --help)\n');
+    const cmd = await runCli(['frobnicate']);
+    assert.equal(cmd.code, 2);
+    assert.match(cmd.stderr, /^evidence-pack: Unknown argument: frobnicate/);
+  });
+
+  it('a signing key that is not Ed25519', async (t) => {
+    const work = tempDir(t);
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    writeFileSync(join(work, 'rsa.pem'), rsa);
+    const r = await runCli(['run', '--out', join(work, 'out'), '--signing-key', join(work, 'rsa.pem'), '--no-pdf']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /rsa\.pem: an Ed25519 key is required, got rsa/);
+  });
+
+  it('verify of something that is not a pack exits 3 and says why', async (t) => {
+    const work = tempDir(t);
+    const r = await runCli(['verify', work]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /^missing: manifest\.json: required for verification$/m);
+  });
+});
