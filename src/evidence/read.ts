@@ -80,6 +80,29 @@ export function resourceKey(account: string, region: string, type: string, id: s
   return `${account}/${region}/${type}/${id}`;
 }
 
+/**
+ * One configuration item, in the delivered-file shape (awsAccountId, ARN, configuration object) or
+ * the API shape (accountId, arn, configuration as a JSON string), as a Resource.
+ */
+export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'], file: string, field: string): Resource {
+  const account: string = ci.awsAccountId ?? ci.accountId;
+  return {
+    key: resourceKey(account, ci.awsRegion, ci.resourceType, ci.resourceId),
+    account,
+    region: ci.awsRegion,
+    type: ci.resourceType,
+    id: ci.resourceId,
+    name: ci.resourceName ?? undefined,
+    arn: ci.ARN ?? ci.arn ?? undefined,
+    tags: ci.tags ?? {},
+    configuration: parseConfiguration(ci.configuration, file, `${field}.configuration`),
+    supplementary: ci.supplementaryConfiguration ?? {},
+    capturedAt: isoTime(ci.configurationItemCaptureTime, file, `${field}.configurationItemCaptureTime`),
+    status: ci.configurationItemStatus,
+    origin,
+  };
+}
+
 /** Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files). */
 export function readSnapshot(dir: string): Snapshot {
   let isDir = false;
@@ -121,23 +144,8 @@ export function readSnapshot(dir: string): Snapshot {
       const doc = read<any>(rel, 'config-snapshot', validate.configSnapshot);
       doc.configurationItems.forEach((ci: any, i: number) => {
         const field = `configurationItems[${i}]`;
-        const account: string = ci.awsAccountId ?? ci.accountId;
-        inScope(shown(rel), account, ci.awsRegion);
-        addResource({
-          key: resourceKey(account, ci.awsRegion, ci.resourceType, ci.resourceId),
-          account,
-          region: ci.awsRegion,
-          type: ci.resourceType,
-          id: ci.resourceId,
-          name: ci.resourceName ?? undefined,
-          arn: ci.ARN ?? ci.arn ?? undefined,
-          tags: ci.tags ?? {},
-          configuration: parseConfiguration(ci.configuration, shown(rel), `${field}.configuration`),
-          supplementary: ci.supplementaryConfiguration ?? {},
-          capturedAt: isoTime(ci.configurationItemCaptureTime, shown(rel), `${field}.configurationItemCaptureTime`),
-          status: ci.configurationItemStatus,
-          origin: { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' },
-        });
+        inScope(shown(rel), ci.awsAccountId ?? ci.accountId, ci.awsRegion);
+        addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' }, shown(rel), field));
       });
       continue;
     }

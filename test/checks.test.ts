@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { checks, checksById } from '../src/checks/index.ts';
+import { MissingEvidence, type CheckContext } from '../src/checks/types.ts';
+import { apiResourceTypes, resourceFromConfigurationItem } from '../src/evidence/read.ts';
+import type { Resource } from '../src/evidence/types.ts';
+import { referenceDir, sampleDir } from './helpers.ts';
+
+const sampleItems: any[] = readdirSync(join(sampleDir, 'config-snapshots')).flatMap((f) => JSON.parse(readFileSync(join(sampleDir, 'config-snapshots', f), 'utf8')).configurationItems);
+
+/** A sample configuration item (AWS's delivered shape), deep-copied and changed by `edit`. */
+function ci(resourceId: string, edit: (ci: any) => void = () => {}): Resource {
+  const item = structuredClone(sampleItems.find((i) => i.resourceId === resourceId));
+  assert.ok(item, resourceId);
+  edit(item);
+  return resourceFromConfigurationItem(item, { file: 'test', pointer: '', api: 'test' }, 'test', 'ci');
+}
+
+function apiRecord(type: string, configuration: Record<string, unknown>): Resource {
+  return { key: 'k', account: '111111111111', region: 'us-east-1', type, id: 'x', tags: {}, configuration, supplementary: {}, capturedAt: '2026-10-31T00:00:00Z', status: 'OK', origin: { file: 't', pointer: '', api: 't' } };
+}
+
+const noLookups: CheckContext = { findResources: () => [] };
+const run = (id: string, r: Resource, ctx: CheckContext = noLookups) => checksById.get(id)!.evaluate(r, ctx);
+const missing = (id: string, r: Resource, field: RegExp) => assert.throws(() => run(id, r), (e: unknown) => e instanceof MissingEvidence && field.test(e.field));
+
+/** AWS's own example configuration items (aws-config-rdk), where the shared reference is present. */
+const rdk = (file: string) => join(referenceDir, 'aws/samples/rdk-example-ci', file);
+const rdkNote = 'needs ../shared/reference (present in CI and for developers, absent in a user clone)';
+
+describe('checks', () => {
+  it('have unique ids and one file each', () => {
+    assert.equal(checksById.size, checks.length);
+    assert.deepEqual(checks.map((c) => c.id).sort(), [
+      'appstream-persistence-encrypted', 'cloudtrail-kms-encryption', 'cloudtrail-log-file-validation', 'cloudtrail-multi-region-logging',
+      'credentials-in-urls', 'kms-key-rotation', 'macie-enabled', 's3-bucket-default-encryption', 'sensitive-data-in-tags-and-names',
+      'workspaces-directory-fips-endpoint', 'workspaces-volume-encryption',
+    ]);
+  });
+
+  it('workspaces-volume-encryption', () => {
+    assert.equal(run('workspaces-volume-encryption', ci('ws-f2k9x7m1q')).status, 'pass');
+    assert.match(run('workspaces-volume-encryption', ci('ws-f2k9x7m1q')).message, /key\/0c1b7a4e/);
+    assert.deepEqual(run('workspaces-volume-encryption', ci('ws-b8n3p5r2t')), { status: 'fail', message: 'root volume not encrypted' });
+    assert.equal(run('workspaces-volume-encryption', ci('ws-f2k9x7m1q', (c) => delete c.configuration.VolumeEncryptionKey)).status, 'fail');
+    missing('workspaces-volume-encryption', ci('ws-f2k9x7m1q', (c) => delete c.configuration.UserVolumeEncryptionEnabled), /UserVolumeEncryptionEnabled/);
+    // The API shape carries configuration as a JSON string.
+    const apiShape = ci('ws-b8n3p5r2t', (c) => { c.configuration = JSON.stringify(c.configuration); c.accountId = c.awsAccountId; delete c.awsAccountId; });
+    assert.equal(run('workspaces-volume-encryption', apiShape).status, 'fail');
+  });
+
+  it('workspaces-directory-fips-endpoint', () => {
+    const t = apiResourceTypes.workspacesDirectory;
+    assert.equal(run('workspaces-directory-fips-endpoint', apiRecord(t, { DirectoryId: 'd-1', EndpointEncryptionMode: 'FIPS_VALIDATED' })).status, 'pass');
+    assert.equal(run('workspaces-directory-fips-endpoint', apiRecord(t, { DirectoryId: 'd-1', EndpointEncryptionMode: 'STANDARD_TLS' })).status, 'fail');
+    missing('workspaces-directory-fips-endpoint', apiRecord(t, { DirectoryId: 'd-1' }), /EndpointEncryptionMode/);
+  });
+
+  it('appstream-persistence-encrypted', () => {
+    const buckets = sampleItems.filter((i) => i.resourceType === 'AWS::S3::Bucket').map((b) => ci(b.resourceId));
+    const ctx = (list: Resource[]): CheckContext => ({ findResources: (a, r, type, p = () => true) => list.filter((b) => b.account === a && b.region === r && b.type === type && p(b)) });
+    assert.equal(run('appstream-persistence-encrypted', ci('analyst-stack'), ctx(buckets)).status, 'pass');
+    const unencrypted = buckets.map((b) => (b.id.startsWith('appstream2-') ? { ...b, supplementary: {} } : b));
+    const failing = run('appstream-persistence-encrypted', ci('analyst-stack'), ctx(unencrypted));
+    assert.equal(failing.status, 'fail');
+    assert.match(failing.message, /home folders → s3:\/\/appstream2-36fb080bb8-us-east-1-111111111111: no default encryption/);
+    assert.equal(run('appstream-persistence-encrypted', ci('dev-stack'), ctx(buckets)).status, 'not-applicable');
+    assert.throws(() => run('appstream-persistence-encrypted', ci('analyst-stack'), ctx([])), MissingEvidence);
+  });
+
+  it('cloudtrail checks on the sample and on AWS\'s example item', { skip: existsSync(rdk('AWS_Cloudtrail_Trail.json')) ? false : rdkNote }, () => {
+    const aws = JSON.parse(readFileSync(rdk('AWS_Cloudtrail_Trail.json'), 'utf8'));
+    const trail = resourceFromConfigurationItem(aws, { file: 'rdk', pointer: '', api: 'rdk' }, 'rdk', 'ci');
+    assert.equal(run('cloudtrail-multi-region-logging', trail).status, 'pass');
+    assert.equal(run('cloudtrail-log-file-validation', trail).status, 'pass');
+    assert.equal(run('cloudtrail-kms-encryption', trail).status, 'fail', 'AWS example trail has no kmsKeyId');
+    assert.equal(run('cloudtrail-kms-encryption', ci('org-audit-trail')).status, 'pass');
+    assert.equal(run('cloudtrail-multi-region-logging', ci('dev-trail')).status, 'fail');
+    assert.equal(run('cloudtrail-log-file-validation', ci('dev-trail')).status, 'fail');
+    missing('cloudtrail-multi-region-logging', ci('dev-trail', (c) => delete c.configuration.isMultiRegionTrail), /isMultiRegionTrail/);
+  });
+
+  it('s3-bucket-default-encryption', { skip: existsSync(rdk('AWS_S3_Bucket.json')) ? false : rdkNote }, () => {
+    const aws = JSON.parse(readFileSync(rdk('AWS_S3_Bucket.json'), 'utf8'));
+    assert.equal(run('s3-bucket-default-encryption', resourceFromConfigurationItem(aws, { file: 'rdk', pointer: '', api: 'rdk' }, 'rdk', 'ci')).status, 'fail', 'the 2019 example predates default encryption');
+    assert.match(run('s3-bucket-default-encryption', ci('appstream2-36fb080bb8-us-east-1-111111111111')).message, /SSE-S3/);
+    assert.match(run('s3-bucket-default-encryption', ci('audit-logs-111111111111')).message, /aws:kms with arn:aws:kms/);
+    assert.equal(run('s3-bucket-default-encryption', ci('legacy-exports-2019')).status, 'fail');
+  });
+
+  it('kms-key-rotation', { skip: existsSync(rdk('AWS_KMS_Key.json')) ? false : rdkNote }, () => {
+    const aws = JSON.parse(readFileSync(rdk('AWS_KMS_Key.json'), 'utf8'));
+    assert.equal(run('kms-key-rotation', resourceFromConfigurationItem(aws, { file: 'rdk', pointer: '', api: 'rdk' }, 'rdk', 'ci')).status, 'not-applicable', 'AWS managed key');
+    assert.equal(run('kms-key-rotation', ci('0c1b7a4e-3f21-4d5a-9a0e-5b6c7d8e9f01')).status, 'pass');
+    assert.equal(run('kms-key-rotation', ci('3a4b5c6d-7e8f-4a1b-9c2d-0e1f2a3b4c5d')).status, 'fail');
+    missing('kms-key-rotation', ci('9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b'), /supplementaryConfiguration\.KeyRotationStatus/);
+  });
+
+  it('macie-enabled', () => {
+    assert.equal(run('macie-enabled', apiRecord(apiResourceTypes.macieSession, { status: 'ENABLED' })).status, 'pass');
+    assert.equal(run('macie-enabled', apiRecord(apiResourceTypes.macieSession, { status: 'PAUSED' })).status, 'fail');
+  });
+
+  it('sensitive-data-in-tags-and-names reports with the value masked', () => {
+    const owner = run('sensitive-data-in-tags-and-names', ci('ws-f2k9x7m1q'));
+    assert.equal(owner.status, 'fail');
+    assert.match(owner.message, /^tag "Owner" holds email: \[REDACTED email #[0-9a-f]{8}\]$/);
+    assert.ok(!owner.message.includes('jane.doe'));
+    assert.match(run('sensitive-data-in-tags-and-names', ci('ws-c4d6f8h0j')).message, /tag "Name" holds secret-assignment: temp desk pw=\[REDACTED/);
+    assert.equal(run('sensitive-data-in-tags-and-names', ci('ws-b8n3p5r2t')).status, 'pass');
+    const key = run('sensitive-data-in-tags-and-names', ci('ws-b8n3p5r2t', (c) => { c.tags.Deployer = 'AKIAIOSFODNN7EXAMPLE'; }));
+    assert.match(key.message, /aws-access-key-id/);
+  });
+
+  it('credentials-in-urls', () => {
+    const stack = run('credentials-in-urls', ci('analyst-stack'));
+    assert.equal(stack.status, 'fail');
+    assert.match(stack.message, /configuration\.FeedbackURL: https:\/\/\[REDACTED url-credentials #[0-9a-f]{8}\]@feedback\.example\.net\/submit/);
+    assert.ok(!stack.message.includes('Hunter2'));
+    assert.equal(run('credentials-in-urls', ci('dev-stack')).status, 'pass');
+    assert.equal(run('credentials-in-urls', ci('dev-stack', (c) => { c.configuration.RedirectURL = 'https://dev.example.com/?access_token=abc123'; })).status, 'fail');
+  });
+});
