@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 
@@ -42,6 +42,7 @@ export async function writeDirAtomically<T extends { name: string }>(parent: str
     const target = join(parent, value.name);
     const targetExists = await exists(target);
     if (targetExists && !opts.force) throw new UserError(`${target}: already exists (use --force to replace it)`);
+    await chmod(tmp, 0o755); // mkdtemp makes it private; a pack is meant to be shared
     fsyncTree(tmp);
     if (targetExists) await rm(target, { recursive: true, force: true });
     await rename(tmp, target);
