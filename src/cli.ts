@@ -1,6 +1,7 @@
 // The only file that talks to the process: argv → command → exit code.
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { collectCommand } from './commands/collect.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { renderCommand } from './commands/render.ts';
 import { runCommand } from './commands/run.ts';
@@ -33,6 +34,14 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 run', 'Pack from the embedded sample into out/')
       .example('$0 run --evidence snapshot/ --out packs/ --signing-key key.pem', 'Pack from a collected snapshot, signed with your key'),
     async (a) => exit(await runCommand(a)))
+    .command('collect', 'Collect evidence from live AWS (one account, the regions given) into an evidence directory', (y) => forceOption(y
+      .option('region', { type: 'string', array: true, demandOption: true, describe: 'Region to collect (repeat for several)' })
+      .option('profile', { type: 'string', describe: 'AWS profile (SSO profiles included); default: the SDK default credential chain' })
+      .option('organization', { type: 'string', default: 'Unnamed organization', describe: 'Organization name shown on the report' })
+      .option('out', { type: 'string', demandOption: true, describe: 'Evidence directory to create' }))
+      .example('$0 collect --region us-east-1 --region eu-west-1 --profile audit --out evidence/2026-11', '')
+      .example('$0 run --evidence evidence/2026-11', 'then build the pack from it'),
+    async (a) => exit(await collectCommand({ ...a, region: a.region.map(String) })))
     .command('evaluate', 'Evaluate an evidence directory into <out>/result.json (+ redacted evidence copies)', (y) => forceOption(y
       .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Work directory to create' }))
@@ -51,7 +60,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('expect-key', { type: 'string', describe: 'Fail unless the pack is signed by this key (sha256:… fingerprint)' })
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', ''),
     async (a) => exit(await verifyCommand(a)))
-    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium).')
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps.')
     .strict()
     .recommendCommands()
     .version(tool.version)

@@ -5,6 +5,7 @@ export const ExitCode = {
   badInput: 2,
   verifyFailed: 3,
   environment: 4,
+  completedWithGaps: 5,
 } as const;
 
 /** An error the user can fix: printed as one line, never with a stack trace. */

@@ -1,6 +1,7 @@
 import type { Catalog, CatalogControl } from '../catalog/types.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
 import { MissingEvidence } from '../checks/types.ts';
+import { inventorySources } from '../evidence/read.ts';
 import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
 import { redactJson } from '../redact/detect.ts';
 import {
@@ -99,6 +100,7 @@ export function evaluate(input: EvaluateInput): Result {
         if (check.source.kind === 'config') {
           const recorder = estate.recorderFor(account, region);
           const types = typed ? (check.resourceTypes as string[]) : [];
+          const inventoried = snapshot.apiResponses.some((a) => a.account === account && (region === 'global' || a.region === region) && (inventorySources as readonly string[]).includes(a.api));
           if (!recorder) {
             if (region === 'global' && estate.inScope(account, region).length === 0) continue;
             items.push(coverage('gap', `no AWS Config recorder in ${account}/${region}: configuration not recorded`, snapshot.meta.collectedAt, 'config:DescribeConfigurationRecorders'));
@@ -106,6 +108,11 @@ export function evaluate(input: EvaluateInput): Result {
           }
           if (!recorder.recording) {
             items.push(coverage('gap', `AWS Config recorder "${recorder.name}" is not recording in ${account}/${region}${recorder.lastStatus ? ` (last status ${recorder.lastStatus})` : ''}`, snapshot.meta.collectedAt, 'config:DescribeConfigurationRecorderStatus'));
+            continue;
+          }
+          if (!inventoried) {
+            const declared = estate.declaredGap(account, region, 'config:SelectResourceConfig');
+            items.push(coverage('gap', `no configuration items for ${account}/${region}: neither a snapshot file nor a SelectResourceConfig response${declared ? ` (${declared.reason})` : ''}`, snapshot.meta.collectedAt, 'config:SelectResourceConfig'));
             continue;
           }
           const unrecorded = recorder.allSupported ? [] : types.filter((t) => !recorder.resourceTypes.includes(t));

@@ -1,9 +1,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { compileSchema } from '../data-file.ts';
+import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
 import { isoTime, readJsonFile } from './json-file.ts';
 import {
+  collectionLogSchema,
+  selectResourceConfigPageSchema,
   complianceDetailsSchema,
   configSnapshotSchema,
   describeConfigRulesSchema,
@@ -21,7 +23,12 @@ export const apiResourceTypes = {
   macieSession: 'AWS::Macie::Session',
 } as const;
 
+/** The APIs (or files) that tell what resources exist in an account and region. */
+export const inventorySources = ['config:snapshot-file', 'config:SelectResourceConfig'] as const;
+
 const validate = {
+  selectPage: compileSchema<any>(selectResourceConfigPageSchema),
+  collectionLog: compileSchema<any>(collectionLogSchema),
   meta: compileSchema<SnapshotMeta>(snapshotMetaSchema),
   configSnapshot: compileSchema<any>(configSnapshotSchema),
   rules: compileSchema<any>(describeConfigRulesSchema),
@@ -37,6 +44,8 @@ const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2)\/(.+)\
 /** The evidence directory layout (what `collect` writes and the sample follows). */
 export const evidenceLayout = [
   'snapshot.json                                               scope, collector, gaps',
+  'collection-log.json                                         every API call the collector made (optional)',
+  'aws/<account>/<region>/config/SelectResourceConfig.json    advanced-query pages of configuration items',
   'config-snapshots/*.json[.gz]                                AWS Config snapshot files as delivered to S3',
   'aws/<account>/<region>/config/DescribeConfigRules.json',
   'aws/<account>/<region>/config/DescribeConfigurationRecorders.json',
@@ -76,6 +85,19 @@ function parseConfiguration(value: unknown, file: string, field: string): Record
   return value as Record<string, unknown>;
 }
 
+function decodeSupplementary(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\s*[{[]/.test(value)) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
 export function resourceKey(account: string, region: string, type: string, id: string): string {
   return `${account}/${region}/${type}/${id}`;
 }
@@ -86,6 +108,12 @@ export function resourceKey(account: string, region: string, type: string, id: s
  */
 export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'], file: string, field: string): Resource {
   const account: string = ci.awsAccountId ?? ci.accountId;
+  // Advanced queries return tags as [{key, value}]; the API returns supplementary values as JSON strings.
+  const tags: Record<string, string> = Array.isArray(ci.tags)
+    ? Object.fromEntries(ci.tags.map((t: { key: string; value?: string }) => [t.key, t.value ?? '']))
+    : ci.tags ?? {};
+  const supplementary: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries((ci.supplementaryConfiguration ?? {}) as Record<string, unknown>)) supplementary[k] = decodeSupplementary(v);
   return {
     key: resourceKey(account, ci.awsRegion, ci.resourceType, ci.resourceId),
     account,
@@ -94,9 +122,9 @@ export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'
     id: ci.resourceId,
     name: ci.resourceName ?? undefined,
     arn: ci.ARN ?? ci.arn ?? undefined,
-    tags: ci.tags ?? {},
+    tags,
     configuration: parseConfiguration(ci.configuration, file, `${field}.configuration`),
-    supplementary: ci.supplementaryConfiguration ?? {},
+    supplementary,
     capturedAt: isoTime(ci.configurationItemCaptureTime, file, `${field}.configurationItemCaptureTime`),
     status: ci.configurationItemStatus,
     origin,
@@ -140,8 +168,20 @@ export function readSnapshot(dir: string): Snapshot {
 
   for (const rel of all) {
     if (rel === 'snapshot.json') continue;
+    if (rel === 'collection-log.json') {
+      read(rel, 'collection-log', validate.collectionLog);
+      continue;
+    }
     if (/^config-snapshots\/[^/]+\.json(\.gz)?$/.test(rel)) {
       const doc = read<any>(rel, 'config-snapshot', validate.configSnapshot);
+      // AWS names delivered files <account>_Config_<region>_ConfigSnapshot_…; an empty file still says where it is from.
+      const named = /(?:^|\/)(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_/.exec(rel);
+      const first = doc.configurationItems[0];
+      const [fileAccount, fileRegion] = named ? [named[1]!, named[2]!] : first ? [first.awsAccountId ?? first.accountId, first.awsRegion] : [undefined, undefined];
+      if (fileAccount && fileRegion) {
+        inScope(shown(rel), fileAccount, fileRegion);
+        snapshot.apiResponses.push({ account: fileAccount, region: fileRegion, api: 'config:snapshot-file', file: rel });
+      }
       doc.configurationItems.forEach((ci: any, i: number) => {
         const field = `configurationItems[${i}]`;
         inScope(shown(rel), ci.awsAccountId ?? ci.accountId, ci.awsRegion);
@@ -155,7 +195,27 @@ export function readSnapshot(dir: string): Snapshot {
     inScope(shown(rel), account, region);
     const origin = (pointer: string, api: string) => ({ file: rel, pointer, api });
 
-    if (service === 'config' && operation === 'DescribeConfigRules') {
+    if (service === 'config' && operation === 'SelectResourceConfig') {
+      snapshot.apiResponses.push({ account, region, api: 'config:SelectResourceConfig', file: rel });
+      pages(read(rel, 'aws-response')).forEach((page, p) => {
+        if (!validate.selectPage(page)) throw new InputError(shown(rel), `[${p}]`, 'not a SelectResourceConfig response');
+        page.Results.forEach((row: string, i: number) => {
+          const field = `[${p}].Results[${i}]`;
+          let ci: any;
+          try {
+            ci = JSON.parse(row);
+          } catch {
+            throw new InputError(shown(rel), field, 'row is not JSON');
+          }
+          if (!validate.configSnapshot({ fileVersion: '1.0', configurationItems: [ci] })) {
+            const { field: f, problem } = describeAjvError(validate.configSnapshot.errors![0]!);
+            throw new InputError(shown(rel), `${field}${f.replace(/^configurationItems\[0\]/, '')}`, problem);
+          }
+          inScope(shown(rel), ci.accountId ?? ci.awsAccountId, ci.awsRegion);
+          addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/${p}/Results/${i}`, api: 'config:SelectResourceConfig' }, shown(rel), field));
+        });
+      });
+    } else if (service === 'config' && operation === 'DescribeConfigRules') {
       pages(read(rel, 'aws-response')).forEach((page, p) => {
         if (!validate.rules(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConfigRules response');
         page.ConfigRules.forEach((r: any, i: number) => {
@@ -208,9 +268,12 @@ export function readSnapshot(dir: string): Snapshot {
         });
       });
     } else if (service === 'workspaces' && operation === 'DescribeWorkspaceDirectories') {
-      const doc = read<any>(rel, 'aws-response', validate.directories);
       snapshot.apiResponses.push({ account, region, api: 'workspaces:DescribeWorkspaceDirectories', file: rel });
-      doc.Directories.forEach((d: any, i: number) => addResource({
+      const all = pages(read(rel, 'aws-response'));
+      all.forEach((page, p) => {
+        if (!validate.directories(page)) throw new InputError(shown(rel), `${all.length > 1 || Array.isArray(page) ? `[${p}]` : ''}`, 'not a DescribeWorkspaceDirectories response');
+      });
+      all.flatMap((page) => page.Directories).forEach((d: any, i: number) => addResource({
         key: resourceKey(account, region, apiResourceTypes.workspacesDirectory, d.DirectoryId),
         account, region, type: apiResourceTypes.workspacesDirectory, id: d.DirectoryId, name: d.DirectoryName ?? d.Alias,
         tags: {}, configuration: d, supplementary: {},

@@ -56,13 +56,25 @@ export const configSnapshotSchema = {
           resourceName: { type: ['string', 'null'] },
           ARN: { type: ['string', 'null'] },
           arn: { type: ['string', 'null'] },
-          tags: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
+          tags: { type: ['object', 'array', 'null'] },
           configuration: { type: ['object', 'string', 'null'] },
           supplementaryConfiguration: { type: ['object', 'null'] },
         },
       },
     },
   },
+} as const;
+
+export const selectResourceConfigPageSchema = {
+  type: 'object',
+  required: ['Results'],
+  properties: { Results: { type: 'array', items: { type: 'string' } } },
+} as const;
+
+export const collectionLogSchema = {
+  type: 'object',
+  required: ['schema', 'calls'],
+  properties: { schema: { const: 'evidence-pack/collection-log@1' }, calls: { type: 'array' } },
 } as const;
 
 export const describeConfigRulesSchema = {

@@ -1,0 +1,162 @@
+// The only code that talks to AWS. It writes raw API responses into the evidence layout that
+// readSnapshot reads, and turns every failed call into a recorded gap instead of stopping.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  ConfigServiceClient,
+  DescribeConfigurationRecordersCommand,
+  DescribeConfigurationRecorderStatusCommand,
+  paginateDescribeConfigRules,
+  paginateGetComplianceDetailsByConfigRule,
+  paginateSelectResourceConfig,
+} from '@aws-sdk/client-config-service';
+import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { paginateDescribeWorkspaceDirectories, WorkSpacesClient } from '@aws-sdk/client-workspaces';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import pLimit from 'p-limit';
+import { UserError } from '../errors.ts';
+import type { Gap, SnapshotMeta } from '../evidence/types.ts';
+import { inventoryQuery } from './inventory.ts';
+import type { CallRecord, CollectionLog } from './log.ts';
+import type { Operation } from './operations.ts';
+
+export interface CollectOptions {
+  regions: string[];
+  profile?: string;
+  organization: string;
+  collectedAt: string;
+  /** Concurrent calls per region (the SDK's adaptive retry handles throttling within that). */
+  concurrency?: number;
+  onProgress?: (label: string) => void;
+}
+
+export interface CollectOutcome {
+  account: string;
+  identity: string;
+  gaps: Gap[];
+  log: CollectionLog;
+}
+
+interface Metadata { $metadata?: { attempts?: number } }
+
+function withoutMetadata<T extends Metadata>(page: T): Omit<T, '$metadata'> {
+  const { $metadata: _m, ...rest } = page;
+  return rest;
+}
+
+function describeError(e: unknown): string {
+  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : '';
+  return `${err.name ?? 'Error'}: ${(err.message ?? String(e)).split('\n')[0]}${status}`;
+}
+
+/** Collects one account's evidence for the given regions into dir (an empty directory). */
+export async function collect(dir: string, opts: CollectOptions): Promise<CollectOutcome> {
+  const credentials = fromNodeProviderChain({ profile: opts.profile });
+  const clientConfig = (region: string) => ({ region, credentials, retryMode: 'adaptive' as const, maxAttempts: 6 });
+  const calls: CallRecord[] = [];
+  const gaps: Gap[] = [];
+
+  let identity: { Account?: string; Arn?: string };
+  try {
+    identity = await new STSClient(clientConfig(opts.regions[0]!)).send(new GetCallerIdentityCommand({}));
+  } catch (e) {
+    throw new UserError(`cannot establish AWS credentials${opts.profile ? ` for profile ${opts.profile}` : ''} in ${opts.regions[0]}: ${describeError(e)}`);
+  }
+  const account = identity.Account!;
+
+  const save = async (region: string, rel: string, value: unknown) => {
+    const file = join(dir, 'aws', account, region, rel);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+  };
+
+  /** Runs one operation (all its pages); on failure records a gap and writes nothing for it. */
+  const record = async (operation: Operation, region: string, target: string | undefined, fetch: () => Promise<{ pages: unknown[]; attempts: number }>) => {
+    const started = performance.now();
+    try {
+      const { pages, attempts } = await fetch();
+      calls.push({ operation, account, region, target, pages: pages.length, attempts, durationMs: Math.round(performance.now() - started), outcome: 'ok' });
+      return pages;
+    } catch (e) {
+      const attempts = (e as Metadata).$metadata?.attempts ?? 1;
+      const reason = describeError(e);
+      calls.push({ operation, account, region, target, pages: 0, attempts, durationMs: Math.round(performance.now() - started), outcome: reason });
+      gaps.push({ account, region, api: operation, reason: target ? `${target}: ${reason}` : reason });
+      return undefined;
+    } finally {
+      opts.onProgress?.(`${region} ${operation}${target ? ` ${target}` : ''}`);
+    }
+  };
+  const single = (send: () => Promise<Metadata>) => async () => {
+    const page = await send();
+    return { pages: [withoutMetadata(page)], attempts: page.$metadata?.attempts ?? 1 };
+  };
+  const paged = (pages: AsyncIterable<Metadata>) => async () => {
+    const out: unknown[] = [];
+    let attempts = 0;
+    for await (const page of pages) {
+      out.push(withoutMetadata(page));
+      attempts += page.$metadata?.attempts ?? 1;
+    }
+    return { pages: out, attempts };
+  };
+
+  const collectRegion = async (region: string) => {
+    const limit = pLimit(opts.concurrency ?? 4);
+    const config = new ConfigServiceClient(clientConfig(region));
+    const workspaces = new WorkSpacesClient(clientConfig(region));
+    const macie = new Macie2Client(clientConfig(region));
+
+    const one = async (operation: Operation, rel: string, send: () => Promise<Metadata>) => {
+      const pages = await record(operation, region, undefined, single(send));
+      if (pages) await save(region, rel, pages[0]);
+    };
+    const many = async (operation: Operation, rel: string, target: string | undefined, pages: AsyncIterable<Metadata>) => {
+      const got = await record(operation, region, target, paged(pages));
+      if (got) await save(region, rel, got);
+      return got;
+    };
+
+    const ruleNames = async () => {
+      const pages = await many('config:DescribeConfigRules', 'config/DescribeConfigRules.json', undefined, paginateDescribeConfigRules({ client: config }, {}));
+      return (pages ?? []).flatMap((p) => ((p as { ConfigRules?: { ConfigRuleName?: string }[] }).ConfigRules ?? []).map((r) => r.ConfigRuleName!));
+    };
+    await Promise.all([
+      limit(() => one('config:DescribeConfigurationRecorders', 'config/DescribeConfigurationRecorders.json', () => config.send(new DescribeConfigurationRecordersCommand({})))),
+      limit(() => one('config:DescribeConfigurationRecorderStatus', 'config/DescribeConfigurationRecorderStatus.json', () => config.send(new DescribeConfigurationRecorderStatusCommand({})))),
+      limit(() => many('config:SelectResourceConfig', 'config/SelectResourceConfig.json', undefined, paginateSelectResourceConfig({ client: config, pageSize: 100 }, { Expression: inventoryQuery() }))),
+      limit(() => many('workspaces:DescribeWorkspaceDirectories', 'workspaces/DescribeWorkspaceDirectories.json', undefined, paginateDescribeWorkspaceDirectories({ client: workspaces }, {}))),
+      limit(() => one('macie2:GetMacieSession', 'macie2/GetMacieSession.json', () => macie.send(new GetMacieSessionCommand({})))),
+      (async () => {
+        const names = await limit(ruleNames);
+        await Promise.all(names.map((name) => limit(() => many(
+          'config:GetComplianceDetailsByConfigRule',
+          `config/GetComplianceDetailsByConfigRule/${name}.json`,
+          name,
+          paginateGetComplianceDetailsByConfigRule({ client: config, pageSize: 100 }, { ConfigRuleName: name }),
+        ))));
+      })(),
+    ]);
+    for (const c of [config, workspaces, macie]) c.destroy();
+  };
+
+  await Promise.all(opts.regions.map((r) => collectRegion(r)));
+
+  calls.sort((a, b) => a.region.localeCompare(b.region) || a.operation.localeCompare(b.operation) || (a.target ?? '').localeCompare(b.target ?? ''));
+  gaps.sort((a, b) => (a.region ?? '').localeCompare(b.region ?? '') || (a.api ?? '').localeCompare(b.api ?? '') || a.reason.localeCompare(b.reason));
+  const log: CollectionLog = { schema: 'evidence-pack/collection-log@1', calls };
+  const meta: SnapshotMeta = {
+    schema: 'evidence-pack/snapshot@1',
+    snapshotId: `live-${account}-${opts.collectedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`,
+    organization: opts.organization,
+    collectedAt: opts.collectedAt,
+    collector: { method: 'live', description: `AWS APIs, account ${account}, regions ${opts.regions.join(', ')}${opts.profile ? `, profile ${opts.profile}` : ''}`, identity: identity.Arn ?? null },
+    scope: { accounts: [account], regions: opts.regions },
+    gaps,
+  };
+  await writeFile(join(dir, 'collection-log.json'), `${JSON.stringify(log, null, 2)}\n`);
+  await writeFile(join(dir, 'snapshot.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  return { account, identity: identity.Arn ?? account, gaps, log };
+}

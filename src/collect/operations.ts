@@ -1,0 +1,14 @@
+// Every AWS API operation the collector calls, with the IAM action it needs: the one table that a
+// least-privilege policy is generated from.
+export const operations = {
+  'sts:GetCallerIdentity': { iamAction: undefined, purpose: 'the collector identity, recorded in the chain of custody' },
+  'config:DescribeConfigurationRecorders': { iamAction: 'config:DescribeConfigurationRecorders', purpose: 'which resource types each region records' },
+  'config:DescribeConfigurationRecorderStatus': { iamAction: 'config:DescribeConfigurationRecorderStatus', purpose: 'whether each recorder is running' },
+  'config:DescribeConfigRules': { iamAction: 'config:DescribeConfigRules', purpose: 'the rules deployed and their managed-rule identifiers' },
+  'config:GetComplianceDetailsByConfigRule': { iamAction: 'config:GetComplianceDetailsByConfigRule', purpose: 'every evaluation result of every rule' },
+  'config:SelectResourceConfig': { iamAction: 'config:SelectResourceConfig', purpose: 'configuration items of the resource types the catalog needs' },
+  'workspaces:DescribeWorkspaceDirectories': { iamAction: 'workspaces:DescribeWorkspaceDirectories', purpose: 'directory endpoint encryption mode (not recorded by AWS Config)' },
+  'macie2:GetMacieSession': { iamAction: 'macie2:GetMacieSession', purpose: 'whether Amazon Macie is enabled' },
+} as const;
+
+export type Operation = keyof typeof operations;

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Result } from '../src/evaluate/result.ts';
+import { fakeAwsEnv, startFakeAws, type FakeAws, type FakeRegion } from './fake-aws.ts';
+import { onlyPack, runCli, tempDir } from './helpers.ts';
+
+const account = '333333333333';
+const epoch = 1795000000; // 2026-11-18
+
+function ci(region: string, type: string, id: string, configuration: object, extra: Record<string, unknown> = {}) {
+  return {
+    resourceId: id, resourceName: id, resourceType: type, accountId: account, awsRegion: region,
+    arn: `arn:aws:${type.split('::')[1]!.toLowerCase()}:${region}:${account}:${id}`,
+    configuration, supplementaryConfiguration: {}, tags: [], relationships: [],
+    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z', configurationItemStatus: 'OK', configurationStateId: '1', ...extra,
+  };
+}
+
+function evaluation(rule: string, type: string, id: string, compliance: string) {
+  return { EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: rule, ResourceType: type, ResourceId: id }, OrderingTimestamp: epoch }, ComplianceType: compliance, ResultRecordedTime: epoch + 60, ConfigRuleInvokedTime: epoch + 30 };
+}
+
+const types = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'];
+const usEast1: FakeRegion = {
+  rules: [
+    { name: 'iam-user-mfa-enabled-conformance-pack-abc', identifier: 'IAM_USER_MFA_ENABLED' },
+    ...Array.from({ length: 29 }, (_, i) => ({ name: `other-rule-${i}`, identifier: 'S3_BUCKET_VERSIONING_ENABLED' })),
+  ],
+  evaluations: {
+    'iam-user-mfa-enabled-conformance-pack-abc': Array.from({ length: 250 }, (_, i) => evaluation('iam-user-mfa-enabled-conformance-pack-abc', 'AWS::IAM::User', `AIDAUSER${String(i).padStart(5, '0')}`, types[i % 4]!)),
+    ...Object.fromEntries(Array.from({ length: 29 }, (_, i) => [`other-rule-${i}`, i % 2 ? [] : [evaluation(`other-rule-${i}`, 'AWS::S3::Bucket', 'bucket-0', 'COMPLIANT')]])),
+  },
+  resources: [
+    ci('us-east-1', 'AWS::WorkSpaces::Workspace', 'ws-clear0001', { Id: 'ws-clear0001', RootVolumeEncryptionEnabled: false, UserVolumeEncryptionEnabled: false }),
+    ci('us-east-1', 'AWS::WorkSpaces::Workspace', 'ws-sealed001', { Id: 'ws-sealed001', RootVolumeEncryptionEnabled: true, UserVolumeEncryptionEnabled: true, VolumeEncryptionKey: `arn:aws:kms:us-east-1:${account}:key/k1` }),
+    ...Array.from({ length: 228 }, (_, i) => ci('us-east-1', 'AWS::S3::Bucket', `bucket-${i}`, { name: `bucket-${i}` }, {
+      supplementaryConfiguration: { ServerSideEncryptionConfiguration: JSON.stringify({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }) },
+      tags: i === 7 ? [{ key: 'Owner', value: 'ops.lead@example.org', tag: 'Owner=ops.lead@example.org' }] : [],
+    })),
+  ],
+  directories: [{ DirectoryId: 'd-90670000aa', DirectoryName: 'corp.example.com', EndpointEncryptionMode: 'FIPS_VALIDATED' }],
+  macie: 'ENABLED',
+};
+
+describe('collect from a fake AWS endpoint with the real SDK clients', () => {
+  let aws: FakeAws;
+  let work: string;
+  let snapshot: string;
+  let collected: Awaited<ReturnType<typeof runCli>>;
+
+  before(async () => {
+    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    aws = await startFakeAws({
+      account,
+      regions: {
+        'us-east-1': usEast1,
+        'eu-west-1': { recording: false, resources: [], directories: [] },
+        'ap-southeast-2': { resources: [], directories: [], macie: 'ENABLED' },
+      },
+      throttle: { 'us-east-1|config.SelectResourceConfig': 2 },
+      deny: ['ap-southeast-2|config.SelectResourceConfig'],
+    });
+    snapshot = join(work, 'snapshot');
+    collected = await runCli(['collect', '--region', 'us-east-1', '--region', 'eu-west-1', '--region', 'ap-southeast-2', '--organization', 'Fake Corp', '--out', snapshot], fakeAwsEnv(aws.url));
+  });
+  after(() => aws.close());
+
+  it('finishes with exit 5 (completed with gaps) and names each gap', () => {
+    assert.equal(collected.code, 5, collected.stderr);
+    assert.match(collected.stdout, /^Wrote .*snapshot: account 333333333333, 3 region\(s\), \d+ operations \(\d+ API pages\), 2 gap\(s\): ap-southeast-2 config:SelectResourceConfig; eu-west-1 macie2:GetMacieSession\n$/);
+    const meta = JSON.parse(readFileSync(join(snapshot, 'snapshot.json'), 'utf8'));
+    assert.equal(meta.collector.identity, `arn:aws:sts::${account}:assumed-role/EvidenceCollector/compliance`);
+    assert.deepEqual(meta.gaps.map((g: { region: string; api: string }) => `${g.region} ${g.api}`), ['ap-southeast-2 config:SelectResourceConfig', 'eu-west-1 macie2:GetMacieSession']);
+    assert.match(meta.gaps[0].reason, /^AccessDeniedException: User is not authorized/);
+    assert.match(meta.gaps[1].reason, /Macie is not enabled/);
+  });
+
+  it('makes no more API calls than the page sizes require', () => {
+    const count = (op: string, region = 'us-east-1') => aws.calls.get(`${region}|${op}`) ?? 0;
+    assert.equal(count('config.DescribeConfigRules'), 2, '30 rules, 25 a page');
+    assert.equal(count('config.GetComplianceDetailsByConfigRule'), 3 + 29, '250 results at 100 a page, then one call per other rule');
+    assert.equal(count('config.SelectResourceConfig'), 3 + 2, '230 items at 100 a page, plus the 2 throttled attempts');
+    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1) + 1 /* sts */ + (2 - 1) + (32 - 1) + (3 - 1);
+    const made = [...aws.calls.values()].reduce((a, b) => a + b, 0) - 2 /* injected throttles */;
+    assert.ok(made >= minimum && made <= minimum * 1.05, `made ${made}, minimum ${minimum}`);
+  });
+
+  it('keeps raw responses and a collection log with pages, attempts and outcomes', () => {
+    const base = join(snapshot, 'aws', account, 'us-east-1', 'config');
+    const pages = JSON.parse(readFileSync(join(base, 'GetComplianceDetailsByConfigRule', 'iam-user-mfa-enabled-conformance-pack-abc.json'), 'utf8'));
+    assert.equal(pages.length, 3);
+    assert.equal(pages.flatMap((p: { EvaluationResults: unknown[] }) => p.EvaluationResults).length, 250);
+    assert.ok(!existsSync(join(snapshot, 'aws', account, 'ap-southeast-2', 'config', 'SelectResourceConfig.json')), 'nothing written for a failed call');
+    const log = JSON.parse(readFileSync(join(snapshot, 'collection-log.json'), 'utf8'));
+    const select = log.calls.find((c: { region: string; operation: string }) => c.region === 'us-east-1' && c.operation === 'config:SelectResourceConfig');
+    assert.equal(select.pages, 3);
+    assert.equal(select.attempts, 5, 'two throttled attempts retried by the SDK');
+    assert.equal(select.outcome, 'ok');
+    assert.ok(readdirSync(work).every((f) => !f.startsWith('.tmp')));
+  });
+
+  it('yields evidence that run turns into a pack, gaps kept as gaps', async () => {
+    const out = join(work, 'out');
+    const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf']);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(readFileSync(join(onlyPack(out), 'result.json'), 'utf8')) as Result;
+    const items = (id: string) => result.controls.find((c) => c.id === id)!.evidence;
+    assert.equal(items('WSAS-11').find((e) => e.resource?.id === 'ws-clear0001')!.status, 'fail');
+    assert.equal(items('WSAS-11').find((e) => e.resource?.id === 'ws-sealed001')!.status, 'pass');
+    assert.match(items('WSAS-11').find((e) => e.region === 'eu-west-1')!.message, /not recording/);
+    assert.match(items('WSAS-11').find((e) => e.region === 'ap-southeast-2')!.message, /no configuration items for 333333333333\/ap-southeast-2.*AccessDeniedException/);
+    assert.equal(items('WSAS-05').filter((e) => e.resource?.type === 'AWS::S3::Bucket' && e.source.kind === 'check' && e.status === 'pass').length, 228, 'supplementary JSON strings decoded');
+    assert.match(items('WSAS-09').find((e) => e.resource?.id === 'bucket-7')!.message, /tag "Owner" holds email: \[REDACTED email/);
+    const mfa = items('WSAS-02');
+    const fromRule = mfa.filter((e) => e.source.kind === 'config-rule');
+    assert.deepEqual(['pass', 'fail', 'not-applicable', 'gap'].map((s) => fromRule.filter((e) => e.status === s).length), [63, 63, 62, 62], 'every compliance type kept; INSUFFICIENT_DATA is a gap');
+    assert.deepEqual(mfa.filter((e) => e.source.kind === 'coverage').map((e) => e.message), [
+      'no AWS Config rule with identifier MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS is deployed in 333333333333',
+      'no AWS Config rule with identifier ROOT_ACCOUNT_MFA_ENABLED is deployed in 333333333333',
+    ]);
+    assert.equal(items('WSAS-07')[0]!.status, 'pass');
+    assert.match(items('WSAS-06').find((e) => e.region === 'eu-west-1')!.message, /Macie is not enabled/);
+    assert.equal(result.controls.find((c) => c.id === 'WSAS-06')!.status, 'gap');
+  });
+
+  it('stops with one line and exit 2 when credentials do not work', async () => {
+    const expired = await startFakeAws({ account, regions: {}, stsError: 'ExpiredToken' });
+    try {
+      const r = await runCli(['collect', '--region', 'us-east-1', '--out', join(work, 'never')], fakeAwsEnv(expired.url));
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+      assert.match(r.stderr, /^evidence-pack: cannot establish AWS credentials in us-east-1: ExpiredToken/);
+      assert.ok(!existsSync(join(work, 'never')));
+    } finally {
+      await expired.close();
+    }
+  });
+});

@@ -1,0 +1,134 @@
+// A fake AWS endpoint for tests: one HTTP server on 127.0.0.1 that speaks the protocols the real
+// SDK clients use (AWS JSON 1.1 for Config and WorkSpaces, REST-JSON for Macie, Query/XML for STS),
+// pages like AWS does, counts calls, and injects throttling and AccessDenied on request.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeRegion {
+  recording?: boolean;
+  rules?: { name: string; identifier: string }[];
+  evaluations?: Record<string, object[]>;
+  /** Configuration items in the advanced-query shape (serialised to JSON strings per row). */
+  resources?: object[];
+  directories?: object[];
+  macie?: 'ENABLED' | 'PAUSED';
+}
+
+export interface FakeAwsOptions {
+  account: string;
+  regions: Record<string, FakeRegion>;
+  /** Throttle the first N calls of an operation in a region ("region|service.Operation"). */
+  throttle?: Record<string, number>;
+  /** Answer AccessDenied for these "region|Service.Operation" keys. */
+  deny?: string[];
+  /** Answer every STS call with this error. */
+  stsError?: string;
+}
+
+export interface FakeAws {
+  url: string;
+  /** Calls per "region|service.Operation". */
+  calls: Map<string, number>;
+  close(): Promise<void>;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, contentType = 'application/x-amz-json-1.1') => {
+  res.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': 'fake-request' });
+  res.end(JSON.stringify(body));
+};
+
+function page<T>(items: T[], token: string | undefined, size: number): { items: T[]; next?: string } {
+  const start = token ? Number(token) : 0;
+  const end = start + size;
+  return { items: items.slice(start, end), next: end < items.length ? String(end) : undefined };
+}
+
+export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
+  const calls = new Map<string, number>();
+
+  const handle = (req: IncomingMessage, body: string, res: ServerResponse) => {
+    const auth = req.headers.authorization ?? '';
+    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
+    if (!scope) return json(res, 403, { __type: 'MissingAuthenticationTokenException', message: 'unsigned request' });
+    const [, region, signingService] = scope as unknown as [string, string, string];
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target
+      ? `${signingService}.${target.split('.').pop()}`
+      : signingService === 'sts' ? `sts.${new URLSearchParams(body).get('Action')}` : `${signingService}.${req.method} ${req.url?.split('?')[0]}`;
+    const key = `${region}|${operation}`;
+    calls.set(key, (calls.get(key) ?? 0) + 1);
+
+    if (operation.startsWith('sts.')) {
+      if (opts.stsError) {
+        res.writeHead(403, { 'content-type': 'text/xml' });
+        return res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${opts.stsError}</Code><Message>The security token included in the request is expired</Message></Error><RequestId>x</RequestId></ErrorResponse>`);
+      }
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      return res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${opts.account}:assumed-role/EvidenceCollector/compliance</Arn><UserId>AROAFAKE:compliance</UserId><Account>${opts.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+    }
+    const isMacie = operation.startsWith('macie2.');
+    const error = (status: number, type: string, message: string) => (isMacie
+      ? (res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }), res.end(JSON.stringify({ message })))
+      : json(res, status, { __type: type, message }));
+    if ((opts.throttle?.[key] ?? 0) >= calls.get(key)!) return error(400, 'ThrottlingException', 'Rate exceeded');
+    if (opts.deny?.includes(key)) return error(isMacie ? 403 : 400, 'AccessDeniedException', `User is not authorized to perform ${operation} in ${region}`);
+    const data = opts.regions[region];
+    if (!data) return error(400, 'UnrecognizedClientException', `The security token included in the request is invalid (region ${region} is not enabled)`);
+    const input = body && !isMacie ? JSON.parse(body) : {};
+
+    switch (operation) {
+      case 'config.DescribeConfigurationRecorders':
+        return json(res, 200, { ConfigurationRecorders: [{ name: 'default', roleARN: `arn:aws:iam::${opts.account}:role/config`, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [] } }] });
+      case 'config.DescribeConfigurationRecorderStatus':
+        return json(res, 200, { ConfigurationRecordersStatus: [{ name: 'default', recording: data.recording ?? true, lastStatus: data.recording === false ? 'FAILURE' : 'SUCCESS', lastStartTime: 1730000000 }] });
+      case 'config.DescribeConfigRules': {
+        const p = page(data.rules ?? [], input.NextToken, 25);
+        return json(res, 200, { ConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, Source: { Owner: 'AWS', SourceIdentifier: r.identifier }, ConfigRuleState: 'ACTIVE' })), NextToken: p.next });
+      }
+      case 'config.GetComplianceDetailsByConfigRule': {
+        const p = page(data.evaluations?.[input.ConfigRuleName] ?? [], input.NextToken, Math.min(input.Limit || 10, 100));
+        return json(res, 200, { EvaluationResults: p.items, NextToken: p.next });
+      }
+      case 'config.SelectResourceConfig': {
+        const p = page(data.resources ?? [], input.NextToken, Math.min(input.Limit || 100, 100));
+        return json(res, 200, { Results: p.items.map((r) => JSON.stringify(r)), QueryInfo: { SelectFields: [{ Name: 'resourceId' }] }, NextToken: p.next });
+      }
+      case 'workspaces.DescribeWorkspaceDirectories': {
+        const p = page(data.directories ?? [], input.NextToken, 25);
+        return json(res, 200, { Directories: p.items, NextToken: p.next });
+      }
+      case 'macie2.GET /macie':
+        if (!data.macie) return error(403, 'AccessDeniedException', 'Macie is not enabled');
+        return json(res, 200, { status: data.macie, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }, 'application/json');
+      default:
+        return error(400, 'UnknownOperationException', operation);
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => handle(req, body, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** Environment for a child process whose SDK clients must reach only the fake endpoint. */
+export function fakeAwsEnv(url: string): NodeJS.ProcessEnv {
+  return {
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: 'AKIDFAKEFORTESTS0001',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+    AWS_SESSION_TOKEN: '',
+    AWS_PROFILE: '',
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
