@@ -19,6 +19,10 @@ const renderOptions = <T>(y: Argv<T>) => y
   .option('paper', { choices: paperChoices, default: 'A4' as const, describe: 'PDF paper size' })
   .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` });
 
+const assuranceOptions = <T>(y: Argv<T>) => y
+  .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })
+  .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' });
+
 const keyOption = <T>(y: Argv<T>) => y.option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` });
 const forceOption = <T>(y: Argv<T>) => y.option('force', { type: 'boolean', default: false, describe: 'Replace existing output' });
 
@@ -28,9 +32,9 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .usage('$0 <command> [options]\n\nSigned, offline-verifiable audit evidence packs from AWS Config.')
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON on stdout' })
-    .command(['run', '$0'], 'Evaluate, render and sign a pack (default: the embedded sample)', (y) => forceOption(keyOption(renderOptions(y
+    .command(['run', '$0'], 'Evaluate, render and sign a pack (default: the embedded sample)', (y) => assuranceOptions(forceOption(keyOption(renderOptions(y
       .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample, evidence/sample)' })
-      .option('out', { type: 'string', default: 'out', describe: 'Directory the pack directory is written into' }))))
+      .option('out', { type: 'string', default: 'out', describe: 'Directory the pack directory is written into' })))))
       .example('$0 run', 'Pack from the embedded sample into out/')
       .example('$0 run --evidence snapshot/ --out packs/ --signing-key key.pem', 'Pack from a collected snapshot, signed with your key'),
     async (a) => exit(await runCommand(a)))
@@ -42,9 +46,9 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 collect --region us-east-1 --region eu-west-1 --profile audit --out evidence/2026-11', '')
       .example('$0 run --evidence evidence/2026-11', 'then build the pack from it'),
     async (a) => exit(await collectCommand({ ...a, region: a.region.map(String) })))
-    .command('evaluate', 'Evaluate an evidence directory into <out>/result.json (+ redacted evidence copies)', (y) => forceOption(y
+    .command('evaluate', 'Evaluate an evidence directory into <out>/result.json (+ redacted evidence copies)', (y) => assuranceOptions(forceOption(y
       .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'Work directory to create' }))
+      .option('out', { type: 'string', demandOption: true, describe: 'Work directory to create' })))
       .example('$0 evaluate --evidence evidence/sample --out out/work', ''),
     async (a) => exit(await evaluateCommand(a)))
     .command('render <dir>', 'Render report.html, report.pdf and evidence.csv from <dir>/result.json', (y) => forceOption(renderOptions(y

@@ -45,7 +45,11 @@ describe('evidence-pack run on the embedded sample', () => {
     assert.equal(item('WSAS-11', 'ws-f2k9x7m1q')[0]!.status, 'pass');
     assert.equal(item('WSAS-11', 'ws-b8n3p5r2t')[0]!.status, 'fail');
     assert.match(item('WSAS-11', 'ws-b8n3p5r2t')[0]!.message, /root volume not encrypted/);
-    assert.equal(item('WSAS-11', 'ws-d1e3g5k7m')[0]!.status, 'fail');
+    assert.equal(item('WSAS-11', 'ws-d1e3g5k7m')[0]!.status, 'waived', 'under active waiver W-2026-031');
+    assert.match(item('WSAS-11', 'ws-d1e3g5k7m')[0]!.message, /waived by W-2026-031: .*until 2027-01-31, https:\/\/jira\.example\.com\/browse\/SEC-2041\)$/);
+    const expired = item('WSAS-05', '3a4b5c6d-7e8f-4a1b-9c2d-0e1f2a3b4c5d', 'kms-key-rotation')[0]!;
+    assert.equal(expired.status, 'fail', 'an expired waiver leaves the item failing');
+    assert.match(expired.message, /waiver W-2026-007 expired on 2026-09-30/);
     assert.equal(item('WSAS-07', 'd-906734a1b2')[0]!.status, 'pass');
     assert.equal(item('WSAS-07', 'd-93671f2e3d')[0]!.status, 'fail');
     assert.equal(item('WSAS-13', 'analyst-stack')[0]!.status, 'pass');
@@ -65,6 +69,10 @@ describe('evidence-pack run on the embedded sample', () => {
     assert.equal(control('WSAS-14').status, 'inherited');
     assert.equal(control('WSAS-03').status, 'manual');
     assert.equal(control('WSAS-12').status, 'manual');
+    assert.match(control('WSAS-12').statusReason, /^attested by Priya Natarajan \(End-user computing lead\) on 2026-10-20, valid until 2027-04-20$/);
+    assert.equal(control('WSAS-12').attestations[0]!.evidence[0]!.path, 'attestations/pcoip-gpo-export.txt');
+    assert.match(control('WSAS-08').statusReason, /fips-endpoints\.yaml expired: a current one is needed/);
+    assert.equal(control('WSAS-03').statusReason, 'AWS data cannot show this; an attestation by the customer is needed');
     assert.equal(control('WSAS-13').status, 'gap', 'the stopped recorder in 222222222222/eu-west-1 leaves a gap, not a pass');
     assert.equal(control('WSAS-11').status, 'fail');
     const stopped = control('WSAS-11').evidence.find((e) => e.account === '222222222222' && e.region === 'eu-west-1');
@@ -122,14 +130,16 @@ describe('evidence-pack run on the embedded sample', () => {
   it('renders HTML that needs no scripts and makes no external requests', () => {
     const html = readFileSync(join(pack, 'report.html'), 'utf8');
     assert.ok(!/<script/i.test(html));
-    assert.ok(!/(src|href)="(https?:)?\/\//i.test(html), 'no external src/href');
+    assert.ok(!/src="(?!data:)/i.test(html), 'nothing loaded from anywhere but data: URIs');
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+    assert.ok(hrefs.every((h) => h.startsWith('#') || /^https:\/\/jira\.example\.com\//.test(h)), `only in-page links and waiver tickets: ${hrefs.filter((h) => !h.startsWith('#'))}`);
     assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
   });
 
   it('verifies offline with the tool and with stock openssl', async () => {
     const v = await runCli(['verify', pack]);
     assert.equal(v.code, 0, v.stderr);
-    assert.match(v.stdout, /^Verified .*: 40 files intact, signature valid/);
+    assert.match(v.stdout, new RegExp(`^Verified .*: ${listFiles(pack).length - 3} files intact, signature valid`));
     const openssl = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'public-key.pem', '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: pack, encoding: 'utf8' });
     assert.equal(openssl.status, 0, openssl.stderr);
     const manifest = JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8'));
@@ -144,5 +154,21 @@ describe('evidence-pack run on the embedded sample', () => {
     assert.match(lines[0]!, /^control,control_status,item_status,account,region,resource_type,resource_id/);
     const items = result.controls.reduce((n, c) => n + c.evidence.length, 0);
     assert.equal(lines.length, items + 1);
+  });
+});
+
+describe('the FedRAMP Moderate baseline in result.json', () => {
+  it('lists all 323 controls with one status each, nothing silently missing', async (t) => {
+    const out = tempDir(t);
+    const r = await runCli(['run', '--out', out, '--no-pdf']);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(readFileSync(join(onlyPack(out), 'result.json'), 'utf8')) as Result;
+    const rows = result.baselines.find((b) => b.id === 'fedramp-r5-moderate')!.rows;
+    assert.equal(rows.length, 323);
+    assert.equal(new Set(rows.map((r) => r.id)).size, 323);
+    assert.deepEqual(rows.find((r) => r.id === 'IA-2(1)'), { id: 'IA-2(1)', title: 'Multi-factor Authentication to Privileged Accounts', family: 'IA', status: 'fail', via: ['WSAS-02'] });
+    assert.equal(rows.find((r) => r.id === 'PE-3')!.status, 'inherited');
+    assert.equal(rows.find((r) => r.id === 'AT-2')!.status, 'not-assessed');
+    assert.equal(rows.find((r) => r.id === 'IA-7')!.status, 'manual');
   });
 });

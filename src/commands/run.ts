@@ -17,6 +17,8 @@ export interface RunOptions extends GlobalOptions {
   paper: Paper;
   pdf: boolean;
   force?: boolean;
+  attestations?: string;
+  waivers?: string;
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
@@ -26,7 +28,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.pdf ? 4 : 3 });
   const pack = await writeDirAtomically(opts.out, async (tmp) => {
     progress.stage('Evaluating evidence');
-    const result = await evaluateStage(evidence, tmp, generatedAt);
+    const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers });
     const packId = packIdFor(result);
     progress.stage(opts.pdf ? 'Rendering HTML, CSV and printing the PDF' : 'Rendering HTML and CSV');
     await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed } }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf });

@@ -3,7 +3,9 @@ import type { Check, CheckContext } from '../checks/types.ts';
 import { MissingEvidence } from '../checks/types.ts';
 import { inventorySources } from '../evidence/read.ts';
 import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
+import type { Attestation, Waiver } from '../assurance/types.ts';
 import { redactJson } from '../redact/detect.ts';
+import { applyWaivers, attestationResult, waiverResults } from './assurance.ts';
 import {
   controlStatuses,
   itemStatuses,
@@ -13,12 +15,16 @@ import {
   type ControlStatus,
   type EvidenceItem,
   type ItemStatus,
+  type BaselineRow,
   type MappedControl,
   type Result,
+  worstStatus,
 } from './result.ts';
 
 export interface EvaluateInput {
   snapshot: Snapshot;
+  attestations?: Attestation[];
+  waivers?: Waiver[];
   catalog: Catalog;
   checks: ReadonlyMap<string, Check>;
   /** The run's time (from SOURCE_DATE_EPOCH or the clock), never read here. */
@@ -26,6 +32,8 @@ export interface EvaluateInput {
   tool: { name: string; version: string };
   /** Maps a file of the evidence directory to its copy inside the pack. */
   packPathOf: (evidencePath: string) => string;
+  /** Maps an attestation's evidence file to its copy inside the pack. */
+  attestationPathOf?: (path: string) => string;
 }
 
 const ruleStatus: Record<RuleEvaluation['compliance'], ItemStatus> = {
@@ -66,7 +74,8 @@ function rollUp(items: EvidenceItem[]): { status: ControlStatus; reason: string 
   const counts = countItems(items);
   const subjects = (s: ItemStatus) => `${counts[s]} of ${items.length} evidence item${items.length === 1 ? '' : 's'}`;
   if (counts.fail > 0) return { status: 'fail', reason: `${subjects('fail')} fail${counts.gap ? `; ${counts.gap} gap(s)` : ''}` };
-  if (counts.gap > 0) return { status: 'gap', reason: `${subjects('gap')} could not be established` };
+  if (counts.gap > 0) return { status: 'gap', reason: `${subjects('gap')} could not be established${counts.waived ? `; ${counts.waived} waived` : ''}` };
+  if (counts.waived > 0) return { status: 'waived', reason: `${subjects('waived')} fail under an active waiver; none fails without one` };
   if (counts.pass > 0) return { status: 'pass', reason: `${subjects('pass')} pass${counts['not-applicable'] ? `, ${counts['not-applicable']} not applicable` : ''}` };
   if (items.length > 0) return { status: 'not-applicable', reason: 'no resource in scope; absence is recorded as evidence' };
   return { status: 'gap', reason: 'no evidence was found for this control' };
@@ -222,22 +231,31 @@ export function evaluate(input: EvaluateInput): Result {
     return { nist, gdpr };
   };
 
+  const attestations = (input.attestations ?? []).map((a) => attestationResult(a, input.generatedAt, input.attestationPathOf ?? ((p) => `attestations/${p}`)));
+  const waivers = waiverResults(input.waivers ?? [], input.generatedAt);
+
   const controls: ControlResult[] = catalog.controls.controls.map((c) => {
     let evidence: EvidenceItem[] = [];
     let status: ControlStatus;
     let statusReason: string;
+    const attested = attestations.filter((a) => a.control === c.id);
+    const valid = attested.find((a) => a.state === 'valid');
+    const attestationNote = valid
+      ? `attested by ${valid.attestedBy.name} (${valid.attestedBy.role}) on ${valid.date}, valid until ${valid.expires}`
+      : attested.length ? `attestation ${attested.map((a) => `${a.file} ${a.state}`).join(', ')}: a current one is needed` : undefined;
     if (c.assessment === 'inherited') {
       status = 'inherited';
-      statusReason = `AWS owns this control: ${c.responsibility.aws}`;
+      statusReason = `AWS owns this control: ${c.responsibility.aws}${attestationNote ? `; ${attestationNote}` : ''}`;
     } else if (c.assessment === 'manual') {
       status = 'manual';
-      statusReason = 'AWS data cannot show this; an attestation by the customer is needed';
+      statusReason = attestationNote ?? 'AWS data cannot show this; an attestation by the customer is needed';
     } else {
       const hasChecks = (c.evidence?.checks?.length ?? 0) > 0;
       evidence = [
         ...(c.evidence?.checks ?? []).flatMap((id) => checkItems(checks.get(id)!)),
         ...(c.evidence?.rules ?? []).flatMap((rule) => ruleItems(rule, !hasChecks)),
       ];
+      applyWaivers(c.id, evidence, waivers);
       ({ status, reason: statusReason } = rollUp(evidence));
     }
     const sources = catalog.controls.sources;
@@ -255,6 +273,20 @@ export function evaluate(input: EvaluateInput): Result {
       evidence,
       counts: countItems(evidence),
       disagreements: disagreements(evidence),
+      attestations: attested,
+    };
+  });
+
+  const byId = new Map(controls.map((c) => [c.id, c]));
+  const nistTitles = new Map(catalog.frameworks['nist-sp-800-53-r5'].controls.map((x) => [x.id, x]));
+  const baselineRows: BaselineRow[] = catalog.fedrampModerate.controls.map((id) => {
+    const via = controls.filter((c) => c.mappings.nist.some((m) => m.id === id)).map((c) => c.id);
+    return {
+      id,
+      title: nistTitles.get(id)!.title,
+      family: nistTitles.get(id)!.family!,
+      status: via.length ? worstStatus(via.map((v) => byId.get(v)!.status)) : 'not-assessed',
+      via,
     };
   });
 
@@ -285,6 +317,9 @@ export function evaluate(input: EvaluateInput): Result {
     },
     summary: { controls: controlCounts, evidence: evidenceCounts, resources: snapshot.resources.length, gaps: gaps.length },
     controls,
+    baselines: [{ id: catalog.fedrampModerate.baseline, title: catalog.fedrampModerate.title, rows: baselineRows }],
+    attestations,
+    waivers,
     resources: snapshot.resources.map((r) => ({ key: r.key, account: r.account, region: r.region, type: r.type, id: r.id, name: r.name, arn: r.arn, capturedAt: r.capturedAt, origin: origin(r.origin) })),
     gaps,
   };

@@ -9,7 +9,14 @@ export const resultSchemaVersion = 'evidence-pack/result@1';
 export const controlStatuses = ['pass', 'fail', 'not-applicable', 'manual', 'inherited', 'waived', 'gap'] as const;
 export type ControlStatus = (typeof controlStatuses)[number];
 
-export const itemStatuses = ['pass', 'fail', 'not-applicable', 'gap'] as const;
+/** Report order, and the precedence when several statuses meet in one framework control. */
+export const statusOrder: ControlStatus[] = ['fail', 'gap', 'manual', 'waived', 'pass', 'inherited', 'not-applicable'];
+
+export function worstStatus(statuses: ControlStatus[]): ControlStatus {
+  return statusOrder.find((s) => statuses.includes(s)) ?? 'not-applicable';
+}
+
+export const itemStatuses = ['pass', 'fail', 'not-applicable', 'gap', 'waived'] as const;
 export type ItemStatus = (typeof itemStatuses)[number];
 
 export type EvidenceSource =
@@ -27,6 +34,42 @@ export interface EvidenceItem {
   observedAt: string;
   /** The evidence file inside the pack and the JSON pointer of the record. */
   origin?: { file: string; pointer: string; api: string };
+  /** A waiver that matched this failing item: active (item waived) or expired (item still fails). */
+  waiver?: { id: string; state: 'active' | 'expired' };
+}
+
+export interface AttestationResult {
+  file: string;
+  control: string;
+  statement: string;
+  attestedBy: { name: string; role: string; email?: string };
+  date: string;
+  expires: string;
+  state: 'valid' | 'expired' | 'not-yet-valid';
+  /** Attached files, copied into the pack under attestations/. */
+  evidence: { path: string; sha256: string; bytes: number }[];
+}
+
+export interface WaiverResult {
+  id: string;
+  scope: { control?: string; rule?: string; resource?: string; account?: string };
+  owner: string;
+  reason: string;
+  ticket: string;
+  expires: string;
+  state: 'active' | 'expired';
+  matched: number;
+}
+
+export type BaselineStatus = ControlStatus | 'not-assessed';
+
+/** One control of a baseline (e.g. FedRAMP Moderate): every control appears, mapped or not. */
+export interface BaselineRow {
+  id: string;
+  title: string;
+  family: string;
+  status: BaselineStatus;
+  via: string[];
 }
 
 export interface MappedControl {
@@ -53,6 +96,8 @@ export interface ControlResult {
   evidence: EvidenceItem[];
   counts: Record<ItemStatus, number>;
   disagreements: string[];
+  /** For manual and inherited controls: the attestations on file for this control. */
+  attestations: AttestationResult[];
 }
 
 export interface ResultResource {
@@ -88,6 +133,9 @@ export interface Result {
     gaps: number;
   };
   controls: ControlResult[];
+  baselines: { id: string; title: string; rows: BaselineRow[] }[];
+  attestations: AttestationResult[];
+  waivers: WaiverResult[];
   resources: ResultResource[];
   gaps: Gap[];
 }

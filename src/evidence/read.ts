@@ -53,7 +53,16 @@ export const evidenceLayout = [
   'aws/<account>/<region>/config/GetComplianceDetailsByConfigRule/<ConfigRuleName>.json',
   'aws/<account>/<region>/workspaces/DescribeWorkspaceDirectories.json',
   'aws/<account>/<region>/macie2/GetMacieSession.json',
+  'attestations/*.yaml (+ attached files)                      the customer\'s attestations for manual controls (optional)',
+  'waivers.yaml                                                the customer\'s waivers (optional)',
 ];
+
+/** The customer's own statements kept beside the evidence: read by the assurance loaders, not here. */
+export const assuranceFiles = { attestations: 'attestations', waivers: 'waivers.yaml' } as const;
+
+function isAssuranceFile(rel: string): boolean {
+  return rel === assuranceFiles.waivers || rel.startsWith(`${assuranceFiles.attestations}/`);
+}
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -149,7 +158,7 @@ export function readSnapshot(dir: string): Snapshot {
     return f.value;
   };
 
-  const all = listFiles(dir);
+  const all = listFiles(dir).filter((f) => !isAssuranceFile(f));
   if (!all.includes('snapshot.json')) throw new InputError(shown('snapshot.json'), undefined, 'missing: an evidence directory starts with snapshot.json');
   const meta = read('snapshot.json', 'snapshot-meta', validate.meta);
   const inScope = (file: string, account: string, region: string) => {

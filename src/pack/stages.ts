@@ -1,13 +1,16 @@
 // The stages as a library: each reads files and writes files, so they meet only at files.
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
 import type { Result } from '../evaluate/result.ts';
 import { readJsonFile } from '../evidence/json-file.ts';
-import { readSnapshot } from '../evidence/read.ts';
+import { assuranceFiles, readSnapshot } from '../evidence/read.ts';
+import { loadAttestations, loadWaivers } from '../assurance/load.ts';
+import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { tool } from '../paths.ts';
 import { redactJson } from '../redact/detect.ts';
 import { renderEvidenceCsv } from '../render/csv.ts';
@@ -28,11 +31,37 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** evidence directory → result.json plus a redacted copy of every evidence file, in outDir. */
-export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string): Promise<Result> {
+export interface AssuranceInputs {
+  /** Directory of attestation YAML files; default: <evidence>/attestations when present. */
+  attestations?: string;
+  /** Waivers YAML file; default: <evidence>/waivers.yaml when present. */
+  waivers?: string;
+}
+
+export const attestationCopyPath = (path: string) => `attestations/${path}`;
+
+/**
+ * evidence directory (+ attestations and waivers) → result.json, a redacted copy of every evidence
+ * file, and the attestations with their attached files, in outDir.
+ */
+export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string, assurance: AssuranceInputs = {}): Promise<Result> {
   const catalog = loadCatalog(new Set(checksById.keys()));
   const snapshot = readSnapshot(evidenceDir);
-  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath });
+  const attestationsDir = assurance.attestations ?? (existsSync(join(evidenceDir, assuranceFiles.attestations)) ? join(evidenceDir, assuranceFiles.attestations) : undefined);
+  const waiversFile = assurance.waivers ?? (existsSync(join(evidenceDir, assuranceFiles.waivers)) ? join(evidenceDir, assuranceFiles.waivers) : undefined);
+  const attestations = attestationsDir ? loadAttestations(attestationsDir) : [];
+  const waivers = waiversFile ? loadWaivers(waiversFile) : [];
+  checkAssuranceAgainstCatalog(catalog, attestations, waivers, { attestations: attestationsDir, waivers: waiversFile });
+  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath });
+  // Attestations and waivers travel verbatim: they are the customer's signed-off statements.
+  for (const a of attestations) {
+    for (const rel of [a.file, ...a.evidence.map((e) => e.path)]) {
+      const target = join(outDir, attestationCopyPath(rel));
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(join(attestationsDir!, rel), target);
+    }
+  }
+  if (waiversFile) await copyFile(waiversFile, join(outDir, assuranceFiles.waivers));
   for (const f of snapshot.files) {
     const target = join(outDir, evidenceCopyPath(f.path));
     await mkdir(dirname(target), { recursive: true });

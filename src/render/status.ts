@@ -1,6 +1,7 @@
-import type { ControlStatus } from '../evaluate/result.ts';
+import type { BaselineStatus } from '../evaluate/result.ts';
+export { statusOrder, worstStatus } from '../evaluate/result.ts';
 
-export const statusInfo: Record<ControlStatus, { label: string; colour: string }> = {
+export const statusInfo: Record<BaselineStatus, { label: string; colour: string }> = {
   fail: { label: 'Fail', colour: '#c62828' },
   gap: { label: 'Evidence gap', colour: '#d46b08' },
   manual: { label: 'Manual: attestation needed', colour: '#1565c0' },
@@ -8,11 +9,5 @@ export const statusInfo: Record<ControlStatus, { label: string; colour: string }
   pass: { label: 'Pass', colour: '#2e7d32' },
   inherited: { label: 'Inherited from AWS', colour: '#6a1b9a' },
   'not-applicable': { label: 'Not applicable', colour: '#607d8b' },
+  'not-assessed': { label: 'Not assessed', colour: '#b0bec5' },
 };
-
-/** Report order, and the precedence when several statuses meet in one framework control. */
-export const statusOrder: ControlStatus[] = ['fail', 'gap', 'manual', 'waived', 'pass', 'inherited', 'not-applicable'];
-
-export function worstStatus(statuses: ControlStatus[]): ControlStatus {
-  return statusOrder.find((s) => statuses.includes(s)) ?? 'not-applicable';
-}

@@ -1,6 +1,6 @@
 // result.json → everything the templates show. Decisions (ordering, roll-ups, wording of statuses)
 // live here; templates only lay them out.
-import type { ControlResult, ControlStatus, EvidenceItem, Result } from '../evaluate/result.ts';
+import type { BaselineStatus, ControlResult, ControlStatus, EvidenceItem, Result } from '../evaluate/result.ts';
 import { controlStatuses } from '../evaluate/result.ts';
 import { stackedBars } from './charts.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
@@ -14,7 +14,7 @@ export interface PackContext {
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
 const assessmentLabel = { automated: 'Automated (AWS data)', manual: 'Manual attestation', inherited: 'Inherited from AWS' } as const;
 
-function statusView(s: ControlStatus) {
+function statusView(s: BaselineStatus) {
   return { status: s, label: statusInfo[s].label, colour: statusInfo[s].colour };
 }
 
@@ -45,12 +45,13 @@ function itemView(item: EvidenceItem, refs: FileRefs) {
   };
 }
 
-const itemOrder: Record<EvidenceItem['status'], number> = { fail: 0, gap: 1, pass: 2, 'not-applicable': 3 };
+const itemOrder: Record<EvidenceItem['status'], number> = { fail: 0, gap: 1, waived: 2, pass: 3, 'not-applicable': 4 };
 
 function controlView(c: ControlResult, refs: FileRefs) {
   const sorted = [...c.evidence].sort((a, b) => itemOrder[a.status] - itemOrder[b.status]);
-  const problems = sorted.filter((i) => i.status === 'fail' || i.status === 'gap');
-  const others = sorted.filter((i) => i.status !== 'fail' && i.status !== 'gap');
+  const listedInFull = (i: EvidenceItem) => i.status === 'fail' || i.status === 'gap' || i.status === 'waived';
+  const problems = sorted.filter(listedInFull);
+  const others = sorted.filter((i) => !listedInFull(i));
   const items = [...problems, ...others.slice(0, listedPassingItems)].map((i) => itemView(i, refs));
   const omitted = others.length - Math.min(others.length, listedPassingItems);
   return {
@@ -101,6 +102,26 @@ function frameworkRows(result: Result, pick: 'nist' | 'gdpr', filter: (m: Contro
     }));
 }
 
+function baselineView(result: Result) {
+  return result.baselines.map((b) => {
+    const families = new Map<string, typeof b.rows>();
+    for (const row of b.rows) (families.get(row.family) ?? families.set(row.family, []).get(row.family)!).push(row);
+    const counts: Partial<Record<BaselineStatus, number>> = {};
+    for (const row of b.rows) counts[row.status] = (counts[row.status] ?? 0) + 1;
+    return {
+      ...b,
+      total: b.rows.length,
+      assessed: b.rows.filter((r) => r.status !== 'not-assessed').length,
+      countsView: (Object.keys(statusInfo) as BaselineStatus[]).filter((s) => counts[s]).map((s) => ({ ...statusView(s), count: counts[s] })),
+      families: [...families.entries()].map(([family, rows]) => ({
+        family,
+        assessed: rows.filter((r) => r.status !== 'not-assessed').length,
+        rows: rows.map((r) => ({ ...r, statusView: statusView(r.status), viaLinks: r.via.map((id) => ({ id, anchor: `control-${id}` })) })),
+      })),
+    };
+  });
+}
+
 export function buildReportView(result: Result, pack: PackContext) {
   const files = result.evidence.files.map((f, i) => ({ ...f, ref: `F${i + 1}` }));
   const refs: FileRefs = new Map(files.map((f) => [f.path, f.ref]));
@@ -143,9 +164,12 @@ export function buildReportView(result: Result, pack: PackContext) {
     },
     topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
     controls,
+    baselines: baselineView(result),
+    attestations: result.attestations.map((a) => ({ ...a, anchor: `control-${a.control}` })),
+    waivers: result.waivers,
+    manualNeeded: result.controls.filter((c) => c.status === 'manual' && !c.attestations.some((a) => a.state === 'valid')).length,
     frameworks: {
       nist,
-      fedramp: frameworkRows(result, 'nist', (m) => m.fedrampModerate === true),
       fips: frameworkRows(result, 'nist', (m) => m.fips === true),
       gdpr: frameworkRows(result, 'gdpr'),
     },
