@@ -1,6 +1,7 @@
 // The only file that talks to the process: argv → command → exit code.
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { catalogExportCommand } from './commands/catalog.ts';
 import { collectCommand } from './commands/collect.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { renderCommand } from './commands/render.ts';
@@ -59,6 +60,12 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .positional('dir', { type: 'string', demandOption: true, describe: 'Directory to sign' })))
       .example('$0 sign out/work --signing-key key.pem', ''),
     async (a) => exit(await signCommand(a)))
+    .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => y
+      .positional('action', { choices: ['export'] as const, demandOption: true, describe: 'What to do with the catalog' })
+      .option('format', { choices: ['json', 'csv'] as const, default: 'json' as const, describe: 'Output format' })
+      .option('table', { choices: ['edges', 'controls'] as const, default: 'edges' as const, describe: 'With --format csv: which table' })
+      .example('$0 catalog export --format csv > mappings.csv', 'Every {framework, rule, control, source} edge for a spreadsheet'),
+    async (a) => exit(await catalogExportCommand(a)))
     .command('verify <pack>', 'Check a pack offline: signature, every file hash, no extra files', (y) => y
       .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory' })
       .option('expect-key', { type: 'string', describe: 'Fail unless the pack is signed by this key (sha256:… fingerprint)' })

@@ -107,3 +107,23 @@ describe('catalog data against NIST and GSA OSCAL', { skip: have ? false : 'need
     }
   });
 });
+
+describe('catalog export', () => {
+  it('prints every edge once, each with a source, as JSON and as CSV', async () => {
+    const { runCli } = await import('./helpers.ts');
+    const json = await runCli(['catalog', 'export', '--format', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    const keys = doc.edges.map((e: { framework: string; rule: string; control: string }) => `${e.framework}|${e.rule}|${e.control}`);
+    assert.equal(new Set(keys).size, keys.length, 'no duplicate edges');
+    assert.ok(doc.edges.every((e: { source: string }) => e.source.length > 10));
+    assert.ok(keys.includes('nist-sp-800-53-r5|IAM_USER_MFA_ENABLED|IA-2(1)'));
+    assert.ok(keys.includes('nist-sp-800-53-r5|workspaces-volume-encryption|SC-28(1)'));
+    assert.ok(keys.includes('gdpr|credentials-in-urls|Art. 32'));
+    assert.equal(doc.controls.length, catalog.controls.controls.length);
+    const csv = await runCli(['catalog', 'export', '--format', 'csv']);
+    const lines = csv.stdout.trimEnd().split('\r\n');
+    assert.equal(lines[0], 'framework,rule,ruleKind,control,source,sourceType,via');
+    assert.equal(lines.length, doc.edges.length + 1);
+  });
+});

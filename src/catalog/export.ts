@@ -1,0 +1,58 @@
+import type { Catalog, EdgeSource } from './types.ts';
+
+export interface ExportedEdge {
+  framework: string;
+  /** A managed-rule SourceIdentifier, or a built-in check id. */
+  rule: string;
+  ruleKind: 'aws-managed-rule' | 'built-in-check';
+  control: string;
+  source: string;
+  sourceType: EdgeSource['type'];
+  /** For built-in checks: the catalog control whose mapping the edge comes from. */
+  via?: string;
+}
+
+function describeSource(s: EdgeSource, catalog: Catalog): string {
+  if (s.type === 'own-reasoning') return `own reasoning: ${s.rationale}`;
+  const doc = catalog.controls.sources[s.ref!];
+  return `${doc ? doc.title : s.ref}${s.section ? `, ${s.section}` : ''}`;
+}
+
+/** Every mapping edge (rule or check → framework control) with its source, and every catalog control. */
+export function exportCatalog(catalog: Catalog) {
+  const edges: ExportedEdge[] = [];
+  for (const r of catalog.ruleMappings.rules) {
+    for (const control of r.controls) {
+      edges.push({ framework: catalog.ruleMappings.framework, rule: r.rule, ruleKind: 'aws-managed-rule', control, source: `AWS Security Hub controls reference: ${r.source.replace(/^Security Hub /, '')} (Related requirements)`, sourceType: 'aws-document' });
+    }
+  }
+  for (const c of catalog.controls.controls) {
+    for (const check of c.evidence?.checks ?? []) {
+      for (const m of c.mappings) {
+        for (const control of m.controls) {
+          edges.push({ framework: m.framework, rule: check, ruleKind: 'built-in-check', control, source: describeSource(m.source, catalog), sourceType: m.source.type, via: c.id });
+        }
+      }
+    }
+  }
+  const seen = new Set<string>();
+  const unique = edges.filter((e) => {
+    const k = `${e.framework}|${e.rule}|${e.control}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  return {
+    catalog: { name: catalog.controls.catalog, version: catalog.controls.version, digest: catalog.digest },
+    controls: catalog.controls.controls.map((c) => ({
+      id: c.id,
+      title: c.title,
+      owner: c.responsibility.owner,
+      aws: c.responsibility.aws,
+      customer: c.responsibility.customer,
+      assessment: c.assessment,
+      checks: c.evidence?.checks ?? [],
+      rules: c.evidence?.rules ?? [],
+      guidance: c.guidance.map((g) => `${catalog.controls.sources[g.source]!.url} (${g.section})`),
+    })),
+    edges: unique,
+  };
+}
