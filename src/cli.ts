@@ -67,9 +67,10 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 catalog export --format csv > mappings.csv', 'Every {framework, rule, control, source} edge for a spreadsheet'),
     async (a) => exit(await catalogExportCommand(a)))
     .command('verify <pack>', 'Check a pack offline: signature, every file hash, no extra files', (y) => y
-      .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory' })
+      .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or pack archive (.zip)' })
       .option('expect-key', { type: 'string', describe: 'Fail unless the pack is signed by this key (sha256:… fingerprint)' })
-      .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', ''),
+      .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', '')
+      .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given'),
     async (a) => exit(await verifyCommand(a)))
     .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps.')
     .strict()

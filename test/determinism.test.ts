@@ -22,6 +22,7 @@ describe('reproducible packs', () => {
     assert.equal(a.split('/').pop(), b.split('/').pop(), 'same pack id');
     assert.deepEqual(listFiles(a), listFiles(b));
     for (const f of listFiles(a)) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} differs`);
+    assert.ok(readFileSync(`${a}.zip`).equals(readFileSync(`${b}.zip`)), 'the archives are identical');
     const result = JSON.parse(readFileSync(join(a, 'result.json'), 'utf8'));
     assert.equal(result.generatedAt, '2026-11-01T00:00:00.000Z');
   });

@@ -29,13 +29,13 @@ describe('evidence-pack run on the embedded sample', () => {
   it('prints one summary line with where it wrote and the counts by status', () => {
     const lines = runOutput.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
-    assert.match(lines[0]!, /^Wrote .*pack-\d{8}T\d{6}Z-[0-9a-f]{8} \(\d+ files, signed with demo key sha256:[0-9a-f]{16}…\): 14 controls: fail \d+/);
+    assert.match(lines[0]!, /^Wrote .*pack-\d{8}T\d{6}Z-[0-9a-f]{8} and pack-\d{8}T\d{6}Z-[0-9a-f]{8}\.zip \(\d+ files, signed with demo key sha256:[0-9a-f]{16}…\): 14 controls: fail \d+/);
     assert.equal(runOutput.stderr, '', 'nothing on stderr in CI');
   });
 
   it('writes the pack files', () => {
     const files = listFiles(pack);
-    for (const f of ['manifest.json', 'manifest.sig', 'public-key.pem', 'result.json', 'report.html', 'report.pdf', 'evidence.csv', 'evidence/snapshot.json']) {
+    for (const f of ['manifest.json', 'manifest.sig', 'public-key.pem', 'README.txt', 'result.json', 'report.html', 'report.pdf', 'evidence.csv', 'evidence/snapshot.json', 'waivers.yaml', 'attestations/pcoip-gpo-export.txt']) {
       assert.ok(files.includes(f), `${f} in pack`);
     }
     assert.ok(files.filter((f) => f.startsWith('evidence/config-snapshots/')).length === 3);
@@ -139,6 +139,8 @@ describe('evidence-pack run on the embedded sample', () => {
   it('verifies offline with the tool and with stock openssl', async () => {
     const v = await runCli(['verify', pack]);
     assert.equal(v.code, 0, v.stderr);
+    const zipped = await runCli(['verify', `${pack}.zip`]);
+    assert.equal(zipped.code, 0, zipped.stderr);
     assert.match(v.stdout, new RegExp(`^Verified .*: ${listFiles(pack).length - 3} files intact, signature valid`));
     const openssl = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'public-key.pem', '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: pack, encoding: 'utf8' });
     assert.equal(openssl.status, 0, openssl.stderr);

@@ -44,7 +44,7 @@ export function listFiles(dir: string): string[] {
 
 /** The one pack directory a run wrote into out/. */
 export function onlyPack(out: string): string {
-  const packs = readdirSync(out).filter((n) => n.startsWith('pack-'));
+  const packs = readdirSync(out).filter((n) => n.startsWith('pack-') && !n.endsWith('.zip'));
   if (packs.length !== 1) throw new Error(`expected one pack in ${out}, found ${packs.join(', ') || 'none'}`);
   return join(out, packs[0]!);
 }

@@ -86,6 +86,31 @@ describe('verify detects every kind of tampering', () => {
     assert.equal((await verifyPack(pack, { expectKey: original.keyFingerprint })).ok, true);
   });
 
+  it('verifies the archive, and names a file changed inside it', async () => {
+    const { writePackArchive } = await import('../src/pack/archive.ts');
+    const name = pack.split('/').pop()!;
+    assert.equal((await runCli(['verify', `${pack}.zip`])).code, 0);
+    const dir = copy();
+    writeFileSync(join(dir, 'evidence.csv'), readFileSync(join(dir, 'evidence.csv'), 'utf8').replace('fail', 'pass'));
+    await writePackArchive(dir, name, join(work, 'tampered.zip'), new Date());
+    const r = await runCli(['verify', join(work, 'tampered.zip')]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /^changed: evidence\.csv: /m);
+    const yazl = (await import('yazl')).default;
+    const two = new yazl.ZipFile();
+    two.addBuffer(Buffer.from('x'), 'a/manifest.json');
+    two.addBuffer(Buffer.from('y'), 'b/manifest.json');
+    two.end();
+    const { pipeline } = await import('node:stream/promises');
+    const { createWriteStream } = await import('node:fs');
+    await pipeline(two.outputStream, createWriteStream(join(work, 'two.zip')));
+    const refused = await runCli(['verify', join(work, 'two.zip')]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /two\.zip: expected one pack directory in the archive, found 2/);
+    writeFileSync(join(work, 'junk.zip'), 'not a zip');
+    assert.match((await runCli(['verify', join(work, 'junk.zip')])).stderr, /junk\.zip: not a readable zip archive/);
+  });
+
   it('exits 3 from the CLI and names the changed file', async () => {
     const dir = copy();
     writeFileSync(join(dir, 'report.html'), readFileSync(join(dir, 'report.html'), 'utf8').replace('Fail', 'Pass'));

@@ -1,4 +1,8 @@
 import { readdirSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { writePackArchive } from '../pack/archive.ts';
+import { packReadme } from '../pack/readme.ts';
 import { runTime } from '../clock.ts';
 import { writeDirAtomically } from '../pack/atomic-dir.ts';
 import { evaluateStage, packIdFor, renderStage } from '../pack/stages.ts';
@@ -32,14 +36,19 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const packId = packIdFor(result);
     progress.stage(opts.pdf ? 'Rendering HTML, CSV and printing the PDF' : 'Rendering HTML and CSV');
     await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed } }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf });
+    await writeFile(join(tmp, 'README.txt'), packReadme(result, packId, key));
     progress.stage('Signing');
     const manifest = await signPack(tmp, { packId, createdAt: generatedAt, tool, key });
     return { name: packId, result, manifest };
   }, { force: opts.force });
+  const archive = `${pack.path}.zip`;
+  const partial = join(opts.out, `.tmp-${pack.name}.zip`);
+  await writePackArchive(pack.path, pack.name, partial, new Date(generatedAt));
+  await rename(partial, archive);
   progress.done();
   const files = pack.manifest.files.length + 3;
   report(opts,
-    `Wrote ${pack.path} (${files} files, signed with ${key.managed ? '' : 'demo key '}${key.fingerprint.slice(0, 23)}…): ${pack.result.controls.length} controls: ${statusCounts(pack.result.summary.controls)}`,
-    { pack: pack.path, packId: pack.name, files, keyFingerprint: key.fingerprint, managedKey: key.managed, controls: pack.result.summary.controls, evidence: pack.result.summary.evidence, gaps: pack.result.gaps.length, outputs: readdirSync(pack.path).sort() });
+    `Wrote ${pack.path} and ${basename(archive)} (${files} files, signed with ${key.managed ? '' : 'demo key '}${key.fingerprint.slice(0, 23)}…): ${pack.result.controls.length} controls: ${statusCounts(pack.result.summary.controls)}`,
+    { pack: pack.path, archive, packId: pack.name, files, keyFingerprint: key.fingerprint, managedKey: key.managed, controls: pack.result.summary.controls, evidence: pack.result.summary.evidence, gaps: pack.result.gaps.length, outputs: readdirSync(pack.path).sort() });
   return 0;
 }

@@ -1,9 +1,24 @@
 import { ExitCode } from '../errors.ts';
-import { verifyPack } from '../sign/verify.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractPackArchive } from '../pack/archive.ts';
+import { verifyPack, type VerifyReport } from '../sign/verify.ts';
 import type { GlobalOptions } from './output.ts';
 
+/** Verifies a pack directory, or a pack archive (.zip) extracted into a temporary directory. */
 export async function verifyCommand(opts: GlobalOptions & { pack: string; expectKey?: string }): Promise<number> {
-  const r = await verifyPack(opts.pack, { expectKey: opts.expectKey });
+  let r: VerifyReport;
+  if (opts.pack.endsWith('.zip')) {
+    const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-verify-'));
+    try {
+      r = await verifyPack(await extractPackArchive(opts.pack, tmp), { expectKey: opts.expectKey });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  } else {
+    r = await verifyPack(opts.pack, { expectKey: opts.expectKey });
+  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ pack: opts.pack, ...r }, null, 2)}\n`);
   } else if (r.ok) {
