@@ -42,7 +42,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     return { name: packId, result, manifest };
   }, { force: opts.force });
   const archive = `${pack.path}.zip`;
-  const partial = join(opts.out, `.tmp-${pack.name}.zip`);
+  const partial = join(opts.out, `.tmp-${process.pid}-${pack.name}.zip`);
   await writePackArchive(pack.path, pack.name, partial, new Date(generatedAt));
   await rename(partial, archive);
   progress.done();

@@ -23,6 +23,35 @@ function fsyncTree(dir: string): void {
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
+const tmpPrefix = `.tmp-${process.pid}-`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes what killed runs left behind: temporary entries whose process is gone. */
+export async function removeStaleTemporaries(parent: string): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /^\.tmp-(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    await rm(join(parent, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 /**
  * Builds a directory in a temporary folder inside `parent` and renames it to the name `build`
  * returns only when complete, so a failed or killed run leaves no partial output under that name.
@@ -33,7 +62,8 @@ export async function writeDirAtomically<T extends { name: string }>(parent: str
   let tmp: string;
   try {
     await mkdir(parent, { recursive: true });
-    tmp = await mkdtemp(join(parent, '.tmp-'));
+    await removeStaleTemporaries(parent);
+    tmp = await mkdtemp(join(parent, tmpPrefix));
   } catch (e) {
     throw new UserError(`${parent}: cannot write the output directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }

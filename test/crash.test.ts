@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { verifyPack } from '../src/sign/verify.ts';
+import { root, runCli, tempDir } from './helpers.ts';
+
+/** Starts `run` and kills it with SIGKILL after `ms` milliseconds (or lets it finish). */
+function runAndKill(out: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), 'run', '--no-pdf', '--out', out], { env: { ...process.env, CI: '1' }, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', () => { clearTimeout(timer); resolve(); });
+  });
+}
+
+describe('crash safety', () => {
+  it('a run killed at any moment leaves no partial pack, and the next run clears its leftovers', async (t) => {
+    const out = join(tempDir(t), 'out');
+    mkdirSync(out);
+    // Kill points spread over start-up, evaluation, rendering, signing and archiving (a run takes ~1.5 s here).
+    for (let i = 0; i < 12; i++) await runAndKill(out, 300 + i * 120);
+    for (const name of readdirSync(out).filter((n) => n.startsWith('pack-') && !n.endsWith('.zip'))) {
+      const r = await verifyPack(join(out, name));
+      assert.ok(r.ok, `${name} is complete and verifies: ${JSON.stringify(r.problems)}`);
+    }
+    const done = await runCli(['run', '--no-pdf', '--out', out]);
+    assert.equal(done.code, 0, done.stderr);
+    assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'no temporary leftovers after a completed run');
+  });
+});
