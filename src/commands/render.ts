@@ -10,7 +10,7 @@ import { report, type GlobalOptions } from './output.ts';
 /** Renders the reports of a work directory (one holding result.json) into that directory. */
 export async function renderCommand(opts: GlobalOptions & { dir: string; templates?: string; paper: Paper; pdf: boolean; force?: boolean }): Promise<number> {
   const result = readResult(join(opts.dir, outputs.result));
-  const targets = [outputs.html, outputs.csv, ...(opts.pdf ? [outputs.pdf] : [])];
+  const targets = [outputs.html, outputs.csv, outputs.oscal, ...(opts.pdf ? [outputs.pdf] : [])];
   const present = targets.filter((f) => existsSync(join(opts.dir, f)));
   if (present.length && !opts.force) throw new UserError(`${join(opts.dir, present[0]!)}: already exists (use --force to replace it)`);
   const tmp = mkdtempSync(join(opts.dir, '.tmp-render-'));

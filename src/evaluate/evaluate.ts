@@ -32,6 +32,8 @@ export interface EvaluateInput {
   tool: { name: string; version: string };
   /** Maps a file of the evidence directory to its copy inside the pack. */
   packPathOf: (evidencePath: string) => string;
+  /** sha256 and size of each evidence file's redacted copy in the pack, by evidence path. */
+  copies?: ReadonlyMap<string, { sha256: string; bytes: number }>;
   /** Maps an attestation's evidence file to its copy inside the pack. */
   attestationPathOf?: (path: string) => string;
 }
@@ -312,7 +314,10 @@ export function evaluate(input: EvaluateInput): Result {
       collectedAt: snapshot.meta.collectedAt,
       collector: snapshot.meta.collector,
       scope: snapshot.meta.scope,
-      files: snapshot.files.map((f) => ({ path: packPathOf(f.path), source: f.path, sourceSha256: f.sha256, sourceBytes: f.bytes, kind: f.kind })),
+      files: snapshot.files.map((f) => {
+        const copy = input.copies?.get(f.path);
+        return { path: packPathOf(f.path), sha256: copy?.sha256 ?? '', bytes: copy?.bytes ?? 0, source: f.path, sourceSha256: f.sha256, sourceBytes: f.bytes, kind: f.kind };
+      }),
       recorders: snapshot.recorders.map(({ origin: _origin, ...r }) => r),
     },
     summary: { controls: controlCounts, evidence: evidenceCounts, resources: snapshot.resources.length, gaps: gaps.length },

@@ -123,7 +123,8 @@ export interface Result {
     collectedAt: string;
     collector: SnapshotMeta['collector'];
     scope: SnapshotMeta['scope'];
-    files: { path: string; source: string; sourceSha256: string; sourceBytes: number; kind: string }[];
+    /** path/sha256/bytes: the redacted copy in the pack (as in the manifest); source*: the file as received. */
+    files: { path: string; sha256: string; bytes: number; source: string; sourceSha256: string; sourceBytes: number; kind: string }[];
     recorders: Omit<RecorderState, 'origin'>[];
   };
   summary: {

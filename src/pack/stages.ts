@@ -14,6 +14,7 @@ import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { tool } from '../paths.ts';
 import { redactJson } from '../redact/detect.ts';
 import { renderEvidenceCsv } from '../render/csv.ts';
+import { renderOscal } from '../render/oscal.ts';
 import { renderHtml } from '../render/html.ts';
 import { printPdf, type Paper } from '../render/pdf.ts';
 import type { PackContext } from '../render/view-model.ts';
@@ -23,6 +24,7 @@ export const outputs = {
   html: 'report.html',
   pdf: 'report.pdf',
   csv: 'evidence.csv',
+  oscal: 'oscal-assessment-results.json',
 } as const;
 
 export const evidenceCopyPath = (evidencePath: string) => `evidence/${evidencePath.replace(/\.gz$/, '')}`;
@@ -52,7 +54,16 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
   const attestations = attestationsDir ? loadAttestations(attestationsDir) : [];
   const waivers = waiversFile ? loadWaivers(waiversFile) : [];
   checkAssuranceAgainstCatalog(catalog, attestations, waivers, { attestations: attestationsDir, waivers: waiversFile });
-  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath });
+  const copies = new Map<string, { sha256: string; bytes: number }>();
+  for (const f of snapshot.files) {
+    const target = join(outDir, evidenceCopyPath(f.path));
+    await mkdir(dirname(target), { recursive: true });
+    const { value } = readJsonFile<unknown>(join(evidenceDir, f.path), join(evidenceDir, f.path));
+    const bytes = Buffer.from(json(redactJson(value)));
+    await writeFile(target, bytes);
+    copies.set(f.path, { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
+  }
+  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath, copies });
   // Attestations and waivers travel verbatim: they are the customer's signed-off statements.
   for (const a of attestations) {
     for (const rel of [a.file, ...a.evidence.map((e) => e.path)]) {
@@ -62,12 +73,6 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
     }
   }
   if (waiversFile) await copyFile(waiversFile, join(outDir, assuranceFiles.waivers));
-  for (const f of snapshot.files) {
-    const target = join(outDir, evidenceCopyPath(f.path));
-    await mkdir(dirname(target), { recursive: true });
-    const { value } = readJsonFile<unknown>(join(evidenceDir, f.path), join(evidenceDir, f.path));
-    await writeFile(target, json(redactJson(value)));
-  }
   await writeFile(join(outDir, outputs.result), json(result));
   return result;
 }
@@ -94,6 +99,8 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   written.push(outputs.html);
   await writeFile(join(outDir, outputs.csv), renderEvidenceCsv(result));
   written.push(outputs.csv);
+  await writeFile(join(outDir, outputs.oscal), json(renderOscal(result, opts.pack.packId)));
+  written.push(outputs.oscal);
   if (opts.pdf) {
     await printPdf(join(outDir, outputs.html), join(outDir, outputs.pdf), { packId: opts.pack.packId, title: `${result.organization}: ${result.catalog.title}`, paper: opts.paper });
     written.push(outputs.pdf);

@@ -1,0 +1,134 @@
+// result.json → OSCAL 1.1.3 assessment-results (JSON). Every uuid is derived from the content it
+// names (UUID v5), so the same result.json gives the same document.
+import { createHash } from 'node:crypto';
+import { controlIdToOscalId } from '../catalog/control-id.ts';
+import type { BaselineStatus, EvidenceItem, Result } from '../evaluate/result.ts';
+import { mediaTypeOf } from '../sign/manifest.ts';
+
+export const oscalVersion = '1.1.3';
+/** Namespace of this tool's own OSCAL properties. */
+export const propNamespace = 'urn:evidence-pack:oscal';
+
+/** RFC 4122 version-5 uuid of the given parts. */
+export function derivedUuid(...parts: string[]): string {
+  const h = createHash('sha1').update('evidence-pack\0').update(parts.join('\0')).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+const prop = (name: string, value: string) => ({ name, ns: propNamespace, value });
+
+function targetStatus(status: BaselineStatus, attested: boolean): { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other'; remarks: string } {
+  switch (status) {
+    case 'pass': return { state: 'satisfied', reason: 'pass', remarks: 'Automated evidence passes.' };
+    case 'fail': return { state: 'not-satisfied', reason: 'fail', remarks: 'Automated evidence fails.' };
+    case 'gap': return { state: 'not-satisfied', reason: 'other', remarks: 'Evidence gap: the evidence could not be collected or established.' };
+    case 'waived': return { state: 'not-satisfied', reason: 'other', remarks: 'Failing under an active waiver (risk accepted by the customer).' };
+    case 'manual': return attested
+      ? { state: 'satisfied', reason: 'other', remarks: 'Satisfied by a current customer attestation, not by automated evidence.' }
+      : { state: 'not-satisfied', reason: 'other', remarks: 'Manual control: an attestation is needed.' };
+    case 'inherited': return { state: 'satisfied', reason: 'other', remarks: 'Inherited from AWS under the shared responsibility model.' };
+    case 'not-applicable': return { state: 'satisfied', reason: 'other', remarks: 'Not applicable: no resource in scope; absence recorded as evidence.' };
+    case 'not-assessed': return { state: 'not-satisfied', reason: 'other', remarks: 'Not assessed by this catalog.' };
+  }
+}
+
+export function renderOscal(result: Result, packId: string): object {
+  const seed = `${packId}\0${result.generatedAt}`;
+  const toolUuid = derivedUuid(seed, 'tool');
+  const methodUuid = derivedUuid(seed, 'method');
+  const fileUuid = new Map<string, string>();
+  const backMatter = [
+    { uuid: methodUuid, title: `Assessment method: catalog ${result.catalog.name} ${result.catalog.version}`, description: `Built-in checks and AWS Config rule results evaluated by ${result.tool.name} ${result.tool.version}; catalog sha256 ${result.catalog.digest}.` },
+    ...result.evidence.files.map((f) => ({ path: f.path, sha256: f.sha256, title: `Evidence file ${f.path} (${f.kind}; sha256 as received ${f.sourceSha256})` })),
+    ...result.attestations.flatMap((a) => a.evidence.map((e) => ({ path: e.path, sha256: e.sha256, title: `Attestation evidence for ${a.control}` }))),
+  ].map((r) => {
+    if (!('path' in r)) return r;
+    const uuid = derivedUuid(seed, 'file', r.path);
+    fileUuid.set(r.path, uuid);
+    return { uuid, title: r.title, rlinks: [{ href: r.path, 'media-type': mediaTypeOf(r.path).split(';')[0], hashes: [{ algorithm: 'SHA-256', value: r.sha256 }] }] };
+  });
+
+  const inventory = new Map<string, { uuid: string; description: string; props: object[] }>();
+  const subjectFor = (item: EvidenceItem) => {
+    const key = item.resource ? `${item.account}/${item.region}/${item.resource.type}/${item.resource.id}` : `${item.account}/${item.region}`;
+    let inv = inventory.get(key);
+    if (!inv) {
+      inv = {
+        uuid: derivedUuid(seed, 'subject', key),
+        description: item.resource ? `${item.resource.type} ${item.resource.id} in ${item.account}/${item.region}` : `AWS account ${item.account}, region ${item.region}`,
+        props: [prop('account', item.account), prop('region', item.region), ...(item.resource ? [prop('resource-type', item.resource.type), prop('resource-id', item.resource.id)] : []), ...(item.resource?.arn ? [{ name: 'asset-id', value: item.resource.arn }] : [])],
+      };
+      inventory.set(key, inv);
+    }
+    return { 'subject-uuid': inv.uuid, type: 'inventory-item', title: inv.description };
+  };
+
+  const observationsByControl = new Map<string, string[]>();
+  const observations = result.controls.flatMap((c) => c.evidence.map((item, i) => {
+    const uuid = derivedUuid(seed, 'observation', c.id, String(i));
+    (observationsByControl.get(c.id) ?? observationsByControl.set(c.id, []).get(c.id)!).push(uuid);
+    const source = item.source.kind === 'check' ? `built-in check ${item.source.id}` : item.source.kind === 'config-rule' ? `AWS Config rule ${item.source.ruleName} (${item.source.rule})` : `coverage of ${item.source.api}`;
+    return {
+      uuid,
+      title: `${c.id}: ${item.status}`,
+      description: `${item.message} [${source}]`,
+      props: [prop('catalog-control', c.id), prop('evidence-status', item.status), ...(item.waiver ? [prop('waiver', item.waiver.id)] : [])],
+      methods: ['TEST'],
+      types: [item.status === 'fail' || item.status === 'gap' ? 'finding' : 'control-objective'],
+      origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
+      subjects: [subjectFor(item)],
+      ...(item.origin ? { 'relevant-evidence': [{ href: `#${fileUuid.get(item.origin.file) ?? derivedUuid(seed, 'file', item.origin.file)}`, description: `${item.origin.file}${item.origin.pointer ? ` at ${item.origin.pointer}` : ''} (${item.origin.api})` }] } : {}),
+      collected: item.observedAt,
+    };
+  }));
+
+  const byId = new Map(result.controls.map((c) => [c.id, c]));
+  const assessed = result.baselines.flatMap((b) => b.rows).filter((r) => r.status !== 'not-assessed');
+  const unique = [...new Map(assessed.map((r) => [r.id, r])).values()];
+  const findings = unique.map((row) => {
+    const via = row.via.map((id) => byId.get(id)!);
+    const attested = row.status === 'manual' && via.filter((c) => c.status === 'manual').every((c) => c.attestations.some((a) => a.state === 'valid'));
+    const related = via.flatMap((c) => observationsByControl.get(c.id) ?? []);
+    return {
+      uuid: derivedUuid(seed, 'finding', row.id),
+      title: `${row.id} ${row.title}`,
+      description: via.map((c) => `${c.id} ${c.title}: ${c.status} (${c.statusReason})`).join('\n'),
+      props: [prop('evidence-pack-status', row.status), ...via.map((c) => prop('catalog-control', c.id))],
+      target: { type: 'statement-id', 'target-id': `${controlIdToOscalId(row.id)}_smt`, status: targetStatus(row.status, attested) },
+      ...(related.length ? { 'related-observations': related.map((u) => ({ 'observation-uuid': u })) } : {}),
+    };
+  });
+
+  return {
+    'assessment-results': {
+      uuid: derivedUuid(seed, 'document'),
+      metadata: {
+        title: `${result.organization}: ${result.catalog.title}`,
+        'last-modified': result.generatedAt,
+        version: packId,
+        'oscal-version': oscalVersion,
+        parties: [{ uuid: derivedUuid(seed, 'organization'), type: 'organization', name: result.organization }],
+        props: [prop('tool', `${result.tool.name} ${result.tool.version}`), prop('catalog-digest', result.catalog.digest)],
+      },
+      'import-ap': { href: `#${methodUuid}` },
+      results: [{
+        uuid: derivedUuid(seed, 'result'),
+        title: `Evidence pack ${packId}`,
+        description: `Automated assessment of AWS accounts ${result.evidence.scope.accounts.join(', ')} in ${result.evidence.scope.regions.join(', ')} from evidence collected ${result.evidence.collectedAt} (${result.evidence.collector.method}).`,
+        start: result.evidence.collectedAt,
+        end: result.generatedAt,
+        'local-definitions': {
+          components: [{ uuid: toolUuid, type: 'software', title: result.tool.name, description: `${result.tool.name} ${result.tool.version}: evidence collection and evaluation tool`, status: { state: 'operational' } }],
+          ...(inventory.size ? { 'inventory-items': [...inventory.values()] } : {}),
+        },
+        'reviewed-controls': { 'control-selections': [{ 'include-controls': unique.map((r) => ({ 'control-id': controlIdToOscalId(r.id) })) }] },
+        ...(observations.length ? { observations } : {}),
+        ...(findings.length ? { findings } : {}),
+      }],
+      'back-matter': { resources: backMatter },
+    },
+  };
+}

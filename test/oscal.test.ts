@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import { onlyPack, referenceDir, runCli, tempDir } from './helpers.ts';
+
+const schemaFile = join(referenceDir, 'oscal/v1.1.3/oscal_assessment-results_schema.json');
+const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (a: Ajv) => void;
+
+describe('OSCAL assessment-results', { skip: existsSync(schemaFile) ? false : 'needs ../shared/reference (NIST OSCAL schema; present in CI)' }, () => {
+  let pack: string;
+  let doc: any;
+  before(async () => {
+    const out = tempDir({ after: (fn) => process.on('exit', fn) });
+    const r = await runCli(['run', '--out', out, '--no-pdf']);
+    assert.equal(r.code, 0, r.stderr);
+    pack = onlyPack(out);
+    doc = JSON.parse(readFileSync(join(pack, 'oscal-assessment-results.json'), 'utf8'));
+  });
+
+  it('validates against NIST\'s published OSCAL 1.1.3 schema', () => {
+    const ajv = new Ajv({ allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 5), null, 1));
+    const broken = structuredClone(doc);
+    broken['assessment-results'].results[0].findings[0].target.status.state = 'mostly';
+    assert.equal(validate(broken), false, 'the validator does reject a bad document');
+  });
+
+  it('has findings per control with target status, observations per evidence item, and file hashes equal to the manifest', () => {
+    const ar = doc['assessment-results'];
+    const result = ar.results[0];
+    const finding = result.findings.find((f: any) => f.target['target-id'] === 'ia-2.1_smt');
+    assert.deepEqual(finding.target.status, { state: 'not-satisfied', reason: 'fail', remarks: 'Automated evidence fails.' });
+    assert.ok(finding['related-observations'].length > 0);
+    assert.ok(result['reviewed-controls']['control-selections'][0]['include-controls'].some((c: any) => c['control-id'] === 'sc-28.1'));
+    const packResult = JSON.parse(readFileSync(join(pack, 'result.json'), 'utf8'));
+    assert.equal(result.observations.length, packResult.controls.reduce((n: number, c: any) => n + c.evidence.length, 0));
+    const observation = result.observations.find((o: any) => o.description.startsWith('root volume not encrypted'));
+    assert.equal(observation.collected, '2026-10-31T23:41:07.512Z');
+    assert.ok(observation.subjects[0].title.includes('ws-b8n3p5r2t'));
+    const manifest = JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8'));
+    const hashes = new Map(manifest.files.map((f: any) => [f.path, f.sha256]));
+    const linked = ar['back-matter'].resources.filter((r: any) => r.rlinks);
+    assert.ok(linked.length >= 30);
+    for (const r of linked) assert.equal(r.rlinks[0].hashes[0].value, hashes.get(r.rlinks[0].href), r.rlinks[0].href);
+  });
+});

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { neutraliseFormula, renderEvidenceCsv } from '../src/render/csv.ts';
+import { onlyPack, runCli, tempDir } from './helpers.ts';
+
+describe('rendering', () => {
+  it('--templates overrides any subset of the templates and falls back to the built-ins', async (t) => {
+    const work = tempDir(t);
+    mkdirSync(join(work, 'tpl', 'partials'), { recursive: true });
+    writeFileSync(join(work, 'tpl', 'partials', 'cover.hbs'), '<section class="cover"><h1>Custom cover for {{organization}}</h1></section>');
+    writeFileSync(join(work, 'tpl', 'report.css'), 'body { color: #123456; }');
+    const r = await runCli(['run', '--out', join(work, 'out'), '--no-pdf', '--templates', join(work, 'tpl')]);
+    assert.equal(r.code, 0, r.stderr);
+    const html = readFileSync(join(onlyPack(join(work, 'out')), 'report.html'), 'utf8');
+    assert.ok(html.includes('<h1>Custom cover for Example Corp (sample estate)</h1>'));
+    assert.ok(html.includes('body { color: #123456; }'));
+    assert.ok(html.includes('id="summary"'), 'built-in summary partial still used');
+    writeFileSync(join(work, 'tpl', 'partials', 'cover.hbs'), '{{#each}}');
+    const broken = await runCli(['run', '--out', join(work, 'out2'), '--no-pdf', '--templates', join(work, 'tpl')]);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /^evidence-pack: templates: /);
+  });
+
+  it('neutralises spreadsheet formulas in CSV cells', () => {
+    assert.equal(neutraliseFormula('=HYPERLINK("http://x")'), `'=HYPERLINK("http://x")`);
+    for (const s of ['+cmd', '-2+3', '@SUM(A1)']) assert.equal(neutraliseFormula(s), `'${s}`);
+    assert.equal(neutraliseFormula('ws-1'), 'ws-1');
+    const result = { controls: [{ id: 'X-01', status: 'fail', mappings: { nist: [], gdpr: [] }, evidence: [{ source: { kind: 'check', id: 'c', title: 't' }, status: 'fail', account: '1', region: 'r', resource: { type: 'T', id: '=cmd|x' }, message: 'a "quoted", line\nbreak', observedAt: 'now' }] }] };
+    const csv = renderEvidenceCsv(result as never);
+    assert.ok(csv.includes(`'=cmd|x`));
+    assert.ok(csv.includes('"a ""quoted"", line\nbreak"'));
+  });
+});
