@@ -2,6 +2,7 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { catalogExportCommand } from './commands/catalog.ts';
+import { collectorPolicy } from './collect/iam-policy.ts';
 import { collectCommand } from './commands/collect.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { renderCommand } from './commands/render.ts';
@@ -26,6 +27,11 @@ const assuranceOptions = <T>(y: Argv<T>) => y
 
 const keyOption = <T>(y: Argv<T>) => y.option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` });
 const forceOption = <T>(y: Argv<T>) => y.option('force', { type: 'boolean', default: false, describe: 'Replace existing output' });
+
+function iamPolicyCommand(): number {
+  process.stdout.write(`${JSON.stringify(collectorPolicy(), null, 2)}\n`);
+  return ExitCode.ok;
+}
 
 export function buildCli(argv: string[], exit: (code: number) => void = () => undefined) {
   return yargs(argv)
@@ -60,6 +66,9 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .positional('dir', { type: 'string', demandOption: true, describe: 'Directory to sign' })))
       .example('$0 sign out/work --signing-key key.pem', ''),
     async (a) => exit(await signCommand(a)))
+    .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
+      .example('$0 iam-policy > evidence-pack-collector.json', ''),
+    async () => exit(iamPolicyCommand()))
     .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => y
       .positional('action', { choices: ['export'] as const, demandOption: true, describe: 'What to do with the catalog' })
       .option('format', { choices: ['json', 'csv'] as const, default: 'json' as const, describe: 'Output format' })

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Result } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAws, type FakeRegion } from './fake-aws.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, root, runCli, tempDir } from './helpers.ts';
 
 const account = '333333333333';
 const epoch = 1795000000; // 2026-11-18
@@ -123,6 +123,24 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     assert.equal(items('WSAS-07')[0]!.status, 'pass');
     assert.match(items('WSAS-06').find((e) => e.region === 'eu-west-1')!.message, /Macie is not enabled/);
     assert.equal(result.controls.find((c) => c.id === 'WSAS-06')!.status, 'gap');
+  });
+
+  it('needs exactly the IAM actions that iam-policy prints', async () => {
+    const r = await runCli(['iam-policy']);
+    const policy = JSON.parse(r.stdout);
+    const printed = new Set<string>(policy.Statement.flatMap((s: { Action: string[] }) => s.Action));
+    assert.ok([...printed].every((a) => !a.includes('*')), 'no wildcard actions');
+    const iamService: Record<string, string> = { config: 'config', workspaces: 'workspaces', macie2: 'macie2' };
+    const made = new Set<string>();
+    for (const key of aws.calls.keys()) {
+      const [, op] = key.split('|') as [string, string];
+      const [service, name] = op.split('.') as [string, string];
+      if (service === 'sts') continue; // GetCallerIdentity needs no permission
+      made.add(`${iamService[service]}:${name === 'GET /macie' ? 'GetMacieSession' : name}`);
+    }
+    assert.deepEqual([...made].sort(), [...printed].sort());
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const action of printed) assert.ok(readme.includes(`\`${action}\``), `README lists ${action}`);
   });
 
   it('stops with one line and exit 2 when credentials do not work', async () => {
