@@ -13,13 +13,15 @@ import { ExitCode, UserError } from './errors.ts';
 import { tool } from './paths.ts';
 import { chromiumEnv } from './render/chromium.ts';
 import { signingKeyEnv } from './sign/keys.ts';
+import { pdfCertPasswordEnv } from './sign/pdf-signature.ts';
 
 const paperChoices = ['A4', 'Letter'] as const;
 
 const renderOptions = <T>(y: Argv<T>) => y
   .option('templates', { type: 'string', describe: 'Directory of templates overriding any of the built-in ones (report.hbs, report.css, partials/*.hbs)' })
   .option('paper', { choices: paperChoices, default: 'A4' as const, describe: 'PDF paper size' })
-  .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` });
+  .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` })
+  .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $${pdfCertPasswordEnv}); default: a self-signed demo certificate made for the run` });
 
 const assuranceOptions = <T>(y: Argv<T>) => y
   .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })

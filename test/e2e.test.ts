@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ControlResult, Result } from '../src/evaluate/result.ts';
@@ -172,5 +172,39 @@ describe('the FedRAMP Moderate baseline in result.json', () => {
     assert.equal(rows.find((r) => r.id === 'PE-3')!.status, 'inherited');
     assert.equal(rows.find((r) => r.id === 'AT-2')!.status, 'not-assessed');
     assert.equal(rows.find((r) => r.id === 'IA-7')!.status, 'manual');
+  });
+});
+
+describe('the signature inside report.pdf', () => {
+  it('is reported valid by pdfsig with the demo certificate, and broken by a one-byte change', async (t) => {
+    const out = tempDir(t);
+    const r = await runCli(['run', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const pdf = join(onlyPack(out), 'report.pdf');
+    const info = spawnSync('pdfsig', [pdf], { encoding: 'utf8' });
+    assert.match(info.stdout, /Signer Certificate Common Name: Example Corp \(sample estate\) \(unmanaged demo certificate\)/);
+    assert.match(info.stdout, /Signature Validation: Signature is Valid\./);
+    assert.match(info.stdout, /Total document signed/);
+    const bytes = readFileSync(pdf);
+    const at = bytes.indexOf('/Title');
+    bytes[at + 2] = bytes[at + 2]! ^ 0x20;
+    const tampered = join(out, 'tampered.pdf');
+    writeFileSync(tampered, bytes);
+    assert.doesNotMatch(spawnSync('pdfsig', [tampered], { encoding: 'utf8' }).stdout, /Signature is Valid/);
+  });
+
+  it('uses the PKCS#12 certificate the user gives', async (t) => {
+    const work = tempDir(t);
+    const openssl = (args: string[]) => assert.equal(spawnSync('openssl', args, { cwd: work, encoding: 'utf8' }).status, 0);
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '30', '-subj', '/CN=Compliance Office Signing/O=Example Corp']);
+    openssl(['pkcs12', '-export', '-inkey', 'k.pem', '-in', 'c.pem', '-out', 'signer.p12', '-passout', 'pass:s3cret-pass', '-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']);
+    const r = await runCli(['run', '--out', join(work, 'out'), '--pdf-certificate', join(work, 'signer.p12')], { EVIDENCE_PACK_PDF_CERT_PASSWORD: 's3cret-pass' });
+    assert.equal(r.code, 0, r.stderr);
+    const info = spawnSync('pdfsig', [join(onlyPack(join(work, 'out')), 'report.pdf')], { encoding: 'utf8' }).stdout;
+    assert.match(info, /Signer Certificate Common Name: Compliance Office Signing/);
+    assert.match(info, /Signature is Valid/);
+    const wrong = await runCli(['run', '--out', join(work, 'out2'), '--pdf-certificate', join(work, 'signer.p12')], { EVIDENCE_PACK_PDF_CERT_PASSWORD: 'nope' });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /signer\.p12: not a PKCS#12 file, or EVIDENCE_PACK_PDF_CERT_PASSWORD does not open it/);
   });
 });

@@ -10,6 +10,7 @@ import { sampleEvidenceDir, tool } from '../paths.ts';
 import { createProgress } from '../progress.ts';
 import type { Paper } from '../render/pdf.ts';
 import { resolveSigningKey } from '../sign/keys.ts';
+import { pdfCertificateFromFile } from '../sign/pdf-signature.ts';
 import { signPack } from '../sign/sign.ts';
 import { report, statusCounts, type GlobalOptions } from './output.ts';
 
@@ -23,19 +24,21 @@ export interface RunOptions extends GlobalOptions {
   force?: boolean;
   attestations?: string;
   waivers?: string;
+  pdfCertificate?: string;
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
   const evidence = opts.evidence ?? sampleEvidenceDir;
   const generatedAt = runTime();
   const key = resolveSigningKey(opts.signingKey);
+  const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.pdf ? 4 : 3 });
   const pack = await writeDirAtomically(opts.out, async (tmp) => {
     progress.stage('Evaluating evidence');
     const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers });
     const packId = packIdFor(result);
     progress.stage(opts.pdf ? 'Rendering HTML, CSV and printing the PDF' : 'Rendering HTML and CSV');
-    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed } }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf });
+    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed } }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
     await writeFile(join(tmp, 'README.txt'), packReadme(result, packId, key));
     progress.stage('Signing');
     const manifest = await signPack(tmp, { packId, createdAt: generatedAt, tool, key });

@@ -1,7 +1,7 @@
 // The stages as a library: each reads files and writes files, so they meet only at files.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
@@ -18,6 +18,7 @@ import { renderOscal } from '../render/oscal.ts';
 import { renderHtml } from '../render/html.ts';
 import { printPdf, type Paper } from '../render/pdf.ts';
 import type { PackContext } from '../render/view-model.ts';
+import { demoPdfCertificate, signPdf, type PdfCertificate } from '../sign/pdf-signature.ts';
 
 export const outputs = {
   result: 'result.json',
@@ -89,12 +90,15 @@ export interface RenderOptions {
   templates?: string;
   paper: Paper;
   pdf: boolean;
+  /** Certificate for the signature inside report.pdf (a demo one is made when absent). */
+  pdfCertificate?: PdfCertificate;
 }
 
 /** result.json → report.html, report.pdf and evidence.csv in outDir. */
 export async function renderStage(result: Result, outDir: string, opts: RenderOptions): Promise<string[]> {
   const written: string[] = [];
-  const html = renderHtml(result, opts.pack, opts.templates);
+  const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
+  const html = renderHtml(result, { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo } }, opts.templates);
   await writeFile(join(outDir, outputs.html), html);
   written.push(outputs.html);
   await writeFile(join(outDir, outputs.csv), renderEvidenceCsv(result));
@@ -102,7 +106,9 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   await writeFile(join(outDir, outputs.oscal), json(renderOscal(result, opts.pack.packId)));
   written.push(outputs.oscal);
   if (opts.pdf) {
-    await printPdf(join(outDir, outputs.html), join(outDir, outputs.pdf), { packId: opts.pack.packId, title: `${result.organization}: ${result.catalog.title}`, paper: opts.paper });
+    const pdfFile = join(outDir, outputs.pdf);
+    await printPdf(join(outDir, outputs.html), pdfFile, { packId: opts.pack.packId, title: `${result.organization}: ${result.catalog.title}`, paper: opts.paper });
+    await writeFile(pdfFile, await signPdf(await readFile(pdfFile), cert!, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization }));
     written.push(outputs.pdf);
   }
   return written;

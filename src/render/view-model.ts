@@ -9,6 +9,8 @@ export interface PackContext {
   packId: string;
   /** Absent when rendering outside a run, before the key is known. */
   signer?: { fingerprint: string; label: string; managed: boolean };
+  /** The certificate whose signature report.pdf carries. */
+  pdfCertificate?: { subject: string; demo: boolean };
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -141,6 +143,7 @@ export function buildReportView(result: Result, pack: PackContext) {
     organization: result.organization,
     packId: pack.packId,
     signer: pack.signer,
+    pdfCertificate: pack.pdfCertificate,
     generatedAt: result.generatedAt,
     tool: result.tool,
     catalog: result.catalog,
