@@ -208,3 +208,18 @@ describe('the signature inside report.pdf', () => {
     assert.match(wrong.stderr, /signer\.p12: not a PKCS#12 file, or EVIDENCE_PACK_PDF_CERT_PASSWORD does not open it/);
   });
 });
+
+describe('PDF paper and metadata', () => {
+  it('prints Letter on request, with the run\'s time and the pack in the document information', async (t) => {
+    const out = tempDir(t);
+    const r = await runCli(['run', '--out', out, '--paper', 'Letter'], { SOURCE_DATE_EPOCH: '1793491200' });
+    assert.equal(r.code, 0, r.stderr);
+    const pack = onlyPack(out);
+    const info = execFileSync('pdfinfo', [join(pack, 'report.pdf')], { encoding: 'utf8' });
+    assert.match(info, /Page size:\s+612 x 792 pts \(letter\)/);
+    assert.match(info, /CreationDate:\s+Sun Nov  1 00:00:00 2026 UTC/);
+    assert.match(info, new RegExp(`Title:\\s+Evidence pack ${pack.split('/').pop()}: Example Corp`));
+    assert.match(info, /Author:\s+Example Corp \(sample estate\)/);
+    assert.match(spawnSync('pdfsig', [join(pack, 'report.pdf')], { encoding: 'utf8' }).stdout, /Signature is Valid/);
+  });
+});

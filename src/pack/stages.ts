@@ -107,7 +107,20 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   written.push(outputs.oscal);
   if (opts.pdf) {
     const pdfFile = join(outDir, outputs.pdf);
-    await printPdf(join(outDir, outputs.html), pdfFile, { packId: opts.pack.packId, title: `${result.organization}: ${result.catalog.title}`, paper: opts.paper });
+    const title = `${result.organization}: ${result.catalog.title}`;
+    await printPdf(join(outDir, outputs.html), pdfFile, {
+      packId: opts.pack.packId,
+      title,
+      paper: opts.paper,
+      metadata: {
+        title: `Evidence pack ${opts.pack.packId}: ${title}`,
+        subject: `Audit evidence for AWS accounts ${result.evidence.scope.accounts.join(', ')} (${result.evidence.scope.regions.join(', ')}), evidence as of ${result.evidence.collectedAt}`,
+        author: result.organization,
+        creator: `${result.tool.name} ${result.tool.version}`,
+        created: new Date(result.generatedAt),
+        keywords: ['audit evidence', 'NIST SP 800-53 rev5', 'FedRAMP Moderate', 'GDPR', opts.pack.packId],
+      },
+    });
     await writeFile(pdfFile, await signPdf(await readFile(pdfFile), cert!, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization }));
     written.push(outputs.pdf);
   }

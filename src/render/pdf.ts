@@ -1,4 +1,6 @@
 import { pathToFileURL } from 'node:url';
+import { readFile, writeFile } from 'node:fs/promises';
+import { PDFDocument } from 'pdf-lib';
 import puppeteer from 'puppeteer-core';
 import { findChromium } from './chromium.ts';
 
@@ -29,7 +31,24 @@ function escapeHtml(s: string): string {
  * Prints a local HTML file to PDF with JavaScript disabled and every request but the file itself
  * blocked (data: URIs excepted), so nothing in the report can reach the network or the disk.
  */
-export async function printPdf(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper }): Promise<{ blockedRequests: string[] }> {
+export interface PdfMetadata { title: string; subject: string; author: string; creator: string; created: Date; keywords: string[] }
+
+/** Sets the document information to the run's values (Chromium writes the clock's time and its own name). */
+async function setMetadata(pdfFile: string, meta: PdfMetadata): Promise<void> {
+  const doc = await PDFDocument.load(await readFile(pdfFile), { updateMetadata: false });
+  doc.setTitle(meta.title, { showInWindowTitleBar: true });
+  doc.setSubject(meta.subject);
+  doc.setAuthor(meta.author);
+  doc.setCreator(meta.creator);
+  doc.setProducer(`${meta.creator} (Chromium, pdf-lib)`);
+  doc.setKeywords(meta.keywords);
+  doc.setCreationDate(meta.created);
+  doc.setModificationDate(meta.created);
+  // Classic cross-reference table: the PDF signature step appends to it.
+  await writeFile(pdfFile, await doc.save({ useObjectStreams: false }));
+}
+
+export async function printPdf(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper; metadata: PdfMetadata }): Promise<{ blockedRequests: string[] }> {
   const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, args: chromiumArgs });
   const blockedRequests: string[] = [];
   try {
@@ -60,5 +79,6 @@ export async function printPdf(htmlFile: string, pdfFile: string, opts: { packId
   } finally {
     await browser.close();
   }
+  await setMetadata(pdfFile, opts.metadata);
   return { blockedRequests };
 }
