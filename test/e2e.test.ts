@@ -125,6 +125,13 @@ describe('evidence-pack run on the embedded sample', () => {
     }
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [join(pack, 'report.pdf')], { encoding: 'utf8' }))![1]);
     assert.ok(text.includes(`Page 1 of ${pages}`) && text.includes(`Page ${pages} of ${pages}`));
+    // The contents give each section's page, and that page does start the section.
+    const contents = execFileSync('pdftotext', ['-layout', '-f', '2', '-l', '2', join(pack, 'report.pdf'), '-'], { encoding: 'utf8' });
+    const methodPage = Number(/Method and chain of custody\s+(\d+)/.exec(contents)![1]);
+    const onThatPage = execFileSync('pdftotext', ['-f', String(methodPage), '-l', String(methodPage), join(pack, 'report.pdf'), '-'], { encoding: 'utf8' });
+    assert.match(onThatPage, /Method and chain of custody/);
+    const controlPage = Number(/WSAS-11 WorkSpaces root and user volumes encrypted with AWS KMS\s+Fail\s+(\d+)/.exec(contents)![1]);
+    assert.match(execFileSync('pdftotext', ['-f', String(controlPage), '-l', String(controlPage), join(pack, 'report.pdf'), '-'], { encoding: 'utf8' }), /WSAS-11 WorkSpaces root and user volumes/);
   });
 
   it('renders HTML that needs no scripts and makes no external requests', () => {

@@ -1,7 +1,7 @@
 // The stages as a library: each reads files and writes files, so they meet only at files.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
@@ -15,9 +15,9 @@ import { tool } from '../paths.ts';
 import { redactJson } from '../redact/detect.ts';
 import { renderEvidenceCsv } from '../render/csv.ts';
 import { renderOscal } from '../render/oscal.ts';
-import { renderHtml } from '../render/html.ts';
-import { printPdf, type Paper } from '../render/pdf.ts';
-import type { PackContext } from '../render/view-model.ts';
+import { PdfPrinter, readOutline, setPdfMetadata, type Paper } from '../render/pdf.ts';
+import { loadTemplates } from '../render/templates.ts';
+import { buildReportView, pagesFromOutline, type PackContext, type ReportView } from '../render/view-model.ts';
 import { demoPdfCertificate, signPdf, type PdfCertificate } from '../sign/pdf-signature.ts';
 
 export const outputs = {
@@ -94,35 +94,53 @@ export interface RenderOptions {
   pdfCertificate?: PdfCertificate;
 }
 
-/** result.json → report.html, report.pdf and evidence.csv in outDir. */
+/** result.json → report.html, evidence.csv, OSCAL assessment-results and a signed report.pdf in outDir. */
 export async function renderStage(result: Result, outDir: string, opts: RenderOptions): Promise<string[]> {
   const written: string[] = [];
+  const templates = loadTemplates(opts.templates);
   const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
-  const html = renderHtml(result, { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo } }, opts.templates);
-  await writeFile(join(outDir, outputs.html), html);
+  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo } };
+  const view = buildReportView(result, context);
+  await writeFile(join(outDir, outputs.html), templates.render(view));
   written.push(outputs.html);
   await writeFile(join(outDir, outputs.csv), renderEvidenceCsv(result));
   written.push(outputs.csv);
   await writeFile(join(outDir, outputs.oscal), json(renderOscal(result, opts.pack.packId)));
   written.push(outputs.oscal);
-  if (opts.pdf) {
+  if (cert) {
+    await printReport(result, outDir, opts, (pages) => templates.render(buildReportView(result, context, pages)), view);
     const pdfFile = join(outDir, outputs.pdf);
-    const title = `${result.organization}: ${result.catalog.title}`;
-    await printPdf(join(outDir, outputs.html), pdfFile, {
-      packId: opts.pack.packId,
-      title,
-      paper: opts.paper,
-      metadata: {
-        title: `Evidence pack ${opts.pack.packId}: ${title}`,
-        subject: `Audit evidence for AWS accounts ${result.evidence.scope.accounts.join(', ')} (${result.evidence.scope.regions.join(', ')}), evidence as of ${result.evidence.collectedAt}`,
-        author: result.organization,
-        creator: `${result.tool.name} ${result.tool.version}`,
-        created: new Date(result.generatedAt),
-        keywords: ['audit evidence', 'NIST SP 800-53 rev5', 'FedRAMP Moderate', 'GDPR', opts.pack.packId],
-      },
-    });
-    await writeFile(pdfFile, await signPdf(await readFile(pdfFile), cert!, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization }));
+    await writeFile(pdfFile, await signPdf(await readFile(pdfFile), cert, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization }));
     written.push(outputs.pdf);
   }
   return written;
+}
+
+/**
+ * Prints report.pdf in two passes: the first lays the report out with empty page numbers in the
+ * contents; its bookmarks give each heading's page; the second prints with those numbers.
+ */
+async function printReport(result: Result, outDir: string, opts: RenderOptions, renderPrintHtml: (pages: ReadonlyMap<string, number>) => string, view: ReportView): Promise<void> {
+  const title = `${result.organization}: ${result.catalog.title}`;
+  const printHtml = join(outDir, '.print.html');
+  const pdfFile = join(outDir, outputs.pdf);
+  const printer = await PdfPrinter.launch();
+  try {
+    const job = { packId: opts.pack.packId, title, paper: opts.paper };
+    await writeFile(printHtml, renderPrintHtml(new Map()));
+    await printer.print(printHtml, pdfFile, job);
+    await writeFile(printHtml, renderPrintHtml(pagesFromOutline(view, await readOutline(pdfFile))));
+    await printer.print(printHtml, pdfFile, job);
+  } finally {
+    await printer.close();
+    await rm(printHtml, { force: true });
+  }
+  await setPdfMetadata(pdfFile, {
+    title: `Evidence pack ${opts.pack.packId}: ${title}`,
+    subject: `Audit evidence for AWS accounts ${result.evidence.scope.accounts.join(', ')} (${result.evidence.scope.regions.join(', ')}), evidence as of ${result.evidence.collectedAt}`,
+    author: result.organization,
+    creator: `${result.tool.name} ${result.tool.version}`,
+    created: new Date(result.generatedAt),
+    keywords: ['audit evidence', 'NIST SP 800-53 rev5', 'FedRAMP Moderate', 'GDPR', opts.pack.packId],
+  });
 }

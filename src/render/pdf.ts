@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
-import { PDFDocument } from 'pdf-lib';
-import puppeteer from 'puppeteer-core';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFObject } from 'pdf-lib';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { findChromium } from './chromium.ts';
 
 export type Paper = 'A4' | 'Letter';
@@ -34,7 +34,7 @@ function escapeHtml(s: string): string {
 export interface PdfMetadata { title: string; subject: string; author: string; creator: string; created: Date; keywords: string[] }
 
 /** Sets the document information to the run's values (Chromium writes the clock's time and its own name). */
-async function setMetadata(pdfFile: string, meta: PdfMetadata): Promise<void> {
+export async function setPdfMetadata(pdfFile: string, meta: PdfMetadata): Promise<void> {
   const doc = await PDFDocument.load(await readFile(pdfFile), { updateMetadata: false });
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setSubject(meta.subject);
@@ -48,37 +48,74 @@ async function setMetadata(pdfFile: string, meta: PdfMetadata): Promise<void> {
   await writeFile(pdfFile, await doc.save({ useObjectStreams: false }));
 }
 
-export async function printPdf(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper; metadata: PdfMetadata }): Promise<{ blockedRequests: string[] }> {
-  const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, args: chromiumArgs });
-  const blockedRequests: string[] = [];
-  try {
-    const page = await browser.newPage();
-    await page.setJavaScriptEnabled(false);
-    const url = pathToFileURL(htmlFile).href;
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      if (req.url() === url || req.url().startsWith('data:')) void req.continue();
-      else {
-        blockedRequests.push(req.url());
-        void req.abort('blockedbyclient');
-      }
-    });
-    await page.goto(url, { waitUntil: 'load' });
-    await page.pdf({
-      path: pdfFile,
-      format: opts.paper,
-      printBackground: true,
-      displayHeaderFooter: true,
-      headerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.title)}</span><span>${escapeHtml(opts.packId)}</span></div>`,
-      footerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.packId)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
-      margin: { top: '18mm', bottom: '18mm', left: '14mm', right: '14mm' },
-      preferCSSPageSize: false,
-      tagged: true,
-      outline: true,
-    });
-  } finally {
-    await browser.close();
+export interface OutlineEntry { title: string; page: number }
+
+/** The PDF's bookmarks (Chromium makes them from the headings) with the page each points to. */
+export async function readOutline(pdfFile: string): Promise<OutlineEntry[]> {
+  const doc = await PDFDocument.load(await readFile(pdfFile), { updateMetadata: false });
+  const pageOf = new Map(doc.getPages().map((p, i) => [p.ref.toString(), i + 1]));
+  const out: OutlineEntry[] = [];
+  const visit = (first: PDFObject | undefined) => {
+    let item = first ? doc.context.lookupMaybe(first, PDFDict) : undefined;
+    for (let guard = 0; item && guard < 100_000; guard++) {
+      const title = item.lookup(PDFName.of('Title'));
+      const dest = item.lookup(PDFName.of('Dest'));
+      const page = dest instanceof PDFArray ? pageOf.get(dest.get(0).toString()) : undefined;
+      if ((title instanceof PDFString || title instanceof PDFHexString) && page) out.push({ title: title.decodeText(), page });
+      visit(item.get(PDFName.of('First')));
+      const next = item.get(PDFName.of('Next'));
+      item = next ? doc.context.lookupMaybe(next, PDFDict) : undefined;
+    }
+  };
+  visit(doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)?.get(PDFName.of('First')));
+  return out;
+}
+
+/** One Chromium for the prints of one report (the contents need two: layout, then page numbers). */
+export class PdfPrinter {
+  readonly blockedRequests: string[] = [];
+  private constructor(private readonly browser: Browser) {}
+
+  static async launch(): Promise<PdfPrinter> {
+    return new PdfPrinter(await puppeteer.launch({ executablePath: findChromium(), headless: true, args: chromiumArgs }));
   }
-  await setMetadata(pdfFile, opts.metadata);
-  return { blockedRequests };
+
+  /**
+   * Prints a local HTML file with JavaScript disabled and every request but the file itself blocked
+   * (data: URIs excepted), so nothing in the report can reach the network or the disk.
+   */
+  async print(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper }): Promise<void> {
+    const page = await this.browser.newPage();
+    try {
+      await page.setJavaScriptEnabled(false);
+      const url = pathToFileURL(htmlFile).href;
+      await page.setRequestInterception(true);
+      page.on('request', (req) => {
+        if (req.url() === url || req.url().startsWith('data:')) void req.continue();
+        else {
+          this.blockedRequests.push(req.url());
+          void req.abort('blockedbyclient');
+        }
+      });
+      await page.goto(url, { waitUntil: 'load' });
+      await page.pdf({
+        path: pdfFile,
+        format: opts.paper,
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.title)}</span><span>${escapeHtml(opts.packId)}</span></div>`,
+        footerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.packId)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+        margin: { top: '18mm', bottom: '18mm', left: '14mm', right: '14mm' },
+        preferCSSPageSize: false,
+        tagged: true,
+        outline: true,
+      });
+    } finally {
+      await page.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
 }

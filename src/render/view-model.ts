@@ -124,7 +124,36 @@ function baselineView(result: Result) {
   });
 }
 
-export function buildReportView(result: Result, pack: PackContext) {
+interface ContentsEntry { anchor: string; heading: string; page?: number; statusView?: ReturnType<typeof statusView>; children?: ContentsEntry[] }
+
+/** Sections of the report as the contents list shows them: anchor, heading text, and sub-entries. */
+function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages?: ReadonlyMap<string, number>): ContentsEntry[] {
+  const entry = (anchor: string, heading: string): ContentsEntry => ({ anchor, heading, page: pages?.get(anchor) });
+  return [
+    entry('summary', 'Executive summary'),
+    { ...entry('controls', 'Controls and evidence'), children: controls.map((c) => ({ ...entry(c.anchor, `${c.id} ${c.title}`), statusView: c.statusView })) },
+    entry('frameworks', 'Framework views'),
+    entry('responsibility', 'Shared responsibility matrix'),
+    entry('gaps', 'Evidence gaps and disagreements'),
+    entry('assurance', 'Attestations and waivers'),
+    entry('method', 'Method and chain of custody'),
+  ];
+}
+
+/** Page numbers for the contents: the PDF outline's headings matched to the contents' headings. */
+export function pagesFromOutline(view: ReportView, outline: { title: string; page: number }[]): Map<string, number> {
+  const norm = (s: string) => s.replace(/\s+/g, '');
+  const byTitle = new Map<string, number>();
+  for (const o of outline) if (!byTitle.has(norm(o.title))) byTitle.set(norm(o.title), o.page);
+  const pages = new Map<string, number>();
+  for (const e of view.contents.flatMap((c) => [c, ...(c.children ?? [])])) {
+    const page = byTitle.get(norm(e.heading));
+    if (page) pages.set(e.anchor, page);
+  }
+  return pages;
+}
+
+export function buildReportView(result: Result, pack: PackContext, pages?: ReadonlyMap<string, number>) {
   const files = result.evidence.files.map((f, i) => ({ ...f, ref: `F${i + 1}` }));
   const refs: FileRefs = new Map(files.map((f) => [f.path, f.ref]));
   const controls = [...result.controls]
@@ -165,6 +194,8 @@ export function buildReportView(result: Result, pack: PackContext) {
       byStatus: stackedBars([{ label: 'All controls', counts: result.summary.controls }], { title: 'Controls by status' }),
       byOwner: stackedBars(byOwner, { title: 'Controls by responsibility' }),
     },
+    contents: contentsView(controls, pages),
+    paged: pages !== undefined,
     topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
     controls,
     baselines: baselineView(result),
