@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { catalogExportCommand } from './commands/catalog.ts';
 import { collectorPolicy } from './collect/iam-policy.ts';
 import { collectCommand } from './commands/collect.ts';
+import { diffCommand } from './commands/diff.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { renderCommand } from './commands/render.ts';
 import { runCommand } from './commands/run.ts';
@@ -68,6 +69,13 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .positional('dir', { type: 'string', demandOption: true, describe: 'Directory to sign' })))
       .example('$0 sign out/work --signing-key key.pem', ''),
     async (a) => exit(await signCommand(a)))
+    .command('diff <previous> <current>', 'Drift between two packs (both verified first): regressed, fixed, new, gone, waiver expired', (y) => y
+      .positional('previous', { type: 'string', demandOption: true, describe: 'Earlier pack (directory or .zip)' })
+      .positional('current', { type: 'string', demandOption: true, describe: 'Later pack (directory or .zip)' })
+      .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'Output format' })
+      .option('fail-on', { choices: ['regressed', 'gap', 'fail'] as const, array: true, describe: 'Exit 6 when the drift has regressions, new gaps, or failing controls' })
+      .example('$0 diff out/pack-2026-10.zip out/pack-2026-11.zip --fail-on regressed', ''),
+    async (a) => exit(await diffCommand(a)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
       .example('$0 iam-policy > evidence-pack-collector.json', ''),
     async () => exit(iamPolicyCommand()))
@@ -83,7 +91,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', '')
       .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given'),
     async (a) => exit(await verifyCommand(a)))
-    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps.')
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met.')
     .strict()
     .recommendCommands()
     .version(tool.version)

@@ -6,6 +6,7 @@ export const ExitCode = {
   verifyFailed: 3,
   environment: 4,
   completedWithGaps: 5,
+  failOn: 6,
 } as const;
 
 /** An error the user can fix: printed as one line, never with a stack trace. */

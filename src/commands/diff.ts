@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { diffResults, driftMarkdown, type Drift } from '../diff/diff.ts';
+import { readResult } from '../evaluate/read-result.ts';
+import { ExitCode, UserError } from '../errors.ts';
+import { extractPackArchive } from '../pack/archive.ts';
+import { outputs } from '../pack/stages.ts';
+import { verifyPack } from '../sign/verify.ts';
+
+export type FailOn = 'regressed' | 'gap' | 'fail';
+
+/** Verifies a pack (directory or archive) and reads its result; a pack that does not verify is refused. */
+async function verifiedResult(pack: string, tmp: string) {
+  const dir = pack.endsWith('.zip') ? await extractPackArchive(pack, await mkdtemp(join(tmp, 'pack-'))) : pack;
+  const report = await verifyPack(dir);
+  if (!report.ok) {
+    throw new UserError(`${pack}: does not verify (${report.problems.map((p) => `${p.problem} ${p.file}`).join(', ')}); refusing to compare`, ExitCode.verifyFailed);
+  }
+  return readResult(join(dir, outputs.result));
+}
+
+function tripped(d: Drift, failOn: FailOn[]): string[] {
+  const hits: string[] = [];
+  if (failOn.includes('regressed') && d.counts.regressed + d.counts['new-failing'] + d.counts['waiver-expired'] > 0) hits.push('regressed');
+  if (failOn.includes('gap') && d.counts['new-gap'] > 0) hits.push('gap');
+  if (failOn.includes('fail') && d.controls.some((c) => c.after === 'fail')) hits.push('fail');
+  return hits;
+}
+
+export async function diffCommand(opts: { previous: string; current: string; format: 'md' | 'json'; failOn?: FailOn[] }): Promise<number> {
+  const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-diff-'));
+  try {
+    const drift = diffResults(await verifiedResult(opts.previous, tmp), await verifiedResult(opts.current, tmp));
+    const names = { previous: basename(opts.previous).replace(/\.zip$/, ''), current: basename(opts.current).replace(/\.zip$/, '') };
+    process.stdout.write(opts.format === 'json' ? `${JSON.stringify({ ...names, ...drift }, null, 2)}\n` : driftMarkdown(drift, names));
+    const hits = tripped(drift, opts.failOn ?? []);
+    if (hits.length) process.stderr.write(`evidence-pack: --fail-on ${hits.join(', ')}: condition met\n`);
+    return hits.length ? ExitCode.failOn : ExitCode.ok;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

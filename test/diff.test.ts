@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { onlyPack, runCli, sampleDir, tempDir } from './helpers.ts';
+
+describe('diff between two monthly packs', () => {
+  let previous: string;
+  let current: string;
+  let work: string;
+
+  before(async () => {
+    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    // Last month's estate: one WorkSpace still encrypted, another not yet fixed, a bucket not yet created.
+    const evidence = join(work, 'september');
+    cpSync(sampleDir, evidence, { recursive: true });
+    const file = join(evidence, 'config-snapshots', readdirSync(join(evidence, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.configurationItems.find((i: any) => i.resourceId === 'ws-b8n3p5r2t').configuration.RootVolumeEncryptionEnabled = true;
+    doc.configurationItems.find((i: any) => i.resourceId === 'ws-f2k9x7m1q').configuration.UserVolumeEncryptionEnabled = false;
+    doc.configurationItems = doc.configurationItems.filter((i: any) => i.resourceId !== 'legacy-exports-2019');
+    writeFileSync(file, JSON.stringify(doc));
+    const prev = await runCli(['run', '--evidence', evidence, '--out', join(work, 'prev'), '--no-pdf'], { SOURCE_DATE_EPOCH: '1789430400' }); // 2026-09-15
+    assert.equal(prev.code, 0, prev.stderr);
+    const cur = await runCli(['run', '--out', join(work, 'cur'), '--no-pdf'], { SOURCE_DATE_EPOCH: '1793491200' }); // 2026-11-01
+    assert.equal(cur.code, 0, cur.stderr);
+    previous = onlyPack(join(work, 'prev'));
+    current = onlyPack(join(work, 'cur'));
+  });
+
+  it('names what regressed, what was fixed, what is new, and which waiver expired', async () => {
+    const r = await runCli(['diff', `${previous}.zip`, current, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = JSON.parse(r.stdout);
+    const find = (change: string, resource: string) => d.items.filter((i: any) => i.change === change && i.resource?.endsWith(resource));
+    assert.equal(find('regressed', 'ws-b8n3p5r2t')[0].control, 'WSAS-11');
+    assert.equal(find('fixed', 'ws-f2k9x7m1q')[0].before, 'fail');
+    assert.ok(find('new-failing', 'legacy-exports-2019').length >= 1);
+    assert.deepEqual(d.resources.newlyInScope, ['111111111111/us-east-1/AWS::S3::Bucket/legacy-exports-2019']);
+    const expired = find('waiver-expired', '3a4b5c6d-7e8f-4a1b-9c2d-0e1f2a3b4c5d');
+    assert.equal(expired.length, 1);
+    assert.deepEqual([expired[0].before, expired[0].after], ['waived', 'fail']);
+    assert.equal(d.catalogChanged, false);
+  });
+
+  it('prints Markdown for tickets, and exits 6 for --fail-on regressed', async () => {
+    const r = await runCli(['diff', previous, current, '--fail-on', 'regressed']);
+    assert.equal(r.code, 6);
+    assert.match(r.stdout, /^# Drift: pack-20260915T000000Z-[0-9a-f]{8} → pack-20261101T000000Z-[0-9a-f]{8}/);
+    assert.match(r.stdout, /## regressed \(\d+\)\n\n- WSAS-11 111111111111\/us-east-1 AWS::WorkSpaces::Workspace ws-b8n3p5r2t \[check:workspaces-volume-encryption\]: pass → fail/);
+    assert.match(r.stderr, /--fail-on regressed: condition met/);
+    const same = await runCli(['diff', current, current, '--fail-on', 'regressed', 'gap']);
+    assert.equal(same.code, 0, same.stderr);
+  });
+
+  it('refuses a previous pack that does not verify', async () => {
+    const tampered = join(work, 'tampered');
+    cpSync(previous, tampered, { recursive: true });
+    writeFileSync(join(tampered, 'result.json'), readFileSync(join(tampered, 'result.json'), 'utf8').replace('"fail"', '"pass"'));
+    const r = await runCli(['diff', tampered, current]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /tampered: does not verify \(changed result\.json\); refusing to compare/);
+  });
+});
