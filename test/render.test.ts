@@ -33,3 +33,13 @@ describe('rendering', () => {
     assert.ok(csv.includes('"a ""quoted"", line\nbreak"'));
   });
 });
+
+describe('streamed JSON', () => {
+  it('writes the same bytes as JSON.stringify(value, null, 2)', async (t) => {
+    const { writeJsonFile } = await import('../src/json-stream.ts');
+    const value = { a: [1, 'two', null, { b: true, c: [], d: {}, skip: undefined }], e: 'quote " and \u2028', f: new Date(0), g: [undefined, () => 1], n: -0.5 };
+    const file = join(tempDir(t), 'x.json');
+    await writeJsonFile(file, value);
+    assert.equal(readFileSync(file, 'utf8'), `${JSON.stringify(value, null, 2)}\n`);
+  });
+});

@@ -200,13 +200,15 @@ export function evaluate(input: EvaluateInput): Result {
   }
 
   function disagreements(items: EvidenceItem[]): string[] {
+    const decided = (i: EvidenceItem) => i.resource && (i.status === 'pass' || i.status === 'fail');
+    const key = (i: EvidenceItem) => `${i.account}|${i.resource!.type}|${i.resource!.id}`;
+    const ruleSays = new Map<string, EvidenceItem[]>();
+    for (const b of items) if (b.source.kind === 'config-rule' && decided(b)) (ruleSays.get(key(b)) ?? ruleSays.set(key(b), []).get(key(b))!).push(b);
     const out: string[] = [];
-    const decided = items.filter((i) => i.resource && (i.status === 'pass' || i.status === 'fail'));
-    for (const a of decided) {
-      if (a.source.kind !== 'check') continue;
-      for (const b of decided) {
-        if (b.source.kind !== 'config-rule' || a.account !== b.account || a.resource!.type !== b.resource!.type || a.resource!.id !== b.resource!.id) continue;
-        if (a.status !== b.status) {
+    for (const a of items) {
+      if (a.source.kind !== 'check' || !decided(a)) continue;
+      for (const b of ruleSays.get(key(a)) ?? []) {
+        if (a.status !== b.status && b.source.kind === 'config-rule') {
           out.push(`${a.resource!.type} ${a.resource!.id} (${a.account}/${a.region}): built-in check ${a.source.id} says ${a.status} (captured ${a.observedAt}); AWS Config rule ${b.source.ruleName} says ${b.status} (recorded ${b.observedAt})`);
         }
       }

@@ -11,6 +11,7 @@ import { readJsonFile } from '../evidence/json-file.ts';
 import { assuranceFiles, readSnapshot } from '../evidence/read.ts';
 import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
+import { writeJsonFile } from '../json-stream.ts';
 import { tool } from '../paths.ts';
 import { redactJson } from '../redact/detect.ts';
 import { renderEvidenceCsv } from '../render/csv.ts';
@@ -74,7 +75,7 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
     }
   }
   if (waiversFile) await copyFile(waiversFile, join(outDir, assuranceFiles.waivers));
-  await writeFile(join(outDir, outputs.result), json(result));
+  await writeJsonFile(join(outDir, outputs.result), result);
   return result;
 }
 
@@ -105,7 +106,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   written.push(outputs.html);
   await writeFile(join(outDir, outputs.csv), renderEvidenceCsv(result));
   written.push(outputs.csv);
-  await writeFile(join(outDir, outputs.oscal), json(renderOscal(result, opts.pack.packId)));
+  await writeJsonFile(join(outDir, outputs.oscal), renderOscal(result, opts.pack.packId));
   written.push(outputs.oscal);
   if (cert) {
     await printReport(result, outDir, opts, (pages) => templates.render(buildReportView(result, context, pages)), view);

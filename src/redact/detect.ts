@@ -50,8 +50,12 @@ export function maskToken(kind: SensitiveKind, value: string): string {
   return `[REDACTED ${kind} #${fingerprint(value)}]`;
 }
 
+// Every detector needs one of these, or a 40-character run (a secret key): most strings have none.
+const anyTrigger = /[@:=]|-----|eyJ|A(?:KI|SI|BI|CC)A/;
+
 /** Replaces every sensitive value in `text` by a mask; returns the new text and what was found. */
 export function redactText(text: string): { text: string; findings: SensitiveFinding[] } {
+  if (text.length < 40 && !anyTrigger.test(text)) return { text, findings: [] };
   const findings: SensitiveFinding[] = [];
   let out = text;
   for (const d of detectors) {

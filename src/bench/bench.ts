@@ -1,0 +1,122 @@
+// Benchmark: each stage run as a user runs it, on generated estates, side by side with the floor
+// (stream-read + gunzip + JSON.parse of the same files) and sha256sum. Writes BENCHMARKS.md.
+//   npm run bench                      10k, 100k, 1M items, 3 runs each
+//   npm run bench -- --quick           one small size, one run (smoke)
+//   npm run bench -- --sizes 10000,100000 --repeats 3 --out BENCHMARKS.md
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.ts';
+import { listPackFiles } from '../sign/sign.ts';
+import { generateEstate } from './generate.ts';
+
+interface Measure { seconds: number; maxRssMb: number; ok: boolean; note?: string }
+
+const cli = join(packageRoot, 'src/bin/evidence-pack.js');
+const stageTimeoutMs = 30 * 60 * 1000;
+
+/** Runs a command under GNU time; wall seconds and peak RSS of the process tree's largest member. */
+function timed(cmd: string, args: string[], cwd?: string): Measure {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd, encoding: 'utf8', timeout: stageTimeoutMs, env: { ...process.env, CI: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  const m = /^([\d.]+) (\d+)$/.exec(last);
+  const ok = r.status === 0 && !!m;
+  return { seconds: m ? Number(m[1]) : NaN, maxRssMb: m ? Number(m[2]) / 1024 : NaN, ok, note: ok ? undefined : `exit ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').slice(-2, -1)[0] ?? ''}`.slice(0, 160) };
+}
+
+const floorScript = `
+const { createReadStream, readdirSync } = require('node:fs');
+const { createGunzip } = require('node:zlib');
+const dir = process.argv[1];
+(async () => {
+  let items = 0;
+  for (const f of readdirSync(dir)) {
+    const chunks = [];
+    for await (const c of createReadStream(dir + '/' + f).pipe(createGunzip())) chunks.push(c);
+    items += JSON.parse(Buffer.concat(chunks).toString('utf8')).configurationItems.length;
+  }
+  console.log(items);
+})();`;
+
+function summary(ms: Measure[]): { min: number; median: number; rss: number; ok: boolean; note?: string } {
+  const ok = ms.filter((m) => m.ok);
+  if (!ok.length) return { min: NaN, median: NaN, rss: Math.max(...ms.map((m) => m.maxRssMb)), ok: false, note: ms[0]?.note };
+  const s = ok.map((m) => m.seconds).sort((a, b) => a - b);
+  return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, rss: Math.max(...ok.map((m) => m.maxRssMb)), ok: true };
+}
+
+function version(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8' }).trim().split('\n')[0]!;
+  } catch {
+    return 'not found';
+  }
+}
+
+export async function bench(opts: { sizes: number[]; repeats: number; out: string; command: string }): Promise<string> {
+  const rows: string[] = [];
+  for (const size of opts.sizes) {
+    const work = mkdtempSync(join(tmpdir(), `evidence-pack-bench-${size}-`));
+    try {
+      const estate = join(work, 'estate');
+      await generateEstate({ items: size, accounts: 4, regions: 2, seed: 1, out: estate });
+      const snapshots = join(estate, 'config-snapshots');
+      const runs = { floor: [] as Measure[], evaluate: [] as Measure[], render: [] as Measure[], verify: [] as Measure[], sha256sum: [] as Measure[] };
+      for (let i = 0; i < opts.repeats; i++) {
+        const out = join(work, `work-${i}`);
+        runs.floor.push(timed(process.execPath, ['-e', floorScript, snapshots]));
+        runs.evaluate.push(timed(process.execPath, [cli, 'evaluate', '--evidence', estate, '--out', out, '-q']));
+        if (!runs.evaluate.at(-1)!.ok) break;
+        runs.render.push(timed(process.execPath, [cli, 'render', out, '--no-pdf', '-q']));
+        execFileSync(process.execPath, [cli, 'sign', out, '-q'], { env: { ...process.env, CI: '1' } });
+        runs.verify.push(timed(process.execPath, [cli, 'verify', out, '-q']));
+        runs.sha256sum.push(timed('sha256sum', listPackFiles(out), out));
+        rmSync(out, { recursive: true, force: true });
+      }
+      const f = summary(runs.floor);
+      const e = summary(runs.evaluate);
+      const r = summary(runs.render);
+      const v = summary(runs.verify);
+      const h = summary(runs.sha256sum);
+      const cell = (s: ReturnType<typeof summary>) => (s.ok ? `${s.min.toFixed(2)} / ${s.median.toFixed(2)} s, ${s.rss.toFixed(0)} MiB` : `failed (${s.note}; peak ${s.rss.toFixed(0)} MiB)`);
+      const ratio = e.ok && r.ok && f.ok ? ((e.median + r.median) / f.median).toFixed(1) : 'n/a';
+      const vratio = v.ok && h.ok ? (h.median / v.median).toFixed(2) : 'n/a';
+      rows.push(`| ${size.toLocaleString('en-US')} | ${cell(f)} | ${cell(e)} | ${cell(r)} | ${ratio}× | ${cell(v)} | ${cell(h)} | ${vratio} |`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  const doc = `# Benchmarks
+
+Measured by \`${opts.command}\` on ${new Date().toISOString().slice(0, 10)}.
+
+Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version},
+${version('chromium', ['--version'])}, ${version('sha256sum', ['--version'])}.
+
+Each estate is generated (\`npm run gen -- --items N --accounts 4 --regions 2 --seed 1\`, gzipped snapshot files). Each stage
+runs as a user runs it (\`evidence-pack evaluate --evidence ESTATE --out WORK\`, \`evidence-pack render WORK --no-pdf\`,
+\`evidence-pack verify WORK\`), ${opts.repeats} time(s); cells give min / median wall time and peak RSS (GNU time).
+Floor: stream-read + gunzip + JSON.parse of the same snapshot files in one Node process. Verify is compared with
+\`sha256sum\` over the same files (throughput ratio = sha256sum time / verify time; target ≥ 0.8).
+
+| items | floor | evaluate | render (HTML, CSV, OSCAL) | (evaluate+render) / floor | verify | sha256sum | verify throughput vs sha256sum |
+|---:|---|---|---|---:|---|---|---:|
+${rows.join('\n')}
+
+Targets (issue 9): evaluate + render ≤ 1.5 × floor at 1,000,000 items with peak RSS ≤ 1 GiB; verify ≥ 0.8 × sha256sum.
+`;
+  writeFileSync(opts.out, doc);
+  return doc;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const value = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
+  const quick = args.includes('--quick');
+  const sizes = (value('sizes') ?? (quick ? '2000' : '10000,100000,1000000')).split(',').map(Number);
+  const repeats = Number(value('repeats') ?? (quick ? 1 : 3));
+  const out = value('out') ?? join(packageRoot, 'BENCHMARKS.md');
+  const doc = await bench({ sizes, repeats, out, command: `npm run bench -- ${args.join(' ')}`.trim() });
+  process.stdout.write(doc);
+}

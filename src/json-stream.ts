@@ -1,0 +1,53 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+/**
+ * The text of JSON.stringify(value, null, 2) + "\n", in pieces: a document larger than the
+ * largest string V8 allows (~512 MiB) can still be written.
+ */
+export function* jsonChunks(value: unknown, indent = ''): Generator<string> {
+  if (value === null || typeof value !== 'object') {
+    yield JSON.stringify(value) ?? 'null';
+    return;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    yield* jsonChunks((value as { toJSON: () => unknown }).toJSON(), indent);
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return yield '[]';
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      yield `${i ? ',' : ''}\n${inner}`;
+      yield* jsonChunks(value[i] === undefined || typeof value[i] === 'function' ? null : value[i], inner);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
+  if (entries.length === 0) return yield '{}';
+  yield '{';
+  let first = true;
+  for (const [k, v] of entries) {
+    yield `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `;
+    yield* jsonChunks(v, inner);
+    first = false;
+  }
+  yield `\n${indent}}`;
+}
+
+/** Writes value as pretty JSON (same bytes as JSON.stringify(value, null, 2) + "\n"), streaming. */
+export async function writeJsonFile(file: string, value: unknown): Promise<void> {
+  const out = createWriteStream(file);
+  let buffer = '';
+  for (const chunk of jsonChunks(value)) {
+    buffer += chunk;
+    if (buffer.length >= 1 << 16) {
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+    }
+  }
+  out.end(`${buffer}\n`);
+  await once(out, 'finish');
+}

@@ -1,0 +1,15 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { bench } from '../src/bench/bench.ts';
+import { tempDir } from './helpers.ts';
+
+describe('benchmark smoke', () => {
+  it('runs every stage on a small generated estate and writes the table (no timing asserted)', async (t) => {
+    const out = join(tempDir(t), 'BENCHMARKS.md');
+    await bench({ sizes: [500], repeats: 1, out, command: 'test' });
+    const doc = readFileSync(out, 'utf8');
+    assert.match(doc, /^\| 500 \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+× \|/m, doc);
+  });
+});
