@@ -2,6 +2,7 @@
 // functions of this document, so it carries everything they show. Bump `schema` on any change and
 // upgrade old documents in readResult rather than branching in templates.
 import type { Gap, RecorderState, SnapshotMeta } from '../evidence/types.ts';
+import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Assessment, EdgeSource, Owner } from '../catalog/types.ts';
 
 export const resultSchemaVersion = 'evidence-pack/result@1';
@@ -38,25 +39,12 @@ export interface EvidenceItem {
   waiver?: { id: string; state: 'active' | 'expired' };
 }
 
-export interface AttestationResult {
-  file: string;
-  control: string;
-  statement: string;
-  attestedBy: { name: string; role: string; email?: string };
-  date: string;
-  expires: string;
+/** An attestation as the pack records it; its evidence paths point into the pack's attestations/. */
+export interface AttestationResult extends Attestation {
   state: 'valid' | 'expired' | 'not-yet-valid';
-  /** Attached files, copied into the pack under attestations/. */
-  evidence: { path: string; sha256: string; bytes: number }[];
 }
 
-export interface WaiverResult {
-  id: string;
-  scope: { control?: string; rule?: string; resource?: string; account?: string };
-  owner: string;
-  reason: string;
-  ticket: string;
-  expires: string;
+export interface WaiverResult extends Waiver {
   state: 'active' | 'expired';
   matched: number;
 }
