@@ -10,6 +10,8 @@ import { renderCommand } from './commands/render.ts';
 import { runCommand } from './commands/run.ts';
 import { signCommand } from './commands/sign.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { existsSync, writeFileSync } from 'node:fs';
+import { configDefaults, defaultConfigFile, findConfigFile, starterConfig } from './config-file.ts';
 import { ExitCode, UserError } from './errors.ts';
 import { tool } from './paths.ts';
 import { chromiumEnv } from './render/chromium.ts';
@@ -18,18 +20,30 @@ import { pdfCertPasswordEnv } from './sign/pdf-signature.ts';
 
 const paperChoices = ['A4', 'Letter'] as const;
 
-const renderOptions = <T>(y: Argv<T>) => y
+const brandingOptions = <T>(y: Argv<T>) => y
+  .option('logo', { type: 'string', describe: 'Logo on the cover (PNG, JPEG or SVG, up to 1 MiB)' })
+  .option('accent', { type: 'string', describe: 'Accent colour of headings and links (#rrggbb)' });
+
+const renderOptions = <T>(y: Argv<T>) => brandingOptions(y)
   .option('templates', { type: 'string', describe: 'Directory of templates overriding any of the built-in ones (report.hbs, report.css, partials/*.hbs)' })
   .option('paper', { choices: paperChoices, default: 'A4' as const, describe: 'PDF paper size' })
   .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` })
   .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $${pdfCertPasswordEnv}); default: a self-signed demo certificate made for the run` });
 
 const assuranceOptions = <T>(y: Argv<T>) => y
+  .option('organization', { type: 'string', describe: 'Organization name on the report (default: the one in snapshot.json)' })
   .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })
   .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' });
 
 const keyOption = <T>(y: Argv<T>) => y.option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` });
 const forceOption = <T>(y: Argv<T>) => y.option('force', { type: 'boolean', default: false, describe: 'Replace existing output' });
+
+function initCommand(force: boolean): number {
+  if (existsSync(defaultConfigFile) && !force) throw new UserError(`${defaultConfigFile}: already exists (use --force to replace it)`);
+  writeFileSync(defaultConfigFile, starterConfig);
+  process.stdout.write(`Wrote ${defaultConfigFile}\n`);
+  return ExitCode.ok;
+}
 
 function iamPolicyCommand(): number {
   process.stdout.write(`${JSON.stringify(collectorPolicy(), null, 2)}\n`);
@@ -42,6 +56,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .usage('$0 <command> [options]\n\nSigned, offline-verifiable audit evidence packs from AWS Config.')
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON on stdout' })
+    .option('config', { type: 'string', describe: `Settings file (default: ./${defaultConfigFile} when present); flags win` })
     .command(['run', '$0'], 'Evaluate, render and sign a pack (default: the embedded sample)', (y) => assuranceOptions(forceOption(keyOption(renderOptions(y
       .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample, evidence/sample)' })
       .option('out', { type: 'string', default: 'out', describe: 'Directory the pack directory is written into' })))))
@@ -76,6 +91,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('fail-on', { choices: ['regressed', 'gap', 'fail'] as const, array: true, describe: 'Exit 6 when the drift has regressions, new gaps, or failing controls' })
       .example('$0 diff out/pack-2026-10.zip out/pack-2026-11.zip --fail-on regressed', ''),
     async (a) => exit(await diffCommand(a)))
+    .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y), async (a) => exit(initCommand(a.force)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
       .example('$0 iam-policy > evidence-pack-collector.json', ''),
     async () => exit(iamPolicyCommand()))
@@ -102,10 +118,27 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     });
 }
 
+/** Which settings of the config file each command takes (the rest belong to other commands). */
+const configKeys: Record<string, string[]> = {
+  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'pdf-certificate', 'templates', 'paper', 'logo', 'accent'],
+  evaluate: ['organization', 'evidence', 'attestations', 'waivers'],
+  render: ['templates', 'paper', 'pdf-certificate', 'logo', 'accent'],
+  sign: ['signing-key'],
+  collect: ['organization', 'out', 'profile', 'region'],
+};
+
 export async function main(argv = hideBin(process.argv)): Promise<number> {
   try {
     let code: number = ExitCode.ok;
-    await buildCli(argv, (c) => { code = c; }).parseAsync();
+    const cli = buildCli(argv, (c) => { code = c; });
+    const file = findConfigFile(argv);
+    if (file) {
+      const command = argv.find((a) => !a.startsWith('-')) ?? 'run';
+      const accepted = configKeys[command] ?? [];
+      const defaults = Object.fromEntries(Object.entries(configDefaults(file, command)).filter(([k]) => accepted.includes(k)));
+      cli.config(defaults);
+    }
+    await cli.parseAsync();
     return code;
   } catch (e) {
     if (e instanceof UserError) {

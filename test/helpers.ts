@@ -11,10 +11,10 @@ export const referenceDir = join(root, '../shared/reference');
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 
 /** Runs the real CLI in a child process, as a user would. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), ...args], {
-      cwd: root,
+      cwd,
       env: { ...process.env, CI: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

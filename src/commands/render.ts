@@ -6,10 +6,11 @@ import { UserError } from '../errors.ts';
 import { outputs, packIdFor, renderStage } from '../pack/stages.ts';
 import type { Paper } from '../render/pdf.ts';
 import { pdfCertificateFromFile } from '../sign/pdf-signature.ts';
+import { loadBranding } from '../render/branding.ts';
 import { report, type GlobalOptions } from './output.ts';
 
 /** Renders the reports of a work directory (one holding result.json) into that directory. */
-export async function renderCommand(opts: GlobalOptions & { dir: string; templates?: string; paper: Paper; pdf: boolean; force?: boolean; pdfCertificate?: string }): Promise<number> {
+export async function renderCommand(opts: GlobalOptions & { dir: string; templates?: string; paper: Paper; pdf: boolean; force?: boolean; pdfCertificate?: string; logo?: string; accent?: string }): Promise<number> {
   const result = readResult(join(opts.dir, outputs.result));
   const targets = [outputs.html, outputs.csv, outputs.oscal, ...(opts.pdf ? [outputs.pdf] : [])];
   const present = targets.filter((f) => existsSync(join(opts.dir, f)));
@@ -17,7 +18,7 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
   const tmp = mkdtempSync(join(opts.dir, '.tmp-render-'));
   try {
     const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
-    const written = await renderStage(result, tmp, { pack: { packId: packIdFor(result) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
+    const written = await renderStage(result, tmp, { pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
     for (const f of written) await rename(join(tmp, f), join(opts.dir, f));
     report(opts, `Wrote ${written.map((f) => join(opts.dir, f)).join(', ')}`, { written: written.map((f) => join(opts.dir, f)) });
   } finally {

@@ -11,6 +11,7 @@ import { createProgress } from '../progress.ts';
 import type { Paper } from '../render/pdf.ts';
 import { resolveSigningKey } from '../sign/keys.ts';
 import { pdfCertificateFromFile } from '../sign/pdf-signature.ts';
+import { loadBranding } from '../render/branding.ts';
 import { signPack } from '../sign/sign.ts';
 import { report, statusCounts, type GlobalOptions } from './output.ts';
 
@@ -25,6 +26,9 @@ export interface RunOptions extends GlobalOptions {
   attestations?: string;
   waivers?: string;
   pdfCertificate?: string;
+  organization?: string;
+  logo?: string;
+  accent?: string;
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
@@ -32,13 +36,14 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const generatedAt = runTime();
   const key = resolveSigningKey(opts.signingKey);
   const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
+  const branding = loadBranding(opts);
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.pdf ? 4 : 3 });
   const pack = await writeDirAtomically(opts.out, async (tmp) => {
     progress.stage('Evaluating evidence');
-    const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers });
+    const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization });
     const packId = packIdFor(result);
     progress.stage(opts.pdf ? 'Rendering HTML, CSV and printing the PDF' : 'Rendering HTML and CSV');
-    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed } }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
+    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed }, branding }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
     await writeFile(join(tmp, 'README.txt'), packReadme(result, packId, key));
     progress.stage('Signing');
     const manifest = await signPack(tmp, { packId, createdAt: generatedAt, tool, key });

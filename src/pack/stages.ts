@@ -36,6 +36,8 @@ function json(value: unknown): string {
 }
 
 export interface AssuranceInputs {
+  /** Organization name for the report, instead of the snapshot's. */
+  organization?: string;
   /** Directory of attestation YAML files; default: <evidence>/attestations when present. */
   attestations?: string;
   /** Waivers YAML file; default: <evidence>/waivers.yaml when present. */
@@ -51,6 +53,7 @@ export const attestationCopyPath = (path: string) => `attestations/${path}`;
 export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string, assurance: AssuranceInputs = {}): Promise<Result> {
   const catalog = loadCatalog(new Set(checksById.keys()));
   const snapshot = readSnapshot(evidenceDir);
+  if (assurance.organization) snapshot.meta.organization = assurance.organization;
   const attestationsDir = assurance.attestations ?? (existsSync(join(evidenceDir, assuranceFiles.attestations)) ? join(evidenceDir, assuranceFiles.attestations) : undefined);
   const waiversFile = assurance.waivers ?? (existsSync(join(evidenceDir, assuranceFiles.waivers)) ? join(evidenceDir, assuranceFiles.waivers) : undefined);
   const attestations = attestationsDir ? loadAttestations(attestationsDir) : [];

@@ -11,6 +11,7 @@ export interface PackContext {
   signer?: { fingerprint: string; label: string; managed: boolean };
   /** The certificate whose signature report.pdf carries. */
   pdfCertificate?: { subject: string; demo: boolean };
+  branding?: { logo?: string; accent?: string };
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -173,6 +174,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     packId: pack.packId,
     signer: pack.signer,
     pdfCertificate: pack.pdfCertificate,
+    branding: pack.branding ?? {},
     generatedAt: result.generatedAt,
     tool: result.tool,
     catalog: result.catalog,
