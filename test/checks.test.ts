@@ -34,7 +34,7 @@ describe('checks', () => {
   it('have unique ids and one file each', () => {
     assert.equal(checksById.size, checks.length);
     assert.deepEqual(checks.map((c) => c.id).sort(), [
-      'appstream-persistence-encrypted', 'cloudtrail-kms-encryption', 'cloudtrail-log-file-validation', 'cloudtrail-multi-region-logging',
+      'appstream-persistence-encrypted', 'cloudtrail-kms-encryption', 'cloudtrail-log-file-validation', 'cloudtrail-multi-region-logging', 'cloudtrail-tls-version',
       'credentials-in-urls', 'kms-key-rotation', 'macie-enabled', 's3-bucket-default-encryption', 'sensitive-data-in-tags-and-names',
       'workspaces-directory-fips-endpoint', 'workspaces-volume-encryption',
     ]);
@@ -96,6 +96,19 @@ describe('checks', () => {
     assert.equal(run('kms-key-rotation', ci('0c1b7a4e-3f21-4d5a-9a0e-5b6c7d8e9f01')).status, 'pass');
     assert.equal(run('kms-key-rotation', ci('3a4b5c6d-7e8f-4a1b-9c2d-0e1f2a3b4c5d')).status, 'fail');
     missing('kms-key-rotation', ci('9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b'), /supplementaryConfiguration\.KeyRotationStatus/);
+  });
+
+  it('cloudtrail-tls-version', () => {
+    const sample = (versions: (string | undefined)[]) => apiRecord(apiResourceTypes.cloudtrailEventSample, {
+      events: versions.map((v, i) => ({ eventId: `e${i}`, eventName: 'DescribeWorkspaces', eventSource: 'workspaces.amazonaws.com', tlsVersion: v, userAgent: 'aws-cli/1.16.0' })),
+      sampleSize: versions.length, from: '2026-10-01T00:00:00Z', to: '2026-10-31T00:00:00Z',
+    });
+    assert.equal(run('cloudtrail-tls-version', sample(['TLSv1.2', 'TLSv1.3', undefined])).status, 'pass');
+    const old = run('cloudtrail-tls-version', sample(['TLSv1.2', 'TLSv1.1', 'TLSv1']));
+    assert.equal(old.status, 'fail');
+    assert.match(old.message, /^2 call\(s\) below TLS 1\.2 \(TLSv1 1, TLSv1\.1 1, TLSv1\.2 1; 3 events sampled/);
+    assert.equal(run('cloudtrail-tls-version', sample([undefined])).status, 'not-applicable');
+    missing('cloudtrail-tls-version', apiRecord(apiResourceTypes.cloudtrailEventSample, {}), /configuration\.events/);
   });
 
   it('macie-enabled', () => {

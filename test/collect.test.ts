@@ -42,6 +42,11 @@ const usEast1: FakeRegion = {
   ],
   directories: [{ DirectoryId: 'd-90670000aa', DirectoryName: 'corp.example.com', EndpointEncryptionMode: 'FIPS_VALIDATED' }],
   macie: 'ENABLED',
+  // 1,200 events: the collector must stop at its 500-event sample (10 pages of 50).
+  events: Array.from({ length: 1200 }, (_, i) => ({
+    EventId: `evt-${i}`, EventName: 'DescribeWorkspaces', EventSource: 'workspaces.amazonaws.com', EventTime: epoch - i * 60,
+    CloudTrailEvent: JSON.stringify({ userAgent: i === 3 ? 'aws-cli/1.16.0 Python/2.7.5' : 'aws-sdk-js/3.645.0', tlsDetails: { tlsVersion: i === 3 ? 'TLSv1.0' : 'TLSv1.3', clientProvidedHostHeader: 'workspaces.us-east-1.amazonaws.com' } }),
+  })),
 };
 
 describe('collect from a fake AWS endpoint with the real SDK clients', () => {
@@ -82,7 +87,8 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     assert.equal(count('config.DescribeConfigRules'), 2, '30 rules, 25 a page');
     assert.equal(count('config.GetComplianceDetailsByConfigRule'), 3 + 29, '250 results at 100 a page, then one call per other rule');
     assert.equal(count('config.SelectResourceConfig'), 3 + 2, '230 items at 100 a page, plus the 2 throttled attempts');
-    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1) + 1 /* sts */ + (2 - 1) + (32 - 1) + (3 - 1);
+    assert.equal(count('cloudtrail.LookupEvents'), 10, 'a 500-event sample at 50 a page, not all 1,200 events');
+    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1) + 1 /* sts */ + (2 - 1) + (32 - 1) + (3 - 1) + (10 - 1);
     const made = [...aws.calls.values()].reduce((a, b) => a + b, 0) - 2 /* injected throttles */;
     assert.ok(made >= minimum && made <= minimum * 1.05, `made ${made}, minimum ${minimum}`);
   });
@@ -121,6 +127,9 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
       'no AWS Config rule with identifier ROOT_ACCOUNT_MFA_ENABLED is deployed in 333333333333',
     ]);
     assert.equal(items('WSAS-07')[0]!.status, 'pass');
+    const tls = items('WSAS-03').find((e) => e.region === 'us-east-1')!;
+    assert.equal(tls.status, 'fail');
+    assert.match(tls.message, /^1 call\(s\) below TLS 1\.2 \(TLSv1\.0 1, TLSv1\.3 499; 500 events sampled/);
     assert.match(items('WSAS-06').find((e) => e.region === 'eu-west-1')!.message, /Macie is not enabled/);
     assert.equal(result.controls.find((c) => c.id === 'WSAS-06')!.status, 'gap');
   });
@@ -130,7 +139,7 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     const policy = JSON.parse(r.stdout);
     const printed = new Set<string>(policy.Statement.flatMap((s: { Action: string[] }) => s.Action));
     assert.ok([...printed].every((a) => !a.includes('*')), 'no wildcard actions');
-    const iamService: Record<string, string> = { config: 'config', workspaces: 'workspaces', macie2: 'macie2' };
+    const iamService: Record<string, string> = { config: 'config', workspaces: 'workspaces', macie2: 'macie2', cloudtrail: 'cloudtrail' };
     const made = new Set<string>();
     for (const key of aws.calls.keys()) {
       const [, op] = key.split('|') as [string, string];

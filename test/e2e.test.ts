@@ -67,12 +67,13 @@ describe('evidence-pack run on the embedded sample', () => {
   it('rolls controls up honestly: inherited, manual, gap never pass', () => {
     assert.equal(control('WSAS-01').status, 'inherited');
     assert.equal(control('WSAS-14').status, 'inherited');
-    assert.equal(control('WSAS-03').status, 'manual');
     assert.equal(control('WSAS-12').status, 'manual');
     assert.match(control('WSAS-12').statusReason, /^attested by Priya Natarajan \(End-user computing lead\) on 2026-10-20, valid until 2027-04-20$/);
     assert.equal(control('WSAS-12').attestations[0]!.evidence[0]!.path, 'attestations/pcoip-gpo-export.txt');
     assert.match(control('WSAS-08').statusReason, /fips-endpoints\.yaml expired: a current one is needed/);
-    assert.equal(control('WSAS-03').statusReason, 'AWS data cannot show this; an attestation by the customer is needed');
+    assert.equal(control('WSAS-03').status, 'fail', 'an old CLI used TLS 1.1 in 222222222222/us-east-1');
+    assert.match(item('WSAS-03', '222222222222/us-east-1')[0]!.message, /1 call\(s\) below TLS 1\.2 .*aws-cli\/1\.16\.0/);
+    assert.equal(control('WSAS-12').statusReason.startsWith('attested by'), true);
     assert.equal(control('WSAS-13').status, 'gap', 'the stopped recorder in 222222222222/eu-west-1 leaves a gap, not a pass');
     assert.equal(control('WSAS-11').status, 'fail');
     const stopped = control('WSAS-11').evidence.find((e) => e.account === '222222222222' && e.region === 'eu-west-1');

@@ -12,6 +12,8 @@ export interface FakeRegion {
   resources?: object[];
   directories?: object[];
   macie?: 'ENABLED' | 'PAUSED';
+  /** LookupEvents results (each with CloudTrailEvent as a JSON string). */
+  events?: object[];
 }
 
 export interface FakeAwsOptions {
@@ -96,6 +98,10 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       case 'workspaces.DescribeWorkspaceDirectories': {
         const p = page(data.directories ?? [], input.NextToken, 25);
         return json(res, 200, { Directories: p.items, NextToken: p.next });
+      }
+      case 'cloudtrail.LookupEvents': {
+        const p = page(data.events ?? [], input.NextToken, Math.min(input.MaxResults || 50, 50));
+        return json(res, 200, { Events: p.items, NextToken: p.next });
       }
       case 'macie2.GET /macie':
         if (!data.macie) return error(403, 'AccessDeniedException', 'Macie is not enabled');

@@ -2,6 +2,7 @@ import { appstreamPersistenceEncrypted } from './appstream/persistence-encrypted
 import { cloudtrailKmsEncryption } from './cloudtrail/kms-encryption.ts';
 import { cloudtrailLogFileValidation } from './cloudtrail/log-file-validation.ts';
 import { cloudtrailMultiRegionLogging } from './cloudtrail/multi-region-logging.ts';
+import { cloudtrailTlsVersion } from './cloudtrail/tls-version.ts';
 import { credentialsInUrls } from './common/credentials-in-urls.ts';
 import { sensitiveDataInTagsAndNames } from './common/sensitive-data-in-tags-and-names.ts';
 import { kmsKeyRotation } from './kms/key-rotation.ts';
@@ -19,6 +20,7 @@ export const checks: readonly Check[] = [
   cloudtrailMultiRegionLogging,
   cloudtrailLogFileValidation,
   cloudtrailKmsEncryption,
+  cloudtrailTlsVersion,
   bucketDefaultEncryption,
   kmsKeyRotation,
   macieEnabled,

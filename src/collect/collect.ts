@@ -10,6 +10,7 @@ import {
   paginateGetComplianceDetailsByConfigRule,
   paginateSelectResourceConfig,
 } from '@aws-sdk/client-config-service';
+import { CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
 import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { paginateDescribeWorkspaceDirectories, WorkSpacesClient } from '@aws-sdk/client-workspaces';
@@ -20,6 +21,9 @@ import type { Gap, SnapshotMeta } from '../evidence/types.ts';
 import { inventoryQuery } from './inventory.ts';
 import type { CallRecord, CollectionLog } from './log.ts';
 import type { Operation } from './operations.ts';
+
+/** Management events sampled per region for TLS details (LookupEvents returns at most 50 a page). */
+export const cloudtrailSampleSize = 500;
 
 export interface CollectOptions {
   regions: string[];
@@ -43,6 +47,16 @@ interface Metadata { $metadata?: { attempts?: number } }
 function withoutMetadata<T extends Metadata>(page: T): Omit<T, '$metadata'> {
   const { $metadata: _m, ...rest } = page;
   return rest;
+}
+
+/** Stops a paginator once `max` items have arrived: a bounded sample whose size the evidence states. */
+async function* bounded<T>(pages: AsyncIterable<T>, max: number, count: (page: T) => number): AsyncGenerator<T> {
+  let seen = 0;
+  for await (const page of pages) {
+    yield page;
+    seen += count(page);
+    if (seen >= max) return;
+  }
 }
 
 function describeError(e: unknown): string {
@@ -108,6 +122,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     const config = new ConfigServiceClient(clientConfig(region));
     const workspaces = new WorkSpacesClient(clientConfig(region));
     const macie = new Macie2Client(clientConfig(region));
+    const cloudtrail = new CloudTrailClient(clientConfig(region));
 
     const one = async (operation: Operation, rel: string, send: () => Promise<Metadata>) => {
       const pages = await record(operation, region, undefined, single(send));
@@ -129,6 +144,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
       limit(() => many('config:SelectResourceConfig', 'config/SelectResourceConfig.json', undefined, paginateSelectResourceConfig({ client: config, pageSize: 100 }, { Expression: inventoryQuery() }))),
       limit(() => many('workspaces:DescribeWorkspaceDirectories', 'workspaces/DescribeWorkspaceDirectories.json', undefined, paginateDescribeWorkspaceDirectories({ client: workspaces }, {}))),
       limit(() => one('macie2:GetMacieSession', 'macie2/GetMacieSession.json', () => macie.send(new GetMacieSessionCommand({})))),
+      limit(() => many('cloudtrail:LookupEvents', 'cloudtrail/LookupEvents.json', undefined, bounded(paginateLookupEvents({ client: cloudtrail, pageSize: 50 }, { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] }), cloudtrailSampleSize, (p) => (p as { Events?: unknown[] }).Events?.length ?? 0))),
       (async () => {
         const names = await limit(ruleNames);
         await Promise.all(names.map((name) => limit(() => many(
@@ -139,7 +155,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
         ))));
       })(),
     ]);
-    for (const c of [config, workspaces, macie]) c.destroy();
+    for (const c of [config, workspaces, macie, cloudtrail]) c.destroy();
   };
 
   await Promise.all(opts.regions.map((r) => collectRegion(r)));

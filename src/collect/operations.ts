@@ -9,6 +9,7 @@ export const operations = {
   'config:SelectResourceConfig': { iamAction: 'config:SelectResourceConfig', purpose: 'configuration items of the resource types the catalog needs' },
   'workspaces:DescribeWorkspaceDirectories': { iamAction: 'workspaces:DescribeWorkspaceDirectories', purpose: 'directory endpoint encryption mode (not recorded by AWS Config)' },
   'macie2:GetMacieSession': { iamAction: 'macie2:GetMacieSession', purpose: 'whether Amazon Macie is enabled' },
+  'cloudtrail:LookupEvents': { iamAction: 'cloudtrail:LookupEvents', purpose: 'a bounded sample of management events, for the TLS version of API calls' },
 } as const;
 
 export type Operation = keyof typeof operations;

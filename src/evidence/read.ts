@@ -9,6 +9,7 @@ import {
   complianceDetailsSchema,
   configSnapshotSchema,
   describeConfigRulesSchema,
+  lookupEventsSchema,
   macieSessionSchema,
   recordersSchema,
   recorderStatusSchema,
@@ -21,6 +22,7 @@ import type { ComplianceType, EvidenceFile, Resource, Snapshot, SnapshotMeta } f
 export const apiResourceTypes = {
   workspacesDirectory: 'AWS::WorkSpaces::Directory',
   macieSession: 'AWS::Macie::Session',
+  cloudtrailEventSample: 'AWS::CloudTrail::EventSample',
 } as const;
 
 /** The APIs (or files) that tell what resources exist in an account and region. */
@@ -37,9 +39,10 @@ const validate = {
   recorderStatus: compileSchema<any>(recorderStatusSchema),
   directories: compileSchema<any>(workspaceDirectoriesSchema),
   macie: compileSchema<any>(macieSessionSchema),
+  lookupEvents: compileSchema<any>(lookupEventsSchema),
 };
 
-const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2)\/(.+)\.json(\.gz)?$/;
+const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2|cloudtrail)\/(.+)\.json(\.gz)?$/;
 
 /** The evidence directory layout (what `collect` writes and the sample follows). */
 export const evidenceLayout = [
@@ -53,6 +56,7 @@ export const evidenceLayout = [
   'aws/<account>/<region>/config/GetComplianceDetailsByConfigRule/<ConfigRuleName>.json',
   'aws/<account>/<region>/workspaces/DescribeWorkspaceDirectories.json',
   'aws/<account>/<region>/macie2/GetMacieSession.json',
+  'aws/<account>/<region>/cloudtrail/LookupEvents.json                      a bounded sample of management events (TLS details)',
   'attestations/*.yaml (+ attached files)                      the customer\'s attestations for manual controls (optional)',
   'waivers.yaml                                                the customer\'s waivers (optional)',
 ];
@@ -289,6 +293,34 @@ export function readSnapshot(dir: string): Snapshot {
         capturedAt: meta.collectedAt, status: 'OK',
         origin: origin(`/Directories/${i}`, 'workspaces:DescribeWorkspaceDirectories'),
       }));
+    } else if (service === 'cloudtrail' && operation === 'LookupEvents') {
+      snapshot.apiResponses.push({ account, region, api: 'cloudtrail:LookupEvents', file: rel });
+      const all = pages(read(rel, 'aws-response'));
+      const events = all.flatMap((page, p) => {
+        if (!validate.lookupEvents(page)) throw new InputError(shown(rel), `[${p}]`, 'not a LookupEvents response');
+        return page.Events.map((e: any, i: number) => {
+          let detail: any;
+          try {
+            detail = JSON.parse(e.CloudTrailEvent);
+          } catch {
+            throw new InputError(shown(rel), `[${p}].Events[${i}].CloudTrailEvent`, 'not JSON');
+          }
+          return {
+            eventId: e.EventId, eventName: e.EventName, eventSource: e.EventSource,
+            eventTime: isoTime(e.EventTime, shown(rel), `[${p}].Events[${i}].EventTime`),
+            tlsVersion: detail.tlsDetails?.tlsVersion, cipherSuite: detail.tlsDetails?.cipherSuite,
+            host: detail.tlsDetails?.clientProvidedHostHeader, userAgent: detail.userAgent,
+          };
+        });
+      });
+      const times = events.map((e) => e.eventTime).sort();
+      addResource({
+        key: resourceKey(account, region, apiResourceTypes.cloudtrailEventSample, `${account}/${region}`),
+        account, region, type: apiResourceTypes.cloudtrailEventSample, id: `${account}/${region}`,
+        tags: {}, configuration: { events, sampleSize: events.length, from: times[0], to: times.at(-1) }, supplementary: {},
+        capturedAt: meta.collectedAt, status: 'OK',
+        origin: origin('', 'cloudtrail:LookupEvents'),
+      });
     } else if (service === 'macie2' && operation === 'GetMacieSession') {
       const doc = read<any>(rel, 'aws-response', validate.macie);
       snapshot.apiResponses.push({ account, region, api: 'macie2:GetMacieSession', file: rel });

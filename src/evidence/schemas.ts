@@ -175,3 +175,14 @@ export const macieSessionSchema = {
   required: ['status'],
   properties: { status: { enum: ['ENABLED', 'PAUSED'] }, createdAt: time, updatedAt: time, findingPublishingFrequency: str },
 } as const;
+
+export const lookupEventsSchema = {
+  type: 'object',
+  required: ['Events'],
+  properties: {
+    Events: {
+      type: 'array',
+      items: { type: 'object', required: ['EventId', 'EventTime', 'CloudTrailEvent'], properties: { EventId: str, EventName: str, EventSource: str, EventTime: time, CloudTrailEvent: str } },
+    },
+  },
+} as const;
