@@ -17,7 +17,13 @@ export function stackedBars(rows: ChartRow[], opts: { width?: number; title: str
   const max = Math.max(1, ...rows.map((r) => Object.values(r.counts).reduce((a, b) => a + (b ?? 0), 0)));
   const present = statusOrder.filter((s) => rows.some((r) => (r.counts[s] ?? 0) > 0));
   const legendY = rows.length * (barHeight + gap) + 8;
-  const height = legendY + 24;
+  const legendWidth = (s: ControlStatus) => 30 + statusInfo[s].label.length * 5.6;
+  let lines = 1;
+  for (let x = labelWidth, i = 0; i < present.length; i++) {
+    if (x + legendWidth(present[i]!) > width) { lines++; x = labelWidth; }
+    x += legendWidth(present[i]!);
+  }
+  const height = legendY + 18 * lines + 6;
   const parts: string[] = [];
   rows.forEach((row, i) => {
     const y = i * (barHeight + gap);
@@ -36,9 +42,11 @@ export function stackedBars(rows: ChartRow[], opts: { width?: number; title: str
     parts.push(`<text x="${(x + 6).toFixed(1)}" y="${y + barHeight / 2 + 4}" class="chart-label">${total}</text>`);
   });
   let lx = labelWidth;
+  let ly = legendY;
   for (const s of present) {
-    parts.push(`<rect x="${lx}" y="${legendY}" width="12" height="12" fill="${statusInfo[s].colour}"/><text x="${lx + 16}" y="${legendY + 10}" class="chart-legend">${esc(statusInfo[s].label)}</text>`);
-    lx += 24 + statusInfo[s].label.length * 6.2;
+    if (lx + legendWidth(s) > width) { lx = labelWidth; ly += 18; }
+    parts.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${statusInfo[s].colour}"/><text x="${lx + 16}" y="${ly + 10}" class="chart-legend">${esc(statusInfo[s].label)}</text>`);
+    lx += legendWidth(s);
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(opts.title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title>${esc(opts.title)}</title>${parts.join('')}</svg>`;
 }

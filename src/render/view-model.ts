@@ -154,6 +154,25 @@ export function pagesFromOutline(view: ReportView, outline: { title: string; pag
   return pages;
 }
 
+function count<T>(items: T[], status: (t: T) => ControlStatus): Partial<Record<ControlStatus, number>> {
+  const counts: Partial<Record<ControlStatus, number>> = {};
+  for (const i of items) counts[status(i)] = (counts[status(i)] ?? 0) + 1;
+  return counts;
+}
+
+function byService(result: Result) {
+  const services = [...new Set(result.controls.flatMap((c) => c.services))].sort();
+  return services.map((s) => ({ label: s, counts: count(result.controls.filter((c) => c.services.includes(s)), (c) => c.status) }));
+}
+
+function byFramework(result: Result, nist: FrameworkRow[]) {
+  return [
+    ...result.baselines.map((b) => ({ label: b.id === 'fedramp-r5-moderate' ? 'FedRAMP Moderate' : b.id, counts: count(b.rows.filter((r) => r.status !== 'not-assessed'), (r) => r.status as ControlStatus) })),
+    { label: 'NIST 800-53 r5', counts: count(nist, (r) => r.status.status as ControlStatus) },
+    { label: 'GDPR', counts: count(frameworkRows(result, 'gdpr'), (r) => r.status.status as ControlStatus) },
+  ];
+}
+
 export function buildReportView(result: Result, pack: PackContext, pages?: ReadonlyMap<string, number>) {
   const files = result.evidence.files.map((f, i) => ({ ...f, ref: `F${i + 1}` }));
   const refs: FileRefs = new Map(files.map((f) => [f.path, f.ref]));
@@ -195,6 +214,8 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     charts: {
       byStatus: stackedBars([{ label: 'All controls', counts: result.summary.controls }], { title: 'Controls by status' }),
       byOwner: stackedBars(byOwner, { title: 'Controls by responsibility' }),
+      byService: stackedBars(byService(result), { title: 'Controls by service' }),
+      byFramework: stackedBars(byFramework(result, nist), { title: 'Framework controls by status (assessed ones)' }),
     },
     contents: contentsView(controls, pages),
     paged: pages !== undefined,
