@@ -3,6 +3,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { catalogExportCommand } from './commands/catalog.ts';
 import { collectorPolicy } from './collect/iam-policy.ts';
+import type { CollectOption } from './collect/operations.ts';
 import { collectCommand } from './commands/collect.ts';
 import { diffCommand } from './commands/diff.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
@@ -45,8 +46,8 @@ function initCommand(force: boolean): number {
   return ExitCode.ok;
 }
 
-function iamPolicyCommand(): number {
-  process.stdout.write(`${JSON.stringify(collectorPolicy(), null, 2)}\n`);
+function iamPolicyCommand(options: CollectOption[]): number {
+  process.stdout.write(`${JSON.stringify(collectorPolicy(options), null, 2)}\n`);
   return ExitCode.ok;
 }
 
@@ -64,13 +65,14 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 run --evidence snapshot/ --out packs/ --signing-key key.pem', 'Pack from a collected snapshot, signed with your key'),
     async (a) => exit(await runCommand(a)))
     .command('collect', 'Collect evidence from live AWS (one account, the regions given) into an evidence directory', (y) => forceOption(y
-      .option('region', { type: 'string', array: true, demandOption: true, describe: 'Region to collect (repeat for several)' })
+      .option('region', { type: 'string', array: true, describe: 'Region to collect (repeat for several)' })
+      .option('all-regions', { type: 'boolean', describe: 'Every region enabled in the account (Account API ListRegions)' })
       .option('profile', { type: 'string', describe: 'AWS profile (SSO profiles included); default: the SDK default credential chain' })
       .option('organization', { type: 'string', default: 'Unnamed organization', describe: 'Organization name shown on the report' })
       .option('out', { type: 'string', demandOption: true, describe: 'Evidence directory to create' }))
       .example('$0 collect --region us-east-1 --region eu-west-1 --profile audit --out evidence/2026-11', '')
       .example('$0 run --evidence evidence/2026-11', 'then build the pack from it'),
-    async (a) => exit(await collectCommand({ ...a, region: a.region.map(String) })))
+    async (a) => exit(await collectCommand({ ...a, region: a.region?.map(String) })))
     .command('evaluate', 'Evaluate an evidence directory into <out>/result.json (+ redacted evidence copies)', (y) => assuranceOptions(forceOption(y
       .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Work directory to create' })))
@@ -93,8 +95,9 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     async (a) => exit(await diffCommand(a)))
     .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y), async (a) => exit(initCommand(a.force)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
+      .option('all-regions', { type: 'boolean', default: false, describe: 'Include what collect --all-regions adds' })
       .example('$0 iam-policy > evidence-pack-collector.json', ''),
-    async () => exit(iamPolicyCommand()))
+    async (a) => exit(iamPolicyCommand(a.allRegions ? ['all-regions'] : [])))
     .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => y
       .positional('action', { choices: ['export'] as const, demandOption: true, describe: 'What to do with the catalog' })
       .option('format', { choices: ['json', 'csv'] as const, default: 'json' as const, describe: 'Output format' })

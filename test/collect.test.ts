@@ -152,6 +152,25 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     for (const action of printed) assert.ok(readme.includes(`\`${action}\``), `README lists ${action}`);
   });
 
+  it('collects every enabled region with --all-regions', async () => {
+    const all = await startFakeAws({ account, regions: { 'us-east-1': { macie: 'ENABLED' }, 'sa-east-1': { macie: 'ENABLED' } } });
+    try {
+      const out = join(work, 'all-regions');
+      const r = await runCli(['collect', '--all-regions', '--out', out, '--json'], fakeAwsEnv(all.url));
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout).regions, ['sa-east-1', 'us-east-1']);
+      assert.deepEqual(JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8')).scope.regions, ['sa-east-1', 'us-east-1']);
+      assert.equal([...all.calls.keys()].filter((k) => k.endsWith('account.POST /listRegions')).length, 1);
+      const policy = JSON.parse((await runCli(['iam-policy', '--all-regions'])).stdout);
+      assert.ok(policy.Statement[0].Action.includes('account:ListRegions'));
+      const both = await runCli(['collect', '--all-regions', '--region', 'us-east-1', '--out', join(work, 'x')], fakeAwsEnv(all.url));
+      assert.equal(both.code, 2);
+      assert.match(both.stderr, /--region and --all-regions exclude each other/);
+    } finally {
+      await all.close();
+    }
+  });
+
   it('stops with one line and exit 2 when credentials do not work', async () => {
     const expired = await startFakeAws({ account, regions: {}, stsError: 'ExpiredToken' });
     try {

@@ -68,7 +68,7 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       res.writeHead(200, { 'content-type': 'text/xml' });
       return res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${opts.account}:assumed-role/EvidenceCollector/compliance</Arn><UserId>AROAFAKE:compliance</UserId><Account>${opts.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
     }
-    const isMacie = operation.startsWith('macie2.');
+    const isMacie = operation.startsWith('macie2.') || operation.startsWith('account.');
     const error = (status: number, type: string, message: string) => (isMacie
       ? (res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }), res.end(JSON.stringify({ message })))
       : json(res, status, { __type: type, message }));
@@ -103,6 +103,8 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
         const p = page(data.events ?? [], input.NextToken, Math.min(input.MaxResults || 50, 50));
         return json(res, 200, { Events: p.items, NextToken: p.next });
       }
+      case 'account.POST /listRegions':
+        return json(res, 200, { Regions: Object.keys(opts.regions).map((r) => ({ RegionName: r, RegionOptStatus: 'ENABLED_BY_DEFAULT' })) }, 'application/json');
       case 'macie2.GET /macie':
         if (!data.macie) return error(403, 'AccessDeniedException', 'Macie is not enabled');
         return json(res, 200, { status: data.macie, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }, 'application/json');

@@ -10,6 +10,7 @@ import {
   paginateGetComplianceDetailsByConfigRule,
   paginateSelectResourceConfig,
 } from '@aws-sdk/client-config-service';
+import { AccountClient, paginateListRegions } from '@aws-sdk/client-account';
 import { CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
 import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -26,7 +27,8 @@ import type { Operation } from './operations.ts';
 export const cloudtrailSampleSize = 500;
 
 export interface CollectOptions {
-  regions: string[];
+  /** Regions to collect; 'all' asks the Account API for every enabled region. */
+  regions: string[] | 'all';
   profile?: string;
   organization: string;
   collectedAt: string;
@@ -37,6 +39,7 @@ export interface CollectOptions {
 
 export interface CollectOutcome {
   account: string;
+  regions: string[];
   identity: string;
   gaps: Gap[];
   log: CollectionLog;
@@ -65,6 +68,22 @@ function describeError(e: unknown): string {
   return `${err.name ?? 'Error'}: ${(err.message ?? String(e)).split('\n')[0]}${status}`;
 }
 
+/** Every region enabled in the account (opted-in ones included): what --all-regions collects. */
+async function enabledRegions(client: AccountClient): Promise<string[]> {
+  const regions: string[] = [];
+  try {
+    for await (const page of paginateListRegions({ client }, { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'] })) {
+      for (const r of page.Regions ?? []) if (r.RegionName) regions.push(r.RegionName);
+    }
+  } catch (e) {
+    throw new UserError(`--all-regions: cannot list the account's regions (account:ListRegions): ${describeError(e)}; name them with --region instead`);
+  } finally {
+    client.destroy();
+  }
+  if (regions.length === 0) throw new UserError('--all-regions: the account lists no enabled region');
+  return regions.sort();
+}
+
 /** Collects one account's evidence for the given regions into dir (an empty directory). */
 export async function collect(dir: string, opts: CollectOptions): Promise<CollectOutcome> {
   const credentials = fromNodeProviderChain({ profile: opts.profile });
@@ -72,13 +91,15 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
   const calls: CallRecord[] = [];
   const gaps: Gap[] = [];
 
+  const homeRegion = opts.regions === 'all' ? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' : opts.regions[0]!;
   let identity: { Account?: string; Arn?: string };
   try {
-    identity = await new STSClient(clientConfig(opts.regions[0]!)).send(new GetCallerIdentityCommand({}));
+    identity = await new STSClient(clientConfig(homeRegion)).send(new GetCallerIdentityCommand({}));
   } catch (e) {
-    throw new UserError(`cannot establish AWS credentials${opts.profile ? ` for profile ${opts.profile}` : ''} in ${opts.regions[0]}: ${describeError(e)}`);
+    throw new UserError(`cannot establish AWS credentials${opts.profile ? ` for profile ${opts.profile}` : ''} in ${homeRegion}: ${describeError(e)}`);
   }
   const account = identity.Account!;
+  const regions = opts.regions === 'all' ? await enabledRegions(new AccountClient(clientConfig(homeRegion))) : opts.regions;
 
   const save = async (region: string, rel: string, value: unknown) => {
     const file = join(dir, 'aws', account, region, rel);
@@ -158,7 +179,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     for (const c of [config, workspaces, macie, cloudtrail]) c.destroy();
   };
 
-  await Promise.all(opts.regions.map((r) => collectRegion(r)));
+  await Promise.all(regions.map((r) => collectRegion(r)));
 
   calls.sort((a, b) => a.region.localeCompare(b.region) || a.operation.localeCompare(b.operation) || (a.target ?? '').localeCompare(b.target ?? ''));
   gaps.sort((a, b) => (a.region ?? '').localeCompare(b.region ?? '') || (a.api ?? '').localeCompare(b.api ?? '') || a.reason.localeCompare(b.reason));
@@ -168,11 +189,11 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     snapshotId: `live-${account}-${opts.collectedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`,
     organization: opts.organization,
     collectedAt: opts.collectedAt,
-    collector: { method: 'live', description: `AWS APIs, account ${account}, regions ${opts.regions.join(', ')}${opts.profile ? `, profile ${opts.profile}` : ''}`, identity: identity.Arn ?? null },
-    scope: { accounts: [account], regions: opts.regions },
+    collector: { method: 'live', description: `AWS APIs, account ${account}, regions ${regions.join(', ')}${opts.regions === 'all' ? ' (all enabled)' : ''}${opts.profile ? `, profile ${opts.profile}` : ''}`, identity: identity.Arn ?? null },
+    scope: { accounts: [account], regions },
     gaps,
   };
   await writeFile(join(dir, 'collection-log.json'), `${JSON.stringify(log, null, 2)}\n`);
   await writeFile(join(dir, 'snapshot.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  return { account, identity: identity.Arn ?? account, gaps, log };
+  return { account, identity: identity.Arn ?? account, regions, gaps, log };
 }

@@ -1,10 +1,13 @@
-import { operations } from './operations.ts';
+import { operations, type CollectOption } from './operations.ts';
 
-/** The least-privilege IAM policy for what `collect` calls: generated from the collector's operation table. */
-export function collectorPolicy(): object {
-  const actions = [...new Set(Object.values(operations).map((o) => o.iamAction).filter((a): a is NonNullable<typeof a> => a !== undefined))].sort();
+/** The least-privilege IAM policy for what `collect` calls with these options: generated from the collector's operation table. */
+export function collectorPolicy(options: CollectOption[] = []): object {
+  const actions = Object.values(operations)
+    .filter((o) => !('only' in o) || options.includes(o.only))
+    .map((o) => o.iamAction)
+    .filter((a): a is NonNullable<typeof a> => a !== undefined);
   return {
     Version: '2012-10-17',
-    Statement: [{ Sid: 'EvidencePackCollectorReadOnly', Effect: 'Allow', Action: actions, Resource: '*' }],
+    Statement: [{ Sid: 'EvidencePackCollectorReadOnly', Effect: 'Allow', Action: [...new Set(actions)].sort(), Resource: '*' }],
   };
 }

@@ -2,6 +2,7 @@
 // least-privilege policy is generated from.
 export const operations = {
   'sts:GetCallerIdentity': { iamAction: undefined, purpose: 'the collector identity, recorded in the chain of custody' },
+  'account:ListRegions': { iamAction: 'account:ListRegions', purpose: 'the regions enabled in the account', only: 'all-regions' },
   'config:DescribeConfigurationRecorders': { iamAction: 'config:DescribeConfigurationRecorders', purpose: 'which resource types each region records' },
   'config:DescribeConfigurationRecorderStatus': { iamAction: 'config:DescribeConfigurationRecorderStatus', purpose: 'whether each recorder is running' },
   'config:DescribeConfigRules': { iamAction: 'config:DescribeConfigRules', purpose: 'the rules deployed and their managed-rule identifiers' },
@@ -13,3 +14,6 @@ export const operations = {
 } as const;
 
 export type Operation = keyof typeof operations;
+
+/** Options of `collect` that add operations. */
+export type CollectOption = 'all-regions';
