@@ -7,6 +7,28 @@ import { InputError } from '../errors.ts';
 
 export interface JsonFile<T> { value: T; sha256: string; bytes: number }
 
+/** Deeper than any AWS response or configuration item; guards every recursive step that follows. */
+export const maxDepth = 64;
+/** Longer than any value AWS Config records (policies are capped at tens of KB). */
+export const maxStringLength = 8 * 1024 * 1024;
+
+/** Rejects documents nested too deep or holding giant strings, without recursion, naming where. */
+export function checkShape(value: unknown, shownAs: string, at = ''): void {
+  const where = (path: string) => (path.length > 100 ? `${path.slice(0, 100)}…` : path) || '(top level)';
+  const stack: [unknown, string, number][] = [[value, at, 0]];
+  while (stack.length) {
+    const [v, path, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.length > maxStringLength) throw new InputError(shownAs, where(path), `a string of ${v.length} characters is longer than the ${maxStringLength / 1024 / 1024} MiB limit`);
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= maxDepth) throw new InputError(shownAs, where(path), `nested deeper than ${maxDepth} levels`);
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${path}[${i}]`, depth + 1]));
+    else for (const [k, x] of Object.entries(v)) stack.push([x, path ? `${path}.${k}` : k, depth + 1]);
+  }
+}
+
 function lineAndColumn(text: string, position: number): string {
   const before = text.slice(0, position);
   const line = before.split('\n').length;
@@ -29,7 +51,12 @@ export function readJsonFile<T>(path: string, shownAs: string, validate?: Valida
       throw new InputError(shownAs, undefined, 'not a valid gzip file');
     }
   }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    throw new InputError(shownAs, undefined, 'not valid UTF-8');
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -37,6 +64,7 @@ export function readJsonFile<T>(path: string, shownAs: string, validate?: Valida
     const m = /position (\d+)/.exec((e as Error).message);
     throw new InputError(shownAs, undefined, `malformed JSON${m ? ` at ${lineAndColumn(text, Number(m[1]))}` : ''}`);
   }
+  checkShape(value, shownAs);
   if (validate && !validate(value)) {
     const { field, problem } = describeAjvError(validate.errors![0]!);
     throw new InputError(shownAs, field, problem);

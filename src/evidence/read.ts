@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
-import { isoTime, readJsonFile } from './json-file.ts';
+import { checkShape, isoTime, readJsonFile } from './json-file.ts';
 import {
   collectionLogSchema,
   selectResourceConfigPageSchema,
@@ -89,11 +89,14 @@ function pages(value: unknown): any[] {
 function parseConfiguration(value: unknown, file: string, field: string): Record<string, unknown> {
   if (value === null || value === undefined) return {};
   if (typeof value === 'string') {
+    let parsed: Record<string, unknown>;
     try {
-      return JSON.parse(value) as Record<string, unknown>;
+      parsed = JSON.parse(value) as Record<string, unknown>;
     } catch {
       throw new InputError(file, field, 'configuration is a string but not JSON');
     }
+    checkShape(parsed, file, field);
+    return parsed;
   }
   return value as Record<string, unknown>;
 }
@@ -220,6 +223,7 @@ export function readSnapshot(dir: string): Snapshot {
           } catch {
             throw new InputError(shown(rel), field, 'row is not JSON');
           }
+          checkShape(ci, shown(rel), field);
           if (!validate.configSnapshot({ fileVersion: '1.0', configurationItems: [ci] })) {
             const { field: f, problem } = describeAjvError(validate.configSnapshot.errors![0]!);
             throw new InputError(shown(rel), `${field}${f.replace(/^configurationItems\[0\]/, '')}`, problem);

@@ -23,22 +23,24 @@ interface Detector {
 
 const notMasked = '(?!\\[REDACTED)';
 
-// Order matters: URL credentials before e-mail (user:pass@host looks like an address), keys before generic secrets.
+// Every quantifier is bounded (RFC limits where there are some), so each start position costs a
+// constant and a long value costs linear time: evidence is attacker-controlled text.
 const detectors: Detector[] = [
-  { kind: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g, group: 0 },
-  { kind: 'url-credentials', pattern: /\b[a-z][a-z0-9+.-]*:\/\/([^\s/?#@[\]]+:[^\s/?#@]*)@/gi, group: 1 },
-  { kind: 'url-token', pattern: new RegExp(`[?&#](?:access_token|id_token|token|api_key|apikey|key|secret|password|passwd|pwd|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token)=${notMasked}([^&#\\s"']+)`, 'gi'), group: 1 },
-  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, group: 0 },
+  { kind: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY-----[\s\S]{0,16384}?(?:-----END (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY-----|$)/g, group: 0 },
+  { kind: 'url-credentials', pattern: /\b[a-z][a-z0-9+.-]{0,31}:\/\/([^\s/?#@[\]:]{1,256}:[^\s/?#@]{0,256})@/gi, group: 1 },
+  { kind: 'url-token', pattern: new RegExp(`[?&#](?:access_token|id_token|token|api_key|apikey|key|secret|password|passwd|pwd|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token)=${notMasked}([^&#\\s"']{1,4096})`, 'gi'), group: 1 },
+  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,8192}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,8192}/g, group: 0 },
   { kind: 'aws-access-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, group: 0 },
-  { kind: 'aws-secret-key', pattern: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, group: 0 },
+  // Exactly 40 base64 characters standing alone, with upper case, lower case and a digit (checked after the match).
+  { kind: 'aws-secret-key', pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, group: 0, accept: (v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /[0-9]/.test(v) },
   // A value after "password:" etc. counts when it has a digit, symbol or capital, so prose ("password: none") stays.
   {
     kind: 'secret-assignment',
-    pattern: new RegExp(`\\b(?:password|passwd|passphrase|pwd|pw|secret|token|api[_-]?key)\\s*[=:]\\s*${notMasked}([^\\s,;&"'<>]+)`, 'gi'),
+    pattern: new RegExp(`\\b(?:password|passwd|passphrase|pwd|pw|secret|token|api[_-]?key)\\s{0,8}[=:]\\s{0,8}${notMasked}([^\\s,;&"'<>]{1,512})`, 'gi'),
     group: 1,
     accept: (value) => /[0-9A-Z!#$%*+/=?^_~@.-]/.test(value),
   },
-  { kind: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, group: 0 },
+  { kind: 'email', pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g, group: 0 },
 ];
 
 /** Short, stable fingerprint of a value, so the same secret can be recognised across outputs without showing it. */

@@ -2,7 +2,7 @@ import { redactText } from '../../redact/detect.ts';
 import { strings } from '../fields.ts';
 import type { Check } from '../types.ts';
 
-const url = /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi;
+const url = /\b[a-z][a-z0-9+.-]{0,31}:\/\/\S{1,8192}/gi;
 
 export const credentialsInUrls: Check = {
   id: 'credentials-in-urls',
