@@ -1,23 +1,15 @@
-// The only file that talks to the process: argv → command → exit code.
+// The only file that talks to the process: argv → command → exit code. Commands are imported when
+// run, so `verify` does not load the AWS SDK or the browser driver.
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { catalogExportCommand } from './commands/catalog.ts';
-import { collectorPolicy } from './collect/iam-policy.ts';
 import type { CollectOption } from './collect/operations.ts';
-import { collectCommand } from './commands/collect.ts';
-import { diffCommand } from './commands/diff.ts';
-import { evaluateCommand } from './commands/evaluate.ts';
-import { renderCommand } from './commands/render.ts';
-import { runCommand } from './commands/run.ts';
-import { signCommand } from './commands/sign.ts';
-import { verifyCommand } from './commands/verify.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { configDefaults, defaultConfigFile, findConfigFile, starterConfig } from './config-file.ts';
 import { ExitCode, UserError } from './errors.ts';
 import { tool } from './paths.ts';
 import { chromiumEnv } from './render/chromium.ts';
 import { signingKeyEnv } from './sign/keys.ts';
-import { pdfCertPasswordEnv } from './sign/pdf-signature.ts';
+
 
 const paperChoices = ['A4', 'Letter'] as const;
 
@@ -29,7 +21,7 @@ const renderOptions = <T>(y: Argv<T>) => brandingOptions(y)
   .option('templates', { type: 'string', describe: 'Directory of templates overriding any of the built-in ones (report.hbs, report.css, partials/*.hbs)' })
   .option('paper', { choices: paperChoices, default: 'A4' as const, describe: 'PDF paper size' })
   .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` })
-  .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $${pdfCertPasswordEnv}); default: a self-signed demo certificate made for the run` });
+  .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $EVIDENCE_PACK_PDF_CERT_PASSWORD); default: a self-signed demo certificate made for the run` });
 
 const assuranceOptions = <T>(y: Argv<T>) => y
   .option('organization', { type: 'string', describe: 'Organization name on the report (default: the one in snapshot.json)' })
@@ -46,7 +38,8 @@ function initCommand(force: boolean): number {
   return ExitCode.ok;
 }
 
-function iamPolicyCommand(options: CollectOption[]): number {
+async function iamPolicyCommand(options: CollectOption[]): Promise<number> {
+  const { collectorPolicy } = await import('./collect/iam-policy.ts');
   process.stdout.write(`${JSON.stringify(collectorPolicy(options), null, 2)}\n`);
   return ExitCode.ok;
 }
@@ -63,7 +56,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('out', { type: 'string', default: 'out', describe: 'Directory the pack directory is written into' })))))
       .example('$0 run', 'Pack from the embedded sample into out/')
       .example('$0 run --evidence snapshot/ --out packs/ --signing-key key.pem', 'Pack from a collected snapshot, signed with your key'),
-    async (a) => exit(await runCommand(a)))
+    async (a) => exit(await (await import('./commands/run.ts')).runCommand(a)))
     .command('collect', 'Collect evidence from live AWS (one account, the regions given) into an evidence directory', (y) => forceOption(y
       .option('region', { type: 'string', array: true, describe: 'Region to collect (repeat for several)' })
       .option('all-regions', { type: 'boolean', describe: 'Every region enabled in the account (Account API ListRegions)' })
@@ -72,44 +65,44 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('out', { type: 'string', demandOption: true, describe: 'Evidence directory to create' }))
       .example('$0 collect --region us-east-1 --region eu-west-1 --profile audit --out evidence/2026-11', '')
       .example('$0 run --evidence evidence/2026-11', 'then build the pack from it'),
-    async (a) => exit(await collectCommand({ ...a, region: a.region?.map(String) })))
+    async (a) => exit(await (await import('./commands/collect.ts')).collectCommand({ ...a, region: a.region?.map(String) })))
     .command('evaluate', 'Evaluate an evidence directory into <out>/result.json (+ redacted evidence copies)', (y) => assuranceOptions(forceOption(y
       .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample)' })
       .option('out', { type: 'string', demandOption: true, describe: 'Work directory to create' })))
       .example('$0 evaluate --evidence evidence/sample --out out/work', ''),
-    async (a) => exit(await evaluateCommand(a)))
+    async (a) => exit(await (await import('./commands/evaluate.ts')).evaluateCommand(a)))
     .command('render <dir>', 'Render report.html, report.pdf and evidence.csv from <dir>/result.json', (y) => forceOption(renderOptions(y
       .positional('dir', { type: 'string', demandOption: true, describe: 'Work directory holding result.json' })))
       .example('$0 render out/work --paper Letter', ''),
-    async (a) => exit(await renderCommand(a)))
+    async (a) => exit(await (await import('./commands/render.ts')).renderCommand(a)))
     .command('sign <dir>', 'Write manifest.json, manifest.sig and public-key.pem for every file in <dir>', (y) => forceOption(keyOption(y
       .positional('dir', { type: 'string', demandOption: true, describe: 'Directory to sign' })))
       .example('$0 sign out/work --signing-key key.pem', ''),
-    async (a) => exit(await signCommand(a)))
+    async (a) => exit(await (await import('./commands/sign.ts')).signCommand(a)))
     .command('diff <previous> <current>', 'Drift between two packs (both verified first): regressed, fixed, new, gone, waiver expired', (y) => y
       .positional('previous', { type: 'string', demandOption: true, describe: 'Earlier pack (directory or .zip)' })
       .positional('current', { type: 'string', demandOption: true, describe: 'Later pack (directory or .zip)' })
       .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'Output format' })
       .option('fail-on', { choices: ['regressed', 'gap', 'fail'] as const, array: true, describe: 'Exit 6 when the drift has regressions, new gaps, or failing controls' })
       .example('$0 diff out/pack-2026-10.zip out/pack-2026-11.zip --fail-on regressed', ''),
-    async (a) => exit(await diffCommand(a)))
+    async (a) => exit(await (await import('./commands/diff.ts')).diffCommand(a)))
     .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y), async (a) => exit(initCommand(a.force)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
       .option('all-regions', { type: 'boolean', default: false, describe: 'Include what collect --all-regions adds' })
       .example('$0 iam-policy > evidence-pack-collector.json', ''),
-    async (a) => exit(iamPolicyCommand(a.allRegions ? ['all-regions'] : [])))
+    async (a) => exit(await iamPolicyCommand(a.allRegions ? ['all-regions'] : [])))
     .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => y
       .positional('action', { choices: ['export'] as const, demandOption: true, describe: 'What to do with the catalog' })
       .option('format', { choices: ['json', 'csv'] as const, default: 'json' as const, describe: 'Output format' })
       .option('table', { choices: ['edges', 'controls'] as const, default: 'edges' as const, describe: 'With --format csv: which table' })
       .example('$0 catalog export --format csv > mappings.csv', 'Every {framework, rule, control, source} edge for a spreadsheet'),
-    async (a) => exit(await catalogExportCommand(a)))
+    async (a) => exit(await (await import('./commands/catalog.ts')).catalogExportCommand(a)))
     .command('verify <pack>', 'Check a pack offline: signature, every file hash, no extra files', (y) => y
       .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or pack archive (.zip)' })
       .option('expect-key', { type: 'string', describe: 'Fail unless the pack is signed by this key (sha256:… fingerprint)' })
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', '')
       .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given'),
-    async (a) => exit(await verifyCommand(a)))
+    async (a) => exit(await (await import('./commands/verify.ts')).verifyCommand(a)))
     .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met.')
     .strict()
     .recommendCommands()
