@@ -44,22 +44,6 @@ const validate = {
 
 const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2|cloudtrail)\/(.+)\.json(\.gz)?$/;
 
-/** The evidence directory layout (what `collect` writes and the sample follows). */
-export const evidenceLayout = [
-  'snapshot.json                                               scope, collector, gaps',
-  'collection-log.json                                         every API call the collector made (optional)',
-  'aws/<account>/<region>/config/SelectResourceConfig.json    advanced-query pages of configuration items',
-  'config-snapshots/*.json[.gz]                                AWS Config snapshot files as delivered to S3',
-  'aws/<account>/<region>/config/DescribeConfigRules.json',
-  'aws/<account>/<region>/config/DescribeConfigurationRecorders.json',
-  'aws/<account>/<region>/config/DescribeConfigurationRecorderStatus.json',
-  'aws/<account>/<region>/config/GetComplianceDetailsByConfigRule/<ConfigRuleName>.json',
-  'aws/<account>/<region>/workspaces/DescribeWorkspaceDirectories.json',
-  'aws/<account>/<region>/macie2/GetMacieSession.json',
-  'aws/<account>/<region>/cloudtrail/LookupEvents.json                      a bounded sample of management events (TLS details)',
-  'attestations/*.yaml (+ attached files)                      the customer\'s attestations for manual controls (optional)',
-  'waivers.yaml                                                the customer\'s waivers (optional)',
-];
 
 /** The customer's own statements kept beside the evidence: read by the assurance loaders, not here. */
 export const assuranceFiles = { attestations: 'attestations', waivers: 'waivers.yaml' } as const;
