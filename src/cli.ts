@@ -23,7 +23,14 @@ const renderOptions = <T>(y: Argv<T>) => brandingOptions(y)
   .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` })
   .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $EVIDENCE_PACK_PDF_CERT_PASSWORD); default: a self-signed demo certificate made for the run` });
 
-const assuranceOptions = <T>(y: Argv<T>) => y
+const periodOptions = <T>(y: Argv<T>) => y
+  .option('period', { type: 'string', describe: 'Reporting period: YYYY-MM, YYYY-Qn or previous-month (the default)' })
+  .option('from', { type: 'string', describe: 'Period start day (YYYY-MM-DD), with --to' })
+  .option('to', { type: 'string', describe: 'Period end day, included (YYYY-MM-DD), with --from' })
+  .option('tz', { type: 'string', describe: 'Time zone of the period (IANA name; default UTC)' })
+  .option('max-evaluation-age', { type: 'number', describe: 'Days before the period end after which a rule result is stale (a gap); default 35' });
+
+const assuranceOptions = <T>(y: Argv<T>) => periodOptions(y)
   .option('organization', { type: 'string', describe: 'Organization name on the report (default: the one in snapshot.json)' })
   .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })
   .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' });

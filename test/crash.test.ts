@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { verifyPack } from '../src/sign/verify.ts';
-import { root, runCli, tempDir } from './helpers.ts';
+import { packsUnder, root, runCli, tempDir } from './helpers.ts';
 
 /** Starts `run` and kills it with SIGKILL after `ms` milliseconds (or lets it finish). */
 function runAndKill(out: string, ms: number): Promise<void> {
@@ -21,10 +21,10 @@ describe('crash safety', () => {
     mkdirSync(out);
     // 50 kill points spread over start-up, evaluation, rendering, signing and archiving (a run takes ~1.4 s here).
     for (let i = 0; i < 50; i++) await runAndKill(out, 200 + ((i * 37) % 50) * 30);
-    const packs = readdirSync(out).filter((n) => n.startsWith('pack-') && !n.endsWith('.zip'));
-    for (const name of packs) {
-      const r = await verifyPack(join(out, name));
-      assert.ok(r.ok, `${name} is complete and verifies: ${JSON.stringify(r.problems)}`);
+    const packs = packsUnder(out);
+    for (const pack of packs) {
+      const r = await verifyPack(pack);
+      assert.ok(r.ok, `${pack} is complete and verifies: ${JSON.stringify(r.problems)}`);
     }
     t.diagnostic(`50 runs killed at spread points: ${packs.length} finished a complete pack first, ${50 - packs.length} left none`);
     const done = await runCli(['run', '--no-pdf', '--out', out]);

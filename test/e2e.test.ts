@@ -29,7 +29,7 @@ describe('evidence-pack run on the embedded sample', () => {
   it('prints one summary line with where it wrote and the counts by status', () => {
     const lines = runOutput.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
-    assert.match(lines[0]!, /^Wrote .*pack-\d{8}T\d{6}Z-[0-9a-f]{8} and pack-\d{8}T\d{6}Z-[0-9a-f]{8}\.zip \(\d+ files, signed with demo key sha256:[0-9a-f]{16}…\): 14 controls: fail \d+/);
+    assert.match(lines[0]!, /^Wrote .*pack-\d{8}T\d{6}Z-[0-9a-f]{8} and pack-\d{8}T\d{6}Z-[0-9a-f]{8}\.zip \(period \d{4}-\d{2}, \d+ files, signed with demo key sha256:[0-9a-f]{16}…\): 14 controls: fail \d+/);
     assert.equal(runOutput.stderr, '', 'nothing on stderr in CI');
   });
 

@@ -42,9 +42,17 @@ export function listFiles(dir: string): string[] {
     .sort();
 }
 
-/** The one pack directory a run wrote into out/. */
+/** Every pack directory under out/ (packs are placed as out/<organization>/<period>/pack-…). */
+export function packsUnder(out: string): string[] {
+  return (readdirSync(out, { recursive: true }) as string[])
+    .filter((p) => /(^|\/)pack-[^/]+$/.test(p) && !p.endsWith('.zip') && !p.includes('.tmp'))
+    .map((p) => join(out, p))
+    .sort();
+}
+
+/** The one pack directory a run wrote under out/. */
 export function onlyPack(out: string): string {
-  const packs = readdirSync(out).filter((n) => n.startsWith('pack-') && !n.endsWith('.zip'));
+  const packs = packsUnder(out);
   if (packs.length !== 1) throw new Error(`expected one pack in ${out}, found ${packs.join(', ') || 'none'}`);
-  return join(out, packs[0]!);
+  return packs[0]!;
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { driftFile, type DriftRecord } from '../diff/previous.ts';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readResult } from '../evaluate/read-result.ts';
@@ -18,7 +19,8 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
   const tmp = mkdtempSync(join(opts.dir, '.tmp-render-'));
   try {
     const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
-    const written = await renderStage(result, tmp, { pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
+    const drift = existsSync(join(opts.dir, driftFile)) ? (JSON.parse(readFileSync(join(opts.dir, driftFile), 'utf8')) as DriftRecord) : undefined;
+    const written = await renderStage(result, tmp, { drift, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
     for (const f of written) await rename(join(tmp, f), join(opts.dir, f));
     report(opts, `Wrote ${written.map((f) => join(opts.dir, f)).join(', ')}`, { written: written.map((f) => join(opts.dir, f)) });
   } finally {

@@ -2,6 +2,9 @@ import { readdirSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writePackArchive } from '../pack/archive.ts';
+import { driftFile, driftFromPrevious } from '../diff/previous.ts';
+import { previousPeriod, resolvePeriod } from '../period/period.ts';
+import { addToIndex, organizationSlug } from '../period/placement.ts';
 import { packReadme } from '../pack/readme.ts';
 import { runTime } from '../clock.ts';
 import { writeDirAtomically } from '../pack/atomic-dir.ts';
@@ -29,6 +32,11 @@ export interface RunOptions extends GlobalOptions {
   organization?: string;
   logo?: string;
   accent?: string;
+  period?: string;
+  from?: string;
+  to?: string;
+  tz?: string;
+  maxEvaluationAge?: number;
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
@@ -37,26 +45,31 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const key = resolveSigningKey(opts.signingKey);
   const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
   const branding = loadBranding(opts);
+  const period = resolvePeriod(opts, generatedAt);
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.pdf ? 4 : 3 });
   const pack = await writeDirAtomically(opts.out, async (tmp) => {
     progress.stage('Evaluating evidence');
-    const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization });
+    const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge });
     const packId = packIdFor(result);
+    const org = organizationSlug(result.organization);
+    const drift = await driftFromPrevious(opts.out, org, previousPeriod(period), result);
+    if (drift) await writeFile(join(tmp, driftFile), `${JSON.stringify(drift, null, 2)}\n`);
     progress.stage(opts.pdf ? 'Rendering HTML, CSV and printing the PDF' : 'Rendering HTML and CSV');
-    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed }, branding }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
+    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed }, branding }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, drift });
     await writeFile(join(tmp, 'README.txt'), packReadme(result, packId, key));
     progress.stage('Signing');
     const manifest = await signPack(tmp, { packId, createdAt: generatedAt, tool, key });
-    return { name: packId, result, manifest };
+    return { name: join(org, period.label, packId), packId, org, result, manifest };
   }, { force: opts.force });
   const archive = `${pack.path}.zip`;
-  const partial = join(opts.out, `.tmp-${process.pid}-${pack.name}.zip`);
-  await writePackArchive(pack.path, pack.name, partial, new Date(generatedAt));
+  const partial = join(opts.out, `.tmp-${process.pid}-${pack.packId}.zip`);
+  await writePackArchive(pack.path, pack.packId, partial, new Date(generatedAt));
   await rename(partial, archive);
+  await addToIndex(opts.out, pack.org, { period: period.label, packId: pack.packId, path: join(period.label, pack.packId), generatedAt, controls: pack.result.summary.controls });
   progress.done();
   const files = pack.manifest.files.length + 3;
   report(opts,
-    `Wrote ${pack.path} and ${basename(archive)} (${files} files, signed with ${key.managed ? '' : 'demo key '}${key.fingerprint.slice(0, 23)}…): ${pack.result.controls.length} controls: ${statusCounts(pack.result.summary.controls)}`,
-    { pack: pack.path, archive, packId: pack.name, files, keyFingerprint: key.fingerprint, managedKey: key.managed, controls: pack.result.summary.controls, evidence: pack.result.summary.evidence, gaps: pack.result.gaps.length, outputs: readdirSync(pack.path).sort() });
+    `Wrote ${pack.path} and ${basename(archive)} (period ${period.label}, ${files} files, signed with ${key.managed ? '' : 'demo key '}${key.fingerprint.slice(0, 23)}…): ${pack.result.controls.length} controls: ${statusCounts(pack.result.summary.controls)}`,
+    { pack: pack.path, archive, packId: pack.packId, period: period.label, files, keyFingerprint: key.fingerprint, managedKey: key.managed, controls: pack.result.summary.controls, evidence: pack.result.summary.evidence, gaps: pack.result.gaps.length, outputs: readdirSync(pack.path).sort() });
   return 0;
 }

@@ -4,6 +4,7 @@ import { MissingEvidence } from '../checks/types.ts';
 import { inventorySources } from '../evidence/read.ts';
 import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
+import type { Period } from '../period/period.ts';
 import { redactJson } from '../redact/detect.ts';
 import { applyWaivers, attestationResult, waiverResults } from './assurance.ts';
 import {
@@ -29,6 +30,9 @@ export interface EvaluateInput {
   checks: ReadonlyMap<string, Check>;
   /** The run's time (from SOURCE_DATE_EPOCH or the clock), never read here. */
   generatedAt: string;
+  /** The reporting period; rule results older than maxEvaluationAgeDays at its end are stale (a gap). */
+  period?: Period;
+  maxEvaluationAgeDays?: number;
   tool: { name: string; version: string };
   /** Maps a file of the evidence directory to its copy inside the pack. */
   packPathOf: (evidencePath: string) => string;
@@ -99,6 +103,8 @@ export function evaluate(input: EvaluateInput): Result {
   const { accounts, regions } = snapshot.meta.scope;
   const origin = (o: Resource['origin']) => ({ ...o, file: packPathOf(o.file) });
   const resourceByKey = new Map(snapshot.resources.map((r) => [`${r.account}/${r.type}/${r.id}`, r]));
+  const maxAge = input.maxEvaluationAgeDays ?? 35;
+  const staleBefore = input.period ? new Date(new Date(input.period.to).getTime() - maxAge * 86_400_000).toISOString() : undefined;
 
   function checkItems(check: Check): EvidenceItem[] {
     const items: EvidenceItem[] = [];
@@ -183,13 +189,14 @@ export function evaluate(input: EvaluateInput): Result {
         }
         for (const e of evaluations) {
           const r = resourceByKey.get(`${account}/${e.resourceType}/${e.resourceId}`);
+          const stale = staleBefore !== undefined && e.recordedAt < staleBefore;
           items.push({
             source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName },
-            status: ruleStatus[e.compliance],
+            status: stale ? 'gap' : ruleStatus[e.compliance],
             account,
             region: e.region,
             resource: r ? describeResource(r) : { type: e.resourceType, id: e.resourceId },
-            message: `${e.compliance}${e.annotation ? `: ${e.annotation}` : ''}`,
+            message: `${e.compliance}${e.annotation ? `: ${e.annotation}` : ''}${stale ? ` (stale: recorded more than ${maxAge} days before the period end, ${input.period!.to})` : ''}`,
             observedAt: e.recordedAt,
             origin: origin(e.origin),
           });
@@ -310,6 +317,13 @@ export function evaluate(input: EvaluateInput): Result {
     tool: input.tool,
     generatedAt: input.generatedAt,
     organization: snapshot.meta.organization,
+    ...(input.period ? {
+      period: {
+        ...input.period,
+        evidence: snapshot.meta.collectedAt >= input.period.to ? 'after-end' as const : snapshot.meta.collectedAt < input.period.from ? 'before-start' as const : 'within' as const,
+        maxEvaluationAgeDays: maxAge,
+      },
+    } : {}),
     catalog: { name: catalog.controls.catalog, title: catalog.controls.title, version: catalog.controls.version, digest: catalog.digest },
     evidence: {
       snapshotId: snapshot.meta.snapshotId,

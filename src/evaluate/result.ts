@@ -105,6 +105,8 @@ export interface Result {
   tool: { name: string; version: string };
   generatedAt: string;
   organization: string;
+  /** The reporting period the pack speaks for, and how the evidence time relates to it. */
+  period?: { label: string; from: string; to: string; tz: string; evidence: 'within' | 'after-end' | 'before-start'; maxEvaluationAgeDays: number };
   catalog: { name: string; title: string; version: string; digest: string };
   evidence: {
     snapshotId: string;

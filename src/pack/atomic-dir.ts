@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 
 function fsyncPath(path: string): void {
@@ -54,7 +54,7 @@ export async function removeStaleTemporaries(parent: string): Promise<string[]> 
 
 /**
  * Builds a directory in a temporary folder inside `parent` and renames it to the name `build`
- * returns only when complete, so a failed or killed run leaves no partial output under that name.
+ * returns (a relative path, e.g. org/period/pack-id) only when complete, so a failed or killed run leaves no partial output under that name.
  * A parent created here is removed again if the build fails and leaves it empty.
  */
 export async function writeDirAtomically<T extends { name: string }>(parent: string, build: (tmp: string) => Promise<T>, opts: { force?: boolean } = {}): Promise<T & { path: string }> {
@@ -75,8 +75,9 @@ export async function writeDirAtomically<T extends { name: string }>(parent: str
     await chmod(tmp, 0o755); // mkdtemp makes it private; a pack is meant to be shared
     fsyncTree(tmp);
     if (targetExists) await rm(target, { recursive: true, force: true });
+    await mkdir(dirname(target), { recursive: true });
     await rename(tmp, target);
-    fsyncPath(parent);
+    fsyncPath(dirname(target));
     return { ...value, path: target };
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

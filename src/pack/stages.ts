@@ -9,6 +9,8 @@ import { evaluate } from '../evaluate/evaluate.ts';
 import type { Result } from '../evaluate/result.ts';
 import { readJsonFile } from '../evidence/json-file.ts';
 import { assuranceFiles, readSnapshot } from '../evidence/read.ts';
+import type { Period } from '../period/period.ts';
+import type { DriftRecord } from '../diff/previous.ts';
 import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { writeJsonFile } from '../json-stream.ts';
@@ -35,9 +37,11 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-export interface AssuranceInputs {
+export interface EvaluateOptions {
   /** Organization name for the report, instead of the snapshot's. */
   organization?: string;
+  period?: Period;
+  maxEvaluationAgeDays?: number;
   /** Directory of attestation YAML files; default: <evidence>/attestations when present. */
   attestations?: string;
   /** Waivers YAML file; default: <evidence>/waivers.yaml when present. */
@@ -50,7 +54,7 @@ export const attestationCopyPath = (path: string) => `attestations/${path}`;
  * evidence directory (+ attestations and waivers) → result.json, a redacted copy of every evidence
  * file, and the attestations with their attached files, in outDir.
  */
-export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string, assurance: AssuranceInputs = {}): Promise<Result> {
+export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string, assurance: EvaluateOptions = {}): Promise<Result> {
   const catalog = loadCatalog(new Set(checksById.keys()));
   const snapshot = readSnapshot(evidenceDir);
   if (assurance.organization) snapshot.meta.organization = assurance.organization;
@@ -68,7 +72,7 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
     await writeFile(target, bytes);
     copies.set(f.path, { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
   }
-  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath, copies });
+  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath, copies, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays });
   // Attestations and waivers travel verbatim: they are the customer's signed-off statements.
   for (const a of attestations) {
     for (const rel of [a.file, ...a.evidence.map((e) => e.path)]) {
@@ -96,6 +100,8 @@ export interface RenderOptions {
   pdf: boolean;
   /** Certificate for the signature inside report.pdf (a demo one is made when absent). */
   pdfCertificate?: PdfCertificate;
+  /** Comparison with the previous period's pack (drift.json), when there is one. */
+  drift?: DriftRecord;
 }
 
 /** result.json → report.html, evidence.csv, OSCAL assessment-results and a signed report.pdf in outDir. */
@@ -103,7 +109,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const written: string[] = [];
   const templates = loadTemplates(opts.templates);
   const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
-  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo } };
+  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift };
   const view = buildReportView(result, context);
   await writeFile(join(outDir, outputs.html), templates.render(view));
   written.push(outputs.html);

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { TZDate } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
 import { format } from 'date-fns';
 import Handlebars from 'handlebars';
@@ -37,7 +38,8 @@ export function loadTemplates(userDir?: string): ReportTemplates {
     const d = new UTCDate(iso);
     return Number.isNaN(d.getTime()) ? iso : `${format(d, 'd MMM yyyy, HH:mm')} UTC`;
   });
-  hb.registerHelper('day', (iso: unknown) => (typeof iso === 'string' && iso ? format(new UTCDate(iso), 'd MMM yyyy') : ''));
+  // {{day iso}} in UTC, {{day iso tz}} in a time zone (a period's days are days where it is reported).
+  hb.registerHelper('day', (iso: unknown, tz: unknown) => (typeof iso === 'string' && iso ? format(typeof tz === 'string' ? new TZDate(iso, tz) : new UTCDate(iso), 'd MMM yyyy') : ''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   // Escapes, then keeps each redaction mask on one line so it reads (and extracts from the PDF) whole.
   hb.registerHelper('text', (value: unknown) => new hb.SafeString(

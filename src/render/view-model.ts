@@ -3,6 +3,7 @@
 import type { BaselineStatus, ControlResult, ControlStatus, EvidenceItem, Result } from '../evaluate/result.ts';
 import { controlStatuses } from '../evaluate/result.ts';
 import { stackedBars } from './charts.ts';
+import type { DriftRecord } from '../diff/previous.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
 
 export interface PackContext {
@@ -12,6 +13,7 @@ export interface PackContext {
   /** The certificate whose signature report.pdf carries. */
   pdfCertificate?: { subject: string; demo: boolean };
   branding?: { logo?: string; accent?: string };
+  drift?: DriftRecord;
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -128,11 +130,12 @@ function baselineView(result: Result) {
 interface ContentsEntry { anchor: string; heading: string; page?: number; statusView?: ReturnType<typeof statusView>; children?: ContentsEntry[] }
 
 /** Sections of the report as the contents list shows them: anchor, heading text, and sub-entries. */
-function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages?: ReadonlyMap<string, number>): ContentsEntry[] {
+function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean): ContentsEntry[] {
   const entry = (anchor: string, heading: string): ContentsEntry => ({ anchor, heading, page: pages?.get(anchor) });
   return [
     entry('summary', 'Executive summary'),
     { ...entry('controls', 'Controls and evidence'), children: controls.map((c) => ({ ...entry(c.anchor, `${c.id} ${c.title}`), statusView: c.statusView })) },
+    ...(hasDrift ? [entry('drift', 'Changes since the previous period')] : []),
     entry('frameworks', 'Framework views'),
     entry('responsibility', 'Shared responsibility matrix'),
     entry('gaps', 'Evidence gaps and disagreements'),
@@ -152,6 +155,28 @@ export function pagesFromOutline(view: ReportView, outline: { title: string; pag
     if (page) pages.set(e.anchor, page);
   }
   return pages;
+}
+
+/** Changes since the previous period's pack, for the report: notable items listed (capped), counts always. */
+function driftView(drift?: DriftRecord) {
+  if (!drift) return undefined;
+  if (drift.state !== 'compared') return { state: drift.state, previousPeriod: drift.previousPeriod, previousPack: 'previousPack' in drift ? drift.previousPack : undefined, problems: 'problems' in drift ? drift.problems.join(', ') : undefined };
+  const notable = ['regressed', 'new-failing', 'waiver-expired', 'new-gap', 'fixed'] as const;
+  const listed = 60;
+  const items = drift.items.filter((i) => (notable as readonly string[]).includes(i.change));
+  return {
+    state: drift.state,
+    compared: true,
+    previousPeriod: drift.previousPeriod,
+    previousPack: drift.previousPack,
+    counts: drift.counts,
+    newlyInScope: drift.resources.newlyInScope.length,
+    gone: drift.resources.gone.length,
+    catalogChanged: drift.catalogChanged,
+    controls: drift.controls.filter((c) => c.change !== 'unchanged' || c.mappingChanged),
+    items: items.slice(0, listed),
+    omitted: Math.max(0, items.length - listed),
+  };
 }
 
 function count<T>(items: T[], status: (t: T) => ControlStatus): Partial<Record<ControlStatus, number>> {
@@ -194,6 +219,8 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     signer: pack.signer,
     pdfCertificate: pack.pdfCertificate,
     branding: pack.branding ?? {},
+    period: result.period && { ...result.period, lastDay: new Date(new Date(result.period.to).getTime() - 1).toISOString() },
+    drift: driftView(pack.drift),
     generatedAt: result.generatedAt,
     tool: result.tool,
     catalog: result.catalog,
@@ -217,7 +244,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
       byService: stackedBars(byService(result), { title: 'Controls by service' }),
       byFramework: stackedBars(byFramework(result, nist), { title: 'Framework controls by status (assessed ones)' }),
     },
-    contents: contentsView(controls, pages),
+    contents: contentsView(controls, pages, pack.drift !== undefined),
     paged: pages !== undefined,
     topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
     controls,

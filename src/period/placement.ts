@@ -1,0 +1,34 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Result } from '../evaluate/result.ts';
+
+/** "Example Corp (sample estate)" → "example-corp-sample-estate": the organization's folder under out/. */
+export function organizationSlug(name: string): string {
+  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'organization';
+}
+
+/** The newest pack of a period, if any: out/<org>/<period>/pack-*. */
+export function latestPack(out: string, org: string, period: string): string | undefined {
+  const dir = join(out, org, period);
+  if (!existsSync(dir)) return undefined;
+  const packs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('pack-')).map((e) => e.name).sort();
+  return packs.length ? join(dir, packs.at(-1)!) : undefined;
+}
+
+export interface IndexEntry { period: string; packId: string; path: string; generatedAt: string; controls: Result['summary']['controls'] }
+
+/** out/<org>/index.json: every pack written there, newest last (replaced atomically). */
+export async function addToIndex(out: string, org: string, entry: IndexEntry): Promise<void> {
+  const file = join(out, org, 'index.json');
+  let entries: IndexEntry[] = [];
+  try {
+    entries = (JSON.parse(readFileSync(file, 'utf8')) as { packs: IndexEntry[] }).packs;
+  } catch {
+    entries = [];
+  }
+  entries = [...entries.filter((e) => e.packId !== entry.packId), entry].sort((a, b) => a.period.localeCompare(b.period) || a.generatedAt.localeCompare(b.generatedAt));
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify({ organization: org, packs: entries }, null, 2)}\n`);
+  await rename(tmp, file);
+}

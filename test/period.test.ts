@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parsePeriod, periodFromDates, previousPeriod, resolvePeriod } from '../src/period/period.ts';
+import { packsUnder, runCli, tempDir } from './helpers.ts';
+
+describe('reporting periods', () => {
+  it('months of 28 to 31 days, leap February, quarters', () => {
+    assert.deepEqual(parsePeriod('2026-02'), { label: '2026-02', from: '2026-02-01T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z', tz: 'UTC' });
+    assert.equal(parsePeriod('2028-02').to, '2028-03-01T00:00:00.000Z');
+    const days = (p: { from: string; to: string }) => (Date.parse(p.to) - Date.parse(p.from)) / 86_400_000;
+    assert.deepEqual(['2026-02', '2028-02', '2026-04', '2026-10'].map((m) => days(parsePeriod(m))), [28, 29, 30, 31]);
+    assert.deepEqual(parsePeriod('2026-Q4'), { label: '2026-Q4', from: '2026-10-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z', tz: 'UTC' });
+    assert.equal(previousPeriod(parsePeriod('2026-Q1')).label, '2025-Q4');
+    assert.equal(previousPeriod(parsePeriod('2026-01')).label, '2025-12');
+  });
+
+  it('DST changes in a non-UTC zone: the period is whole local days', () => {
+    const march = parsePeriod('2026-03', 'Europe/Berlin');
+    assert.deepEqual([march.from, march.to], ['2026-02-28T23:00:00.000Z', '2026-03-31T22:00:00.000Z']);
+    const november = parsePeriod('2026-11', 'America/New_York');
+    assert.deepEqual([november.from, november.to], ['2026-11-01T04:00:00.000Z', '2026-12-01T05:00:00.000Z']);
+    assert.equal(periodFromDates('2026-10-30', '2026-11-02', 'Europe/London').to, '2026-11-03T00:00:00.000Z');
+  });
+
+  it('defaults to the previous full month of the run\'s time, in the zone', () => {
+    assert.equal(resolvePeriod({}, '2026-11-23T10:00:00.000Z').label, '2026-10');
+    assert.equal(resolvePeriod({}, '2026-01-05T10:00:00.000Z').label, '2025-12');
+    assert.equal(resolvePeriod({ tz: 'Pacific/Auckland' }, '2026-10-31T12:00:00.000Z').label, '2026-10', 'already 1 Nov in Auckland');
+    assert.throws(() => resolvePeriod({ period: '2026-13' }, '2026-11-23T10:00:00.000Z'), /--period 2026-13: expected YYYY-MM, YYYY-Qn or previous-month/);
+    assert.throws(() => resolvePeriod({ tz: 'Mars/Olympus' }, '2026-11-23T10:00:00.000Z'), /--tz Mars\/Olympus: not an IANA time zone/);
+  });
+
+  it('places packs by organization and period, indexes them, and compares with the previous period\'s pack', async (t) => {
+    const out = join(tempDir(t), 'out');
+    const first = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-10']);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-11'], { SOURCE_DATE_EPOCH: '1796169600' });
+    assert.equal(second.code, 0, second.stderr);
+    const [october, november] = packsUnder(out);
+    assert.match(october!, /\/example-corp-sample-estate\/2026-10\/pack-/);
+    assert.match(november!, /\/example-corp-sample-estate\/2026-11\/pack-/);
+    const index = JSON.parse(readFileSync(join(out, 'example-corp-sample-estate', 'index.json'), 'utf8'));
+    assert.deepEqual(index.packs.map((p: { period: string }) => p.period), ['2026-10', '2026-11']);
+    const firstDrift = JSON.parse(readFileSync(join(october!, 'drift.json'), 'utf8'));
+    assert.deepEqual(firstDrift, { state: 'no-previous-pack', previousPeriod: '2026-09' });
+    const drift = JSON.parse(readFileSync(join(november!, 'drift.json'), 'utf8'));
+    assert.equal(drift.state, 'compared');
+    assert.equal(drift.previousPack, october!.split('/').pop());
+    assert.equal(drift.counts['new-gap'], 1, 'the Oct 2 rule result is stale at the end of November');
+    const result = JSON.parse(readFileSync(join(november!, 'result.json'), 'utf8'));
+    assert.equal(result.period.evidence, 'before-start', 'October evidence in a November pack is flagged');
+    const html = readFileSync(join(november!, 'report.html'), 'utf8');
+    assert.ok(html.includes('Reporting period</th><td>2026-11: 1 Nov 2026 to 30 Nov 2026 (UTC)'));
+    assert.ok(html.includes('id="drift"'));
+  });
+});
