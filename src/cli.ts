@@ -123,8 +123,8 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
 
 /** Which settings of the config file each command takes (the rest belong to other commands). */
 const configKeys: Record<string, string[]> = {
-  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'pdf-certificate', 'templates', 'paper', 'logo', 'accent'],
-  evaluate: ['organization', 'evidence', 'attestations', 'waivers'],
+  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'pdf-certificate', 'templates', 'paper', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age'],
+  evaluate: ['organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age'],
   render: ['templates', 'paper', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key'],
   collect: ['organization', 'out', 'profile', 'region'],

@@ -19,6 +19,9 @@ const shared = {
   paper: { enum: ['A4', 'Letter'] },
   logo: str,
   accent: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' },
+  period: str,
+  tz: str,
+  'max-evaluation-age': { type: 'integer', minimum: 1 },
 } as const;
 
 // An all-comment file (the starter) is an empty document: null.
@@ -72,6 +75,9 @@ export const starterConfig = `# evidence-pack.yaml: what a monthly run repeats. 
 # templates: branding/templates         # your overrides of templates/
 # logo: branding/logo.png               # PNG, JPEG or SVG on the cover
 # accent: "#0b3d91"                     # headings and links
+# period: previous-month                # or 2026-10, 2026-Q3
+# tz: Europe/Berlin                     # time zone of the period (default UTC)
+# max-evaluation-age: 35                # days; older AWS Config rule results are stale (gaps)
 
 # collect:
 #   organization: Example Corp
