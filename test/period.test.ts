@@ -54,5 +54,8 @@ describe('reporting periods', () => {
     const html = readFileSync(join(november!, 'report.html'), 'utf8');
     assert.ok(html.includes('Reporting period</th><td>2026-11: 1 Nov 2026 to 30 Nov 2026 (UTC)'));
     assert.ok(html.includes('id="drift"'));
+    const trend = JSON.parse(readFileSync(join(november!, 'trend.json'), 'utf8'));
+    assert.deepEqual(trend.map((p: { period: string; verified: boolean }) => [p.period, p.verified]), [['2026-10', true], ['2026-11', true]]);
+    assert.ok(html.includes('aria-label="Controls by status, period by period"'), 'trend chart in the report');
   });
 });

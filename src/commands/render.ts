@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { driftFile, type DriftRecord } from '../diff/previous.ts';
+import { trendFile, type TrendPoint } from '../period/trend.ts';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readResult } from '../evaluate/read-result.ts';
@@ -20,7 +21,8 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
   try {
     const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
     const drift = existsSync(join(opts.dir, driftFile)) ? (JSON.parse(readFileSync(join(opts.dir, driftFile), 'utf8')) as DriftRecord) : undefined;
-    const written = await renderStage(result, tmp, { drift, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
+    const trend = existsSync(join(opts.dir, trendFile)) ? (JSON.parse(readFileSync(join(opts.dir, trendFile), 'utf8')) as TrendPoint[]) : undefined;
+    const written = await renderStage(result, tmp, { drift, trend, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
     for (const f of written) await rename(join(tmp, f), join(opts.dir, f));
     report(opts, `Wrote ${written.map((f) => join(opts.dir, f)).join(', ')}`, { written: written.map((f) => join(opts.dir, f)) });
   } finally {

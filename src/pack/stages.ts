@@ -11,6 +11,7 @@ import { readJsonFile } from '../evidence/json-file.ts';
 import { assuranceFiles, readSnapshot } from '../evidence/read.ts';
 import type { Period } from '../period/period.ts';
 import type { DriftRecord } from '../diff/previous.ts';
+import type { TrendPoint } from '../period/trend.ts';
 import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { writeJsonFile } from '../json-stream.ts';
@@ -102,6 +103,8 @@ export interface RenderOptions {
   pdfCertificate?: PdfCertificate;
   /** Comparison with the previous period's pack (drift.json), when there is one. */
   drift?: DriftRecord;
+  /** Control counts of this and earlier periods' packs (trend.json). */
+  trend?: TrendPoint[];
 }
 
 /** result.json → report.html, evidence.csv, OSCAL assessment-results and a signed report.pdf in outDir. */
@@ -109,7 +112,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const written: string[] = [];
   const templates = loadTemplates(opts.templates);
   const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
-  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift };
+  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend };
   const view = buildReportView(result, context);
   await writeFile(join(outDir, outputs.html), templates.render(view));
   written.push(outputs.html);

@@ -4,6 +4,7 @@ import type { BaselineStatus, ControlResult, ControlStatus, EvidenceItem, Result
 import { controlStatuses } from '../evaluate/result.ts';
 import { stackedBars } from './charts.ts';
 import type { DriftRecord } from '../diff/previous.ts';
+import type { TrendPoint } from '../period/trend.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
 
 export interface PackContext {
@@ -14,6 +15,7 @@ export interface PackContext {
   pdfCertificate?: { subject: string; demo: boolean };
   branding?: { logo?: string; accent?: string };
   drift?: DriftRecord;
+  trend?: TrendPoint[];
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -221,6 +223,10 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     branding: pack.branding ?? {},
     period: result.period && { ...result.period, lastDay: new Date(new Date(result.period.to).getTime() - 1).toISOString() },
     drift: driftView(pack.drift),
+    trend: pack.trend && pack.trend.length > 1 ? {
+      chart: stackedBars(pack.trend.map((p) => ({ label: `${p.period}${p.verified ? '' : ' (unverified)'}`, counts: p.controls })), { title: 'Controls by status, period by period' }),
+      unverified: pack.trend.filter((p) => !p.verified).map((p) => p.packId).join(', '),
+    } : undefined,
     generatedAt: result.generatedAt,
     tool: result.tool,
     catalog: result.catalog,
