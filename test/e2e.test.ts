@@ -7,7 +7,7 @@ import type { ControlResult, Result } from '../src/evaluate/result.ts';
 import { listFiles, onlyPack, runCli, tempDir } from './helpers.ts';
 
 // Values planted in the sample; none may appear in any output.
-export const plantedSecrets = ['jane.doe@example.com', 'Hunter2Secret', 'svc-feedback:', 'Autumn#2026'];
+export const plantedSecrets = ['jane.doe@example.com', 'Hunter2Secret', 'svc-feedback:', 'Autumn#2026', 'kms-owner@example.com', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'];
 
 describe('evidence-pack run on the embedded sample', () => {
   let pack: string;

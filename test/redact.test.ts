@@ -10,6 +10,8 @@ describe('redaction', () => {
     ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'jwt'],
     ['AKIAIOSFODNN7EXAMPLE', 'aws-access-key-id'],
     ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws-secret-key'],
+    ['aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws-secret-key'],
+    ['client_secret: Zx9-Qm2!Lp', 'secret-assignment'],
     ['db password=Winter2026!', 'secret-assignment'],
     ['-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----', 'private-key'],
   ];

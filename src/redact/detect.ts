@@ -32,11 +32,11 @@ const detectors: Detector[] = [
   { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,8192}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,8192}/g, group: 0 },
   { kind: 'aws-access-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, group: 0 },
   // Exactly 40 base64 characters standing alone, with upper case, lower case and a digit (checked after the match).
-  { kind: 'aws-secret-key', pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, group: 0, accept: (v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /[0-9]/.test(v) },
+  { kind: 'aws-secret-key', pattern: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, group: 0, accept: (v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /[0-9]/.test(v) },
   // A value after "password:" etc. counts when it has a digit, symbol or capital, so prose ("password: none") stays.
   {
     kind: 'secret-assignment',
-    pattern: new RegExp(`\\b(?:password|passwd|passphrase|pwd|pw|secret|token|api[_-]?key)\\s{0,8}[=:]\\s{0,8}${notMasked}([^\\s,;&"'<>]{1,512})`, 'gi'),
+    pattern: new RegExp(`\\b(?:password|passwd|passphrase|pwd|pw|secret|token|api[_-]?key|secret[_-]?access[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret)\\s{0,8}[=:]\\s{0,8}${notMasked}([^\\s,;&"'<>]{1,512})`, 'gi'),
     group: 1,
     accept: (value) => /[0-9A-Z!#$%*+/=?^_~@.-]/.test(value),
   },
