@@ -42,6 +42,7 @@ const usEast1: FakeRegion = {
   ],
   directories: [{ DirectoryId: 'd-90670000aa', DirectoryName: 'corp.example.com', EndpointEncryptionMode: 'FIPS_VALIDATED' }],
   macie: 'ENABLED',
+  packs: { 'Operational-Best-Practices-for-FedRAMP-Moderate': ['iam-user-mfa-enabled-conformance-pack-abc'] },
   // 1,200 events: the collector must stop at its 500-event sample (10 pages of 50).
   events: Array.from({ length: 1200 }, (_, i) => ({
     EventId: `evt-${i}`, EventName: 'DescribeWorkspaces', EventSource: 'workspaces.amazonaws.com', EventTime: epoch - i * 60,
@@ -88,7 +89,8 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     assert.equal(count('config.GetComplianceDetailsByConfigRule'), 3 + 29, '250 results at 100 a page, then one call per other rule');
     assert.equal(count('config.SelectResourceConfig'), 3 + 2, '230 items at 100 a page, plus the 2 throttled attempts');
     assert.equal(count('cloudtrail.LookupEvents'), 10, 'a 500-event sample at 50 a page, not all 1,200 events');
-    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1) + 1 /* sts */ + (2 - 1) /* rules, 2nd page */ + 32 /* rule details */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
+    assert.equal(count('config.DescribeConformancePackCompliance'), 1);
+    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 /* conformance packs */) + 1 /* sts */ + 1 /* the one pack's compliance */ + (2 - 1) /* rules, 2nd page */ + 32 /* rule details */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
     const made = [...aws.calls.values()].reduce((a, b) => a + b, 0) - 2 /* injected throttles */;
     assert.ok(made >= minimum && made <= minimum * 1.05, `made ${made}, minimum ${minimum}`);
     t.diagnostic(`API calls: ${made} made (plus 2 injected throttles retried), ${minimum} the page sizes require`);
@@ -123,6 +125,7 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     const mfa = items('WSAS-02');
     const fromRule = mfa.filter((e) => e.source.kind === 'config-rule');
     assert.deepEqual(['pass', 'fail', 'not-applicable', 'gap'].map((s) => fromRule.filter((e) => e.status === s).length), [63, 63, 62, 62], 'every compliance type kept; INSUFFICIENT_DATA is a gap');
+    assert.ok(fromRule.every((e) => e.source.kind === 'config-rule' && e.source.conformancePack === 'Operational-Best-Practices-for-FedRAMP-Moderate'), 'the pack behind each rule is named');
     assert.deepEqual(mfa.filter((e) => e.source.kind === 'coverage').map((e) => e.message), [
       'no AWS Config rule with identifier MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS is deployed in 333333333333',
       'no AWS Config rule with identifier ROOT_ACCOUNT_MFA_ENABLED is deployed in 333333333333',

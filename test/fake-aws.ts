@@ -12,6 +12,8 @@ export interface FakeRegion {
   resources?: object[];
   directories?: object[];
   macie?: 'ENABLED' | 'PAUSED';
+  /** Conformance packs: name → the rule names they hold. */
+  packs?: Record<string, string[]>;
   /** LookupEvents results (each with CloudTrailEvent as a JSON string). */
   events?: object[];
 }
@@ -87,6 +89,10 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
         const p = page(data.rules ?? [], input.NextToken, 25);
         return json(res, 200, { ConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, Source: { Owner: 'AWS', SourceIdentifier: r.identifier }, ConfigRuleState: 'ACTIVE' })), NextToken: p.next });
       }
+      case 'config.DescribeConformancePacks':
+        return json(res, 200, { ConformancePackDetails: Object.keys(data.packs ?? {}).map((n) => ({ ConformancePackName: n, ConformancePackArn: `arn:aws:config:${region}:${opts.account}:conformance-pack/${n}`, ConformancePackId: `conformance-pack-${n.length}` })) });
+      case 'config.DescribeConformancePackCompliance':
+        return json(res, 200, { ConformancePackName: input.ConformancePackName, ConformancePackRuleComplianceList: (data.packs?.[input.ConformancePackName] ?? []).map((r) => ({ ConfigRuleName: r, ComplianceType: 'NON_COMPLIANT', Controls: [] })) });
       case 'config.GetComplianceDetailsByConfigRule': {
         const p = page(data.evaluations?.[input.ConfigRuleName] ?? [], input.NextToken, Math.min(input.Limit || 10, 100));
         return json(res, 200, { EvaluationResults: p.items, NextToken: p.next });

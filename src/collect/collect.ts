@@ -7,6 +7,8 @@ import {
   DescribeConfigurationRecordersCommand,
   DescribeConfigurationRecorderStatusCommand,
   paginateDescribeConfigRules,
+  paginateDescribeConformancePackCompliance,
+  paginateDescribeConformancePacks,
   paginateGetComplianceDetailsByConfigRule,
   paginateSelectResourceConfig,
 } from '@aws-sdk/client-config-service';
@@ -159,7 +161,22 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
       const pages = await many('config:DescribeConfigRules', 'config/DescribeConfigRules.json', undefined, paginateDescribeConfigRules({ client: config }, {}));
       return (pages ?? []).flatMap((p) => ((p as { ConfigRules?: { ConfigRuleName?: string }[] }).ConfigRules ?? []).map((r) => r.ConfigRuleName!));
     };
+    const packNames = async () => {
+      const pages = await many('config:DescribeConformancePacks', 'config/DescribeConformancePacks.json', undefined, paginateDescribeConformancePacks({ client: config }, {}));
+      return (pages ?? []).flatMap((p) => ((p as { ConformancePackDetails?: { ConformancePackName?: string }[] }).ConformancePackDetails ?? []).map((d) => d.ConformancePackName!));
+    };
+    const conformancePacks = async () => {
+      const names = await limit(packNames);
+      // The packs' evaluation results are those of their rules, already read above; only membership is needed here.
+      await Promise.all(names.map((name) => limit(() => many(
+        'config:DescribeConformancePackCompliance',
+        `config/DescribeConformancePackCompliance/${name}.json`,
+        name,
+        paginateDescribeConformancePackCompliance({ client: config, pageSize: 1000 }, { ConformancePackName: name }),
+      ))));
+    };
     await Promise.all([
+      conformancePacks(),
       limit(() => one('config:DescribeConfigurationRecorders', 'config/DescribeConfigurationRecorders.json', () => config.send(new DescribeConfigurationRecordersCommand({})))),
       limit(() => one('config:DescribeConfigurationRecorderStatus', 'config/DescribeConfigurationRecorderStatus.json', () => config.send(new DescribeConfigurationRecorderStatusCommand({})))),
       limit(() => many('config:SelectResourceConfig', 'config/SelectResourceConfig.json', undefined, paginateSelectResourceConfig({ client: config, pageSize: 100 }, { Expression: inventoryQuery() }))),

@@ -7,6 +7,8 @@ export const operations = {
   'config:DescribeConfigurationRecorderStatus': { iamAction: 'config:DescribeConfigurationRecorderStatus', purpose: 'whether each recorder is running' },
   'config:DescribeConfigRules': { iamAction: 'config:DescribeConfigRules', purpose: 'the rules deployed and their managed-rule identifiers' },
   'config:GetComplianceDetailsByConfigRule': { iamAction: 'config:GetComplianceDetailsByConfigRule', purpose: 'every evaluation result of every rule' },
+  'config:DescribeConformancePacks': { iamAction: 'config:DescribeConformancePacks', purpose: 'the conformance packs deployed, to name the pack behind each rule' },
+  'config:DescribeConformancePackCompliance': { iamAction: 'config:DescribeConformancePackCompliance', purpose: 'which rules each conformance pack holds, and their compliance' },
   'config:SelectResourceConfig': { iamAction: 'config:SelectResourceConfig', purpose: 'configuration items of the resource types the catalog needs' },
   'workspaces:DescribeWorkspaceDirectories': { iamAction: 'workspaces:DescribeWorkspaceDirectories', purpose: 'directory endpoint encryption mode (not recorded by AWS Config)' },
   'macie2:GetMacieSession': { iamAction: 'macie2:GetMacieSession', purpose: 'whether Amazon Macie is enabled' },

@@ -191,7 +191,7 @@ export function evaluate(input: EvaluateInput): Result {
           const r = resourceByKey.get(`${account}/${e.resourceType}/${e.resourceId}`);
           const stale = staleBefore !== undefined && e.recordedAt < staleBefore;
           items.push({
-            source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName },
+            source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName, ...(rule.conformancePack ? { conformancePack: rule.conformancePack } : {}) },
             status: stale ? 'gap' : ruleStatus[e.compliance],
             account,
             region: e.region,

@@ -9,6 +9,8 @@ import {
   complianceDetailsSchema,
   configSnapshotSchema,
   describeConfigRulesSchema,
+  conformancePackComplianceSchema,
+  conformancePacksSchema,
   lookupEventsSchema,
   macieSessionSchema,
   recordersSchema,
@@ -40,6 +42,8 @@ const validate = {
   directories: compileSchema<any>(workspaceDirectoriesSchema),
   macie: compileSchema<any>(macieSessionSchema),
   lookupEvents: compileSchema<any>(lookupEventsSchema),
+  conformancePacks: compileSchema<any>(conformancePacksSchema),
+  conformancePackCompliance: compileSchema<any>(conformancePackComplianceSchema),
 };
 
 const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2|cloudtrail)\/(.+)\.json(\.gz)?$/;
@@ -159,6 +163,7 @@ export function readSnapshot(dir: string): Snapshot {
 
   const snapshot: Snapshot = { dir, meta, files, resources: [], rules: [], evaluations: [], recorders: [], apiResponses: [], gaps: [...meta.gaps] };
   const recorderStatus = new Map<string, any>();
+  const packOfRule = new Map<string, string>();
   const seenKeys = new Set<string>();
   const addResource = (r: Resource) => {
     if (seenKeys.has(r.key)) return; // the same item in two snapshot files (e.g. a global resource) counts once
@@ -215,6 +220,15 @@ export function readSnapshot(dir: string): Snapshot {
           inScope(shown(rel), ci.accountId ?? ci.awsAccountId, ci.awsRegion);
           addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/${p}/Results/${i}`, api: 'config:SelectResourceConfig' }, shown(rel), field));
         });
+      });
+    } else if (service === 'config' && operation === 'DescribeConformancePacks') {
+      pages(read(rel, 'aws-response')).forEach((page, p) => {
+        if (!validate.conformancePacks(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConformancePacks response');
+      });
+    } else if (service === 'config' && operation.startsWith('DescribeConformancePackCompliance/')) {
+      pages(read(rel, 'aws-response')).forEach((page, p) => {
+        if (!validate.conformancePackCompliance(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConformancePackCompliance response');
+        for (const r of page.ConformancePackRuleComplianceList) packOfRule.set(`${account}/${region}/${r.ConfigRuleName}`, page.ConformancePackName ?? operation.split('/')[1]!);
       });
     } else if (service === 'config' && operation === 'DescribeConfigRules') {
       pages(read(rel, 'aws-response')).forEach((page, p) => {
@@ -332,6 +346,7 @@ export function readSnapshot(dir: string): Snapshot {
       r.lastStartTime = s.lastStartTime === undefined ? undefined : isoTime(s.lastStartTime, shown(s.file), 'lastStartTime');
     }
   }
+  for (const r of snapshot.rules) r.conformancePack = packOfRule.get(`${r.account}/${r.region}/${r.name}`);
   const ruleByName = new Map(snapshot.rules.map((r) => [`${r.account}/${r.region}/${r.name}`, r]));
   for (const e of snapshot.evaluations) {
     const rule = ruleByName.get(`${e.account}/${e.region}/${e.ruleName}`);

@@ -186,3 +186,18 @@ export const lookupEventsSchema = {
     },
   },
 } as const;
+
+export const conformancePacksSchema = {
+  type: 'object',
+  required: ['ConformancePackDetails'],
+  properties: { ConformancePackDetails: { type: 'array', items: { type: 'object', required: ['ConformancePackName'], properties: { ConformancePackName: str } } } },
+} as const;
+
+export const conformancePackComplianceSchema = {
+  type: 'object',
+  required: ['ConformancePackRuleComplianceList'],
+  properties: {
+    ConformancePackName: str,
+    ConformancePackRuleComplianceList: { type: 'array', items: { type: 'object', required: ['ConfigRuleName'], properties: { ConfigRuleName: str, ComplianceType: str, Controls: { type: 'array', items: { type: 'string' } } } } },
+  },
+} as const;

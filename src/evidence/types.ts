@@ -46,6 +46,8 @@ export interface ConfigRule {
   sourceIdentifier: string;
   state?: string;
   evaluated: boolean;
+  /** The conformance pack that deployed the rule, when DescribeConformancePackCompliance lists it. */
+  conformancePack?: string;
   origin: Origin;
 }
 
