@@ -35,7 +35,7 @@ describe('checks', () => {
     assert.equal(checksById.size, checks.length);
     assert.deepEqual(checks.map((c) => c.id).sort(), [
       'appstream-persistence-encrypted', 'cloudtrail-kms-encryption', 'cloudtrail-log-file-validation', 'cloudtrail-multi-region-logging', 'cloudtrail-tls-version',
-      'credentials-in-urls', 'kms-key-rotation', 'macie-enabled', 's3-bucket-default-encryption', 'sensitive-data-in-tags-and-names',
+      'credentials-in-urls', 'kms-key-rotation', 'macie-enabled', 's3-bucket-default-encryption', 's3-bucket-tls-only', 'sensitive-data-in-tags-and-names',
       'workspaces-directory-fips-endpoint', 'workspaces-volume-encryption',
     ]);
   });
@@ -88,6 +88,18 @@ describe('checks', () => {
     assert.match(run('s3-bucket-default-encryption', ci('appstream2-36fb080bb8-us-east-1-111111111111')).message, /SSE-S3/);
     assert.match(run('s3-bucket-default-encryption', ci('audit-logs-111111111111')).message, /aws:kms with arn:aws:kms/);
     assert.equal(run('s3-bucket-default-encryption', ci('legacy-exports-2019')).status, 'fail');
+  });
+
+  it('s3-bucket-tls-only', { skip: existsSync(rdk('AWS_S3_Bucket.json')) ? false : rdkNote }, () => {
+    const aws = JSON.parse(readFileSync(rdk('AWS_S3_Bucket.json'), 'utf8'));
+    const example = run('s3-bucket-tls-only', resourceFromConfigurationItem(aws, { file: 'rdk', pointer: '', api: 'rdk' }, 'rdk', 'ci'));
+    assert.deepEqual(example, { status: 'pass', message: 'policy denies requests without TLS (aws:SecureTransport false)' }, 'AWS example bucket has the SecureTransport deny');
+    assert.equal(run('s3-bucket-tls-only', ci('audit-logs-111111111111')).status, 'pass');
+    assert.equal(run('s3-bucket-tls-only', ci('legacy-exports-2019')).status, 'fail');
+    const allow = ci('audit-logs-111111111111', (c) => { c.supplementaryConfiguration.BucketPolicy.policyText = JSON.stringify({ Statement: { Effect: 'Allow', Principal: '*', Action: 's3:GetObject' } }); });
+    assert.match(run('s3-bucket-tls-only', allow).message, /no statement denying/);
+    const tls12 = ci('audit-logs-111111111111', (c) => { c.supplementaryConfiguration.BucketPolicy.policyText = JSON.stringify({ Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:*'], Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } }] }); });
+    assert.match(run('s3-bucket-tls-only', tls12).message, /below TLS 1\.2/);
   });
 
   it('kms-key-rotation', { skip: existsSync(rdk('AWS_KMS_Key.json')) ? false : rdkNote }, () => {

@@ -8,6 +8,7 @@ import { sensitiveDataInTagsAndNames } from './common/sensitive-data-in-tags-and
 import { kmsKeyRotation } from './kms/key-rotation.ts';
 import { macieEnabled } from './macie/macie-enabled.ts';
 import { bucketDefaultEncryption } from './s3/bucket-default-encryption.ts';
+import { bucketTlsOnly } from './s3/bucket-tls-only.ts';
 import type { Check } from './types.ts';
 import { directoryFipsEndpoint } from './workspaces/directory-fips-endpoint.ts';
 import { workspaceVolumeEncryption } from './workspaces/workspace-volume-encryption.ts';
@@ -22,6 +23,7 @@ export const checks: readonly Check[] = [
   cloudtrailKmsEncryption,
   cloudtrailTlsVersion,
   bucketDefaultEncryption,
+  bucketTlsOnly,
   kmsKeyRotation,
   macieEnabled,
   sensitiveDataInTagsAndNames,
