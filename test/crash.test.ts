@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { verifyPack } from '../src/sign/verify.ts';
@@ -30,5 +30,23 @@ describe('crash safety', () => {
     const done = await runCli(['run', '--no-pdf', '--out', out]);
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'no temporary leftovers after a completed run');
+  });
+});
+
+describe('concurrent runs', () => {
+  it('two runs into the same out directory both complete, and the index lists both', async (t) => {
+    const out = join(tempDir(t), 'out');
+    const [a, b] = await Promise.all([
+      runCli(['run', '--no-pdf', '--out', out, '--period', '2026-10'], { SOURCE_DATE_EPOCH: '1793491200' }),
+      runCli(['run', '--no-pdf', '--out', out, '--period', '2026-10'], { SOURCE_DATE_EPOCH: '1793491260' }),
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    const packs = packsUnder(out);
+    assert.equal(packs.length, 2);
+    for (const p of packs) assert.ok((await verifyPack(p)).ok);
+    const index = JSON.parse(readFileSync(join(out, 'example-corp-sample-estate', 'index.json'), 'utf8'));
+    assert.equal(index.packs.length, 2);
+    assert.deepEqual(readdirSync(join(out, 'example-corp-sample-estate')).filter((f) => f.endsWith('.lock')), []);
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { UserError } from '../errors.ts';
 import { join } from 'node:path';
 import type { Result } from '../evaluate/result.ts';
 
@@ -18,8 +19,44 @@ export function latestPack(out: string, org: string, period: string): string | u
 
 export interface IndexEntry { period: string; packId: string; path: string; generatedAt: string; controls: Result['summary']['controls'] }
 
-/** out/<org>/index.json: every pack written there, newest last (replaced atomically). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs fn holding an exclusive lock file (pid inside; a lock whose process is gone is taken over). */
+async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(await readFile(lock, 'utf8').catch(() => '0'));
+      if (holder && !alive(holder)) await rm(lock, { force: true });
+      else if (attempt > 300) throw new UserError(`${lock}: held by process ${holder} for over a minute; remove it if no run is going on`);
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/** out/<org>/index.json: every pack written there, newest last (replaced atomically, under a lock). */
 export async function addToIndex(out: string, org: string, entry: IndexEntry): Promise<void> {
+  await withLock(join(out, org, 'index.json.lock'), () => writeIndex(out, org, entry));
+}
+
+async function writeIndex(out: string, org: string, entry: IndexEntry): Promise<void> {
   const file = join(out, org, 'index.json');
   let entries: IndexEntry[] = [];
   try {
