@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { processAlive } from '../pid.ts';
 
 function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');
@@ -25,14 +26,6 @@ const exists = (p: string) => stat(p).then(() => true, () => false);
 
 const tmpPrefix = `.tmp-${process.pid}-`;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes what killed runs left behind: temporary entries whose process is gone. */
 export async function removeStaleTemporaries(parent: string): Promise<string[]> {
@@ -45,7 +38,7 @@ export async function removeStaleTemporaries(parent: string): Promise<string[]> 
   }
   for (const name of names) {
     const m = /^\.tmp-(\d+)-/.exec(name);
-    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
     await rm(join(parent, name), { recursive: true, force: true });
     removed.push(name);
   }

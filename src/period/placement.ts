@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
+import { processAlive } from '../pid.ts';
 import { join } from 'node:path';
 import type { Result } from '../evaluate/result.ts';
 
@@ -19,14 +20,6 @@ export function latestPack(out: string, org: string, period: string): string | u
 
 export interface IndexEntry { period: string; packId: string; path: string; generatedAt: string; controls: Result['summary']['controls'] }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Runs fn holding an exclusive lock file (pid inside; a lock whose process is gone is taken over). */
 async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
@@ -39,7 +32,7 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(await readFile(lock, 'utf8').catch(() => '0'));
-      if (holder && !alive(holder)) await rm(lock, { force: true });
+      if (holder && !processAlive(holder)) await rm(lock, { force: true });
       else if (attempt > 300) throw new UserError(`${lock}: held by process ${holder} for over a minute; remove it if no run is going on`);
       else await new Promise((r) => setTimeout(r, 200));
     }
