@@ -1,5 +1,5 @@
 // Drift between two packs' results: what changed for each control, evidence item and resource.
-import type { ControlStatus, EvidenceItem, ItemStatus, Result } from '../evaluate/result.ts';
+import { statusOrder, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
 
 export type ItemChange = 'regressed' | 'fixed' | 'new-failing' | 'new-gap' | 'waiver-expired' | 'new' | 'gone' | 'unchanged' | 'changed';
 
@@ -36,7 +36,8 @@ export interface Drift {
 }
 
 const bad = new Set<ItemStatus>(['fail', 'gap']);
-const severity: Record<ControlStatus, number> = { fail: 6, gap: 5, manual: 4, waived: 3, pass: 2, inherited: 1, 'not-applicable': 0 };
+/** Higher is worse: the report's precedence (fail, gap, manual, waived, pass, inherited, not applicable). */
+const severity = (s: ControlStatus) => statusOrder.length - statusOrder.indexOf(s);
 
 function sourceKey(i: EvidenceItem): string {
   return i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `rule:${i.source.rule}` : `coverage:${i.source.api}`;
@@ -61,7 +62,7 @@ function controlChange(before: ControlStatus | undefined, after: ControlStatus |
   if (!before) return 'new';
   if (!after) return 'gone';
   if (before === after) return 'unchanged';
-  return severity[after] > severity[before] ? 'regressed' : severity[after] < severity[before] && (before === 'fail' || before === 'gap') ? 'fixed' : 'changed';
+  return severity(after) > severity(before) ? 'regressed' : severity(after) < severity(before) && (before === 'fail' || before === 'gap') ? 'fixed' : 'changed';
 }
 
 export function diffResults(previous: Result, current: Result): Drift {

@@ -223,11 +223,11 @@ export function evaluate(input: EvaluateInput): Result {
     return out;
   }
 
+  const nistFw = new Map(catalog.frameworks['nist-sp-800-53-r5'].controls.map((x) => [x.id, x]));
+  const gdprFw = new Map(catalog.frameworks.gdpr.controls.map((x) => [x.id, x]));
+  const fedramp = new Set(catalog.fedrampModerate.controls);
+  const fips = new Set(catalog.fips.controls.map((x) => x.id));
   const mapped = (c: CatalogControl) => {
-    const nistFw = new Map(catalog.frameworks['nist-sp-800-53-r5'].controls.map((x) => [x.id, x]));
-    const gdprFw = new Map(catalog.frameworks.gdpr.controls.map((x) => [x.id, x]));
-    const fedramp = new Set(catalog.fedrampModerate.controls);
-    const fips = new Set(catalog.fips.controls.map((x) => x.id));
     const nist: MappedControl[] = [];
     const gdpr: MappedControl[] = [];
     for (const m of c.mappings) {
@@ -289,13 +289,12 @@ export function evaluate(input: EvaluateInput): Result {
   });
 
   const byId = new Map(controls.map((c) => [c.id, c]));
-  const nistTitles = new Map(catalog.frameworks['nist-sp-800-53-r5'].controls.map((x) => [x.id, x]));
   const baselineRows: BaselineRow[] = catalog.fedrampModerate.controls.map((id) => {
     const via = controls.filter((c) => c.mappings.nist.some((m) => m.id === id)).map((c) => c.id);
     return {
       id,
-      title: nistTitles.get(id)!.title,
-      family: nistTitles.get(id)!.family!,
+      title: nistFw.get(id)!.title,
+      family: nistFw.get(id)!.family!,
       status: via.length ? worstStatus(via.map((v) => byId.get(v)!.status)) : 'not-assessed',
       via,
     };

@@ -262,8 +262,8 @@ export function readSnapshot(dir: string): Snapshot {
     } else if (service === 'config' && operation.startsWith('GetComplianceDetailsByConfigRule/')) {
       pages(read(rel, 'aws-response')).forEach((page, p) => {
         if (!validate.details(page)) {
-          const e = validate.details.errors![0]!;
-          throw new InputError(shown(rel), `${Array.isArray(page) ? `[${p}]` : ''}${e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`, e.message ?? 'invalid');
+          const { field, problem } = describeAjvError(validate.details.errors![0]!);
+          throw new InputError(shown(rel), field, problem);
         }
         page.EvaluationResults.forEach((r: any, i: number) => {
           const q = r.EvaluationResultIdentifier.EvaluationResultQualifier;

@@ -14,7 +14,7 @@ import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
 import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
-import { writeJsonFile } from '../json-stream.ts';
+import { jsonChunks, writeJsonFile } from '../json-stream.ts';
 import { tool } from '../paths.ts';
 import { redactJson } from '../redact/detect.ts';
 import { renderEvidenceCsv } from '../render/csv.ts';
@@ -90,7 +90,10 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
 /** A pack id that names the run's time and the result it carries. */
 export function packIdFor(result: Result): string {
   const stamp = result.generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const digest = createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 8);
+  // Hashed piece by piece: a large estate's result is bigger than the largest string V8 allows.
+  const hash = createHash('sha256');
+  for (const chunk of jsonChunks(result)) hash.update(chunk);
+  const digest = hash.digest('hex').slice(0, 8);
   return `pack-${stamp}-${digest}`;
 }
 

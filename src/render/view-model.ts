@@ -192,11 +192,11 @@ function byService(result: Result) {
   return services.map((s) => ({ label: s, counts: count(result.controls.filter((c) => c.services.includes(s)), (c) => c.status) }));
 }
 
-function byFramework(result: Result, nist: FrameworkRow[]) {
+function byFramework(result: Result, nist: FrameworkRow[], gdpr: FrameworkRow[]) {
   return [
     ...result.baselines.map((b) => ({ label: b.id === 'fedramp-r5-moderate' ? 'FedRAMP Moderate' : b.id, counts: count(b.rows.filter((r) => r.status !== 'not-assessed'), (r) => r.status as ControlStatus) })),
     { label: 'NIST 800-53 r5', counts: count(nist, (r) => r.status.status as ControlStatus) },
-    { label: 'GDPR', counts: count(frameworkRows(result, 'gdpr'), (r) => r.status.status as ControlStatus) },
+    { label: 'GDPR', counts: count(gdpr, (r) => r.status.status as ControlStatus) },
   ];
 }
 
@@ -213,6 +213,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
   });
   const evidenceCounts = result.summary.evidence;
   const nist = frameworkRows(result, 'nist');
+  const gdpr = frameworkRows(result, 'gdpr');
   const summaryRows = statusOrder.map((s) => ({ ...statusView(s), count: result.summary.controls[s] })).filter((r) => r.count > 0);
   return {
     title: `Evidence pack: ${result.catalog.title}`,
@@ -248,7 +249,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
       byStatus: stackedBars([{ label: 'All controls', counts: result.summary.controls }], { title: 'Controls by status' }),
       byOwner: stackedBars(byOwner, { title: 'Controls by responsibility' }),
       byService: stackedBars(byService(result), { title: 'Controls by service' }),
-      byFramework: stackedBars(byFramework(result, nist), { title: 'Framework controls by status (assessed ones)' }),
+      byFramework: stackedBars(byFramework(result, nist, gdpr), { title: 'Framework controls by status (assessed ones)' }),
     },
     contents: contentsView(controls, pages, pack.drift !== undefined),
     paged: pages !== undefined,
@@ -261,7 +262,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     frameworks: {
       nist,
       fips: frameworkRows(result, 'nist', (m) => m.fips === true),
-      gdpr: frameworkRows(result, 'gdpr'),
+      gdpr,
     },
     disagreements: result.controls.flatMap((c) => c.disagreements.map((d) => ({ control: c.id, anchor: `control-${c.id}`, text: d }))),
     gaps: result.gaps,
