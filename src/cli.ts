@@ -35,7 +35,12 @@ const assuranceOptions = <T>(y: Argv<T>) => periodOptions(y)
   .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })
   .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' });
 
-const keyOption = <T>(y: Argv<T>) => y.option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` });
+const keyOption = <T>(y: Argv<T>) => y
+  .option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` })
+  .option('kms-key-id', { type: 'string', conflicts: 'signing-key', describe: 'Sign with this AWS KMS asymmetric key (id, alias or ARN; ECC_NIST_* or RSA_*): KMS keeps the private key, the pack carries the public key' })
+  .option('kms-signing-algorithm', { type: 'string', implies: 'kms-key-id', describe: 'KMS algorithm (default: the key\'s ECDSA, else RSASSA_PSS_SHA_256)' })
+  .option('profile', { type: 'string', describe: 'AWS profile (for --kms-key-id; collect: the account to read)' })
+  .option('region', { type: 'string', describe: 'Region of the KMS key when --kms-key-id is not an ARN' });
 const forceOption = <T>(y: Argv<T>) => y.option('force', { type: 'boolean', default: false, describe: 'Replace existing output' });
 
 function initCommand(force: boolean): number {
@@ -45,9 +50,13 @@ function initCommand(force: boolean): number {
   return ExitCode.ok;
 }
 
-async function iamPolicyCommand(options: CollectOption[]): Promise<number> {
-  const { collectorPolicy } = await import('./collect/iam-policy.ts');
-  process.stdout.write(`${JSON.stringify(collectorPolicy(options), null, 2)}\n`);
+async function iamPolicyCommand(options: CollectOption[], kmsKeyArn?: string): Promise<number> {
+  const { collectorPolicy, signingPolicy } = await import('./collect/iam-policy.ts');
+  if (kmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKeyArn)) {
+    throw new UserError(`--kms-key-id ${kmsKeyArn}: give the key ARN (arn:aws:kms:<region>:<account>:key/<id>) so the policy names one key`);
+  }
+  const policy = kmsKeyArn ? signingPolicy(kmsKeyArn) : collectorPolicy(options);
+  process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
   return ExitCode.ok;
 }
 
@@ -84,7 +93,8 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     async (a) => exit(await (await import('./commands/render.ts')).renderCommand(a)))
     .command('sign <dir>', 'Write manifest.json, manifest.sig and public-key.pem for every file in <dir>', (y) => forceOption(keyOption(y
       .positional('dir', { type: 'string', demandOption: true, describe: 'Directory to sign' })))
-      .example('$0 sign out/work --signing-key key.pem', ''),
+      .example('$0 sign out/work --signing-key key.pem', '')
+      .example('$0 sign out/work --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'KMS signs; verify stays offline'),
     async (a) => exit(await (await import('./commands/sign.ts')).signCommand(a)))
     .command('diff <previous> <current>', 'Drift between two packs (both verified first): regressed, fixed, new, gone, waiver expired', (y) => y
       .positional('previous', { type: 'string', demandOption: true, describe: 'Earlier pack (directory or .zip)' })
@@ -96,8 +106,10 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y), async (a) => exit(initCommand(a.force)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
       .option('all-regions', { type: 'boolean', default: false, describe: 'Include what collect --all-regions adds' })
-      .example('$0 iam-policy > evidence-pack-collector.json', ''),
-    async (a) => exit(await iamPolicyCommand(a.allRegions ? ['all-regions'] : [])))
+      .option('kms-key-id', { type: 'string', describe: 'Print instead the policy that signing with this KMS key ARN needs' })
+      .example('$0 iam-policy > evidence-pack-collector.json', '')
+      .example('$0 iam-policy --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'For the identity that signs packs'),
+    async (a) => exit(await iamPolicyCommand(a.allRegions ? ['all-regions'] : [], a.kmsKeyId)))
     .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => y
       .positional('action', { choices: ['export'] as const, demandOption: true, describe: 'What to do with the catalog' })
       .option('format', { choices: ['json', 'csv'] as const, default: 'json' as const, describe: 'Output format' })
@@ -123,10 +135,10 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
 
 /** Which settings of the config file each command takes (the rest belong to other commands). */
 const configKeys: Record<string, string[]> = {
-  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'pdf-certificate', 'templates', 'paper', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age'],
+  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age'],
   evaluate: ['organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age'],
   render: ['templates', 'paper', 'pdf-certificate', 'logo', 'accent'],
-  sign: ['signing-key'],
+  sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
   collect: ['organization', 'out', 'profile', 'region'],
 };
 

@@ -14,6 +14,9 @@ const shared = {
   attestations: str,
   waivers: str,
   'signing-key': str,
+  'kms-key-id': str,
+  'kms-signing-algorithm': str,
+  profile: str,
   'pdf-certificate': str,
   templates: str,
   paper: { enum: ['A4', 'Letter'] },
@@ -70,6 +73,8 @@ export const starterConfig = `# evidence-pack.yaml: what a monthly run repeats. 
 # attestations: compliance/attestations # attestation YAML files (default: <evidence>/attestations)
 # waivers: compliance/waivers.yaml      # waivers (default: <evidence>/waivers.yaml)
 # signing-key: keys/signing-key.pem     # Ed25519 key (or set EVIDENCE_PACK_SIGNING_KEY)
+# kms-key-id: arn:aws:kms:eu-west-1:111122223333:key/…  # or sign with an AWS KMS key instead
+# profile: audit                        # AWS profile for the KMS key
 # pdf-certificate: keys/signer.p12      # signs report.pdf (password in EVIDENCE_PACK_PDF_CERT_PASSWORD)
 # paper: A4                             # or Letter
 # templates: branding/templates         # your overrides of templates/

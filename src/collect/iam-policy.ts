@@ -11,3 +11,11 @@ export function collectorPolicy(options: CollectOption[] = []): object {
     Statement: [{ Sid: 'EvidencePackCollectorReadOnly', Effect: 'Allow', Action: [...new Set(actions)].sort(), Resource: '*' }],
   };
 }
+
+/** kms:GetPublicKey and kms:Sign on one key: what signing with --kms-key-id needs (given to the identity that signs). */
+export function signingPolicy(keyArn: string): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'EvidencePackSigning', Effect: 'Allow', Action: ['kms:GetPublicKey', 'kms:Sign'], Resource: keyArn }],
+  };
+}

@@ -13,16 +13,15 @@ import { evaluateStage, packIdFor, renderStage } from '../pack/stages.ts';
 import { sampleEvidenceDir, tool } from '../paths.ts';
 import { createProgress } from '../progress.ts';
 import type { Paper } from '../render/pdf.ts';
-import { resolveSigningKey } from '../sign/keys.ts';
+import { signingKeyFor, type SigningKeyOptions } from '../sign/signing-key-for.ts';
 import { pdfCertificateFromFile } from '../sign/pdf-signature.ts';
 import { loadBranding } from '../render/branding.ts';
 import { signPack } from '../sign/sign.ts';
 import { report, statusCounts, type GlobalOptions } from './output.ts';
 
-export interface RunOptions extends GlobalOptions {
+export interface RunOptions extends GlobalOptions, SigningKeyOptions {
   evidence?: string;
   out: string;
-  signingKey?: string;
   templates?: string;
   paper: Paper;
   pdf: boolean;
@@ -43,7 +42,7 @@ export interface RunOptions extends GlobalOptions {
 export async function runCommand(opts: RunOptions): Promise<number> {
   const evidence = opts.evidence ?? sampleEvidenceDir;
   const generatedAt = runTime();
-  const key = resolveSigningKey(opts.signingKey);
+  const key = await signingKeyFor(opts);
   const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
   const branding = loadBranding(opts);
   const period = resolvePeriod(opts, generatedAt);

@@ -1,7 +1,8 @@
 import type { Result } from '../evaluate/result.ts';
+import { opensslVerifyCommand, type SignatureAlgorithm } from '../sign/algorithms.ts';
 
 /** The plain-text README.txt inside every pack: what it is and how to check it with no tool of ours. */
-export function packReadme(result: Result, packId: string, key: { fingerprint: string; managed: boolean }): string {
+export function packReadme(result: Result, packId: string, key: { fingerprint: string; managed: boolean; algorithm: SignatureAlgorithm; label: string }): string {
   return `Evidence pack ${packId}
 ${'='.repeat(14 + packId.length)}
 
@@ -9,6 +10,7 @@ Organization:  ${result.organization}
 Catalog:       ${result.catalog.title} ${result.catalog.version}
 Evidence as of ${result.evidence.collectedAt}; generated ${result.generatedAt} by ${result.tool.name} ${result.tool.version}.
 Signing key:   ${key.fingerprint}${key.managed ? '' : ' (UNMANAGED DEMO KEY: proves integrity, not authorship)'}
+Signature:     ${key.algorithm}${key.managed ? `, ${key.label}` : ''}
 
 Read report.pdf (or report.html). result.json holds every control, status and evidence item;
 evidence.csv one row per evidence item; evidence/ the evidence files as received, redacted.
@@ -18,7 +20,7 @@ Verify with the tool (offline):
   evidence-pack verify ${packId} --expect-key ${key.fingerprint}
 
 Verify with OpenSSL 3 and sha256sum alone, inside this directory:
-  openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in manifest.json -sigfile manifest.sig
+  ${opensslVerifyCommand(key.algorithm)}
   jq -r '.files[] | "\\(.sha256)  \\(.path)"' manifest.json | sha256sum -c --quiet
   (without jq: python3 -c 'import json;[print(f["sha256"]+"  "+f["path"]) for f in json.load(open("manifest.json"))["files"]]' | sha256sum -c --quiet)
 Then check that no file is present that manifest.json does not list (besides manifest.json,

@@ -1,3 +1,5 @@
+import type { SignatureAlgorithm } from './algorithms.ts';
+
 export const manifestFile = 'manifest.json';
 export const signatureFile = 'manifest.sig';
 export const publicKeyFile = 'public-key.pem';
@@ -16,7 +18,7 @@ export interface Manifest {
   packId: string;
   tool: { name: string; version: string };
   createdAt: string;
-  signature: { algorithm: 'Ed25519'; publicKey: typeof publicKeyFile; keyFingerprint: string; keyLabel: string; managedKey: boolean };
+  signature: { algorithm: SignatureAlgorithm; publicKey: typeof publicKeyFile; keyFingerprint: string; keyLabel: string; managedKey: boolean; kmsKeyArn?: string };
   files: ManifestEntry[];
 }
 

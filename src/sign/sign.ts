@@ -1,4 +1,4 @@
-import { createHash, sign as edSign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -26,7 +26,7 @@ export function listPackFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Writes manifest.json (sha256 of every other file), manifest.sig (raw Ed25519) and public-key.pem. */
+/** Writes manifest.json (sha256 of every other file), manifest.sig (the key's raw signature over it) and public-key.pem. */
 export async function signPack(dir: string, opts: { packId: string; createdAt: string; tool: Manifest['tool']; key: SigningKey }): Promise<Manifest> {
   const files: ManifestEntry[] = [];
   for (const path of listPackFiles(dir)) {
@@ -39,12 +39,12 @@ export async function signPack(dir: string, opts: { packId: string; createdAt: s
     packId: opts.packId,
     tool: opts.tool,
     createdAt: opts.createdAt,
-    signature: { algorithm: 'Ed25519', publicKey: publicKeyFile, keyFingerprint: opts.key.fingerprint, keyLabel: opts.key.label, managedKey: opts.key.managed },
+    signature: { algorithm: opts.key.algorithm, publicKey: publicKeyFile, keyFingerprint: opts.key.fingerprint, keyLabel: opts.key.label, managedKey: opts.key.managed, ...(opts.key.kmsKeyArn ? { kmsKeyArn: opts.key.kmsKeyArn } : {}) },
     files,
   };
   const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
   await writeFile(join(dir, manifestFile), bytes);
-  await writeFile(join(dir, signatureFile), edSign(null, bytes, opts.key.privateKey));
+  await writeFile(join(dir, signatureFile), await opts.key.sign(bytes));
   await writeFile(join(dir, publicKeyFile), opts.key.publicKeyPem);
   return manifest;
 }

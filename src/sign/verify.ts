@@ -1,6 +1,7 @@
-import { createPublicKey, verify as edVerify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSignatureAlgorithm, verifySignature } from './algorithms.ts';
 import { publicKeyFingerprint } from './keys.ts';
 import { manifestFile, publicKeyFile, signatureFile, signatureFiles, type Manifest } from './manifest.ts';
 import { listPackFiles, sha256File } from './sign.ts';
@@ -13,6 +14,7 @@ export interface VerifyReport {
   keyFingerprint?: string;
   keyLabel?: string;
   managedKey?: boolean;
+  algorithm?: string;
   filesChecked: number;
   problems: VerifyProblem[];
 }
@@ -49,12 +51,14 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
     manifest = undefined;
   }
   const signature = readFileSync(join(dir, signatureFile));
-  let signed = false;
-  try {
-    signed = publicKey.asymmetricKeyType === 'ed25519' && signature.length === 64 && edVerify(null, manifestBytes, publicKey, signature);
-  } catch {
-    signed = false;
+  // Packs from before the algorithm field were Ed25519. The algorithm must fit the key's type, so a
+  // changed field can only make verification fail, never choose a weaker check.
+  const algorithm = manifest?.signature?.algorithm ?? 'Ed25519';
+  if (!isSignatureAlgorithm(algorithm)) {
+    problems.push({ file: manifestFile, problem: 'unreadable', detail: `unknown signature algorithm ${JSON.stringify(algorithm).slice(0, 60)}` });
+    return report();
   }
+  const signed = verifySignature(algorithm, manifestBytes, publicKey, signature);
   if (!signed) {
     const named = manifest?.signature?.keyFingerprint;
     if (named && named !== fingerprint) {
@@ -98,6 +102,7 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
     keyFingerprint: fingerprint,
     keyLabel: manifest.signature.keyLabel,
     managedKey: manifest.signature.managedKey,
+    algorithm,
     filesChecked: manifest.files.length,
     problems,
   };
