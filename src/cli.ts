@@ -103,6 +103,15 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('fail-on', { choices: ['regressed', 'gap', 'fail'] as const, array: true, describe: 'Exit 6 when the drift has regressions, new gaps, or failing controls' })
       .example('$0 diff out/pack-2026-10.zip out/pack-2026-11.zip --fail-on regressed', ''),
     async (a) => exit(await (await import('./commands/diff.ts')).diffCommand(a)))
+    .command('attach <pack>', 'Attach a verified pack to a ticket: Jira (archive + PDF as attachments, and a comment) or GitHub (a comment)', (y) => y
+      .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or archive (.zip); verified before anything is sent' })
+      .option('jira', { type: 'string', describe: `Jira base URL (https://example.atlassian.net); token from $JIRA_API_TOKEN (+ $JIRA_EMAIL for Jira Cloud)` })
+      .option('issue', { type: 'string', describe: 'Jira issue key, e.g. AUDIT-42' })
+      .option('github', { type: 'string', describe: 'GitHub issue owner/repo#N; token from $GITHUB_TOKEN (API at $GITHUB_API_URL)' })
+      .option('link', { type: 'string', describe: 'Where the archive is stored (named in the comment; GitHub cannot hold attachments)' })
+      .example('$0 attach out/acme/2026-10/pack-….zip --jira https://acme.atlassian.net --issue AUDIT-42', '')
+      .example('$0 attach out/acme/2026-10/pack-….zip --github acme/compliance#7 --link s3://acme-audit/2026-10/', ''),
+    async (a) => exit(await (await import('./commands/attach.ts')).attachCommand(a)))
     .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y), async (a) => exit(initCommand(a.force)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
       .option('all-regions', { type: 'boolean', default: false, describe: 'Include what collect --all-regions adds' })
@@ -122,7 +131,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', '')
       .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given'),
     async (a) => exit(await (await import('./commands/verify.ts')).verifyCommand(a)))
-    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met.')
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach).')
     .strict()
     .recommendCommands()
     .version(tool.version)
@@ -139,6 +148,7 @@ const configKeys: Record<string, string[]> = {
   evaluate: ['organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age'],
   render: ['templates', 'paper', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
+  attach: ['jira', 'issue', 'github', 'link'],
   collect: ['organization', 'out', 'profile', 'region'],
 };
 

@@ -25,6 +25,10 @@ const shared = {
   period: str,
   tz: str,
   'max-evaluation-age': { type: 'integer', minimum: 1 },
+  jira: str,
+  issue: { type: 'string', pattern: '^[A-Z][A-Z0-9_]+-\\d+$' },
+  github: { type: 'string', pattern: '^[\\w.-]+/[\\w.-]+#\\d+$' },
+  link: str,
 } as const;
 
 // An all-comment file (the starter) is an empty document: null.
@@ -83,6 +87,9 @@ export const starterConfig = `# evidence-pack.yaml: what a monthly run repeats. 
 # period: previous-month                # or 2026-10, 2026-Q3
 # tz: Europe/Berlin                     # time zone of the period (default UTC)
 # max-evaluation-age: 35                # days; older AWS Config rule results are stale (gaps)
+# jira: https://example.atlassian.net   # evidence-pack attach: token in JIRA_API_TOKEN (+ JIRA_EMAIL)
+# issue: AUDIT-42
+# github: example/compliance#7          # or a GitHub issue (token in GITHUB_TOKEN)
 
 # collect:
 #   organization: Example Corp

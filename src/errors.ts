@@ -7,6 +7,7 @@ export const ExitCode = {
   environment: 4,
   completedWithGaps: 5,
   failOn: 6,
+  ticketRefused: 7,
 } as const;
 
 /** An error the user can fix: printed as one line, never with a stack trace. */

@@ -11,7 +11,7 @@ const helpOf = new Map<string, string>();
 
 /** Every evidence-pack command in a recipe is a real command, and each flag it passes is one that command has. */
 async function assertCommandsParse(text: string, where: string) {
-  const lines = [...text.matchAll(/evidence-pack (collect|run|diff)([^;\n|"'\]]*)/g)];
+  const lines = [...text.matchAll(/evidence-pack (collect|run|diff|attach)([^;\n|\]]*)/g)];
   assert.ok(lines.length > 0, `${where} runs the tool`);
   for (const [, command, rest] of lines as unknown as [string, string, string][]) {
     if (!helpOf.has(command)) {
@@ -19,7 +19,7 @@ async function assertCommandsParse(text: string, where: string) {
       assert.equal(help.code, 0);
       helpOf.set(command, help.stdout);
     }
-    for (const [flag] of rest.matchAll(/--[a-z][a-z-]*/g)) assert.ok(helpOf.get(command)!.includes(`${flag} `), `${where}: evidence-pack ${command} has no ${flag}`);
+    for (const [flag] of rest.replace(/"[^"]*"|'[^']*'/g, '').matchAll(/--[a-z][a-z-]*/g)) assert.ok(helpOf.get(command)!.includes(`${flag} `), `${where}: evidence-pack ${command} has no ${flag}`);
   }
 }
 
@@ -38,6 +38,8 @@ describe('scheduling recipes', () => {
     const steps = wf.jobs.pack.steps as { uses?: string; run?: string }[];
     assert.ok(steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials')));
     assert.ok(steps.some((s) => s.uses?.startsWith('actions/upload-artifact')));
+    assert.ok(steps.some((s) => /evidence-pack attach .* --github /.test(s.run ?? '')), 'the pack is attached to a ticket');
+    assert.equal(wf.permissions.issues, 'write');
     await assertCommandsParse(steps.map((s) => s.run ?? '').join('\n'), 'github-actions.yml');
   });
 

@@ -2,23 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { diffResults, driftMarkdown, type Drift } from '../diff/diff.ts';
-import { readResult } from '../evaluate/read-result.ts';
-import { ExitCode, UserError } from '../errors.ts';
-import { extractPackArchive } from '../pack/archive.ts';
-import { outputs } from '../pack/stages.ts';
-import { verifyPack } from '../sign/verify.ts';
+import { ExitCode } from '../errors.ts';
+import { openVerifiedPack } from '../pack/open-verified.ts';
 
 export type FailOn = 'regressed' | 'gap' | 'fail';
 
-/** Verifies a pack (directory or archive) and reads its result; a pack that does not verify is refused. */
-async function verifiedResult(pack: string, tmp: string) {
-  const dir = pack.endsWith('.zip') ? await extractPackArchive(pack, await mkdtemp(join(tmp, 'pack-'))) : pack;
-  const report = await verifyPack(dir);
-  if (!report.ok) {
-    throw new UserError(`${pack}: does not verify (${report.problems.map((p) => `${p.problem} ${p.file}`).join(', ')}); refusing to compare`, ExitCode.verifyFailed);
-  }
-  return readResult(join(dir, outputs.result));
-}
+const verifiedResult = async (pack: string, tmp: string) => (await openVerifiedPack(pack, tmp, 'compare')).result;
 
 function tripped(d: Drift, failOn: FailOn[]): string[] {
   const hits: string[] = [];

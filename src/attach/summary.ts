@@ -1,0 +1,95 @@
+// What a ticket says about a pack: facts from the verified pack, the same for Jira and GitHub.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { statusCounts } from '../commands/output.ts';
+import type { VerifiedPack } from '../pack/open-verified.ts';
+import { manifestFile } from '../sign/manifest.ts';
+import { sha256File } from '../sign/sign.ts';
+
+export interface PackFacts {
+  packId: string;
+  organization: string;
+  period: string;
+  controls: string;
+  evidenceItems: number;
+  gaps: number;
+  keyFingerprint: string;
+  keyLabel: string;
+  algorithm: string;
+  managedKey: boolean;
+  manifestSha256: string;
+  archive?: { name: string; bytes: number; sha256: string };
+  link?: string;
+}
+
+export async function packFacts(pack: VerifiedPack, archive: string | undefined, link: string | undefined): Promise<PackFacts> {
+  const { result, verification } = pack;
+  return {
+    packId: verification.packId ?? basename(pack.dir),
+    organization: result.organization,
+    period: result.period?.label ?? 'not stated',
+    controls: `${result.controls.length} controls: ${statusCounts(result.summary.controls)}`,
+    evidenceItems: Object.values(result.summary.evidence).reduce((a, b) => a + b, 0),
+    gaps: result.gaps.length,
+    keyFingerprint: verification.keyFingerprint ?? 'unknown',
+    keyLabel: verification.keyLabel ?? '',
+    algorithm: verification.algorithm ?? 'Ed25519',
+    managedKey: verification.managedKey === true,
+    manifestSha256: createHash('sha256').update(readFileSync(join(pack.dir, manifestFile))).digest('hex'),
+    ...(archive ? { archive: { name: basename(archive), bytes: statSync(archive).size, sha256: await sha256File(archive) } } : {}),
+    ...(link ? { link } : {}),
+  };
+}
+
+/** The lines of the comment, as [label, value] pairs after a heading; rendered as Markdown or as Jira's ADF. */
+export function commentLines(f: PackFacts): { heading: string; rows: [string, string][]; verify: string } {
+  const rows: [string, string][] = [
+    ['Controls', f.controls],
+    ['Evidence items', `${f.evidenceItems}; evidence gaps: ${f.gaps}`],
+    ['Signed by', `${f.keyFingerprint} (${f.algorithm}${f.managedKey ? '' : ', UNMANAGED DEMO KEY: proves integrity, not authorship'})`],
+    ['manifest.json sha256', f.manifestSha256],
+  ];
+  if (f.archive) rows.push(['Archive', `${f.archive.name}, ${f.archive.bytes} bytes, sha256 ${f.archive.sha256}`]);
+  if (f.link) rows.push(['Stored at', f.link]);
+  return {
+    heading: `Evidence pack ${f.packId}: ${f.organization}, period ${f.period}`,
+    rows,
+    verify: `evidence-pack verify ${f.archive?.name ?? f.packId} --expect-key ${f.keyFingerprint}`,
+  };
+}
+
+export function commentMarkdown(f: PackFacts): string {
+  const c = commentLines(f);
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return [
+    `**${cell(c.heading)}**`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...c.rows.map(([k, v]) => `| ${k} | \`${cell(v).replace(/`/g, "'")}\` |`),
+    '',
+    'Verify offline (no AWS account needed):',
+    '',
+    '```',
+    c.verify,
+    '```',
+    '',
+  ].join('\n');
+}
+
+/** The same comment in Atlassian Document Format, which Jira's REST API v3 requires. */
+export function commentAdf(f: PackFacts): object {
+  const c = commentLines(f);
+  const text = (t: string, marks?: object[]) => ({ type: 'text', text: t, ...(marks ? { marks } : {}) });
+  return {
+    type: 'doc',
+    version: 1,
+    content: [
+      { type: 'paragraph', content: [text(c.heading, [{ type: 'strong' }])] },
+      { type: 'bulletList', content: c.rows.map(([k, v]) => ({ type: 'listItem', content: [{ type: 'paragraph', content: [text(`${k}: `), text(v, [{ type: 'code' }])] }] })) },
+      { type: 'paragraph', content: [text('Verify offline (no AWS account needed):')] },
+      { type: 'codeBlock', attrs: {}, content: [text(c.verify)] },
+    ],
+  };
+}

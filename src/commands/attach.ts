@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { commentOnGithub } from '../attach/github.ts';
+import { attachToJira } from '../attach/jira.ts';
+import { packFacts } from '../attach/summary.ts';
+import { UserError } from '../errors.ts';
+import { writePackArchive } from '../pack/archive.ts';
+import { openVerifiedPack } from '../pack/open-verified.ts';
+import { outputs } from '../pack/stages.ts';
+import { createProgress } from '../progress.ts';
+import { report, type GlobalOptions } from './output.ts';
+
+export interface AttachOptions extends GlobalOptions {
+  pack: string;
+  jira?: string;
+  issue?: string;
+  github?: string;
+  link?: string;
+}
+
+/**
+ * The archive that will be uploaded, verified as it is: the .zip given, the .zip beside a pack
+ * directory, or one made now from the (verified) directory.
+ */
+async function verifiedArchive(pack: string, tmp: string) {
+  const dir = pack.replace(/\/+$/, '');
+  if (dir.endsWith('.zip')) return { archive: dir, pack: await openVerifiedPack(dir, tmp, 'attach it') };
+  const beside = `${dir}.zip`;
+  if (existsSync(beside)) return { archive: beside, pack: await openVerifiedPack(beside, tmp, 'attach it') };
+  const opened = await openVerifiedPack(dir, tmp, 'attach it');
+  const archive = join(tmp, `${opened.verification.packId ?? basename(dir)}.zip`);
+  await writePackArchive(dir, opened.verification.packId ?? basename(dir), archive, new Date(opened.result.generatedAt));
+  return { archive, pack: opened };
+}
+
+export async function attachCommand(opts: AttachOptions): Promise<number> {
+  if (!opts.jira && !opts.github) throw new UserError('attach: name a ticket with --jira URL --issue KEY, or --github owner/repo#N');
+  if (opts.jira && !opts.issue) throw new UserError('--jira needs --issue KEY (e.g. AUDIT-42)');
+  if (!existsSync(opts.pack)) throw new UserError(`${opts.pack}: not found`);
+  const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-attach-'));
+  try {
+    const { archive, pack } = await verifiedArchive(opts.pack, tmp);
+    const facts = await packFacts(pack, archive, opts.link);
+    const pdf = join(pack.dir, outputs.pdf);
+    const files = existsSync(pdf) ? [archive, pdf] : [archive];
+    const progress = createProgress({ quiet: opts.quiet || opts.json, total: (opts.jira ? files.length + 1 : 0) + (opts.github ? 1 : 0) });
+    const done: string[] = [];
+    const outcome: Record<string, unknown> = { packId: facts.packId, manifestSha256: facts.manifestSha256, archive: facts.archive };
+    if (opts.jira) {
+      const jira = await attachToJira(opts.jira, opts.issue!, files, facts, (s) => progress.stage(s));
+      outcome.jira = { issue: opts.issue, ...jira };
+      done.push(`attached ${files.map((f) => basename(f)).join(' and ')} to Jira ${opts.issue} with a comment`);
+    }
+    if (opts.github) {
+      progress.stage(`Commenting on ${opts.github}`);
+      const url = await commentOnGithub(opts.github, facts);
+      outcome.github = { issue: opts.github, comment: url };
+      done.push(`commented on GitHub ${opts.github} (${url})`);
+    }
+    progress.done();
+    report(opts, `${facts.packId}: ${done.join('; ')}: ${facts.controls}`, outcome);
+    return 0;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
