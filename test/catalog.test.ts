@@ -106,6 +106,15 @@ describe('catalog data against NIST and GSA OSCAL', { skip: have ? false : 'need
       assert.deepEqual([...r.controls].sort(), [...control.nist80053r5].sort(), r.rule);
     }
   });
+
+  it('names each managed rule as the conformance-pack templates do (how aggregator rules are identified)', () => {
+    const name2id: Record<string, string[]> = JSON.parse(readFileSync(join(referenceDir, 'aws/all-packs-ruleName-to-SourceIdentifier.json'), 'utf8')).name2id;
+    for (const r of catalog.ruleMappings.rules) {
+      const expected = Object.keys(name2id).filter((n) => /^[a-z0-9-]+$/.test(n) && name2id[n]!.includes(r.rule)).sort();
+      assert.ok(expected.length > 0, r.rule);
+      assert.deepEqual(r.names, expected, r.rule);
+    }
+  });
 });
 
 describe('catalog export', () => {

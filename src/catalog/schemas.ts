@@ -128,7 +128,7 @@ export const ruleMappingsSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['rule', 'source', 'controls'],
-        properties: { rule: { type: 'string', pattern: '^[A-Z0-9_]+$' }, source: str, controls: { ...strList, minItems: 1 } },
+        properties: { rule: { type: 'string', pattern: '^[A-Z0-9_]+$' }, source: str, controls: { ...strList, minItems: 1 }, names: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9-]+$' } } },
       },
     },
   },

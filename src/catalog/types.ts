@@ -45,7 +45,7 @@ export interface FipsView { view: 'fips'; title: string; framework: FrameworkId;
 
 export interface RuleMappings {
   framework: FrameworkId;
-  rules: { rule: string; source: string; controls: string[] }[];
+  rules: { rule: string; source: string; controls: string[]; names?: string[] }[];
 }
 
 /** Everything evaluate needs from catalogs/, validated and cross-checked. */
