@@ -50,12 +50,16 @@ function initCommand(force: boolean): number {
   return ExitCode.ok;
 }
 
-async function iamPolicyCommand(options: CollectOption[], kmsKeyArn?: string): Promise<number> {
-  const { collectorPolicy, signingPolicy } = await import('./collect/iam-policy.ts');
+async function iamPolicyCommand(options: CollectOption[], a: { kmsKeyId?: string; aggregator?: boolean; assumeRole?: string; memberRole?: boolean }): Promise<number> {
+  const { aggregatorPolicy, collectorPolicy, memberRolePolicy, signingPolicy } = await import('./collect/iam-policy.ts');
+  const kmsKeyArn = a.kmsKeyId;
   if (kmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKeyArn)) {
     throw new UserError(`--kms-key-id ${kmsKeyArn}: give the key ARN (arn:aws:kms:<region>:<account>:key/<id>) so the policy names one key`);
   }
-  const policy = kmsKeyArn ? signingPolicy(kmsKeyArn) : collectorPolicy(options);
+  const policy = kmsKeyArn ? signingPolicy(kmsKeyArn)
+    : a.memberRole ? memberRolePolicy()
+    : a.aggregator ? aggregatorPolicy(a.assumeRole)
+    : collectorPolicy(options);
   process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
   return ExitCode.ok;
 }
@@ -76,10 +80,13 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .command('collect', 'Collect evidence from live AWS (one account, the regions given) into an evidence directory', (y) => forceOption(y
       .option('region', { type: 'string', array: true, describe: 'Region to collect (repeat for several)' })
       .option('all-regions', { type: 'boolean', describe: 'Every region enabled in the account (Account API ListRegions)' })
+      .option('aggregator', { type: 'string', describe: 'Read an AWS Config aggregator (organization or accounts) in its home region, given with --region' })
+      .option('assume-role', { type: 'string', describe: 'With --aggregator: role name assumed in each member account for WorkSpaces, Macie and CloudTrail reads' })
       .option('profile', { type: 'string', describe: 'AWS profile (SSO profiles included); default: the SDK default credential chain' })
       .option('organization', { type: 'string', default: 'Unnamed organization', describe: 'Organization name shown on the report' })
       .option('out', { type: 'string', demandOption: true, describe: 'Evidence directory to create' }))
       .example('$0 collect --region us-east-1 --region eu-west-1 --profile audit --out evidence/2026-11', '')
+      .example('$0 collect --aggregator org-all --region us-east-1 --assume-role EvidencePackReadOnly --out evidence/2026-11', 'Every account of an organization')
       .example('$0 run --evidence evidence/2026-11', 'then build the pack from it'),
     async (a) => exit(await (await import('./commands/collect.ts')).collectCommand({ ...a, region: a.region?.map(String) })))
     .command('evaluate', 'Evaluate an evidence directory into <out>/result.json (+ redacted evidence copies)', (y) => assuranceOptions(forceOption(y
@@ -115,10 +122,13 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y), async (a) => exit(initCommand(a.force)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
       .option('all-regions', { type: 'boolean', default: false, describe: 'Include what collect --all-regions adds' })
+      .option('aggregator', { type: 'boolean', default: false, describe: 'The policy for collect --aggregator (in the aggregator account)' })
+      .option('assume-role', { type: 'string', implies: 'aggregator', describe: 'With --aggregator: also allow assuming this role name in member accounts' })
+      .option('member-role', { type: 'boolean', default: false, describe: 'The policy of the role assumed in each member account' })
       .option('kms-key-id', { type: 'string', describe: 'Print instead the policy that signing with this KMS key ARN needs' })
       .example('$0 iam-policy > evidence-pack-collector.json', '')
       .example('$0 iam-policy --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'For the identity that signs packs'),
-    async (a) => exit(await iamPolicyCommand(a.allRegions ? ['all-regions'] : [], a.kmsKeyId)))
+    async (a) => exit(await iamPolicyCommand(a.allRegions ? ['all-regions'] : [], a)))
     .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => y
       .positional('action', { choices: ['export'] as const, demandOption: true, describe: 'What to do with the catalog' })
       .option('format', { choices: ['json', 'csv'] as const, default: 'json' as const, describe: 'Output format' })
@@ -149,7 +159,7 @@ const configKeys: Record<string, string[]> = {
   render: ['templates', 'paper', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
   attach: ['jira', 'issue', 'github', 'link'],
-  collect: ['organization', 'out', 'profile', 'region'],
+  collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role'],
 };
 
 export async function main(argv = hideBin(process.argv)): Promise<number> {

@@ -40,7 +40,7 @@ const schema = {
     collect: {
       type: 'object',
       additionalProperties: false,
-      properties: { organization: str, out: str, profile: str, region: { type: 'array', items: str, minItems: 1 } },
+      properties: { organization: str, out: str, profile: str, region: { type: 'array', items: str, minItems: 1 }, aggregator: str, 'assume-role': str },
     },
   },
 } as const;
@@ -95,5 +95,7 @@ export const starterConfig = `# evidence-pack.yaml: what a monthly run repeats. 
 #   organization: Example Corp
 #   profile: audit                      # AWS profile (SSO profiles too)
 #   region: [us-east-1, eu-west-1]
+#   aggregator: org-all                 # or read a Config aggregator (one region: its home)
+#   assume-role: EvidencePackReadOnly   # role in each member account for WorkSpaces/Macie/CloudTrail
 #   out: evidence/latest
 `;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checks, checksById } from '../src/checks/index.ts';
 import { MissingEvidence, type CheckContext } from '../src/checks/types.ts';
-import { apiResourceTypes, resourceFromConfigurationItem } from '../src/evidence/read.ts';
+import { resourceFromConfigurationItem } from '../src/evidence/config-items.ts';
+import { apiResourceTypes } from '../src/evidence/read.ts';
 import type { Resource } from '../src/evidence/types.ts';
 import { referenceDir, sampleDir } from './helpers.ts';
 

@@ -37,7 +37,10 @@ export interface CollectOptions {
 }
 
 export interface CollectOutcome {
+  /** The collector's own account. */
   account: string;
+  /** The accounts whose evidence was collected. */
+  accounts: string[];
   regions: string[];
   identity: string;
   gaps: Gap[];
@@ -140,7 +143,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     gaps,
   };
   await writeSnapshotFiles(dir, log, meta);
-  return { account, identity: identity.arn, regions, gaps, log };
+  return { account, accounts: [account], identity: identity.arn, regions, gaps, log };
 }
 
 export function snapshotIdFor(account: string, collectedAt: string): string {

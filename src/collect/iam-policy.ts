@@ -1,21 +1,25 @@
-import { operations, type CollectOption } from './operations.ts';
+import { actionsFor, type CollectOption } from './operations.ts';
+
+const policy = (Statement: object[]) => ({ Version: '2012-10-17', Statement });
 
 /** The least-privilege IAM policy for what `collect` calls with these options: generated from the collector's operation table. */
 export function collectorPolicy(options: CollectOption[] = []): object {
-  const actions = Object.values(operations)
-    .filter((o) => !('only' in o) || options.includes(o.only))
-    .map((o) => o.iamAction)
-    .filter((a): a is NonNullable<typeof a> => a !== undefined);
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'EvidencePackCollectorReadOnly', Effect: 'Allow', Action: [...new Set(actions)].sort(), Resource: '*' }],
-  };
+  return policy([{ Sid: 'EvidencePackCollectorReadOnly', Effect: 'Allow', Action: actionsFor('account', options), Resource: '*' }]);
+}
+
+/** For `collect --aggregator` (in the aggregator's account); with --assume-role, leave to assume that one role in member accounts. */
+export function aggregatorPolicy(assumeRole?: string): object {
+  const read = { Sid: 'EvidencePackAggregatorReadOnly', Effect: 'Allow', Action: actionsFor('aggregator'), Resource: '*' };
+  if (!assumeRole) return policy([read]);
+  return policy([read, { Sid: 'EvidencePackAssumeMemberRole', Effect: 'Allow', Action: actionsFor('aggregator', ['assume-role']).filter((a) => a.startsWith('sts:')), Resource: `arn:aws:iam::*:role/${assumeRole}` }]);
+}
+
+/** For the role assumed in each member account: only the reads an aggregator cannot give. */
+export function memberRolePolicy(): object {
+  return policy([{ Sid: 'EvidencePackMemberReadOnly', Effect: 'Allow', Action: actionsFor('member'), Resource: '*' }]);
 }
 
 /** kms:GetPublicKey and kms:Sign on one key: what signing with --kms-key-id needs (given to the identity that signs). */
 export function signingPolicy(keyArn: string): object {
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'EvidencePackSigning', Effect: 'Allow', Action: ['kms:GetPublicKey', 'kms:Sign'], Resource: keyArn }],
-  };
+  return policy([{ Sid: 'EvidencePackSigning', Effect: 'Allow', Action: ['kms:GetPublicKey', 'kms:Sign'], Resource: keyArn }]);
 }

@@ -13,23 +13,33 @@ export interface CollectCommandOptions extends GlobalOptions {
   out: string;
   organization: string;
   force?: boolean;
+  aggregator?: string;
+  assumeRole?: string;
 }
 
 /** Live AWS → an evidence directory that `run --evidence` reads like the sample. */
 export async function collectCommand(opts: CollectCommandOptions): Promise<number> {
-  if (!opts.region?.length && !opts.allRegions) throw new UserError('collect: name the regions with --region (repeatable) or use --all-regions');
-  if (opts.region?.length && opts.allRegions) throw new UserError('collect: --region and --all-regions exclude each other');
+  if (opts.aggregator) {
+    if (opts.allRegions || opts.region?.length !== 1) throw new UserError(`collect --aggregator ${opts.aggregator}: give the aggregator's home region with one --region (the aggregator covers the others)`);
+  } else {
+    if (!opts.region?.length && !opts.allRegions) throw new UserError('collect: name the regions with --region (repeatable) or use --all-regions');
+    if (opts.region?.length && opts.allRegions) throw new UserError('collect: --region and --all-regions exclude each other');
+    if (opts.assumeRole) throw new UserError('collect: --assume-role is for --aggregator (the member accounts\' role)');
+  }
   const regions = opts.allRegions ? 'all' as const : opts.region!;
-  const progress = createProgress({ quiet: opts.quiet || opts.json, total: (regions === 'all' ? 17 : regions.length) * 7 });
+  const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.aggregator ? 40 : (regions === 'all' ? 17 : regions.length) * 7 });
+  const common = { profile: opts.profile, organization: opts.organization, collectedAt: runTime(), onProgress: (l: string) => progress.stage(l) };
   const done = await writeDirAtomically(dirname(opts.out), async (tmp) => ({
     name: basename(opts.out),
-    outcome: await collect(tmp, { regions, profile: opts.profile, organization: opts.organization, collectedAt: runTime(), onProgress: (l) => progress.stage(l) }),
+    outcome: opts.aggregator
+      ? await (await import('../collect/aggregator.ts')).collectAggregator(tmp, { ...common, aggregator: opts.aggregator, region: regions[0]!, assumeRole: opts.assumeRole })
+      : await collect(tmp, { ...common, regions }),
   }), { force: opts.force });
   progress.done();
   const { outcome } = done;
   const calls = outcome.log.calls.reduce((n, c) => n + Math.max(c.pages, 1), 0);
   report(opts,
-    `Wrote ${done.path}: account ${outcome.account}, ${outcome.regions.length} region(s), ${outcome.log.calls.length} operations (${calls} API pages), ${outcome.gaps.length} gap(s)${outcome.gaps.length ? `: ${outcome.gaps.slice(0, 3).map((g) => `${g.region} ${g.api}`).join('; ')}${outcome.gaps.length > 3 ? '; …' : ''}` : ''}`,
-    { snapshot: done.path, account: outcome.account, identity: outcome.identity, regions: outcome.regions, gaps: outcome.gaps, operations: outcome.log.calls.length });
+    `Wrote ${done.path}: ${opts.aggregator ? `aggregator ${opts.aggregator} (${outcome.accounts.length} account(s))` : `account ${outcome.account}`}, ${outcome.regions.length} region(s), ${outcome.log.calls.length} operations (${calls} API pages), ${outcome.gaps.length} gap(s)${outcome.gaps.length ? `: ${outcome.gaps.slice(0, 3).map((g) => `${g.region} ${g.api}`).join('; ')}${outcome.gaps.length > 3 ? '; …' : ''}` : ''}`,
+    { snapshot: done.path, account: outcome.account, accounts: outcome.accounts, identity: outcome.identity, regions: outcome.regions, gaps: outcome.gaps, operations: outcome.log.calls.length });
   return outcome.gaps.length ? ExitCode.completedWithGaps : ExitCode.ok;
 }

@@ -2,12 +2,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
-import { checkShape, isoTime, readJsonFile } from './json-file.ts';
+import { pages, resourceFromConfigurationItem, resourceKey, resourcesFromSelectPages, validateConfigSnapshot } from './config-items.ts';
+import { isoTime, readJsonFile } from './json-file.ts';
 import {
   collectionLogSchema,
-  selectResourceConfigPageSchema,
   complianceDetailsSchema,
-  configSnapshotSchema,
   describeConfigRulesSchema,
   conformancePackComplianceSchema,
   conformancePacksSchema,
@@ -31,10 +30,8 @@ export const apiResourceTypes = {
 export const inventorySources = ['config:snapshot-file', 'config:SelectResourceConfig'] as const;
 
 const validate = {
-  selectPage: compileSchema<any>(selectResourceConfigPageSchema),
   collectionLog: compileSchema<any>(collectionLogSchema),
   meta: compileSchema<SnapshotMeta>(snapshotMetaSchema),
-  configSnapshot: compileSchema<any>(configSnapshotSchema),
   rules: compileSchema<any>(describeConfigRulesSchema),
   details: compileSchema<any>(complianceDetailsSchema),
   recorders: compileSchema<any>(recordersSchema),
@@ -67,72 +64,6 @@ function listFiles(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
-}
-
-/** A response saved as one object, or as an array of pages. */
-function pages(value: unknown): any[] {
-  return Array.isArray(value) ? value : [value];
-}
-
-function parseConfiguration(value: unknown, file: string, field: string): Record<string, unknown> {
-  if (value === null || value === undefined) return {};
-  if (typeof value === 'string') {
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(value) as Record<string, unknown>;
-    } catch {
-      throw new InputError(file, field, 'configuration is a string but not JSON');
-    }
-    checkShape(parsed, file, field);
-    return parsed;
-  }
-  return value as Record<string, unknown>;
-}
-
-function decodeSupplementary(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  if (value === 'true' || value === 'false') return value === 'true';
-  if (/^\s*[{[]/.test(value)) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
-
-export function resourceKey(account: string, region: string, type: string, id: string): string {
-  return `${account}/${region}/${type}/${id}`;
-}
-
-/**
- * One configuration item, in the delivered-file shape (awsAccountId, ARN, configuration object) or
- * the API shape (accountId, arn, configuration as a JSON string), as a Resource.
- */
-export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'], file: string, field: string): Resource {
-  const account: string = ci.awsAccountId ?? ci.accountId;
-  // Advanced queries return tags as [{key, value}]; the API returns supplementary values as JSON strings.
-  const tags: Record<string, string> = Array.isArray(ci.tags)
-    ? Object.fromEntries(ci.tags.map((t: { key: string; value?: string }) => [t.key, t.value ?? '']))
-    : ci.tags ?? {};
-  const supplementary: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries((ci.supplementaryConfiguration ?? {}) as Record<string, unknown>)) supplementary[k] = decodeSupplementary(v);
-  return {
-    key: resourceKey(account, ci.awsRegion, ci.resourceType, ci.resourceId),
-    account,
-    region: ci.awsRegion,
-    type: ci.resourceType,
-    id: ci.resourceId,
-    name: ci.resourceName ?? undefined,
-    arn: ci.ARN ?? ci.arn ?? undefined,
-    tags,
-    configuration: parseConfiguration(ci.configuration, file, `${field}.configuration`),
-    supplementary,
-    capturedAt: isoTime(ci.configurationItemCaptureTime, file, `${field}.configurationItemCaptureTime`),
-    status: ci.configurationItemStatus,
-    origin,
-  };
 }
 
 /** Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files). */
@@ -178,7 +109,7 @@ export function readSnapshot(dir: string): Snapshot {
       continue;
     }
     if (/^config-snapshots\/[^/]+\.json(\.gz)?$/.test(rel)) {
-      const doc = read<any>(rel, 'config-snapshot', validate.configSnapshot);
+      const doc = read<any>(rel, 'config-snapshot', validateConfigSnapshot);
       // AWS names delivered files <account>_Config_<region>_ConfigSnapshot_…; an empty file still says where it is from.
       const named = /(?:^|\/)(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_/.exec(rel);
       const first = doc.configurationItems[0];
@@ -202,25 +133,7 @@ export function readSnapshot(dir: string): Snapshot {
 
     if (service === 'config' && operation === 'SelectResourceConfig') {
       snapshot.apiResponses.push({ account, region, api: 'config:SelectResourceConfig', file: rel });
-      pages(read(rel, 'aws-response')).forEach((page, p) => {
-        if (!validate.selectPage(page)) throw new InputError(shown(rel), `[${p}]`, 'not a SelectResourceConfig response');
-        page.Results.forEach((row: string, i: number) => {
-          const field = `[${p}].Results[${i}]`;
-          let ci: any;
-          try {
-            ci = JSON.parse(row);
-          } catch {
-            throw new InputError(shown(rel), field, 'row is not JSON');
-          }
-          checkShape(ci, shown(rel), field);
-          if (!validate.configSnapshot({ fileVersion: '1.0', configurationItems: [ci] })) {
-            const { field: f, problem } = describeAjvError(validate.configSnapshot.errors![0]!);
-            throw new InputError(shown(rel), `${field}${f.replace(/^configurationItems\[0\]/, '')}`, problem);
-          }
-          inScope(shown(rel), ci.accountId ?? ci.awsAccountId, ci.awsRegion);
-          addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/${p}/Results/${i}`, api: 'config:SelectResourceConfig' }, shown(rel), field));
-        });
-      });
+      resourcesFromSelectPages(read(rel, 'aws-response'), rel, shown(rel), 'config:SelectResourceConfig', (a, r) => inScope(shown(rel), a, r)).forEach(addResource);
     } else if (service === 'config' && operation === 'DescribeConformancePacks') {
       pages(read(rel, 'aws-response')).forEach((page, p) => {
         if (!validate.conformancePacks(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConformancePacks response');

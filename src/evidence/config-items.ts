@@ -1,0 +1,103 @@
+// Configuration items in either shape AWS produces (delivered files, API rows), as Resources.
+import { describeAjvError, compileSchema } from '../data-file.ts';
+import { InputError } from '../errors.ts';
+import { checkShape, isoTime } from './json-file.ts';
+import { configSnapshotSchema, selectResourceConfigPageSchema } from './schemas.ts';
+import type { Resource } from './types.ts';
+
+const validateSelectPage = compileSchema<any>(selectResourceConfigPageSchema);
+export const validateConfigSnapshot = compileSchema<any>(configSnapshotSchema);
+
+/** A response saved as one object, or as an array of pages. */
+export function pages(value: unknown): any[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function parseConfiguration(value: unknown, file: string, field: string): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  if (typeof value === 'string') {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(value) as Record<string, unknown>;
+    } catch {
+      throw new InputError(file, field, 'configuration is a string but not JSON');
+    }
+    checkShape(parsed, file, field);
+    return parsed;
+  }
+  return value as Record<string, unknown>;
+}
+
+function decodeSupplementary(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\s*[{[]/.test(value)) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+export function resourceKey(account: string, region: string, type: string, id: string): string {
+  return `${account}/${region}/${type}/${id}`;
+}
+
+/**
+ * One configuration item, in the delivered-file shape (awsAccountId, ARN, configuration object) or
+ * the API shape (accountId, arn, configuration as a JSON string), as a Resource.
+ */
+export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'], file: string, field: string): Resource {
+  const account: string = ci.awsAccountId ?? ci.accountId;
+  // Advanced queries return tags as [{key, value}]; the API returns supplementary values as JSON strings.
+  const tags: Record<string, string> = Array.isArray(ci.tags)
+    ? Object.fromEntries(ci.tags.map((t: { key: string; value?: string }) => [t.key, t.value ?? '']))
+    : ci.tags ?? {};
+  const supplementary: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries((ci.supplementaryConfiguration ?? {}) as Record<string, unknown>)) supplementary[k] = decodeSupplementary(v);
+  return {
+    key: resourceKey(account, ci.awsRegion, ci.resourceType, ci.resourceId),
+    account,
+    region: ci.awsRegion,
+    type: ci.resourceType,
+    id: ci.resourceId,
+    name: ci.resourceName ?? undefined,
+    arn: ci.ARN ?? ci.arn ?? undefined,
+    tags,
+    configuration: parseConfiguration(ci.configuration, file, `${field}.configuration`),
+    supplementary,
+    capturedAt: isoTime(ci.configurationItemCaptureTime, file, `${field}.configurationItemCaptureTime`),
+    status: ci.configurationItemStatus,
+    origin,
+  };
+}
+
+/**
+ * The configuration items of (Aggregate)SelectResourceConfig pages: each row a JSON string, checked like
+ * a delivered item, and in scope.
+ */
+export function resourcesFromSelectPages(value: unknown, rel: string, shown: string, api: string, inScope: (account: string, region: string) => void): Resource[] {
+  const out: Resource[] = [];
+  pages(value).forEach((page, p) => {
+    if (!validateSelectPage(page)) throw new InputError(shown, `[${p}]`, `not a ${api.split(':')[1]} response`);
+    page.Results.forEach((row: string, i: number) => {
+      const field = `[${p}].Results[${i}]`;
+      let ci: any;
+      try {
+        ci = JSON.parse(row);
+      } catch {
+        throw new InputError(shown, field, 'row is not JSON');
+      }
+      checkShape(ci, shown, field);
+      if (!validateConfigSnapshot({ fileVersion: '1.0', configurationItems: [ci] })) {
+        const { field: f, problem } = describeAjvError(validateConfigSnapshot.errors![0]!);
+        throw new InputError(shown, `${field}${f.replace(/^configurationItems\[0\]/, '')}`, problem);
+      }
+      inScope(ci.accountId ?? ci.awsAccountId, ci.awsRegion);
+      out.push(resourceFromConfigurationItem(ci, { file: rel, pointer: `/${p}/Results/${i}`, api }, shown, field));
+    });
+  });
+  return out;
+}
