@@ -18,9 +18,22 @@ export interface FakeRegion {
   events?: object[];
 }
 
+export interface FakeAggregator {
+  sources: { SourceId: string; SourceType: 'ACCOUNT' | 'ORGANIZATION'; AwsRegion: string; LastUpdateStatus: 'SUCCEEDED' | 'FAILED' | 'OUTDATED'; LastErrorCode?: string; LastErrorMessage?: string }[];
+  /** Configuration items of every source (each with accountId and awsRegion). */
+  resources: object[];
+  rules: { name: string; account: string; region: string }[];
+  /** Evaluation results by "account/region/rule" (each with AccountId and AwsRegion, as AWS returns them). */
+  evaluations: Record<string, object[]>;
+}
+
 export interface FakeAwsOptions {
   account: string;
   regions: Record<string, FakeRegion>;
+  /** AWS Config aggregators (in every region of `regions`), by name. */
+  aggregators?: Record<string, FakeAggregator>;
+  /** Member accounts reached with sts:AssumeRole: their service data by region. Accounts not listed deny AssumeRole. */
+  members?: Record<string, Record<string, FakeRegion>>;
   /** Throttle the first N calls of an operation in a region ("region|service.Operation"). */
   throttle?: Record<string, number>;
   /** Answer AccessDenied for these "region|Service.Operation" keys. */
@@ -60,8 +73,21 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       ? `${signingService}.${target.split('.').pop()}`
       : signingService === 'sts' ? `sts.${new URLSearchParams(body).get('Action')}` : `${signingService}.${req.method} ${req.url?.split('?')[0]}`;
     const key = `${region}|${operation}`;
-    calls.set(key, (calls.get(key) ?? 0) + 1);
+    // Calls made with credentials from AssumeRole read that member account's data, and are counted as "<account>:<key>".
+    const member = /Credential=ASIAFAKE(\d{12})\//.exec(auth)?.[1];
+    const counted = member ? `${member}:${key}` : key;
+    calls.set(counted, (calls.get(counted) ?? 0) + 1);
 
+    if (operation === 'sts.AssumeRole') {
+      const roleArn = new URLSearchParams(body).get('RoleArn') ?? '';
+      const member = /^arn:aws:iam::(\d{12}):role\//.exec(roleArn)?.[1];
+      if (!member || !opts.members?.[member]) {
+        res.writeHead(403, { 'content-type': 'text/xml' });
+        return res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>x</RequestId></ErrorResponse>`);
+      }
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      return res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKE${member}</AccessKeyId><SecretAccessKey>member-secret</SecretAccessKey><SessionToken>member-session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}/evidence-pack</Arn><AssumedRoleId>AROAFAKE:evidence-pack</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></AssumeRoleResponse>`);
+    }
     if (operation.startsWith('sts.')) {
       if (opts.stsError) {
         res.writeHead(403, { 'content-type': 'text/xml' });
@@ -76,7 +102,7 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       : json(res, status, { __type: type, message }));
     if ((opts.throttle?.[key] ?? 0) >= calls.get(key)!) return error(400, 'ThrottlingException', 'Rate exceeded');
     if (opts.deny?.includes(key)) return error(isMacie ? 403 : 400, 'AccessDeniedException', `User is not authorized to perform ${operation} in ${region}`);
-    const data = opts.regions[region];
+    const data = member ? opts.members?.[member]?.[region] : opts.regions[region];
     if (!data) return error(400, 'UnrecognizedClientException', `The security token included in the request is invalid (region ${region} is not enabled)`);
     const input = body && !isMacie ? JSON.parse(body) : {};
 
@@ -108,6 +134,33 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       case 'cloudtrail.LookupEvents': {
         const p = page(data.events ?? [], input.NextToken, Math.min(input.MaxResults || 50, 50));
         return json(res, 200, { Events: p.items, NextToken: p.next });
+      }
+      case 'config.DescribeConfigurationAggregators': {
+        const names: string[] = input.ConfigurationAggregatorNames ?? Object.keys(opts.aggregators ?? {});
+        const missing = names.find((n) => !opts.aggregators?.[n]);
+        if (missing) return error(400, 'NoSuchConfigurationAggregatorException', `The configuration aggregator does not exist. Check the configuration aggregator name and try again.`);
+        return json(res, 200, { ConfigurationAggregators: names.map((n) => ({ ConfigurationAggregatorName: n, ConfigurationAggregatorArn: `arn:aws:config:${region}:${opts.account}:config-aggregator/config-aggregator-${n}`, OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${opts.account}:role/aggregator`, AllAwsRegions: true } })) });
+      }
+      case 'config.DescribeConfigurationAggregatorSourcesStatus':
+      case 'config.SelectAggregateResourceConfig':
+      case 'config.DescribeAggregateComplianceByConfigRules':
+      case 'config.GetAggregateComplianceDetailsByConfigRule': {
+        const agg = opts.aggregators?.[input.ConfigurationAggregatorName];
+        if (!agg) return error(400, 'NoSuchConfigurationAggregatorException', 'The configuration aggregator does not exist.');
+        if (operation.endsWith('SourcesStatus')) {
+          const p = page(agg.sources, input.NextToken, Math.min(input.Limit || 100, 100));
+          return json(res, 200, { AggregatedSourceStatusList: p.items.map((x) => ({ ...x, LastUpdateTime: 1795000000 })), NextToken: p.next });
+        }
+        if (operation.endsWith('SelectAggregateResourceConfig')) {
+          const p = page(agg.resources, input.NextToken, Math.min(input.Limit || 25, 100));
+          return json(res, 200, { Results: p.items.map((r) => JSON.stringify(r)), QueryInfo: { SelectFields: [{ Name: 'resourceId' }] }, NextToken: p.next });
+        }
+        if (operation.endsWith('ByConfigRules')) {
+          const p = page(agg.rules, input.NextToken, Math.min(input.Limit || 100, 1000));
+          return json(res, 200, { AggregateComplianceByConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, AccountId: r.account, AwsRegion: r.region, Compliance: { ComplianceType: 'NON_COMPLIANT' } })), NextToken: p.next });
+        }
+        const p = page(agg.evaluations[`${input.AccountId}/${input.AwsRegion}/${input.ConfigRuleName}`] ?? [], input.NextToken, Math.min(input.Limit || 50, 100));
+        return json(res, 200, { AggregateEvaluationResults: p.items, NextToken: p.next });
       }
       case 'account.POST /listRegions':
         return json(res, 200, { Regions: Object.keys(opts.regions).map((r) => ({ RegionName: r, RegionOptStatus: 'ENABLED_BY_DEFAULT' })) }, 'application/json');

@@ -151,9 +151,9 @@ export function evaluate(input: EvaluateInput): Result {
         if (resources.length === 0) {
           const recorder = estate.recorderFor(account, region);
           const what = typed ? (check.resourceTypes as string[]).join(', ') : 'resources';
-          const basis = check.source.kind === 'config'
-            ? `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`
-            : `${check.source.api} answered with none`;
+          const basis = check.source.kind !== 'config' ? `${check.source.api} answered with none`
+            : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (the recorded types are not visible through an aggregator)`
+            : `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`;
           items.push(coverage('not-applicable', `0 ${what} in ${account}/${region}; ${basis}`, snapshot.meta.collectedAt, check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api));
           continue;
         }
@@ -191,7 +191,7 @@ export function evaluate(input: EvaluateInput): Result {
           const r = resourceByKey.get(`${account}/${e.resourceType}/${e.resourceId}`);
           const stale = staleBefore !== undefined && e.recordedAt < staleBefore;
           items.push({
-            source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName, ...(rule.conformancePack ? { conformancePack: rule.conformancePack } : {}) },
+            source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName, ...(rule.conformancePack ? { conformancePack: rule.conformancePack } : {}), ...(rule.identifiedBy ? { identifiedBy: rule.identifiedBy } : {}) },
             status: stale ? 'gap' : ruleStatus[e.compliance],
             account,
             region: e.region,

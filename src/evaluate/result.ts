@@ -22,7 +22,7 @@ export type ItemStatus = (typeof itemStatuses)[number];
 
 export type EvidenceSource =
   | { kind: 'check'; id: string; title: string }
-  | { kind: 'config-rule'; rule: string; ruleName: string; conformancePack?: string }
+  | { kind: 'config-rule'; rule: string; ruleName: string; conformancePack?: string; identifiedBy?: 'rule-name' }
   | { kind: 'coverage'; api: string };
 
 export interface EvidenceItem {

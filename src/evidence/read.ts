@@ -4,6 +4,7 @@ import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
 import { pages, resourceFromConfigurationItem, resourceKey, resourcesFromSelectPages, validateConfigSnapshot } from './config-items.ts';
 import { isoTime, readJsonFile } from './json-file.ts';
+import { AggregatorReader, aggregatorFile, type RuleIdentifierByName } from './read-aggregator.ts';
 import {
   collectionLogSchema,
   complianceDetailsSchema,
@@ -27,7 +28,7 @@ export const apiResourceTypes = {
 } as const;
 
 /** The APIs (or files) that tell what resources exist in an account and region. */
-export const inventorySources = ['config:snapshot-file', 'config:SelectResourceConfig'] as const;
+export const inventorySources = ['config:snapshot-file', 'config:SelectResourceConfig', 'config:SelectAggregateResourceConfig'] as const;
 
 const validate = {
   collectionLog: compileSchema<any>(collectionLogSchema),
@@ -67,7 +68,7 @@ function listFiles(dir: string): string[] {
 }
 
 /** Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files). */
-export function readSnapshot(dir: string): Snapshot {
+export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifierByName } = {}): Snapshot {
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();
@@ -102,8 +103,14 @@ export function readSnapshot(dir: string): Snapshot {
     snapshot.resources.push(r);
   };
 
+  const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource }, opts.ruleIdentifier ?? (() => undefined));
   for (const rel of all) {
     if (rel === 'snapshot.json') continue;
+    const fromAggregator = aggregatorFile.exec(rel);
+    if (fromAggregator) {
+      aggregator.readFile(rel, fromAggregator);
+      continue;
+    }
     if (rel === 'collection-log.json') {
       read(rel, 'collection-log', validate.collectionLog);
       continue;
@@ -251,6 +258,7 @@ export function readSnapshot(dir: string): Snapshot {
     }
   }
 
+  aggregator.finish();
   for (const r of snapshot.recorders) {
     const s = recorderStatus.get(`${r.account}/${r.region}/${r.name}`);
     if (s) {

@@ -96,35 +96,76 @@ export const describeConfigRulesSchema = {
   },
 } as const;
 
-export const complianceDetailsSchema = {
+const evaluationResult = {
   type: 'object',
-  required: ['EvaluationResults'],
+  required: ['EvaluationResultIdentifier', 'ComplianceType', 'ResultRecordedTime'],
   properties: {
-    EvaluationResults: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['EvaluationResultIdentifier', 'ComplianceType', 'ResultRecordedTime'],
-        properties: {
-          EvaluationResultIdentifier: {
-            type: 'object',
-            required: ['EvaluationResultQualifier'],
-            properties: {
-              EvaluationResultQualifier: {
-                type: 'object',
-                required: ['ConfigRuleName', 'ResourceType', 'ResourceId'],
-                properties: { ConfigRuleName: str, ResourceType: str, ResourceId: str },
-              },
-            },
-          },
-          ComplianceType: { enum: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'] },
-          ResultRecordedTime: time,
-          ConfigRuleInvokedTime: time,
-          Annotation: { type: 'string' },
+    EvaluationResultIdentifier: {
+      type: 'object',
+      required: ['EvaluationResultQualifier'],
+      properties: {
+        EvaluationResultQualifier: {
+          type: 'object',
+          required: ['ConfigRuleName', 'ResourceType', 'ResourceId'],
+          properties: { ConfigRuleName: str, ResourceType: str, ResourceId: str },
         },
       },
     },
+    ComplianceType: { enum: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'] },
+    ResultRecordedTime: time,
+    ConfigRuleInvokedTime: time,
+    Annotation: { type: 'string' },
   },
+} as const;
+
+export const complianceDetailsSchema = {
+  type: 'object',
+  required: ['EvaluationResults'],
+  properties: { EvaluationResults: { type: 'array', items: evaluationResult } },
+} as const;
+
+/** GetAggregateComplianceDetailsByConfigRule: the same results, each naming its account and region. */
+export const aggregateComplianceDetailsSchema = {
+  type: 'object',
+  required: ['AggregateEvaluationResults'],
+  properties: {
+    AggregateEvaluationResults: {
+      type: 'array',
+      items: { ...evaluationResult, required: [...evaluationResult.required, 'AccountId', 'AwsRegion'], properties: { ...evaluationResult.properties, AccountId: str, AwsRegion: str } },
+    },
+  },
+} as const;
+
+export const aggregateRuleComplianceSchema = {
+  type: 'object',
+  required: ['AggregateComplianceByConfigRules'],
+  properties: {
+    AggregateComplianceByConfigRules: {
+      type: 'array',
+      items: { type: 'object', required: ['ConfigRuleName', 'AccountId', 'AwsRegion'], properties: { ConfigRuleName: str, AccountId: str, AwsRegion: str } },
+    },
+  },
+} as const;
+
+export const aggregatorSourcesStatusSchema = {
+  type: 'object',
+  required: ['AggregatedSourceStatusList'],
+  properties: {
+    AggregatedSourceStatusList: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['SourceId', 'SourceType', 'AwsRegion', 'LastUpdateStatus'],
+        properties: { SourceId: str, SourceType: { enum: ['ACCOUNT', 'ORGANIZATION'] }, AwsRegion: str, LastUpdateStatus: { enum: ['SUCCEEDED', 'FAILED', 'OUTDATED'] }, LastUpdateTime: time },
+      },
+    },
+  },
+} as const;
+
+export const aggregatorsSchema = {
+  type: 'object',
+  required: ['ConfigurationAggregators'],
+  properties: { ConfigurationAggregators: { type: 'array', minItems: 1, items: { type: 'object', required: ['ConfigurationAggregatorName'] } } },
 } as const;
 
 export const recordersSchema = {

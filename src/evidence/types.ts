@@ -48,6 +48,8 @@ export interface ConfigRule {
   evaluated: boolean;
   /** The conformance pack that deployed the rule, when DescribeConformancePackCompliance lists it. */
   conformancePack?: string;
+  /** Set when the identifier was inferred from the rule's name (an aggregator does not report the rule's source). */
+  identifiedBy?: 'rule-name';
   origin: Origin;
 }
 
@@ -61,6 +63,8 @@ export interface RecorderState {
   resourceTypes: string[];
   lastStatus?: string;
   lastStartTime?: string;
+  /** 'aggregator': state of the aggregator's source for the account and region; the recorded types are not visible. */
+  basis?: 'aggregator';
   origin: Origin;
 }
 

@@ -9,6 +9,7 @@ import { evaluate } from '../evaluate/evaluate.ts';
 import type { Result } from '../evaluate/result.ts';
 import { readJsonFile } from '../evidence/json-file.ts';
 import { assuranceFiles, readSnapshot } from '../evidence/read.ts';
+import { ruleIdentifierByName } from '../catalog/rule-names.ts';
 import type { Period } from '../period/period.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
@@ -57,7 +58,7 @@ export const attestationCopyPath = (path: string) => `attestations/${path}`;
  */
 export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string, assurance: EvaluateOptions = {}): Promise<Result> {
   const catalog = loadCatalog(new Set(checksById.keys()));
-  const snapshot = readSnapshot(evidenceDir);
+  const snapshot = readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog) });
   if (assurance.organization) snapshot.meta.organization = assurance.organization;
   const attestationsDir = assurance.attestations ?? (existsSync(join(evidenceDir, assuranceFiles.attestations)) ? join(evidenceDir, assuranceFiles.attestations) : undefined);
   const waiversFile = assurance.waivers ?? (existsSync(join(evidenceDir, assuranceFiles.waivers)) ? join(evidenceDir, assuranceFiles.waivers) : undefined);

@@ -31,7 +31,7 @@ export const listedPassingItems = 10;
 function sourceLabel(item: EvidenceItem): { label: string; detail?: string } {
   switch (item.source.kind) {
     case 'check': return { label: `Check ${item.source.id}` };
-    case 'config-rule': return { label: `Config rule ${item.source.rule}`, detail: `${item.source.ruleName}${item.source.conformancePack ? ` (conformance pack ${item.source.conformancePack})` : ''}` };
+    case 'config-rule': return { label: `Config rule ${item.source.rule}`, detail: `${item.source.ruleName}${item.source.conformancePack ? ` (conformance pack ${item.source.conformancePack})` : ''}${item.source.identifiedBy ? '; identified by its name (aggregator)' : ''}` };
     case 'coverage': return { label: `Coverage ${item.source.api}` };
   }
 }

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Result } from '../src/evaluate/result.ts';
+import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
+import { onlyPack, runCli, tempDir } from './helpers.ts';
+
+const hub = '999999999999';
+const [alpha, beta] = ['111111111111', '222222222222'];
+const epoch = 1795000000; // 2026-11-18
+
+function ci(account: string, region: string, type: string, id: string, configuration: object) {
+  return {
+    resourceId: id, resourceName: id, resourceType: type, accountId: account, awsRegion: region,
+    arn: `arn:aws:${type.split('::')[1]!.toLowerCase()}:${region}:${account}:${id}`,
+    configuration, supplementaryConfiguration: {}, tags: [], relationships: [],
+    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z', configurationItemStatus: 'OK', configurationStateId: '1',
+  };
+}
+
+function result(account: string, region: string, rule: string, type: string, id: string, compliance: 'COMPLIANT' | 'NON_COMPLIANT') {
+  return {
+    EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: rule, ResourceType: type, ResourceId: id }, OrderingTimestamp: epoch },
+    ComplianceType: compliance, ResultRecordedTime: epoch + 60, ConfigRuleInvokedTime: epoch + 30, AccountId: account, AwsRegion: region,
+  };
+}
+
+const mfaRule = 'iam-user-mfa-enabled-conformance-pack-k2v9x1qz';
+// 230 buckets and 120 WorkSpaces across two accounts: four pages of SelectAggregateResourceConfig.
+const resources = [
+  ...Array.from({ length: 230 }, (_, i) => ci(i % 2 ? beta : alpha, 'us-east-1', 'AWS::S3::Bucket', `bucket-${i}`, { name: `bucket-${i}` })),
+  ...Array.from({ length: 120 }, (_, i) => ci(i % 2 ? beta : alpha, i % 3 ? 'us-east-1' : 'eu-west-1', 'AWS::WorkSpaces::Workspace', `ws-${String(i).padStart(8, '0')}`,
+    { Id: `ws-${i}`, RootVolumeEncryptionEnabled: i !== 7, UserVolumeEncryptionEnabled: i !== 7 })),
+];
+const aggregator: FakeAggregator = {
+  sources: [
+    { SourceId: alpha, SourceType: 'ACCOUNT', AwsRegion: 'us-east-1', LastUpdateStatus: 'SUCCEEDED' },
+    { SourceId: alpha, SourceType: 'ACCOUNT', AwsRegion: 'eu-west-1', LastUpdateStatus: 'SUCCEEDED' },
+    { SourceId: beta, SourceType: 'ACCOUNT', AwsRegion: 'us-east-1', LastUpdateStatus: 'SUCCEEDED' },
+    { SourceId: beta, SourceType: 'ACCOUNT', AwsRegion: 'eu-west-1', LastUpdateStatus: 'FAILED', LastErrorCode: 'AccessDeniedException', LastErrorMessage: 'aggregation authorization missing' },
+  ],
+  resources,
+  rules: [
+    { name: mfaRule, account: alpha, region: 'us-east-1' },
+    { name: mfaRule, account: beta, region: 'us-east-1' },
+    { name: 'my-team-custom-rule', account: alpha, region: 'us-east-1' },
+  ],
+  evaluations: {
+    [`${alpha}/us-east-1/${mfaRule}`]: Array.from({ length: 150 }, (_, i) => result(alpha, 'us-east-1', mfaRule, 'AWS::IAM::User', `AIDAALPHA${i}`, i % 10 ? 'COMPLIANT' : 'NON_COMPLIANT')),
+    [`${beta}/us-east-1/${mfaRule}`]: [result(beta, 'us-east-1', mfaRule, 'AWS::IAM::User', 'AIDABETA0', 'COMPLIANT')],
+    [`${alpha}/us-east-1/my-team-custom-rule`]: [result(alpha, 'us-east-1', 'my-team-custom-rule', 'AWS::S3::Bucket', 'bucket-0', 'COMPLIANT')],
+  },
+};
+
+describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', () => {
+  let aws: FakeAws;
+  let work: string;
+  let snapshot: string;
+  let collected: Awaited<ReturnType<typeof runCli>>;
+  const calls = (op: string) => [...aws.calls.entries()].filter(([k]) => k.endsWith(`|${op}`) && !k.includes(':')).reduce((n, [, c]) => n + c, 0);
+
+  before(async () => {
+    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    aws = await startFakeAws({
+      account: hub,
+      regions: { 'us-east-1': {} },
+      aggregators: { 'org-all': aggregator },
+      // Only alpha lets the collector in; beta denies AssumeRole.
+      members: { [alpha]: { 'us-east-1': { directories: [{ DirectoryId: 'd-1', DirectoryName: 'corp', EndpointEncryptionMode: 'FIPS_VALIDATED' }], macie: 'ENABLED' }, 'eu-west-1': { directories: [], macie: 'ENABLED' } } },
+    });
+    snapshot = join(work, 'snapshot');
+    collected = await runCli(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--assume-role', 'EvidencePackReadOnly', '--organization', 'Org', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
+  });
+  after(() => aws.close());
+
+  it('reads the aggregator at the page-size minimum and scopes every source account and region', () => {
+    assert.equal(collected.code, 5, collected.stderr);
+    const out = JSON.parse(collected.stdout);
+    assert.deepEqual(out.accounts, [alpha, beta]);
+    assert.deepEqual(out.regions, ['eu-west-1', 'us-east-1']);
+    assert.equal(calls('config.SelectAggregateResourceConfig'), Math.ceil(resources.length / 100));
+    assert.equal(calls('config.DescribeConfigurationAggregatorSourcesStatus'), 1);
+    assert.equal(calls('config.DescribeAggregateComplianceByConfigRules'), 1);
+    // 150 results at 100 a page, then one page each for the two others.
+    assert.equal(calls('config.GetAggregateComplianceDetailsByConfigRule'), 2 + 1 + 1);
+    assert.equal(calls('config.SelectResourceConfig'), 0, 'no per-account crawl');
+    const meta = JSON.parse(readFileSync(join(snapshot, 'snapshot.json'), 'utf8'));
+    assert.match(meta.collector.description, /^AWS Config aggregator org-all \(us-east-1, account 999999999999\): 2 account\(s\), 2 region\(s\)/);
+  });
+
+  it('records a failed source and a refused AssumeRole as gaps naming account, region and API', () => {
+    const { gaps } = JSON.parse(readFileSync(join(snapshot, 'snapshot.json'), 'utf8'));
+    assert.ok(gaps.some((g: any) => g.account === beta && g.region === 'eu-west-1' && g.api === 'config:DescribeConfigurationAggregatorSourcesStatus' && /is FAILED \(AccessDeniedException/.test(g.reason)));
+    assert.ok(gaps.some((g: any) => g.account === beta && g.api === 'sts:AssumeRole' && /AccessDenied/.test(g.reason)));
+    assert.ok(gaps.some((g: any) => g.account === beta && g.region === 'us-east-1' && g.api === 'workspaces:DescribeWorkspaceDirectories' && /cannot assume arn:aws:iam::222222222222:role\/EvidencePackReadOnly/.test(g.reason)));
+    assert.ok(!gaps.some((g: any) => g.account === alpha && g.api !== 'cloudtrail:LookupEvents'), JSON.stringify(gaps.filter((g: any) => g.account === alpha)));
+    assert.ok(existsSync(join(snapshot, `aws/${alpha}/us-east-1/workspaces/DescribeWorkspaceDirectories.json`)), 'member read saved under the member account');
+  });
+
+  it('evaluates into a pack: resources per account, rules identified by name, sources as coverage', async () => {
+    const out = join(work, 'out');
+    const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf'], {});
+    assert.equal(r.code, 0, r.stderr);
+    const result: Result = JSON.parse(readFileSync(join(onlyPack(out), 'result.json'), 'utf8'));
+    const items = (id: string) => result.controls.find((c) => c.id === id)!.evidence;
+
+    const volumes = items('WSAS-11');
+    assert.deepEqual([...new Set(volumes.filter((e) => e.resource).map((e) => e.account))].sort(), [alpha, beta]);
+    assert.ok(volumes.some((e) => e.status === 'fail' && e.resource?.id === 'ws-00000007'));
+    assert.ok(volumes.some((e) => e.account === beta && e.region === 'eu-west-1' && e.status === 'gap' && /not recording in 222222222222\/eu-west-1 \(last status FAILED\)/.test(e.message)), 'a failed source is a gap, never a pass');
+
+    const mfa = result.controls.flatMap((c) => c.evidence).filter((e) => e.source.kind === 'config-rule' && e.source.rule === 'IAM_USER_MFA_ENABLED');
+    assert.equal(mfa.length, 151);
+    assert.ok(mfa.every((e) => e.source.kind === 'config-rule' && e.source.identifiedBy === 'rule-name' && e.source.ruleName === mfaRule));
+    assert.equal(mfa.filter((e) => e.status === 'fail').length, 15);
+    assert.ok(!result.controls.some((c) => c.evidence.some((e) => e.source.kind === 'config-rule' && e.source.ruleName === 'my-team-custom-rule')), 'a rule whose name is unknown maps to no control');
+    const na = result.controls.flatMap((c) => c.evidence).find((e) => e.status === 'not-applicable' && e.account === alpha && e.region === 'eu-west-1' && /aggregator org-all source/.test(e.message));
+    assert.ok(na, 'absence in an aggregated region says what it rests on');
+    assert.match(na!.message, /SUCCEEDED at 2026-11-18T\d\d:\d\d:\d\d\.000Z \(the recorded types are not visible through an aggregator\)/);
+  });
+
+  it('needs exactly the actions that iam-policy prints for the aggregator identity and for the member role', async () => {
+    const hubPolicy = JSON.parse((await runCli(['iam-policy', '--aggregator', '--assume-role', 'EvidencePackReadOnly'])).stdout);
+    const memberPolicy = JSON.parse((await runCli(['iam-policy', '--member-role'])).stdout);
+    const iam = (op: string) => op.replace(/^macie2\.GET \/macie$/, 'macie2.GetMacieSession').replace('.', ':');
+    const hubMade = new Set([...aws.calls.keys()].filter((k) => !/^\d{12}:/.test(k)).map((k) => iam(k.split('|')[1]!)).filter((a) => a !== 'sts:GetCallerIdentity'));
+    const memberMade = new Set([...aws.calls.keys()].filter((k) => /^\d{12}:/.test(k)).map((k) => iam(k.split('|')[1]!)));
+    assert.deepEqual([...hubMade].sort(), hubPolicy.Statement.flatMap((s: any) => s.Action).sort());
+    assert.equal(hubPolicy.Statement[1].Resource, 'arn:aws:iam::*:role/EvidencePackReadOnly');
+    assert.deepEqual([...memberMade].sort(), memberPolicy.Statement[0].Action);
+  });
+
+  it('without --assume-role, names each unread service per account and region as a gap', async () => {
+    const dir = join(work, 'no-role');
+    const r = await runCli(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--out', dir, '--json'], fakeAwsEnv(aws.url));
+    assert.equal(r.code, 5, r.stderr);
+    const { gaps } = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8'));
+    const unread = gaps.filter((g: any) => g.reason === 'not read: collecting through an aggregator without --assume-role');
+    assert.equal(unread.length, 2 * 2 * 3);
+  });
+
+  it('an unknown aggregator or a second region stops with one line and exit 2, leaving nothing', async () => {
+    for (const args of [['--aggregator', 'nope', '--region', 'us-east-1'], ['--aggregator', 'org-all', '--region', 'us-east-1', '--region', 'eu-west-1']]) {
+      const dir = join(work, `bad-${args[1]}`);
+      const r = await runCli(['collect', ...args, '--out', dir], fakeAwsEnv(aws.url));
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /--aggregator (nope in us-east-1 \(account 999999999999\): NoSuchConfigurationAggregatorException|org-all: give the aggregator's home region with one --region)/);
+      assert.ok(!existsSync(dir));
+    }
+  });
+});
