@@ -5,13 +5,19 @@ import { once } from 'node:events';
  * The text of JSON.stringify(value, null, 2) + "\n", in pieces: a document larger than the
  * largest string V8 allows (~512 MiB) can still be written.
  */
-export function* jsonChunks(value: unknown, indent = ''): Generator<string> {
+export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<string> {
+  // Below the top four levels (the document, its lists, their entries and their lists), a value is small enough for the
+  // native stringify, which is many times faster than walking it here; re-indented, it is the same text.
+  if (depth >= 4) {
+    yield (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${indent}`);
+    return;
+  }
   if (value === null || typeof value !== 'object') {
     yield JSON.stringify(value) ?? 'null';
     return;
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    yield* jsonChunks((value as { toJSON: () => unknown }).toJSON(), indent);
+    yield* jsonChunks((value as { toJSON: () => unknown }).toJSON(), indent, depth);
     return;
   }
   const inner = `${indent}  `;
@@ -20,7 +26,7 @@ export function* jsonChunks(value: unknown, indent = ''): Generator<string> {
     yield '[';
     for (let i = 0; i < value.length; i++) {
       yield `${i ? ',' : ''}\n${inner}`;
-      yield* jsonChunks(value[i] === undefined || typeof value[i] === 'function' ? null : value[i], inner);
+      yield* jsonChunks(value[i] === undefined || typeof value[i] === 'function' ? null : value[i], inner, depth + 1);
     }
     yield `\n${indent}]`;
     return;
@@ -31,7 +37,7 @@ export function* jsonChunks(value: unknown, indent = ''): Generator<string> {
   let first = true;
   for (const [k, v] of entries) {
     yield `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `;
-    yield* jsonChunks(v, inner);
+    yield* jsonChunks(v, inner, depth + 1);
     first = false;
   }
   yield `\n${indent}}`;

@@ -13,7 +13,7 @@ import { readSnapshot } from '../src/evidence/read.ts';
 import { sampleDir, tempDir } from './helpers.ts';
 
 const catalog = loadCatalog(new Set(checksById.keys()));
-const snapshot = readSnapshot(sampleDir);
+const snapshot = (await readSnapshot(sampleDir));
 const run = (generatedAt: string, waivers: Waiver[] = [], attestations: Attestation[] = []) =>
   evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool: { name: 't', version: '0' }, packPathOf: (p) => p, waivers, attestations });
 const waiver = (scope: Waiver['scope'], expires: string, id = 'W-1'): Waiver => ({ id, scope, owner: 'o', reason: 'r', ticket: 'https://t.example/1', expires });

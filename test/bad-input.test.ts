@@ -28,8 +28,13 @@ async function expectRejected(t: Parameters<typeof tempDir>[0], breakIt: (eviden
 }
 
 describe('bad input: one clear line, exit 2, nothing written', () => {
-  it('malformed JSON in a snapshot file names the file and position', async (t) => {
-    await expectRejected(t, (e) => writeFileSync(snapshotFile(e), readFileSync(snapshotFile(e), 'utf8').slice(0, 500)), /^evidence-pack: .*111111111111_Config_us-east-1_ConfigSnapshot_.*\.json: malformed JSON at line \d+, column \d+$/);
+  it('a truncated or malformed snapshot file names the file and the item', async (t) => {
+    await expectRejected(t, (e) => writeFileSync(snapshotFile(e), readFileSync(snapshotFile(e), 'utf8').slice(0, 500)), /^evidence-pack: .*111111111111_Config_us-east-1_ConfigSnapshot_.*\.json: truncated JSON: the document ends early$/);
+    await expectRejected(t, (e) => {
+      const doc = JSON.parse(readFileSync(snapshotFile(e), 'utf8'));
+      doc.configurationItems[2].resourceId = 'BREAK-HERE';
+      writeFileSync(snapshotFile(e), JSON.stringify(doc, null, 2).replace('"BREAK-HERE"', 'BREAK-HERE'));
+    }, /^evidence-pack: .*ConfigSnapshot_.*\.json: configurationItems\[2\]: malformed JSON$/);
   });
 
   it('a wrong type names the file and the field', async (t) => {

@@ -74,9 +74,9 @@ describe('hostile values in configuration items', () => {
     for (const f of listFiles(pack).filter((f) => f.endsWith('.json'))) JSON.parse(readFileSync(join(pack, f), 'utf8'));
   });
 
-  it('cannot break out of the HTML, whatever the string (property-based)', () => {
+  it('cannot break out of the HTML, whatever the string (property-based)', async () => {
     const catalog = loadCatalog(new Set(checksById.keys()));
-    const snapshot = readSnapshot(sampleDir);
+    const snapshot = (await readSnapshot(sampleDir));
     const target = snapshot.resources.find((x) => x.id === 'ws-b8n3p5r2t')!;
     const render = (name: string) => {
       target.name = name;

@@ -74,6 +74,23 @@ export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'
   };
 }
 
+/** One configuration item, checked as a delivered file's item would be; errors name `field` (e.g. configurationItems[7]). */
+export function checkConfigItem(ci: unknown, shown: string, field: string): void {
+  checkShape(ci, shown, field);
+  if (!validateConfigSnapshot({ fileVersion: '1.0', configurationItems: [ci] })) {
+    const { field: f, problem } = describeAjvError(validateConfigSnapshot.errors![0]!);
+    throw new InputError(shown, `${field}${f.replace(/^configurationItems\[0\]/, '')}`, problem);
+  }
+}
+
+/** The members of a snapshot file besides its items (fileVersion, configSnapshotId), checked. */
+export function checkSnapshotHeader(header: Record<string, unknown>, shown: string): void {
+  if (!validateConfigSnapshot({ ...header, configurationItems: [] })) {
+    const { field, problem } = describeAjvError(validateConfigSnapshot.errors![0]!);
+    throw new InputError(shown, field, problem);
+  }
+}
+
 /**
  * The configuration items of (Aggregate)SelectResourceConfig pages: each row a JSON string, checked like
  * a delivered item, and in scope.
@@ -90,11 +107,7 @@ export function resourcesFromSelectPages(value: unknown, rel: string, shown: str
       } catch {
         throw new InputError(shown, field, 'row is not JSON');
       }
-      checkShape(ci, shown, field);
-      if (!validateConfigSnapshot({ fileVersion: '1.0', configurationItems: [ci] })) {
-        const { field: f, problem } = describeAjvError(validateConfigSnapshot.errors![0]!);
-        throw new InputError(shown, `${field}${f.replace(/^configurationItems\[0\]/, '')}`, problem);
-      }
+      checkConfigItem(ci, shown, field);
       inScope(ci.accountId ?? ci.awsAccountId, ci.awsRegion);
       out.push(resourceFromConfigurationItem(ci, { file: rel, pointer: `/${p}/Results/${i}`, api }, shown, field));
     });

@@ -27,7 +27,7 @@ export function baseRuleName(name: string): string {
 
 export interface ReadContext {
   snapshot: Snapshot;
-  read(rel: string, kind: string): unknown;
+  read(rel: string, kind: string): Promise<unknown>;
   shown(rel: string): string;
   inScope(file: string, account: string, region: string): void;
   addResource(r: Resource): void;
@@ -42,12 +42,12 @@ export class AggregatorReader {
 
   constructor(private readonly ctx: ReadContext, private readonly identify: RuleIdentifierByName) {}
 
-  readFile(rel: string, match: RegExpExecArray): void {
+  async readFile(rel: string, match: RegExpExecArray): Promise<void> {
     const [, name, , operation] = match as unknown as [string, string, string, string];
     const { ctx } = this;
     const shown = ctx.shown(rel);
     this.name = name;
-    const checked = (validator: ReturnType<typeof compileSchema<any>>, what: string) => pages(ctx.read(rel, 'aws-response')).map((page, p) => {
+    const checked = async (validator: ReturnType<typeof compileSchema<any>>, what: string) => pages(await ctx.read(rel, 'aws-response')).map((page, p) => {
       if (!validator(page)) {
         const { field, problem } = describeAjvError(validator.errors![0]!);
         throw new InputError(shown, `[${p}]${field ? `.${field}` : ''}`, `${problem} (not a ${what} response)`);
@@ -56,17 +56,17 @@ export class AggregatorReader {
     });
 
     if (operation === 'DescribeConfigurationAggregators') {
-      checked(validate.aggregators, 'DescribeConfigurationAggregators');
+      await checked(validate.aggregators, 'DescribeConfigurationAggregators');
     } else if (operation === 'DescribeConfigurationAggregatorSourcesStatus') {
-      checked(validate.sources, operation).forEach((page, p) => page.AggregatedSourceStatusList.forEach((source: Source, i: number) => {
+      (await checked(validate.sources, operation)).forEach((page, p) => page.AggregatedSourceStatusList.forEach((source: Source, i: number) => {
         this.sources.push({ source, file: rel, pointer: `/${p}/AggregatedSourceStatusList/${i}` });
       }));
     } else if (operation === 'SelectAggregateResourceConfig') {
       this.inventoryFile = rel;
-      resourcesFromSelectPages(ctx.read(rel, 'aws-response'), rel, shown, 'config:SelectAggregateResourceConfig', (a, r) => ctx.inScope(shown, a, r)).forEach((r) => ctx.addResource(r));
+      resourcesFromSelectPages(await ctx.read(rel, 'aws-response'), rel, shown, 'config:SelectAggregateResourceConfig', (a, r) => ctx.inScope(shown, a, r)).forEach((r) => ctx.addResource(r));
     } else if (operation === 'DescribeAggregateComplianceByConfigRules') {
       const seen = new Set<string>();
-      checked(validate.rules, operation).forEach((page, p) => page.AggregateComplianceByConfigRules.forEach((r: any, i: number) => {
+      (await checked(validate.rules, operation)).forEach((page, p) => page.AggregateComplianceByConfigRules.forEach((r: any, i: number) => {
         const key = `${r.AccountId}/${r.AwsRegion}/${r.ConfigRuleName}`;
         if (seen.has(key)) return;
         seen.add(key);
@@ -83,7 +83,7 @@ export class AggregatorReader {
         });
       }));
     } else if (operation.startsWith('GetAggregateComplianceDetailsByConfigRule/')) {
-      checked(validate.details, 'GetAggregateComplianceDetailsByConfigRule').forEach((page, p) => page.AggregateEvaluationResults.forEach((r: any, i: number) => {
+      (await checked(validate.details, 'GetAggregateComplianceDetailsByConfigRule')).forEach((page, p) => page.AggregateEvaluationResults.forEach((r: any, i: number) => {
         const q = r.EvaluationResultIdentifier.EvaluationResultQualifier;
         const field = `[${p}].AggregateEvaluationResults[${i}]`;
         ctx.inScope(shown, r.AccountId, r.AwsRegion);

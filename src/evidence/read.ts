@@ -2,7 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
-import { pages, resourceFromConfigurationItem, resourceKey, resourcesFromSelectPages, validateConfigSnapshot } from './config-items.ts';
+import { checkConfigItem, checkSnapshotHeader, pages, resourceKey, resourceFromConfigurationItem, resourcesFromSelectPages } from './config-items.ts';
+import { streamConfigSnapshot } from './snapshot-stream.ts';
 import { isoTime, readJsonFile } from './json-file.ts';
 import { AggregatorReader, aggregatorFile, type RuleIdentifierByName } from './read-aggregator.ts';
 import {
@@ -67,8 +68,23 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files). */
-export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifierByName } = {}): Snapshot {
+/** Where the reader hands each evidence file once parsed, so that copies need no second read. */
+export interface EvidenceCopies {
+  json(rel: string, value: unknown): Promise<void>;
+  /** A configuration snapshot, item by item, then the file's other members. */
+  snapshot(rel: string): { item(value: unknown): Promise<void>; end(header: Record<string, unknown>): Promise<void> };
+}
+
+export interface ReadSnapshotOptions {
+  ruleIdentifier?: RuleIdentifierByName;
+  copies?: EvidenceCopies;
+}
+
+/**
+ * Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files).
+ * Configuration snapshot files are streamed item by item; the other files are API responses, read whole.
+ */
+export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}): Promise<Snapshot> {
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();
@@ -79,15 +95,16 @@ export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifie
 
   const shown = (rel: string) => join(dir, rel);
   const files: EvidenceFile[] = [];
-  const read = <T>(rel: string, kind: string, v?: Parameters<typeof readJsonFile<T>>[2]) => {
+  const read = async <T>(rel: string, kind: string, v?: Parameters<typeof readJsonFile<T>>[2]) => {
     const f = readJsonFile<T>(join(dir, rel), shown(rel), v);
     files.push({ path: rel, sha256: f.sha256, bytes: f.bytes, kind });
+    await opts.copies?.json(rel, f.value);
     return f.value;
   };
 
   const all = listFiles(dir).filter((f) => !isAssuranceFile(f));
   if (!all.includes('snapshot.json')) throw new InputError(shown('snapshot.json'), undefined, 'missing: an evidence directory starts with snapshot.json');
-  const meta = read('snapshot.json', 'snapshot-meta', validate.meta);
+  const meta = await read('snapshot.json', 'snapshot-meta', validate.meta);
   const inScope = (file: string, account: string, region: string) => {
     if (!meta.scope.accounts.includes(account)) throw new InputError(file, 'account', `account ${account} is not in snapshot.json scope.accounts`);
     if (region !== 'global' && !meta.scope.regions.includes(region)) throw new InputError(file, 'region', `region ${region} is not in snapshot.json scope.regions`);
@@ -108,28 +125,35 @@ export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifie
     if (rel === 'snapshot.json') continue;
     const fromAggregator = aggregatorFile.exec(rel);
     if (fromAggregator) {
-      aggregator.readFile(rel, fromAggregator);
+      await aggregator.readFile(rel, fromAggregator);
       continue;
     }
     if (rel === 'collection-log.json') {
-      read(rel, 'collection-log', validate.collectionLog);
+      await read(rel, 'collection-log', validate.collectionLog);
       continue;
     }
     if (/^config-snapshots\/[^/]+\.json(\.gz)?$/.test(rel)) {
-      const doc = read<any>(rel, 'config-snapshot', validateConfigSnapshot);
       // AWS names delivered files <account>_Config_<region>_ConfigSnapshot_…; an empty file still says where it is from.
       const named = /(?:^|\/)(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_/.exec(rel);
-      const first = doc.configurationItems[0];
-      const [fileAccount, fileRegion] = named ? [named[1]!, named[2]!] : first ? [first.awsAccountId ?? first.accountId, first.awsRegion] : [undefined, undefined];
-      if (fileAccount && fileRegion) {
-        inScope(shown(rel), fileAccount, fileRegion);
-        snapshot.apiResponses.push({ account: fileAccount, region: fileRegion, api: 'config:snapshot-file', file: rel });
-      }
-      doc.configurationItems.forEach((ci: any, i: number) => {
+      let located = false;
+      const locate = (account: string, region: string) => {
+        located = true;
+        inScope(shown(rel), account, region);
+        snapshot.apiResponses.push({ account, region, api: 'config:snapshot-file', file: rel });
+      };
+      if (named) locate(named[1]!, named[2]!);
+      const copy = opts.copies?.snapshot(rel);
+      const streamed = await streamConfigSnapshot(join(dir, rel), shown(rel), async (ci: any, i) => {
         const field = `configurationItems[${i}]`;
+        checkConfigItem(ci, shown(rel), field);
+        if (!located) locate(ci.awsAccountId ?? ci.accountId, ci.awsRegion);
         inScope(shown(rel), ci.awsAccountId ?? ci.accountId, ci.awsRegion);
         addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' }, shown(rel), field));
+        await copy?.item(ci);
       });
+      checkSnapshotHeader(streamed.header, shown(rel));
+      await copy?.end(streamed.header);
+      files.push({ path: rel, sha256: streamed.sha256, bytes: streamed.bytes, kind: 'config-snapshot' });
       continue;
     }
     const m = apiFile.exec(rel);
@@ -140,18 +164,18 @@ export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifie
 
     if (service === 'config' && operation === 'SelectResourceConfig') {
       snapshot.apiResponses.push({ account, region, api: 'config:SelectResourceConfig', file: rel });
-      resourcesFromSelectPages(read(rel, 'aws-response'), rel, shown(rel), 'config:SelectResourceConfig', (a, r) => inScope(shown(rel), a, r)).forEach(addResource);
+      resourcesFromSelectPages(await read(rel, 'aws-response'), rel, shown(rel), 'config:SelectResourceConfig', (a, r) => inScope(shown(rel), a, r)).forEach(addResource);
     } else if (service === 'config' && operation === 'DescribeConformancePacks') {
-      pages(read(rel, 'aws-response')).forEach((page, p) => {
+      pages(await read(rel, 'aws-response')).forEach((page, p) => {
         if (!validate.conformancePacks(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConformancePacks response');
       });
     } else if (service === 'config' && operation.startsWith('DescribeConformancePackCompliance/')) {
-      pages(read(rel, 'aws-response')).forEach((page, p) => {
+      pages(await read(rel, 'aws-response')).forEach((page, p) => {
         if (!validate.conformancePackCompliance(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConformancePackCompliance response');
         for (const r of page.ConformancePackRuleComplianceList) packOfRule.set(`${account}/${region}/${r.ConfigRuleName}`, page.ConformancePackName ?? operation.split('/')[1]!);
       });
     } else if (service === 'config' && operation === 'DescribeConfigRules') {
-      pages(read(rel, 'aws-response')).forEach((page, p) => {
+      pages(await read(rel, 'aws-response')).forEach((page, p) => {
         if (!validate.rules(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConfigRules response');
         page.ConfigRules.forEach((r: any, i: number) => {
           snapshot.rules.push({
@@ -164,7 +188,7 @@ export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifie
         });
       });
     } else if (service === 'config' && operation === 'DescribeConfigurationRecorders') {
-      const doc = read<any>(rel, 'aws-response', validate.recorders);
+      const doc = await read<any>(rel, 'aws-response', validate.recorders);
       doc.ConfigurationRecorders.forEach((r: any, i: number) => {
         const g = r.recordingGroup ?? {};
         snapshot.recorders.push({
@@ -177,10 +201,10 @@ export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifie
         });
       });
     } else if (service === 'config' && operation === 'DescribeConfigurationRecorderStatus') {
-      const doc = read<any>(rel, 'aws-response', validate.recorderStatus);
+      const doc = await read<any>(rel, 'aws-response', validate.recorderStatus);
       for (const s of doc.ConfigurationRecordersStatus) recorderStatus.set(`${account}/${region}/${s.name}`, { ...s, file: rel });
     } else if (service === 'config' && operation.startsWith('GetComplianceDetailsByConfigRule/')) {
-      pages(read(rel, 'aws-response')).forEach((page, p) => {
+      pages(await read(rel, 'aws-response')).forEach((page, p) => {
         if (!validate.details(page)) {
           const { field, problem } = describeAjvError(validate.details.errors![0]!);
           throw new InputError(shown(rel), field, problem);
@@ -204,7 +228,7 @@ export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifie
       });
     } else if (service === 'workspaces' && operation === 'DescribeWorkspaceDirectories') {
       snapshot.apiResponses.push({ account, region, api: 'workspaces:DescribeWorkspaceDirectories', file: rel });
-      const all = pages(read(rel, 'aws-response'));
+      const all = pages(await read(rel, 'aws-response'));
       all.forEach((page, p) => {
         if (!validate.directories(page)) throw new InputError(shown(rel), `${all.length > 1 || Array.isArray(page) ? `[${p}]` : ''}`, 'not a DescribeWorkspaceDirectories response');
       });
@@ -217,7 +241,7 @@ export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifie
       }));
     } else if (service === 'cloudtrail' && operation === 'LookupEvents') {
       snapshot.apiResponses.push({ account, region, api: 'cloudtrail:LookupEvents', file: rel });
-      const all = pages(read(rel, 'aws-response'));
+      const all = pages(await read(rel, 'aws-response'));
       const events = all.flatMap((page, p) => {
         if (!validate.lookupEvents(page)) throw new InputError(shown(rel), `[${p}]`, 'not a LookupEvents response');
         return page.Events.map((e: any, i: number) => {
@@ -244,7 +268,7 @@ export function readSnapshot(dir: string, opts: { ruleIdentifier?: RuleIdentifie
         origin: origin('', 'cloudtrail:LookupEvents'),
       });
     } else if (service === 'macie2' && operation === 'GetMacieSession') {
-      const doc = read<any>(rel, 'aws-response', validate.macie);
+      const doc = await read<any>(rel, 'aws-response', validate.macie);
       snapshot.apiResponses.push({ account, region, api: 'macie2:GetMacieSession', file: rel });
       addResource({
         key: resourceKey(account, region, apiResourceTypes.macieSession, `${account}/${region}`),

@@ -7,7 +7,6 @@ import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
 import type { Result } from '../evaluate/result.ts';
-import { readJsonFile } from '../evidence/json-file.ts';
 import { assuranceFiles, readSnapshot } from '../evidence/read.ts';
 import { ruleIdentifierByName } from '../catalog/rule-names.ts';
 import type { Period } from '../period/period.ts';
@@ -16,8 +15,10 @@ import type { TrendPoint } from '../period/trend.ts';
 import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { jsonChunks, writeJsonFile } from '../json-stream.ts';
+import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
+
+export { evidenceCopyPath };
 import { tool } from '../paths.ts';
-import { redactJson } from '../redact/detect.ts';
 import { renderEvidenceCsv } from '../render/csv.ts';
 import { renderOscal } from '../render/oscal.ts';
 import { PdfPrinter, readOutline, setPdfMetadata, type Paper } from '../render/pdf.ts';
@@ -32,12 +33,6 @@ export const outputs = {
   csv: 'evidence.csv',
   oscal: 'oscal-assessment-results.json',
 } as const;
-
-export const evidenceCopyPath = (evidencePath: string) => `evidence/${evidencePath.replace(/\.gz$/, '')}`;
-
-function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
 
 export interface EvaluateOptions {
   /** Organization name for the report, instead of the snapshot's. */
@@ -58,23 +53,15 @@ export const attestationCopyPath = (path: string) => `attestations/${path}`;
  */
 export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string, assurance: EvaluateOptions = {}): Promise<Result> {
   const catalog = loadCatalog(new Set(checksById.keys()));
-  const snapshot = readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog) });
+  const copies = new RedactedCopies(outDir);
+  const snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies });
   if (assurance.organization) snapshot.meta.organization = assurance.organization;
   const attestationsDir = assurance.attestations ?? (existsSync(join(evidenceDir, assuranceFiles.attestations)) ? join(evidenceDir, assuranceFiles.attestations) : undefined);
   const waiversFile = assurance.waivers ?? (existsSync(join(evidenceDir, assuranceFiles.waivers)) ? join(evidenceDir, assuranceFiles.waivers) : undefined);
   const attestations = attestationsDir ? loadAttestations(attestationsDir) : [];
   const waivers = waiversFile ? loadWaivers(waiversFile) : [];
   checkAssuranceAgainstCatalog(catalog, attestations, waivers, { attestations: attestationsDir, waivers: waiversFile });
-  const copies = new Map<string, { sha256: string; bytes: number }>();
-  for (const f of snapshot.files) {
-    const target = join(outDir, evidenceCopyPath(f.path));
-    await mkdir(dirname(target), { recursive: true });
-    const { value } = readJsonFile<unknown>(join(evidenceDir, f.path), join(evidenceDir, f.path));
-    const bytes = Buffer.from(json(redactJson(value)));
-    await writeFile(target, bytes);
-    copies.set(f.path, { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
-  }
-  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath, copies, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays });
+  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath, copies: copies.written, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays });
   // Attestations and waivers travel verbatim: they are the customer's signed-off statements.
   for (const a of attestations) {
     for (const rel of [a.file, ...a.evidence.map((e) => e.path)]) {

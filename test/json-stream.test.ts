@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { jsonChunks } from '../src/json-stream.ts';
+
+describe('jsonChunks', () => {
+  it('joins to exactly JSON.stringify(value, null, 2), at any depth (property-based)', () => {
+    const leaf = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.date({ noInvalidDate: true }));
+    const tree = fc.letrec((tie) => ({ v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 5 }), fc.dictionary(fc.string(), tie('v'), { maxKeys: 5 })) })).v;
+    fc.assert(fc.property(fc.dictionary(fc.string(), tree, { maxKeys: 6 }), (doc) => {
+      assert.equal([...jsonChunks(doc)].join(''), JSON.stringify(doc, null, 2));
+    }), { numRuns: 500 });
+    const deep = { a: [{ b: [{ c: { d: [1, { e: 'x\ny', f: [undefined, new Date(0)] }] } }] }], g: [] };
+    assert.equal([...jsonChunks(deep)].join(''), JSON.stringify(deep, null, 2));
+  });
+});
