@@ -50,13 +50,16 @@ function initCommand(force: boolean): number {
   return ExitCode.ok;
 }
 
-async function iamPolicyCommand(options: CollectOption[], a: { kmsKeyId?: string; aggregator?: boolean; assumeRole?: string; memberRole?: boolean }): Promise<number> {
-  const { aggregatorPolicy, collectorPolicy, memberRolePolicy, signingPolicy } = await import('./collect/iam-policy.ts');
+async function iamPolicyCommand(options: CollectOption[], a: { kmsKeyId?: string; aggregator?: boolean; assumeRole?: string; memberRole?: boolean; fromFiles?: string }): Promise<number> {
+  const { aggregatorPolicy, collectorPolicy, deliveredFilesPolicy, memberRolePolicy, signingPolicy } = await import('./collect/iam-policy.ts');
+  const { parseS3Url } = await import('./collect/delivered.ts');
   const kmsKeyArn = a.kmsKeyId;
   if (kmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKeyArn)) {
     throw new UserError(`--kms-key-id ${kmsKeyArn}: give the key ARN (arn:aws:kms:<region>:<account>:key/<id>) so the policy names one key`);
   }
+  const s3 = a.fromFiles ? parseS3Url(a.fromFiles) : undefined;
   const policy = kmsKeyArn ? signingPolicy(kmsKeyArn)
+    : s3 ? deliveredFilesPolicy(s3.bucket, s3.prefix)
     : a.memberRole ? memberRolePolicy()
     : a.aggregator ? aggregatorPolicy(a.assumeRole)
     : collectorPolicy(options);
@@ -82,11 +85,17 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('all-regions', { type: 'boolean', describe: 'Every region enabled in the account (Account API ListRegions)' })
       .option('aggregator', { type: 'string', describe: 'Read an AWS Config aggregator (organization or accounts) in its home region, given with --region' })
       .option('assume-role', { type: 'string', describe: 'With --aggregator: role name assumed in each member account for WorkSpaces, Macie and CloudTrail reads' })
+      .option('from-files', { type: 'string', describe: 'Instead of the APIs: AWS Config snapshot files delivered to s3://bucket/prefix or copied to a directory' })
+      .option('period', { type: 'string', describe: 'With --from-files: choose per account and region the snapshot closest to this period\'s end (2026-10, 2026-Q3)' })
+      .option('from', { type: 'string', hidden: true })
+      .option('to', { type: 'string', hidden: true })
+      .option('tz', { type: 'string', describe: 'Time zone of the period (IANA name; default UTC)' })
       .option('profile', { type: 'string', describe: 'AWS profile (SSO profiles included); default: the SDK default credential chain' })
       .option('organization', { type: 'string', default: 'Unnamed organization', describe: 'Organization name shown on the report' })
       .option('out', { type: 'string', demandOption: true, describe: 'Evidence directory to create' }))
       .example('$0 collect --region us-east-1 --region eu-west-1 --profile audit --out evidence/2026-11', '')
       .example('$0 collect --aggregator org-all --region us-east-1 --assume-role EvidencePackReadOnly --out evidence/2026-11', 'Every account of an organization')
+      .example('$0 collect --from-files s3://acme-config/AWSLogs/ --period 2026-10 --out evidence/2026-10', 'The snapshots AWS Config delivered, closest to the end of October')
       .example('$0 run --evidence evidence/2026-11', 'then build the pack from it'),
     async (a) => exit(await (await import('./commands/collect.ts')).collectCommand({ ...a, region: a.region?.map(String) })))
     .command('evaluate', 'Evaluate an evidence directory into <out>/result.json (+ redacted evidence copies)', (y) => assuranceOptions(forceOption(y
@@ -125,6 +134,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('aggregator', { type: 'boolean', default: false, describe: 'The policy for collect --aggregator (in the aggregator account)' })
       .option('assume-role', { type: 'string', implies: 'aggregator', describe: 'With --aggregator: also allow assuming this role name in member accounts' })
       .option('member-role', { type: 'boolean', default: false, describe: 'The policy of the role assumed in each member account' })
+      .option('from-files', { type: 'string', describe: 'The policy for collect --from-files s3://bucket/prefix' })
       .option('kms-key-id', { type: 'string', describe: 'Print instead the policy that signing with this KMS key ARN needs' })
       .example('$0 iam-policy > evidence-pack-collector.json', '')
       .example('$0 iam-policy --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'For the identity that signs packs'),
@@ -159,7 +169,7 @@ const configKeys: Record<string, string[]> = {
   render: ['templates', 'paper', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
   attach: ['jira', 'issue', 'github', 'link'],
-  collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role'],
+  collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role', 'from-files'],
 };
 
 export async function main(argv = hideBin(process.argv)): Promise<number> {

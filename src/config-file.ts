@@ -40,7 +40,7 @@ const schema = {
     collect: {
       type: 'object',
       additionalProperties: false,
-      properties: { organization: str, out: str, profile: str, region: { type: 'array', items: str, minItems: 1 }, aggregator: str, 'assume-role': str },
+      properties: { organization: str, out: str, profile: str, region: { type: 'array', items: str, minItems: 1 }, aggregator: str, 'assume-role': str, 'from-files': str },
     },
   },
 } as const;

@@ -91,9 +91,9 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
 
   it('records a failed source and a refused AssumeRole as gaps naming account, region and API', () => {
     const { gaps } = JSON.parse(readFileSync(join(snapshot, 'snapshot.json'), 'utf8'));
-    assert.ok(gaps.some((g: any) => g.account === beta && g.region === 'eu-west-1' && g.api === 'config:DescribeConfigurationAggregatorSourcesStatus' && /is FAILED \(AccessDeniedException/.test(g.reason)));
-    assert.ok(gaps.some((g: any) => g.account === beta && g.api === 'sts:AssumeRole' && /AccessDenied/.test(g.reason)));
-    assert.ok(gaps.some((g: any) => g.account === beta && g.region === 'us-east-1' && g.api === 'workspaces:DescribeWorkspaceDirectories' && /cannot assume arn:aws:iam::222222222222:role\/EvidencePackReadOnly/.test(g.reason)));
+    assert.ok(gaps.some((g: any) => g.account === beta && g.region === 'eu-west-1' && g.api === 'config:DescribeConfigurationAggregatorSourcesStatus' && /is FAILED \(AccessDeniedException/.test(g.reason)), 'the failed source is a gap');
+    assert.ok(gaps.some((g: any) => g.account === beta && g.api === 'sts:AssumeRole' && /AccessDenied/.test(g.reason)), 'the refused AssumeRole is a gap');
+    assert.ok(gaps.some((g: any) => g.account === beta && g.region === 'us-east-1' && g.api === 'workspaces:DescribeWorkspaceDirectories' && /cannot assume arn:aws:iam::222222222222:role\/EvidencePackReadOnly/.test(g.reason)), 'each unread service is a gap');
     assert.ok(!gaps.some((g: any) => g.account === alpha && g.api !== 'cloudtrail:LookupEvents'), JSON.stringify(gaps.filter((g: any) => g.account === alpha)));
     assert.ok(existsSync(join(snapshot, `aws/${alpha}/us-east-1/workspaces/DescribeWorkspaceDirectories.json`)), 'member read saved under the member account');
   });
@@ -107,12 +107,12 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
 
     const volumes = items('WSAS-11');
     assert.deepEqual([...new Set(volumes.filter((e) => e.resource).map((e) => e.account))].sort(), [alpha, beta]);
-    assert.ok(volumes.some((e) => e.status === 'fail' && e.resource?.id === 'ws-00000007'));
+    assert.ok(volumes.some((e) => e.status === 'fail' && e.resource?.id === 'ws-00000007'), 'the unencrypted WorkSpace fails');
     assert.ok(volumes.some((e) => e.account === beta && e.region === 'eu-west-1' && e.status === 'gap' && /not recording in 222222222222\/eu-west-1 \(last status FAILED\)/.test(e.message)), 'a failed source is a gap, never a pass');
 
     const mfa = result.controls.flatMap((c) => c.evidence).filter((e) => e.source.kind === 'config-rule' && e.source.rule === 'IAM_USER_MFA_ENABLED');
     assert.equal(mfa.length, 151);
-    assert.ok(mfa.every((e) => e.source.kind === 'config-rule' && e.source.identifiedBy === 'rule-name' && e.source.ruleName === mfaRule));
+    assert.ok(mfa.every((e) => e.source.kind === 'config-rule' && e.source.identifiedBy === 'rule-name' && e.source.ruleName === mfaRule), 'every aggregated rule result says it was identified by name');
     assert.equal(mfa.filter((e) => e.status === 'fail').length, 15);
     assert.ok(!result.controls.some((c) => c.evidence.some((e) => e.source.kind === 'config-rule' && e.source.ruleName === 'my-team-custom-rule')), 'a rule whose name is unknown maps to no control');
     const na = result.controls.flatMap((c) => c.evidence).find((e) => e.status === 'not-applicable' && e.account === alpha && e.region === 'eu-west-1' && /aggregator org-all source/.test(e.message));
@@ -147,7 +147,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       assert.match(r.stderr, /--aggregator (nope in us-east-1 \(account 999999999999\): NoSuchConfigurationAggregatorException|org-all: give the aggregator's home region with one --region)/);
-      assert.ok(!existsSync(dir));
+      assert.ok(!existsSync(dir), 'nothing is left behind');
     }
   });
 });

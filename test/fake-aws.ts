@@ -32,6 +32,8 @@ export interface FakeAwsOptions {
   regions: Record<string, FakeRegion>;
   /** AWS Config aggregators (in every region of `regions`), by name. */
   aggregators?: Record<string, FakeAggregator>;
+  /** S3 buckets: key → object bytes (path-style requests). */
+  s3?: Record<string, Record<string, Buffer>>;
   /** Member accounts reached with sts:AssumeRole: their service data by region. Accounts not listed deny AssumeRole. */
   members?: Record<string, Record<string, FakeRegion>>;
   /** Throttle the first N calls of an operation in a region ("region|service.Operation"). */
@@ -68,6 +70,7 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
     if (!scope) return json(res, 403, { __type: 'MissingAuthenticationTokenException', message: 'unsigned request' });
     const [, region, signingService] = scope as unknown as [string, string, string];
+    if (signingService === 's3') return s3(req, res);
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target
       ? `${signingService}.${target.split('.').pop()}`
@@ -171,6 +174,30 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
         return error(400, 'UnknownOperationException', operation);
     }
   };
+
+  const xml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  function s3(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const [, bucket, ...rest] = url.pathname.split('/');
+    const key = decodeURIComponent(rest.join('/'));
+    const objects = opts.s3?.[bucket ?? ''];
+    const op = key ? 's3.GetObject' : 's3.ListObjectsV2';
+    calls.set(op, (calls.get(op) ?? 0) + 1);
+    const fail = (status: number, code: string) => { res.writeHead(status, { 'content-type': 'application/xml' }); res.end(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`); };
+    if (!objects) return fail(404, 'NoSuchBucket');
+    if (opts.deny?.includes(`${op} ${key}`)) return fail(403, 'AccessDenied');
+    if (key) {
+      const body = objects[key];
+      if (!body) return fail(404, 'NoSuchKey');
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
+      return res.end(body);
+    }
+    const prefix = url.searchParams.get('prefix') ?? '';
+    const keys = Object.keys(objects).filter((k) => k.startsWith(prefix)).sort();
+    const p = page(keys, url.searchParams.get('continuation-token') ?? undefined, Number(url.searchParams.get('max-keys') ?? 1000));
+    res.writeHead(200, { 'content-type': 'application/xml' });
+    return res.end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${p.items.length}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>${p.next ? 'true' : 'false'}</IsTruncated>${p.items.map((k) => `<Contents><Key>${xml(k)}</Key><LastModified>2026-11-01T00:00:00.000Z</LastModified><ETag>"x"</ETag><Size>${objects[k]!.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('')}${p.next ? `<NextContinuationToken>${p.next}</NextContinuationToken>` : ''}</ListBucketResult>`);
+  }
 
   const server: Server = createServer((req, res) => {
     let body = '';

@@ -1,4 +1,4 @@
-import { actionsFor, type CollectOption } from './operations.ts';
+import { actionsFor, operations, type CollectOption } from './operations.ts';
 
 const policy = (Statement: object[]) => ({ Version: '2012-10-17', Statement });
 
@@ -17,6 +17,16 @@ export function aggregatorPolicy(assumeRole?: string): object {
 /** For the role assumed in each member account: only the reads an aggregator cannot give. */
 export function memberRolePolicy(): object {
   return policy([{ Sid: 'EvidencePackMemberReadOnly', Effect: 'Allow', Action: actionsFor('member'), Resource: '*' }]);
+}
+
+/** For `collect --from-files s3://bucket/prefix`: list that prefix, read the objects under it. */
+export function deliveredFilesPolicy(bucket: string, prefix: string): object {
+  const list = operations['s3:ListObjectsV2'].iamAction;
+  const get = operations['s3:GetObject'].iamAction;
+  return policy([
+    { Sid: 'EvidencePackListSnapshots', Effect: 'Allow', Action: [list], Resource: `arn:aws:s3:::${bucket}`, ...(prefix ? { Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}) },
+    { Sid: 'EvidencePackReadSnapshots', Effect: 'Allow', Action: [get], Resource: `arn:aws:s3:::${bucket}/${prefix}*` },
+  ]);
 }
 
 /** kms:GetPublicKey and kms:Sign on one key: what signing with --kms-key-id needs (given to the identity that signs). */

@@ -3,7 +3,8 @@
 //   account:    the collector reading one account (collect --region/--all-regions)
 //   aggregator: the collector reading an AWS Config aggregator (collect --aggregator)
 //   member:     the role the collector assumes in each member account (collect --aggregator --assume-role)
-type Identity = 'account' | 'aggregator' | 'member';
+//   files:      the collector reading AWS Config's delivered snapshot files from S3 (collect --from-files s3://…)
+type Identity = 'account' | 'aggregator' | 'member' | 'files';
 
 interface OperationInfo {
   iamAction: string | undefined;
@@ -34,6 +35,8 @@ export const operations = {
   'workspaces:DescribeWorkspaceDirectories': { iamAction: 'workspaces:DescribeWorkspaceDirectories', purpose: 'directory endpoint encryption mode (not recorded by AWS Config)', by: supplementary },
   'macie2:GetMacieSession': { iamAction: 'macie2:GetMacieSession', purpose: 'whether Amazon Macie is enabled', by: supplementary },
   'cloudtrail:LookupEvents': { iamAction: 'cloudtrail:LookupEvents', purpose: 'a bounded sample of management events, for the TLS version of API calls', by: supplementary },
+  's3:ListObjectsV2': { iamAction: 's3:ListBucket', purpose: 'the snapshot files AWS Config delivered under the prefix', by: ['files'] },
+  's3:GetObject': { iamAction: 's3:GetObject', purpose: 'the chosen snapshot file of each account and region', by: ['files'] },
 } as const satisfies Record<string, OperationInfo>;
 
 export type Operation = keyof typeof operations;

@@ -3,6 +3,7 @@ import { runTime } from '../clock.ts';
 import { collect } from '../collect/collect.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { writeDirAtomically } from '../pack/atomic-dir.ts';
+import { resolvePeriod } from '../period/period.ts';
 import { createProgress } from '../progress.ts';
 import { report, type GlobalOptions } from './output.ts';
 
@@ -15,23 +16,38 @@ export interface CollectCommandOptions extends GlobalOptions {
   force?: boolean;
   aggregator?: string;
   assumeRole?: string;
+  fromFiles?: string;
+  period?: string;
+  from?: string;
+  to?: string;
+  tz?: string;
 }
 
 /** Live AWS → an evidence directory that `run --evidence` reads like the sample. */
 export async function collectCommand(opts: CollectCommandOptions): Promise<number> {
-  if (opts.aggregator) {
+  if (opts.fromFiles) {
+    if (opts.aggregator || opts.allRegions || opts.assumeRole) throw new UserError('collect --from-files reads delivered files only: leave out --aggregator, --all-regions and --assume-role');
+    if ((opts.region?.length ?? 0) > 1) throw new UserError('collect --from-files: at most one --region (the bucket\'s)');
+  } else if (opts.period || opts.from || opts.to) {
+    throw new UserError('collect: --period, --from and --to choose among delivered snapshot files (--from-files); live collection reads the current state');
+  } else if (opts.aggregator) {
     if (opts.allRegions || opts.region?.length !== 1) throw new UserError(`collect --aggregator ${opts.aggregator}: give the aggregator's home region with one --region (the aggregator covers the others)`);
   } else {
     if (!opts.region?.length && !opts.allRegions) throw new UserError('collect: name the regions with --region (repeatable) or use --all-regions');
     if (opts.region?.length && opts.allRegions) throw new UserError('collect: --region and --all-regions exclude each other');
     if (opts.assumeRole) throw new UserError('collect: --assume-role is for --aggregator (the member accounts\' role)');
   }
-  const regions = opts.allRegions ? 'all' as const : opts.region!;
+  const regions = opts.allRegions ? 'all' as const : opts.region ?? [];
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.aggregator ? 40 : (regions === 'all' ? 17 : regions.length) * 7 });
   const common = { profile: opts.profile, organization: opts.organization, collectedAt: runTime(), onProgress: (l: string) => progress.stage(l) };
   const done = await writeDirAtomically(dirname(opts.out), async (tmp) => ({
     name: basename(opts.out),
-    outcome: opts.aggregator
+    outcome: opts.fromFiles
+      ? await (await import('../collect/delivered.ts')).collectDelivered(tmp, {
+        ...common, source: opts.fromFiles, region: regions[0],
+        period: opts.period || opts.from || opts.to ? resolvePeriod(opts, common.collectedAt) : undefined,
+      })
+      : opts.aggregator
       ? await (await import('../collect/aggregator.ts')).collectAggregator(tmp, { ...common, aggregator: opts.aggregator, region: regions[0]!, assumeRole: opts.assumeRole })
       : await collect(tmp, { ...common, regions }),
   }), { force: opts.force });
@@ -39,7 +55,7 @@ export async function collectCommand(opts: CollectCommandOptions): Promise<numbe
   const { outcome } = done;
   const calls = outcome.log.calls.reduce((n, c) => n + Math.max(c.pages, 1), 0);
   report(opts,
-    `Wrote ${done.path}: ${opts.aggregator ? `aggregator ${opts.aggregator} (${outcome.accounts.length} account(s))` : `account ${outcome.account}`}, ${outcome.regions.length} region(s), ${outcome.log.calls.length} operations (${calls} API pages), ${outcome.gaps.length} gap(s)${outcome.gaps.length ? `: ${outcome.gaps.slice(0, 3).map((g) => `${g.region} ${g.api}`).join('; ')}${outcome.gaps.length > 3 ? '; …' : ''}` : ''}`,
+    `Wrote ${done.path}: ${opts.fromFiles ? `delivered snapshots of ${outcome.accounts.length} account(s)` : opts.aggregator ? `aggregator ${opts.aggregator} (${outcome.accounts.length} account(s))` : `account ${outcome.account}`}, ${outcome.regions.length} region(s), ${outcome.log.calls.length} operations (${calls} API pages), ${outcome.gaps.length} gap(s)${outcome.gaps.length ? `: ${outcome.gaps.slice(0, 3).map((g) => `${g.region} ${g.api}`).join('; ')}${outcome.gaps.length > 3 ? '; …' : ''}` : ''}`,
     { snapshot: done.path, account: outcome.account, accounts: outcome.accounts, identity: outcome.identity, regions: outcome.regions, gaps: outcome.gaps, operations: outcome.log.calls.length });
   return outcome.gaps.length ? ExitCode.completedWithGaps : ExitCode.ok;
 }

@@ -4,6 +4,7 @@ import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
 import { checkConfigItem, checkSnapshotHeader, pages, resourceKey, resourceFromConfigurationItem, resourcesFromSelectPages } from './config-items.ts';
 import { streamConfigSnapshot } from './snapshot-stream.ts';
+import { parseDeliveredName } from './delivered-name.ts';
 import { isoTime, readJsonFile } from './json-file.ts';
 import { AggregatorReader, aggregatorFile, type RuleIdentifierByName } from './read-aggregator.ts';
 import {
@@ -120,6 +121,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     snapshot.resources.push(r);
   };
 
+  const deliveredSnapshots: (NonNullable<ReturnType<typeof parseDeliveredName>> & { rel: string })[] = [];
   const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource }, opts.ruleIdentifier ?? (() => undefined));
   for (const rel of all) {
     if (rel === 'snapshot.json') continue;
@@ -134,14 +136,14 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     }
     if (/^config-snapshots\/[^/]+\.json(\.gz)?$/.test(rel)) {
       // AWS names delivered files <account>_Config_<region>_ConfigSnapshot_…; an empty file still says where it is from.
-      const named = /(?:^|\/)(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_/.exec(rel);
+      const named = parseDeliveredName(rel);
       let located = false;
       const locate = (account: string, region: string) => {
         located = true;
         inScope(shown(rel), account, region);
         snapshot.apiResponses.push({ account, region, api: 'config:snapshot-file', file: rel });
       };
-      if (named) locate(named[1]!, named[2]!);
+      if (named) locate(named.account, named.region);
       const copy = opts.copies?.snapshot(rel);
       const streamed = await streamConfigSnapshot(join(dir, rel), shown(rel), async (ci: any, i) => {
         const field = `configurationItems[${i}]`;
@@ -152,6 +154,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
         await copy?.item(ci);
       });
       checkSnapshotHeader(streamed.header, shown(rel));
+      if (named) deliveredSnapshots.push({ ...named, rel });
       await copy?.end(streamed.header);
       files.push({ path: rel, sha256: streamed.sha256, bytes: streamed.bytes, kind: 'config-snapshot' });
       continue;
@@ -283,6 +286,17 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   }
 
   aggregator.finish();
+  // A delivered snapshot shows that the recorder ran when it was taken; it stands in where no recorder was read.
+  for (const d of deliveredSnapshots) {
+    if (snapshot.recorders.some((r) => r.account === d.account && r.region === d.region)) continue;
+    snapshot.recorders.push({
+      account: d.account, region: d.region, name: `delivered snapshot ${d.name}`,
+      recording: true, allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [],
+      lastStartTime: d.time,
+      basis: 'delivered-snapshot',
+      origin: { file: d.rel, pointer: '', api: 'AWS Config snapshot' },
+    });
+  }
   for (const r of snapshot.recorders) {
     const s = recorderStatus.get(`${r.account}/${r.region}/${r.name}`);
     if (s) {

@@ -63,8 +63,11 @@ export interface RecorderState {
   resourceTypes: string[];
   lastStatus?: string;
   lastStartTime?: string;
-  /** 'aggregator': state of the aggregator's source for the account and region; the recorded types are not visible. */
-  basis?: 'aggregator';
+  /**
+   * Not a recorder read from the API: 'aggregator', the aggregator's source status for the account and region;
+   * 'delivered-snapshot', a snapshot file the recorder delivered. Neither shows which types are recorded.
+   */
+  basis?: 'aggregator' | 'delivered-snapshot';
   origin: Origin;
 }
 
