@@ -50,7 +50,13 @@ function initCommand(force: boolean): number {
   return ExitCode.ok;
 }
 
-async function iamPolicyCommand(options: CollectOption[], a: { kmsKeyId?: string; aggregator?: boolean; assumeRole?: string; memberRole?: boolean; fromFiles?: string }): Promise<number> {
+async function iamPolicyCommand(options: CollectOption[], a: { kmsKeyId?: string; aggregator?: boolean; assumeRole?: string; memberRole?: boolean; fromFiles?: string; format: 'json' | 'cloudformation' | 'terraform' }): Promise<number> {
+  if (a.format !== 'json') {
+    if (!a.memberRole) throw new UserError(`iam-policy --format ${a.format}: templates are for the member-account role (add --member-role)`);
+    const { memberRoleCloudFormation, memberRoleTerraform } = await import('./collect/iam-templates.ts');
+    process.stdout.write(`${JSON.stringify(a.format === 'cloudformation' ? memberRoleCloudFormation() : memberRoleTerraform(), null, 2)}\n`);
+    return ExitCode.ok;
+  }
   const { aggregatorPolicy, collectorPolicy, deliveredFilesPolicy, memberRolePolicy, signingPolicy } = await import('./collect/iam-policy.ts');
   const { parseS3Url } = await import('./collect/delivered.ts');
   const kmsKeyArn = a.kmsKeyId;
@@ -135,9 +141,11 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('assume-role', { type: 'string', implies: 'aggregator', describe: 'With --aggregator: also allow assuming this role name in member accounts' })
       .option('member-role', { type: 'boolean', default: false, describe: 'The policy of the role assumed in each member account' })
       .option('from-files', { type: 'string', describe: 'The policy for collect --from-files s3://bucket/prefix' })
+      .option('format', { choices: ['json', 'cloudformation', 'terraform'] as const, default: 'json' as const, describe: 'With --member-role: the role as a CloudFormation template (StackSets) or Terraform (.tf.json)' })
       .option('kms-key-id', { type: 'string', describe: 'Print instead the policy that signing with this KMS key ARN needs' })
       .example('$0 iam-policy > evidence-pack-collector.json', '')
-      .example('$0 iam-policy --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'For the identity that signs packs'),
+      .example('$0 iam-policy --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'For the identity that signs packs')
+      .example('$0 iam-policy --member-role --format cloudformation > member-role.json', 'The role --assume-role uses, for a StackSet'),
     async (a) => exit(await iamPolicyCommand(a.allRegions ? ['all-regions'] : [], a)))
     .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => y
       .positional('action', { choices: ['export'] as const, demandOption: true, describe: 'What to do with the catalog' })
