@@ -180,6 +180,14 @@ const configKeys: Record<string, string[]> = {
   collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role', 'from-files'],
 };
 
+const outputFailures: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
 export async function main(argv = hideBin(process.argv)): Promise<number> {
   try {
     let code: number = ExitCode.ok;
@@ -197,6 +205,13 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     if (e instanceof UserError) {
       process.stderr.write(`evidence-pack: ${e.message}\n`);
       return e.exitCode;
+    }
+    // The disk, not the tool: a full or read-only file system is the user's to fix, and leaves nothing behind.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && outputFailures[code]) {
+      const path = (e as NodeJS.ErrnoException).path;
+      process.stderr.write(`evidence-pack: cannot write${path ? ` ${path}` : ' the output'}: ${outputFailures[code]} (${code}); nothing was left behind\n`);
+      return ExitCode.badInput;
     }
     process.stderr.write(`evidence-pack: internal error: ${(e as Error).message}\n${process.env.EVIDENCE_PACK_DEBUG ? `${(e as Error).stack}\n` : 'Set EVIDENCE_PACK_DEBUG=1 for details, and please report it.\n'}`);
     return ExitCode.internal;

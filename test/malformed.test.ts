@@ -18,6 +18,13 @@ const editSnapshot = (edit: (doc: any) => void) => (e: string) => {
   edit(doc);
   writeFileSync(snapshotOf(e), JSON.stringify(doc));
 };
+/** Writes the snapshot with one member written twice: JSON.parse would keep the second silently. */
+const duplicateIn = (edit: (doc: any) => void, marker: string, twice: string) => (e: string) => {
+  const doc = JSON.parse(readFileSync(snapshotOf(e), 'utf8'));
+  edit(doc);
+  writeFileSync(snapshotOf(e), JSON.stringify(doc).replace(marker, twice));
+};
+const directories = (e: string) => join(e, 'aws/222222222222/us-east-1/workspaces/DescribeWorkspaceDirectories.json');
 const gz = (e: string) => join(e, 'config-snapshots', '111111111111_Config_us-east-1_ConfigSnapshot_20261031T000000Z_extra.json.gz');
 
 const cases: Case[] = [
@@ -33,6 +40,9 @@ const cases: Case[] = [
   { name: 'account outside the scope', breakIt: editSnapshot((d) => { d.configurationItems[0].awsAccountId = '999999999999'; }), expect: { code: 2, message: /account 999999999999 is not in snapshot\.json scope\.accounts$/ } },
   { name: 'configuration string that is not JSON', breakIt: editSnapshot((d) => { d.configurationItems[0].configuration = '{not json'; }), expect: { code: 2, message: /configurationItems\[0\]\.configuration: configuration is a string but not JSON$/ } },
   { name: 'not a snapshot at all', breakIt: (e) => writeFileSync(snapshotOf(e), '[1, 2, 3]'), expect: { code: 2, message: /ConfigSnapshot_.*\.json: not an AWS Config snapshot \(the file does not start with an object\)$/ } },
+  { name: 'duplicate member in an item', breakIt: duplicateIn((d) => { d.configurationItems[1].configuration = { RootVolumeEncryptionEnabled: 'DUP' }; }, '{"RootVolumeEncryptionEnabled":"DUP"}', '{"RootVolumeEncryptionEnabled":false,"RootVolumeEncryptionEnabled":true}'), expect: { code: 2, message: /ConfigSnapshot_.*\.json: configurationItems\[1\]\.configuration\.RootVolumeEncryptionEnabled: member written twice \(JSON readers disagree on which value counts\)$/ } },
+  { name: 'duplicate top-level member', breakIt: duplicateIn(() => undefined, '{"fileVersion":"1.0"', '{"fileVersion":"1.0","fileVersion":"2.0"'), expect: { code: 2, message: /ConfigSnapshot_.*\.json: fileVersion: member written twice \(JSON readers disagree on which value counts\)$/ } },
+  { name: 'duplicate member in an API response', breakIt: (e) => writeFileSync(directories(e), readFileSync(directories(e), 'utf8').replace('"EndpointEncryptionMode": "STANDARD_TLS"', '"EndpointEncryptionMode": "STANDARD_TLS", "EndpointEncryptionMode": "FIPS_VALIDATED"')), expect: { code: 2, message: /DescribeWorkspaceDirectories\.json: Directories\[0\]\.EndpointEncryptionMode: member written twice \(JSON readers disagree on which value counts\)$/ } },
   { name: 'byte-order mark (accepted)', breakIt: (e) => writeFileSync(snapshotOf(e), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(snapshotOf(e))])), expect: { code: 0 } },
   { name: 'unknown resource type (accepted)', breakIt: editSnapshot((d) => { d.configurationItems[0].resourceType = 'AWS::Future::Thing'; }), expect: { code: 0 } },
   { name: 'empty snapshot (accepted: absence recorded)', breakIt: editSnapshot((d) => { d.configurationItems = []; }), expect: { code: 0 } },

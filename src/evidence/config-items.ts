@@ -1,7 +1,7 @@
 // Configuration items in either shape AWS produces (delivered files, API rows), as Resources.
 import { describeAjvError, compileSchema } from '../data-file.ts';
 import { InputError } from '../errors.ts';
-import { checkShape, isoTime } from './json-file.ts';
+import { checkNoDuplicateMembers, checkShape, isoTime } from './json-file.ts';
 import { configSnapshotSchema, selectResourceConfigPageSchema } from './schemas.ts';
 import type { Resource } from './types.ts';
 
@@ -75,8 +75,8 @@ export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'
 }
 
 /** One configuration item, checked as a delivered file's item would be; errors name `field` (e.g. configurationItems[7]). */
-export function checkConfigItem(ci: unknown, shown: string, field: string): void {
-  checkShape(ci, shown, field);
+export function checkConfigItem(ci: unknown, text: string, shown: string, field: string): void {
+  checkNoDuplicateMembers(text, checkShape(ci, shown, field), shown, field);
   if (!validateConfigSnapshot({ fileVersion: '1.0', configurationItems: [ci] })) {
     const { field: f, problem } = describeAjvError(validateConfigSnapshot.errors![0]!);
     throw new InputError(shown, `${field}${f.replace(/^configurationItems\[0\]/, '')}`, problem);
@@ -107,7 +107,7 @@ export function resourcesFromSelectPages(value: unknown, rel: string, shown: str
       } catch {
         throw new InputError(shown, field, 'row is not JSON');
       }
-      checkConfigItem(ci, shown, field);
+      checkConfigItem(ci, row, shown, field);
       inScope(ci.accountId ?? ci.awsAccountId, ci.awsRegion);
       out.push(resourceFromConfigurationItem(ci, { file: rel, pointer: `/${p}/Results/${i}`, api }, shown, field));
     });

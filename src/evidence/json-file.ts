@@ -12,8 +12,9 @@ export const maxDepth = 64;
 /** Longer than any value AWS Config records (policies are capped at tens of KB). */
 export const maxStringLength = 8 * 1024 * 1024;
 
-/** Rejects documents nested too deep or holding giant strings, without recursion, naming where. */
-export function checkShape(value: unknown, shownAs: string, at = ''): void {
+/** Rejects documents nested too deep or holding giant strings, without recursion, naming where. Returns how many object members it saw. */
+export function checkShape(value: unknown, shownAs: string, at = ''): number {
+  let members = 0;
   const where = (path: string) => (path.length > 100 ? `${path.slice(0, 100)}…` : path) || '(top level)';
   const stack: [unknown, string, number][] = [[value, at, 0]];
   while (stack.length) {
@@ -25,8 +26,62 @@ export function checkShape(value: unknown, shownAs: string, at = ''): void {
     if (v === null || typeof v !== 'object') continue;
     if (depth >= maxDepth) throw new InputError(shownAs, where(path), `nested deeper than ${maxDepth} levels`);
     if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${path}[${i}]`, depth + 1]));
-    else for (const [k, x] of Object.entries(v)) stack.push([x, path ? `${path}.${k}` : k, depth + 1]);
+    else {
+      for (const [k, x] of Object.entries(v)) stack.push([x, path ? `${path}.${k}` : k, depth + 1]);
+      members += Object.keys(v).length;
+    }
   }
+  return members;
+}
+
+export const duplicateMember = 'member written twice (JSON readers disagree on which value counts)';
+
+// Every JSON string token in order: between two tokens there are only numbers, literals and punctuation.
+const stringToken = /"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?/g;
+
+/** Member names written in a JSON text (strings followed by a colon). */
+export function countMemberNames(text: string): number {
+  let n = 0;
+  stringToken.lastIndex = 0;
+  for (let m = stringToken.exec(text); m; m = stringToken.exec(text)) if (m[1]) n++;
+  return n;
+}
+
+/**
+ * JSON.parse keeps the last of two equal member names silently, and another reader may keep the
+ * first: evidence with duplicates could say two things. Compares the names written with the members
+ * parsed, and names the first duplicate (its path) when they differ.
+ */
+export function checkNoDuplicateMembers(text: string, parsedMembers: number, shownAs: string, at = ''): void {
+  if (countMemberNames(text) === parsedMembers) return;
+  const frames: { keys?: Set<string>; key?: string; index: number }[] = [];
+  const path = () => frames.map((f, i) => (f.keys ? (f.key === undefined ? '' : `${i ? '.' : ''}${f.key}`) : `[${f.index}]`)).join('');
+  let last = 0;
+  stringToken.lastIndex = 0;
+  const structure = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const c = text[i];
+      if (c === '{') frames.push({ keys: new Set(), index: 0 });
+      else if (c === '[') frames.push({ index: 0 });
+      else if (c === '}' || c === ']') frames.pop();
+      else if (c === ',' && frames.length && !frames.at(-1)!.keys) frames.at(-1)!.index++;
+    }
+  };
+  for (let m = stringToken.exec(text); m; m = stringToken.exec(text)) {
+    structure(last, m.index);
+    last = m.index + m[0].length;
+    if (!m[1]) continue;
+    const frame = frames.at(-1)!;
+    const name = JSON.parse(m[0].slice(0, m[0].lastIndexOf('"') + 1)) as string;
+    if (frame.keys!.has(name)) {
+      frame.key = name;
+      const where = `${at}${at && !path().startsWith('[') ? '.' : ''}${path()}`;
+      throw new InputError(shownAs, where || '(top level)', duplicateMember);
+    }
+    frame.keys!.add(name);
+    frame.key = name;
+  }
+  throw new InputError(shownAs, at || '(top level)', 'duplicate member names');
 }
 
 function lineAndColumn(text: string, position: number): string {
@@ -64,7 +119,7 @@ export function readJsonFile<T>(path: string, shownAs: string, validate?: Valida
     const m = /position (\d+)/.exec((e as Error).message);
     throw new InputError(shownAs, undefined, `malformed JSON${m ? ` at ${lineAndColumn(text, Number(m[1]))}` : ''}`);
   }
-  checkShape(value, shownAs);
+  checkNoDuplicateMembers(text, checkShape(value, shownAs), shownAs);
   if (validate && !validate(value)) {
     const { field, problem } = describeAjvError(validate.errors![0]!);
     throw new InputError(shownAs, field, problem);

@@ -145,9 +145,9 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
       };
       if (named) locate(named.account, named.region);
       const copy = opts.copies?.snapshot(rel);
-      const streamed = await streamConfigSnapshot(join(dir, rel), shown(rel), async (ci: any, i) => {
+      const streamed = await streamConfigSnapshot(join(dir, rel), shown(rel), async (ci: any, i, text) => {
         const field = `configurationItems[${i}]`;
-        checkConfigItem(ci, shown(rel), field);
+        checkConfigItem(ci, text, shown(rel), field);
         if (!located) locate(ci.awsAccountId ?? ci.accountId, ci.awsRegion);
         inScope(shown(rel), ci.awsAccountId ?? ci.accountId, ci.awsRegion);
         addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' }, shown(rel), field));

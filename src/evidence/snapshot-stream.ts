@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.ts';
+import { duplicateMember } from './json-file.ts';
 
 /**
  * Far larger than any configuration item AWS records; a bigger one is refused before it is parsed.
@@ -36,7 +37,7 @@ export interface SnapshotScanner {
 }
 
 /** The scanner on its own, fed decoded text: what streamConfigSnapshot runs over a file. */
-export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: number) => void | Promise<void>): SnapshotScanner {
+export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>): SnapshotScanner {
   const broken = (problem: string) => new InputError(shownAs, undefined, problem);
 
   const header: Record<string, unknown> = {};
@@ -74,12 +75,13 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
     }
     if (kind === Kind.Key) {
       key = value as string;
+      if (Object.hasOwn(header, key) || (key === 'configurationItems' && sawItems)) throw new InputError(shownAs, key, duplicateMember);
       state = S.Colon;
     } else if (kind === Kind.Value) {
       header[key] = value;
       state = S.AfterValue;
     } else {
-      await onItem(value, index++);
+      await onItem(value, index++, text);
       state = S.AfterElement;
     }
   };
@@ -218,7 +220,7 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
  * Calls onItem for every element of configurationItems, in order, and returns the other members.
  * Errors name the file and the item (configurationItems[i]) or say where the structure broke.
  */
-export async function streamConfigSnapshot(path: string, shownAs: string, onItem: (item: unknown, index: number) => void | Promise<void>): Promise<SnapshotStreamResult> {
+export async function streamConfigSnapshot(path: string, shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>): Promise<SnapshotStreamResult> {
   const hash = createHash('sha256');
   let bytes = 0;
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });

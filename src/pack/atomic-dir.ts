@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ensureDir } from '../ensure-dir.ts';
 import { UserError } from '../errors.ts';
 import { processAlive } from '../pid.ts';
 
@@ -54,7 +55,7 @@ export async function writeDirAtomically<T extends { name: string }>(parent: str
   const parentExisted = await exists(parent);
   let tmp: string;
   try {
-    await mkdir(parent, { recursive: true });
+    await ensureDir(parent);
     await removeStaleTemporaries(parent);
     tmp = await mkdtemp(join(parent, tmpPrefix));
   } catch (e) {

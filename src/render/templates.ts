@@ -55,14 +55,17 @@ export function loadTemplates(userDir?: string): ReportTemplates {
     if (name === 'report.css') css = text;
   }
   const main = files.get('report.hbs');
-  if (!main) throw new UserError('templates: report.hbs not found');
+  const where = userDir ? `--templates ${userDir}` : 'built-in templates';
+  if (!main) throw new UserError(`${where}: report.hbs not found`);
   const template = hb.compile(readFileSync(main, 'utf8'), { strict: false, preventIndent: true });
   return {
     render(view) {
       try {
         return template({ ...view, css });
       } catch (e) {
-        throw new UserError(`templates: ${(e as Error).message.split('\n')[0]}`);
+        // Handlebars puts the line on the first line of a parse error and the culprit on the next ones.
+        const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean);
+        throw new UserError(`${where}: ${lines.slice(0, lines[0]?.startsWith('Parse error') ? 3 : 1).join(' ')}`);
       }
     },
   };
