@@ -26,7 +26,7 @@ describe('crash safety', () => {
       const r = await verifyPack(pack);
       assert.ok(r.ok, `${pack} is complete and verifies: ${JSON.stringify(r.problems)}`);
     }
-    t.diagnostic(`50 runs killed at spread points: ${packs.length} finished a complete pack first, ${50 - packs.length} left none`);
+    t.diagnostic(`hostile/kills: 50 runs killed at spread points: ${packs.length} finished a complete pack first, ${50 - packs.length} left none`);
     const done = await runCli(['run', '--no-pdf', '--out', out]);
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'no temporary leftovers after a completed run');

@@ -75,7 +75,7 @@ describe('malformed evidence corpus', () => {
       }
     };
     for (let i = 0; i < cases.length; i += 3) await Promise.all(cases.slice(i, i + 3).map((c, j) => runCase(c, i + j)));
-    t.diagnostic(`malformed: ${cases.length} cases, ${outcomes.rejected} rejected with one line, ${outcomes.accepted} accepted, ${outcomes.crashes} crashes, ${outcomes.stackTraces} stack traces, ${outcomes.partial} partial packs`);
+    t.diagnostic(`hostile/malformed: ${cases.length} cases, ${outcomes.rejected} rejected with one line, ${outcomes.accepted} accepted, ${outcomes.crashes} crashes, ${outcomes.stackTraces} stack traces, ${outcomes.partial} partial packs`);
     assert.deepEqual({ crashes: outcomes.crashes, stackTraces: outcomes.stackTraces, partial: outcomes.partial }, { crashes: 0, stackTraces: 0, partial: 0 });
   });
 });
