@@ -20,7 +20,7 @@ describe('rendering', () => {
     writeFileSync(join(work, 'tpl', 'partials', 'cover.hbs'), '{{#each}}');
     const broken = await runCli(['run', '--out', join(work, 'out2'), '--no-pdf', '--templates', join(work, 'tpl')]);
     assert.equal(broken.code, 2);
-    assert.match(broken.stderr, /^evidence-pack: templates: /);
+    assert.match(broken.stderr, /^evidence-pack: --templates .*\/tpl: Parse error on line 1: \{\{#each\}\} \(Expecting /);
   });
 
   it('neutralises spreadsheet formulas in CSV cells', () => {

@@ -65,7 +65,8 @@ export function loadTemplates(userDir?: string): ReportTemplates {
       } catch (e) {
         // Handlebars puts the line on the first line of a parse error and the culprit on the next ones.
         const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean);
-        throw new UserError(`${where}: ${lines.slice(0, lines[0]?.startsWith('Parse error') ? 3 : 1).join(' ')}`);
+        const expecting = lines.find((l) => l.startsWith('Expecting'));
+        throw new UserError(`${where}: ${lines[0]?.startsWith('Parse error') ? `${lines[0]} ${lines[1] ?? ''}${expecting ? ` (${expecting.slice(0, 120)})` : ''}` : lines[0]}`);
       }
     },
   };
