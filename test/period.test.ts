@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parsePeriod, periodFromDates, previousPeriod, resolvePeriod } from '../src/period/period.ts';
@@ -57,5 +58,36 @@ describe('reporting periods', () => {
     const trend = JSON.parse(readFileSync(join(november!, 'trend.json'), 'utf8'));
     assert.deepEqual(trend.map((p: { period: string; verified: boolean }) => [p.period, p.verified]), [['2026-10', true], ['2026-11', true]]);
     assert.ok(html.includes('aria-label="Controls by status, period by period"'), 'trend chart in the report');
+  });
+
+  it('compares with a previous pack made from another catalog version: catalog and mapping changes are named', async (t) => {
+    const work = tempDir(t);
+    const out = join(work, 'out');
+    const key = join(work, 'key.pem');
+    writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const first = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
+    assert.equal(first.code, 0, first.stderr);
+    const [october] = packsUnder(out);
+    // Make October's pack look as an older catalog would have made it: another version, WSAS-01 mapped to one control fewer.
+    const resultFile = join(october!, 'result.json');
+    const older = JSON.parse(readFileSync(resultFile, 'utf8'));
+    older.catalog.version = '2026.10.0';
+    older.catalog.digest = '0'.repeat(64);
+    const wsas01 = older.controls.find((c: { id: string }) => c.id === 'WSAS-01');
+    const dropped = wsas01.mappings.nist.pop();
+    writeFileSync(resultFile, `${JSON.stringify(older, null, 2)}\n`);
+    for (const f of ['manifest.json', 'manifest.sig', 'public-key.pem']) rmSync(join(october!, f));
+    assert.equal((await runCli(['sign', october!, '--signing-key', key])).code, 0);
+
+    const second = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', key], { SOURCE_DATE_EPOCH: '1796169600' });
+    assert.equal(second.code, 0, second.stderr);
+    const drift = JSON.parse(readFileSync(join(packsUnder(out)[1]!, 'drift.json'), 'utf8'));
+    assert.equal(drift.state, 'compared');
+    assert.equal(drift.catalogChanged, true);
+    assert.match(drift.previous.catalog, /2026\.10\.0 \(000000000000\)$/);
+    assert.deepEqual(drift.controls.filter((c: { mappingChanged: boolean }) => c.mappingChanged).map((c: { id: string }) => c.id), ['WSAS-01'], `WSAS-01 gained ${dropped.id} back`);
+    const md = await runCli(['diff', october!, packsUnder(out)[1]!]);
+    assert.match(md.stdout, /Catalog changed: workspaces-appstream-data-protection 2026\.10\.0 \(000000000000\) → workspaces-appstream-data-protection 2026\.11\.\d+ /);
+    assert.match(md.stdout, /\| WSAS-01 .* mapping changed \|/);
   });
 });
