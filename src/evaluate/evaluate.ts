@@ -290,14 +290,28 @@ export function evaluate(input: EvaluateInput): Result {
   });
 
   const byId = new Map(controls.map((c) => [c.id, c]));
+  // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the baseline controls AWS maps them to.
+  const ruleEvidence = new Map<string, BaselineRow['rules'][number]>();
+  for (const m of catalog.ruleMappings.rules) {
+    const items = ruleItems(m.rule, false);
+    if (items.length) ruleEvidence.set(m.rule, { rule: m.rule, source: m.source, status: rollUp(items).status, results: items.filter((i) => i.resource).length });
+  }
+  const rulesForControl = new Map<string, BaselineRow['rules']>();
+  for (const m of catalog.ruleMappings.rules) {
+    const evidence = ruleEvidence.get(m.rule);
+    if (evidence) for (const id of m.controls) (rulesForControl.get(id) ?? rulesForControl.set(id, []).get(id)!).push(evidence);
+  }
   const baselineRows: BaselineRow[] = catalog.fedrampModerate.controls.map((id) => {
     const via = controls.filter((c) => c.mappings.nist.some((m) => m.id === id)).map((c) => c.id);
+    const rules = rulesForControl.get(id) ?? [];
+    const statuses = [...via.map((v) => byId.get(v)!.status), ...rules.map((r) => r.status)];
     return {
       id,
       title: nistFw.get(id)!.title,
       family: nistFw.get(id)!.family!,
-      status: via.length ? worstStatus(via.map((v) => byId.get(v)!.status)) : 'not-assessed',
+      status: statuses.length ? worstStatus(statuses) : 'not-assessed',
       via,
+      rules,
     };
   });
 

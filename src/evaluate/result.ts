@@ -57,7 +57,10 @@ export interface BaselineRow {
   title: string;
   family: string;
   status: BaselineStatus;
+  /** Catalog controls mapped to this baseline control. */
   via: string[];
+  /** AWS Config managed rules deployed in scope that AWS maps to this control, each rolled up over its results. */
+  rules: { rule: string; source: string; status: ControlStatus; results: number }[];
 }
 
 export interface MappedControl {

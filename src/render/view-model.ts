@@ -119,11 +119,18 @@ function baselineView(result: Result) {
       ...b,
       total: b.rows.length,
       assessed: b.rows.filter((r) => r.status !== 'not-assessed').length,
+      byRulesOnly: b.rows.filter((r) => r.via.length === 0 && (r.rules ?? []).length > 0).length,
       countsView: (Object.keys(statusInfo) as BaselineStatus[]).filter((s) => counts[s]).map((s) => ({ ...statusView(s), count: counts[s] })),
       families: [...families.entries()].map(([family, rows]) => ({
         family,
         assessed: rows.filter((r) => r.status !== 'not-assessed').length,
-        rows: rows.map((r) => ({ ...r, statusView: statusView(r.status), viaLinks: r.via.map((id) => ({ id, anchor: `control-${id}` })) })),
+        rows: rows.map((r) => ({
+          ...r,
+          statusView: statusView(r.status),
+          viaLinks: r.via.map((id) => ({ id, anchor: `control-${id}` })),
+          // Packs made before rule evidence reached the baseline have no rules on their rows.
+          ruleViews: (r.rules ?? []).map((x) => ({ ...x, statusView: statusView(x.status) })),
+        })),
       })),
     };
   });
