@@ -92,7 +92,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('aggregator', { type: 'string', describe: 'Read an AWS Config aggregator (organization or accounts) in its home region, given with --region' })
       .option('assume-role', { type: 'string', describe: 'With --aggregator: role name assumed in each member account for WorkSpaces, Macie and CloudTrail reads' })
       .option('from-files', { type: 'string', describe: 'Instead of the APIs: AWS Config snapshot files delivered to s3://bucket/prefix or copied to a directory' })
-      .option('period', { type: 'string', describe: 'With --from-files: choose per account and region the snapshot closest to this period\'s end (2026-10, 2026-Q3)' })
+      .option('period', { type: 'string', describe: 'Evidence as of this period\'s end (2026-10, 2026-Q3): each resource\'s configuration history, or with --from-files the snapshot closest to the end' })
       .option('from', { type: 'string', hidden: true })
       .option('to', { type: 'string', hidden: true })
       .option('tz', { type: 'string', describe: 'Time zone of the period (IANA name; default UTC)' })
@@ -137,6 +137,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y), async (a) => exit(initCommand(a.force)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
       .option('all-regions', { type: 'boolean', default: false, describe: 'Include what collect --all-regions adds' })
+      .option('period', { type: 'boolean', default: false, describe: 'Include what collect --period adds (configuration history)' })
       .option('aggregator', { type: 'boolean', default: false, describe: 'The policy for collect --aggregator (in the aggregator account)' })
       .option('assume-role', { type: 'string', implies: 'aggregator', describe: 'With --aggregator: also allow assuming this role name in member accounts' })
       .option('member-role', { type: 'boolean', default: false, describe: 'The policy of the role assumed in each member account' })
@@ -146,7 +147,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 iam-policy > evidence-pack-collector.json', '')
       .example('$0 iam-policy --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'For the identity that signs packs')
       .example('$0 iam-policy --member-role --format cloudformation > member-role.json', 'The role --assume-role uses, for a StackSet'),
-    async (a) => exit(await iamPolicyCommand(a.allRegions ? ['all-regions'] : [], a)))
+    async (a) => exit(await iamPolicyCommand([...(a.allRegions ? ['all-regions' as const] : []), ...(a.period ? ['period' as const] : [])], a)))
     .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => y
       .positional('action', { choices: ['export'] as const, demandOption: true, describe: 'What to do with the catalog' })
       .option('format', { choices: ['json', 'csv'] as const, default: 'json' as const, describe: 'Output format' })

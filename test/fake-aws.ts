@@ -16,6 +16,8 @@ export interface FakeRegion {
   packs?: Record<string, string[]>;
   /** LookupEvents results (each with CloudTrailEvent as a JSON string). */
   events?: object[];
+  /** Configuration history by "resourceType|resourceId": items with configurationItemCaptureTime in epoch seconds. */
+  history?: Record<string, { configurationItemCaptureTime: number }[]>;
 }
 
 export interface FakeAggregator {
@@ -129,6 +131,15 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       case 'config.SelectResourceConfig': {
         const p = page(data.resources ?? [], input.NextToken, Math.min(input.Limit || 100, 100));
         return json(res, 200, { Results: p.items.map((r) => JSON.stringify(r)), QueryInfo: { SelectFields: [{ Name: 'resourceId' }] }, NextToken: p.next });
+      }
+      case 'config.GetResourceConfigHistory': {
+        const all = data.history?.[`${input.resourceType}|${input.resourceId}`];
+        if (!all) return error(400, 'ResourceNotDiscoveredException', `Resource ${input.resourceId} of resourceType:${input.resourceType} is unknown or has not been discovered`);
+        const inRange = all
+          .filter((i) => (input.earlierTime === undefined || i.configurationItemCaptureTime >= input.earlierTime) && (input.laterTime === undefined || i.configurationItemCaptureTime <= input.laterTime))
+          .sort((a, b) => b.configurationItemCaptureTime - a.configurationItemCaptureTime);
+        const p = page(inRange, input.nextToken, Math.min(input.limit || 10, 100));
+        return json(res, 200, { configurationItems: p.items, nextToken: p.next });
       }
       case 'workspaces.DescribeWorkspaceDirectories': {
         const p = page(data.directories ?? [], input.NextToken, 25);

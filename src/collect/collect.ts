@@ -18,6 +18,8 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import pLimit from 'p-limit';
 import { UserError } from '../errors.ts';
 import type { Gap, SnapshotMeta } from '../evidence/types.ts';
+import type { Period } from '../period/period.ts';
+import { readResourceHistory } from './history.ts';
 import { inventoryQuery } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import { CollectionSession, describeError } from './session.ts';
@@ -33,6 +35,8 @@ export interface CollectOptions {
   collectedAt: string;
   /** Concurrent calls per region (the SDK's adaptive retry handles throttling within that). */
   concurrency?: number;
+  /** Evidence as of this period's end: each resource's configuration history (GetResourceConfigHistory). */
+  period?: Period;
   onProgress?: (label: string) => void;
 }
 
@@ -116,7 +120,13 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
       conformancePacks(),
       limit(() => session.one('config:DescribeConfigurationRecorders', scope, at('config/DescribeConfigurationRecorders.json'), () => config.send(new DescribeConfigurationRecordersCommand({})))),
       limit(() => session.one('config:DescribeConfigurationRecorderStatus', scope, at('config/DescribeConfigurationRecorderStatus.json'), () => config.send(new DescribeConfigurationRecorderStatusCommand({})))),
-      limit(() => session.many('config:SelectResourceConfig', scope, at('config/SelectResourceConfig.json'), undefined, paginateSelectResourceConfig({ client: config, pageSize: 100 }, { Expression: inventoryQuery() }))),
+      (async () => {
+        const pages = await limit(() => session.many('config:SelectResourceConfig', scope, at('config/SelectResourceConfig.json'), undefined, paginateSelectResourceConfig({ client: config, pageSize: 100 }, { Expression: inventoryQuery() })));
+        if (!opts.period || !pages) return;
+        const period = opts.period;
+        const rows = pages.flatMap((p) => ((p as { Results?: string[] }).Results ?? []).map((r) => JSON.parse(r) as { resourceType: string; resourceId: string }));
+        await Promise.all(rows.map((r) => limit(() => readResourceHistory(session, scope, config, period, { type: r.resourceType, id: r.resourceId }))));
+      })(),
       ...supplementaryReads(session, scope, clientConfig(region), limit),
       (async () => {
         const names = await limit(ruleNames);
@@ -138,7 +148,12 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     snapshotId: snapshotIdFor(account, opts.collectedAt),
     organization: opts.organization,
     collectedAt: opts.collectedAt,
-    collector: { method: 'live', description: `AWS APIs, account ${account}, regions ${regions.join(', ')}${opts.regions === 'all' ? ' (all enabled)' : ''}${opts.profile ? `, profile ${opts.profile}` : ''}`, identity: identity.arn },
+    collector: {
+      method: 'live',
+      description: `AWS APIs, account ${account}, regions ${regions.join(', ')}${opts.regions === 'all' ? ' (all enabled)' : ''}${opts.profile ? `, profile ${opts.profile}` : ''}`
+        + (opts.period ? `; configuration items as of the end of ${opts.period.label} (${opts.period.to}) from AWS Config's configuration history` : ''),
+      identity: identity.arn,
+    },
     scope: { accounts: [account], regions },
     gaps,
   };

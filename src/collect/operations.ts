@@ -11,7 +11,7 @@ interface OperationInfo {
   purpose: string;
   by: readonly Identity[];
   /** Only with this option. */
-  only?: 'all-regions' | 'assume-role';
+  only?: 'all-regions' | 'assume-role' | 'period';
 }
 
 const supplementary = ['account', 'member'] as const;
@@ -27,6 +27,7 @@ export const operations = {
   'config:DescribeConformancePacks': { iamAction: 'config:DescribeConformancePacks', purpose: 'the conformance packs deployed, to name the pack behind each rule', by: ['account'] },
   'config:DescribeConformancePackCompliance': { iamAction: 'config:DescribeConformancePackCompliance', purpose: 'which rules each conformance pack holds, and their compliance', by: ['account'] },
   'config:SelectResourceConfig': { iamAction: 'config:SelectResourceConfig', purpose: 'configuration items of the resource types the catalog needs', by: ['account'] },
+  'config:GetResourceConfigHistory': { iamAction: 'config:GetResourceConfigHistory', purpose: 'with --period: each resource\'s configuration item at the period end, and its changes during the period', by: ['account'], only: 'period' },
   'config:DescribeConfigurationAggregators': { iamAction: 'config:DescribeConfigurationAggregators', purpose: 'the aggregator and its sources (accounts or organization, regions)', by: ['aggregator'] },
   'config:DescribeConfigurationAggregatorSourcesStatus': { iamAction: 'config:DescribeConfigurationAggregatorSourcesStatus', purpose: 'which source accounts and regions the aggregator holds current data for', by: ['aggregator'] },
   'config:SelectAggregateResourceConfig': { iamAction: 'config:SelectAggregateResourceConfig', purpose: 'configuration items across the aggregated accounts and regions', by: ['aggregator'] },
@@ -42,7 +43,7 @@ export const operations = {
 export type Operation = keyof typeof operations;
 
 /** Options of `collect` that add operations. */
-export type CollectOption = 'all-regions' | 'assume-role';
+export type CollectOption = 'all-regions' | 'assume-role' | 'period';
 
 /** The IAM actions one identity needs with these options, sorted. */
 export function actionsFor(identity: Identity, options: CollectOption[] = []): string[] {

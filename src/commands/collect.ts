@@ -28,9 +28,8 @@ export async function collectCommand(opts: CollectCommandOptions): Promise<numbe
   if (opts.fromFiles) {
     if (opts.aggregator || opts.allRegions || opts.assumeRole) throw new UserError('collect --from-files reads delivered files only: leave out --aggregator, --all-regions and --assume-role');
     if ((opts.region?.length ?? 0) > 1) throw new UserError('collect --from-files: at most one --region (the bucket\'s)');
-  } else if (opts.period || opts.from || opts.to) {
-    throw new UserError('collect: --period, --from and --to choose among delivered snapshot files (--from-files); live collection reads the current state');
   } else if (opts.aggregator) {
+    if (opts.period || opts.from || opts.to) throw new UserError('collect --aggregator: --period is not available through an aggregator (AWS has no aggregated configuration history); collect the accounts one by one, or use --from-files');
     if (opts.allRegions || opts.region?.length !== 1) throw new UserError(`collect --aggregator ${opts.aggregator}: give the aggregator's home region with one --region (the aggregator covers the others)`);
   } else {
     if (!opts.region?.length && !opts.allRegions) throw new UserError('collect: name the regions with --region (repeatable) or use --all-regions');
@@ -49,7 +48,7 @@ export async function collectCommand(opts: CollectCommandOptions): Promise<numbe
       })
       : opts.aggregator
       ? await (await import('../collect/aggregator.ts')).collectAggregator(tmp, { ...common, aggregator: opts.aggregator, region: regions[0]!, assumeRole: opts.assumeRole })
-      : await collect(tmp, { ...common, regions }),
+      : await collect(tmp, { ...common, regions, period: opts.period || opts.from || opts.to ? resolvePeriod(opts, common.collectedAt) : undefined }),
   }), { force: opts.force });
   progress.done();
   const { outcome } = done;

@@ -355,7 +355,11 @@ export function evaluate(input: EvaluateInput): Result {
     baselines: [{ id: catalog.fedrampModerate.baseline, title: catalog.fedrampModerate.title, rows: baselineRows }],
     attestations,
     waivers,
-    resources: snapshot.resources.map((r) => ({ key: r.key, account: r.account, region: r.region, type: r.type, id: r.id, name: r.name, arn: r.arn, capturedAt: r.capturedAt, origin: origin(r.origin) })),
+    resources: snapshot.resources.map((r) => ({
+      key: r.key, account: r.account, region: r.region, type: r.type, id: r.id, name: r.name, arn: r.arn, capturedAt: r.capturedAt,
+      ...(r.changesInPeriod === undefined ? {} : { changesInPeriod: r.changesInPeriod, ...(r.changesCapped ? { changesCapped: true } : {}) }),
+      origin: origin(r.origin),
+    })),
     gaps,
   };
   // Every string that leaves evaluation is redacted once more, so no output can carry a raw secret.

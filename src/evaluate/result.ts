@@ -100,6 +100,9 @@ export interface ResultResource {
   name?: string;
   arn?: string;
   capturedAt: string;
+  /** With a period read from configuration history: items recorded during the period (at least, when capped). */
+  changesInPeriod?: number;
+  changesCapped?: boolean;
   origin: { file: string; pointer: string; api: string };
 }
 

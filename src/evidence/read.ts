@@ -19,6 +19,7 @@ import {
   recorderStatusSchema,
   snapshotMetaSchema,
   workspaceDirectoriesSchema,
+  resourceHistorySchema,
 } from './schemas.ts';
 import type { ComplianceType, EvidenceFile, Resource, Snapshot, SnapshotMeta } from './types.ts';
 
@@ -44,6 +45,7 @@ const validate = {
   lookupEvents: compileSchema<any>(lookupEventsSchema),
   conformancePacks: compileSchema<any>(conformancePacksSchema),
   conformancePackCompliance: compileSchema<any>(conformancePackComplianceSchema),
+  history: compileSchema<any>(resourceHistorySchema),
 };
 
 const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2|cloudtrail)\/(.+)\.json(\.gz)?$/;
@@ -121,6 +123,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     snapshot.resources.push(r);
   };
 
+  const absentAtEnd = new Set<string>();
   const deliveredSnapshots: (NonNullable<ReturnType<typeof parseDeliveredName>> & { rel: string })[] = [];
   const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource }, opts.ruleIdentifier ?? (() => undefined));
   for (const rel of all) {
@@ -167,7 +170,26 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
 
     if (service === 'config' && operation === 'SelectResourceConfig') {
       snapshot.apiResponses.push({ account, region, api: 'config:SelectResourceConfig', file: rel });
-      resourcesFromSelectPages(await read(rel, 'aws-response'), rel, shown(rel), 'config:SelectResourceConfig', (a, r) => inScope(shown(rel), a, r)).forEach(addResource);
+      // With a period, the current item of a resource read from its history is superseded, and one absent at the end left out.
+      resourcesFromSelectPages(await read(rel, 'aws-response'), rel, shown(rel), 'config:SelectResourceConfig', (a, r) => inScope(shown(rel), a, r))
+        .filter((r) => !absentAtEnd.has(`${r.account}/${r.type}/${r.id}`))
+        .forEach(addResource);
+    } else if (service === 'config' && operation.startsWith('GetResourceConfigHistory/')) {
+      const record = await read<any>(rel, 'resource-history', validate.history);
+      const items = record.calls.flatMap((c: any, ci: number) => (c.response.configurationItems ?? []).map((item: any, ii: number) => ({ item, ci, pointer: `/calls/${ci}/response/configurationItems/${ii}` })));
+      items.forEach((x: any) => checkConfigItem(x.item, JSON.stringify(x.item), shown(rel), x.pointer.slice(1).replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')));
+      const atEnd = items.sort((a: any, b: any) => isoTime(b.item.configurationItemCaptureTime, shown(rel), 'configurationItemCaptureTime').localeCompare(isoTime(a.item.configurationItemCaptureTime, shown(rel), 'configurationItemCaptureTime')))[0];
+      if (!atEnd || /^ResourceDeleted/.test(atEnd.item.configurationItemStatus)) {
+        absentAtEnd.add(`${account}/${record.resourceType}/${record.resourceId}`);
+        continue;
+      }
+      inScope(shown(rel), atEnd.item.accountId ?? atEnd.item.awsAccountId, atEnd.item.awsRegion);
+      const changes = items.filter((x: any) => x.ci === 0).length;
+      addResource({
+        ...resourceFromConfigurationItem(atEnd.item, { file: rel, pointer: atEnd.pointer, api: 'config:GetResourceConfigHistory' }, shown(rel), atEnd.pointer),
+        changesInPeriod: changes,
+        ...(changes >= (record.calls[0].request.limit ?? Infinity) ? { changesCapped: true } : {}),
+      });
     } else if (service === 'config' && operation === 'DescribeConformancePacks') {
       pages(await read(rel, 'aws-response')).forEach((page, p) => {
         if (!validate.conformancePacks(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConformancePacks response');

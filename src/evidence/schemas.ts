@@ -242,3 +242,20 @@ export const conformancePackComplianceSchema = {
     ConformancePackRuleComplianceList: { type: 'array', items: { type: 'object', required: ['ConfigRuleName'], properties: { ConfigRuleName: str, ComplianceType: str, Controls: { type: 'array', items: { type: 'string' } } } } },
   },
 } as const;
+
+/** What collect --period saves per resource: the GetResourceConfigHistory responses behind its state at the period end. */
+export const resourceHistorySchema = {
+  type: 'object',
+  required: ['schema', 'period', 'resourceType', 'resourceId', 'calls'],
+  properties: {
+    schema: { const: 'evidence-pack/resource-history@1' },
+    period: { type: 'object', required: ['label', 'from', 'to'], properties: { label: str, from: str, to: str } },
+    resourceType: str,
+    resourceId: str,
+    calls: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', required: ['request', 'response'], properties: { response: { type: 'object', properties: { configurationItems: { type: 'array' } } } } },
+    },
+  },
+} as const;

@@ -12,6 +12,9 @@ export interface Resource {
   supplementary: Record<string, unknown>;
   capturedAt: string;
   status: string;
+  /** With a period from configuration history: items recorded during the period (a lower bound when `changesCapped`). */
+  changesInPeriod?: number;
+  changesCapped?: boolean;
   origin: Origin;
 }
 
