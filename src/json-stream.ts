@@ -6,11 +6,20 @@ import { once } from 'node:events';
  * largest string V8 allows (~512 MiB) can still be written.
  */
 export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<string> {
-  // Below the top four levels (the document, its lists, their entries and their lists), a value is small enough for the
-  // native stringify, which is many times faster than walking it here; re-indented, it is the same text.
-  if (depth >= 4) {
-    yield (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${indent}`);
-    return;
+  // Below the top four levels a value is usually small, and the native stringify is many times faster than walking it
+  // here; re-indented, it is the same text. A long list, or a value whose text would pass V8's string limit (an OSCAL
+  // document nests its big lists deeper), is walked instead.
+  if (depth >= 4 && !(Array.isArray(value) && value.length > 1000)) {
+    let text: string | undefined;
+    try {
+      text = (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${indent}`);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+    }
+    if (text !== undefined) {
+      yield text;
+      return;
+    }
   }
   if (value === null || typeof value !== 'object') {
     yield JSON.stringify(value) ?? 'null';

@@ -12,5 +12,10 @@ describe('jsonChunks', () => {
     }), { numRuns: 500 });
     const deep = { a: [{ b: [{ c: { d: [1, { e: 'x\ny', f: [undefined, new Date(0)] }] } }] }], g: [] };
     assert.equal([...jsonChunks(deep)].join(''), JSON.stringify(deep, null, 2));
+    // OSCAL nests its longest lists five levels down: a long list deep in the document is walked element by element.
+    const oscalLike = { 'assessment-results': { results: [{ observations: Array.from({ length: 2500 }, (_, i) => ({ uuid: String(i), props: [{ name: 'n', value: `v\n${i}` }] })) }] } };
+    const chunks = [...jsonChunks(oscalLike)];
+    assert.equal(chunks.join(''), JSON.stringify(oscalLike, null, 2));
+    assert.ok(chunks.length > 2500, 'the long list is not one string');
   });
 });
