@@ -17,16 +17,21 @@ function runAndKill(out: string, ms: number): Promise<void> {
 
 describe('crash safety', () => {
   it('a run killed at any moment leaves no partial pack, and the next run clears its leftovers', async (t) => {
-    const out = join(tempDir(t), 'out');
+    const work = tempDir(t);
+    const out = join(work, 'out');
     mkdirSync(out);
-    // 50 kill points spread over start-up, evaluation, rendering, signing and archiving (a run takes ~1.4 s here).
-    for (let i = 0; i < 50; i++) await runAndKill(out, 200 + ((i * 37) % 50) * 30);
+    // How long one run takes on this machine, so that the kill points cover it from start-up to just past the end.
+    const started = Date.now();
+    assert.equal((await runCli(['run', '--no-pdf', '--out', join(work, 'timing')])).code, 0);
+    const full = Date.now() - started;
+    // 50 kill points spread over start-up, evaluation, rendering, signing, archiving and the finished run.
+    for (let i = 0; i < 50; i++) await runAndKill(out, Math.round(full * (0.1 + (1.1 * ((i * 37) % 50)) / 49)));
     const packs = packsUnder(out);
     for (const pack of packs) {
       const r = await verifyPack(pack);
       assert.ok(r.ok, `${pack} is complete and verifies: ${JSON.stringify(r.problems)}`);
     }
-    t.diagnostic(`hostile/kills: 50 runs killed at spread points: ${packs.length} finished a complete pack first, ${50 - packs.length} left none`);
+    t.diagnostic(`hostile/kills: 50 runs killed between ${Math.round(full * 0.1)} and ${Math.round(full * 1.2)} ms (a run takes ${full} ms): ${packs.length} finished a complete pack first, ${50 - packs.length} left none`);
     const done = await runCli(['run', '--no-pdf', '--out', out]);
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'no temporary leftovers after a completed run');

@@ -173,10 +173,19 @@ export function evaluate(input: EvaluateInput): Result {
     return items;
   }
 
+  // Rules by identifier and results by rule, indexed once: a large estate has many results and every mapped rule is looked up.
+  const rulesByIdentifier = new Map<string, typeof snapshot.rules>();
+  for (const r of snapshot.rules) (rulesByIdentifier.get(r.sourceIdentifier) ?? rulesByIdentifier.set(r.sourceIdentifier, []).get(r.sourceIdentifier)!).push(r);
+  const resultsByRule = new Map<string, typeof snapshot.evaluations>();
+  for (const e of snapshot.evaluations) {
+    const k = `${e.account}/${e.region}/${e.ruleName}`;
+    (resultsByRule.get(k) ?? resultsByRule.set(k, []).get(k)!).push(e);
+  }
+
   function ruleItems(sourceIdentifier: string, primary: boolean): EvidenceItem[] {
     const items: EvidenceItem[] = [];
     for (const account of accounts) {
-      const deployed = snapshot.rules.filter((r) => r.account === account && r.sourceIdentifier === sourceIdentifier);
+      const deployed = (rulesByIdentifier.get(sourceIdentifier) ?? []).filter((r) => r.account === account);
       if (deployed.length === 0) {
         if (primary) {
           items.push({ source: { kind: 'coverage', api: 'config:DescribeConfigRules' }, status: 'gap', account, region: '-', message: `no AWS Config rule with identifier ${sourceIdentifier} is deployed in ${account}`, observedAt: snapshot.meta.collectedAt });
@@ -184,7 +193,7 @@ export function evaluate(input: EvaluateInput): Result {
         continue;
       }
       for (const rule of deployed) {
-        const evaluations = snapshot.evaluations.filter((e) => e.account === account && e.region === rule.region && e.ruleName === rule.name);
+        const evaluations = resultsByRule.get(`${account}/${rule.region}/${rule.name}`) ?? [];
         if (evaluations.length === 0) {
           items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `rule ${rule.name} has no evaluation results`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.origin) });
         }
