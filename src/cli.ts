@@ -134,7 +134,8 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 attach out/acme/2026-10/pack-….zip --jira https://acme.atlassian.net --issue AUDIT-42', '')
       .example('$0 attach out/acme/2026-10/pack-….zip --github acme/compliance#7 --link s3://acme-audit/2026-10/', ''),
     async (a) => exit(await (await import('./commands/attach.ts')).attachCommand(a)))
-    .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y), async (a) => exit(initCommand(a.force)))
+    .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y)
+      .example('$0 init && $EDITOR evidence-pack.yaml', 'Then `evidence-pack run` picks the settings up'), async (a) => exit(initCommand(a.force)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
       .option('all-regions', { type: 'boolean', default: false, describe: 'Include what collect --all-regions adds' })
       .option('period', { type: 'boolean', default: false, describe: 'Include what collect --period adds (configuration history)' })
