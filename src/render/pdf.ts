@@ -4,6 +4,9 @@ import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type 
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { findChromium } from './chromium.ts';
 
+/** Longest a single load or print may take (a 100,000-item report is far below this). */
+const printTimeoutMs = 60 * 60 * 1000;
+
 export type Paper = 'A4' | 'Letter';
 
 // No network, no background services, no GPU: the browser only lays out one local file.
@@ -77,7 +80,8 @@ export class PdfPrinter {
   private constructor(private readonly browser: Browser) {}
 
   static async launch(): Promise<PdfPrinter> {
-    return new PdfPrinter(await puppeteer.launch({ executablePath: findChromium(), headless: true, args: chromiumArgs }));
+    // A large estate's report takes Chromium minutes to lay out: no 30 s or 3 min cut-off, but not forever either.
+    return new PdfPrinter(await puppeteer.launch({ executablePath: findChromium(), headless: true, args: chromiumArgs, protocolTimeout: printTimeoutMs }));
   }
 
   /**
@@ -97,8 +101,9 @@ export class PdfPrinter {
           void req.abort('blockedbyclient');
         }
       });
-      await page.goto(url, { waitUntil: 'load' });
+      await page.goto(url, { waitUntil: 'load', timeout: printTimeoutMs });
       await page.pdf({
+        timeout: printTimeoutMs,
         path: pdfFile,
         format: opts.paper,
         printBackground: true,
