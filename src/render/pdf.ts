@@ -1,10 +1,12 @@
+import { statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFObject } from 'pdf-lib';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer-core';
+import { ExitCode, UserError } from '../errors.ts';
 import { findChromium } from './chromium.ts';
 
-/** Longest a single load or print may take (a 100,000-item report is far below this). */
+/** Longest a single load or print may take. */
 const printTimeoutMs = 60 * 60 * 1000;
 
 export type Paper = 'A4' | 'Letter';
@@ -102,7 +104,7 @@ export class PdfPrinter {
         }
       });
       await page.goto(url, { waitUntil: 'load', timeout: printTimeoutMs });
-      await page.pdf({
+      await this.printPage(page, htmlFile, {
         timeout: printTimeoutMs,
         path: pdfFile,
         format: opts.paper,
@@ -117,6 +119,16 @@ export class PdfPrinter {
       });
     } finally {
       await page.close();
+    }
+  }
+
+  /** page.pdf, with Chromium's own failures (e.g. a report too large to lay out) as one line that says what to do. */
+  private async printPage(page: Page, htmlFile: string, options: PDFOptions): Promise<void> {
+    try {
+      await page.pdf(options);
+    } catch (e) {
+      const mb = (statSync(htmlFile).size / 1024 / 1024).toFixed(1);
+      throw new UserError(`Chromium could not print ${htmlFile} (${mb} MB of HTML): ${(e as Error).message.split('\n')[0]}; --no-pdf skips the PDF (report.html and evidence.csv hold the whole report)`, ExitCode.environment);
     }
   }
 
