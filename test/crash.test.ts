@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { verifyPack } from '../src/sign/verify.ts';
@@ -35,6 +35,25 @@ describe('crash safety', () => {
     const done = await runCli(['run', '--no-pdf', '--out', out]);
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'no temporary leftovers after a completed run');
+  });
+});
+
+describe('stale index locks', () => {
+  it('an empty lock left by a run killed while taking it, and a lock of a dead process, are taken over', async (t) => {
+    for (const content of ['', '999999']) {
+      const out = join(tempDir(t), 'out');
+      const org = join(out, 'example-corp-sample-estate');
+      mkdirSync(org, { recursive: true });
+      const lock = join(org, 'index.json.lock');
+      writeFileSync(lock, content);
+      const minuteAgo = new Date(Date.now() - 60_000);
+      utimesSync(lock, minuteAgo, minuteAgo);
+      const started = Date.now();
+      const r = await runCli(['run', '--no-pdf', '--out', out]);
+      assert.equal(r.code, 0, `lock ${JSON.stringify(content)}: ${r.stderr}`);
+      assert.ok(Date.now() - started < 30_000, 'taken over, not waited out');
+      assert.ok(!existsSync(lock), 'released');
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import { processAlive } from '../pid.ts';
 import { join } from 'node:path';
@@ -31,8 +31,10 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number(await readFile(lock, 'utf8').catch(() => '0'));
-      if (holder && !processAlive(holder)) await rm(lock, { force: true });
+      const holder = Number(await readFile(lock, 'utf8').catch(() => '0')) || 0;
+      const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+      // The pid is written right after the file is made: an empty lock seconds old was left by a run killed in between.
+      if (holder ? !processAlive(holder) : age > 5000) await rm(lock, { force: true });
       else if (attempt > 300) throw new UserError(`${lock}: held by process ${holder} for over a minute; remove it if no run is going on`);
       else await new Promise((r) => setTimeout(r, 200));
     }
