@@ -24,14 +24,15 @@ describe('crash safety', () => {
     const started = Date.now();
     assert.equal((await runCli(['run', '--no-pdf', '--out', join(work, 'timing')])).code, 0);
     const full = Date.now() - started;
-    // 50 kill points spread over start-up, evaluation, rendering, signing, archiving and the finished run.
-    for (let i = 0; i < 50; i++) await runAndKill(out, Math.round(full * (0.1 + (1.1 * ((i * 37) % 50)) / 49)));
+    // 50 kill points spread over start-up, evaluation, rendering, signing, archiving and the finished run (up to twice
+    // the measured length, since the machine's load varies while the suite runs).
+    for (let i = 0; i < 50; i++) await runAndKill(out, Math.round(full * (0.1 + (1.9 * ((i * 37) % 50)) / 49)));
     const packs = packsUnder(out);
     for (const pack of packs) {
       const r = await verifyPack(pack);
       assert.ok(r.ok, `${pack} is complete and verifies: ${JSON.stringify(r.problems)}`);
     }
-    t.diagnostic(`hostile/kills: 50 runs killed between ${Math.round(full * 0.1)} and ${Math.round(full * 1.2)} ms (a run takes ${full} ms): ${packs.length} finished a complete pack first, ${50 - packs.length} left none`);
+    t.diagnostic(`hostile/kills: 50 runs killed between ${Math.round(full * 0.1)} and ${Math.round(full * 2)} ms (a run takes ${full} ms): ${packs.length} finished a complete pack first, ${50 - packs.length} left none`);
     const done = await runCli(['run', '--no-pdf', '--out', out]);
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'no temporary leftovers after a completed run');
