@@ -18,7 +18,8 @@ import { callerIdentity, clientConfigFor, snapshotIdFor, writeSnapshotFiles, typ
 import { inventoryQuery } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import type { Operation } from './operations.ts';
-import { CollectionSession, describeError } from './session.ts';
+import { describeError } from '../aws-error.ts';
+import { CollectionSession } from './session.ts';
 import { supplementaryReads, type ClientConfig } from './supplementary.ts';
 
 export interface AggregatorOptions {

@@ -22,7 +22,8 @@ import type { Period } from '../period/period.ts';
 import { readResourceHistory } from './history.ts';
 import { inventoryQuery } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
-import { CollectionSession, describeError } from './session.ts';
+import { describeError } from '../aws-error.ts';
+import { CollectionSession } from './session.ts';
 import { supplementaryReads, type ClientConfig } from './supplementary.ts';
 
 export { cloudtrailSampleSize } from './supplementary.ts';

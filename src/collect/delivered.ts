@@ -77,14 +77,14 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
 
 export async function collectDelivered(dir: string, opts: DeliveredOptions): Promise<CollectOutcome> {
   const session = new CollectionSession(dir, opts.onProgress);
-  const fromS3 = opts.source.startsWith('s3://');
+  const s3Source = opts.source.startsWith('s3://') ? parseS3Url(opts.source) : undefined;
   let found: DeliveredFile[];
   let s3: S3Client | undefined;
   let identity = 'local files';
   const where = { account: '-', region: opts.region ?? '-' };
   try {
-    if (fromS3) {
-      const { bucket, prefix } = parseS3Url(opts.source);
+    if (s3Source) {
+      const { bucket, prefix } = s3Source;
       const config = clientConfigFor(opts.profile)(opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
       // An endpoint other than AWS's (tests, S3-compatible stores) usually serves buckets by path.
       s3 = new S3Client({ ...config, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
@@ -111,12 +111,11 @@ export async function collectDelivered(dir: string, opts: DeliveredOptions): Pro
     await mkdir(join(dir, 'config-snapshots'), { recursive: true });
     for (const { file, choice } of chosen) {
       const target = join(dir, 'config-snapshots', file.name);
-      if (fromS3) {
-        const { bucket } = parseS3Url(opts.source);
+      if (s3Source) {
         await session.run('s3:GetObject', { account: file.account, region: file.region }, file.location, async () => {
-          const out = await s3!.send(new GetObjectCommand({ Bucket: bucket, Key: file.location }));
+          const out = await s3!.send(new GetObjectCommand({ Bucket: s3Source.bucket, Key: file.location }));
           await pipeline(out.Body as Readable, createWriteStream(target));
-          return { pages: [1], attempts: out.$metadata.attempts ?? 1 };
+          return { pages: [out.ContentLength], attempts: out.$metadata.attempts ?? 1 };
         });
       } else {
         await copyFile(file.location, target);

@@ -2,6 +2,7 @@
 // pages, logs the call (pages, attempts, duration, outcome) and turns a failure into a recorded gap.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { describeError } from '../aws-error.ts';
 import type { Gap } from '../evidence/types.ts';
 import type { CallRecord } from './log.ts';
 import type { Operation } from './operations.ts';
@@ -21,12 +22,6 @@ export async function* bounded<T>(pages: AsyncIterable<T>, max: number, count: (
     seen += count(page);
     if (seen >= max) return;
   }
-}
-
-export function describeError(e: unknown): string {
-  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const status = err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : '';
-  return `${err.name ?? 'Error'}: ${(err.message ?? String(e)).split('\n')[0]}${status}`;
 }
 
 /** Where a call is made: the account whose data it reads and the region (and, for logs, a target such as a rule). */

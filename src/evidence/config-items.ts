@@ -74,9 +74,14 @@ export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'
   };
 }
 
-/** One configuration item, checked as a delivered file's item would be; errors name `field` (e.g. configurationItems[7]). */
-export function checkConfigItem(ci: unknown, text: string, shown: string, field: string): void {
-  checkNoDuplicateMembers(text, checkShape(ci, shown, field), shown, field);
+/**
+ * One configuration item, checked as a delivered file's item would be; errors name `field` (e.g. configurationItems[7]).
+ * `text` is the item's own JSON text when it was parsed on its own (a stream item, a query row), for the
+ * duplicate-member check; an item taken from a file already checked whole passes undefined.
+ */
+export function checkConfigItem(ci: unknown, text: string | undefined, shown: string, field: string): void {
+  const members = checkShape(ci, shown, field);
+  if (text !== undefined) checkNoDuplicateMembers(text, members, shown, field);
   if (!validateConfigSnapshot({ fileVersion: '1.0', configurationItems: [ci] })) {
     const { field: f, problem } = describeAjvError(validateConfigSnapshot.errors![0]!);
     throw new InputError(shown, `${field}${f.replace(/^configurationItems\[0\]/, '')}`, problem);

@@ -176,9 +176,13 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
         .forEach(addResource);
     } else if (service === 'config' && operation.startsWith('GetResourceConfigHistory/')) {
       const record = await read<any>(rel, 'resource-history', validate.history);
-      const items = record.calls.flatMap((c: any, ci: number) => (c.response.configurationItems ?? []).map((item: any, ii: number) => ({ item, ci, pointer: `/calls/${ci}/response/configurationItems/${ii}` })));
-      items.forEach((x: any) => checkConfigItem(x.item, JSON.stringify(x.item), shown(rel), x.pointer.slice(1).replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')));
-      const atEnd = items.sort((a: any, b: any) => isoTime(b.item.configurationItemCaptureTime, shown(rel), 'configurationItemCaptureTime').localeCompare(isoTime(a.item.configurationItemCaptureTime, shown(rel), 'configurationItemCaptureTime')))[0];
+      // Every item the record holds, each with where it is and when it was captured; the newest is the state at the period end.
+      const items = record.calls.flatMap((c: any, ci: number) => (c.response.configurationItems ?? []).map((item: any, ii: number) => {
+        const field = `calls[${ci}].response.configurationItems[${ii}]`;
+        checkConfigItem(item, undefined, shown(rel), field);
+        return { item, ci, field, pointer: `/calls/${ci}/response/configurationItems/${ii}`, at: isoTime(item.configurationItemCaptureTime, shown(rel), `${field}.configurationItemCaptureTime`) };
+      }));
+      const atEnd = items.sort((a: any, b: any) => b.at.localeCompare(a.at))[0];
       if (!atEnd || /^ResourceDeleted/.test(atEnd.item.configurationItemStatus)) {
         absentAtEnd.add(`${account}/${record.resourceType}/${record.resourceId}`);
         continue;
@@ -186,7 +190,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
       inScope(shown(rel), atEnd.item.accountId ?? atEnd.item.awsAccountId, atEnd.item.awsRegion);
       const changes = items.filter((x: any) => x.ci === 0).length;
       addResource({
-        ...resourceFromConfigurationItem(atEnd.item, { file: rel, pointer: atEnd.pointer, api: 'config:GetResourceConfigHistory' }, shown(rel), atEnd.pointer),
+        ...resourceFromConfigurationItem(atEnd.item, { file: rel, pointer: atEnd.pointer, api: 'config:GetResourceConfigHistory' }, shown(rel), atEnd.field),
         changesInPeriod: changes,
         ...(changes >= (record.calls[0].request.limit ?? Infinity) ? { changesCapped: true } : {}),
       });

@@ -3,6 +3,7 @@
 // signs its digest (MessageType DIGEST), which verifies exactly like a signature over the file.
 import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { describeError } from '../aws-error.ts';
 import { UserError } from '../errors.ts';
 import { digestOf, verifySignature, type SignatureAlgorithm } from './algorithms.ts';
 import { publicKeyFingerprint, type SigningKey } from './keys.ts';
@@ -18,11 +19,6 @@ const preference: KmsAlgorithm[] = [
 /** The region of a key or alias ARN (arn:aws:kms:eu-west-1:…), if the id is one. */
 export function regionOfKeyId(keyId: string): string | undefined {
   return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
-}
-
-function describe(e: unknown): string {
-  const err = e as { name?: string; message?: string };
-  return `${err.name ?? 'Error'}: ${(err.message ?? String(e)).split('\n')[0]}`;
 }
 
 export interface KmsKeyOptions {
@@ -41,7 +37,7 @@ export async function kmsSigningKey(keyId: string, opts: KmsKeyOptions = {}): Pr
   try {
     key = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
   } catch (e) {
-    throw new UserError(`${where}: cannot read the public key (kms:GetPublicKey): ${describe(e)}`);
+    throw new UserError(`${where}: cannot read the public key (kms:GetPublicKey): ${describeError(e)}`);
   } finally {
     client.destroy();
   }
@@ -79,7 +75,7 @@ export async function kmsSigningKey(keyId: string, opts: KmsKeyOptions = {}): Pr
         const out = await client.send(new SignCommand({ KeyId: keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: chosen }));
         signature = Buffer.from(out.Signature ?? []);
       } catch (e) {
-        throw new UserError(`${where}: signing failed (kms:Sign): ${describe(e)}`);
+        throw new UserError(`${where}: signing failed (kms:Sign): ${describeError(e)}`);
       } finally {
         client.destroy();
       }
