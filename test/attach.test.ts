@@ -59,10 +59,10 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     const text = JSON.stringify(body);
     const packId = pack.split('/').pop()!;
     assert.ok(text.includes(`Evidence pack ${packId}: Example Corp (sample estate), period 2026-10`), text);
-    assert.ok(text.includes('14 controls: fail 9, gap 1, manual 2, inherited 2'), text);
+    assert.ok(text.includes('18 controls: fail 11, gap 1, manual 4, inherited 2'), text);
     assert.ok(text.includes(sha256(readFileSync(join(pack, 'manifest.json')))), 'manifest digest in the comment');
     assert.ok(text.includes(`sha256 ${sha256(readFileSync(archive))}`), 'archive digest in the comment');
-    assert.match(r.stdout, new RegExp(`^${packId}: attached ${packId}\\.zip and report\\.pdf to Jira AUDIT-42 with a comment: 14 controls`));
+    assert.match(r.stdout, new RegExp(`^${packId}: attached ${packId}\\.zip and report\\.pdf to Jira AUDIT-42 with a comment: 18 controls`));
   });
 
   it('comments on a GitHub issue with the same facts and the storage link', async () => {
@@ -75,7 +75,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     assert.equal(q.headers.authorization, `Bearer ${ghToken}`);
     assert.equal(q.headers['x-github-api-version'], '2022-11-28');
     const markdown = JSON.parse(q.body.toString('utf8')).body as string;
-    assert.match(markdown, /\| Controls \| `14 controls: fail 9, gap 1, manual 2, inherited 2` \|/);
+    assert.match(markdown, /\| Controls \| `18 controls: fail 11, gap 1, manual 4, inherited 2` \|/);
     assert.match(markdown, /\| Stored at \| `s3:\/\/acme-audit\/2026-10\/` \|/);
     assert.match(markdown, /evidence-pack verify pack-\S+\.zip --expect-key sha256:[0-9a-f]{64}/);
     assert.equal(JSON.parse(r.stdout).github.comment, 'https://github.example/acme/compliance/issues/7#issuecomment-1');

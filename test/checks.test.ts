@@ -35,8 +35,8 @@ describe('checks', () => {
   it('have unique ids and one file each', () => {
     assert.equal(checksById.size, checks.length);
     assert.deepEqual(checks.map((c) => c.id).sort(), [
-      'appstream-persistence-encrypted', 'cloudtrail-kms-encryption', 'cloudtrail-log-file-validation', 'cloudtrail-multi-region-logging', 'cloudtrail-tls-version',
-      'credentials-in-urls', 'kms-key-rotation', 'macie-enabled', 's3-bucket-default-encryption', 's3-bucket-tls-only', 'sensitive-data-in-tags-and-names',
+      'appstream-fleet-network-isolation', 'appstream-persistence-encrypted', 'cloudtrail-fips-endpoints', 'cloudtrail-kms-encryption', 'cloudtrail-log-file-validation',
+      'cloudtrail-multi-region-logging', 'cloudtrail-tls-version', 'credentials-in-urls', 'iam-root-mfa', 'iam-user-mfa', 'kms-key-rotation', 'macie-enabled', 's3-bucket-default-encryption', 's3-bucket-tls-only', 'sensitive-data-in-tags-and-names',
       'workspaces-directory-fips-endpoint', 'workspaces-volume-encryption',
     ]);
   });
@@ -69,6 +69,53 @@ describe('checks', () => {
     assert.match(failing.message, /home folders → s3:\/\/appstream2-36fb080bb8-us-east-1-111111111111: no default encryption/);
     assert.equal(run('appstream-persistence-encrypted', ci('dev-stack'), ctx(buckets)).status, 'not-applicable');
     assert.throws(() => run('appstream-persistence-encrypted', ci('analyst-stack'), ctx([])), MissingEvidence);
+    // DescribeStacks names the application-settings bucket: that exact bucket is the one judged.
+    const settings = (bucket: string) => ({ ...apiRecord(apiResourceTypes.appstreamStackSettings, { Name: 'analyst-stack', ApplicationSettings: { Enabled: true, S3BucketName: bucket } }), id: 'analyst-stack' });
+    const named = run('appstream-persistence-encrypted', ci('analyst-stack'), ctx([...buckets, settings('appstream-app-settings-us-east-1-111111111111-k2j4h6')]));
+    assert.match(named.message, /application settings → s3:\/\/appstream-app-settings-us-east-1-111111111111-k2j4h6: default encryption/);
+    assert.throws(() => run('appstream-persistence-encrypted', ci('analyst-stack'), ctx([...buckets, settings('other-bucket')])), (e: unknown) => e instanceof MissingEvidence && /\(other-bucket\) in the configuration snapshot/.test(e.field));
+  });
+
+  it('appstream-fleet-network-isolation on AWS::AppStream::Fleet items', () => {
+    assert.equal(run('appstream-fleet-network-isolation', ci('analyst-fleet')).status, 'pass');
+    const open = run('appstream-fleet-network-isolation', ci('dev-fleet'));
+    assert.equal(open.status, 'fail');
+    assert.match(open.message, /^not in a VPC; default internet access on:/);
+    const inVpcButOpen = run('appstream-fleet-network-isolation', ci('analyst-fleet', (c) => { c.configuration.EnableDefaultInternetAccess = true; }));
+    assert.match(inVpcButOpen.message, /^default internet access on: fleet in 2 subnet\(s\)/);
+    missing('appstream-fleet-network-isolation', ci('analyst-fleet', (c) => delete c.configuration.EnableDefaultInternetAccess), /EnableDefaultInternetAccess/);
+  });
+
+  it('iam-user-mfa and iam-root-mfa read the credential report', () => {
+    const row = (user: string, arn: string, passwordEnabled: string, mfaActive: boolean, activeAccessKeys = 0) => ({ user, arn, createdAt: '2024-01-01T00:00:00+00:00', passwordEnabled, mfaActive, activeAccessKeys });
+    const report = (...users: ReturnType<typeof row>[]) => ({ ...apiRecord(apiResourceTypes.iamCredentialReport, { generatedAt: '2026-10-31T23:50:12.000Z', users }), region: 'global', id: '111111111111' });
+    const ctx = (r: Resource[]): CheckContext => ({ findResources: (a, region, type) => r.filter((x) => x.account === a && x.region === region && x.type === type) });
+    const alice = ci('AIDAQ3EGRKZ7ALICE0001');
+    const withMfa = report(row('alice.admin', 'arn:aws:iam::111111111111:user/alice.admin', 'true', true));
+    assert.deepEqual(checksById.get('iam-user-mfa')!.evaluate(alice, ctx([withMfa])), { status: 'pass', message: 'MFA device active; console password enabled, no active access key (credential report 2026-10-31T23:50:12.000Z)' });
+    const without = report(row('alice.admin', 'arn:aws:iam::111111111111:user/alice.admin', 'false', false, 2));
+    assert.match(checksById.get('iam-user-mfa')!.evaluate(alice, ctx([without])).message, /^no MFA device; no console password, 2 active access key/);
+    assert.throws(() => checksById.get('iam-user-mfa')!.evaluate(alice, ctx([])), (e: unknown) => e instanceof MissingEvidence && /credential report of account 111111111111/.test(e.field));
+    assert.throws(() => checksById.get('iam-user-mfa')!.evaluate(alice, ctx([report()])), (e: unknown) => e instanceof MissingEvidence && /IAM user alice\.admin in the credential report generated/.test(e.field));
+    const root = (mfa: boolean) => report(row('<root_account>', 'arn:aws:iam::111111111111:root', 'not_supported', mfa));
+    assert.equal(run('iam-root-mfa', root(true)).status, 'pass');
+    assert.match(run('iam-root-mfa', root(false)).message, /^root user has no MFA device/);
+    missing('iam-root-mfa', report(), /<root_account> row/);
+  });
+
+  it('cloudtrail-fips-endpoints', () => {
+    const sample = (region: string, hosts: (string | undefined)[]) => ({ ...apiRecord(apiResourceTypes.cloudtrailEventSample, {
+      events: hosts.map((host, i) => ({ eventId: `e${i}`, eventSource: 'kms.amazonaws.com', host, userAgent: 'aws-sdk-js/3' })),
+      sampleSize: hosts.length, from: '2026-10-01T00:00:00Z', to: '2026-10-31T00:00:00Z',
+    }), region });
+    assert.equal(run('cloudtrail-fips-endpoints', sample('us-east-1', ['kms-fips.us-east-1.amazonaws.com', 's3-fips.dualstack.us-east-1.amazonaws.com', undefined])).status, 'pass');
+    const standard = run('cloudtrail-fips-endpoints', sample('us-west-2', ['kms-fips.us-west-2.amazonaws.com', 'kms.us-west-2.amazonaws.com']));
+    assert.equal(standard.status, 'fail');
+    assert.match(standard.message, /^1 of 2 call\(s\) with a host header went to non-FIPS endpoints .*kms\.us-west-2\.amazonaws\.com by "aws-sdk-js\/3"/);
+    assert.match(run('cloudtrail-fips-endpoints', sample('eu-west-1', ['kms.eu-west-1.amazonaws.com'])).message, /no FIPS endpoints in eu-west-1/);
+    assert.equal(run('cloudtrail-fips-endpoints', sample('us-gov-west-1', ['kms.us-gov-west-1.amazonaws.com'])).status, 'not-applicable');
+    assert.equal(run('cloudtrail-fips-endpoints', sample('ca-central-1', [undefined])).status, 'not-applicable');
+    assert.equal(run('cloudtrail-fips-endpoints', sample('us-east-1', ['fipsy.us-east-1.amazonaws.com'])).status, 'fail', 'a name that merely contains "fips" is not a FIPS endpoint');
   });
 
   it('cloudtrail checks on the sample and on AWS\'s example item', { skip: existsSync(rdk('AWS_Cloudtrail_Trail.json')) ? false : rdkNote }, () => {

@@ -33,15 +33,23 @@ const usEast1: FakeRegion = {
     ...Object.fromEntries(Array.from({ length: 29 }, (_, i) => [`other-rule-${i}`, i % 2 ? [] : [evaluation(`other-rule-${i}`, 'AWS::S3::Bucket', 'bucket-0', 'COMPLIANT')]])),
   },
   resources: [
+    ci('us-east-1', 'AWS::AppStream::Stack', 'analysts', { Name: 'analysts', StorageConnectors: [], ApplicationSettings: { Enabled: true, SettingsGroup: 'a' } }),
+    ci('global', 'AWS::IAM::User', 'AIDAUSER00007', { userName: 'dana' }, { resourceName: 'dana', arn: `arn:aws:iam::${account}:user/dana` }),
     ci('us-east-1', 'AWS::WorkSpaces::Workspace', 'ws-clear0001', { Id: 'ws-clear0001', RootVolumeEncryptionEnabled: false, UserVolumeEncryptionEnabled: false }),
     ci('us-east-1', 'AWS::WorkSpaces::Workspace', 'ws-sealed001', { Id: 'ws-sealed001', RootVolumeEncryptionEnabled: true, UserVolumeEncryptionEnabled: true, VolumeEncryptionKey: `arn:aws:kms:us-east-1:${account}:key/k1` }),
-    ...Array.from({ length: 228 }, (_, i) => ci('us-east-1', 'AWS::S3::Bucket', `bucket-${i}`, { name: `bucket-${i}` }, {
+    ...Array.from({ length: 226 }, (_, i) => ci('us-east-1', 'AWS::S3::Bucket', `bucket-${i}`, { name: `bucket-${i}` }, {
       supplementaryConfiguration: { ServerSideEncryptionConfiguration: JSON.stringify({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }) },
       tags: i === 7 ? [{ key: 'Owner', value: 'ops.lead@example.org', tag: 'Owner=ops.lead@example.org' }] : [],
     })),
   ],
   directories: [{ DirectoryId: 'd-90670000aa', DirectoryName: 'corp.example.com', EndpointEncryptionMode: 'FIPS_VALIDATED' }],
   macie: 'ENABLED',
+  stacks: [{ Name: 'analysts', Arn: `arn:aws:appstream:us-east-1:${account}:stack/analysts`, StorageConnectors: [{ ConnectorType: 'HOMEFOLDERS' }], ApplicationSettings: { Enabled: true, SettingsGroup: 'a', S3BucketName: `appstream-app-settings-us-east-1-${account}-x1y2z3` } }],
+  credentialReport: [
+    'user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_2_active',
+    `<root_account>,arn:aws:iam::${account}:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,false,false,false`,
+    `dana,arn:aws:iam::${account}:user/dana,2024-01-01T00:00:00+00:00,true,2026-11-17T00:00:00+00:00,true,false,false`,
+  ].join('\n'),
   packs: { 'Operational-Best-Practices-for-FedRAMP-Moderate': ['iam-user-mfa-enabled-conformance-pack-abc'] },
   // 1,200 events: the collector must stop at its 500-event sample (10 pages of 50).
   events: Array.from({ length: 1200 }, (_, i) => ({
@@ -90,7 +98,10 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     assert.equal(count('config.SelectResourceConfig'), 3 + 2, '230 items at 100 a page, plus the 2 throttled attempts');
     assert.equal(count('cloudtrail.LookupEvents'), 10, 'a 500-event sample at 50 a page, not all 1,200 events');
     assert.equal(count('config.DescribeConformancePackCompliance'), 1);
-    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 /* conformance packs */) + 1 /* sts */ + 1 /* the one pack's compliance */ + (2 - 1) /* rules, 2nd page */ + 32 /* rule details */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
+    assert.equal(count('appstream.DescribeStacks'), 1);
+    assert.equal(count('iam.GenerateCredentialReport'), 2, 'STARTED, then COMPLETE');
+    assert.equal(count('iam.GetCredentialReport'), 1);
+    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 /* conformance packs */ + 1 /* stacks */) + 2 + 1 /* credential report */ + 1 /* sts */ + 1 /* the one pack's compliance */ + (2 - 1) /* rules, 2nd page */ + 32 /* rule details */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
     const made = [...aws.calls.values()].reduce((a, b) => a + b, 0) - 2 /* injected throttles */;
     assert.ok(made >= minimum && made <= minimum * 1.05, `made ${made}, minimum ${minimum}`);
     t.diagnostic(`API calls: ${made} made (plus 2 injected throttles retried), ${minimum} the page sizes require`);
@@ -120,16 +131,17 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     assert.equal(items('WSAS-11').find((e) => e.resource?.id === 'ws-sealed001')!.status, 'pass');
     assert.match(items('WSAS-11').find((e) => e.region === 'eu-west-1')!.message, /not recording/);
     assert.match(items('WSAS-11').find((e) => e.region === 'ap-southeast-2')!.message, /no configuration items for 333333333333\/ap-southeast-2.*AccessDeniedException/);
-    assert.equal(items('WSAS-05').filter((e) => e.resource?.type === 'AWS::S3::Bucket' && e.source.kind === 'check' && e.status === 'pass').length, 228, 'supplementary JSON strings decoded');
+    assert.equal(items('WSAS-05').filter((e) => e.resource?.type === 'AWS::S3::Bucket' && e.source.kind === 'check' && e.status === 'pass').length, 226, 'supplementary JSON strings decoded');
     assert.match(items('WSAS-09').find((e) => e.resource?.id === 'bucket-7')!.message, /tag "Owner" holds email: \[REDACTED email/);
     const mfa = items('WSAS-02');
     const fromRule = mfa.filter((e) => e.source.kind === 'config-rule');
     assert.deepEqual(['pass', 'fail', 'not-applicable', 'gap'].map((s) => fromRule.filter((e) => e.status === s).length), [63, 63, 62, 62], 'every compliance type kept; INSUFFICIENT_DATA is a gap');
     assert.ok(fromRule.every((e) => e.source.kind === 'config-rule' && e.source.conformancePack === 'Operational-Best-Practices-for-FedRAMP-Moderate'), 'the pack behind each rule is named');
-    assert.deepEqual(mfa.filter((e) => e.source.kind === 'coverage').map((e) => e.message), [
-      'no AWS Config rule with identifier MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS is deployed in 333333333333',
-      'no AWS Config rule with identifier ROOT_ACCOUNT_MFA_ENABLED is deployed in 333333333333',
-    ]);
+    // The credential report decides MFA; rules that are not deployed only corroborate, so their absence is no gap.
+    assert.deepEqual(mfa.filter((e) => e.source.kind === 'coverage').map((e) => e.message), []);
+    assert.equal(mfa.find((e) => e.resource?.id === 'AIDAUSER00007' && e.source.kind === 'check')!.status, 'pass', 'dana has MFA in the credential report');
+    assert.match(mfa.find((e) => e.source.kind === 'check' && e.source.id === 'iam-root-mfa')!.message, /^root user has no MFA device/);
+    assert.match(items('WSAS-13').find((e) => e.resource?.id === 'analysts')?.message ?? '', /^the application settings bucket \(appstream-app-settings-us-east-1-333333333333-x1y2z3\) in the configuration snapshot/, 'the bucket DescribeStacks names is the one looked for');
     assert.equal(items('WSAS-07')[0]!.status, 'pass');
     const tls = items('WSAS-03').find((e) => e.region === 'us-east-1')!;
     assert.equal(tls.status, 'fail');
@@ -143,7 +155,7 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     const policy = JSON.parse(r.stdout);
     const printed = new Set<string>(policy.Statement.flatMap((s: { Action: string[] }) => s.Action));
     assert.ok([...printed].every((a) => !a.includes('*')), 'no wildcard actions');
-    const iamService: Record<string, string> = { config: 'config', workspaces: 'workspaces', macie2: 'macie2', cloudtrail: 'cloudtrail' };
+    const iamService: Record<string, string> = { config: 'config', workspaces: 'workspaces', macie2: 'macie2', cloudtrail: 'cloudtrail', appstream: 'appstream', iam: 'iam' };
     const made = new Set<string>();
     for (const key of aws.calls.keys()) {
       const [, op] = key.split('|') as [string, string];

@@ -29,7 +29,7 @@ describe('evidence-pack run on the embedded sample', () => {
   it('prints one summary line with where it wrote and the counts by status', () => {
     const lines = runOutput.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
-    assert.match(lines[0]!, /^Wrote .*pack-\d{8}T\d{6}Z-[0-9a-f]{8} and pack-\d{8}T\d{6}Z-[0-9a-f]{8}\.zip \(period \d{4}-\d{2}, \d+ files, signed with demo key sha256:[0-9a-f]{16}…\): 14 controls: fail \d+/);
+    assert.match(lines[0]!, /^Wrote .*pack-\d{8}T\d{6}Z-[0-9a-f]{8} and pack-\d{8}T\d{6}Z-[0-9a-f]{8}\.zip \(period \d{4}-\d{2}, \d+ files, signed with demo key sha256:[0-9a-f]{16}…\): 18 controls: fail \d+/);
     assert.equal(runOutput.stderr, '', 'nothing on stderr in CI');
   });
 
@@ -62,6 +62,12 @@ describe('evidence-pack run on the embedded sample', () => {
     assert.equal(item('WSAS-02', 'AIDAQ3EGRKZ7CIDEPL004', 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS')[0]!.status, 'not-applicable');
     assert.equal(item('WSAS-05', '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b', 'CMK_BACKING_KEY_ROTATION_ENABLED')[0]!.status, 'gap', 'INSUFFICIENT_DATA is a gap');
     assert.equal(item('WSAS-06', '222222222222/us-east-1')[0]!.status, 'fail', 'Macie PAUSED');
+    assert.match(item('WSAS-02', 'AIDAQ3EGRKZ7CIDEPL004', 'iam-user-mfa')[0]!.message, /^no MFA device; no console password, 1 active access key/);
+    assert.equal(item('WSAS-02', 'AIDAQ3EGRKZ7ALICE0001', 'iam-user-mfa')[0]!.status, 'pass');
+    assert.equal(item('WSAS-02', '222222222222', 'iam-root-mfa')[0]!.status, 'pass');
+    assert.equal(item('WSAS-15', 'dev-fleet')[0]!.status, 'fail', 'no VPC, default internet access');
+    assert.equal(item('WSAS-15', 'analyst-fleet')[0]!.status, 'pass');
+    assert.match(item('WSAS-13', 'analyst-stack')[0]!.message, /application settings → s3:\/\/appstream-app-settings-us-east-1-111111111111-k2j4h6:/);
   });
 
   it('rolls controls up honestly: inherited, manual, gap never pass', () => {
@@ -70,7 +76,11 @@ describe('evidence-pack run on the embedded sample', () => {
     assert.equal(control('WSAS-12').status, 'manual');
     assert.match(control('WSAS-12').statusReason, /^attested by Priya Natarajan \(End-user computing lead\) on 2026-10-20, valid until 2027-04-20$/);
     assert.equal(control('WSAS-12').attestations[0]!.evidence[0]!.path, 'attestations/pcoip-gpo-export.txt');
-    assert.match(control('WSAS-08').statusReason, /fips-endpoints\.yaml expired: a current one is needed/);
+    assert.match(control('WSAS-17').statusReason, /staff-training\.yaml expired: a current one is needed/);
+    assert.equal(control('WSAS-18').status, 'manual');
+    assert.match(control('WSAS-18').statusReason, /an attestation by the customer is needed/);
+    assert.equal(control('WSAS-08').status, 'fail', 'standard endpoints called in us-east-1, where FIPS endpoints exist');
+    assert.match(item('WSAS-08', '111111111111/eu-west-1')[0]!.message, /no FIPS endpoints in eu-west-1/);
     assert.equal(control('WSAS-03').status, 'fail', 'an old CLI used TLS 1.1 in 222222222222/us-east-1');
     assert.match(item('WSAS-03', '222222222222/us-east-1')[0]!.message, /1 call\(s\) below TLS 1\.2 .*aws-cli\/1\.16\.0/);
     assert.equal(control('WSAS-12').statusReason.startsWith('attested by'), true);
@@ -189,8 +199,9 @@ describe('the FedRAMP Moderate baseline in result.json', () => {
     assert.ok(byRules.length > 0, 'some baseline controls are assessed by rules alone');
     for (const r of byRules) assert.notEqual(r.status, 'not-assessed', r.id);
     assert.equal(rows.find((r) => r.id === 'PE-3')!.status, 'inherited');
-    assert.equal(rows.find((r) => r.id === 'AT-2')!.status, 'not-assessed');
-    assert.equal(rows.find((r) => r.id === 'IA-7')!.status, 'manual');
+    assert.equal(rows.find((r) => r.id === 'PS-3')!.status, 'not-assessed');
+    assert.equal(rows.find((r) => r.id === 'AT-2')!.status, 'manual');
+    assert.equal(rows.find((r) => r.id === 'IA-7')!.status, 'fail');
   });
 });
 

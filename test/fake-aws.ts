@@ -18,6 +18,10 @@ export interface FakeRegion {
   events?: object[];
   /** Configuration history by "resourceType|resourceId": items with configurationItemCaptureTime in epoch seconds. */
   history?: Record<string, { configurationItemCaptureTime: number }[]>;
+  /** AppStream DescribeStacks results. */
+  stacks?: object[];
+  /** The IAM credential report (CSV) of the account, answered in the region the IAM client signs for; null: none exists. Default: the root user with MFA. */
+  credentialReport?: string | null;
 }
 
 export interface FakeAggregator {
@@ -74,9 +78,11 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     const [, region, signingService] = scope as unknown as [string, string, string];
     if (signingService === 's3') return s3(req, res);
     const target = String(req.headers['x-amz-target'] ?? '');
+    // AWS Query protocol (STS, IAM): a form body naming the Action, answered in XML.
+    const isQuery = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
     const operation = target
       ? `${signingService}.${target.split('.').pop()}`
-      : signingService === 'sts' ? `sts.${new URLSearchParams(body).get('Action')}` : `${signingService}.${req.method} ${req.url?.split('?')[0]}`;
+      : isQuery ? `${signingService}.${new URLSearchParams(body).get('Action')}` : `${signingService}.${req.method} ${req.url?.split('?')[0]}`;
     const key = `${region}|${operation}`;
     // Calls made with credentials from AssumeRole read that member account's data, and are counted as "<account>:<key>".
     const member = /Credential=ASIAFAKE(\d{12})\//.exec(auth)?.[1];
@@ -102,14 +108,20 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       return res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${opts.account}:assumed-role/EvidenceCollector/compliance</Arn><UserId>AROAFAKE:compliance</UserId><Account>${opts.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
     }
     const isMacie = operation.startsWith('macie2.') || operation.startsWith('account.');
-    const error = (status: number, type: string, message: string) => (isMacie
-      ? (res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }), res.end(JSON.stringify({ message })))
-      : json(res, status, { __type: type, message }));
+    const error = (status: number, type: string, message: string) => (isQuery
+      ? (res.writeHead(status === 400 && type.includes('AccessDenied') ? 403 : status, { 'content-type': 'text/xml' }), res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${type.replace(/Exception$/, '')}</Code><Message>${message}</Message></Error><RequestId>x</RequestId></ErrorResponse>`))
+      : isMacie
+        ? (res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }), res.end(JSON.stringify({ message })))
+        : json(res, status, { __type: type, message }));
     if ((opts.throttle?.[key] ?? 0) >= calls.get(key)!) return error(400, 'ThrottlingException', 'Rate exceeded');
     if (opts.deny?.includes(key)) return error(isMacie ? 403 : 400, 'AccessDeniedException', `User is not authorized to perform ${operation} in ${region}`);
     const data = member ? opts.members?.[member]?.[region] : opts.regions[region];
     if (!data) return error(400, 'UnrecognizedClientException', `The security token included in the request is invalid (region ${region} is not enabled)`);
-    const input = body && !isMacie ? JSON.parse(body) : {};
+    const input = body && !isMacie && !isQuery ? JSON.parse(body) : {};
+    const iamXml = (action: string, result: string) => {
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(`<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></${action}Response>`);
+    };
 
     switch (operation) {
       case 'config.DescribeConfigurationRecorders':
@@ -176,6 +188,19 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
         const p = page(agg.evaluations[`${input.AccountId}/${input.AwsRegion}/${input.ConfigRuleName}`] ?? [], input.NextToken, Math.min(input.Limit || 50, 100));
         return json(res, 200, { AggregateEvaluationResults: p.items, NextToken: p.next });
       }
+      case 'appstream.DescribeStacks': {
+        const p = page(data.stacks ?? [], input.NextToken, 10);
+        return json(res, 200, { Stacks: p.items, NextToken: p.next });
+      }
+      case 'iam.GenerateCredentialReport':
+        // IAM answers STARTED first and COMPLETE once the report is ready.
+        return iamXml('GenerateCredentialReport', `<State>${calls.get(counted)! > 1 ? 'COMPLETE' : 'STARTED'}</State><Description>No report exists. Starting a new report generation task</Description>`);
+      case 'iam.GetCredentialReport':
+        const report = data.credentialReport === undefined
+          ? `user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n<root_account>,arn:aws:iam::${member ?? opts.account}:root,2020-01-01T00:00:00+00:00,not_supported,true,false,false`
+          : data.credentialReport;
+        if (report === null) return error(410, 'ReportNotPresent', 'Credential report not present');
+        return iamXml('GetCredentialReport', `<Content>${Buffer.from(report).toString('base64')}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-10-31T23:50:12Z</GeneratedTime>`);
       case 'account.POST /listRegions':
         return json(res, 200, { Regions: Object.keys(opts.regions).map((r) => ({ RegionName: r, RegionOptStatus: 'ENABLED_BY_DEFAULT' })) }, 'application/json');
       case 'macie2.GET /macie':

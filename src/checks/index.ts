@@ -1,10 +1,14 @@
+import { appstreamFleetNetworkIsolation } from './appstream/fleet-network-isolation.ts';
 import { appstreamPersistenceEncrypted } from './appstream/persistence-encrypted.ts';
+import { cloudtrailFipsEndpoints } from './cloudtrail/fips-endpoints.ts';
 import { cloudtrailKmsEncryption } from './cloudtrail/kms-encryption.ts';
 import { cloudtrailLogFileValidation } from './cloudtrail/log-file-validation.ts';
 import { cloudtrailMultiRegionLogging } from './cloudtrail/multi-region-logging.ts';
 import { cloudtrailTlsVersion } from './cloudtrail/tls-version.ts';
 import { credentialsInUrls } from './common/credentials-in-urls.ts';
 import { sensitiveDataInTagsAndNames } from './common/sensitive-data-in-tags-and-names.ts';
+import { iamRootMfa } from './iam/root-mfa.ts';
+import { iamUserMfa } from './iam/user-mfa.ts';
 import { kmsKeyRotation } from './kms/key-rotation.ts';
 import { macieEnabled } from './macie/macie-enabled.ts';
 import { bucketDefaultEncryption } from './s3/bucket-default-encryption.ts';
@@ -18,10 +22,14 @@ export const checks: readonly Check[] = [
   workspaceVolumeEncryption,
   directoryFipsEndpoint,
   appstreamPersistenceEncrypted,
+  appstreamFleetNetworkIsolation,
+  iamUserMfa,
+  iamRootMfa,
   cloudtrailMultiRegionLogging,
   cloudtrailLogFileValidation,
   cloudtrailKmsEncryption,
   cloudtrailTlsVersion,
+  cloudtrailFipsEndpoints,
   bucketDefaultEncryption,
   bucketTlsOnly,
   kmsKeyRotation,

@@ -25,6 +25,8 @@ export interface Check {
   resourceTypes: string[] | '*';
   /** Where the resources come from: AWS Config, or a service API read when Config records nothing. */
   source: { kind: 'config' } | { kind: 'api'; api: string };
+  /** 'global': the resources are account-wide (IAM), recorded under the region "global" as AWS Config does. */
+  scope?: 'global';
   remediation: string;
   evaluate(resource: Resource, ctx: CheckContext): CheckOutcome;
 }

@@ -20,7 +20,7 @@ import type { CollectionLog } from './log.ts';
 import type { Operation } from './operations.ts';
 import { describeError } from '../aws-error.ts';
 import { CollectionSession } from './session.ts';
-import { supplementaryReads, type ClientConfig } from './supplementary.ts';
+import { accountReads, notRead, supplementaryReads, type ClientConfig } from './supplementary.ts';
 
 export interface AggregatorOptions {
   aggregator: string;
@@ -38,7 +38,6 @@ export interface AggregatorOptions {
 interface SourceStatus { SourceId?: string; SourceType?: string; AwsRegion?: string; LastUpdateStatus?: string; LastErrorCode?: string; LastErrorMessage?: string }
 interface RuleCompliance { ConfigRuleName?: string; AccountId?: string; AwsRegion?: string }
 
-const supplementaryApis: Operation[] = ['workspaces:DescribeWorkspaceDirectories', 'macie2:GetMacieSession', 'cloudtrail:LookupEvents'];
 
 export async function collectAggregator(dir: string, opts: AggregatorOptions): Promise<CollectOutcome> {
   const clientConfig = clientConfigFor(opts.profile);
@@ -101,7 +100,7 @@ export async function collectAggregator(dir: string, opts: AggregatorOptions): P
       collector: {
         method: 'live',
         description: `AWS Config aggregator ${opts.aggregator} (${opts.region}, account ${identity.account}): ${accounts.length} account(s), ${regions.length} region(s)`
-          + `${opts.assumeRole ? `; WorkSpaces, Macie and CloudTrail read through role ${opts.assumeRole} in each account` : '; WorkSpaces, Macie and CloudTrail not read (no --assume-role)'}`
+          + `${opts.assumeRole ? `; WorkSpaces, Macie, CloudTrail, AppStream and IAM credential report read through role ${opts.assumeRole} in each account` : '; WorkSpaces, Macie, CloudTrail, AppStream and IAM credential report not read (no --assume-role)'}`
           + '; aggregated rule results hold COMPLIANT and NON_COMPLIANT only',
         identity: identity.arn,
       },
@@ -118,9 +117,7 @@ export async function collectAggregator(dir: string, opts: AggregatorOptions): P
 /** The reads an aggregator cannot give, per member account and region: through the assumed role, or a gap saying why not. */
 async function memberReads(session: CollectionSession, accounts: string[], regions: string[], home: ClientConfig, opts: AggregatorOptions, limit: <T>(fn: () => Promise<T>) => Promise<T>) {
   if (!opts.assumeRole) {
-    for (const account of accounts) for (const region of regions) for (const api of supplementaryApis) {
-      session.gaps.push({ account, region, api, reason: 'not read: collecting through an aggregator without --assume-role' });
-    }
+    for (const account of accounts) notRead(session, account, regions, 'not read: collecting through an aggregator without --assume-role');
     return;
   }
   const sts = new STSClient(home);
@@ -136,10 +133,13 @@ async function memberReads(session: CollectionSession, accounts: string[], regio
         return { pages: [], attempts: out.$metadata.attempts ?? 1 };
       });
       if (!credentials) {
-        for (const region of regions) for (const api of supplementaryApis) session.gaps.push({ account, region, api, reason: `not read: cannot assume ${roleArn}` });
+        notRead(session, account, regions, `not read: cannot assume ${roleArn}`);
         return;
       }
-      await Promise.all(regions.flatMap((region) => supplementaryReads(session, { account, region }, { ...home, region, credentials: credentials! }, limit)));
+      await Promise.all([
+        ...regions.flatMap((region) => supplementaryReads(session, { account, region }, { ...home, region, credentials: credentials! }, limit)),
+        limit(() => accountReads(session, account, { ...home, credentials: credentials! })),
+      ]);
     }));
   } finally {
     sts.destroy();

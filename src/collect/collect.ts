@@ -24,7 +24,7 @@ import { inventoryQuery } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import { describeError } from '../aws-error.ts';
 import { CollectionSession } from './session.ts';
-import { supplementaryReads, type ClientConfig } from './supplementary.ts';
+import { accountReads, supplementaryReads, type ClientConfig } from './supplementary.ts';
 
 export { cloudtrailSampleSize } from './supplementary.ts';
 
@@ -140,7 +140,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     config.destroy();
   };
 
-  await Promise.all(regions.map((r) => collectRegion(r)));
+  await Promise.all([...regions.map((r) => collectRegion(r)), accountReads(session, account, clientConfig(homeRegion))]);
 
   const { calls, gaps } = session.sorted();
   const log: CollectionLog = { schema: 'evidence-pack/collection-log@1', calls };

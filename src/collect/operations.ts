@@ -36,6 +36,9 @@ export const operations = {
   'workspaces:DescribeWorkspaceDirectories': { iamAction: 'workspaces:DescribeWorkspaceDirectories', purpose: 'directory endpoint encryption mode (not recorded by AWS Config)', by: supplementary },
   'macie2:GetMacieSession': { iamAction: 'macie2:GetMacieSession', purpose: 'whether Amazon Macie is enabled', by: supplementary },
   'cloudtrail:LookupEvents': { iamAction: 'cloudtrail:LookupEvents', purpose: 'a bounded sample of management events, for the TLS version of API calls', by: supplementary },
+  'appstream:DescribeStacks': { iamAction: 'appstream:DescribeStacks', purpose: 'the S3 bucket that holds each stack\'s persisted application settings', by: supplementary },
+  'iam:GenerateCredentialReport': { iamAction: 'iam:GenerateCredentialReport', purpose: 'a current IAM credential report (IAM keeps one for four hours)', by: supplementary },
+  'iam:GetCredentialReport': { iamAction: 'iam:GetCredentialReport', purpose: 'MFA state of the root user and every IAM user (not in AWS Config\'s IAM items)', by: supplementary },
   's3:ListObjectsV2': { iamAction: 's3:ListBucket', purpose: 'the snapshot files AWS Config delivered under the prefix', by: ['files'] },
   's3:GetObject': { iamAction: 's3:GetObject', purpose: 'the chosen snapshot file of each account and region', by: ['files'] },
 } as const satisfies Record<string, OperationInfo>;

@@ -2,6 +2,7 @@ import type { Catalog, CatalogControl } from '../catalog/types.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
 import { MissingEvidence } from '../checks/types.ts';
 import { inventorySources } from '../evidence/read.ts';
+import { complementaryRecordTypes } from '../evidence/read-service-apis.ts';
 import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Period } from '../period/period.ts';
@@ -109,9 +110,9 @@ export function evaluate(input: EvaluateInput): Result {
   function checkItems(check: Check): EvidenceItem[] {
     const items: EvidenceItem[] = [];
     const typed = check.resourceTypes !== '*';
-    const applies = (r: Resource) => check.resourceTypes === '*' || check.resourceTypes.includes(r.type);
+    const applies = (r: Resource) => (check.resourceTypes === '*' ? !complementaryRecordTypes.has(r.type) : check.resourceTypes.includes(r.type));
     for (const account of accounts) {
-      for (const region of typed ? regions : [...regions, 'global']) {
+      for (const region of check.scope === 'global' ? ['global'] : typed ? regions : [...regions, 'global']) {
         const coverage = (status: ItemStatus, message: string, observedAt: string, api: string): EvidenceItem =>
           ({ source: { kind: 'coverage', api }, status, account, region, message, observedAt });
         if (check.source.kind === 'config') {
@@ -140,7 +141,6 @@ export function evaluate(input: EvaluateInput): Result {
         } else {
           const api = check.source.api;
           const answered = snapshot.apiResponses.some((a) => a.account === account && a.region === region && a.api === api);
-          if (region === 'global') continue;
           if (!answered) {
             const declared = estate.declaredGap(account, region, api);
             items.push(coverage('gap', `no ${api} response for ${account}/${region}${declared ? `: ${declared.reason}` : ''}`, snapshot.meta.collectedAt, api));

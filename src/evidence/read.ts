@@ -6,6 +6,7 @@ import { checkConfigItem, checkSnapshotHeader, pages, resourceKey, resourceFromC
 import { streamConfigSnapshot } from './snapshot-stream.ts';
 import { parseDeliveredName } from './delivered-name.ts';
 import { isoTime, readJsonFile } from './json-file.ts';
+import { readServiceResponse } from './read-service-apis.ts';
 import { AggregatorReader, aggregatorFile, type RuleIdentifierByName } from './read-aggregator.ts';
 import {
   collectionLogSchema,
@@ -13,22 +14,14 @@ import {
   describeConfigRulesSchema,
   conformancePackComplianceSchema,
   conformancePacksSchema,
-  lookupEventsSchema,
-  macieSessionSchema,
   recordersSchema,
   recorderStatusSchema,
   snapshotMetaSchema,
-  workspaceDirectoriesSchema,
   resourceHistorySchema,
 } from './schemas.ts';
 import type { ComplianceType, EvidenceFile, Resource, Snapshot, SnapshotMeta } from './types.ts';
 
-/** Record types read from service APIs, because AWS Config does not record them. */
-export const apiResourceTypes = {
-  workspacesDirectory: 'AWS::WorkSpaces::Directory',
-  macieSession: 'AWS::Macie::Session',
-  cloudtrailEventSample: 'AWS::CloudTrail::EventSample',
-} as const;
+export { apiResourceTypes } from './read-service-apis.ts';
 
 /** The APIs (or files) that tell what resources exist in an account and region. */
 export const inventorySources = ['config:snapshot-file', 'config:SelectResourceConfig', 'config:SelectAggregateResourceConfig'] as const;
@@ -40,15 +33,12 @@ const validate = {
   details: compileSchema<any>(complianceDetailsSchema),
   recorders: compileSchema<any>(recordersSchema),
   recorderStatus: compileSchema<any>(recorderStatusSchema),
-  directories: compileSchema<any>(workspaceDirectoriesSchema),
-  macie: compileSchema<any>(macieSessionSchema),
-  lookupEvents: compileSchema<any>(lookupEventsSchema),
   conformancePacks: compileSchema<any>(conformancePacksSchema),
   conformancePackCompliance: compileSchema<any>(conformancePackComplianceSchema),
   history: compileSchema<any>(resourceHistorySchema),
 };
 
-const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2|cloudtrail)\/(.+)\.json(\.gz)?$/;
+const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2|cloudtrail|iam|appstream)\/(.+)\.json(\.gz)?$/;
 
 
 /** The customer's own statements kept beside the evidence: read by the assurance loaders, not here. */
@@ -255,58 +245,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
           });
         });
       });
-    } else if (service === 'workspaces' && operation === 'DescribeWorkspaceDirectories') {
-      snapshot.apiResponses.push({ account, region, api: 'workspaces:DescribeWorkspaceDirectories', file: rel });
-      const all = pages(await read(rel, 'aws-response'));
-      all.forEach((page, p) => {
-        if (!validate.directories(page)) throw new InputError(shown(rel), `${all.length > 1 || Array.isArray(page) ? `[${p}]` : ''}`, 'not a DescribeWorkspaceDirectories response');
-      });
-      all.flatMap((page) => page.Directories).forEach((d: any, i: number) => addResource({
-        key: resourceKey(account, region, apiResourceTypes.workspacesDirectory, d.DirectoryId),
-        account, region, type: apiResourceTypes.workspacesDirectory, id: d.DirectoryId, name: d.DirectoryName ?? d.Alias,
-        tags: {}, configuration: d, supplementary: {},
-        capturedAt: meta.collectedAt, status: 'OK',
-        origin: origin(`/Directories/${i}`, 'workspaces:DescribeWorkspaceDirectories'),
-      }));
-    } else if (service === 'cloudtrail' && operation === 'LookupEvents') {
-      snapshot.apiResponses.push({ account, region, api: 'cloudtrail:LookupEvents', file: rel });
-      const all = pages(await read(rel, 'aws-response'));
-      const events = all.flatMap((page, p) => {
-        if (!validate.lookupEvents(page)) throw new InputError(shown(rel), `[${p}]`, 'not a LookupEvents response');
-        return page.Events.map((e: any, i: number) => {
-          let detail: any;
-          try {
-            detail = JSON.parse(e.CloudTrailEvent);
-          } catch {
-            throw new InputError(shown(rel), `[${p}].Events[${i}].CloudTrailEvent`, 'not JSON');
-          }
-          return {
-            eventId: e.EventId, eventName: e.EventName, eventSource: e.EventSource,
-            eventTime: isoTime(e.EventTime, shown(rel), `[${p}].Events[${i}].EventTime`),
-            tlsVersion: detail.tlsDetails?.tlsVersion, cipherSuite: detail.tlsDetails?.cipherSuite,
-            host: detail.tlsDetails?.clientProvidedHostHeader, userAgent: detail.userAgent,
-          };
-        });
-      });
-      const times = events.map((e) => e.eventTime).sort();
-      addResource({
-        key: resourceKey(account, region, apiResourceTypes.cloudtrailEventSample, `${account}/${region}`),
-        account, region, type: apiResourceTypes.cloudtrailEventSample, id: `${account}/${region}`,
-        tags: {}, configuration: { events, sampleSize: events.length, from: times[0], to: times.at(-1) }, supplementary: {},
-        capturedAt: meta.collectedAt, status: 'OK',
-        origin: origin('', 'cloudtrail:LookupEvents'),
-      });
-    } else if (service === 'macie2' && operation === 'GetMacieSession') {
-      const doc = await read<any>(rel, 'aws-response', validate.macie);
-      snapshot.apiResponses.push({ account, region, api: 'macie2:GetMacieSession', file: rel });
-      addResource({
-        key: resourceKey(account, region, apiResourceTypes.macieSession, `${account}/${region}`),
-        account, region, type: apiResourceTypes.macieSession, id: `${account}/${region}`,
-        tags: {}, configuration: doc, supplementary: {},
-        capturedAt: meta.collectedAt, status: 'OK',
-        origin: origin('', 'macie2:GetMacieSession'),
-      });
-    } else {
+    } else if (!(await readServiceResponse({ snapshot, read, shown, addResource }, rel, account, region, service, operation))) {
       throw new InputError(shown(rel), undefined, `unrecognised ${service} response "${operation}"`);
     }
   }

@@ -228,6 +228,31 @@ export const lookupEventsSchema = {
   },
 } as const;
 
+export const credentialReportSchema = {
+  type: 'object',
+  required: ['Content', 'GeneratedTime'],
+  properties: { Content: { type: 'string', contentEncoding: 'base64', minLength: 1 }, ReportFormat: { const: 'text/csv' }, GeneratedTime: time },
+} as const;
+
+export const describeStacksSchema = {
+  type: 'object',
+  required: ['Stacks'],
+  properties: {
+    Stacks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['Name'],
+        properties: {
+          Name: str, Arn: str,
+          StorageConnectors: { type: 'array', items: { type: 'object', required: ['ConnectorType'], properties: { ConnectorType: str } } },
+          ApplicationSettings: { type: 'object', properties: { Enabled: { type: 'boolean' }, SettingsGroup: { type: 'string' }, S3BucketName: str } },
+        },
+      },
+    },
+  },
+} as const;
+
 export const conformancePacksSchema = {
   type: 'object',
   required: ['ConformancePackDetails'],

@@ -1,3 +1,4 @@
+import { apiResourceTypes } from '../../evidence/read-service-apis.ts';
 import type { Resource } from '../../evidence/types.ts';
 import { MissingEvidence, type Check, type CheckContext } from '../types.ts';
 import { bucketDefaultEncryption } from '../s3/bucket-default-encryption.ts';
@@ -8,8 +9,18 @@ const buckets = {
   'application settings': (region: string, account: string) => `appstream-app-settings-${region}-${account}-`,
 };
 
-function findBucket(ctx: CheckContext, stack: Resource, prefix: string): Resource | undefined {
-  return ctx.findResources(stack.account, stack.region, 'AWS::S3::Bucket', (b) => b.id.startsWith(prefix))[0];
+/** The bucket's name as DescribeStacks states it (application settings), else AWS's naming convention. */
+function bucketName(ctx: CheckContext, stack: Resource, feature: keyof typeof buckets): { name: string; exact: boolean } {
+  const described = ctx.findResources(stack.account, stack.region, apiResourceTypes.appstreamStackSettings, (s) => s.id === stack.id)[0];
+  const named = feature === 'application settings' ? (described?.configuration.ApplicationSettings as { S3BucketName?: string } | undefined)?.S3BucketName : undefined;
+  return named ? { name: named, exact: true } : { name: buckets[feature](stack.region, stack.account), exact: false };
+}
+
+function findBucket(ctx: CheckContext, stack: Resource, feature: keyof typeof buckets): Resource {
+  const { name, exact } = bucketName(ctx, stack, feature);
+  const bucket = ctx.findResources(stack.account, stack.region, 'AWS::S3::Bucket', (b) => (exact ? b.id === name : b.id.startsWith(name)))[0];
+  if (!bucket) throw new MissingEvidence(`the ${feature} bucket (${name}${exact ? '' : '…'}) in the configuration snapshot`);
+  return bucket;
 }
 
 export const appstreamPersistenceEncrypted: Check = {
@@ -30,8 +41,7 @@ export const appstreamPersistenceEncrypted: Check = {
     const parts: string[] = [];
     let failed = false;
     for (const feature of features) {
-      const bucket = findBucket(ctx, stack, buckets[feature](stack.region, stack.account));
-      if (!bucket) throw new MissingEvidence(`the ${feature} bucket (${buckets[feature](stack.region, stack.account)}…) in the configuration snapshot`);
+      const bucket = findBucket(ctx, stack, feature);
       const outcome = bucketDefaultEncryption.evaluate(bucket, ctx);
       failed ||= outcome.status !== 'pass';
       parts.push(`${feature} → s3://${bucket.id}: ${outcome.message}`);

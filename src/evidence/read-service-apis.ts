@@ -1,0 +1,137 @@
+// Readers for the responses of services whose evidence AWS Config does not hold (WorkSpaces
+// directories, the Macie session, CloudTrail's TLS details, the IAM credential report, AppStream
+// stack settings). Each turns one saved response into records the checks read like resources.
+import { parse as parseCsv } from 'csv-parse/sync';
+import { InputError } from '../errors.ts';
+import { compileSchema } from '../data-file.ts';
+import { pages, resourceKey } from './config-items.ts';
+import { isoTime } from './json-file.ts';
+import { credentialReportSchema, describeStacksSchema, lookupEventsSchema, macieSessionSchema, workspaceDirectoriesSchema } from './schemas.ts';
+import type { Resource, Snapshot } from './types.ts';
+
+/** Record types read from service APIs, because AWS Config does not record them (or not all of it). */
+export const apiResourceTypes = {
+  workspacesDirectory: 'AWS::WorkSpaces::Directory',
+  macieSession: 'AWS::Macie::Session',
+  cloudtrailEventSample: 'AWS::CloudTrail::EventSample',
+  iamCredentialReport: 'AWS::IAM::CredentialReport',
+  /** DescribeStacks: what AWS Config's stack item lacks, such as the application-settings bucket's name. */
+  appstreamStackSettings: 'AWS::AppStream::StackSettings',
+} as const;
+
+/**
+ * Records that complement AWS Config's items rather than stand for resources of their own: checks
+ * that look at every resource ('*') skip them, so one stack or user is never reported twice.
+ */
+export const complementaryRecordTypes: ReadonlySet<string> = new Set([apiResourceTypes.iamCredentialReport, apiResourceTypes.appstreamStackSettings]);
+
+/** The service/operation pairs read here, as they appear in aws/<account>/<region>/<service>/<operation>.json. */
+export const serviceApis = ['workspaces:DescribeWorkspaceDirectories', 'cloudtrail:LookupEvents', 'macie2:GetMacieSession', 'iam:GetCredentialReport', 'appstream:DescribeStacks'] as const;
+
+export interface ServiceReadContext {
+  snapshot: Snapshot;
+  read: <T>(rel: string, kind: string, validate?: any) => Promise<T>;
+  shown: (rel: string) => string;
+  addResource: (r: Resource) => void;
+}
+
+const validate = {
+  directories: compileSchema<any>(workspaceDirectoriesSchema),
+  macie: compileSchema<any>(macieSessionSchema),
+  lookupEvents: compileSchema<any>(lookupEventsSchema),
+  credentialReport: compileSchema<any>(credentialReportSchema),
+  stacks: compileSchema<any>(describeStacksSchema),
+};
+
+/** Columns of the credential report a check reads; AWS documents them, and a report without them is not one. */
+const credentialReportColumns = ['user', 'arn', 'user_creation_time', 'password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_2_active'];
+
+export interface CredentialReportRow {
+  user: string;
+  arn: string;
+  createdAt: string;
+  /** "true", "false", or "not_supported" (the root user's row). */
+  passwordEnabled: string;
+  mfaActive: boolean;
+  activeAccessKeys: number;
+}
+
+/** Reads one service response file; false when the service/operation is not one of these. */
+export async function readServiceResponse(ctx: ServiceReadContext, rel: string, account: string, region: string, service: string, operation: string): Promise<boolean> {
+  const api = `${service}:${operation}`;
+  if (!(serviceApis as readonly string[]).includes(api)) return false;
+  const { snapshot, read, shown, addResource } = ctx;
+  const collectedAt = snapshot.meta.collectedAt;
+  const record = (type: string, id: string, configuration: Record<string, unknown>, pointer: string, extra: Partial<Resource> = {}) => addResource({
+    key: resourceKey(account, region, type, id), account, region, type, id,
+    tags: {}, configuration, supplementary: {}, capturedAt: collectedAt, status: 'OK',
+    origin: { file: rel, pointer, api }, ...extra,
+  });
+  const everyPage = (all: any[], check: (page: any) => boolean) => all.forEach((page, p) => {
+    if (!check(page)) throw new InputError(shown(rel), all.length > 1 || p > 0 ? `[${p}]` : undefined, `not a ${operation} response`);
+  });
+  snapshot.apiResponses.push({ account, region, api, file: rel });
+
+  if (api === 'workspaces:DescribeWorkspaceDirectories') {
+    const all = pages(await read(rel, 'aws-response'));
+    everyPage(all, validate.directories);
+    all.flatMap((page) => page.Directories).forEach((d: any, i: number) =>
+      record(apiResourceTypes.workspacesDirectory, d.DirectoryId, d, `/Directories/${i}`, { name: d.DirectoryName ?? d.Alias }));
+  } else if (api === 'cloudtrail:LookupEvents') {
+    const all = pages(await read(rel, 'aws-response'));
+    everyPage(all, validate.lookupEvents);
+    const events = all.flatMap((page, p) => page.Events.map((e: any, i: number) => {
+      let detail: any;
+      try {
+        detail = JSON.parse(e.CloudTrailEvent);
+      } catch {
+        throw new InputError(shown(rel), `[${p}].Events[${i}].CloudTrailEvent`, 'not JSON');
+      }
+      return {
+        eventId: e.EventId, eventName: e.EventName, eventSource: e.EventSource,
+        eventTime: isoTime(e.EventTime, shown(rel), `[${p}].Events[${i}].EventTime`),
+        tlsVersion: detail.tlsDetails?.tlsVersion, cipherSuite: detail.tlsDetails?.cipherSuite,
+        host: detail.tlsDetails?.clientProvidedHostHeader, userAgent: detail.userAgent,
+      };
+    }));
+    const times = events.map((e: any) => e.eventTime).sort();
+    record(apiResourceTypes.cloudtrailEventSample, `${account}/${region}`, { events, sampleSize: events.length, from: times[0], to: times.at(-1) }, '');
+  } else if (api === 'macie2:GetMacieSession') {
+    const doc = await read<any>(rel, 'aws-response', validate.macie);
+    record(apiResourceTypes.macieSession, `${account}/${region}`, doc, '');
+  } else if (api === 'iam:GetCredentialReport') {
+    if (region !== 'global') throw new InputError(shown(rel), undefined, 'the IAM credential report is account-wide: keep it under aws/<account>/global/iam/');
+    const doc = await read<any>(rel, 'aws-response', validate.credentialReport);
+    const rows = credentialReportRows(doc.Content, shown(rel));
+    record(apiResourceTypes.iamCredentialReport, account, { generatedAt: isoTime(doc.GeneratedTime, shown(rel), 'GeneratedTime'), users: rows }, '/Content');
+  } else if (api === 'appstream:DescribeStacks') {
+    const all = pages(await read(rel, 'aws-response'));
+    everyPage(all, validate.stacks);
+    all.flatMap((page) => page.Stacks).forEach((s: any, i: number) =>
+      record(apiResourceTypes.appstreamStackSettings, s.Name, s, `/Stacks/${i}`, { name: s.Name, arn: s.Arn }));
+  }
+  return true;
+}
+
+/** The CSV AWS generates (base64 in the API response), one row per IAM user plus <root_account>. */
+function credentialReportRows(content: string, file: string): CredentialReportRow[] {
+  const text = Buffer.from(content, 'base64').toString('utf8');
+  let rows: Record<string, string>[];
+  try {
+    rows = parseCsv(text, { columns: true, skip_empty_lines: true });
+  } catch (e) {
+    throw new InputError(file, 'Content', `not a CSV credential report (${(e as Error).message.split('\n')[0]})`);
+  }
+  const header = text.split(/\r?\n/, 1)[0]!.split(',');
+  const missing = credentialReportColumns.filter((c) => !header.includes(c));
+  if (missing.length) throw new InputError(file, 'Content', `credential report lacks column(s) ${missing.join(', ')}`);
+  return rows.map((r, i) => {
+    if (!/^(true|false)$/.test(r.mfa_active!)) throw new InputError(file, `Content row ${i + 2} mfa_active`, `"${r.mfa_active}" is not true or false`);
+    return {
+      user: r.user!, arn: r.arn!, createdAt: r.user_creation_time!,
+      passwordEnabled: r.password_enabled!,
+      mfaActive: r.mfa_active === 'true',
+      activeAccessKeys: [r.access_key_1_active, r.access_key_2_active].filter((v) => v === 'true').length,
+    };
+  });
+}
