@@ -92,6 +92,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('aggregator', { type: 'string', describe: 'Read an AWS Config aggregator (organization or accounts) in its home region, given with --region' })
       .option('assume-role', { type: 'string', describe: 'With --aggregator: role name assumed in each member account for WorkSpaces, Macie and CloudTrail reads' })
       .option('from-files', { type: 'string', describe: 'Instead of the APIs: AWS Config snapshot files delivered to s3://bucket/prefix or copied to a directory' })
+      .option('cloudtrail-logs', { type: 'string', describe: 'Also read these CloudTrail log files (*.json.gz, any depth) in full for TLS versions and FIPS endpoints, instead of the LookupEvents sample' })
       .option('period', { type: 'string', describe: 'Evidence as of this period\'s end (2026-10, 2026-Q3): each resource\'s configuration history, or with --from-files the snapshot closest to the end' })
       .option('from', { type: 'string', hidden: true })
       .option('to', { type: 'string', hidden: true })
@@ -102,6 +103,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 collect --region us-east-1 --region eu-west-1 --profile audit --out evidence/2026-11', '')
       .example('$0 collect --aggregator org-all --region us-east-1 --assume-role EvidencePackReadOnly --out evidence/2026-11', 'Every account of an organization')
       .example('$0 collect --from-files s3://acme-config/AWSLogs/ --period 2026-10 --out evidence/2026-10', 'The snapshots AWS Config delivered, closest to the end of October')
+      .example('$0 collect --region us-east-1 --cloudtrail-logs trail-logs/AWSLogs/ --period 2026-10 --out evidence/2026-10', 'Every CloudTrail event of October, not a sample')
       .example('$0 run --evidence evidence/2026-11', 'then build the pack from it'),
     async (a) => exit(await (await import('./commands/collect.ts')).collectCommand({ ...a, region: a.region?.map(String) })))
     .command('evaluate', 'Evaluate an evidence directory into <out>/result.json (+ redacted evidence copies)', (y) => assuranceOptions(forceOption(y
@@ -179,7 +181,7 @@ const configKeys: Record<string, string[]> = {
   render: ['templates', 'paper', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
   attach: ['jira', 'issue', 'github', 'link'],
-  collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role', 'from-files'],
+  collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role', 'from-files', 'cloudtrail-logs'],
 };
 
 const outputFailures: Record<string, string> = {

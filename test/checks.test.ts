@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checks, checksById } from '../src/checks/index.ts';
 import { MissingEvidence, type CheckContext } from '../src/checks/types.ts';
+import { TlsSummaryBuilder, type TrailEvent } from '../src/evidence/cloudtrail-summary.ts';
 import { resourceFromConfigurationItem } from '../src/evidence/config-items.ts';
 import { apiResourceTypes } from '../src/evidence/read.ts';
 import type { Resource } from '../src/evidence/types.ts';
@@ -21,6 +22,13 @@ function ci(resourceId: string, edit: (ci: any) => void = () => {}): Resource {
 
 function apiRecord(type: string, configuration: Record<string, unknown>): Resource {
   return { key: 'k', account: '111111111111', region: 'us-east-1', type, id: 'x', tags: {}, configuration, supplementary: {}, capturedAt: '2026-10-31T00:00:00Z', status: 'OK', origin: { file: 't', pointer: '', api: 't' } };
+}
+
+/** A CloudTrail record as the reader makes it: events summarised, one a minute from 2026-10-01. */
+function trailRecord(events: TrailEvent[]): Resource {
+  const builder = new TlsSummaryBuilder();
+  events.forEach((e, i) => builder.add({ ...e, eventTime: new Date(Date.UTC(2026, 9, 1, 0, i)).toISOString().replace('.000', '') }));
+  return apiRecord(apiResourceTypes.cloudtrailEventSample, { ...builder.build({ kind: 'lookup-events-sample' }) });
 }
 
 const noLookups: CheckContext = { findResources: () => [] };
@@ -104,18 +112,16 @@ describe('checks', () => {
   });
 
   it('cloudtrail-fips-endpoints', () => {
-    const sample = (region: string, hosts: (string | undefined)[]) => ({ ...apiRecord(apiResourceTypes.cloudtrailEventSample, {
-      events: hosts.map((host, i) => ({ eventId: `e${i}`, eventSource: 'kms.amazonaws.com', host, userAgent: 'aws-sdk-js/3' })),
-      sampleSize: hosts.length, from: '2026-10-01T00:00:00Z', to: '2026-10-31T00:00:00Z',
-    }), region });
+    const sample = (region: string, hosts: (string | undefined)[]) => ({ ...trailRecord(hosts.map((host) => ({ eventSource: 'kms.amazonaws.com', userAgent: 'aws-sdk-js/3', tlsDetails: host ? { tlsVersion: 'TLSv1.3', clientProvidedHostHeader: host } : undefined }))), region });
     assert.equal(run('cloudtrail-fips-endpoints', sample('us-east-1', ['kms-fips.us-east-1.amazonaws.com', 's3-fips.dualstack.us-east-1.amazonaws.com', undefined])).status, 'pass');
-    const standard = run('cloudtrail-fips-endpoints', sample('us-west-2', ['kms-fips.us-west-2.amazonaws.com', 'kms.us-west-2.amazonaws.com']));
+    const standard = run('cloudtrail-fips-endpoints', sample('us-west-2', ['kms-fips.us-west-2.amazonaws.com', 'kms.us-west-2.amazonaws.com', 'kms.us-west-2.amazonaws.com']));
     assert.equal(standard.status, 'fail');
-    assert.match(standard.message, /^1 of 2 call\(s\) with a host header went to non-FIPS endpoints .*kms\.us-west-2\.amazonaws\.com by "aws-sdk-js\/3"/);
+    assert.match(standard.message, /^2 of 3 call\(s\) with a host header went to non-FIPS endpoints \(3 events sampled .*\): kms\.us-west-2\.amazonaws\.com by "aws-sdk-js\/3" \(2\)$/);
     assert.match(run('cloudtrail-fips-endpoints', sample('eu-west-1', ['kms.eu-west-1.amazonaws.com'])).message, /no FIPS endpoints in eu-west-1/);
     assert.equal(run('cloudtrail-fips-endpoints', sample('us-gov-west-1', ['kms.us-gov-west-1.amazonaws.com'])).status, 'not-applicable');
     assert.equal(run('cloudtrail-fips-endpoints', sample('ca-central-1', [undefined])).status, 'not-applicable');
     assert.equal(run('cloudtrail-fips-endpoints', sample('us-east-1', ['fipsy.us-east-1.amazonaws.com'])).status, 'fail', 'a name that merely contains "fips" is not a FIPS endpoint');
+    missing('cloudtrail-fips-endpoints', apiRecord(apiResourceTypes.cloudtrailEventSample, {}), /configuration\.hostHeaders/);
   });
 
   it('cloudtrail checks on the sample and on AWS\'s example item', { skip: existsSync(rdk('AWS_Cloudtrail_Trail.json')) ? false : rdkNote }, () => {
@@ -159,16 +165,19 @@ describe('checks', () => {
   });
 
   it('cloudtrail-tls-version', () => {
-    const sample = (versions: (string | undefined)[]) => apiRecord(apiResourceTypes.cloudtrailEventSample, {
-      events: versions.map((v, i) => ({ eventId: `e${i}`, eventName: 'DescribeWorkspaces', eventSource: 'workspaces.amazonaws.com', tlsVersion: v, userAgent: 'aws-cli/1.16.0' })),
-      sampleSize: versions.length, from: '2026-10-01T00:00:00Z', to: '2026-10-31T00:00:00Z',
-    });
+    const sample = (versions: (string | undefined)[]) => trailRecord(versions.map((v) => ({ eventSource: 'workspaces.amazonaws.com', eventName: 'DescribeWorkspaces', userAgent: 'aws-cli/1.16.0', tlsDetails: v ? { tlsVersion: v } : undefined })));
     assert.equal(run('cloudtrail-tls-version', sample(['TLSv1.2', 'TLSv1.3', undefined])).status, 'pass');
     const old = run('cloudtrail-tls-version', sample(['TLSv1.2', 'TLSv1.1', 'TLSv1']));
     assert.equal(old.status, 'fail');
-    assert.match(old.message, /^2 call\(s\) below TLS 1\.2 \(TLSv1 1, TLSv1\.1 1, TLSv1\.2 1; 3 events sampled/);
+    assert.match(old.message, /^2 call\(s\) below TLS 1\.2 \(TLSv1 1, TLSv1\.1 1, TLSv1\.2 1; 3 events sampled 2026-10-01T00:00:00Z to 2026-10-01T00:02:00Z\): workspaces\.amazonaws\.com DescribeWorkspaces by "aws-cli\/1\.16\.0"/);
     assert.equal(run('cloudtrail-tls-version', sample([undefined])).status, 'not-applicable');
-    missing('cloudtrail-tls-version', apiRecord(apiResourceTypes.cloudtrailEventSample, {}), /configuration\.events/);
+    missing('cloudtrail-tls-version', apiRecord(apiResourceTypes.cloudtrailEventSample, {}), /configuration\.tlsVersions/);
+    // Log files: the same summary, whatever the number of events, with the files it stands for.
+    const builder = new TlsSummaryBuilder();
+    for (let i = 0; i < 100_000; i++) builder.add({ eventTime: '2026-10-02T00:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'GetObject', userAgent: `client-${Math.floor(i / 1000)}`, tlsDetails: { tlsVersion: i % 1000 ? 'TLSv1.3' : 'TLSv1.1' } });
+    const summary = builder.build({ kind: 'log-files', files: 12 });
+    assert.equal(summary.belowTls12.length, 20, '100 clients below TLS 1.2: the 20 first groups kept, the count stays exact');
+    assert.match(run('cloudtrail-tls-version', apiRecord(apiResourceTypes.cloudtrailEventSample, { ...summary })).message, /^100 call\(s\) below TLS 1\.2 \(TLSv1\.1 100, TLSv1\.3 99900; 100000 events in 12 CloudTrail log file\(s\) 2026-10-02T00:00:00Z to 2026-10-02T00:00:00Z\)/);
   });
 
   it('macie-enabled', () => {

@@ -24,7 +24,7 @@ export interface Check {
   /** Resource types the check applies to; '*' = every resource. */
   resourceTypes: string[] | '*';
   /** Where the resources come from: AWS Config, or a service API read when Config records nothing. */
-  source: { kind: 'config' } | { kind: 'api'; api: string };
+  source: { kind: 'config' } | { kind: 'api'; api: string; alsoFrom?: string[] };
   /** 'global': the resources are account-wide (IAM), recorded under the region "global" as AWS Config does. */
   scope?: 'global';
   remediation: string;

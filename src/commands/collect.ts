@@ -1,9 +1,10 @@
 import { basename, dirname } from 'node:path';
 import { runTime } from '../clock.ts';
-import { collect } from '../collect/collect.ts';
+import { collect, type CollectOutcome } from '../collect/collect.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { writeDirAtomically } from '../pack/atomic-dir.ts';
-import { resolvePeriod } from '../period/period.ts';
+import { resolvePeriod, type Period } from '../period/period.ts';
+import type { CloudTrailLogOutcome } from '../collect/cloudtrail-logs.ts';
 import { createProgress } from '../progress.ts';
 import { report, type GlobalOptions } from './output.ts';
 
@@ -17,6 +18,7 @@ export interface CollectCommandOptions extends GlobalOptions {
   aggregator?: string;
   assumeRole?: string;
   fromFiles?: string;
+  cloudtrailLogs?: string;
   period?: string;
   from?: string;
   to?: string;
@@ -39,22 +41,30 @@ export async function collectCommand(opts: CollectCommandOptions): Promise<numbe
   const regions = opts.allRegions ? 'all' as const : opts.region ?? [];
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.aggregator ? 40 : (regions === 'all' ? 17 : regions.length) * 7 });
   const common = { profile: opts.profile, organization: opts.organization, collectedAt: runTime(), onProgress: (l: string) => progress.stage(l) };
+  const period = opts.period || opts.from || opts.to ? resolvePeriod(opts, common.collectedAt) : undefined;
   const done = await writeDirAtomically(dirname(opts.out), async (tmp) => ({
     name: basename(opts.out),
-    outcome: opts.fromFiles
+    outcome: await withCloudTrailLogs(tmp, opts.cloudtrailLogs, period, common.onProgress, opts.fromFiles
       ? await (await import('../collect/delivered.ts')).collectDelivered(tmp, {
-        ...common, source: opts.fromFiles, region: regions[0],
-        period: opts.period || opts.from || opts.to ? resolvePeriod(opts, common.collectedAt) : undefined,
+        ...common, source: opts.fromFiles, region: regions[0], period,
       })
       : opts.aggregator
       ? await (await import('../collect/aggregator.ts')).collectAggregator(tmp, { ...common, aggregator: opts.aggregator, region: regions[0]!, assumeRole: opts.assumeRole })
-      : await collect(tmp, { ...common, regions, period: opts.period || opts.from || opts.to ? resolvePeriod(opts, common.collectedAt) : undefined }),
+      : await collect(tmp, { ...common, regions, period })),
   }), { force: opts.force });
   progress.done();
   const { outcome } = done;
   const calls = outcome.log.calls.reduce((n, c) => n + Math.max(c.pages, 1), 0);
   report(opts,
-    `Wrote ${done.path}: ${opts.fromFiles ? `delivered snapshots of ${outcome.accounts.length} account(s)` : opts.aggregator ? `aggregator ${opts.aggregator} (${outcome.accounts.length} account(s))` : `account ${outcome.account}`}, ${outcome.regions.length} region(s), ${outcome.log.calls.length} operations (${calls} API pages), ${outcome.gaps.length} gap(s)${outcome.gaps.length ? `: ${outcome.gaps.slice(0, 3).map((g) => `${g.region} ${g.api}`).join('; ')}${outcome.gaps.length > 3 ? '; …' : ''}` : ''}`,
-    { snapshot: done.path, account: outcome.account, accounts: outcome.accounts, identity: outcome.identity, regions: outcome.regions, gaps: outcome.gaps, operations: outcome.log.calls.length });
+    `Wrote ${done.path}: ${opts.fromFiles ? `delivered snapshots of ${outcome.accounts.length} account(s)` : opts.aggregator ? `aggregator ${opts.aggregator} (${outcome.accounts.length} account(s))` : `account ${outcome.account}`}, ${outcome.regions.length} region(s), ${outcome.log.calls.length} operations (${calls} API pages), ${outcome.gaps.length} gap(s)${outcome.gaps.length ? `: ${outcome.gaps.slice(0, 3).map((g) => `${g.region} ${g.api}`).join('; ')}${outcome.gaps.length > 3 ? '; …' : ''}` : ''}`
+      + (outcome.cloudtrailLogs ? `; CloudTrail log files: ${outcome.cloudtrailLogs.files} read, ${outcome.cloudtrailLogs.events} events summarised` : ''),
+    { snapshot: done.path, ...(outcome.cloudtrailLogs ? { cloudtrailLogs: outcome.cloudtrailLogs } : {}), account: outcome.account, accounts: outcome.accounts, identity: outcome.identity, regions: outcome.regions, gaps: outcome.gaps, operations: outcome.log.calls.length });
   return outcome.gaps.length ? ExitCode.completedWithGaps : ExitCode.ok;
+}
+
+/** The collection, then the CloudTrail log files of its accounts and regions when --cloudtrail-logs names them. */
+async function withCloudTrailLogs(dir: string, logs: string | undefined, period: Period | undefined, onProgress: (l: string) => void, outcome: CollectOutcome): Promise<CollectOutcome & { cloudtrailLogs?: CloudTrailLogOutcome }> {
+  if (!logs) return outcome;
+  const { addCloudTrailLogs } = await import('../collect/cloudtrail-logs.ts');
+  return { ...outcome, cloudtrailLogs: await addCloudTrailLogs(dir, logs, period, onProgress) };
 }

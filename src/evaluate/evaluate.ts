@@ -140,7 +140,8 @@ export function evaluate(input: EvaluateInput): Result {
           }
         } else {
           const api = check.source.api;
-          const answered = snapshot.apiResponses.some((a) => a.account === account && a.region === region && a.api === api);
+          const apis = [api, ...(check.source.alsoFrom ?? [])];
+          const answered = snapshot.apiResponses.some((a) => a.account === account && a.region === region && apis.includes(a.api));
           if (!answered) {
             const declared = estate.declaredGap(account, region, api);
             items.push(coverage('gap', `no ${api} response for ${account}/${region}${declared ? `: ${declared.reason}` : ''}`, snapshot.meta.collectedAt, api));

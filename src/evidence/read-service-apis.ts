@@ -5,8 +5,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
 import { compileSchema } from '../data-file.ts';
 import { pages, resourceKey } from './config-items.ts';
+import { TlsSummaryBuilder, type TrailEvent } from './cloudtrail-summary.ts';
 import { isoTime } from './json-file.ts';
-import { credentialReportSchema, describeStacksSchema, lookupEventsSchema, macieSessionSchema, workspaceDirectoriesSchema } from './schemas.ts';
+import { cloudtrailLogFilesSchema, credentialReportSchema, describeStacksSchema, lookupEventsSchema, macieSessionSchema, workspaceDirectoriesSchema } from './schemas.ts';
 import type { Resource, Snapshot } from './types.ts';
 
 /** Record types read from service APIs, because AWS Config does not record them (or not all of it). */
@@ -26,7 +27,7 @@ export const apiResourceTypes = {
 export const complementaryRecordTypes: ReadonlySet<string> = new Set([apiResourceTypes.iamCredentialReport, apiResourceTypes.appstreamStackSettings]);
 
 /** The service/operation pairs read here, as they appear in aws/<account>/<region>/<service>/<operation>.json. */
-export const serviceApis = ['workspaces:DescribeWorkspaceDirectories', 'cloudtrail:LookupEvents', 'macie2:GetMacieSession', 'iam:GetCredentialReport', 'appstream:DescribeStacks'] as const;
+export const serviceApis = ['workspaces:DescribeWorkspaceDirectories', 'cloudtrail:LookupEvents', 'cloudtrail:LogFiles', 'macie2:GetMacieSession', 'iam:GetCredentialReport', 'appstream:DescribeStacks'] as const;
 
 export interface ServiceReadContext {
   snapshot: Snapshot;
@@ -41,6 +42,7 @@ const validate = {
   lookupEvents: compileSchema<any>(lookupEventsSchema),
   credentialReport: compileSchema<any>(credentialReportSchema),
   stacks: compileSchema<any>(describeStacksSchema),
+  logFiles: compileSchema<any>(cloudtrailLogFilesSchema),
 };
 
 /** Columns of the credential report a check reads; AWS documents them, and a report without them is not one. */
@@ -80,22 +82,20 @@ export async function readServiceResponse(ctx: ServiceReadContext, rel: string, 
   } else if (api === 'cloudtrail:LookupEvents') {
     const all = pages(await read(rel, 'aws-response'));
     everyPage(all, validate.lookupEvents);
-    const events = all.flatMap((page, p) => page.Events.map((e: any, i: number) => {
-      let detail: any;
+    const summary = new TlsSummaryBuilder();
+    all.forEach((page, p) => page.Events.forEach((e: any, i: number) => {
+      let detail: TrailEvent;
       try {
         detail = JSON.parse(e.CloudTrailEvent);
       } catch {
         throw new InputError(shown(rel), `[${p}].Events[${i}].CloudTrailEvent`, 'not JSON');
       }
-      return {
-        eventId: e.EventId, eventName: e.EventName, eventSource: e.EventSource,
-        eventTime: isoTime(e.EventTime, shown(rel), `[${p}].Events[${i}].EventTime`),
-        tlsVersion: detail.tlsDetails?.tlsVersion, cipherSuite: detail.tlsDetails?.cipherSuite,
-        host: detail.tlsDetails?.clientProvidedHostHeader, userAgent: detail.userAgent,
-      };
+      summary.add({ ...detail, eventSource: e.EventSource, eventName: e.EventName, eventTime: isoTime(e.EventTime, shown(rel), `[${p}].Events[${i}].EventTime`) });
     }));
-    const times = events.map((e: any) => e.eventTime).sort();
-    record(apiResourceTypes.cloudtrailEventSample, `${account}/${region}`, { events, sampleSize: events.length, from: times[0], to: times.at(-1) }, '');
+    record(apiResourceTypes.cloudtrailEventSample, `${account}/${region}`, { ...summary.build({ kind: 'lookup-events-sample' }) }, '');
+  } else if (api === 'cloudtrail:LogFiles') {
+    const doc = await read<any>(rel, 'cloudtrail-log-summary', validate.logFiles);
+    record(apiResourceTypes.cloudtrailEventSample, `${account}/${region}`, { ...doc.summary, basis: { kind: 'log-files', files: doc.files.length } }, '/summary');
   } else if (api === 'macie2:GetMacieSession') {
     const doc = await read<any>(rel, 'aws-response', validate.macie);
     record(apiResourceTypes.macieSession, `${account}/${region}`, doc, '');

@@ -228,6 +228,29 @@ export const lookupEventsSchema = {
   },
 } as const;
 
+const count = { type: 'integer', minimum: 0 } as const;
+
+/** What `collect --cloudtrail-logs` writes per account and region: the files read (hashed) and their summary. */
+export const cloudtrailLogFilesSchema = {
+  type: 'object',
+  required: ['schema', 'files', 'summary'],
+  properties: {
+    schema: { const: 'evidence-pack/cloudtrail-log-files@1' },
+    files: { type: 'array', minItems: 1, items: { type: 'object', required: ['path', 'sha256', 'bytes', 'events'], properties: { path: str, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, bytes: count, events: count } } },
+    summary: {
+      type: 'object',
+      required: ['events', 'tlsVersions', 'belowTls12', 'hostHeaders', 'standardHosts'],
+      properties: {
+        events: count, from: str, to: str,
+        tlsVersions: { type: 'object', additionalProperties: count },
+        belowTls12: { type: 'array', items: { type: 'object', required: ['tlsVersion', 'eventSource', 'eventName', 'userAgent', 'count'], properties: { count } } },
+        hostHeaders: { type: 'object', required: ['fips', 'standard'], properties: { fips: count, standard: count } },
+        standardHosts: { type: 'array', items: { type: 'object', required: ['host', 'userAgent', 'count'], properties: { count } } },
+      },
+    },
+  },
+} as const;
+
 export const credentialReportSchema = {
   type: 'object',
   required: ['Content', 'GeneratedTime'],
