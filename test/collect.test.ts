@@ -94,14 +94,14 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
   it('makes no more API calls than the page sizes require', (t) => {
     const count = (op: string, region = 'us-east-1') => aws.calls.get(`${region}|${op}`) ?? 0;
     assert.equal(count('config.DescribeConfigRules'), 2, '30 rules, 25 a page');
-    assert.equal(count('config.GetComplianceDetailsByConfigRule'), 3 + 29, '250 results at 100 a page, then one call per other rule');
+    assert.equal(count('config.GetComplianceDetailsByConfigRule'), 2 + 1 + 2 * 29, '188 results at 100 a page and the 62 NOT_APPLICABLE asked for by name, then two calls per other rule');
     assert.equal(count('config.SelectResourceConfig'), 3 + 2, '230 items at 100 a page, plus the 2 throttled attempts');
     assert.equal(count('cloudtrail.LookupEvents'), 10, 'a 500-event sample at 50 a page, not all 1,200 events');
     assert.equal(count('config.DescribeConformancePackCompliance'), 1);
     assert.equal(count('appstream.DescribeStacks'), 1);
     assert.equal(count('iam.GenerateCredentialReport'), 2, 'STARTED, then COMPLETE');
     assert.equal(count('iam.GetCredentialReport'), 1);
-    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 /* conformance packs */ + 1 /* stacks */) + 2 + 1 /* credential report */ + 1 /* sts */ + 1 /* the one pack's compliance */ + (2 - 1) /* rules, 2nd page */ + 32 /* rule details */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
+    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 /* conformance packs */ + 1 /* stacks */) + 2 + 1 /* credential report */ + 1 /* sts */ + 1 /* the one pack's compliance */ + (2 - 1) /* rules, 2nd page */ + (3 + 2 * 29) /* rule details: every rule's results, then its NOT_APPLICABLE ones */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
     const made = [...aws.calls.values()].reduce((a, b) => a + b, 0) - 2 /* injected throttles */;
     assert.ok(made >= minimum && made <= minimum * 1.05, `made ${made}, minimum ${minimum}`);
     t.diagnostic(`API calls: ${made} made (plus 2 injected throttles retried), ${minimum} the page sizes require`);

@@ -137,7 +137,9 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       case 'config.DescribeConformancePackCompliance':
         return json(res, 200, { ConformancePackName: input.ConformancePackName, ConformancePackRuleComplianceList: (data.packs?.[input.ConformancePackName] ?? []).map((r) => ({ ConfigRuleName: r, ComplianceType: 'NON_COMPLIANT', Controls: [] })) });
       case 'config.GetComplianceDetailsByConfigRule': {
-        const p = page(data.evaluations?.[input.ConfigRuleName] ?? [], input.NextToken, Math.min(input.Limit || 10, 100));
+        // As AWS does: NOT_APPLICABLE only when asked for by name.
+        const wanted = (r: { ComplianceType?: string }) => (input.ComplianceTypes?.length ? input.ComplianceTypes.includes(r.ComplianceType) : r.ComplianceType !== 'NOT_APPLICABLE');
+        const p = page(((data.evaluations?.[input.ConfigRuleName] ?? []) as { ComplianceType?: string }[]).filter(wanted), input.NextToken, Math.min(input.Limit || 10, 100));
         return json(res, 200, { EvaluationResults: p.items, NextToken: p.next });
       }
       case 'config.SelectResourceConfig': {

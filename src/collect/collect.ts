@@ -133,7 +133,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
         const names = await limit(ruleNames);
         await Promise.all(names.map((name) => limit(() => session.many(
           'config:GetComplianceDetailsByConfigRule', scope, at(`config/GetComplianceDetailsByConfigRule/${name}.json`), name,
-          paginateGetComplianceDetailsByConfigRule({ client: config, pageSize: 100 }, { ConfigRuleName: name }),
+          everyComplianceType(config, name),
         ))));
       })(),
     ]);
@@ -160,6 +160,16 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
   };
   await writeSnapshotFiles(dir, log, meta);
   return { account, accounts: [account], identity: identity.arn, regions, gaps, log };
+}
+
+/**
+ * Every evaluation result of a rule: the unfiltered query, then NOT_APPLICABLE asked for by name, since
+ * AWS leaves it out unless requested (INSUFFICIENT_DATA, in turn, cannot be asked for by name). The reader
+ * keeps each result once.
+ */
+async function* everyComplianceType(client: ConfigServiceClient, rule: string) {
+  yield* paginateGetComplianceDetailsByConfigRule({ client, pageSize: 100 }, { ConfigRuleName: rule });
+  yield* paginateGetComplianceDetailsByConfigRule({ client, pageSize: 100 }, { ConfigRuleName: rule, ComplianceTypes: ['NOT_APPLICABLE'] });
 }
 
 export function snapshotIdFor(account: string, collectedAt: string): string {

@@ -114,6 +114,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   };
 
   const absentAtEnd = new Set<string>();
+  const seenResults = new Set<string>();
   const deliveredSnapshots: (NonNullable<ReturnType<typeof parseDeliveredName>> & { rel: string })[] = [];
   const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource }, opts.ruleIdentifier ?? (() => undefined));
   for (const rel of all) {
@@ -230,6 +231,10 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
         }
         page.EvaluationResults.forEach((r: any, i: number) => {
           const q = r.EvaluationResultIdentifier.EvaluationResultQualifier;
+          // A result can arrive twice (the unfiltered query and the NOT_APPLICABLE one): it counts once.
+          const once = `${account}/${region}/${q.ConfigRuleName}/${q.ResourceType}/${q.ResourceId}`;
+          if (seenResults.has(once)) return;
+          seenResults.add(once);
           const field = `EvaluationResults[${i}]`;
           snapshot.evaluations.push({
             account, region,
