@@ -70,6 +70,13 @@ describe('evidence-pack run on the embedded sample', () => {
     assert.match(item('WSAS-13', 'analyst-stack')[0]!.message, /application settings → s3:\/\/appstream-app-settings-us-east-1-111111111111-k2j4h6:/);
   });
 
+  it('lists deployed rules that no control uses, with their results, instead of dropping them', () => {
+    assert.deepEqual(result.unmappedRules!.map((r) => [r.rule, r.owner, `${r.results.pass}/${r.results.fail}`]), [
+      ['arn:aws:lambda:us-east-1:111111111111:function:required-tags-costcenter', 'CUSTOM_LAMBDA', '1/1'],
+      ['S3_DEFAULT_ENCRYPTION_KMS', 'AWS', '1/3'],
+    ]);
+  });
+
   it('rolls controls up honestly: inherited, manual, gap never pass', () => {
     assert.equal(control('WSAS-01').status, 'inherited');
     assert.equal(control('WSAS-14').status, 'inherited');
@@ -98,6 +105,10 @@ describe('evidence-pack run on the embedded sample', () => {
   it('reports where a built-in check and an AWS Config rule disagree', () => {
     assert.equal(control('WSAS-05').disagreements.length, 1);
     assert.match(control('WSAS-05').disagreements[0]!, /legacy-exports-2019.*says fail.*says pass/);
+    // In the gaps appendix too, with its text (not only the control's id).
+    const appendix = readFileSync(join(pack, 'report.html'), 'utf8').split('<section id="gaps">')[1]!.split('</section>')[0]!;
+    assert.match(appendix, /<li><a href="#control-WSAS-05">WSAS-05<\/a>: AWS::S3::Bucket legacy-exports-2019 \(111111111111\/us-east-1\): built-in check s3-bucket-default-encryption says fail/);
+    assert.match(appendix, /AWS Config rules that no control uses[\s\S]*S3_DEFAULT_ENCRYPTION_KMS[\s\S]*1 pass, 3 fail/);
   });
 
   it('maps every control to NIST SP 800-53 rev5 with FedRAMP membership, and GDPR where it applies', () => {

@@ -20,6 +20,7 @@ import {
   type BaselineRow,
   type MappedControl,
   type Result,
+  type UnmappedRule,
   worstStatus,
 } from './result.ts';
 
@@ -336,6 +337,13 @@ export function evaluate(input: EvaluateInput): Result {
     ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
   ];
 
+  const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => c.evidence?.rules ?? []), ...catalog.ruleMappings.rules.map((m) => m.rule)]);
+  const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
+    const results = zeroCounts(itemStatuses);
+    for (const e of resultsByRule.get(`${r.account}/${r.region}/${r.name}`) ?? []) results[ruleStatus[e.compliance]]++;
+    return { rule: r.sourceIdentifier, ruleName: r.name, owner: r.owner, account: r.account, region: r.region, ...(r.conformancePack ? { conformancePack: r.conformancePack } : {}), results };
+  }).sort((a, b) => a.rule.localeCompare(b.rule) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.ruleName.localeCompare(b.ruleName));
+
   const result: Result = {
     schema: resultSchemaVersion,
     tool: input.tool,
@@ -371,6 +379,7 @@ export function evaluate(input: EvaluateInput): Result {
       origin: origin(r.origin),
     })),
     gaps,
+    unmappedRules,
   };
   // Every string that leaves evaluation is redacted once more, so no output can carry a raw secret.
   return redactJson(result);

@@ -135,6 +135,18 @@ export interface Result {
   waivers: WaiverResult[];
   resources: ResultResource[];
   gaps: Gap[];
+  /** AWS Config rules deployed in scope that no catalog control or mapping uses: listed, so nothing is dropped unseen. */
+  unmappedRules?: UnmappedRule[];
+}
+
+export interface UnmappedRule {
+  rule: string;
+  ruleName: string;
+  owner: string;
+  account: string;
+  region: string;
+  conformancePack?: string;
+  results: Record<ItemStatus, number>;
 }
 
 export function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {

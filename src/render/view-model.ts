@@ -1,7 +1,7 @@
 // result.json → everything the templates show. Decisions (ordering, roll-ups, wording of statuses)
 // live here; templates only lay them out.
 import type { BaselineStatus, ControlResult, ControlStatus, EvidenceItem, Result } from '../evaluate/result.ts';
-import { controlStatuses } from '../evaluate/result.ts';
+import { controlStatuses, itemStatuses } from '../evaluate/result.ts';
 import { stackedBars } from './charts.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
@@ -273,6 +273,10 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     },
     disagreements: result.controls.flatMap((c) => c.disagreements.map((d) => ({ control: c.id, anchor: `control-${c.id}`, text: d }))),
     gaps: result.gaps,
+    unmappedRules: (result.unmappedRules ?? []).map((r) => ({
+      ...r,
+      resultsText: itemStatuses.filter((s) => r.results[s] > 0).map((s) => `${r.results[s]} ${statusInfo[s].label.toLowerCase()}`).join(', ') || 'no results',
+    })),
     recorders: result.evidence.recorders,
     statusLegend: controlStatuses.map((s) => statusView(s)),
   };
