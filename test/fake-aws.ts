@@ -18,6 +18,8 @@ export interface FakeRegion {
   events?: object[];
   /** Configuration history by "resourceType|resourceId": items with configurationItemCaptureTime in epoch seconds. */
   history?: Record<string, { configurationItemCaptureTime: number }[]>;
+  /** ListDiscoveredResources: resources AWS Config has seen, deleted ones with their deletion time (epoch seconds). */
+  discovered?: { resourceType: string; resourceId: string; resourceDeletionTime?: number }[];
   /** AppStream DescribeStacks results. */
   stacks?: object[];
   /** The IAM credential report (CSV) of the account, answered in the region the IAM client signs for; null: none exists. Default: the root user with MFA. */
@@ -154,6 +156,11 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
           .sort((a, b) => b.configurationItemCaptureTime - a.configurationItemCaptureTime);
         const p = page(inRange, input.nextToken, Math.min(input.limit || 10, 100));
         return json(res, 200, { configurationItems: p.items, nextToken: p.next });
+      }
+      case 'config.ListDiscoveredResources': {
+        const all = (data.discovered ?? []).filter((r) => r.resourceType === input.resourceType && (input.includeDeletedResources || r.resourceDeletionTime === undefined));
+        const p = page(all, input.nextToken, Math.min(input.limit || 100, 100));
+        return json(res, 200, { resourceIdentifiers: p.items, nextToken: p.next });
       }
       case 'workspaces.DescribeWorkspaceDirectories': {
         const p = page(data.directories ?? [], input.NextToken, 25);

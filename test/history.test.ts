@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Result } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
+import { inventoryResourceTypes } from '../src/collect/inventory.ts';
 import { onlyPack, runCli, tempDir } from './helpers.ts';
 
 const account = '444444444444';
@@ -28,6 +29,8 @@ const history = {
   'AWS::WorkSpaces::Workspace|ws-steady': [workspace('ws-steady', true, '2026-08-01T08:00:00Z')],
   // Created in November: it did not exist at the end of October.
   'AWS::WorkSpaces::Workspace|ws-newer': [workspace('ws-newer', false, '2026-11-10T08:00:00Z')],
+  // Deleted in November: gone from today's inventory, but it existed, unencrypted, at the end of October.
+  'AWS::WorkSpaces::Workspace|ws-removed': [workspace('ws-removed', false, '2026-09-01T08:00:00Z'), workspace('ws-removed', false, '2026-11-15T08:00:00Z', 'ResourceDeleted')],
 };
 
 describe('collect --period: evidence as of the period end from configuration history', () => {
@@ -43,6 +46,12 @@ describe('collect --period: evidence as of the period end from configuration his
         'us-east-1': {
           resources: [current(history['AWS::WorkSpaces::Workspace|ws-changed'][2]!), current(history['AWS::WorkSpaces::Workspace|ws-steady'][0]!), current(history['AWS::WorkSpaces::Workspace|ws-newer'][0]!)],
           history, directories: [], macie: 'ENABLED', events: [],
+          discovered: [
+            ...['ws-changed', 'ws-steady', 'ws-newer'].map((id) => ({ resourceType: 'AWS::WorkSpaces::Workspace', resourceId: id })),
+            { resourceType: 'AWS::WorkSpaces::Workspace', resourceId: 'ws-removed', resourceDeletionTime: at('2026-11-15T08:00:00Z') },
+            // Deleted during October: absent at its end, so its history is not read.
+            { resourceType: 'AWS::WorkSpaces::Workspace', resourceId: 'ws-gone', resourceDeletionTime: at('2026-10-20T08:00:00Z') },
+          ],
         },
       },
     });
@@ -54,8 +63,10 @@ describe('collect --period: evidence as of the period end from configuration his
 
   it('reads each resource\'s history: the period first, the item before it only when nothing changed', () => {
     assert.equal(collected.code, 0, collected.stderr);
-    assert.equal(aws.calls.get('us-east-1|config.GetResourceConfigHistory'), 3 + 2, 'one call per resource, a second for the two unchanged during October');
-    for (const id of ['ws-changed', 'ws-steady', 'ws-newer']) {
+    assert.equal(aws.calls.get('us-east-1|config.GetResourceConfigHistory'), 4 + 3, 'one call per resource (the one deleted in November too), a second for the three unchanged during October');
+    assert.equal(aws.calls.get('us-east-1|config.ListDiscoveredResources'), inventoryResourceTypes().length, 'one page per inventoried type');
+    assert.ok(!existsSync(join(snapshot, `aws/${account}/us-east-1/config/GetResourceConfigHistory/AWS.WorkSpaces.Workspace/ws-gone.json`)), 'deleted during October: not read');
+    for (const id of ['ws-changed', 'ws-steady', 'ws-newer', 'ws-removed']) {
       assert.ok(existsSync(join(snapshot, `aws/${account}/us-east-1/config/GetResourceConfigHistory/AWS.WorkSpaces.Workspace/${id}.json`)), id);
     }
     const meta = JSON.parse(readFileSync(join(snapshot, 'snapshot.json'), 'utf8'));
@@ -70,6 +81,7 @@ describe('collect --period: evidence as of the period end from configuration his
     const volumes = result.controls.find((c) => c.id === 'WSAS-11')!.evidence.filter((e) => e.resource);
     assert.deepEqual(volumes.map((e) => [e.resource!.id, e.status, e.observedAt]).sort(), [
       ['ws-changed', 'fail', '2026-10-10T08:00:00.000Z'],
+      ['ws-removed', 'fail', '2026-09-01T08:00:00.000Z'],
       ['ws-steady', 'pass', '2026-08-01T08:00:00.000Z'],
     ]);
     const changed = result.resources.find((x) => x.id === 'ws-changed')!;
@@ -79,9 +91,9 @@ describe('collect --period: evidence as of the period end from configuration his
     assert.ok(!result.resources.some((x) => x.id === 'ws-newer'), 'created after the period end: not in the period\'s evidence');
   });
 
-  it('needs config:GetResourceConfigHistory only with --period, as iam-policy --period prints', async () => {
+  it('needs config:GetResourceConfigHistory and ListDiscoveredResources only with --period, as iam-policy --period prints', async () => {
     const withPeriod = JSON.parse((await runCli(['iam-policy', '--period'])).stdout).Statement[0].Action as string[];
     const without = JSON.parse((await runCli(['iam-policy'])).stdout).Statement[0].Action as string[];
-    assert.deepEqual(withPeriod.filter((a) => !without.includes(a)), ['config:GetResourceConfigHistory']);
+    assert.deepEqual(withPeriod.filter((a) => !without.includes(a)), ['config:GetResourceConfigHistory', 'config:ListDiscoveredResources']);
   });
 });

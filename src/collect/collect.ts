@@ -19,8 +19,8 @@ import pLimit from 'p-limit';
 import { UserError } from '../errors.ts';
 import type { Gap, SnapshotMeta } from '../evidence/types.ts';
 import type { Period } from '../period/period.ts';
-import { readResourceHistory } from './history.ts';
-import { inventoryQuery } from './inventory.ts';
+import { deletedSinceEnd, readResourceHistory } from './history.ts';
+import { inventoryQuery, inventoryResourceTypes } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import { describeError } from '../aws-error.ts';
 import { CollectionSession } from './session.ts';
@@ -126,7 +126,8 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
         if (!opts.period || !pages) return;
         const period = opts.period;
         const rows = pages.flatMap((p) => ((p as { Results?: string[] }).Results ?? []).map((r) => JSON.parse(r) as { resourceType: string; resourceId: string }));
-        await Promise.all(rows.map((r) => limit(() => readResourceHistory(session, scope, config, period, { type: r.resourceType, id: r.resourceId }))));
+        const deleted = await limit(() => deletedSinceEnd(session, scope, config, period, inventoryResourceTypes()));
+        await Promise.all([...rows.map((r) => ({ type: r.resourceType, id: r.resourceId })), ...deleted].map((r) => limit(() => readResourceHistory(session, scope, config, period, r))));
       })(),
       ...supplementaryReads(session, scope, clientConfig(region), limit),
       (async () => {

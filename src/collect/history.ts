@@ -1,7 +1,9 @@
 // Evidence as of a period's end from a live account: for each resource of the current inventory, AWS
 // Config's configuration history gives the item that was current at the end (and how often it changed
 // during the period). A resource created after the end has no item then, and is recorded as absent.
-import { GetResourceConfigHistoryCommand, type ConfigServiceClient, type ResourceType } from '@aws-sdk/client-config-service';
+// A resource deleted since the end is not in the current inventory: ListDiscoveredResources, asked for
+// deleted resources too, names it, and its history gives its state at the end all the same.
+import { GetResourceConfigHistoryCommand, paginateListDiscoveredResources, type ConfigServiceClient, type ResourceIdentifier, type ResourceType } from '@aws-sdk/client-config-service';
 import type { Period } from '../period/period.ts';
 import type { CallScope, CollectionSession } from './session.ts';
 
@@ -42,4 +44,24 @@ export async function readResourceHistory(session: CollectionSession, scope: Cal
   if (!within) return;
   if (within.length === 0 && !(await call({ laterTime: new Date(period.from), limit: 1 }))) return;
   await session.save(historyPath(scope.account, scope.region, resource.type, resource.id), record);
+}
+
+/**
+ * The resources of these types that AWS Config saw deleted after the period end: they existed at the
+ * end, so their history belongs in the period's evidence. Each type's listing is saved as evidence.
+ */
+export async function deletedSinceEnd(session: CollectionSession, scope: CallScope, client: ConfigServiceClient, period: Period, types: string[]): Promise<{ type: string; id: string }[]> {
+  const end = Date.parse(period.to);
+  const found: { type: string; id: string }[] = [];
+  for (const type of types) {
+    const pages = await session.many('config:ListDiscoveredResources', scope, `aws/${scope.account}/${scope.region}/config/ListDiscoveredResources/${type.replace(/::/g, '.')}.json`, type,
+      paginateListDiscoveredResources({ client, pageSize: 100 }, { resourceType: type as ResourceType, includeDeletedResources: true }));
+    for (const page of pages ?? []) {
+      for (const r of (page as { resourceIdentifiers?: ResourceIdentifier[] }).resourceIdentifiers ?? []) {
+        const deleted = r.resourceDeletionTime === undefined ? undefined : new Date(r.resourceDeletionTime).getTime();
+        if (deleted !== undefined && deleted > end && r.resourceId) found.push({ type, id: r.resourceId });
+      }
+    }
+  }
+  return found;
 }

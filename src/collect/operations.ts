@@ -28,6 +28,7 @@ export const operations = {
   'config:DescribeConformancePackCompliance': { iamAction: 'config:DescribeConformancePackCompliance', purpose: 'which rules each conformance pack holds, and their compliance', by: ['account'] },
   'config:SelectResourceConfig': { iamAction: 'config:SelectResourceConfig', purpose: 'configuration items of the resource types the catalog needs', by: ['account'] },
   'config:GetResourceConfigHistory': { iamAction: 'config:GetResourceConfigHistory', purpose: 'with --period: each resource\'s configuration item at the period end, and its changes during the period', by: ['account'], only: 'period' },
+  'config:ListDiscoveredResources': { iamAction: 'config:ListDiscoveredResources', purpose: 'with --period: the resources deleted since the period end, which existed at it', by: ['account'], only: 'period' },
   'config:DescribeConfigurationAggregators': { iamAction: 'config:DescribeConfigurationAggregators', purpose: 'the aggregator and its sources (accounts or organization, regions)', by: ['aggregator'] },
   'config:DescribeConfigurationAggregatorSourcesStatus': { iamAction: 'config:DescribeConfigurationAggregatorSourcesStatus', purpose: 'which source accounts and regions the aggregator holds current data for', by: ['aggregator'] },
   'config:SelectAggregateResourceConfig': { iamAction: 'config:SelectAggregateResourceConfig', purpose: 'configuration items across the aggregated accounts and regions', by: ['aggregator'] },

@@ -18,6 +18,7 @@ import {
   recorderStatusSchema,
   snapshotMetaSchema,
   resourceHistorySchema,
+  listDiscoveredResourcesSchema,
 } from './schemas.ts';
 import type { ComplianceType, EvidenceFile, Resource, Snapshot, SnapshotMeta } from './types.ts';
 
@@ -36,6 +37,7 @@ const validate = {
   conformancePacks: compileSchema<any>(conformancePacksSchema),
   conformancePackCompliance: compileSchema<any>(conformancePackComplianceSchema),
   history: compileSchema<any>(resourceHistorySchema),
+  discovered: compileSchema<any>(listDiscoveredResourcesSchema),
 };
 
 const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2|cloudtrail|iam|appstream)\/(.+)\.json(\.gz)?$/;
@@ -184,6 +186,11 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
         ...resourceFromConfigurationItem(atEnd.item, { file: rel, pointer: atEnd.pointer, api: 'config:GetResourceConfigHistory' }, shown(rel), atEnd.field),
         changesInPeriod: changes,
         ...(changes >= (record.calls[0].request.limit ?? Infinity) ? { changesCapped: true } : {}),
+      });
+    } else if (service === 'config' && operation.startsWith('ListDiscoveredResources/')) {
+      // How resources deleted since the period end were found; their history files carry the items.
+      pages(await read(rel, 'aws-response')).forEach((page, p) => {
+        if (!validate.discovered(page)) throw new InputError(shown(rel), `[${p}]`, 'not a ListDiscoveredResources response');
       });
     } else if (service === 'config' && operation === 'DescribeConformancePacks') {
       pages(await read(rel, 'aws-response')).forEach((page, p) => {

@@ -251,6 +251,12 @@ export const cloudtrailLogFilesSchema = {
   },
 } as const;
 
+export const listDiscoveredResourcesSchema = {
+  type: 'object',
+  required: ['resourceIdentifiers'],
+  properties: { resourceIdentifiers: { type: 'array', items: { type: 'object', required: ['resourceType', 'resourceId'], properties: { resourceType: str, resourceId: str, resourceDeletionTime: time } } } },
+} as const;
+
 export const credentialReportSchema = {
   type: 'object',
   required: ['Content', 'GeneratedTime'],
