@@ -11,5 +11,7 @@ describe('benchmark smoke', () => {
     await bench({ sizes: [500], repeats: 1, out, command: 'test' });
     const doc = readFileSync(out, 'utf8');
     assert.match(doc, /^\| 500 \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+× \|/m, doc);
+    // Collection against the fake endpoint: every generated item collected, and the calls counted against the minimum.
+    assert.match(doc, /^\| 500 \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| 500 \| \d+ \/ \d+ = [\d.]+ \|$/m, doc);
   });
 });

@@ -9,6 +9,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.ts';
 import { listPackFiles } from '../sign/sign.ts';
+import { benchCollect, type CollectMeasure } from './collect-bench.ts';
 import { generateEstate } from './generate.ts';
 
 interface Measure { seconds: number; maxRssMb: number; ok: boolean; note?: string }
@@ -56,6 +57,7 @@ function version(cmd: string, args: string[]): string {
 
 export async function bench(opts: { sizes: number[]; repeats: number; out: string; command: string }): Promise<string> {
   const rows: string[] = [];
+  const collectRows: string[] = [];
   for (const size of opts.sizes) {
     const work = mkdtempSync(join(tmpdir(), `evidence-pack-bench-${size}-`));
     try {
@@ -63,6 +65,15 @@ export async function bench(opts: { sizes: number[]; repeats: number; out: strin
       await generateEstate({ items: size, accounts: 4, regions: 2, seed: 1, out: estate });
       const snapshots = join(estate, 'config-snapshots');
       const runs = { floor: [] as Measure[], evaluate: [] as Measure[], render: [] as Measure[], verify: [] as Measure[], sha256sum: [] as Measure[] };
+      const collected: CollectMeasure[] = [];
+      for (let i = 0; i < opts.repeats; i++) {
+        const out = join(work, `collected-${i}`);
+        collected.push(await benchCollect(estate, out, cli));
+        rmSync(out, { recursive: true, force: true });
+      }
+      const c = summary(collected);
+      const last = collected.at(-1)!;
+      collectRows.push(`| ${size.toLocaleString('en-US')} | ${c.ok ? `${c.min.toFixed(2)} / ${c.median.toFixed(2)} s, ${c.rss.toFixed(0)} MiB` : `failed (${c.note})`} | ${last.items.toLocaleString('en-US')} | ${last.calls} / ${last.minimum} = ${(last.calls / last.minimum).toFixed(3)} |`);
       for (let i = 0; i < opts.repeats; i++) {
         const out = join(work, `work-${i}`);
         runs.floor.push(timed(process.execPath, ['-e', floorScript, snapshots]));
@@ -103,6 +114,14 @@ Floor: stream-read + gunzip + JSON.parse of the same snapshot files in one Node 
 | items | floor | evaluate | render (HTML, CSV, OSCAL) | (evaluate+render) / floor | verify | sha256sum | verify throughput vs sha256sum |
 |---:|---|---|---|---:|---|---|---:|
 ${rows.join('\n')}
+
+Collection: \`evidence-pack collect --region … --out DIR\` against the tests' fake AWS endpoint on 127.0.0.1 (real SDK
+clients) serving the same estate's items from SelectResourceConfig, 100 a page, in one account; ${opts.repeats} time(s). API calls are
+counted by the endpoint; the minimum is what the page sizes allow (target ≤ 1.05).
+
+| items | collect | items collected | API calls made / minimum |
+|---:|---|---:|---:|
+${collectRows.join('\n')}
 
 Targets (issue 9): evaluate + render ≤ 1.5 × floor at 1,000,000 items with peak RSS ≤ 1 GiB; verify ≥ 0.8 × sha256sum.
 `;
