@@ -21,7 +21,8 @@ const renderOptions = <T>(y: Argv<T>) => brandingOptions(y)
   .option('templates', { type: 'string', describe: 'Directory of templates overriding any of the built-in ones (report.hbs, report.css, partials/*.hbs)' })
   .option('paper', { choices: paperChoices, default: 'A4' as const, describe: 'PDF paper size' })
   .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` })
-  .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $EVIDENCE_PACK_PDF_CERT_PASSWORD); default: a self-signed demo certificate made for the run` });
+  .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $EVIDENCE_PACK_PDF_CERT_PASSWORD); default: a self-signed demo certificate made for the run` })
+  .option('rows-per-print', { type: 'number', describe: 'Evidence rows Chromium lays out in one print; a larger report is printed in parts and merged (default 4000)' });
 
 const periodOptions = <T>(y: Argv<T>) => y
   .option('period', { type: 'string', describe: 'Reporting period: YYYY-MM, YYYY-Qn or previous-month (the default)' })
@@ -176,9 +177,9 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
 
 /** Which settings of the config file each command takes (the rest belong to other commands). */
 const configKeys: Record<string, string[]> = {
-  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age'],
+  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'rows-per-print', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age'],
   evaluate: ['organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age'],
-  render: ['templates', 'paper', 'pdf-certificate', 'logo', 'accent'],
+  render: ['templates', 'paper', 'rows-per-print', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
   attach: ['jira', 'issue', 'github', 'link'],
   collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role', 'from-files', 'cloudtrail-logs'],

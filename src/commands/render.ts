@@ -12,7 +12,7 @@ import { loadBranding } from '../render/branding.ts';
 import { report, type GlobalOptions } from './output.ts';
 
 /** Renders the reports of a work directory (one holding result.json) into that directory. */
-export async function renderCommand(opts: GlobalOptions & { dir: string; templates?: string; paper: Paper; pdf: boolean; force?: boolean; pdfCertificate?: string; logo?: string; accent?: string }): Promise<number> {
+export async function renderCommand(opts: GlobalOptions & { dir: string; templates?: string; paper: Paper; pdf: boolean; force?: boolean; pdfCertificate?: string; rowsPerPrint?: number; logo?: string; accent?: string }): Promise<number> {
   const result = readResult(join(opts.dir, outputs.result));
   const targets = [outputs.html, outputs.csv, outputs.oscal, ...(opts.pdf ? [outputs.pdf] : [])];
   const present = targets.filter((f) => existsSync(join(opts.dir, f)));
@@ -22,7 +22,7 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
     const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
     const drift = existsSync(join(opts.dir, driftFile)) ? (JSON.parse(readFileSync(join(opts.dir, driftFile), 'utf8')) as DriftRecord) : undefined;
     const trend = existsSync(join(opts.dir, trendFile)) ? (JSON.parse(readFileSync(join(opts.dir, trendFile), 'utf8')) as TrendPoint[]) : undefined;
-    const written = await renderStage(result, tmp, { drift, trend, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate });
+    const written = await renderStage(result, tmp, { drift, trend, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, rowsPerPrint: opts.rowsPerPrint });
     for (const f of written) await rename(join(tmp, f), join(opts.dir, f));
     report(opts, `Wrote ${written.map((f) => join(opts.dir, f)).join(', ')}`, { written: written.map((f) => join(opts.dir, f)) });
   } finally {

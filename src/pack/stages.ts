@@ -2,7 +2,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import pLimit from 'p-limit';
 import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
@@ -22,8 +24,9 @@ import { tool } from '../paths.ts';
 import { renderEvidenceCsv } from '../render/csv.ts';
 import { renderOscal } from '../render/oscal.ts';
 import { PdfPrinter, readOutline, setPdfMetadata, type Paper } from '../render/pdf.ts';
+import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
 import { loadTemplates } from '../render/templates.ts';
-import { buildReportView, pagesFromOutline, type PackContext, type ReportView } from '../render/view-model.ts';
+import { buildReportView, pagesFromOutline, splitForPrint, type PackContext, type ReportView } from '../render/view-model.ts';
 import { demoPdfCertificate, signPdf, type PdfCertificate } from '../sign/pdf-signature.ts';
 
 export const outputs = {
@@ -96,6 +99,8 @@ export interface RenderOptions {
   drift?: DriftRecord;
   /** Control counts of this and earlier periods' packs (trend.json). */
   trend?: TrendPoint[];
+  /** Evidence rows per Chromium print (default rowsPerPrint); tests set it low to exercise the parts. */
+  rowsPerPrint?: number;
 }
 
 /** result.json → report.html, evidence.csv, OSCAL assessment-results and a signed report.pdf in outDir. */
@@ -112,7 +117,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   await writeJsonFile(join(outDir, outputs.oscal), renderOscal(result, opts.pack.packId));
   written.push(outputs.oscal);
   if (cert) {
-    await printReport(result, outDir, opts, (pages) => templates.render(buildReportView(result, context, pages)), view);
+    await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => (pages ? buildReportView(result, context, pages) : view));
     const pdfFile = join(outDir, outputs.pdf);
     await writeFile(pdfFile, await signPdf(await readFile(pdfFile), cert, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization }));
     written.push(outputs.pdf);
@@ -120,24 +125,49 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   return written;
 }
 
+/** Evidence rows one Chromium print lays out; a report with more is printed in parts and merged. */
+export const rowsPerPrint = 4000;
+
 /**
  * Prints report.pdf in two passes: the first lays the report out with empty page numbers in the
- * contents; its bookmarks give each heading's page; the second prints with those numbers.
+ * contents; its bookmarks give each heading's page; the second prints with those numbers. A report
+ * too large for one print is printed in parts (in parallel tabs) and merged the same way.
  */
-async function printReport(result: Result, outDir: string, opts: RenderOptions, renderPrintHtml: (pages: ReadonlyMap<string, number>) => string, view: ReportView): Promise<void> {
+async function printReport(result: Result, outDir: string, opts: RenderOptions, render: (view: object) => string, viewFor: (pages?: ReadonlyMap<string, number>) => ReportView): Promise<void> {
   const title = `${result.organization}: ${result.catalog.title}`;
-  const printHtml = join(outDir, '.print.html');
   const pdfFile = join(outDir, outputs.pdf);
+  const job = { packId: opts.pack.packId, title, paper: opts.paper };
   const printer = await PdfPrinter.launch();
+  const scratch: string[] = [];
+  const html = async (name: string, text: string) => {
+    const file = join(outDir, `.print-${name}.html`);
+    scratch.push(file, `${file}.pdf`);
+    await writeFile(file, text);
+    return file;
+  };
   try {
-    const job = { packId: opts.pack.packId, title, paper: opts.paper };
-    await writeFile(printHtml, renderPrintHtml(new Map()));
-    await printer.print(printHtml, pdfFile, job);
-    await writeFile(printHtml, renderPrintHtml(pagesFromOutline(view, await readOutline(pdfFile))));
-    await printer.print(printHtml, pdfFile, job);
+    // A user's own report.hbs that predates printing in parts renders whole in every part: it is printed in one piece.
+    const split = splitForPrint(viewFor(), opts.rowsPerPrint ?? rowsPerPrint);
+    const parts = split && render(split[0]!).includes('class="print-stubs"') ? split : undefined;
+    if (!parts) {
+      const file = await html('report', render(viewFor(new Map())));
+      await printer.print(file, pdfFile, job);
+      await writeFile(file, render(viewFor(pagesFromOutline(viewFor(), await readOutline(pdfFile)))));
+      await printer.print(file, pdfFile, job);
+    } else {
+      const files = await Promise.all(parts.map((p, i) => html(String(i).padStart(3, '0'), render(p))));
+      const limit = pLimit(Math.max(1, Math.min(availableParallelism(), 4)));
+      await Promise.all(files.map((f) => limit(() => printer.print(f, `${f}.pdf`, { ...job, pageNumbers: false }))));
+      // The contents' page numbers, from every part's bookmarks; only the front part is printed again.
+      const pages = pagesFromOutline(viewFor(), globalOutline(await partLayouts(files.map((f) => `${f}.pdf`))));
+      const [front] = splitForPrint(viewFor(pages), opts.rowsPerPrint ?? rowsPerPrint)!;
+      await writeFile(files[0]!, render(front!));
+      await printer.print(files[0]!, `${files[0]}.pdf`, { ...job, pageNumbers: false });
+      await mergeParts(files.map((f) => `${f}.pdf`), parts.map((p) => p.holds), pdfFile);
+    }
   } finally {
     await printer.close();
-    await rm(printHtml, { force: true });
+    await Promise.all(scratch.map((f) => rm(f, { force: true })));
   }
   await setPdfMetadata(pdfFile, {
     title: `Evidence pack ${opts.pack.packId}: ${title}`,

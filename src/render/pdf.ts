@@ -90,7 +90,7 @@ export class PdfPrinter {
    * Prints a local HTML file with JavaScript disabled and every request but the file itself blocked
    * (data: URIs excepted), so nothing in the report can reach the network or the disk.
    */
-  async print(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper }): Promise<void> {
+  async print(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper; pageNumbers?: boolean }): Promise<void> {
     const page = await this.browser.newPage();
     try {
       await page.setJavaScriptEnabled(false);
@@ -111,7 +111,8 @@ export class PdfPrinter {
         printBackground: true,
         displayHeaderFooter: true,
         headerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.title)}</span><span>${escapeHtml(opts.packId)}</span></div>`,
-        footerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.packId)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+        // A part of a larger report leaves the numbers to the merge (mergeParts), which knows the whole.
+        footerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.packId)}</span>${opts.pageNumbers === false ? '' : '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>'}</div>`,
         margin: { top: '18mm', bottom: '18mm', left: '14mm', right: '14mm' },
         preferCSSPageSize: false,
         tagged: true,

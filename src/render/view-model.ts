@@ -283,3 +283,54 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
 }
 
 export type ReportView = ReturnType<typeof buildReportView>;
+
+/** Which sections a printed part holds; absent: the whole report. */
+export interface PrintPart { front?: boolean; controls?: boolean; back?: boolean; continued?: boolean }
+
+export type PrintView = ReportView & {
+  part: PrintPart;
+  /** Link targets this part holds. */
+  holds: string[];
+  /**
+   * The other parts' link targets, as empty elements: Chromium only makes a link whose target is in
+   * the same document, and the merge points each at the part that holds it.
+   */
+  printStubs: string[];
+};
+
+/**
+ * A report listing more than maxRows evidence rows, cut into parts Chromium prints one by one: the
+ * front matter, the controls in runs of at most maxRows rows (a long control continues in the next
+ * part, saying which rows it holds), and the rest. undefined when one print will do.
+ */
+export function splitForPrint(view: ReportView, maxRows: number): PrintView[] | undefined {
+  const headerWeight = 5; // a control's heading and facts take about as much room as five rows
+  const total = view.controls.reduce((n, c) => n + c.items.length + headerWeight, 0);
+  if (total <= maxRows) return undefined;
+  type Control = ReportView['controls'][number] & { continued?: { from: number; to: number; of: number } };
+  const parts: Omit<PrintView, 'printStubs'>[] = [{ ...view, part: { front: true }, holds: ['summary'] }];
+  let run: Control[] = [];
+  let used = 0;
+  const flush = () => {
+    const first = parts.length === 1;
+    if (run.length) parts.push({ ...view, controls: run, part: { controls: true, continued: !first }, holds: [...(first ? ['controls'] : []), ...run.filter((c) => !c.continued).map((c) => c.anchor)] });
+    run = [];
+    used = 0;
+  };
+  for (const c of view.controls) {
+    let from = 0;
+    do {
+      if (used + headerWeight >= maxRows) flush();
+      const take = Math.min(c.items.length - from, maxRows - used - headerWeight);
+      const last = from + take >= c.items.length;
+      run.push({ ...c, items: c.items.slice(from, from + take), hasItems: take > 0, omitted: last ? c.omitted : 0, ...(from > 0 ? { continued: { from: from + 1, to: from + take, of: c.items.length } } : {}) });
+      used += take + headerWeight;
+      from += take;
+      if (!last) flush();
+    } while (from < c.items.length);
+  }
+  flush();
+  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), 'frameworks', 'responsibility', 'gaps', 'assurance', 'method'] });
+  const all = parts.flatMap((p) => p.holds);
+  return parts.map((p) => ({ ...p, printStubs: all.filter((a) => !p.holds.includes(a)) }));
+}
