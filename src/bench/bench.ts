@@ -4,7 +4,9 @@
 //   npm run bench -- --quick           one small size, one run (smoke)
 //   npm run bench -- --sizes 10000,100000 --repeats 3 --out BENCHMARKS.md
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { findChromium } from '../render/chromium.ts';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.ts';
@@ -55,16 +57,33 @@ function version(cmd: string, args: string[]): string {
   }
 }
 
-export async function bench(opts: { sizes: number[]; repeats: number; out: string; command: string }): Promise<string> {
+/** A measure that also needs its output file: a tool that exits 0 without writing one has failed. */
+function producing(file: string, m: Measure): Measure {
+  const size = existsSync(file) ? statSync(file).size : 0;
+  return size > 0 || !m.ok ? m : { ...m, ok: false, note: 'produced no PDF' };
+}
+
+function pdfPages(file: string): number {
+  try {
+    return Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+export async function bench(opts: { sizes: number[]; repeats: number; out: string; command: string; pdf?: boolean }): Promise<string> {
   const rows: string[] = [];
   const collectRows: string[] = [];
+  const pdfRows: string[] = [];
+  const weasyprint = version('weasyprint', ['--version']);
   for (const size of opts.sizes) {
     const work = mkdtempSync(join(tmpdir(), `evidence-pack-bench-${size}-`));
     try {
       const estate = join(work, 'estate');
       await generateEstate({ items: size, accounts: 4, regions: 2, seed: 1, out: estate });
       const snapshots = join(estate, 'config-snapshots');
-      const runs = { floor: [] as Measure[], evaluate: [] as Measure[], render: [] as Measure[], verify: [] as Measure[], sha256sum: [] as Measure[] };
+      const runs = { floor: [] as Measure[], evaluate: [] as Measure[], render: [] as Measure[], verify: [] as Measure[], sha256sum: [] as Measure[], pdf: [] as Measure[], rawPdf: [] as Measure[], weasy: [] as Measure[] };
+      let pages = 0;
       const collected: CollectMeasure[] = [];
       for (let i = 0; i < opts.repeats; i++) {
         const out = join(work, `collected-${i}`);
@@ -83,6 +102,18 @@ export async function bench(opts: { sizes: number[]; repeats: number; out: strin
         execFileSync(process.execPath, [cli, 'sign', out, '-q'], { env: { ...process.env, CI: '1' } });
         runs.verify.push(timed(process.execPath, [cli, 'verify', out, '-q']));
         runs.sha256sum.push(timed('sha256sum', listPackFiles(out), out));
+        if (opts.pdf !== false) {
+          runs.pdf.push(timed(process.execPath, [cli, 'render', out, '--force', '-q']));
+          pages = pdfPages(join(out, 'report.pdf'));
+          const raw = join(work, 'raw.pdf');
+          rmSync(raw, { force: true });
+          runs.rawPdf.push(producing(raw, timed(findChromium(), ['--headless', '--no-sandbox', '--disable-gpu', `--print-to-pdf=${raw}`, '--no-pdf-header-footer', pathToFileURL(join(out, 'report.html')).href])));
+          // WeasyPrint once per size: it is the comparison, not the product, and it is slow on large reports.
+          if (i === 0 && weasyprint !== 'not found') {
+            const weasy = join(work, 'weasyprint.pdf');
+            runs.weasy.push(producing(weasy, timed('weasyprint', ['-q', join(out, 'report.html'), weasy])));
+          }
+        }
         rmSync(out, { recursive: true, force: true });
       }
       const f = summary(runs.floor);
@@ -94,6 +125,13 @@ export async function bench(opts: { sizes: number[]; repeats: number; out: strin
       const ratio = e.ok && r.ok && f.ok ? ((e.median + r.median) / f.median).toFixed(1) : 'n/a';
       const vratio = v.ok && h.ok ? (h.median / v.median).toFixed(2) : 'n/a';
       rows.push(`| ${size.toLocaleString('en-US')} | ${cell(f)} | ${cell(e)} | ${cell(r)} | ${ratio}× | ${cell(v)} | ${cell(h)} | ${vratio} |`);
+      if (opts.pdf !== false) {
+        const p = summary(runs.pdf);
+        const raw = summary(runs.rawPdf);
+        const w = summary(runs.weasy);
+        const vsRaw = p.ok && raw.ok ? `${(p.median / raw.median).toFixed(2)}×` : 'n/a';
+        pdfRows.push(`| ${size.toLocaleString('en-US')} | ${cell(p)} | ${pages.toLocaleString('en-US')} | ${cell(raw)} | ${vsRaw} | ${runs.weasy.length ? cell(w) : 'not installed'} |`);
+      }
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -122,6 +160,15 @@ counted by the endpoint; the minimum is what the page sizes allow (target ≤ 1.
 | items | collect | items collected | API calls made / minimum |
 |---:|---|---:|---:|
 ${collectRows.join('\n')}
+
+PDF: \`evidence-pack render WORK --force\` (HTML, CSV, OSCAL and the signed PDF, printed in parts above
+4,000 evidence rows), against Chromium printing the same report.html in one piece (\`chromium --headless
+--print-to-pdf\`, no header or footer; "produced no PDF" when it exits without one) and WeasyPrint (${weasyprint}) on
+the same file, once per size.
+
+| items | render with PDF | PDF pages | raw Chromium print of report.html | ours / raw | WeasyPrint |
+|---:|---|---:|---|---:|---|
+${pdfRows.join('\n')}
 
 Targets (issue 9): evaluate + render ≤ 1.5 × floor at 1,000,000 items with peak RSS ≤ 1 GiB; verify ≥ 0.8 × sha256sum.
 `;
