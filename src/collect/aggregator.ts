@@ -62,7 +62,7 @@ export async function collectAggregator(dir: string, opts: AggregatorOptions): P
       limit(() => session.many('config:DescribeConfigurationAggregatorSourcesStatus', home, at('DescribeConfigurationAggregatorSourcesStatus.json'), opts.aggregator,
         paginateDescribeConfigurationAggregatorSourcesStatus({ client: config, pageSize: 100 }, name))),
       limit(() => session.many('config:SelectAggregateResourceConfig', home, at('SelectAggregateResourceConfig.json'), opts.aggregator,
-        paginateSelectAggregateResourceConfig({ client: config, pageSize: 100 }, { ...name, Expression: inventoryQuery() }))),
+        paginateSelectAggregateResourceConfig({ client: config, pageSize: 100 }, { ...name, Expression: inventoryQuery() }), { keep: false })),
       limit(() => session.many('config:DescribeAggregateComplianceByConfigRules', home, at('DescribeAggregateComplianceByConfigRules.json'), opts.aggregator,
         paginateDescribeAggregateComplianceByConfigRules({ client: config, pageSize: 1000 }, name))),
     ]);

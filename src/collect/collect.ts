@@ -122,10 +122,17 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
       limit(() => session.one('config:DescribeConfigurationRecorders', scope, at('config/DescribeConfigurationRecorders.json'), () => config.send(new DescribeConfigurationRecordersCommand({})))),
       limit(() => session.one('config:DescribeConfigurationRecorderStatus', scope, at('config/DescribeConfigurationRecorderStatus.json'), () => config.send(new DescribeConfigurationRecorderStatusCommand({})))),
       (async () => {
-        const pages = await limit(() => session.many('config:SelectResourceConfig', scope, at('config/SelectResourceConfig.json'), undefined, paginateSelectResourceConfig({ client: config, pageSize: 100 }, { Expression: inventoryQuery() })));
+        // Only the resources' type and id stay in memory, and only with a period (for their history).
+        const rows: { resourceType: string; resourceId: string }[] = [];
+        const onPage = opts.period ? (p: unknown) => {
+          for (const r of (p as { Results?: string[] }).Results ?? []) {
+            const { resourceType, resourceId } = JSON.parse(r) as { resourceType: string; resourceId: string };
+            rows.push({ resourceType, resourceId });
+          }
+        } : undefined;
+        const pages = await limit(() => session.many('config:SelectResourceConfig', scope, at('config/SelectResourceConfig.json'), undefined, paginateSelectResourceConfig({ client: config, pageSize: 100 }, { Expression: inventoryQuery() }), { keep: false, onPage }));
         if (!opts.period || !pages) return;
         const period = opts.period;
-        const rows = pages.flatMap((p) => ((p as { Results?: string[] }).Results ?? []).map((r) => JSON.parse(r) as { resourceType: string; resourceId: string }));
         const deleted = await limit(() => deletedSinceEnd(session, scope, config, period, inventoryResourceTypes()));
         await Promise.all([...rows.map((r) => ({ type: r.resourceType, id: r.resourceId })), ...deleted].map((r) => limit(() => readResourceHistory(session, scope, config, period, r))));
       })(),

@@ -1,6 +1,8 @@
 // What every collection path shares: each API operation is run through one recorder that writes its
 // pages, logs the call (pages, attempts, duration, outcome) and turns a failure into a recorded gap.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describeError } from '../aws-error.ts';
 import type { Gap } from '../evidence/types.ts';
@@ -40,12 +42,12 @@ export class CollectionSession {
   }
 
   /** Runs one operation (all its pages); on failure records a gap and returns undefined. */
-  async run(operation: Operation, scope: CallScope, target: string | undefined, fetch: () => Promise<{ pages: unknown[]; attempts: number }>): Promise<unknown[] | undefined> {
+  async run(operation: Operation, scope: CallScope, target: string | undefined, fetch: () => Promise<{ pages: unknown[]; attempts: number; count?: number }>): Promise<unknown[] | undefined> {
     const started = performance.now();
     const { account, region } = scope;
     try {
-      const { pages, attempts } = await fetch();
-      this.calls.push({ operation, account, region, target, pages: pages.length, attempts, durationMs: Math.round(performance.now() - started), outcome: 'ok' });
+      const { pages, attempts, count } = await fetch();
+      this.calls.push({ operation, account, region, target, pages: count ?? pages.length, attempts, durationMs: Math.round(performance.now() - started), outcome: 'ok' });
       return pages;
     } catch (e) {
       const attempts = (e as Metadata).$metadata?.attempts ?? 1;
@@ -68,18 +70,40 @@ export class CollectionSession {
     return pages?.[0];
   }
 
-  /** A paginated operation, saved as the array of its pages at rel. */
-  async many(operation: Operation, scope: CallScope, rel: string, target: string | undefined, source: AsyncIterable<Metadata>): Promise<unknown[] | undefined> {
+  /**
+   * A paginated operation, saved as the array of its pages at rel. Pages go to disk as they arrive (an
+   * inventory of a million items never sits in memory); they are also returned unless keep is false,
+   * and onPage sees each one. A call that fails leaves no file.
+   */
+  async many(operation: Operation, scope: CallScope, rel: string, target: string | undefined, source: AsyncIterable<Metadata>, opts: { keep?: boolean; onPage?: (page: unknown) => void } = {}): Promise<unknown[] | undefined> {
+    const file = join(this.dir, rel);
+    const partial = `${file}.partial`;
+    await mkdir(dirname(file), { recursive: true });
+    const out = createWriteStream(partial);
+    let failure: Error | undefined;
+    out.on('error', (e) => { failure ??= e; });
+    const write = async (text: string) => { if (!out.write(text)) await once(out, 'drain'); };
     const got = await this.run(operation, scope, target, async () => {
-      const out: unknown[] = [];
+      const kept: unknown[] = [];
       let attempts = 0;
+      let count = 0;
+      await write('[');
       for await (const page of source) {
-        out.push(withoutMetadata(page));
+        const p = withoutMetadata(page);
+        await write(`${count ? ',' : ''}\n${JSON.stringify(p, null, 2)}`);
+        count++;
         attempts += page.$metadata?.attempts ?? 1;
+        opts.onPage?.(p);
+        if (opts.keep !== false) kept.push(p);
       }
-      return { pages: out, attempts };
+      await write('\n]\n');
+      return { pages: kept, attempts, count };
     });
-    if (got) await this.save(rel, got);
+    out.end();
+    if (!out.closed) await once(out, 'close');
+    if (failure) throw failure; // the evidence directory cannot be written: not an AWS gap
+    if (got) await rename(partial, file);
+    else await rm(partial, { force: true });
     return got;
   }
 
