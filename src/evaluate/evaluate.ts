@@ -6,7 +6,7 @@ import { complementaryRecordTypes } from '../evidence/read-service-apis.ts';
 import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Period } from '../period/period.ts';
-import { redactJson } from '../redact/detect.ts';
+import { redactJsonInPlace } from '../redact/detect.ts';
 import { applyWaivers, attestationResult, waiverResults } from './assurance.ts';
 import {
   controlStatuses,
@@ -382,5 +382,5 @@ export function evaluate(input: EvaluateInput): Result {
     unmappedRules,
   };
   // Every string that leaves evaluation is redacted once more, so no output can carry a raw secret.
-  return redactJson(result);
+  return redactJsonInPlace(result);
 }

@@ -72,14 +72,50 @@ export function redactText(text: string): { text: string; findings: SensitiveFin
   return { text: out, findings };
 }
 
+// The same strings come back again and again (keys, types, a check's message for thousands of resources):
+// each is redacted once. Bounded, so an estate of unique strings cannot grow it without limit.
+const redactedCache = new Map<string, string>();
+const cacheLimit = 100_000;
+const cachedLength = 1024;
+
+function redactString(text: string): string {
+  const hit = redactedCache.get(text);
+  if (hit !== undefined) return hit;
+  const out = redactText(text).text;
+  if (text.length <= cachedLength) {
+    if (redactedCache.size >= cacheLimit) redactedCache.clear();
+    redactedCache.set(text, out);
+  }
+  return out;
+}
+
 /** Deep copy of a JSON value with every string (and object key) redacted. */
 export function redactJson<T>(value: T): T {
-  if (typeof value === 'string') return redactText(value).text as T;
+  if (typeof value === 'string') return redactString(value) as T;
   if (Array.isArray(value)) return value.map((v) => redactJson(v)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[redactText(k).text] = redactJson(v);
+    for (const [k, v] of Object.entries(value)) out[redactString(k)] = redactJson(v);
     return out as T;
+  }
+  return value;
+}
+
+/**
+ * The same as redactJson for a value the caller owns and gives up: strings are replaced where they
+ * are, and only an object with a key that changes is rebuilt (keeping the keys' order).
+ */
+export function redactJsonInPlace<T>(value: T): T {
+  if (typeof value === 'string') return redactString(value) as T;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = redactJsonInPlace(value[i]);
+    return value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    if (keys.some((k) => redactString(k) !== k)) return redactJson(value);
+    for (const k of keys) obj[k] = redactJsonInPlace(obj[k]);
   }
   return value;
 }
