@@ -21,6 +21,35 @@ export function latestPack(out: string, org: string, period: string): string | u
 export interface IndexEntry { period: string; packId: string; path: string; generatedAt: string; controls: Result['summary']['controls'] }
 
 
+async function lockState(lock: string): Promise<{ holder: number; stale: boolean }> {
+  const holder = Number(await readFile(lock, 'utf8').catch(() => '0')) || 0;
+  const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+  // The pid is written right after the file is made: an empty lock seconds old was left by a run killed in between.
+  return { holder, stale: holder ? !processAlive(holder) : age > 5000 };
+}
+
+/**
+ * Removes a stale lock, one waiter at a time (under <lock>.break), and only if it is still stale once
+ * that is held: a second waiter that saw the same dead holder must not remove the lock the first one
+ * has just taken.
+ */
+async function breakStaleLock(lock: string): Promise<void> {
+  const breaker = `${lock}.break`;
+  try {
+    await (await open(breaker, 'wx')).close();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const age = Date.now() - ((await stat(breaker).catch(() => undefined))?.mtimeMs ?? Date.now());
+    if (age > 5000) await rm(breaker, { force: true }); // left by a waiter killed while breaking
+    return;
+  }
+  try {
+    if ((await lockState(lock)).stale) await rm(lock, { force: true });
+  } finally {
+    await rm(breaker, { force: true });
+  }
+}
+
 /** Runs fn holding an exclusive lock file (pid inside; a lock whose process is gone is taken over). */
 async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -31,10 +60,8 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number(await readFile(lock, 'utf8').catch(() => '0')) || 0;
-      const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
-      // The pid is written right after the file is made: an empty lock seconds old was left by a run killed in between.
-      if (holder ? !processAlive(holder) : age > 5000) await rm(lock, { force: true });
+      const { holder, stale } = await lockState(lock);
+      if (stale) await breakStaleLock(lock);
       else if (attempt > 300) throw new UserError(`${lock}: held by process ${holder} for over a minute; remove it if no run is going on`);
       else await new Promise((r) => setTimeout(r, 200));
     }
