@@ -26,11 +26,14 @@ const types = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DAT
 const usEast1: FakeRegion = {
   rules: [
     { name: 'iam-user-mfa-enabled-conformance-pack-abc', identifier: 'IAM_USER_MFA_ENABLED' },
-    ...Array.from({ length: 29 }, (_, i) => ({ name: `other-rule-${i}`, identifier: 'S3_BUCKET_VERSIONING_ENABLED' })),
+    { name: 'mfa-enabled-for-iam-console-access', identifier: 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS' },
+    ...Array.from({ length: 28 }, (_, i) => ({ name: `other-rule-${i}`, identifier: 'S3_BUCKET_VERSIONING_ENABLED' })),
   ],
   evaluations: {
+    // Its results say COMPLIANT, its own verdict (DescribeComplianceByConfigRule) NON_COMPLIANT: results are missing.
+    'mfa-enabled-for-iam-console-access': ['AIDAUSER00001', 'AIDAUSER00002', 'AIDAUSER00003'].map((id) => evaluation('mfa-enabled-for-iam-console-access', 'AWS::IAM::User', id, 'COMPLIANT')),
     'iam-user-mfa-enabled-conformance-pack-abc': Array.from({ length: 250 }, (_, i) => evaluation('iam-user-mfa-enabled-conformance-pack-abc', 'AWS::IAM::User', `AIDAUSER${String(i).padStart(5, '0')}`, types[i % 4]!)),
-    ...Object.fromEntries(Array.from({ length: 29 }, (_, i) => [`other-rule-${i}`, i % 2 ? [] : [evaluation(`other-rule-${i}`, 'AWS::S3::Bucket', 'bucket-0', 'COMPLIANT')]])),
+    ...Object.fromEntries(Array.from({ length: 28 }, (_, i) => [`other-rule-${i}`, i % 2 ? [] : [evaluation(`other-rule-${i}`, 'AWS::S3::Bucket', 'bucket-0', 'COMPLIANT')]])),
   },
   resources: [
     ci('us-east-1', 'AWS::AppStream::Stack', 'analysts', { Name: 'analysts', StorageConnectors: [], ApplicationSettings: { Enabled: true, SettingsGroup: 'a' } }),
@@ -44,6 +47,7 @@ const usEast1: FakeRegion = {
   ],
   directories: [{ DirectoryId: 'd-90670000aa', DirectoryName: 'corp.example.com', EndpointEncryptionMode: 'FIPS_VALIDATED' }],
   macie: 'ENABLED',
+  ruleVerdicts: { 'mfa-enabled-for-iam-console-access': 'NON_COMPLIANT' },
   stacks: [{ Name: 'analysts', Arn: `arn:aws:appstream:us-east-1:${account}:stack/analysts`, StorageConnectors: [{ ConnectorType: 'HOMEFOLDERS' }], ApplicationSettings: { Enabled: true, SettingsGroup: 'a', S3BucketName: `appstream-app-settings-us-east-1-${account}-x1y2z3` } }],
   credentialReport: [
     'user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_2_active',
@@ -95,13 +99,14 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     const count = (op: string, region = 'us-east-1') => aws.calls.get(`${region}|${op}`) ?? 0;
     assert.equal(count('config.DescribeConfigRules'), 2, '30 rules, 25 a page');
     assert.equal(count('config.GetComplianceDetailsByConfigRule'), 2 + 1 + 2 * 29, '188 results at 100 a page and the 62 NOT_APPLICABLE asked for by name, then two calls per other rule');
+    assert.equal(count('config.DescribeComplianceByConfigRule'), 2, '30 rules\' verdicts, 25 a page');
     assert.equal(count('config.SelectResourceConfig'), 3 + 2, '230 items at 100 a page, plus the 2 throttled attempts');
     assert.equal(count('cloudtrail.LookupEvents'), 10, 'a 500-event sample at 50 a page, not all 1,200 events');
     assert.equal(count('config.DescribeConformancePackCompliance'), 1);
     assert.equal(count('appstream.DescribeStacks'), 1);
     assert.equal(count('iam.GenerateCredentialReport'), 2, 'STARTED, then COMPLETE');
     assert.equal(count('iam.GetCredentialReport'), 1);
-    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 /* conformance packs */ + 1 /* stacks */) + 2 + 1 /* credential report */ + 1 /* sts */ + 1 /* the one pack's compliance */ + (2 - 1) /* rules, 2nd page */ + (3 + 2 * 29) /* rule details: every rule's results, then its NOT_APPLICABLE ones */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
+    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 /* conformance packs */ + 1 /* stacks */ + 1 /* rule verdicts */) + 1 /* verdicts, 2nd page */ + 2 + 1 /* credential report */ + 1 /* sts */ + 1 /* the one pack's compliance */ + (2 - 1) /* rules, 2nd page */ + (3 + 2 * 29) /* rule details: every rule's results, then its NOT_APPLICABLE ones */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
     const made = [...aws.calls.values()].reduce((a, b) => a + b, 0) - 2 /* injected throttles */;
     assert.ok(made >= minimum && made <= minimum * 1.05, `made ${made}, minimum ${minimum}`);
     t.diagnostic(`API calls: ${made} made (plus 2 injected throttles retried), ${minimum} the page sizes require`);
@@ -134,9 +139,11 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     assert.equal(items('WSAS-05').filter((e) => e.resource?.type === 'AWS::S3::Bucket' && e.source.kind === 'check' && e.status === 'pass').length, 226, 'supplementary JSON strings decoded');
     assert.match(items('WSAS-09').find((e) => e.resource?.id === 'bucket-7')!.message, /tag "Owner" holds email: \[REDACTED email/);
     const mfa = items('WSAS-02');
-    const fromRule = mfa.filter((e) => e.source.kind === 'config-rule');
+    const fromRule = mfa.filter((e) => e.source.kind === 'config-rule' && e.source.rule === 'IAM_USER_MFA_ENABLED');
     assert.deepEqual(['pass', 'fail', 'not-applicable', 'gap'].map((s) => fromRule.filter((e) => e.status === s).length), [63, 63, 62, 62], 'every compliance type kept; INSUFFICIENT_DATA is a gap');
     assert.ok(fromRule.every((e) => e.source.kind === 'config-rule' && e.source.conformancePack === 'Operational-Best-Practices-for-FedRAMP-Moderate'), 'the pack behind each rule is named');
+    const incomplete = mfa.filter((e) => e.source.kind === 'config-rule' && e.source.rule === 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS' && e.status === 'gap');
+    assert.deepEqual(incomplete.map((e) => e.message), ['AWS Config reports rule mfa-enabled-for-iam-console-access NON_COMPLIANT, but none of the 3 evaluation result(s) read is: the results are incomplete']);
     // The credential report decides MFA; rules that are not deployed only corroborate, so their absence is no gap.
     assert.deepEqual(mfa.filter((e) => e.source.kind === 'coverage').map((e) => e.message), []);
     assert.equal(mfa.find((e) => e.resource?.id === 'AIDAUSER00007' && e.source.kind === 'check')!.status, 'pass', 'dana has MFA in the credential report');

@@ -20,6 +20,8 @@ export interface FakeRegion {
   history?: Record<string, { configurationItemCaptureTime: number }[]>;
   /** ListDiscoveredResources: resources AWS Config has seen, deleted ones with their deletion time (epoch seconds). */
   discovered?: { resourceType: string; resourceId: string; resourceDeletionTime?: number }[];
+  /** Each rule's verdict in DescribeComplianceByConfigRule, where it should not follow from its evaluations. */
+  ruleVerdicts?: Record<string, string>;
   /** AppStream DescribeStacks results. */
   stacks?: object[];
   /** The IAM credential report (CSV) of the account, answered in the region the IAM client signs for; null: none exists. Default: the root user with MFA. */
@@ -138,6 +140,14 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
         return json(res, 200, { ConformancePackDetails: Object.keys(data.packs ?? {}).map((n) => ({ ConformancePackName: n, ConformancePackArn: `arn:aws:config:${region}:${opts.account}:conformance-pack/${n}`, ConformancePackId: `conformance-pack-${n.length}` })) });
       case 'config.DescribeConformancePackCompliance':
         return json(res, 200, { ConformancePackName: input.ConformancePackName, ConformancePackRuleComplianceList: (data.packs?.[input.ConformancePackName] ?? []).map((r) => ({ ConfigRuleName: r, ComplianceType: 'NON_COMPLIANT', Controls: [] })) });
+      case 'config.DescribeComplianceByConfigRule': {
+        const verdict = (rule: string) => {
+          const types = ((data.evaluations?.[rule] ?? []) as { ComplianceType?: string }[]).map((e) => e.ComplianceType);
+          return data.ruleVerdicts?.[rule] ?? (types.includes('NON_COMPLIANT') ? 'NON_COMPLIANT' : types.includes('COMPLIANT') ? 'COMPLIANT' : 'INSUFFICIENT_DATA');
+        };
+        const p = page(data.rules ?? [], input.NextToken, 25);
+        return json(res, 200, { ComplianceByConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, Compliance: { ComplianceType: verdict(r.name) } })), NextToken: p.next });
+      }
       case 'config.GetComplianceDetailsByConfigRule': {
         // As AWS does: NOT_APPLICABLE only when asked for by name.
         const wanted = (r: { ComplianceType?: string }) => (input.ComplianceTypes?.length ? input.ComplianceTypes.includes(r.ComplianceType) : r.ComplianceType !== 'NOT_APPLICABLE');

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ConfigServiceClient,
+  DescribeComplianceByConfigRuleCommand,
   DescribeConfigurationRecordersCommand,
   DescribeConfigurationRecorderStatusCommand,
   paginateDescribeConfigRules,
@@ -137,6 +138,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
         await Promise.all([...rows.map((r) => ({ type: r.resourceType, id: r.resourceId })), ...deleted].map((r) => limit(() => readResourceHistory(session, scope, config, period, r))));
       })(),
       ...supplementaryReads(session, scope, clientConfig(region), limit),
+      limit(() => session.many('config:DescribeComplianceByConfigRule', scope, at('config/DescribeComplianceByConfigRule.json'), undefined, complianceByRule(config))),
       (async () => {
         const names = await limit(ruleNames);
         await Promise.all(names.map((name) => limit(() => session.many(
@@ -168,6 +170,16 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
   };
   await writeSnapshotFiles(dir, log, meta);
   return { account, accounts: [account], identity: identity.arn, regions, gaps, log };
+}
+
+/** Each rule's own compliance verdict (no SDK paginator: NextToken by hand), to check the results read against. */
+async function* complianceByRule(client: ConfigServiceClient) {
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new DescribeComplianceByConfigRuleCommand({ NextToken }));
+    yield page;
+    NextToken = page.NextToken;
+  } while (NextToken);
 }
 
 /**

@@ -23,6 +23,7 @@ export const operations = {
   'config:DescribeConfigurationRecorders': { iamAction: 'config:DescribeConfigurationRecorders', purpose: 'which resource types each region records', by: ['account'] },
   'config:DescribeConfigurationRecorderStatus': { iamAction: 'config:DescribeConfigurationRecorderStatus', purpose: 'whether each recorder is running', by: ['account'] },
   'config:DescribeConfigRules': { iamAction: 'config:DescribeConfigRules', purpose: 'the rules deployed and their managed-rule identifiers', by: ['account'] },
+  'config:DescribeComplianceByConfigRule': { iamAction: 'config:DescribeComplianceByConfigRule', purpose: 'each rule\'s own verdict, against which the results read are checked', by: ['account'] },
   'config:GetComplianceDetailsByConfigRule': { iamAction: 'config:GetComplianceDetailsByConfigRule', purpose: 'every evaluation result of every rule', by: ['account'] },
   'config:DescribeConformancePacks': { iamAction: 'config:DescribeConformancePacks', purpose: 'the conformance packs deployed, to name the pack behind each rule', by: ['account'] },
   'config:DescribeConformancePackCompliance': { iamAction: 'config:DescribeConformancePackCompliance', purpose: 'which rules each conformance pack holds, and their compliance', by: ['account'] },

@@ -199,6 +199,10 @@ export function evaluate(input: EvaluateInput): Result {
         if (evaluations.length === 0) {
           items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `rule ${rule.name} has no evaluation results`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.origin) });
         }
+        // The rule's own verdict says it fails, yet no failing result was read: the results in hand are not all of them.
+        if (rule.summary?.compliance === 'NON_COMPLIANT' && !evaluations.some((e) => e.compliance === 'NON_COMPLIANT')) {
+          items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `AWS Config reports rule ${rule.name} NON_COMPLIANT, but none of the ${evaluations.length} evaluation result(s) read is: the results are incomplete`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.summary.origin) });
+        }
         for (const e of evaluations) {
           const r = resourceByKey.get(`${account}/${e.resourceType}/${e.resourceId}`);
           const stale = staleBefore !== undefined && e.recordedAt < staleBefore;

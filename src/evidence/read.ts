@@ -19,6 +19,7 @@ import {
   snapshotMetaSchema,
   resourceHistorySchema,
   listDiscoveredResourcesSchema,
+  complianceByConfigRuleSchema,
 } from './schemas.ts';
 import type { ComplianceType, EvidenceFile, Resource, Snapshot, SnapshotMeta } from './types.ts';
 
@@ -38,6 +39,7 @@ const validate = {
   conformancePackCompliance: compileSchema<any>(conformancePackComplianceSchema),
   history: compileSchema<any>(resourceHistorySchema),
   discovered: compileSchema<any>(listDiscoveredResourcesSchema),
+  ruleCompliance: compileSchema<any>(complianceByConfigRuleSchema),
 };
 
 const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2|cloudtrail|iam|appstream)\/(.+)\.json(\.gz)?$/;
@@ -117,6 +119,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
 
   const absentAtEnd = new Set<string>();
   const seenResults = new Set<string>();
+  const ruleSummary = new Map<string, NonNullable<Snapshot['rules'][number]['summary']>>();
   const deliveredSnapshots: (NonNullable<ReturnType<typeof parseDeliveredName>> & { rel: string })[] = [];
   const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource }, opts.ruleIdentifier ?? (() => undefined));
   for (const rel of all) {
@@ -186,6 +189,15 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
         ...resourceFromConfigurationItem(atEnd.item, { file: rel, pointer: atEnd.pointer, api: 'config:GetResourceConfigHistory' }, shown(rel), atEnd.field),
         changesInPeriod: changes,
         ...(changes >= (record.calls[0].request.limit ?? Infinity) ? { changesCapped: true } : {}),
+      });
+    } else if (service === 'config' && operation === 'DescribeComplianceByConfigRule') {
+      const doc = await read(rel, 'aws-response');
+      pages(doc).forEach((page, p) => {
+        if (!validate.ruleCompliance(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeComplianceByConfigRule response');
+        page.ComplianceByConfigRules.forEach((c: any, i: number) => {
+          const pointer = `${Array.isArray(doc) ? `/${p}` : ''}/ComplianceByConfigRules/${i}`;
+          if (c.Compliance?.ComplianceType) ruleSummary.set(`${account}/${region}/${c.ConfigRuleName}`, { compliance: c.Compliance.ComplianceType, origin: origin(pointer, 'config:DescribeComplianceByConfigRule') });
+        });
       });
     } else if (service === 'config' && operation.startsWith('ListDiscoveredResources/')) {
       // How resources deleted since the period end were found; their history files carry the items.
@@ -282,7 +294,11 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
       r.lastStartTime = s.lastStartTime === undefined ? undefined : isoTime(s.lastStartTime, shown(s.file), 'lastStartTime');
     }
   }
-  for (const r of snapshot.rules) r.conformancePack = packOfRule.get(`${r.account}/${r.region}/${r.name}`);
+  for (const r of snapshot.rules) {
+    r.conformancePack = packOfRule.get(`${r.account}/${r.region}/${r.name}`);
+    const summary = ruleSummary.get(`${r.account}/${r.region}/${r.name}`);
+    if (summary) r.summary = summary;
+  }
   const ruleByName = new Map(snapshot.rules.map((r) => [`${r.account}/${r.region}/${r.name}`, r]));
   for (const e of snapshot.evaluations) {
     const rule = ruleByName.get(`${e.account}/${e.region}/${e.ruleName}`);

@@ -251,6 +251,17 @@ export const cloudtrailLogFilesSchema = {
   },
 } as const;
 
+export const complianceByConfigRuleSchema = {
+  type: 'object',
+  required: ['ComplianceByConfigRules'],
+  properties: {
+    ComplianceByConfigRules: {
+      type: 'array',
+      items: { type: 'object', required: ['ConfigRuleName'], properties: { ConfigRuleName: str, Compliance: { type: 'object', properties: { ComplianceType: { enum: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'] } } } } },
+    },
+  },
+} as const;
+
 export const listDiscoveredResourcesSchema = {
   type: 'object',
   required: ['resourceIdentifiers'],

@@ -53,6 +53,8 @@ export interface ConfigRule {
   conformancePack?: string;
   /** Set when the identifier was inferred from the rule's name (an aggregator does not report the rule's source). */
   identifiedBy?: 'rule-name';
+  /** The rule's own compliance as DescribeComplianceByConfigRule states it, where that was read. */
+  summary?: { compliance: string; origin: Origin };
   origin: Origin;
 }
 
