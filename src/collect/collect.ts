@@ -24,7 +24,7 @@ import { deletedSinceEnd, readResourceHistory } from './history.ts';
 import { inventoryQuery, inventoryResourceTypes } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import { describeError } from '../aws-error.ts';
-import { CollectionSession } from './session.ts';
+import { CollectionSession, followNextToken } from './session.ts';
 import { accountReads, supplementaryReads, type ClientConfig } from './supplementary.ts';
 
 export { cloudtrailSampleSize } from './supplementary.ts';
@@ -138,7 +138,8 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
         await Promise.all([...rows.map((r) => ({ type: r.resourceType, id: r.resourceId })), ...deleted].map((r) => limit(() => readResourceHistory(session, scope, config, period, r))));
       })(),
       ...supplementaryReads(session, scope, clientConfig(region), limit),
-      limit(() => session.many('config:DescribeComplianceByConfigRule', scope, at('config/DescribeComplianceByConfigRule.json'), undefined, complianceByRule(config))),
+      limit(() => session.many('config:DescribeComplianceByConfigRule', scope, at('config/DescribeComplianceByConfigRule.json'), undefined,
+        followNextToken((NextToken) => config.send(new DescribeComplianceByConfigRuleCommand({ NextToken }))))),
       (async () => {
         const names = await limit(ruleNames);
         await Promise.all(names.map((name) => limit(() => session.many(
@@ -170,16 +171,6 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
   };
   await writeSnapshotFiles(dir, log, meta);
   return { account, accounts: [account], identity: identity.arn, regions, gaps, log };
-}
-
-/** Each rule's own compliance verdict (no SDK paginator: NextToken by hand), to check the results read against. */
-async function* complianceByRule(client: ConfigServiceClient) {
-  let NextToken: string | undefined;
-  do {
-    const page = await client.send(new DescribeComplianceByConfigRuleCommand({ NextToken }));
-    yield page;
-    NextToken = page.NextToken;
-  } while (NextToken);
 }
 
 /**

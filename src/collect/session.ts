@@ -26,6 +26,16 @@ export async function* bounded<T>(pages: AsyncIterable<T>, max: number, count: (
   }
 }
 
+/** The pages of an operation the SDK has no paginator for: NextToken followed by hand. */
+export async function* followNextToken<T extends { NextToken?: string }>(send: (NextToken: string | undefined) => Promise<T>): AsyncGenerator<T> {
+  let token: string | undefined;
+  do {
+    const page = await send(token);
+    yield page;
+    token = page.NextToken;
+  } while (token);
+}
+
 /** Where a call is made: the account whose data it reads and the region (and, for logs, a target such as a rule). */
 export interface CallScope { account: string; region: string }
 

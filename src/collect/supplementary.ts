@@ -2,14 +2,14 @@
 // encryption mode), the Macie session, a bounded CloudTrail event sample (TLS details), AppStream
 // stacks (the application-settings bucket), and the account's IAM credential report (MFA).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppStreamClient, DescribeStacksCommand, type DescribeStacksCommandOutput } from '@aws-sdk/client-appstream';
+import { AppStreamClient, DescribeStacksCommand } from '@aws-sdk/client-appstream';
 import { CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { paginateDescribeWorkspaceDirectories, WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { Operation } from './operations.ts';
-import { bounded, type CallScope, type CollectionSession } from './session.ts';
+import { bounded, followNextToken, type CallScope, type CollectionSession } from './session.ts';
 
 /** Management events sampled per region for TLS details (LookupEvents returns at most 50 a page). */
 export const cloudtrailSampleSize = 500;
@@ -31,16 +31,6 @@ export function notRead(session: CollectionSession, account: string, regions: st
 
 export interface ClientConfig { region: string; credentials: ReturnType<typeof fromNodeProviderChain>; retryMode: 'adaptive'; maxAttempts: number }
 
-/** DescribeStacks has no SDK paginator: follow NextToken by hand. */
-async function* describeStacks(client: AppStreamClient): AsyncGenerator<DescribeStacksCommandOutput> {
-  let NextToken: string | undefined;
-  do {
-    const page = await client.send(new DescribeStacksCommand({ NextToken }));
-    yield page;
-    NextToken = page.NextToken;
-  } while (NextToken);
-}
-
 /** The supplementary reads for one account and region, each saved under aws/<account>/<region>/. */
 export function supplementaryReads(session: CollectionSession, scope: CallScope, config: ClientConfig, limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<unknown>[] {
   const at = (rel: string) => `aws/${scope.account}/${scope.region}/${rel}`;
@@ -53,7 +43,7 @@ export function supplementaryReads(session: CollectionSession, scope: CallScope,
     limit(() => session.one('macie2:GetMacieSession', scope, at('macie2/GetMacieSession.json'), () => macie.send(new GetMacieSessionCommand({})))),
     limit(() => session.many('cloudtrail:LookupEvents', scope, at('cloudtrail/LookupEvents.json'), undefined,
       bounded(paginateLookupEvents({ client: cloudtrail, pageSize: 50 }, { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] }), cloudtrailSampleSize, (p) => (p as { Events?: unknown[] }).Events?.length ?? 0))),
-    limit(() => session.many('appstream:DescribeStacks', scope, at('appstream/DescribeStacks.json'), undefined, describeStacks(appstream))),
+    limit(() => session.many('appstream:DescribeStacks', scope, at('appstream/DescribeStacks.json'), undefined, followNextToken((NextToken) => appstream.send(new DescribeStacksCommand({ NextToken }))))),
   ];
   void Promise.allSettled(reads).then(() => { for (const c of [workspaces, macie, cloudtrail, appstream]) c.destroy(); });
   return reads;

@@ -4,7 +4,7 @@
 // every page (Chromium numbers each part on its own).
 import { readFile, writeFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, StandardFonts, rgb, type PDFPage } from 'pdf-lib';
-import { readOutline, type OutlineEntry } from './pdf.ts';
+import { outlineOf, type OutlineEntry } from './pdf.ts';
 
 /** Where Chromium's footer puts its text on the page (14 mm from the right edge, in the 18 mm bottom margin). */
 const footer = { right: 39.68, baseline: 16.2, size: 7.5, colour: rgb(0x5b / 255, 0x65 / 255, 0x70 / 255) };
@@ -15,7 +15,7 @@ export interface PartLayout { pages: number; outline: OutlineEntry[] }
 export async function partLayouts(files: string[]): Promise<PartLayout[]> {
   return Promise.all(files.map(async (f) => {
     const doc = await PDFDocument.load(await readFile(f), { updateMetadata: false });
-    return { pages: doc.getPageCount(), outline: await readOutline(f) };
+    return { pages: doc.getPageCount(), outline: outlineOf(doc) };
   }));
 }
 
@@ -32,9 +32,9 @@ export function globalOutline(layouts: PartLayout[]): OutlineEntry[] {
 
 /** files[i] holds the link targets holds[i]; a target found in another part (a stub) is pointed at its holder. */
 export async function mergeParts(files: string[], holds: string[][], outFile: string): Promise<void> {
+  const outline: OutlineEntry[] = [];
   const merged = await PDFDocument.create({ updateMetadata: false });
   const dests = merged.context.obj({});
-  const outline: OutlineEntry[] = [];
   for (const [index, file] of files.entries()) {
     const part = await PDFDocument.load(await readFile(file), { updateMetadata: false });
     const held = new Set(holds[index]);
@@ -50,7 +50,7 @@ export async function mergeParts(files: string[], holds: string[][], outFile: st
       const rest = dest.asArray().slice(1).map((v) => (v instanceof PDFNumber || v instanceof PDFName ? v : merged.context.obj(null)));
       dests.set(name, merged.context.obj([target, ...rest]));
     }
-    for (const e of await readOutline(file)) outline.push({ title: e.title, page: e.page + before });
+    for (const e of outlineOf(part)) outline.push({ title: e.title, page: e.page + before });
   }
   merged.catalog.set(PDFName.of('Dests'), merged.context.register(dests));
   setOutline(merged, outline);

@@ -57,7 +57,10 @@ export interface OutlineEntry { title: string; page: number }
 
 /** The PDF's bookmarks (Chromium makes them from the headings) with the page each points to. */
 export async function readOutline(pdfFile: string): Promise<OutlineEntry[]> {
-  const doc = await PDFDocument.load(await readFile(pdfFile), { updateMetadata: false });
+  return outlineOf(await PDFDocument.load(await readFile(pdfFile), { updateMetadata: false }));
+}
+
+export function outlineOf(doc: PDFDocument): OutlineEntry[] {
   const pageOf = new Map(doc.getPages().map((p, i) => [p.ref.toString(), i + 1]));
   const out: OutlineEntry[] = [];
   const visit = (first: PDFObject | undefined) => {
