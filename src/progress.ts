@@ -1,6 +1,8 @@
 /** Stage progress on a terminal; silent with --quiet, in CI and when stderr is not a TTY. */
 export interface Progress {
   stage(label: string): void;
+  /** Within the current stage: what it is doing now (e.g. "part 3 of 15"), on the same line. */
+  detail(text: string): void;
   done(): void;
 }
 
@@ -8,14 +10,22 @@ export function createProgress(opts: { quiet?: boolean; total: number; stream?: 
   const stream = opts.stream ?? process.stderr;
   const active = !opts.quiet && stream.isTTY === true && !process.env.CI;
   let n = 0;
+  let current = '';
   const started = Date.now();
+  const draw = (text: string) => {
+    const width = 20;
+    const filled = Math.round(((n - 1) / opts.total) * width);
+    stream.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${n}/${opts.total} ${text}`);
+  };
   return {
     stage(label) {
       if (!active) return;
       n++;
-      const width = 20;
-      const filled = Math.round(((n - 1) / opts.total) * width);
-      stream.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${n}/${opts.total} ${label}`);
+      current = label;
+      draw(label);
+    },
+    detail(text) {
+      if (active) draw(`${current}: ${text}`);
     },
     done() {
       if (!active) return;

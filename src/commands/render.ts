@@ -9,6 +9,7 @@ import { outputs, packIdFor, renderStage } from '../pack/stages.ts';
 import type { Paper } from '../render/pdf.ts';
 import { pdfCertificateFromFile } from '../sign/pdf-signature.ts';
 import { loadBranding } from '../render/branding.ts';
+import { createProgress } from '../progress.ts';
 import { report, type GlobalOptions } from './output.ts';
 
 /** Renders the reports of a work directory (one holding result.json) into that directory. */
@@ -18,11 +19,14 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
   const present = targets.filter((f) => existsSync(join(opts.dir, f)));
   if (present.length && !opts.force) throw new UserError(`${join(opts.dir, present[0]!)}: already exists (use --force to replace it)`);
   const tmp = mkdtempSync(join(opts.dir, '.tmp-render-'));
+  const progress = createProgress({ quiet: opts.quiet || opts.json, total: 1 });
   try {
+    progress.stage(opts.pdf ? 'Rendering HTML, CSV, OSCAL and printing the PDF' : 'Rendering HTML, CSV and OSCAL');
     const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
     const drift = existsSync(join(opts.dir, driftFile)) ? (JSON.parse(readFileSync(join(opts.dir, driftFile), 'utf8')) as DriftRecord) : undefined;
     const trend = existsSync(join(opts.dir, trendFile)) ? (JSON.parse(readFileSync(join(opts.dir, trendFile), 'utf8')) as TrendPoint[]) : undefined;
-    const written = await renderStage(result, tmp, { drift, trend, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, rowsPerPrint: opts.rowsPerPrint });
+    const written = await renderStage(result, tmp, { drift, trend, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, rowsPerPrint: opts.rowsPerPrint, onPrintProgress: (t) => progress.detail(t) });
+    progress.done();
     for (const f of written) await rename(join(tmp, f), join(opts.dir, f));
     report(opts, `Wrote ${written.map((f) => join(opts.dir, f)).join(', ')}`, { written: written.map((f) => join(opts.dir, f)) });
   } finally {

@@ -101,6 +101,8 @@ export interface RenderOptions {
   trend?: TrendPoint[];
   /** Evidence rows per Chromium print (default rowsPerPrint); tests set it low to exercise the parts. */
   rowsPerPrint?: number;
+  /** Called as the PDF's parts are printed (a large report takes minutes). */
+  onPrintProgress?: (text: string) => void;
 }
 
 /** result.json → report.html, evidence.csv, OSCAL assessment-results and a signed report.pdf in outDir. */
@@ -157,12 +159,17 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
     } else {
       const files = await Promise.all(parts.map((p, i) => html(String(i).padStart(3, '0'), render(p))));
       const limit = pLimit(Math.max(1, Math.min(availableParallelism(), 4)));
-      await Promise.all(files.map((f) => limit(() => printer.print(f, `${f}.pdf`, { ...job, pageNumbers: false }))));
+      let printed = 0;
+      await Promise.all(files.map((f) => limit(async () => {
+        await printer.print(f, `${f}.pdf`, { ...job, pageNumbers: false });
+        opts.onPrintProgress?.(`printed part ${++printed} of ${files.length}`);
+      })));
       // The contents' page numbers, from every part's bookmarks; only the front part is printed again.
       const pages = pagesFromOutline(viewFor(), globalOutline(await partLayouts(files.map((f) => `${f}.pdf`))));
       const [front] = splitForPrint(viewFor(pages), opts.rowsPerPrint ?? rowsPerPrint)!;
       await writeFile(files[0]!, render(front!));
       await printer.print(files[0]!, `${files[0]}.pdf`, { ...job, pageNumbers: false });
+      opts.onPrintProgress?.(`merging ${files.length} parts`);
       await mergeParts(files.map((f) => `${f}.pdf`), parts.map((p) => p.holds), pdfFile);
     }
   } finally {
