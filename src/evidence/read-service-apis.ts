@@ -70,7 +70,7 @@ export async function readServiceResponse(ctx: ServiceReadContext, rel: string, 
     origin: { file: rel, pointer, api }, ...extra,
   });
   const everyPage = (all: any[], check: (page: any) => boolean) => all.forEach((page, p) => {
-    if (!check(page)) throw new InputError(shown(rel), all.length > 1 || p > 0 ? `[${p}]` : undefined, `not a ${operation} response`);
+    if (!check(page)) throw new InputError(shown(rel), all.length > 1 ? `[${p}]` : undefined, `not a ${operation} response`);
   });
   snapshot.apiResponses.push({ account, region, api, file: rel });
 
@@ -103,7 +103,9 @@ export async function readServiceResponse(ctx: ServiceReadContext, rel: string, 
     if (region !== 'global') throw new InputError(shown(rel), undefined, 'the IAM credential report is account-wide: keep it under aws/<account>/global/iam/');
     const doc = await read<any>(rel, 'aws-response', validate.credentialReport);
     const rows = credentialReportRows(doc.Content, shown(rel));
-    record(apiResourceTypes.iamCredentialReport, account, { generatedAt: isoTime(doc.GeneratedTime, shown(rel), 'GeneratedTime'), users: rows }, '/Content');
+    const generatedAt = isoTime(doc.GeneratedTime, shown(rel), 'GeneratedTime');
+    // The evidence is as old as the report IAM generated, not the time it was fetched.
+    record(apiResourceTypes.iamCredentialReport, account, { generatedAt, users: rows }, '/Content', { capturedAt: generatedAt });
   } else if (api === 'appstream:DescribeStacks') {
     const all = pages(await read(rel, 'aws-response'));
     everyPage(all, validate.stacks);
