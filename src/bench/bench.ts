@@ -63,6 +63,14 @@ function producing(file: string, m: Measure): Measure {
   return size > 0 || !m.ok ? m : { ...m, ok: false, note: 'produced no PDF' };
 }
 
+function commit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: packageRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function pdfPages(file: string): number {
   try {
     return Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1] ?? 0);
@@ -138,7 +146,7 @@ export async function bench(opts: { sizes: number[]; repeats: number; out: strin
   }
   const doc = `# Benchmarks
 
-Measured by \`${opts.command}\` on ${new Date().toISOString().slice(0, 10)}.
+Measured by \`${opts.command}\` on ${new Date().toISOString().slice(0, 10)}${commit() ? `, at commit ${commit()}` : ''}.
 
 Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version},
 ${version('chromium', ['--version'])}, ${version('sha256sum', ['--version'])}.
