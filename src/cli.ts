@@ -22,7 +22,7 @@ const renderOptions = <T>(y: Argv<T>) => brandingOptions(y)
   .option('paper', { choices: paperChoices, default: 'A4' as const, describe: 'PDF paper size' })
   .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` })
   .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $EVIDENCE_PACK_PDF_CERT_PASSWORD); default: a self-signed demo certificate made for the run` })
-  .option('rows-per-print', { type: 'number', describe: 'Evidence rows Chromium lays out in one print; a larger report is printed in parts and merged (default 4000)' });
+  .option('rows-per-print', { type: 'number', describe: 'Evidence rows Chromium lays out in one print; a larger report is printed in parts and merged (default 2000)' });
 
 const periodOptions = <T>(y: Argv<T>) => y
   .option('period', { type: 'string', describe: 'Reporting period: YYYY-MM, YYYY-Qn or previous-month (the default)' })

@@ -171,7 +171,7 @@ counted by the endpoint; the minimum is what the page sizes allow (target ≤ 1.
 ${collectRows.join('\n')}
 
 PDF: \`evidence-pack render WORK --force\` (HTML, CSV, OSCAL and the signed PDF, printed in parts above
-4,000 evidence rows), against Chromium printing the same report.html in one piece (\`chromium --headless
+2,000 evidence rows), against Chromium printing the same report.html in one piece (\`chromium --headless
 --print-to-pdf\`, no header or footer; "produced no PDF" when it exits without one) and WeasyPrint (${weasyprint}) on
 the same file, once per size.
 

@@ -128,7 +128,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
 }
 
 /** Evidence rows one Chromium print lays out; a report with more is printed in parts and merged. */
-export const rowsPerPrint = 4000;
+export const rowsPerPrint = 2000;
 
 /**
  * Prints report.pdf in two passes: the first lays the report out with empty page numbers in the
