@@ -2,6 +2,20 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
 /**
+ * A list written as a JSON array whose items are made one at a time while it is written, so a long
+ * one (an OSCAL document's observations) never sits in memory whole.
+ */
+export class LazyList<T> {
+  constructor(readonly length: number, private readonly items: () => Iterable<T>) {}
+  [Symbol.iterator](): Iterator<T> {
+    return this.items()[Symbol.iterator]();
+  }
+  toJSON(): T[] {
+    return [...this];
+  }
+}
+
+/**
  * The text of JSON.stringify(value, null, 2) + "\n", in pieces: a document larger than the
  * largest string V8 allows (~512 MiB) can still be written.
  */
@@ -9,6 +23,19 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<s
   // Below the top four levels a value is usually small, and the native stringify is many times faster than walking it
   // here; re-indented, it is the same text. A long list, or a value whose text would pass V8's string limit (an OSCAL
   // document nests its big lists deeper), is walked instead.
+  if (value instanceof LazyList) {
+    if (value.length === 0) return yield '[]';
+    const inner = `${indent}  `;
+    yield '[';
+    let first = true;
+    for (const item of value) {
+      yield `${first ? '' : ','}\n${inner}`;
+      yield* jsonChunks(item, inner, depth + 1);
+      first = false;
+    }
+    yield `\n${indent}]`;
+    return;
+  }
   if (depth >= 4 && !(Array.isArray(value) && value.length > 1000)) {
     let text: string | undefined;
     try {

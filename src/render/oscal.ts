@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { controlIdToOscalId } from '../catalog/control-id.ts';
 import type { BaselineStatus, EvidenceItem, Result } from '../evaluate/result.ts';
+import { LazyList } from '../json-stream.ts';
 import { mediaTypeOf } from '../sign/manifest.ts';
 
 export const oscalVersion = '1.1.3';
@@ -66,24 +67,37 @@ export function renderOscal(result: Result, packId: string): object {
     return { 'subject-uuid': inv.uuid, type: 'inventory-item', title: inv.description };
   };
 
+  // Observations are written as they are made (a large estate has hundreds of thousands); their uuids and subjects
+  // are settled first, since findings and the inventory come before them in the document.
   const observationsByControl = new Map<string, string[]>();
-  const observations = result.controls.flatMap((c) => c.evidence.map((item, i) => {
-    const uuid = derivedUuid(seed, 'observation', c.id, String(i));
-    (observationsByControl.get(c.id) ?? observationsByControl.set(c.id, []).get(c.id)!).push(uuid);
-    const source = item.source.kind === 'check' ? `built-in check ${item.source.id}` : item.source.kind === 'config-rule' ? `AWS Config rule ${item.source.ruleName} (${item.source.rule})` : `coverage of ${item.source.api}`;
-    return {
-      uuid,
-      title: `${c.id}: ${item.status}`,
-      description: `${item.message} [${source}]`,
-      props: [prop('catalog-control', c.id), prop('evidence-status', item.status), ...(item.waiver ? [prop('waiver', item.waiver.id)] : [])],
-      methods: ['TEST'],
-      types: [item.status === 'fail' || item.status === 'gap' ? 'finding' : 'control-objective'],
-      origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
-      subjects: [subjectFor(item)],
-      ...(item.origin ? { 'relevant-evidence': [{ href: `#${fileUuid.get(item.origin.file) ?? derivedUuid(seed, 'file', item.origin.file)}`, description: `${item.origin.file}${item.origin.pointer ? ` at ${item.origin.pointer}` : ''} (${item.origin.api})` }] } : {}),
-      collected: item.observedAt,
-    };
-  }));
+  let observationCount = 0;
+  for (const c of result.controls) {
+    observationsByControl.set(c.id, c.evidence.map((item, i) => {
+      subjectFor(item);
+      observationCount++;
+      return derivedUuid(seed, 'observation', c.id, String(i));
+    }));
+  }
+  const observations = new LazyList(observationCount, function* () {
+    for (const c of result.controls) {
+      const uuids = observationsByControl.get(c.id)!;
+      for (const [i, item] of c.evidence.entries()) {
+        const source = item.source.kind === 'check' ? `built-in check ${item.source.id}` : item.source.kind === 'config-rule' ? `AWS Config rule ${item.source.ruleName} (${item.source.rule})` : `coverage of ${item.source.api}`;
+        yield {
+          uuid: uuids[i]!,
+          title: `${c.id}: ${item.status}`,
+          description: `${item.message} [${source}]`,
+          props: [prop('catalog-control', c.id), prop('evidence-status', item.status), ...(item.waiver ? [prop('waiver', item.waiver.id)] : [])],
+          methods: ['TEST'],
+          types: [item.status === 'fail' || item.status === 'gap' ? 'finding' : 'control-objective'],
+          origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
+          subjects: [subjectFor(item)],
+          ...(item.origin ? { 'relevant-evidence': [{ href: `#${fileUuid.get(item.origin.file) ?? derivedUuid(seed, 'file', item.origin.file)}`, description: `${item.origin.file}${item.origin.pointer ? ` at ${item.origin.pointer}` : ''} (${item.origin.api})` }] } : {}),
+          collected: item.observedAt,
+        };
+      }
+    }
+  });
 
   const byId = new Map(result.controls.map((c) => [c.id, c]));
   const assessed = result.baselines.flatMap((b) => b.rows).filter((r) => r.status !== 'not-assessed');
