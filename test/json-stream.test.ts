@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { jsonChunks } from '../src/json-stream.ts';
+import { jsonChunks, LazyList } from '../src/json-stream.ts';
 
 describe('jsonChunks', () => {
   it('joins to exactly JSON.stringify(value, null, 2), at any depth (property-based)', () => {
@@ -17,5 +17,18 @@ describe('jsonChunks', () => {
     const chunks = [...jsonChunks(oscalLike)];
     assert.equal(chunks.join(''), JSON.stringify(oscalLike, null, 2));
     assert.ok(chunks.length > 2500, 'the long list is not one string');
+  });
+
+  it('writes a LazyList as the array it stands for, making each item only while writing it', () => {
+    let made = 0;
+    const list = new LazyList(3, function* () {
+      for (let i = 0; i < 3; i++) { made++; yield { n: i, nested: [i, { deep: 'x' }] }; }
+    });
+    const doc = { a: { b: { c: { d: { list, empty: new LazyList(0, () => []) } } } } };
+    const chunks = jsonChunks(doc);
+    assert.equal(made, 0, 'nothing made before writing');
+    const text = [...chunks].join('');
+    assert.equal(text, JSON.stringify({ a: { b: { c: { d: { list: [...list], empty: [] } } } } }, null, 2));
+    assert.equal(made, 6, 'made once for the text, once more for the comparison above');
   });
 });
