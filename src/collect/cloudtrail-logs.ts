@@ -2,8 +2,9 @@
 // full: every event's TLS details, summarised per account and region into the evidence directory
 // with the sha256 of each file read, so the evidence states exactly which files it stands for.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listFilesUnder } from '../files.ts';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import pLimit from 'p-limit';
@@ -26,28 +27,28 @@ export interface CloudTrailLogOutcome {
   written: string[];
 }
 
-async function listLogFiles(dir: string): Promise<string[]> {
-  let entries;
+/** The log files under dir, as '/'-separated paths relative to it. */
+function listLogFiles(dir: string): string[] {
+  let files: string[];
   try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    files = listFilesUnder(dir).filter((f) => /\.json(\.gz)?$/.test(f));
   } catch (e) {
     throw new UserError(`--cloudtrail-logs ${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
   }
-  const files = entries.filter((e) => e.isFile() && /\.json(\.gz)?$/.test(e.name)).map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).sort();
   if (files.length === 0) throw new UserError(`--cloudtrail-logs ${dir}: no CloudTrail log files (*.json.gz) in it`);
   return files;
 }
 
 /** Reads every log file under dir and writes aws/<account>/<region>/cloudtrail/LogFiles.json into evidenceDir. */
 export async function summarizeCloudTrailLogs(dir: string, evidenceDir: string, scope: { accounts: string[]; regions: string[] }, period?: Period, onProgress?: (label: string) => void): Promise<CloudTrailLogOutcome> {
-  const files = await listLogFiles(dir);
+  const files = listLogFiles(dir);
   const groups = new Map<string, { summary: TlsSummaryBuilder; files: { path: string; sha256: string; bytes: number; events: number }[] }>();
   const limit = pLimit(4);
   let events = 0;
   let outOfScope = 0;
   const window = period && { from: Date.parse(period.from), to: Date.parse(period.to) };
-  await Promise.all(files.map((file) => limit(async () => {
-    const shown = relative(dir, file).split(sep).join('/');
+  await Promise.all(files.map((shown) => limit(async () => {
+    const file = join(dir, shown);
     const bytes = await readFile(file);
     let records: LogRecord[];
     try {

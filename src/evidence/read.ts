@@ -1,5 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { listFilesUnder } from '../files.ts';
 import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
 import { checkConfigItem, checkSnapshotHeader, pages, resourceKey, resourceFromConfigurationItem, resourcesFromSelectPages } from './config-items.ts';
@@ -52,18 +53,6 @@ function isAssuranceFile(rel: string): boolean {
   return rel === assuranceFiles.waivers || rel.startsWith(`${assuranceFiles.attestations}/`);
 }
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) out.push(relative(dir, p).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 /** Where the reader hands each evidence file once parsed, so that copies need no second read. */
 export interface EvidenceCopies {
@@ -99,7 +88,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     return f.value;
   };
 
-  const all = listFiles(dir).filter((f) => !isAssuranceFile(f));
+  const all = listFilesUnder(dir).filter((f) => !isAssuranceFile(f));
   if (!all.includes('snapshot.json')) throw new InputError(shown('snapshot.json'), undefined, 'missing: an evidence directory starts with snapshot.json');
   const meta = await read('snapshot.json', 'snapshot-meta', validate.meta);
   const inScope = (file: string, account: string, region: string) => {

@@ -149,15 +149,15 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
   };
   try {
     // A user's own report.hbs that predates printing in parts renders whole in every part: it is printed in one piece.
-    const split = splitForPrint(viewFor(), opts.rowsPerPrint ?? rowsPerPrint);
-    const parts = split && render(split[0]!).includes('class="print-stubs"') ? split : undefined;
-    if (!parts) {
+    const parts = splitForPrint(viewFor(), opts.rowsPerPrint ?? rowsPerPrint);
+    const front = parts && render(parts[0]!);
+    if (!parts || !front!.includes('class="print-stubs"')) {
       const file = await html('report', render(viewFor(new Map())));
       await printer.print(file, pdfFile, job);
       await writeFile(file, render(viewFor(pagesFromOutline(viewFor(), await readOutline(pdfFile)))));
       await printer.print(file, pdfFile, job);
     } else {
-      const files = await Promise.all(parts.map((p, i) => html(String(i).padStart(3, '0'), render(p))));
+      const files = await Promise.all(parts.map((p, i) => html(String(i).padStart(3, '0'), i === 0 ? front! : render(p))));
       const limit = pLimit(Math.max(1, Math.min(availableParallelism(), 4)));
       let printed = 0;
       await Promise.all(files.map((f) => limit(async () => {
@@ -166,8 +166,8 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
       })));
       // The contents' page numbers, from every part's bookmarks; only the front part is printed again.
       const pages = pagesFromOutline(viewFor(), globalOutline(await partLayouts(files.map((f) => `${f}.pdf`))));
-      const [front] = splitForPrint(viewFor(pages), opts.rowsPerPrint ?? rowsPerPrint)!;
-      await writeFile(files[0]!, render(front!));
+      const [numbered] = splitForPrint(viewFor(pages), opts.rowsPerPrint ?? rowsPerPrint)!;
+      await writeFile(files[0]!, render(numbered!));
       await printer.print(files[0]!, `${files[0]}.pdf`, { ...job, pageNumbers: false });
       opts.onPrintProgress?.(`merging ${files.length} parts`);
       await mergeParts(files.map((f) => `${f}.pdf`), parts.map((p) => p.holds), pdfFile);

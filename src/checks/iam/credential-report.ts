@@ -9,7 +9,7 @@ export function credentialReport(ctx: CheckContext, account: string): { generate
   return report.configuration as unknown as { generatedAt: string; users: CredentialReportRow[] };
 }
 
-export function reportRow(report: { generatedAt: string; users: CredentialReportRow[] }, r: Pick<Resource, 'arn' | 'name' | 'account'>, what: string): CredentialReportRow {
+export function reportRow(report: { generatedAt: string; users: CredentialReportRow[] }, r: Pick<Resource, 'arn' | 'name'>, what: string): CredentialReportRow {
   const row = report.users.find((u) => (r.arn && u.arn === r.arn) || u.user === r.name);
   if (!row) throw new MissingEvidence(`${what} in the credential report generated ${report.generatedAt}`);
   return row;

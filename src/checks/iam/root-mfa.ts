@@ -14,7 +14,7 @@ export const iamRootMfa: Check = {
   evaluate(report) {
     const users = requireField(report, 'configuration', 'users', 'object') as unknown as Parameters<typeof reportRow>[0]['users'];
     const generatedAt = requireField(report, 'configuration', 'generatedAt', 'string');
-    const row = reportRow({ generatedAt, users }, { account: report.account, name: '<root_account>' }, 'the <root_account> row');
+    const row = reportRow({ generatedAt, users }, { name: '<root_account>' }, 'the <root_account> row');
     const detail = `${keys(row)} (credential report ${generatedAt})`;
     return row.mfaActive
       ? { status: 'pass', message: `root user MFA active; ${detail}` }
