@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Result } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCli, tempDir, packResult } from './helpers.ts';
 
 const hub = '999999999999';
 const [alpha, beta] = ['111111111111', '222222222222'];
@@ -102,7 +102,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     const out = join(work, 'out');
     const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf'], {});
     assert.equal(r.code, 0, r.stderr);
-    const result: Result = JSON.parse(readFileSync(join(onlyPack(out), 'result.json'), 'utf8'));
+    const result = await packResult(onlyPack(out));
     const items = (id: string) => result.controls.find((c) => c.id === id)!.evidence;
 
     const volumes = items('WSAS-11');

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { Result } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCli, tempDir, packResult } from './helpers.ts';
 
 const account = '333333333333';
 
@@ -69,7 +69,7 @@ describe('collect --cloudtrail-logs: every event of the log files, summarised wi
     const out = join(work, 'out');
     const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10']);
     assert.equal(r.code, 0, r.stderr);
-    const result = JSON.parse(readFileSync(join(onlyPack(out), 'result.json'), 'utf8')) as Result;
+    const result = await packResult(onlyPack(out));
     const item = (control: string) => result.controls.find((c) => c.id === control)!.evidence.find((e) => e.source.kind === 'check' && e.region === 'us-east-1')!;
     assert.match(item('WSAS-03').message, /^1 call\(s\) below TLS 1\.2 \(TLSv1\.1 1, TLSv1\.3 2; 4 events in 2 CloudTrail log file\(s\) 2026-10-05T00:01:00Z to 2026-10-31T23:59:59Z\): workspaces\.amazonaws\.com DescribeWorkspaces by "aws-cli\/1\.16\.0"$/);
     assert.equal(item('WSAS-08').status, 'fail');

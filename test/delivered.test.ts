@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { Result } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
-import { onlyPack, runCli, sampleDir, tempDir } from './helpers.ts';
+import { onlyPack, runCli, sampleDir, tempDir, packResult } from './helpers.ts';
 
 const [alpha, beta] = ['111111111111', '222222222222'];
 
@@ -73,7 +73,7 @@ describe('collect from the snapshot files AWS Config delivered', () => {
     const out = join(work, 'out');
     const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10'], {});
     assert.equal(r.code, 0, r.stderr);
-    const result: Result = JSON.parse(readFileSync(join(onlyPack(out), 'result.json'), 'utf8'));
+    const result = await packResult(onlyPack(out));
     const ids = result.resources.map((x) => x.id);
     assert.ok(ids.some((id) => id.endsWith('-end-of-october')), 'the end-of-October snapshot is read');
     assert.ok(!ids.some((id) => id.endsWith('-mid-october') || (id.endsWith('-november') && !id.endsWith('-beta-november'))), 'the other alpha snapshots are not');

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ControlResult, Result } from '../src/evaluate/result.ts';
-import { listFiles, onlyPack, runCli, tempDir } from './helpers.ts';
+import { listFiles, onlyPack, runCli, tempDir, packResult } from './helpers.ts';
 
 // Values planted in the sample; none may appear in any output.
 export const plantedSecrets = ['jane.doe@example.com', 'Hunter2Secret', 'svc-feedback:', 'Autumn#2026', 'kms-owner@example.com', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'];
@@ -22,7 +22,7 @@ describe('evidence-pack run on the embedded sample', () => {
     runOutput = await runCli(['run', '--evidence', 'evidence/sample', '--out', out]);
     assert.equal(runOutput.code, 0, runOutput.stderr);
     pack = onlyPack(out);
-    result = JSON.parse(readFileSync(join(pack, 'result.json'), 'utf8')) as Result;
+    result = await packResult(pack);
     void t;
   });
 
@@ -193,7 +193,7 @@ describe('the FedRAMP Moderate baseline in result.json', () => {
     const out = tempDir(t);
     const r = await runCli(['run', '--out', out, '--no-pdf']);
     assert.equal(r.code, 0, r.stderr);
-    const result = JSON.parse(readFileSync(join(onlyPack(out), 'result.json'), 'utf8')) as Result;
+    const result = await packResult(onlyPack(out));
     const rows = result.baselines.find((b) => b.id === 'fedramp-r5-moderate')!.rows;
     assert.equal(rows.length, 323);
     assert.equal(new Set(rows.map((r) => r.id)).size, 323);

@@ -1,3 +1,4 @@
+import { readResult, withEveryItem } from '../src/evaluate/read-result.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,4 +56,9 @@ export function onlyPack(out: string): string {
   const packs = packsUnder(out);
   if (packs.length !== 1) throw new Error(`expected one pack in ${out}, found ${packs.join(', ') || 'none'}`);
   return packs[0]!;
+}
+
+/** A pack's result.json with every evidence item and resource read in from the pack's JSON-lines files. */
+export async function packResult(pack: string) {
+  return withEveryItem(pack, readResult(join(pack, 'result.json')));
 }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Result } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
 import { inventoryResourceTypes } from '../src/collect/inventory.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCli, tempDir, packResult } from './helpers.ts';
 
 const account = '444444444444';
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -77,7 +77,7 @@ describe('collect --period: evidence as of the period end from configuration his
     const out = join(work, 'out');
     const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10'], {});
     assert.equal(r.code, 0, r.stderr);
-    const result: Result = JSON.parse(readFileSync(join(onlyPack(out), 'result.json'), 'utf8'));
+    const result = await packResult(onlyPack(out));
     const volumes = result.controls.find((c) => c.id === 'WSAS-11')!.evidence.filter((e) => e.resource);
     assert.deepEqual(volumes.map((e) => [e.resource!.id, e.status, e.observedAt]).sort(), [
       ['ws-changed', 'fail', '2026-10-10T08:00:00.000Z'],

@@ -29,6 +29,11 @@ export interface Check {
   scope?: 'global';
   remediation: string;
   evaluate(resource: Resource, ctx: CheckContext): CheckOutcome;
+  /**
+   * For a check that looks up configuration items of other types: whether `candidate` is one it may
+   * look up. A large estate streams by item by item; these are kept, and the check runs at the end.
+   */
+  retains?(candidate: Resource, ctx: CheckContext): boolean;
 }
 
 export class MissingEvidence extends Error {

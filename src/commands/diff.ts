@@ -4,10 +4,14 @@ import { basename, join } from 'node:path';
 import { diffResults, driftMarkdown, type Drift } from '../diff/diff.ts';
 import { ExitCode } from '../errors.ts';
 import { openVerifiedPack } from '../pack/open-verified.ts';
+import { withEveryItem } from '../evaluate/read-result.ts';
 
 export type FailOn = 'regressed' | 'gap' | 'fail';
 
-const verifiedResult = async (pack: string, tmp: string) => (await openVerifiedPack(pack, tmp, 'compare')).result;
+const verifiedResult = async (pack: string, tmp: string) => {
+  const opened = await openVerifiedPack(pack, tmp, 'compare');
+  return withEveryItem(opened.dir, opened.result);
+};
 
 function tripped(d: Drift, failOn: FailOn[]): string[] {
   const hits: string[] = [];

@@ -53,7 +53,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge });
     const packId = packIdFor(result);
     const org = organizationSlug(result.organization);
-    const drift = await driftFromPrevious(opts.out, org, previousPeriod(period), result);
+    const drift = await driftFromPrevious(opts.out, org, previousPeriod(period), result, tmp);
     if (drift) await writeFile(join(tmp, driftFile), `${JSON.stringify(drift, null, 2)}\n`);
     const trend = await buildTrend(opts.out, org, { period: period.label, packId, result });
     await writeFile(join(tmp, trendFile), `${JSON.stringify(trend, null, 2)}\n`);

@@ -1,5 +1,5 @@
 // Drift between two packs' results: what changed for each control, evidence item and resource.
-import { statusOrder, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
+import { statusOrder, type ControlStatus, type EvidenceItem, type ItemStatus, type Result, type ResultResource } from '../evaluate/result.ts';
 
 export type ItemChange = 'regressed' | 'fixed' | 'new-failing' | 'new-gap' | 'waiver-expired' | 'new' | 'gone' | 'unchanged' | 'changed';
 
@@ -65,7 +65,8 @@ function controlChange(before: ControlStatus | undefined, after: ControlStatus |
   return severity(after) > severity(before) ? 'regressed' : severity(after) < severity(before) && (before === 'fail' || before === 'gap') ? 'fixed' : 'changed';
 }
 
-export function diffResults(previous: Result, current: Result): Drift {
+/** Compares two results each holding every item and resource (see withEveryItem). */
+export function diffResults(previous: Result & { resources: ResultResource[] }, current: Result & { resources: ResultResource[] }): Drift {
   const prevControls = new Map(previous.controls.map((c) => [c.id, c]));
   const curControls = new Map(current.controls.map((c) => [c.id, c]));
   const mapping = (c?: Result['controls'][number]) => (c ? [...c.mappings.nist, ...c.mappings.gdpr].map((m) => m.id).sort().join(',') : '');
@@ -100,7 +101,7 @@ export function diffResults(previous: Result, current: Result): Drift {
       message: a?.item.message ?? b?.item.message,
     });
   }
-  const keys = (r: Result) => new Set(r.resources.map((x) => x.key));
+  const keys = (r: Result & { resources: ResultResource[] }) => new Set(r.resources.map((x) => x.key));
   const prevRes = keys(previous);
   const curRes = keys(current);
   const counts = Object.fromEntries((['regressed', 'fixed', 'new-failing', 'new-gap', 'waiver-expired', 'new', 'gone', 'unchanged', 'changed'] as ItemChange[]).map((c) => [c, 0])) as Record<ItemChange, number>;

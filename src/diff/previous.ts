@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readResult } from '../evaluate/read-result.ts';
+import { readResult, withEveryItem } from '../evaluate/read-result.ts';
 import type { Result } from '../evaluate/result.ts';
 import type { Period } from '../period/period.ts';
 import { latestPack } from '../period/placement.ts';
@@ -14,11 +14,11 @@ export type DriftRecord =
   | { state: 'previous-pack-refused'; previousPack: string; previousPeriod: string; problems: string[] };
 
 /** Finds the previous period's pack under out/, verifies it, and compares: what `run` puts into the pack. */
-export async function driftFromPrevious(out: string, org: string, previous: Period, current: Result): Promise<DriftRecord> {
+export async function driftFromPrevious(out: string, org: string, previous: Period, current: Result, currentDir: string): Promise<DriftRecord> {
   const pack = latestPack(out, org, previous.label);
   if (!pack) return { state: 'no-previous-pack', previousPeriod: previous.label };
   const name = pack.split('/').pop()!;
   const report = await verifyPack(pack);
   if (!report.ok) return { state: 'previous-pack-refused', previousPack: name, previousPeriod: previous.label, problems: report.problems.map((p) => `${p.problem} ${p.file}`) };
-  return { state: 'compared', previousPack: name, previousPeriod: previous.label, ...diffResults(readResult(join(pack, 'result.json')), current) };
+  return { state: 'compared', previousPack: name, previousPeriod: previous.label, ...diffResults(await withEveryItem(pack, readResult(join(pack, 'result.json'))), await withEveryItem(currentDir, current)) };
 }

@@ -7,7 +7,9 @@ import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Period } from '../period/period.ts';
 import { redactJsonInPlace } from '../redact/detect.ts';
-import { applyWaivers, attestationResult, waiverResults } from './assurance.ts';
+import { attestationResult, waiverResults } from './assurance.ts';
+import { ControlEvidence } from './control-evidence.ts';
+import { inventoryFile, itemsFileOf, MemoryLinesStore, type LinesStore, type LinesWriter } from './item-files.ts';
 import {
   controlStatuses,
   itemStatuses,
@@ -17,6 +19,9 @@ import {
   type ControlStatus,
   type EvidenceItem,
   type ItemStatus,
+  type JsonLinesFile,
+  type ResultResource,
+  type WaiverResult,
   type BaselineRow,
   type MappedControl,
   type Result,
@@ -25,7 +30,6 @@ import {
 } from './result.ts';
 
 export interface EvaluateInput {
-  snapshot: Snapshot;
   attestations?: Attestation[];
   waivers?: Waiver[];
   catalog: Catalog;
@@ -42,6 +46,8 @@ export interface EvaluateInput {
   copies?: ReadonlyMap<string, { sha256: string; bytes: number }>;
   /** Maps an attestation's evidence file to its copy inside the pack. */
   attestationPathOf?: (path: string) => string;
+  /** Where every control's items and the inventory are written (in memory when absent). */
+  lines?: LinesStore;
 }
 
 const ruleStatus: Record<RuleEvaluation['compliance'], ItemStatus> = {
@@ -51,19 +57,19 @@ const ruleStatus: Record<RuleEvaluation['compliance'], ItemStatus> = {
   INSUFFICIENT_DATA: 'gap',
 };
 
+const scopeKey = (account: string, region: string) => `${account}/${region}`;
+const resourceKeyOf = (account: string, type: string, id: string) => `${account}/${type}/${id}`;
+
+/** The resources kept in memory (service API records, and what checks look up), indexed for lookups. */
 class Estate implements CheckContext {
-  private readonly byScope = new Map<string, Resource[]>();
-  constructor(readonly snapshot: Snapshot) {
-    for (const r of snapshot.resources) {
-      const k = `${r.account}/${r.region}`;
-      (this.byScope.get(k) ?? this.byScope.set(k, []).get(k)!).push(r);
-    }
-  }
-  inScope(account: string, region: string): Resource[] {
-    return this.byScope.get(`${account}/${region}`) ?? [];
+  private readonly byScopeType = new Map<string, Resource[]>();
+  constructor(private readonly snapshot: Snapshot) {}
+  add(r: Resource): void {
+    const k = `${r.account}/${r.region}/${r.type}`;
+    (this.byScopeType.get(k) ?? this.byScopeType.set(k, []).get(k)!).push(r);
   }
   findResources(account: string, region: string, type: string, predicate: (r: Resource) => boolean = () => true): Resource[] {
-    return this.inScope(account, region).filter((r) => r.type === type && predicate(r));
+    return (this.byScopeType.get(`${account}/${region}/${type}`) ?? []).filter(predicate);
   }
   recorderFor(account: string, region: string) {
     if (region === 'global') {
@@ -78,14 +84,14 @@ class Estate implements CheckContext {
 }
 
 /** Fail beats gap beats pass: a gap is never a pass, and a known failure is never hidden behind a gap. */
-function rollUp(items: EvidenceItem[]): { status: ControlStatus; reason: string } {
-  const counts = countItems(items);
-  const subjects = (s: ItemStatus) => `${counts[s]} of ${items.length} evidence item${items.length === 1 ? '' : 's'}`;
+function rollUp(counts: Record<ItemStatus, number>): { status: ControlStatus; reason: string } {
+  const total = itemStatuses.reduce((n, s) => n + counts[s], 0);
+  const subjects = (s: ItemStatus) => `${counts[s]} of ${total} evidence item${total === 1 ? '' : 's'}`;
   if (counts.fail > 0) return { status: 'fail', reason: `${subjects('fail')} fail${counts.gap ? `; ${counts.gap} gap(s)` : ''}` };
   if (counts.gap > 0) return { status: 'gap', reason: `${subjects('gap')} could not be established${counts.waived ? `; ${counts.waived} waived` : ''}` };
   if (counts.waived > 0) return { status: 'waived', reason: `${subjects('waived')} fail under an active waiver; none fails without one` };
   if (counts.pass > 0) return { status: 'pass', reason: `${subjects('pass')} pass${counts['not-applicable'] ? `, ${counts['not-applicable']} not applicable` : ''}` };
-  if (items.length > 0) return { status: 'not-applicable', reason: 'no resource in scope; absence is recorded as evidence' };
+  if (total > 0) return { status: 'not-applicable', reason: 'no resource in scope; absence is recorded as evidence' };
   return { status: 'gap', reason: 'no evidence was found for this control' };
 }
 
@@ -99,292 +105,384 @@ function describeResource(r: Resource) {
   return { type: r.type, id: r.id, name: r.name, arn: r.arn };
 }
 
-export function evaluate(input: EvaluateInput): Result {
-  const { snapshot, catalog, checks, packPathOf } = input;
-  const estate = new Estate(snapshot);
-  const { accounts, regions } = snapshot.meta.scope;
-  const origin = (o: Resource['origin']) => ({ ...o, file: packPathOf(o.file) });
-  const resourceByKey = new Map(snapshot.resources.map((r) => [`${r.account}/${r.type}/${r.id}`, r]));
-  const maxAge = input.maxEvaluationAgeDays ?? 35;
-  const staleBefore = input.period ? new Date(new Date(input.period.to).getTime() - maxAge * 86_400_000).toISOString() : undefined;
+/** Evaluates an estate read whole (tests, small evidence): the same engine a streamed read drives. */
+export function evaluate(input: EvaluateInput & { snapshot: Snapshot }): Result {
+  return new Evaluation(input).finish(input.snapshot);
+}
 
-  function checkItems(check: Check): EvidenceItem[] {
-    const items: EvidenceItem[] = [];
-    const typed = check.resourceTypes !== '*';
-    const applies = (r: Resource) => (check.resourceTypes === '*' ? !complementaryRecordTypes.has(r.type) : check.resourceTypes.includes(r.type));
-    for (const account of accounts) {
-      for (const region of check.scope === 'global' ? ['global'] : typed ? regions : [...regions, 'global']) {
-        const coverage = (status: ItemStatus, message: string, observedAt: string, api: string): EvidenceItem =>
-          ({ source: { kind: 'coverage', api }, status, account, region, message, observedAt });
-        if (check.source.kind === 'config') {
-          const recorder = estate.recorderFor(account, region);
-          const types = typed ? (check.resourceTypes as string[]) : [];
-          const inventoried = snapshot.apiResponses.some((a) => a.account === account && (region === 'global' || a.region === region) && (inventorySources as readonly string[]).includes(a.api));
-          if (!recorder) {
-            if (region === 'global' && estate.inScope(account, region).length === 0) continue;
-            items.push(coverage('gap', `no AWS Config recorder in ${account}/${region}: configuration not recorded`, snapshot.meta.collectedAt, 'config:DescribeConfigurationRecorders'));
-            continue;
-          }
-          if (!recorder.recording) {
-            items.push(coverage('gap', `AWS Config recorder "${recorder.name}" is not recording in ${account}/${region}${recorder.lastStatus ? ` (last status ${recorder.lastStatus})` : ''}`, snapshot.meta.collectedAt, 'config:DescribeConfigurationRecorderStatus'));
-            continue;
-          }
-          if (!inventoried) {
-            const declared = estate.declaredGap(account, region, 'config:SelectResourceConfig');
-            items.push(coverage('gap', `no configuration items for ${account}/${region}: neither a snapshot file nor a SelectResourceConfig response${declared ? ` (${declared.reason})` : ''}`, snapshot.meta.collectedAt, 'config:SelectResourceConfig'));
-            continue;
-          }
-          const unrecorded = recorder.allSupported ? [] : types.filter((t) => !recorder.resourceTypes.includes(t));
-          if (unrecorded.length) {
-            items.push(coverage('gap', `recorder "${recorder.name}" in ${account}/${region} does not record ${unrecorded.join(', ')}`, snapshot.meta.collectedAt, 'config:DescribeConfigurationRecorders'));
-            continue;
-          }
-        } else {
-          const api = check.source.api;
-          const apis = [api, ...(check.source.alsoFrom ?? [])];
-          const answered = snapshot.apiResponses.some((a) => a.account === account && a.region === region && apis.includes(a.api));
-          if (!answered) {
-            const declared = estate.declaredGap(account, region, api);
-            items.push(coverage('gap', `no ${api} response for ${account}/${region}${declared ? `: ${declared.reason}` : ''}`, snapshot.meta.collectedAt, api));
-            continue;
-          }
-        }
-        const resources = estate.inScope(account, region).filter(applies);
-        if (resources.length === 0) {
-          const recorder = estate.recorderFor(account, region);
-          const what = typed ? (check.resourceTypes as string[]).join(', ') : 'resources';
-          const basis = check.source.kind !== 'config' ? `${check.source.api} answered with none`
-            : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (the recorded types are not visible through an aggregator)`
-            : recorder!.basis === 'delivered-snapshot' ? `${recorder!.name} (a delivered snapshot does not state which types the recorder records)`
-            : `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`;
-          items.push(coverage('not-applicable', `0 ${what} in ${account}/${region}; ${basis}`, snapshot.meta.collectedAt, check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api));
-          continue;
-        }
-        for (const r of resources) {
-          const base = { source: { kind: 'check', id: check.id, title: check.title } as const, account, region, resource: describeResource(r), observedAt: r.capturedAt, origin: origin(r.origin) };
-          try {
-            const outcome = check.evaluate(r, estate);
-            items.push({ ...base, status: outcome.status, message: outcome.message });
-          } catch (e) {
-            if (!(e instanceof MissingEvidence)) throw e;
-            items.push({ ...base, status: 'gap', message: e.message });
-          }
-        }
-      }
+/**
+ * The evaluation of one estate. A large estate's configuration items are handed over one at a time
+ * (`begin`, then `resource` for each) as the reader streams them, after every other evidence file
+ * has been read; each item's checks run then and the resource is dropped, unless a check looks it
+ * up. `finish` evaluates what was kept, adds coverage and AWS Config rule evidence, and rolls up.
+ */
+export class Evaluation {
+  private estate?: Estate;
+  private readonly lines: LinesStore;
+  private readonly inventory: LinesWriter<ResultResource>;
+  private readonly waivers: WaiverResult[];
+  private readonly evidence = new Map<string, ControlEvidence>();
+  /** The automated controls each check's items go to. */
+  private readonly usedBy = new Map<string, ControlEvidence[]>();
+  /** Checks that look up other resources while a large estate streams by: their resources wait for the end. */
+  private readonly lookingUp: Check[];
+  private readonly waiting: Resource[] = [];
+  private readonly regionsOf = new Map<string, Set<string>>();
+  /** Resources per account/region, and per check and account/region. */
+  private readonly inScope = new Map<string, number>();
+  private readonly applicable = new Map<string, number>();
+  /** Resources some AWS Config rule evaluated: name and ARN for the rule's items. */
+  private readonly ruleSubjects = new Map<string, ReturnType<typeof describeResource> | null>();
+  private resources = 0;
+
+  constructor(private readonly input: EvaluateInput) {
+    this.lines = input.lines ?? new MemoryLinesStore();
+    this.inventory = this.lines.open<ResultResource>(inventoryFile);
+    this.waivers = waiverResults(input.waivers ?? [], input.generatedAt);
+    for (const c of input.catalog.controls.controls) {
+      if (c.assessment !== 'automated') continue;
+      const sink = new ControlEvidence(c.id, this.lines.open(itemsFileOf(c.id)), this.waivers, (i) => this.ruleSubjects.has(resourceKeyOf(i.account, i.resource!.type, i.resource!.id)));
+      this.evidence.set(c.id, sink);
+      for (const id of c.evidence?.checks ?? []) (this.usedBy.get(id) ?? this.usedBy.set(id, []).get(id)!).push(sink);
     }
-    return items;
+    this.lookingUp = [...input.checks.values()].filter((c) => c.retains && this.usedBy.has(c.id));
   }
 
-  // Rules by identifier and results by rule, indexed once: a large estate has many results and every mapped rule is looked up.
-  const rulesByIdentifier = new Map<string, typeof snapshot.rules>();
-  for (const r of snapshot.rules) (rulesByIdentifier.get(r.sourceIdentifier) ?? rulesByIdentifier.set(r.sourceIdentifier, []).get(r.sourceIdentifier)!).push(r);
-  const resultsByRule = new Map<string, typeof snapshot.evaluations>();
-  for (const e of snapshot.evaluations) {
-    const k = `${e.account}/${e.region}/${e.ruleName}`;
-    (resultsByRule.get(k) ?? resultsByRule.set(k, []).get(k)!).push(e);
+  private regionsFor(check: Check, regions: string[]): Set<string> {
+    let set = this.regionsOf.get(check.id);
+    if (!set) this.regionsOf.set(check.id, (set = new Set(check.scope === 'global' ? ['global'] : check.resourceTypes !== '*' ? regions : [...regions, 'global'])));
+    return set;
   }
 
-  function ruleItems(sourceIdentifier: string, primary: boolean): EvidenceItem[] {
-    const items: EvidenceItem[] = [];
-    for (const account of accounts) {
-      const deployed = (rulesByIdentifier.get(sourceIdentifier) ?? []).filter((r) => r.account === account);
-      if (deployed.length === 0) {
-        if (primary) {
-          items.push({ source: { kind: 'coverage', api: 'config:DescribeConfigRules' }, status: 'gap', account, region: '-', message: `no AWS Config rule with identifier ${sourceIdentifier} is deployed in ${account}`, observedAt: snapshot.meta.collectedAt });
-        }
-        continue;
-      }
-      for (const rule of deployed) {
-        const evaluations = resultsByRule.get(`${account}/${rule.region}/${rule.name}`) ?? [];
-        if (evaluations.length === 0) {
-          items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `rule ${rule.name} has no evaluation results`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.origin) });
-        }
-        // The rule's own verdict says it fails, yet no failing result was read: the results in hand are not all of them.
-        if (rule.summary?.compliance === 'NON_COMPLIANT' && !evaluations.some((e) => e.compliance === 'NON_COMPLIANT')) {
-          items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `AWS Config reports rule ${rule.name} NON_COMPLIANT, but none of the ${evaluations.length} evaluation result(s) read is: the results are incomplete`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.summary.origin) });
-        }
-        for (const e of evaluations) {
-          const r = resourceByKey.get(`${account}/${e.resourceType}/${e.resourceId}`);
-          const stale = staleBefore !== undefined && e.recordedAt < staleBefore;
-          items.push({
-            source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName, ...(rule.conformancePack ? { conformancePack: rule.conformancePack } : {}), ...(rule.identifiedBy ? { identifiedBy: rule.identifiedBy } : {}) },
-            status: stale ? 'gap' : ruleStatus[e.compliance],
-            account,
-            region: e.region,
-            resource: r ? describeResource(r) : { type: e.resourceType, id: e.resourceId },
-            message: `${e.compliance}${e.annotation ? `: ${e.annotation}` : ''}${stale ? ` (stale: recorded more than ${maxAge} days before the period end, ${input.period!.to})` : ''}`,
-            observedAt: e.recordedAt,
-            origin: origin(e.origin),
-          });
-        }
-      }
-    }
-    return items;
+  /** Every evidence file but the configuration items has been read: index what checks may look up. */
+  begin(snapshot: Snapshot): void {
+    if (this.estate) return;
+    this.estate = new Estate(snapshot);
+    for (const e of snapshot.evaluations) this.ruleSubjects.set(resourceKeyOf(e.account, e.resourceType, e.resourceId), null);
+    for (const r of snapshot.resources) this.keep(r);
   }
 
-  function disagreements(items: EvidenceItem[]): string[] {
-    const decided = (i: EvidenceItem) => i.resource && (i.status === 'pass' || i.status === 'fail');
-    const key = (i: EvidenceItem) => `${i.account}|${i.resource!.type}|${i.resource!.id}`;
-    const ruleSays = new Map<string, EvidenceItem[]>();
-    for (const b of items) if (b.source.kind === 'config-rule' && decided(b)) (ruleSays.get(key(b)) ?? ruleSays.set(key(b), []).get(key(b))!).push(b);
-    const out: string[] = [];
-    for (const a of items) {
-      if (a.source.kind !== 'check' || !decided(a)) continue;
-      for (const b of ruleSays.get(key(a)) ?? []) {
-        if (a.status !== b.status && b.source.kind === 'config-rule') {
-          out.push(`${a.resource!.type} ${a.resource!.id} (${a.account}/${a.region}): built-in check ${a.source.id} says ${a.status} (captured ${a.observedAt}); AWS Config rule ${b.source.ruleName} says ${b.status} (recorded ${b.observedAt})`);
-        }
-      }
-    }
-    return out;
+  private keep(r: Resource): void {
+    this.estate!.add(r);
+    this.waiting.push(r);
   }
 
-  const nistFw = new Map(catalog.frameworks['nist-sp-800-53-r5'].controls.map((x) => [x.id, x]));
-  const gdprFw = new Map(catalog.frameworks.gdpr.controls.map((x) => [x.id, x]));
-  const fedramp = new Set(catalog.fedrampModerate.controls);
-  const fips = new Set(catalog.fips.controls.map((x) => x.id));
-  const mapped = (c: CatalogControl) => {
-    const nist: MappedControl[] = [];
-    const gdpr: MappedControl[] = [];
-    for (const m of c.mappings) {
-      for (const id of m.controls) {
-        if (m.framework === 'gdpr') gdpr.push({ id, title: gdprFw.get(id)!.title, source: m.source });
-        else {
-          const fc = nistFw.get(id)!;
-          nist.push({ id, title: fc.title, family: fc.family, source: m.source, nistModerate: fc.moderate ?? false, fedrampModerate: fedramp.has(id), fips: fips.has(id) });
-        }
-      }
-    }
-    return { nist, gdpr };
-  };
-
-  const attestations = (input.attestations ?? []).map((a) => attestationResult(a, input.generatedAt, input.attestationPathOf ?? ((p) => `attestations/${p}`)));
-  const waivers = waiverResults(input.waivers ?? [], input.generatedAt);
-
-  const controls: ControlResult[] = catalog.controls.controls.map((c) => {
-    let evidence: EvidenceItem[] = [];
-    let status: ControlStatus;
-    let statusReason: string;
-    const attested = attestations.filter((a) => a.control === c.id);
-    const valid = attested.find((a) => a.state === 'valid');
-    const attestationNote = valid
-      ? `attested by ${valid.attestedBy.name} (${valid.attestedBy.role}) on ${valid.date}, valid until ${valid.expires}`
-      : attested.length ? `attestation ${attested.map((a) => `${a.file} ${a.state}`).join(', ')}: a current one is needed` : undefined;
-    if (c.assessment === 'inherited') {
-      status = 'inherited';
-      statusReason = `AWS owns this control: ${c.responsibility.aws}${attestationNote ? `; ${attestationNote}` : ''}`;
-    } else if (c.assessment === 'manual') {
-      status = 'manual';
-      statusReason = attestationNote ?? 'AWS data cannot show this; an attestation by the customer is needed';
-    } else {
-      const hasChecks = (c.evidence?.checks?.length ?? 0) > 0;
-      evidence = [
-        ...(c.evidence?.checks ?? []).flatMap((id) => checkItems(checks.get(id)!)),
-        ...(c.evidence?.rules ?? []).flatMap((rule) => ruleItems(rule, !hasChecks)),
-      ];
-      applyWaivers(c.id, evidence, waivers);
-      ({ status, reason: statusReason } = rollUp(evidence));
-    }
-    const sources = catalog.controls.sources;
-    return {
-      id: c.id,
-      title: c.title,
-      services: c.services,
-      guidance: c.guidance.map((g) => ({ title: sources[g.source]!.title, url: sources[g.source]!.url, section: g.section, summary: g.summary })),
-      responsibility: c.responsibility,
-      assessment: c.assessment,
-      status,
-      statusReason,
-      remediation: c.remediation,
-      mappings: mapped(c),
-      evidence,
-      counts: countItems(evidence),
-      disagreements: disagreements(evidence),
-      attestations: attested,
-    };
-  });
-
-  const byId = new Map(controls.map((c) => [c.id, c]));
-  // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the baseline controls AWS maps them to.
-  const ruleEvidence = new Map<string, BaselineRow['rules'][number]>();
-  for (const m of catalog.ruleMappings.rules) {
-    const items = ruleItems(m.rule, false);
-    if (items.length) ruleEvidence.set(m.rule, { rule: m.rule, source: m.source, status: rollUp(items).status, results: items.filter((i) => i.resource).length });
+  /** One configuration item, as the reader streams it. */
+  resource(r: Resource, snapshot: Snapshot): void {
+    this.begin(snapshot);
+    if (this.lookingUp.some((c) => (c.resourceTypes !== '*' && c.resourceTypes.includes(r.type)) || c.retains!(r, this.estate!))) this.keep(r);
+    else this.evaluateResource(r, snapshot, false);
   }
-  const rulesForControl = new Map<string, BaselineRow['rules']>();
-  for (const m of catalog.ruleMappings.rules) {
-    const evidence = ruleEvidence.get(m.rule);
-    if (evidence) for (const id of m.controls) (rulesForControl.get(id) ?? rulesForControl.set(id, []).get(id)!).push(evidence);
-  }
-  const baselineRows: BaselineRow[] = catalog.fedrampModerate.controls.map((id) => {
-    const via = controls.filter((c) => c.mappings.nist.some((m) => m.id === id)).map((c) => c.id);
-    const rules = rulesForControl.get(id) ?? [];
-    const statuses = [...via.map((v) => byId.get(v)!.status), ...rules.map((r) => r.status)];
-    return {
-      id,
-      title: nistFw.get(id)!.title,
-      family: nistFw.get(id)!.family!,
-      status: statuses.length ? worstStatus(statuses) : 'not-assessed',
-      via,
-      rules,
-    };
-  });
 
-  const controlCounts = zeroCounts(controlStatuses);
-  const evidenceCounts = zeroCounts(itemStatuses);
-  for (const c of controls) {
-    controlCounts[c.status]++;
-    for (const s of itemStatuses) evidenceCounts[s] += c.counts[s];
-  }
-  const gaps: Gap[] = [
-    ...snapshot.gaps,
-    ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
-  ];
-
-  const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => c.evidence?.rules ?? []), ...catalog.ruleMappings.rules.map((m) => m.rule)]);
-  const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
-    const results = zeroCounts(itemStatuses);
-    for (const e of resultsByRule.get(`${r.account}/${r.region}/${r.name}`) ?? []) results[ruleStatus[e.compliance]]++;
-    return { rule: r.sourceIdentifier, ruleName: r.name, owner: r.owner, account: r.account, region: r.region, ...(r.conformancePack ? { conformancePack: r.conformancePack } : {}), results };
-  }).sort((a, b) => a.rule.localeCompare(b.rule) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.ruleName.localeCompare(b.ruleName));
-
-  const result: Result = {
-    schema: resultSchemaVersion,
-    tool: input.tool,
-    generatedAt: input.generatedAt,
-    organization: snapshot.meta.organization,
-    ...(input.period ? {
-      period: {
-        ...input.period,
-        evidence: snapshot.meta.collectedAt >= input.period.to ? 'after-end' as const : snapshot.meta.collectedAt < input.period.from ? 'before-start' as const : 'within' as const,
-        maxEvaluationAgeDays: maxAge,
-      },
-    } : {}),
-    catalog: { name: catalog.controls.catalog, title: catalog.controls.title, version: catalog.controls.version, digest: catalog.digest },
-    evidence: {
-      snapshotId: snapshot.meta.snapshotId,
-      collectedAt: snapshot.meta.collectedAt,
-      collector: snapshot.meta.collector,
-      scope: snapshot.meta.scope,
-      files: snapshot.files.map((f) => {
-        const copy = input.copies?.get(f.path);
-        return { path: packPathOf(f.path), sha256: copy?.sha256 ?? '', bytes: copy?.bytes ?? 0, source: f.path, sourceSha256: f.sha256, sourceBytes: f.bytes, kind: f.kind };
-      }),
-      recorders: snapshot.recorders.map(({ origin: _origin, ...r }) => r),
-    },
-    summary: { controls: controlCounts, evidence: evidenceCounts, resources: snapshot.resources.length, gaps: gaps.length },
-    controls,
-    baselines: [{ id: catalog.fedrampModerate.baseline, title: catalog.fedrampModerate.title, rows: baselineRows }],
-    attestations,
-    waivers,
-    resources: snapshot.resources.map((r) => ({
+  private evaluateResource(r: Resource, snapshot: Snapshot, atEnd: boolean): void {
+    const { checks, packPathOf } = this.input;
+    this.resources++;
+    const scope = scopeKey(r.account, r.region);
+    this.inScope.set(scope, (this.inScope.get(scope) ?? 0) + 1);
+    const key = resourceKeyOf(r.account, r.type, r.id);
+    if (this.ruleSubjects.has(key)) this.ruleSubjects.set(key, describeResource(r));
+    const origin = { ...r.origin, file: packPathOf(r.origin.file) };
+    this.inventory.write(redactJsonInPlace({
       key: r.key, account: r.account, region: r.region, type: r.type, id: r.id, name: r.name, arn: r.arn, capturedAt: r.capturedAt,
       ...(r.changesInPeriod === undefined ? {} : { changesInPeriod: r.changesInPeriod, ...(r.changesCapped ? { changesCapped: true } : {}) }),
-      origin: origin(r.origin),
-    })),
-    gaps,
-    unmappedRules,
-  };
-  // Every string that leaves evaluation is redacted once more, so no output can carry a raw secret.
-  return redactJsonInPlace(result);
+      origin,
+    }));
+    for (const [id, sinks] of this.usedBy) {
+      const check = checks.get(id)!;
+      if (check.resourceTypes === '*' ? complementaryRecordTypes.has(r.type) : !check.resourceTypes.includes(r.type)) continue;
+      if (!this.regionsFor(check, snapshot.meta.scope.regions).has(r.region)) continue;
+      if (check.retains && !atEnd) continue;
+      const counted = `${check.id}|${scope}`;
+      this.applicable.set(counted, (this.applicable.get(counted) ?? 0) + 1);
+      let outcome: { status: ItemStatus; message: string };
+      try {
+        outcome = check.evaluate(r, this.estate!);
+      } catch (e) {
+        if (!(e instanceof MissingEvidence)) throw e;
+        outcome = { status: 'gap', message: e.message };
+      }
+      const source = { kind: 'check', id: check.id, title: check.title } as const;
+      for (const sink of sinks) {
+        sink.add({ source, account: r.account, region: r.region, resource: describeResource(r), status: outcome.status, message: outcome.message, observedAt: r.capturedAt, origin: { ...origin } });
+      }
+    }
+  }
+
+  finish(snapshot: Snapshot): Result {
+    this.begin(snapshot);
+    for (const r of this.waiting) this.evaluateResource(r, snapshot, true);
+    this.waiting.length = 0;
+    const { catalog, checks, packPathOf } = this.input;
+    const estate = this.estate!;
+    const { accounts, regions } = snapshot.meta.scope;
+    const origin = (o: Resource['origin']) => ({ ...o, file: packPathOf(o.file) });
+    const maxAge = this.input.maxEvaluationAgeDays ?? 35;
+    const staleBefore = this.input.period ? new Date(new Date(this.input.period.to).getTime() - maxAge * 86_400_000).toISOString() : undefined;
+
+    // Coverage: per check, account and region, what the evidence cannot show. Items already made
+    // for a scope found uncovered are taken back: the scope is a gap, not its resources' verdicts.
+    const coverageItems = (check: Check): EvidenceItem[] => {
+      const items: EvidenceItem[] = [];
+      const typed = check.resourceTypes !== '*';
+      for (const account of accounts) {
+        for (const region of this.regionsFor(check, regions)) {
+          const coverage = (status: ItemStatus, message: string, observedAt: string, api: string): EvidenceItem =>
+            ({ source: { kind: 'coverage', api }, status, account, region, message, observedAt });
+          const applicable = this.applicable.get(`${check.id}|${scopeKey(account, region)}`) ?? 0;
+          const gap = (message: string, api: string) => {
+            items.push(coverage('gap', message, snapshot.meta.collectedAt, api));
+            if (applicable > 0) {
+              for (const sink of this.usedBy.get(check.id)!) {
+                sink.drop((i) => i.source.kind === 'check' && i.source.id === check.id && i.account === account && i.region === region);
+              }
+            }
+          };
+          if (check.source.kind === 'config') {
+            const recorder = estate.recorderFor(account, region);
+            const types = typed ? (check.resourceTypes as string[]) : [];
+            const inventoried = snapshot.apiResponses.some((a) => a.account === account && (region === 'global' || a.region === region) && (inventorySources as readonly string[]).includes(a.api));
+            if (!recorder) {
+              if (region === 'global' && !this.inScope.get(scopeKey(account, region))) continue;
+              gap(`no AWS Config recorder in ${account}/${region}: configuration not recorded`, 'config:DescribeConfigurationRecorders');
+              continue;
+            }
+            if (!recorder.recording) {
+              gap(`AWS Config recorder "${recorder.name}" is not recording in ${account}/${region}${recorder.lastStatus ? ` (last status ${recorder.lastStatus})` : ''}`, 'config:DescribeConfigurationRecorderStatus');
+              continue;
+            }
+            if (!inventoried) {
+              const declared = estate.declaredGap(account, region, 'config:SelectResourceConfig');
+              gap(`no configuration items for ${account}/${region}: neither a snapshot file nor a SelectResourceConfig response${declared ? ` (${declared.reason})` : ''}`, 'config:SelectResourceConfig');
+              continue;
+            }
+            const unrecorded = recorder.allSupported ? [] : types.filter((t) => !recorder.resourceTypes.includes(t));
+            if (unrecorded.length) {
+              gap(`recorder "${recorder.name}" in ${account}/${region} does not record ${unrecorded.join(', ')}`, 'config:DescribeConfigurationRecorders');
+              continue;
+            }
+          } else {
+            const api = check.source.api;
+            const apis = [api, ...(check.source.alsoFrom ?? [])];
+            const answered = snapshot.apiResponses.some((a) => a.account === account && a.region === region && apis.includes(a.api));
+            if (!answered) {
+              const declared = estate.declaredGap(account, region, api);
+              gap(`no ${api} response for ${account}/${region}${declared ? `: ${declared.reason}` : ''}`, api);
+              continue;
+            }
+          }
+          if (applicable === 0) {
+            const recorder = estate.recorderFor(account, region);
+            const what = typed ? (check.resourceTypes as string[]).join(', ') : 'resources';
+            const basis = check.source.kind !== 'config' ? `${check.source.api} answered with none`
+              : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (the recorded types are not visible through an aggregator)`
+              : recorder!.basis === 'delivered-snapshot' ? `${recorder!.name} (a delivered snapshot does not state which types the recorder records)`
+              : `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`;
+            items.push(coverage('not-applicable', `0 ${what} in ${account}/${region}; ${basis}`, snapshot.meta.collectedAt, check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api));
+          }
+        }
+      }
+      return items;
+    };
+    for (const id of this.usedBy.keys()) {
+      const items = coverageItems(checks.get(id)!);
+      for (const sink of this.usedBy.get(id)!) for (const item of items) sink.add(structuredClone(item));
+    }
+
+    // Rules by identifier and results by rule, indexed once: a large estate has many results and every mapped rule is looked up.
+    const rulesByIdentifier = new Map<string, typeof snapshot.rules>();
+    for (const r of snapshot.rules) (rulesByIdentifier.get(r.sourceIdentifier) ?? rulesByIdentifier.set(r.sourceIdentifier, []).get(r.sourceIdentifier)!).push(r);
+    const resultsByRule = new Map<string, typeof snapshot.evaluations>();
+    for (const e of snapshot.evaluations) {
+      const k = `${e.account}/${e.region}/${e.ruleName}`;
+      (resultsByRule.get(k) ?? resultsByRule.set(k, []).get(k)!).push(e);
+    }
+
+    const ruleItems = (sourceIdentifier: string, primary: boolean): EvidenceItem[] => {
+      const items: EvidenceItem[] = [];
+      for (const account of accounts) {
+        const deployed = (rulesByIdentifier.get(sourceIdentifier) ?? []).filter((r) => r.account === account);
+        if (deployed.length === 0) {
+          if (primary) {
+            items.push({ source: { kind: 'coverage', api: 'config:DescribeConfigRules' }, status: 'gap', account, region: '-', message: `no AWS Config rule with identifier ${sourceIdentifier} is deployed in ${account}`, observedAt: snapshot.meta.collectedAt });
+          }
+          continue;
+        }
+        for (const rule of deployed) {
+          const evaluations = resultsByRule.get(`${account}/${rule.region}/${rule.name}`) ?? [];
+          if (evaluations.length === 0) {
+            items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `rule ${rule.name} has no evaluation results`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.origin) });
+          }
+          // The rule's own verdict says it fails, yet no failing result was read: the results in hand are not all of them.
+          if (rule.summary?.compliance === 'NON_COMPLIANT' && !evaluations.some((e) => e.compliance === 'NON_COMPLIANT')) {
+            items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `AWS Config reports rule ${rule.name} NON_COMPLIANT, but none of the ${evaluations.length} evaluation result(s) read is: the results are incomplete`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.summary.origin) });
+          }
+          for (const e of evaluations) {
+            const r = this.ruleSubjects.get(resourceKeyOf(account, e.resourceType, e.resourceId));
+            const stale = staleBefore !== undefined && e.recordedAt < staleBefore;
+            items.push({
+              source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName, ...(rule.conformancePack ? { conformancePack: rule.conformancePack } : {}), ...(rule.identifiedBy ? { identifiedBy: rule.identifiedBy } : {}) },
+              status: stale ? 'gap' : ruleStatus[e.compliance],
+              account,
+              region: e.region,
+              resource: r ? { ...r } : { type: e.resourceType, id: e.resourceId },
+              message: `${e.compliance}${e.annotation ? `: ${e.annotation}` : ''}${stale ? ` (stale: recorded more than ${maxAge} days before the period end, ${this.input.period!.to})` : ''}`,
+              observedAt: e.recordedAt,
+              origin: origin(e.origin),
+            });
+          }
+        }
+      }
+      return items;
+    };
+
+    const nistFw = new Map(catalog.frameworks['nist-sp-800-53-r5'].controls.map((x) => [x.id, x]));
+    const gdprFw = new Map(catalog.frameworks.gdpr.controls.map((x) => [x.id, x]));
+    const fedramp = new Set(catalog.fedrampModerate.controls);
+    const fips = new Set(catalog.fips.controls.map((x) => x.id));
+    const mapped = (c: CatalogControl) => {
+      const nist: MappedControl[] = [];
+      const gdpr: MappedControl[] = [];
+      for (const m of c.mappings) {
+        for (const id of m.controls) {
+          if (m.framework === 'gdpr') gdpr.push({ id, title: gdprFw.get(id)!.title, source: m.source });
+          else {
+            const fc = nistFw.get(id)!;
+            nist.push({ id, title: fc.title, family: fc.family, source: m.source, nistModerate: fc.moderate ?? false, fedrampModerate: fedramp.has(id), fips: fips.has(id) });
+          }
+        }
+      }
+      return { nist, gdpr };
+    };
+
+    const input = this.input;
+    const attestations = (input.attestations ?? []).map((a) => attestationResult(a, input.generatedAt, input.attestationPathOf ?? ((p) => `attestations/${p}`)));
+    const waivers = this.waivers;
+
+    const controls: ControlResult[] = catalog.controls.controls.map((c) => {
+      let evidence: EvidenceItem[] = [];
+      let items: JsonLinesFile | undefined;
+      let counts = zeroCounts(itemStatuses);
+      let disagreements: string[] = [];
+      let status: ControlStatus;
+      let statusReason: string;
+      const attested = attestations.filter((a) => a.control === c.id);
+      const valid = attested.find((a) => a.state === 'valid');
+      const attestationNote = valid
+        ? `attested by ${valid.attestedBy.name} (${valid.attestedBy.role}) on ${valid.date}, valid until ${valid.expires}`
+        : attested.length ? `attestation ${attested.map((a) => `${a.file} ${a.state}`).join(', ')}: a current one is needed` : undefined;
+      if (c.assessment === 'inherited') {
+        status = 'inherited';
+        statusReason = `AWS owns this control: ${c.responsibility.aws}${attestationNote ? `; ${attestationNote}` : ''}`;
+      } else if (c.assessment === 'manual') {
+        status = 'manual';
+        statusReason = attestationNote ?? 'AWS data cannot show this; an attestation by the customer is needed';
+      } else {
+        const hasChecks = (c.evidence?.checks?.length ?? 0) > 0;
+        const sink = this.evidence.get(c.id)!;
+        for (const rule of c.evidence?.rules ?? []) for (const item of ruleItems(rule, !hasChecks)) sink.add(item);
+        disagreements = sink.disagreements();
+        counts = { ...sink.counts };
+        ({ listed: evidence, items } = sink.close());
+        ({ status, reason: statusReason } = rollUp(counts));
+      }
+      const sources = catalog.controls.sources;
+      return {
+        id: c.id,
+        title: c.title,
+        services: c.services,
+        guidance: c.guidance.map((g) => ({ title: sources[g.source]!.title, url: sources[g.source]!.url, section: g.section, summary: g.summary })),
+        responsibility: c.responsibility,
+        assessment: c.assessment,
+        status,
+        statusReason,
+        remediation: c.remediation,
+        mappings: mapped(c),
+        evidence,
+        ...(items ? { items } : {}),
+        counts,
+        disagreements,
+        attestations: attested,
+      };
+    });
+
+    const byId = new Map(controls.map((c) => [c.id, c]));
+    // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the baseline controls AWS maps them to.
+    const ruleEvidence = new Map<string, BaselineRow['rules'][number]>();
+    for (const m of catalog.ruleMappings.rules) {
+      const items = ruleItems(m.rule, false);
+      if (items.length) ruleEvidence.set(m.rule, { rule: m.rule, source: m.source, status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length });
+    }
+    const rulesForControl = new Map<string, BaselineRow['rules']>();
+    for (const m of catalog.ruleMappings.rules) {
+      const evidence = ruleEvidence.get(m.rule);
+      if (evidence) for (const id of m.controls) (rulesForControl.get(id) ?? rulesForControl.set(id, []).get(id)!).push(evidence);
+    }
+    const baselineRows: BaselineRow[] = catalog.fedrampModerate.controls.map((id) => {
+      const via = controls.filter((c) => c.mappings.nist.some((m) => m.id === id)).map((c) => c.id);
+      const rules = rulesForControl.get(id) ?? [];
+      const statuses = [...via.map((v) => byId.get(v)!.status), ...rules.map((r) => r.status)];
+      return {
+        id,
+        title: nistFw.get(id)!.title,
+        family: nistFw.get(id)!.family!,
+        status: statuses.length ? worstStatus(statuses) : 'not-assessed',
+        via,
+        rules,
+      };
+    });
+
+    const controlCounts = zeroCounts(controlStatuses);
+    const evidenceCounts = zeroCounts(itemStatuses);
+    for (const c of controls) {
+      controlCounts[c.status]++;
+      for (const s of itemStatuses) evidenceCounts[s] += c.counts[s];
+    }
+    const gaps: Gap[] = [
+      ...snapshot.gaps,
+      ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
+    ];
+
+    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => c.evidence?.rules ?? []), ...catalog.ruleMappings.rules.map((m) => m.rule)]);
+    const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
+      const results = zeroCounts(itemStatuses);
+      for (const e of resultsByRule.get(`${r.account}/${r.region}/${r.name}`) ?? []) results[ruleStatus[e.compliance]]++;
+      return { rule: r.sourceIdentifier, ruleName: r.name, owner: r.owner, account: r.account, region: r.region, ...(r.conformancePack ? { conformancePack: r.conformancePack } : {}), results };
+    }).sort((a, b) => a.rule.localeCompare(b.rule) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.ruleName.localeCompare(b.ruleName));
+
+    const result: Result = {
+      schema: resultSchemaVersion,
+      tool: input.tool,
+      generatedAt: input.generatedAt,
+      organization: snapshot.meta.organization,
+      ...(input.period ? {
+        period: {
+          ...input.period,
+          evidence: snapshot.meta.collectedAt >= input.period.to ? 'after-end' as const : snapshot.meta.collectedAt < input.period.from ? 'before-start' as const : 'within' as const,
+          maxEvaluationAgeDays: maxAge,
+        },
+      } : {}),
+      catalog: { name: catalog.controls.catalog, title: catalog.controls.title, version: catalog.controls.version, digest: catalog.digest },
+      evidence: {
+        snapshotId: snapshot.meta.snapshotId,
+        collectedAt: snapshot.meta.collectedAt,
+        collector: snapshot.meta.collector,
+        scope: snapshot.meta.scope,
+        files: snapshot.files.map((f) => {
+          const copy = input.copies?.get(f.path);
+          return { path: packPathOf(f.path), sha256: copy?.sha256 ?? '', bytes: copy?.bytes ?? 0, source: f.path, sourceSha256: f.sha256, sourceBytes: f.bytes, kind: f.kind };
+        }),
+        recorders: snapshot.recorders.map(({ origin: _origin, ...r }) => r),
+      },
+      summary: { controls: controlCounts, evidence: evidenceCounts, resources: this.resources, gaps: gaps.length },
+      controls,
+      baselines: [{ id: catalog.fedrampModerate.baseline, title: catalog.fedrampModerate.title, rows: baselineRows }],
+      attestations,
+      waivers,
+      inventory: this.inventory.close(),
+      gaps,
+      unmappedRules,
+    };
+    // Every string that leaves evaluation is redacted once more, so no output can carry a raw secret.
+    return redactJsonInPlace(result);
+  }
 }

@@ -5,7 +5,9 @@ import type { Gap, RecorderState, SnapshotMeta } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Assessment, EdgeSource, Owner } from '../catalog/types.ts';
 
-export const resultSchemaVersion = 'evidence-pack/result@1';
+export const resultSchemaVersion = 'evidence-pack/result@2';
+/** Read and re-rendered as they are: every evidence item and resource inline, no JSON-lines files. */
+export const legacyResultSchemaVersions = ['evidence-pack/result@1'] as const;
 
 export const controlStatuses = ['pass', 'fail', 'not-applicable', 'manual', 'inherited', 'waived', 'gap'] as const;
 export type ControlStatus = (typeof controlStatuses)[number];
@@ -19,6 +21,9 @@ export function worstStatus(statuses: ControlStatus[]): ControlStatus {
 
 export const itemStatuses = ['pass', 'fail', 'not-applicable', 'gap', 'waived'] as const;
 export type ItemStatus = (typeof itemStatuses)[number];
+
+/** Passing and not-applicable items result.json lists per control; the rest are counted, and all are in the control's items file. */
+export const listedOthers = 10;
 
 export type EvidenceSource =
   | { kind: 'check'; id: string; title: string }
@@ -84,11 +89,25 @@ export interface ControlResult {
   statusReason: string;
   remediation: string;
   mappings: { nist: MappedControl[]; gdpr: MappedControl[] };
+  /**
+   * The items the report lists: every failing, gap and waived one, then the first `listedOthers` passing
+   * and not-applicable ones (in result@1 documents: every item).
+   */
   evidence: EvidenceItem[];
+  /** Every item of the control, one JSON document a line, in the pack (absent in result@1 documents). */
+  items?: JsonLinesFile;
   counts: Record<ItemStatus, number>;
   disagreements: string[];
   /** For manual and inherited controls: the attestations on file for this control. */
   attestations: AttestationResult[];
+}
+
+/** A JSON-lines file of the pack that result.json pins: where, how many lines, its size and sha256. */
+export interface JsonLinesFile {
+  file: string;
+  count: number;
+  bytes: number;
+  sha256: string;
 }
 
 export interface ResultResource {
@@ -107,7 +126,7 @@ export interface ResultResource {
 }
 
 export interface Result {
-  schema: typeof resultSchemaVersion;
+  schema: typeof resultSchemaVersion | (typeof legacyResultSchemaVersions)[number];
   tool: { name: string; version: string };
   generatedAt: string;
   organization: string;
@@ -133,7 +152,9 @@ export interface Result {
   baselines: { id: string; title: string; rows: BaselineRow[] }[];
   attestations: AttestationResult[];
   waivers: WaiverResult[];
-  resources: ResultResource[];
+  /** Every resource evaluated, one a line (result@2); result@1 documents carry them inline in `resources`. */
+  inventory?: JsonLinesFile;
+  resources?: ResultResource[];
   gaps: Gap[];
   /** AWS Config rules deployed in scope that no catalog control or mapping uses: listed, so nothing is dropped unseen. */
   unmappedRules?: UnmappedRule[];

@@ -64,7 +64,18 @@ export interface EvidenceCopies {
 export interface ReadSnapshotOptions {
   ruleIdentifier?: RuleIdentifierByName;
   copies?: EvidenceCopies;
+  /**
+   * Configuration items handed over one at a time instead of kept in the snapshot: a large estate
+   * never sits in memory. Every other evidence file is read before the first item arrives.
+   */
+  onConfigurationItem?: (r: Resource, snapshot: Snapshot) => void;
 }
+
+/** The APIs whose records are configuration items (what onConfigurationItem receives). */
+const configurationItemApis = new Set(['AWS Config snapshot', 'config:SelectResourceConfig', 'config:GetResourceConfigHistory', 'config:SelectAggregateResourceConfig']);
+
+/** Files of configuration items: read after the others, so everything a check may look up is known first. */
+const holdsConfigurationItems = (rel: string) => /^config-snapshots\/|\/config\/(SelectResourceConfig|GetResourceConfigHistory\/|SelectAggregateResourceConfig)/.test(rel);
 
 /**
  * Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files).
@@ -88,7 +99,8 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     return f.value;
   };
 
-  const all = listFilesUnder(dir).filter((f) => !isAssuranceFile(f));
+  const listed = listFilesUnder(dir).filter((f) => !isAssuranceFile(f));
+  const all = [...listed.filter((f) => !holdsConfigurationItems(f)), ...listed.filter(holdsConfigurationItems)];
   if (!all.includes('snapshot.json')) throw new InputError(shown('snapshot.json'), undefined, 'missing: an evidence directory starts with snapshot.json');
   const meta = await read('snapshot.json', 'snapshot-meta', validate.meta);
   const inScope = (file: string, account: string, region: string) => {
@@ -103,7 +115,8 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const addResource = (r: Resource) => {
     if (seenKeys.has(r.key)) return; // the same item in two snapshot files (e.g. a global resource) counts once
     seenKeys.add(r.key);
-    snapshot.resources.push(r);
+    if (opts.onConfigurationItem && configurationItemApis.has(r.origin.api)) opts.onConfigurationItem(r, snapshot);
+    else snapshot.resources.push(r);
   };
 
   const absentAtEnd = new Set<string>();
@@ -295,5 +308,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     e.sourceIdentifier = rule.sourceIdentifier;
     rule.evaluated = true;
   }
+  const order = new Map([...listed.map((f, i) => [f, i] as const), ['snapshot.json', -1]]);
+  files.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
   return snapshot;
 }

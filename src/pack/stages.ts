@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
-import { evaluate } from '../evaluate/evaluate.ts';
+import { Evaluation } from '../evaluate/evaluate.ts';
+import { FileLinesStore } from '../evaluate/item-files.ts';
 import type { Result } from '../evaluate/result.ts';
 import { assuranceFiles, readSnapshot } from '../evidence/read.ts';
 import { ruleIdentifierByName } from '../catalog/rule-names.ts';
@@ -21,7 +22,7 @@ import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
 
 export { evidenceCopyPath };
 import { tool } from '../paths.ts';
-import { renderEvidenceCsv } from '../render/csv.ts';
+import { writeEvidenceCsv } from '../render/csv.ts';
 import { renderOscal } from '../render/oscal.ts';
 import { PdfPrinter, readOutline, setPdfMetadata, type Paper } from '../render/pdf.ts';
 import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
@@ -57,14 +58,16 @@ export const attestationCopyPath = (path: string) => `attestations/${path}`;
 export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string, assurance: EvaluateOptions = {}): Promise<Result> {
   const catalog = loadCatalog(new Set(checksById.keys()));
   const copies = new RedactedCopies(outDir);
-  const snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies });
-  if (assurance.organization) snapshot.meta.organization = assurance.organization;
   const attestationsDir = assurance.attestations ?? (existsSync(join(evidenceDir, assuranceFiles.attestations)) ? join(evidenceDir, assuranceFiles.attestations) : undefined);
   const waiversFile = assurance.waivers ?? (existsSync(join(evidenceDir, assuranceFiles.waivers)) ? join(evidenceDir, assuranceFiles.waivers) : undefined);
   const attestations = attestationsDir ? loadAttestations(attestationsDir) : [];
   const waivers = waiversFile ? loadWaivers(waiversFile) : [];
   checkAssuranceAgainstCatalog(catalog, attestations, waivers, { attestations: attestationsDir, waivers: waiversFile });
-  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath, copies: copies.written, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays });
+  const evaluation = new Evaluation({ catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath, copies: copies.written, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays, lines: new FileLinesStore(outDir) });
+  // Configuration items are evaluated as they are read, never held together.
+  const snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s) });
+  if (assurance.organization) snapshot.meta.organization = assurance.organization;
+  const result = evaluation.finish(snapshot);
   // Attestations and waivers travel verbatim: they are the customer's signed-off statements.
   for (const a of attestations) {
     for (const rel of [a.file, ...a.evidence.map((e) => e.path)]) {
@@ -90,6 +93,8 @@ export function packIdFor(result: Result): string {
 
 export interface RenderOptions {
   pack: PackContext;
+  /** The directory holding result.json and its items files (default: outDir). */
+  packDir?: string;
   templates?: string;
   paper: Paper;
   pdf: boolean;
@@ -114,7 +119,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const view = buildReportView(result, context);
   await writeFile(join(outDir, outputs.html), templates.render(view));
   written.push(outputs.html);
-  await writeFile(join(outDir, outputs.csv), renderEvidenceCsv(result));
+  await writeEvidenceCsv(result, opts.packDir ?? outDir, join(outDir, outputs.csv));
   written.push(outputs.csv);
   await writeJsonFile(join(outDir, outputs.oscal), renderOscal(result, opts.pack.packId));
   written.push(outputs.oscal);

@@ -1,5 +1,8 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
-import type { Result } from '../evaluate/result.ts';
+import { controlItems } from '../evaluate/read-result.ts';
+import type { ControlResult, EvidenceItem, Result } from '../evaluate/result.ts';
 
 /** Cells a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP CSV injection advice). */
 export function neutraliseFormula(value: string): string {
@@ -8,16 +11,44 @@ export function neutraliseFormula(value: string): string {
 
 const columns = ['control', 'control_status', 'item_status', 'account', 'region', 'resource_type', 'resource_id', 'resource_name', 'resource_arn', 'source', 'finding', 'evidence_time', 'evidence_file', 'evidence_pointer', 'nist_800_53_r5', 'gdpr'];
 
-/** One row per evidence item: every evaluated resource for every control (RFC 4180). */
+const csvText = (rows: string[][]) => stringify(rows.map((r) => r.map(neutraliseFormula)), { record_delimiter: '\r\n', quoted_match: /[\s,"]/ });
+
+function row(c: ControlResult, nist: string, gdpr: string, i: EvidenceItem): string[] {
+  const source = i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `config-rule:${i.source.rule}:${i.source.ruleName}` : `coverage:${i.source.api}`;
+  return [c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', source, i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', nist, gdpr];
+}
+
+/** One row per evidence item: every evaluated resource for every control (RFC 4180), from the items inline. */
 export function renderEvidenceCsv(result: Result): string {
-  const rows: string[][] = [];
+  const rows: string[][] = [columns];
   for (const c of result.controls) {
     const nist = c.mappings.nist.map((m) => m.id).join(' ');
     const gdpr = c.mappings.gdpr.map((m) => m.id).join(' ');
-    for (const i of c.evidence) {
-      const source = i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `config-rule:${i.source.rule}:${i.source.ruleName}` : `coverage:${i.source.api}`;
-      rows.push([c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', source, i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', nist, gdpr]);
-    }
+    for (const i of c.evidence) rows.push(row(c, nist, gdpr, i));
   }
-  return stringify([columns, ...rows.map((r) => r.map(neutraliseFormula))], { record_delimiter: '\r\n', quoted_match: /[\s,"]/ });
+  return csvText(rows);
+}
+
+/** The same rows written as each control's items file is read: the pack's every item, never all in memory. */
+export async function writeEvidenceCsv(result: Result, packDir: string, file: string): Promise<void> {
+  const out = createWriteStream(file);
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write(csvText([columns]));
+  for (const c of result.controls) {
+    const nist = c.mappings.nist.map((m) => m.id).join(' ');
+    const gdpr = c.mappings.gdpr.map((m) => m.id).join(' ');
+    let batch: string[][] = [];
+    for await (const i of controlItems(packDir, c)) {
+      batch.push(row(c, nist, gdpr, i));
+      if (batch.length === 2000) {
+        await write(csvText(batch));
+        batch = [];
+      }
+    }
+    if (batch.length) await write(csvText(batch));
+  }
+  out.end();
+  await once(out, 'close');
 }

@@ -45,6 +45,8 @@ export function renderOscal(result: Result, packId: string): object {
     { uuid: methodUuid, title: `Assessment method: catalog ${result.catalog.name} ${result.catalog.version}`, description: `Built-in checks and AWS Config rule results evaluated by ${result.tool.name} ${result.tool.version}; catalog sha256 ${result.catalog.digest}.` },
     ...result.evidence.files.map((f) => ({ path: f.path, sha256: f.sha256, title: `Evidence file ${f.path} (${f.kind}; sha256 as received ${f.sourceSha256})` })),
     ...result.attestations.flatMap((a) => a.evidence.map((e) => ({ path: e.path, sha256: e.sha256, title: `Attestation evidence for ${a.control}` }))),
+    ...result.controls.flatMap((c) => (c.items ? [{ path: c.items.file, sha256: c.items.sha256, title: `Every evidence item of ${c.id} (${c.items.count}, JSON lines)` }] : [])),
+    ...(result.inventory ? [{ path: result.inventory.file, sha256: result.inventory.sha256, title: `Every resource evaluated (${result.inventory.count}, JSON lines)` }] : []),
   ].map((r) => {
     if (!('path' in r)) return r;
     const uuid = derivedUuid(seed, 'file', r.path);
@@ -69,14 +71,19 @@ export function renderOscal(result: Result, packId: string): object {
 
   // Observations are written as they are made (a large estate has hundreds of thousands); their uuids and subjects
   // are settled first, since findings and the inventory come before them in the document.
+  // A large estate's passing items are not listed one by one (result.json lists the first few): one observation
+  // per control counts the rest and points at the control's items file, which holds every item.
+  const unlisted = (c: Result['controls'][number]) => (c.items ? c.items.count - c.evidence.length : 0);
   const observationsByControl = new Map<string, string[]>();
   let observationCount = 0;
   for (const c of result.controls) {
-    observationsByControl.set(c.id, c.evidence.map((item, i) => {
+    const uuids = c.evidence.map((item, i) => {
       subjectFor(item);
-      observationCount++;
       return derivedUuid(seed, 'observation', c.id, String(i));
-    }));
+    });
+    if (unlisted(c) > 0) uuids.push(derivedUuid(seed, 'observation', c.id, 'unlisted'));
+    observationCount += uuids.length;
+    observationsByControl.set(c.id, uuids);
   }
   const observations = new LazyList(observationCount, function* () {
     for (const c of result.controls) {
@@ -94,6 +101,20 @@ export function renderOscal(result: Result, packId: string): object {
           subjects: [subjectFor(item)],
           ...(item.origin ? { 'relevant-evidence': [{ href: `#${fileUuid.get(item.origin.file) ?? derivedUuid(seed, 'file', item.origin.file)}`, description: `${item.origin.file}${item.origin.pointer ? ` at ${item.origin.pointer}` : ''} (${item.origin.api})` }] } : {}),
           collected: item.observedAt,
+        };
+      }
+      if (unlisted(c) > 0) {
+        const shown = (s: 'pass' | 'not-applicable') => c.counts[s] - c.evidence.filter((i) => i.status === s).length;
+        yield {
+          uuid: uuids[c.evidence.length]!,
+          title: `${c.id}: ${unlisted(c)} further items`,
+          description: `${shown('pass')} passing and ${shown('not-applicable')} not-applicable evidence items are not listed one by one; ${c.items!.file} holds every item of the control.`,
+          props: [prop('catalog-control', c.id), prop('unlisted-items', String(unlisted(c)))],
+          methods: ['TEST'],
+          types: ['control-objective'],
+          origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
+          'relevant-evidence': [{ href: `#${fileUuid.get(c.items!.file)}`, description: `${c.items!.file} (${c.items!.count} items, sha256 ${c.items!.sha256})` }],
+          collected: result.evidence.collectedAt,
         };
       }
     }

@@ -1,7 +1,7 @@
 // result.json → everything the templates show. Decisions (ordering, roll-ups, wording of statuses)
 // live here; templates only lay them out.
 import type { BaselineStatus, ControlResult, ControlStatus, EvidenceItem, Result } from '../evaluate/result.ts';
-import { controlStatuses, itemStatuses } from '../evaluate/result.ts';
+import { controlStatuses, itemStatuses, listedOthers } from '../evaluate/result.ts';
 import { stackedBars } from './charts.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
@@ -25,8 +25,6 @@ function statusView(s: BaselineStatus) {
   return { status: s, label: statusInfo[s].label, colour: statusInfo[s].colour };
 }
 
-/** Passing and not-applicable items shown per control before the rest are summarised (all are in evidence.csv). */
-export const listedPassingItems = 10;
 
 function sourceLabel(item: EvidenceItem): { label: string; detail?: string } {
   switch (item.source.kind) {
@@ -59,8 +57,10 @@ function controlView(c: ControlResult, refs: FileRefs) {
   const listedInFull = (i: EvidenceItem) => i.status === 'fail' || i.status === 'gap' || i.status === 'waived';
   const problems = sorted.filter(listedInFull);
   const others = sorted.filter((i) => !listedInFull(i));
-  const items = [...problems, ...others.slice(0, listedPassingItems)].map((i) => itemView(i, refs));
-  const omitted = others.length - Math.min(others.length, listedPassingItems);
+  // result@2 lists the first few passing and not-applicable items; all of them are counted, and in evidence.csv.
+  const shown = others.slice(0, listedOthers);
+  const items = [...problems, ...shown].map((i) => itemView(i, refs));
+  const omitted = c.counts.pass + c.counts['not-applicable'] - shown.length;
   return {
     omitted,
     ...c,
@@ -240,7 +240,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     catalog: result.catalog,
     evidence: result.evidence,
     files,
-    listedPassingItems,
+    listedPassingItems: listedOthers,
     accounts: result.evidence.scope.accounts.join(', '),
     regions: result.evidence.scope.regions.join(', '),
     summaryRows,

@@ -30,6 +30,12 @@ export const appstreamPersistenceEncrypted: Check = {
   resourceTypes: ['AWS::AppStream::Stack'],
   source: { kind: 'config' },
   remediation: 'Restore default encryption on the AppStream persistence bucket; do not replace the AWS-managed key configuration with none.',
+  // The persistence buckets: by AWS's naming convention, or named by a stack's DescribeStacks settings.
+  retains(bucket, ctx) {
+    if (bucket.type !== 'AWS::S3::Bucket') return false;
+    if (Object.values(buckets).some((prefix) => bucket.id.startsWith(prefix(bucket.region, bucket.account)))) return true;
+    return ctx.findResources(bucket.account, bucket.region, apiResourceTypes.appstreamStackSettings, (s) => (s.configuration.ApplicationSettings as { S3BucketName?: string } | undefined)?.S3BucketName === bucket.id).length > 0;
+  },
   evaluate(stack, ctx) {
     const connectors = (stack.configuration.StorageConnectors ?? []) as { ConnectorType?: string }[];
     const appSettings = stack.configuration.ApplicationSettings as { Enabled?: boolean } | undefined;

@@ -1,0 +1,73 @@
+// One control's evidence as it is made: every item goes to the control's JSON-lines file; the counts,
+// the items the report lists and what the disagreements need stay in memory.
+import { redactJsonInPlace } from '../redact/detect.ts';
+import { applyWaivers } from './assurance.ts';
+import type { LinesWriter } from './item-files.ts';
+import { itemStatuses, listedOthers, zeroCounts, type EvidenceItem, type ItemStatus, type JsonLinesFile, type WaiverResult } from './result.ts';
+
+const listedInFull = (s: ItemStatus) => s === 'fail' || s === 'gap' || s === 'waived';
+const decided = (i: EvidenceItem) => i.resource !== undefined && (i.status === 'pass' || i.status === 'fail');
+
+export class ControlEvidence {
+  readonly counts = zeroCounts(itemStatuses);
+  private listed: EvidenceItem[] = [];
+  private othersListed = 0;
+  /** Decided items of checks and rules on resources both judge: compared at the end. */
+  private readonly verdicts: EvidenceItem[] = [];
+
+  constructor(
+    readonly controlId: string,
+    private readonly writer: LinesWriter,
+    private readonly waivers: WaiverResult[],
+    /** Whether this resource is one a rule of this control also evaluated (only then are verdicts kept). */
+    private readonly judgedTwice: (item: EvidenceItem) => boolean,
+  ) {}
+
+  add(item: EvidenceItem): void {
+    applyWaivers(this.controlId, [item], this.waivers);
+    redactJsonInPlace(item);
+    this.counts[item.status]++;
+    this.writer.write(item);
+    if (listedInFull(item.status)) this.listed.push(item);
+    else if (this.othersListed < listedOthers) {
+      this.othersListed++;
+      this.listed.push(item);
+    }
+    if (decided(item) && item.source.kind !== 'coverage' && this.judgedTwice(item)) this.verdicts.push(item);
+  }
+
+  /** Takes back items already written (a scope found uncovered once all evidence was read). */
+  drop(matches: (item: EvidenceItem) => boolean): void {
+    for (const item of this.writer.dropWhere(matches)) this.counts[item.status]--;
+    this.listed = this.listed.filter((i) => !matches(i));
+    this.othersListed = this.listed.filter((i) => !listedInFull(i.status)).length;
+    this.verdicts.splice(0, this.verdicts.length, ...this.verdicts.filter((i) => !matches(i)));
+  }
+
+  get total(): number {
+    return itemStatuses.reduce((n, s) => n + this.counts[s], 0);
+  }
+
+  /** A built-in check and an AWS Config rule that judged the same resource differently. */
+  disagreements(): string[] {
+    const key = (i: EvidenceItem) => `${i.account}|${i.resource!.type}|${i.resource!.id}`;
+    const ruleSays = new Map<string, EvidenceItem[]>();
+    for (const b of this.verdicts) if (b.source.kind === 'config-rule') (ruleSays.get(key(b)) ?? ruleSays.set(key(b), []).get(key(b))!).push(b);
+    const out: string[] = [];
+    for (const a of this.verdicts) {
+      if (a.source.kind !== 'check') continue;
+      for (const b of ruleSays.get(key(a)) ?? []) {
+        if (a.status !== b.status && b.source.kind === 'config-rule') {
+          out.push(`${a.resource!.type} ${a.resource!.id} (${a.account}/${a.region}): built-in check ${a.source.id} says ${a.status} (captured ${a.observedAt}); AWS Config rule ${b.source.ruleName} says ${b.status} (recorded ${b.observedAt})`);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The listed items by account and region (otherwise as they came), and the items file. */
+  close(): { listed: EvidenceItem[]; items: JsonLinesFile } {
+    const listed = this.listed.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+    return { listed, items: this.writer.close() };
+  }
+}
