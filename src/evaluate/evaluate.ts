@@ -180,13 +180,15 @@ export class Evaluation {
     const scope = scopeKey(r.account, r.region);
     this.inScope.set(scope, (this.inScope.get(scope) ?? 0) + 1);
     const key = resourceKeyOf(r.account, r.type, r.id);
-    if (this.ruleSubjects.has(key)) this.ruleSubjects.set(key, describeResource(r));
-    const origin = { ...r.origin, file: packPathOf(r.origin.file) };
-    this.inventory.write(redactJsonInPlace({
-      key: r.key, account: r.account, region: r.region, type: r.type, id: r.id, name: r.name, arn: r.arn, capturedAt: r.capturedAt,
+    if (this.ruleSubjects.has(key)) this.ruleSubjects.set(key, redactJsonInPlace(describeResource(r)));
+    // Redacted once here for all of the resource's items (add() redacts only what a waiver appends).
+    const origin = redactJsonInPlace({ ...r.origin, file: packPathOf(r.origin.file) });
+    const resource = redactJsonInPlace(describeResource(r));
+    this.inventory.write({
+      key: redactJsonInPlace(r.key), account: r.account, region: r.region, type: r.type, id: resource.id, name: resource.name, arn: resource.arn, capturedAt: r.capturedAt,
       ...(r.changesInPeriod === undefined ? {} : { changesInPeriod: r.changesInPeriod, ...(r.changesCapped ? { changesCapped: true } : {}) }),
       origin,
-    }));
+    });
     for (const [id, sinks] of this.usedBy) {
       const check = checks.get(id)!;
       if (check.resourceTypes === '*' ? complementaryRecordTypes.has(r.type) : !check.resourceTypes.includes(r.type)) continue;
@@ -201,11 +203,19 @@ export class Evaluation {
         if (!(e instanceof MissingEvidence)) throw e;
         outcome = { status: 'gap', message: e.message };
       }
-      const source = { kind: 'check', id: check.id, title: check.title } as const;
+      const source = this.sourceOf(check);
+      const message = redactJsonInPlace(outcome.message);
       for (const sink of sinks) {
-        sink.add({ source, account: r.account, region: r.region, resource: describeResource(r), status: outcome.status, message: outcome.message, observedAt: r.capturedAt, origin: { ...origin } });
+        sink.add({ source, account: r.account, region: r.region, resource, status: outcome.status, message, observedAt: r.capturedAt, origin }, true);
       }
     }
+  }
+
+  private readonly sources = new Map<string, EvidenceItem['source']>();
+  private sourceOf(check: Check): EvidenceItem['source'] {
+    let source = this.sources.get(check.id);
+    if (!source) this.sources.set(check.id, (source = redactJsonInPlace({ kind: 'check', id: check.id, title: check.title })));
+    return source;
   }
 
   finish(snapshot: Snapshot): Result {
