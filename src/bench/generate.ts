@@ -25,10 +25,12 @@ function prng(seed: number): () => number {
 const allRegions = ['us-east-1', 'eu-west-1', 'us-west-2', 'eu-central-1', 'ap-southeast-2', 'ca-central-1'];
 const captured = '2026-10-31T23:00:00.000Z';
 
+const tlsOnlyPolicy = (bucket: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] });
+
 type Maker = (id: string, fail: boolean, r: () => number) => { type: string; name: string; configuration: object; supplementary?: object };
 
 const makers: { weight: number; make: Maker }[] = [
-  { weight: 40, make: (id, fail) => ({ type: 'AWS::S3::Bucket', name: `bucket-${id}`, configuration: { name: `bucket-${id}` }, supplementary: fail ? {} : { ServerSideEncryptionConfiguration: { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] } } }) },
+  { weight: 40, make: (id, fail) => ({ type: 'AWS::S3::Bucket', name: `bucket-${id}`, configuration: { name: `bucket-${id}` }, supplementary: fail ? {} : { ServerSideEncryptionConfiguration: { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }, BucketPolicy: { policyText: tlsOnlyPolicy(`bucket-${id}`) } } }) },
   { weight: 15, make: (id, fail) => ({ type: 'AWS::KMS::Key', name: id, configuration: { keyId: id, keyManager: 'CUSTOMER', keyState: 'Enabled', keySpec: 'SYMMETRIC_DEFAULT' }, supplementary: { KeyRotationStatus: !fail } }) },
   { weight: 15, make: (id, fail) => ({ type: 'AWS::WorkSpaces::Workspace', name: `ws-${id}`, configuration: { Id: `ws-${id}`, RootVolumeEncryptionEnabled: !fail, UserVolumeEncryptionEnabled: true, VolumeEncryptionKey: 'arn:aws:kms:us-east-1:111111111111:key/k' } }) },
   { weight: 10, make: (id) => ({ type: 'AWS::IAM::User', name: `user-${id}`, configuration: { userName: `user-${id}`, userId: `AIDA${id}` } }) },
