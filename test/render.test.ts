@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { neutraliseFormula, renderEvidenceCsv } from '../src/render/csv.ts';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
+import { csvField, neutraliseFormula, renderEvidenceCsv } from '../src/render/csv.ts';
 import { onlyPack, runCli, tempDir } from './helpers.ts';
 
 describe('rendering', () => {
@@ -31,6 +33,13 @@ describe('rendering', () => {
     const csv = renderEvidenceCsv(result as never);
     assert.ok(csv.includes(`'=cmd|x`));
     assert.ok(csv.includes('"a ""quoted"", line\nbreak"'));
+  });
+
+  it('writes each streamed CSV field as csv-stringify does (property-based)', () => {
+    fc.assert(fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 30 }), { minLength: 1, maxLength: 5 }), (fields) => {
+      const library = stringify([fields.map(neutraliseFormula)], { record_delimiter: '\r\n', quoted_match: /[\s,"]/ });
+      assert.equal(`${fields.map(csvField).join(',')}\r\n`, library);
+    }), { numRuns: 500, seed: 20261123 });
   });
 });
 

@@ -13,6 +13,18 @@ const columns = ['control', 'control_status', 'item_status', 'account', 'region'
 
 const csvText = (rows: string[][]) => stringify(rows.map((r) => r.map(neutraliseFormula)), { record_delimiter: '\r\n', quoted_match: /[\s,"]/ });
 
+/**
+ * One field as csvText writes it: quoted when it holds white space, a comma or a quote, quotes doubled.
+ * The streamed CSV of a large pack writes millions of fields; this is the same text (tested against
+ * csv-stringify) at a fraction of the library's cost per row.
+ */
+export function csvField(value: string): string {
+  const v = neutraliseFormula(value);
+  return /[\s,"]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+const csvLine = (row: string[]) => `${row.map(csvField).join(',')}\r\n`;
+
 function row(c: ControlResult, nist: string, gdpr: string, i: EvidenceItem): string[] {
   const source = i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `config-rule:${i.source.rule}:${i.source.ruleName}` : `coverage:${i.source.api}`;
   return [c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', source, i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', nist, gdpr];
@@ -35,19 +47,19 @@ export async function writeEvidenceCsv(result: Result, packDir: string, file: st
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write(csvText([columns]));
+  await write(csvLine(columns));
   for (const c of result.controls) {
     const nist = c.mappings.nist.map((m) => m.id).join(' ');
     const gdpr = c.mappings.gdpr.map((m) => m.id).join(' ');
-    let batch: string[][] = [];
+    let batch: string[] = [];
     for await (const i of controlItems(packDir, c)) {
-      batch.push(row(c, nist, gdpr, i));
+      batch.push(csvLine(row(c, nist, gdpr, i)));
       if (batch.length === 2000) {
-        await write(csvText(batch));
+        await write(batch.join(''));
         batch = [];
       }
     }
-    if (batch.length) await write(csvText(batch));
+    if (batch.length) await write(batch.join(''));
   }
   out.end();
   await once(out, 'close');
