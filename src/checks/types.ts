@@ -34,6 +34,8 @@ export interface Check {
    * look up. A large estate streams by item by item; these are kept, and the check runs at the end.
    */
   retains?(candidate: Resource, ctx: CheckContext): boolean;
+  /** For such a check: whether this resource of its own needs a lookup (default yes); one that does not runs at once. */
+  looksUp?(resource: Resource): boolean;
 }
 
 export class MissingEvidence extends Error {

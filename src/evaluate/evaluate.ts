@@ -170,7 +170,8 @@ export class Evaluation {
   /** One configuration item, as the reader streams it. */
   resource(r: Resource, snapshot: Snapshot): void {
     this.begin(snapshot);
-    if (this.lookingUp.some((c) => (c.resourceTypes !== '*' && c.resourceTypes.includes(r.type)) || c.retains!(r, this.estate!))) this.keep(r);
+    const waits = this.lookingUp.some((c) => (c.resourceTypes !== '*' && c.resourceTypes.includes(r.type) && (c.looksUp?.(r) ?? true)) || c.retains!(r, this.estate!));
+    if (waits) this.keep(r);
     else this.evaluateResource(r, snapshot, false);
   }
 
@@ -193,7 +194,7 @@ export class Evaluation {
       const check = checks.get(id)!;
       if (check.resourceTypes === '*' ? complementaryRecordTypes.has(r.type) : !check.resourceTypes.includes(r.type)) continue;
       if (!this.regionsFor(check, snapshot.meta.scope.regions).has(r.region)) continue;
-      if (check.retains && !atEnd) continue;
+      if (check.retains && !atEnd && (check.looksUp?.(r) ?? true)) continue;
       const counted = `${check.id}|${scope}`;
       this.applicable.set(counted, (this.applicable.get(counted) ?? 0) + 1);
       let outcome: { status: ItemStatus; message: string };

@@ -23,6 +23,16 @@ function findBucket(ctx: CheckContext, stack: Resource, feature: keyof typeof bu
   return bucket;
 }
 
+/** What the stack persists to S3. */
+function persisted(stack: Resource): (keyof typeof buckets)[] {
+  const connectors = (stack.configuration.StorageConnectors ?? []) as { ConnectorType?: string }[];
+  const appSettings = stack.configuration.ApplicationSettings as { Enabled?: boolean } | undefined;
+  const features: (keyof typeof buckets)[] = [];
+  if (connectors.some((c) => c.ConnectorType === 'HOMEFOLDERS')) features.push('home folders');
+  if (appSettings?.Enabled === true) features.push('application settings');
+  return features;
+}
+
 export const appstreamPersistenceEncrypted: Check = {
   id: 'appstream-persistence-encrypted',
   title: 'AppStream home folders and application settings persist to encrypted S3 buckets',
@@ -36,12 +46,9 @@ export const appstreamPersistenceEncrypted: Check = {
     if (Object.values(buckets).some((prefix) => bucket.id.startsWith(prefix(bucket.region, bucket.account)))) return true;
     return ctx.findResources(bucket.account, bucket.region, apiResourceTypes.appstreamStackSettings, (s) => (s.configuration.ApplicationSettings as { S3BucketName?: string } | undefined)?.S3BucketName === bucket.id).length > 0;
   },
+  looksUp: (stack) => persisted(stack).length > 0,
   evaluate(stack, ctx) {
-    const connectors = (stack.configuration.StorageConnectors ?? []) as { ConnectorType?: string }[];
-    const appSettings = stack.configuration.ApplicationSettings as { Enabled?: boolean } | undefined;
-    const features: (keyof typeof buckets)[] = [];
-    if (connectors.some((c) => c.ConnectorType === 'HOMEFOLDERS')) features.push('home folders');
-    if (appSettings?.Enabled === true) features.push('application settings');
+    const features = persisted(stack);
     if (features.length === 0) return { status: 'not-applicable', message: 'stack persists neither home folders nor application settings to S3' };
 
     const parts: string[] = [];
