@@ -77,6 +77,19 @@ describe('streaming evaluation', () => {
     assert.deepEqual(volumes.map((e) => [e.status, e.source.kind]), [['gap', 'coverage']], 'the region is one gap, its workspaces no verdicts');
   });
 
+  it('counts a waiver only for items that stay (its resource in a region found uncovered)', async (t) => {
+    const evidence = join(tempDir(t), 'evidence');
+    cpSync(sampleDir, evidence, { recursive: true });
+    const status = join(evidence, 'aws/111111111111/eu-west-1/config/DescribeConfigurationRecorderStatus.json');
+    writeFileSync(status, readFileSync(status, 'utf8').replace('"recording": true', '"recording": false'));
+    const { whole, lines, streamed } = await wholeAndStreamed(t, evidence);
+    assertSameEvidence(whole, lines, streamed);
+    assert.equal(streamed.waivers.find((w) => w.id === 'W-2026-007')!.matched, 0, 'the KMS key it covers is in the stopped region');
+    assert.equal(streamed.waivers.find((w) => w.id === 'W-2026-031')!.matched, 1);
+    const { streamed: sample } = await wholeAndStreamed(t, sampleDir);
+    assert.equal(sample.waivers.find((w) => w.id === 'W-2026-007')!.matched, 1, 'and is counted when the region is covered');
+  });
+
   it('re-renders a pack made before items files (result@1: every item inline)', async (t) => {
     const { streamed, out } = await wholeAndStreamed(t, sampleDir);
     const legacy = join(tempDir(t), 'legacy');

@@ -56,6 +56,14 @@ export function applyWaivers(controlId: string, items: EvidenceItem[], waivers: 
   }
 }
 
+/** Undoes applyWaivers' counting for items taken back (a scope found uncovered once everything was read). */
+export function unmatchWaivers(controlId: string, items: EvidenceItem[], waivers: WaiverResult[]): void {
+  for (const item of items) {
+    if (!item.waiver) continue;
+    for (const w of waivers) if (matches(w, controlId, item)) w.matched--;
+  }
+}
+
 export function waiverResults(waivers: Waiver[], runTime: string): WaiverResult[] {
   return waivers.map((w) => ({ ...w, state: day(runTime) <= w.expires ? 'active' : 'expired', matched: 0 }));
 }

@@ -1,7 +1,7 @@
 // One control's evidence as it is made: every item goes to the control's JSON-lines file; the counts,
 // the items the report lists and what the disagreements need stay in memory.
 import { redactJsonInPlace } from '../redact/detect.ts';
-import { applyWaivers } from './assurance.ts';
+import { applyWaivers, unmatchWaivers } from './assurance.ts';
 import type { LinesWriter } from './item-files.ts';
 import { itemStatuses, listedOthers, zeroCounts, type EvidenceItem, type ItemStatus, type JsonLinesFile, type WaiverResult } from './result.ts';
 
@@ -41,7 +41,9 @@ export class ControlEvidence {
 
   /** Takes back items already written (a scope found uncovered once all evidence was read). */
   drop(matches: (item: EvidenceItem) => boolean): void {
-    for (const item of this.writer.dropWhere(matches)) this.counts[item.status]--;
+    const dropped = this.writer.dropWhere(matches);
+    for (const item of dropped) this.counts[item.status]--;
+    unmatchWaivers(this.controlId, dropped, this.waivers);
     this.listed = this.listed.filter((i) => !matches(i));
     this.othersListed = this.listed.filter((i) => !listedInFull(i.status)).length;
     this.verdicts.splice(0, this.verdicts.length, ...this.verdicts.filter((i) => !matches(i)));

@@ -160,7 +160,10 @@ export class Evaluation {
     this.estate = new Estate(snapshot);
     for (const e of snapshot.evaluations) this.ruleSubjects.set(resourceKeyOf(e.account, e.resourceType, e.resourceId), null);
     for (const r of snapshot.resources) this.keep(r);
+    this.keptFromSnapshot = snapshot.resources.length;
   }
+
+  private keptFromSnapshot = 0;
 
   private keep(r: Resource): void {
     this.estate!.add(r);
@@ -221,6 +224,9 @@ export class Evaluation {
 
   finish(snapshot: Snapshot): Result {
     this.begin(snapshot);
+    // Records the reader kept after the first configuration item (none today): evaluated too, never skipped.
+    for (const r of snapshot.resources.slice(this.keptFromSnapshot)) this.keep(r);
+    this.keptFromSnapshot = snapshot.resources.length;
     for (const r of this.waiting) this.evaluateResource(r, snapshot, true);
     this.waiting.length = 0;
     const { catalog, checks, packPathOf } = this.input;
