@@ -43,6 +43,15 @@ function assertSameEvidence(whole: Result, lines: MemoryLinesStore, streamed: Re
   }
 }
 
+/** The sample with one recorder of account 111111111111 stopped: its region's items are found uncovered at the end. */
+async function withRecorderStopped(t: { after(fn: () => void): void }, region: string) {
+  const evidence = join(tempDir(t), 'evidence');
+  cpSync(sampleDir, evidence, { recursive: true });
+  const status = join(evidence, `aws/111111111111/${region}/config/DescribeConfigurationRecorderStatus.json`);
+  writeFileSync(status, readFileSync(status, 'utf8').replace('"recording": true', '"recording": false'));
+  return wholeAndStreamed(t, evidence);
+}
+
 describe('streaming evaluation', () => {
   it('gives the same result as evaluating the estate read whole', async (t) => {
     const { whole, lines, streamed } = await wholeAndStreamed(t, sampleDir);
@@ -67,22 +76,14 @@ describe('streaming evaluation', () => {
   });
 
   it('takes back items of a region found uncovered once everything is read (recorder stopped)', async (t) => {
-    const evidence = join(tempDir(t), 'evidence');
-    cpSync(sampleDir, evidence, { recursive: true });
-    const status = join(evidence, 'aws/111111111111/us-east-1/config/DescribeConfigurationRecorderStatus.json');
-    writeFileSync(status, readFileSync(status, 'utf8').replace('"recording": true', '"recording": false'));
-    const { whole, lines, streamed } = await wholeAndStreamed(t, evidence);
+    const { whole, lines, streamed } = await withRecorderStopped(t, 'us-east-1');
     assertSameEvidence(whole, lines, streamed);
     const volumes = streamed.controls.find((c) => c.id === 'WSAS-11')!.evidence.filter((e) => e.account === '111111111111' && e.region === 'us-east-1');
     assert.deepEqual(volumes.map((e) => [e.status, e.source.kind]), [['gap', 'coverage']], 'the region is one gap, its workspaces no verdicts');
   });
 
   it('counts a waiver only for items that stay (its resource in a region found uncovered)', async (t) => {
-    const evidence = join(tempDir(t), 'evidence');
-    cpSync(sampleDir, evidence, { recursive: true });
-    const status = join(evidence, 'aws/111111111111/eu-west-1/config/DescribeConfigurationRecorderStatus.json');
-    writeFileSync(status, readFileSync(status, 'utf8').replace('"recording": true', '"recording": false'));
-    const { whole, lines, streamed } = await wholeAndStreamed(t, evidence);
+    const { whole, lines, streamed } = await withRecorderStopped(t, 'eu-west-1');
     assertSameEvidence(whole, lines, streamed);
     assert.equal(streamed.waivers.find((w) => w.id === 'W-2026-007')!.matched, 0, 'the KMS key it covers is in the stopped region');
     assert.equal(streamed.waivers.find((w) => w.id === 'W-2026-031')!.matched, 1);
