@@ -8,6 +8,7 @@ import { configDefaults, defaultConfigFile, findConfigFile, starterConfig } from
 import { ExitCode, UserError } from './errors.ts';
 import { tool } from './paths.ts';
 import { chromiumEnv } from './render/chromium.ts';
+import { reportFormats } from './render/report-formats.ts';
 import { signingKeyEnv } from './sign/keys.ts';
 
 
@@ -113,8 +114,10 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 evaluate --evidence evidence/sample --out out/work', ''),
     async (a) => exit(await (await import('./commands/evaluate.ts')).evaluateCommand(a)))
     .command('render <dir>', 'Render report.html, report.pdf and evidence.csv from <dir>/result.json', (y) => forceOption(renderOptions(y
-      .positional('dir', { type: 'string', demandOption: true, describe: 'Work directory holding result.json' })))
-      .example('$0 render out/work --paper Letter', ''),
+      .positional('dir', { type: 'string', demandOption: true, describe: 'Work directory holding result.json' })
+      .option('only', { type: 'string', describe: `Write only these of the reports besides the PDF (comma-separated: ${reportFormats.join(', ')}); with --no-pdf, no PDF either` })))
+      .example('$0 render out/work --paper Letter', '')
+      .example('$0 render out/work --no-pdf --only html,csv', 'just the HTML report and the CSV'),
     async (a) => exit(await (await import('./commands/render.ts')).renderCommand(a)))
     .command('sign <dir>', 'Write manifest.json, manifest.sig and public-key.pem for every file in <dir>', (y) => forceOption(keyOption(y
       .positional('dir', { type: 'string', demandOption: true, describe: 'Directory to sign' })))

@@ -23,6 +23,7 @@ import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
 export { evidenceCopyPath };
 import { tool } from '../paths.ts';
 import { writeEvidenceCsv } from '../render/csv.ts';
+import { reportFormats, type ReportFormat } from '../render/report-formats.ts';
 import { renderOscal } from '../render/oscal.ts';
 import { PdfPrinter, readOutline, setPdfMetadata, type Paper } from '../render/pdf.ts';
 import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
@@ -108,7 +109,10 @@ export interface RenderOptions {
   rowsPerPrint?: number;
   /** Called as the PDF's parts are printed (a large report takes minutes). */
   onPrintProgress?: (text: string) => void;
+  /** The reports besides the PDF to write (default: all); a pack always has all of them. */
+  formats?: readonly ReportFormat[];
 }
+
 
 /** result.json → report.html, evidence.csv, OSCAL assessment-results and a signed report.pdf in outDir. */
 export async function renderStage(result: Result, outDir: string, opts: RenderOptions): Promise<string[]> {
@@ -117,12 +121,19 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
   const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend };
   const view = buildReportView(result, context);
-  await writeFile(join(outDir, outputs.html), templates.render(view));
-  written.push(outputs.html);
-  await writeEvidenceCsv(result, opts.packDir ?? outDir, join(outDir, outputs.csv));
-  written.push(outputs.csv);
-  await writeJsonFile(join(outDir, outputs.oscal), renderOscal(result, opts.pack.packId));
-  written.push(outputs.oscal);
+  const wanted = new Set(opts.formats ?? reportFormats);
+  if (wanted.has('html')) {
+    await writeFile(join(outDir, outputs.html), templates.render(view));
+    written.push(outputs.html);
+  }
+  if (wanted.has('csv')) {
+    await writeEvidenceCsv(result, opts.packDir ?? outDir, join(outDir, outputs.csv));
+    written.push(outputs.csv);
+  }
+  if (wanted.has('oscal')) {
+    await writeJsonFile(join(outDir, outputs.oscal), renderOscal(result, opts.pack.packId));
+    written.push(outputs.oscal);
+  }
   if (cert) {
     await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => (pages ? buildReportView(result, context, pages) : view));
     const pdfFile = join(outDir, outputs.pdf);
