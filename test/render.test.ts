@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
@@ -23,6 +23,18 @@ describe('rendering', () => {
     const broken = await runCli(['run', '--out', join(work, 'out2'), '--no-pdf', '--templates', join(work, 'tpl')]);
     assert.equal(broken.code, 2);
     assert.match(broken.stderr, /^evidence-pack: --templates .*\/tpl: Parse error on line 1: \{\{#each\}\} \(Expecting /);
+  });
+
+  it('--only writes just the reports named; an unknown one is exit 2', async (t) => {
+    const work = join(tempDir(t), 'work');
+    assert.equal((await runCli(['evaluate', '--out', work, '-q'])).code, 0);
+    const r = await runCli(['render', work, '--no-pdf', '--only', 'html,csv', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).written.map((f: string) => f.split('/').pop()), ['report.html', 'evidence.csv']);
+    assert.ok(!readdirSync(work).includes('oscal-assessment-results.json'), 'OSCAL not written');
+    const bad = await runCli(['render', work, '--no-pdf', '--only', 'html,docx']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^evidence-pack: --only: unknown report "docx" \(choose from html, csv, oscal\)\n$/);
   });
 
   it('neutralises spreadsheet formulas in CSV cells', () => {
