@@ -120,22 +120,22 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const templates = loadTemplates(opts.templates);
   const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
   const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend };
-  const view = buildReportView(result, context);
   const wanted = new Set(opts.formats ?? reportFormats);
-  if (wanted.has('html')) {
-    await writeFile(join(outDir, outputs.html), templates.render(view));
-    written.push(outputs.html);
-  }
+  // One at a time, each format's own data dropped before the next: a large estate's report view is hundreds of MB.
   if (wanted.has('csv')) {
     await writeEvidenceCsv(result, opts.packDir ?? outDir, join(outDir, outputs.csv));
     written.push(outputs.csv);
+  }
+  if (wanted.has('html')) {
+    await writeFile(join(outDir, outputs.html), templates.render(buildReportView(result, context)));
+    written.push(outputs.html);
   }
   if (wanted.has('oscal')) {
     await writeJsonFile(join(outDir, outputs.oscal), renderOscal(result, opts.pack.packId));
     written.push(outputs.oscal);
   }
   if (cert) {
-    await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => (pages ? buildReportView(result, context, pages) : view));
+    await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => buildReportView(result, context, pages));
     const pdfFile = join(outDir, outputs.pdf);
     await writeFile(pdfFile, await signPdf(await readFile(pdfFile), cert, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization }));
     written.push(outputs.pdf);
