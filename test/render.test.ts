@@ -5,6 +5,9 @@ import { describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { csvField, neutraliseFormula, renderEvidenceCsv } from '../src/render/csv.ts';
+import { readResult } from '../src/evaluate/read-result.ts';
+import { renderHtml, writeReportHtml } from '../src/render/html.ts';
+import { loadTemplates } from '../src/render/templates.ts';
 import { onlyPack, runCli, tempDir } from './helpers.ts';
 
 describe('rendering', () => {
@@ -35,6 +38,27 @@ describe('rendering', () => {
     const bad = await runCli(['render', work, '--no-pdf', '--only', 'html,docx']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^evidence-pack: --only: unknown report "docx" \(choose from html, csv, oscal\)\n$/);
+  });
+
+  it('writes the same report.html with its rows rendered a batch at a time as rendered whole', async (t) => {
+    const work = join(tempDir(t), 'work');
+    assert.equal((await runCli(['evaluate', '--out', work, '-q'])).code, 0);
+    const result = readResult(join(work, 'result.json'));
+    const pack = { packId: 'pack-x' };
+    const file = join(work, 'streamed.html');
+    const templates = loadTemplates();
+    assert.ok(templates.renderRows, 'the built-in evidence table defers its rows');
+    await writeReportHtml(file, templates, result, pack);
+    const whole = renderHtml(result, pack);
+    assert.ok(whole.includes('<tr class="row-fail">') && !whole.includes('<!--evidence-rows:'), 'rows rendered in place, no marker left');
+    assert.equal(readFileSync(file, 'utf8'), whole);
+    // A user's own evidence table from before deferred rows is rendered whole, as it always was.
+    mkdirSync(join(work, 'tpl', 'partials'), { recursive: true });
+    writeFileSync(join(work, 'tpl', 'partials', 'evidence-table.hbs'), '<table>{{#each items}}<tr><td>{{status}}</td></tr>{{/each}}</table>');
+    const own = loadTemplates(join(work, 'tpl'));
+    assert.equal(own.renderRows, undefined);
+    await writeReportHtml(file, own, result, pack);
+    assert.ok(readFileSync(file, 'utf8').includes('<tr><td>fail</td></tr>'));
   });
 
   it('neutralises spreadsheet formulas in CSV cells', () => {

@@ -23,6 +23,7 @@ import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
 export { evidenceCopyPath };
 import { tool } from '../paths.ts';
 import { writeEvidenceCsv } from '../render/csv.ts';
+import { writeReportHtml } from '../render/html.ts';
 import { reportFormats, type ReportFormat } from '../render/report-formats.ts';
 import { renderOscal } from '../render/oscal.ts';
 import { PdfPrinter, readOutline, setPdfMetadata, type Paper } from '../render/pdf.ts';
@@ -127,7 +128,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
     written.push(outputs.csv);
   }
   if (wanted.has('html')) {
-    await writeFile(join(outDir, outputs.html), templates.render(buildReportView(result, context)));
+    await writeReportHtml(join(outDir, outputs.html), templates, result, context);
     written.push(outputs.html);
   }
   if (wanted.has('oscal')) {

@@ -29,6 +29,8 @@ function templateFiles(userDir?: string): Map<string, string> {
 
 export interface ReportTemplates {
   render(view: object): string;
+  /** Evidence rows alone (partials/evidence-row.hbs); absent when a user's evidence-table.hbs predates deferred rows. */
+  renderRows?(items: object[]): string;
 }
 
 export function loadTemplates(userDir?: string): ReportTemplates {
@@ -58,16 +60,20 @@ export function loadTemplates(userDir?: string): ReportTemplates {
   const where = userDir ? `--templates ${userDir}` : 'built-in templates';
   if (!main) throw new UserError(`${where}: report.hbs not found`);
   const template = hb.compile(readFileSync(main, 'utf8'), { strict: false, preventIndent: true });
+  const table = files.get('partials/evidence-table.hbs');
+  const rows = table && readFileSync(table, 'utf8').includes('rowsMarker') ? hb.compile('{{#each items}}{{> evidence-row}}{{/each}}', { strict: false, preventIndent: true }) : undefined;
+  const guarded = <T>(make: () => T): T => {
+    try {
+      return make();
+    } catch (e) {
+      // Handlebars puts the line on the first line of a parse error and the culprit on the next ones.
+      const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean);
+      const expecting = lines.find((l) => l.startsWith('Expecting'));
+      throw new UserError(`${where}: ${lines[0]?.startsWith('Parse error') ? `${lines[0]} ${lines[1] ?? ''}${expecting ? ` (${expecting.slice(0, 120)})` : ''}` : lines[0]}`);
+    }
+  };
   return {
-    render(view) {
-      try {
-        return template({ ...view, css });
-      } catch (e) {
-        // Handlebars puts the line on the first line of a parse error and the culprit on the next ones.
-        const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean);
-        const expecting = lines.find((l) => l.startsWith('Expecting'));
-        throw new UserError(`${where}: ${lines[0]?.startsWith('Parse error') ? `${lines[0]} ${lines[1] ?? ''}${expecting ? ` (${expecting.slice(0, 120)})` : ''}` : lines[0]}`);
-      }
-    },
+    render: (view) => guarded(() => template({ ...view, css })),
+    ...(rows ? { renderRows: (items: object[]) => guarded(() => rows({ items })) } : {}),
   };
 }

@@ -52,16 +52,30 @@ function itemView(item: EvidenceItem, refs: FileRefs) {
 
 const itemOrder: Record<EvidenceItem['status'], number> = { fail: 0, gap: 1, waived: 2, pass: 3, 'not-applicable': 4 };
 
-function controlView(c: ControlResult, refs: FileRefs) {
+/** Stands in a control's evidence rows in a report rendered with deferred rows; escaped text can never match it. */
+export const rowsMarker = (controlId: string) => `<!--evidence-rows:${controlId}-->`;
+
+export type ItemView = ReturnType<typeof itemView>;
+
+/** A control's rows, made a batch at a time while the report is written. */
+export interface DeferredRows {
+  items: EvidenceItem[];
+  view(item: EvidenceItem): ItemView;
+}
+
+function controlView(c: ControlResult, refs: FileRefs, deferred?: Map<string, DeferredRows>) {
   const sorted = [...c.evidence].sort((a, b) => itemOrder[a.status] - itemOrder[b.status]);
   const listedInFull = (i: EvidenceItem) => i.status === 'fail' || i.status === 'gap' || i.status === 'waived';
   const problems = sorted.filter(listedInFull);
   const others = sorted.filter((i) => !listedInFull(i));
   // result@2 lists the first few passing and not-applicable items; all of them are counted, and in evidence.csv.
   const shown = others.slice(0, listedOthers);
-  const items = [...problems, ...shown].map((i) => itemView(i, refs));
+  const listed = [...problems, ...shown];
+  deferred?.set(rowsMarker(c.id), { items: listed, view: (i) => itemView(i, refs) });
+  const items = deferred ? [] : listed.map((i) => itemView(i, refs));
   const omitted = c.counts.pass + c.counts['not-applicable'] - shown.length;
   return {
+    ...(deferred ? { rowsMarker: rowsMarker(c.id) } : {}),
     omitted,
     ...c,
     anchor: `control-${c.id}`,
@@ -69,7 +83,7 @@ function controlView(c: ControlResult, refs: FileRefs) {
     ownerLabel: ownerLabel[c.responsibility.owner],
     assessmentLabel: assessmentLabel[c.assessment],
     items,
-    hasItems: items.length > 0,
+    hasItems: listed.length > 0,
     nistIds: c.mappings.nist.map((m) => m.id).join(', '),
     gdprIds: c.mappings.gdpr.map((m) => m.id).join(', '),
     fedrampIds: c.mappings.nist.filter((m) => m.fedrampModerate).map((m) => m.id).join(', '),
@@ -207,12 +221,16 @@ function byFramework(result: Result, nist: FrameworkRow[], gdpr: FrameworkRow[])
   ];
 }
 
-export function buildReportView(result: Result, pack: PackContext, pages?: ReadonlyMap<string, number>) {
+/**
+ * `deferred`: each control's evidence rows are left out of the view, a marker in their place, and put
+ * into the map to be rendered a batch at a time (a large estate's rows would not fit in memory as one string).
+ */
+export function buildReportView(result: Result, pack: PackContext, pages?: ReadonlyMap<string, number>, deferred?: Map<string, DeferredRows>) {
   const files = result.evidence.files.map((f, i) => ({ ...f, ref: `F${i + 1}` }));
   const refs: FileRefs = new Map(files.map((f) => [f.path, f.ref]));
   const controls = [...result.controls]
     .sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status) || a.id.localeCompare(b.id))
-    .map((c) => controlView(c, refs));
+    .map((c) => controlView(c, refs, deferred));
   const byOwner = (['customer', 'shared', 'aws'] as const).map((owner) => {
     const counts: Partial<Record<ControlStatus, number>> = {};
     for (const c of result.controls) if (c.responsibility.owner === owner) counts[c.status] = (counts[c.status] ?? 0) + 1;
