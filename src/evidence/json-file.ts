@@ -14,21 +14,34 @@ export const maxStringLength = 8 * 1024 * 1024;
 
 /** Rejects documents nested too deep or holding giant strings, without recursion, naming where. Returns how many object members it saw. */
 export function checkShape(value: unknown, shownAs: string, at = ''): number {
+  // Each pending value keeps its parent and key; a path is spelled out only for the error (a large document
+  // would otherwise make a path string for every value it holds).
+  interface Entry { v: unknown; depth: number; parent?: Entry; key?: string | number }
+  const where = (e: Entry) => {
+    const keys: (string | number)[] = [];
+    for (let cur: Entry | undefined = e; cur?.parent; cur = cur.parent) keys.unshift(cur.key!);
+    const path = keys.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k), at);
+    return (path.length > 100 ? `${path.slice(0, 100)}…` : path) || '(top level)';
+  };
   let members = 0;
-  const where = (path: string) => (path.length > 100 ? `${path.slice(0, 100)}…` : path) || '(top level)';
-  const stack: [unknown, string, number][] = [[value, at, 0]];
+  const stack: Entry[] = [{ v: value, depth: 0 }];
   while (stack.length) {
-    const [v, path, depth] = stack.pop()!;
+    const e = stack.pop()!;
+    const v = e.v;
     if (typeof v === 'string') {
-      if (v.length > maxStringLength) throw new InputError(shownAs, where(path), `a string of ${v.length} characters is longer than the ${maxStringLength / 1024 / 1024} MiB limit`);
+      if (v.length > maxStringLength) throw new InputError(shownAs, where(e), `a string of ${v.length} characters is longer than the ${maxStringLength / 1024 / 1024} MiB limit`);
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= maxDepth) throw new InputError(shownAs, where(path), `nested deeper than ${maxDepth} levels`);
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${path}[${i}]`, depth + 1]));
-    else {
-      for (const [k, x] of Object.entries(v)) stack.push([x, path ? `${path}.${k}` : k, depth + 1]);
-      members += Object.keys(v).length;
+    if (e.depth >= maxDepth) throw new InputError(shownAs, where(e), `nested deeper than ${maxDepth} levels`);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object' || typeof v[i] === 'string') stack.push({ v: v[i], depth: e.depth + 1, parent: e, key: i });
+    } else {
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== null && typeof x === 'object' || typeof x === 'string') stack.push({ v: x, depth: e.depth + 1, parent: e, key: k });
+        members++;
+      }
     }
   }
   return members;
