@@ -79,11 +79,19 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<s
   yield `\n${indent}}`;
 }
 
-/** Writes value as pretty JSON (same bytes as JSON.stringify(value, null, 2) + "\n"), streaming. */
-export async function writeJsonFile(file: string, value: unknown): Promise<void> {
+const nonAscii = /[\u0080-\uffff]/g;
+const escapeNonAscii = (text: string) => text.replace(nonAscii, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * Writes value as pretty JSON (same bytes as JSON.stringify(value, null, 2) + "\n"), streaming.
+ * `ascii`: characters beyond ASCII written as \u escapes (the same JSON value): read back, the text is
+ * a one-byte string, half the memory of one that holds a single such character (a large result.json).
+ */
+export async function writeJsonFile(file: string, value: unknown, opts: { ascii?: boolean } = {}): Promise<void> {
   const out = createWriteStream(file);
   let buffer = '';
-  for (const chunk of jsonChunks(value)) {
+  for (const piece of jsonChunks(value)) {
+    const chunk = opts.ascii ? escapeNonAscii(piece) : piece;
     buffer += chunk;
     if (buffer.length >= 1 << 16) {
       if (!out.write(buffer)) await once(out, 'drain');

@@ -86,5 +86,10 @@ describe('streamed JSON', () => {
     const file = join(tempDir(t), 'x.json');
     await writeJsonFile(file, value);
     assert.equal(readFileSync(file, 'utf8'), `${JSON.stringify(value, null, 2)}\n`);
+    const ascii = join(tempDir(t), 'ascii.json');
+    const text = { dash: 'a — b', emoji: '\u{1f600}', [`k\u00e9`]: ['\u2192'] };
+    await writeJsonFile(ascii, text, { ascii: true });
+    assert.ok(/^[\x00-\x7f]*$/.test(readFileSync(ascii, 'utf8')), 'only ASCII written');
+    assert.deepEqual(JSON.parse(readFileSync(ascii, 'utf8')), text, 'the same value');
   });
 });

@@ -79,7 +79,7 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
     }
   }
   if (waiversFile) await copyFile(waiversFile, join(outDir, assuranceFiles.waivers));
-  await writeJsonFile(join(outDir, outputs.result), result);
+  await writeJsonFile(join(outDir, outputs.result), result, { ascii: true });
   return result;
 }
 
