@@ -105,13 +105,15 @@ function lineAndColumn(text: string, position: number): string {
 
 /** Reads a .json or .json.gz file; `shownAs` is the name used in errors. */
 export function readJsonFile<T>(path: string, shownAs: string, validate?: ValidateFunction<T>): JsonFile<T> {
-  let raw: Buffer;
+  let raw: Buffer | undefined;
   try {
     raw = readFileSync(path);
   } catch (e) {
     throw new InputError(shownAs, undefined, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  let bytes = raw;
+  const sha256 = createHash('sha256').update(raw).digest('hex');
+  const size = raw.length;
+  let bytes: Buffer | undefined = raw;
   if (path.endsWith('.gz')) {
     try {
       bytes = gunzipSync(raw);
@@ -125,6 +127,8 @@ export function readJsonFile<T>(path: string, shownAs: string, validate?: Valida
   } catch {
     throw new InputError(shownAs, undefined, 'not valid UTF-8');
   }
+  // The bytes are not needed once decoded: a large file's buffer need not outlive its parse.
+  raw = bytes = undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -137,7 +141,7 @@ export function readJsonFile<T>(path: string, shownAs: string, validate?: Valida
     const { field, problem } = describeAjvError(validate.errors![0]!);
     throw new InputError(shownAs, field, problem);
   }
-  return { value: value as T, sha256: createHash('sha256').update(raw).digest('hex'), bytes: raw.length };
+  return { value: value as T, sha256, bytes: size };
 }
 
 /** AWS timestamps arrive as ISO strings (files) or epoch seconds (API/CLI JSON). */
