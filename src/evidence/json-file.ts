@@ -14,35 +14,40 @@ export const maxStringLength = 8 * 1024 * 1024;
 
 /** Rejects documents nested too deep or holding giant strings, without recursion, naming where. Returns how many object members it saw. */
 export function checkShape(value: unknown, shownAs: string, at = ''): number {
-  // Each pending value keeps its parent and key; a path is spelled out only for the error (a large document
-  // would otherwise make a path string for every value it holds).
-  interface Entry { v: unknown; depth: number; parent?: Entry; key?: string | number }
-  const where = (e: Entry) => {
-    const keys: (string | number)[] = [];
-    for (let cur: Entry | undefined = e; cur?.parent; cur = cur.parent) keys.unshift(cur.key!);
-    const path = keys.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k), at);
+  // Depth first with one cursor per level: only the current path's containers are held, and a path is
+  // spelled out only for an error (a large document holds millions of values).
+  interface Frame { node: object; keys: string[] | null; next: number }
+  const frames: Frame[] = [];
+  const pathNow = () => {
+    let path = at;
+    for (const f of frames) {
+      const k = f.keys ? f.keys[f.next - 1]! : f.next - 1;
+      path = typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+    }
     return (path.length > 100 ? `${path.slice(0, 100)}…` : path) || '(top level)';
   };
   let members = 0;
-  const stack: Entry[] = [{ v: value, depth: 0 }];
-  while (stack.length) {
-    const e = stack.pop()!;
-    const v = e.v;
+  const enter = (v: unknown) => {
     if (typeof v === 'string') {
-      if (v.length > maxStringLength) throw new InputError(shownAs, where(e), `a string of ${v.length} characters is longer than the ${maxStringLength / 1024 / 1024} MiB limit`);
+      if (v.length > maxStringLength) throw new InputError(shownAs, pathNow(), `a string of ${v.length} characters is longer than the ${maxStringLength / 1024 / 1024} MiB limit`);
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    if (frames.length >= maxDepth) throw new InputError(shownAs, pathNow(), `nested deeper than ${maxDepth} levels`);
+    const keys = Array.isArray(v) ? null : Object.keys(v);
+    if (keys) members += keys.length;
+    frames.push({ node: v, keys, next: 0 });
+  };
+  enter(value);
+  while (frames.length) {
+    const f = frames[frames.length - 1]!;
+    if (f.next >= (f.keys ? f.keys.length : (f.node as unknown[]).length)) {
+      frames.pop();
       continue;
     }
-    if (v === null || typeof v !== 'object') continue;
-    if (e.depth >= maxDepth) throw new InputError(shownAs, where(e), `nested deeper than ${maxDepth} levels`);
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object' || typeof v[i] === 'string') stack.push({ v: v[i], depth: e.depth + 1, parent: e, key: i });
-    } else {
-      for (const k in v) {
-        const x = (v as Record<string, unknown>)[k];
-        if (x !== null && typeof x === 'object' || typeof x === 'string') stack.push({ v: x, depth: e.depth + 1, parent: e, key: k });
-        members++;
-      }
-    }
+    const child = f.keys ? (f.node as Record<string, unknown>)[f.keys[f.next]!] : (f.node as unknown[])[f.next];
+    f.next++;
+    enter(child);
   }
   return members;
 }
