@@ -5,24 +5,9 @@ import { legacyResultSchemaVersions, resultSchemaVersion, type ControlResult, ty
 
 const readable: readonly string[] = [resultSchemaVersion, ...legacyResultSchemaVersions];
 
-/** Members whose values repeat across a large result's listed items (accounts, regions, types, files, sources). */
-const repeating = new Set(['kind', 'title', 'file', 'api', 'account', 'region', 'type', 'status', 'observedAt', 'ruleName', 'rule', 'conformancePack', 'label', 'colour']);
-
-/** Each repeated value held once: a large estate's result lists hundreds of thousands of items. */
-function sharingRepeatedStrings(): (key: string, value: unknown) => unknown {
-  const seen = new Map<string, string>();
-  return (key, value) => {
-    if (typeof value !== 'string' || !repeating.has(key) || value.length > 256) return value;
-    const held = seen.get(value);
-    if (held !== undefined) return held;
-    seen.set(value, value);
-    return value;
-  };
-}
-
 /** Reads a result.json for rendering: this schema, or an older one whose documents carry every item inline. */
 export function readResult(file: string): Result {
-  const { value } = readJsonFile<Partial<Result>>(file, file, undefined, sharingRepeatedStrings());
+  const { value } = readJsonFile<Partial<Result>>(file, file);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(file, undefined, 'not a result document');
   if (!readable.includes(value.schema as string)) {
     throw new InputError(file, 'schema', `unsupported result schema ${JSON.stringify(value.schema)} (this tool reads ${readable.join(', ')})`);

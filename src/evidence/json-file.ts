@@ -109,7 +109,7 @@ function lineAndColumn(text: string, position: number): string {
 }
 
 /** Reads a .json or .json.gz file; `shownAs` is the name used in errors. */
-export function readJsonFile<T>(path: string, shownAs: string, validate?: ValidateFunction<T>, reviver?: (key: string, value: unknown) => unknown): JsonFile<T> {
+export function readJsonFile<T>(path: string, shownAs: string, validate?: ValidateFunction<T>): JsonFile<T> {
   let raw: Buffer | undefined;
   try {
     raw = readFileSync(path);
@@ -136,7 +136,7 @@ export function readJsonFile<T>(path: string, shownAs: string, validate?: Valida
   raw = bytes = undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text, reviver);
+    value = JSON.parse(text);
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     throw new InputError(shownAs, undefined, `malformed JSON${m ? ` at ${lineAndColumn(text, Number(m[1]))}` : ''}`);
