@@ -90,7 +90,9 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   }
   if (!isDir) throw new UserError(`${dir}: evidence directory not found`);
 
-  const shown = (rel: string) => join(dir, rel);
+  // Named in every item's checks: one path per file, not one per item.
+  const shownPaths = new Map<string, string>();
+  const shown = (rel: string) => shownPaths.get(rel) ?? shownPaths.set(rel, join(dir, rel)).get(rel)!;
   const files: EvidenceFile[] = [];
   const read = async <T>(rel: string, kind: string, v?: Parameters<typeof readJsonFile<T>>[2]) => {
     const f = readJsonFile<T>(join(dir, rel), shown(rel), v);

@@ -79,6 +79,7 @@ const cacheLimit = 100_000;
 const cachedLength = 1024;
 
 function redactString(text: string): string {
+  if (text.length < 40 && !anyTrigger.test(text)) return text; // most strings: cheaper than a cache lookup
   const hit = redactedCache.get(text);
   if (hit !== undefined) return hit;
   const out = redactText(text).text;
