@@ -12,8 +12,10 @@ Evidence as of ${result.evidence.collectedAt}; generated ${result.generatedAt} b
 Signing key:   ${key.fingerprint}${key.managed ? '' : ' (UNMANAGED DEMO KEY: proves integrity, not authorship)'}
 Signature:     ${key.algorithm}${key.managed ? `, ${key.label}` : ''}
 
-Read report.pdf (or report.html). result.json holds every control, status and evidence item;
-evidence.csv one row per evidence item; evidence/ the evidence files as received, redacted.
+Read report.pdf (or report.html). result.json holds every control, its status and counts, and
+the evidence the report lists; items/<control>.jsonl every evidence item, one JSON document a
+line; resources.jsonl every resource evaluated; evidence.csv one row per evidence item;
+evidence/ the evidence files as received, redacted.
 
 Verify with the tool (offline):
   evidence-pack verify ${packId}            (or the .zip)
