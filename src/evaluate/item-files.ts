@@ -27,8 +27,10 @@ const flushAt = 1 << 20;
 
 class FileLinesWriter<T> implements LinesWriter<T> {
   private fd: number;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  // Lines go straight into one reused buffer: a string kept until a flush would outlive the young generation,
+  // and a large estate's millions of lines would then pile up as old garbage.
+  private readonly buffer = Buffer.allocUnsafe(flushAt);
+  private used = 0;
   private hash = createHash('sha256');
   private bytes = 0;
   private count = 0;
@@ -39,20 +41,22 @@ class FileLinesWriter<T> implements LinesWriter<T> {
 
   write(value: T): void {
     const line = `${JSON.stringify(value)}\n`;
-    this.pending.push(line);
-    this.pendingChars += line.length;
     this.count++;
-    if (this.pendingChars >= flushAt) this.flush();
+    if (this.used + line.length * 3 > this.buffer.length) this.flush();
+    if (line.length * 3 > this.buffer.length) this.append(Buffer.from(line));
+    else this.used += this.buffer.write(line, this.used);
+  }
+
+  private append(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    for (let done = 0; done < chunk.length;) done += writeSync(this.fd, chunk, done, chunk.length - done);
   }
 
   private flush(): void {
-    if (!this.pending.length) return;
-    const chunk = Buffer.from(this.pending.join(''));
-    this.pending = [];
-    this.pendingChars = 0;
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    writeSync(this.fd, chunk);
+    if (!this.used) return;
+    this.append(this.buffer.subarray(0, this.used));
+    this.used = 0;
   }
 
   dropWhere(drop: (value: T) => boolean): T[] {
