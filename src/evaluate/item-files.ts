@@ -2,7 +2,8 @@
 // result.json lists only what the report shows (every failing, gap and waived item and the first few
 // others), so it grows with the failures, not with the estate; these files hold the rest.
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync } from 'node:fs';
+import { HashingFileWriter } from '../hashing-writer.ts';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { EvidenceItem, JsonLinesFile } from './result.ts';
@@ -23,45 +24,22 @@ export interface LinesStore {
   open<T>(rel: string): LinesWriter<T>;
 }
 
-const flushAt = 1 << 20;
 
 class FileLinesWriter<T> implements LinesWriter<T> {
-  private fd: number;
-  // Lines go straight into one reused buffer: a string kept until a flush would outlive the young generation,
-  // and a large estate's millions of lines would then pile up as old garbage.
-  private readonly buffer = Buffer.allocUnsafe(flushAt);
-  private used = 0;
-  private hash = createHash('sha256');
-  private bytes = 0;
+  private out: HashingFileWriter;
   private count = 0;
 
   constructor(private readonly path: string, private readonly rel: string) {
-    this.fd = openSync(path, 'w');
+    this.out = new HashingFileWriter(path);
   }
 
   write(value: T): void {
-    const line = `${JSON.stringify(value)}\n`;
+    this.out.write(`${JSON.stringify(value)}\n`);
     this.count++;
-    if (this.used + line.length * 3 > this.buffer.length) this.flush();
-    if (line.length * 3 > this.buffer.length) this.append(Buffer.from(line));
-    else this.used += this.buffer.write(line, this.used);
-  }
-
-  private append(chunk: Buffer): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    for (let done = 0; done < chunk.length;) done += writeSync(this.fd, chunk, done, chunk.length - done);
-  }
-
-  private flush(): void {
-    if (!this.used) return;
-    this.append(this.buffer.subarray(0, this.used));
-    this.used = 0;
   }
 
   dropWhere(drop: (value: T) => boolean): T[] {
-    this.flush();
-    closeSync(this.fd);
+    this.out.close();
     const kept: string[] = [];
     const dropped: T[] = [];
     for (const line of readFileSync(this.path, 'utf8').split('\n')) {
@@ -70,19 +48,15 @@ class FileLinesWriter<T> implements LinesWriter<T> {
       if (drop(value)) dropped.push(value);
       else kept.push(line);
     }
-    const text = kept.map((l) => `${l}\n`).join('');
-    writeFileSync(this.path, text);
-    this.hash = createHash('sha256').update(text);
-    this.bytes = Buffer.byteLength(text);
+    this.out = new HashingFileWriter(this.path);
+    for (const line of kept) this.out.write(`${line}\n`);
     this.count = kept.length;
-    this.fd = openSync(this.path, 'a');
     return dropped;
   }
 
   close(): JsonLinesFile {
-    this.flush();
-    closeSync(this.fd);
-    return { file: this.rel, count: this.count, bytes: this.bytes, sha256: this.hash.digest('hex') };
+    const { sha256, bytes } = this.out.close();
+    return { file: this.rel, count: this.count, bytes, sha256 };
   }
 }
 

@@ -1,16 +1,14 @@
 // The pack's evidence/ folder: each evidence file re-serialised with sensitive values masked, written
 // as the reader parses it (one pass), configuration snapshots item by item.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { once } from 'node:events';
 import type { EvidenceCopies } from '../evidence/read.ts';
+import { HashingFileWriter } from '../hashing-writer.ts';
 import { redactJson } from '../redact/detect.ts';
 
 export const evidenceCopyPath = (evidencePath: string) => `evidence/${evidencePath.replace(/\.gz$/, '')}`;
 
-const flushAt = 1 << 20;
 
 export class RedactedCopies implements EvidenceCopies {
   /** sha256 and size of each copy, by evidence path: result.json records both. */
@@ -32,40 +30,18 @@ export class RedactedCopies implements EvidenceCopies {
 
   /** Items first, one to a line (a large snapshot's copy stays quick to write and to read line by line), then the other members. */
   snapshot(rel: string) {
-    const hash = createHash('sha256');
-    let bytes = 0;
     let items = 0;
-    let buffered: string[] = [];
-    let bufferedChars = 0;
-    const opened = this.target(rel).then((file) => createWriteStream(file));
-    const flush = async () => {
-      if (!buffered.length) return;
-      const chunk = Buffer.from(buffered.join(''));
-      buffered = [];
-      bufferedChars = 0;
-      hash.update(chunk);
-      bytes += chunk.length;
-      const out = await opened;
-      if (!out.write(chunk)) await once(out, 'drain');
-    };
-    const push = async (text: string) => {
-      buffered.push(text);
-      bufferedChars += text.length;
-      if (bufferedChars >= flushAt) await flush();
-    };
+    const opened = this.target(rel).then((file) => new HashingFileWriter(file));
     return {
       item: async (value: unknown) => {
-        await push(`${items++ === 0 ? '{\n  "configurationItems": [\n' : ',\n'}    ${JSON.stringify(redactJson(value))}`);
+        (await opened).write(`${items++ === 0 ? '{\n  "configurationItems": [\n' : ',\n'}    ${JSON.stringify(redactJson(value))}`);
       },
       end: async (header: Record<string, unknown>) => {
-        await push(items === 0 ? '{\n  "configurationItems": []' : '\n  ]');
-        for (const [k, v] of Object.entries(header)) await push(`,\n  ${JSON.stringify(k)}: ${JSON.stringify(redactJson(v), null, 2).replace(/\n/g, '\n  ')}`);
-        await push('\n}\n');
-        await flush();
         const out = await opened;
-        out.end();
-        await once(out, 'close');
-        this.written.set(rel, { sha256: hash.digest('hex'), bytes });
+        out.write(items === 0 ? '{\n  "configurationItems": []' : '\n  ]');
+        for (const [k, v] of Object.entries(header)) out.write(`,\n  ${JSON.stringify(k)}: ${JSON.stringify(redactJson(v), null, 2).replace(/\n/g, '\n  ')}`);
+        out.write('\n}\n');
+        this.written.set(rel, out.close());
       },
     };
   }
