@@ -1,5 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { BufferedFileWriter } from './buffered-writer.ts';
 
 /**
  * A list written as a JSON array whose items are made one at a time while it is written, so a long
@@ -88,16 +87,11 @@ const escapeNonAscii = (text: string) => text.replace(nonAscii, (c) => `\\u${c.c
  * a one-byte string, half the memory of one that holds a single such character (a large result.json).
  */
 export async function writeJsonFile(file: string, value: unknown, opts: { ascii?: boolean } = {}): Promise<void> {
-  const out = createWriteStream(file);
-  let buffer = '';
-  for (const piece of jsonChunks(value)) {
-    const chunk = opts.ascii ? escapeNonAscii(piece) : piece;
-    buffer += chunk;
-    if (buffer.length >= 1 << 16) {
-      if (!out.write(buffer)) await once(out, 'drain');
-      buffer = '';
-    }
+  const out = new BufferedFileWriter(file, { hashed: false });
+  try {
+    for (const piece of jsonChunks(value)) out.write(opts.ascii ? escapeNonAscii(piece) : piece);
+    out.write('\n');
+  } finally {
+    out.close();
   }
-  out.end(`${buffer}\n`);
-  await once(out, 'finish');
 }

@@ -3,7 +3,7 @@
 // others), so it grows with the failures, not with the estate; these files hold the rest.
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, readFileSync } from 'node:fs';
-import { HashingFileWriter } from '../hashing-writer.ts';
+import { BufferedFileWriter } from '../buffered-writer.ts';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { EvidenceItem, JsonLinesFile } from './result.ts';
@@ -26,11 +26,11 @@ export interface LinesStore {
 
 
 class FileLinesWriter<T> implements LinesWriter<T> {
-  private out: HashingFileWriter;
+  private out: BufferedFileWriter;
   private count = 0;
 
   constructor(private readonly path: string, private readonly rel: string) {
-    this.out = new HashingFileWriter(path);
+    this.out = new BufferedFileWriter(path);
   }
 
   write(value: T): void {
@@ -48,7 +48,7 @@ class FileLinesWriter<T> implements LinesWriter<T> {
       if (drop(value)) dropped.push(value);
       else kept.push(line);
     }
-    this.out = new HashingFileWriter(this.path);
+    this.out = new BufferedFileWriter(this.path);
     for (const line of kept) this.out.write(`${line}\n`);
     this.count = kept.length;
     return dropped;

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EvidenceCopies } from '../evidence/read.ts';
-import { HashingFileWriter } from '../hashing-writer.ts';
+import { BufferedFileWriter } from '../buffered-writer.ts';
 import { redactJson } from '../redact/detect.ts';
 
 export const evidenceCopyPath = (evidencePath: string) => `evidence/${evidencePath.replace(/\.gz$/, '')}`;
@@ -31,7 +31,7 @@ export class RedactedCopies implements EvidenceCopies {
   /** Items first, one to a line (a large snapshot's copy stays quick to write and to read line by line), then the other members. */
   snapshot(rel: string) {
     let items = 0;
-    const opened = this.target(rel).then((file) => new HashingFileWriter(file));
+    const opened = this.target(rel).then((file) => new BufferedFileWriter(file));
     return {
       item: async (value: unknown) => {
         (await opened).write(`${items++ === 0 ? '{\n  "configurationItems": [\n' : ',\n'}    ${JSON.stringify(redactJson(value))}`);

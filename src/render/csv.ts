@@ -1,6 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
+import { BufferedFileWriter } from '../buffered-writer.ts';
 import { controlItems } from '../evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result } from '../evaluate/result.ts';
 
@@ -43,24 +42,15 @@ export function renderEvidenceCsv(result: Result): string {
 
 /** The same rows written as each control's items file is read: the pack's every item, never all in memory. */
 export async function writeEvidenceCsv(result: Result, packDir: string, file: string): Promise<void> {
-  const out = createWriteStream(file);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  await write(csvLine(columns));
-  for (const c of result.controls) {
-    const nist = c.mappings.nist.map((m) => m.id).join(' ');
-    const gdpr = c.mappings.gdpr.map((m) => m.id).join(' ');
-    let batch: string[] = [];
-    for await (const i of controlItems(packDir, c)) {
-      batch.push(csvLine(row(c, nist, gdpr, i)));
-      if (batch.length === 2000) {
-        await write(batch.join(''));
-        batch = [];
-      }
+  const out = new BufferedFileWriter(file, { hashed: false });
+  try {
+    out.write(csvLine(columns));
+    for (const c of result.controls) {
+      const nist = c.mappings.nist.map((m) => m.id).join(' ');
+      const gdpr = c.mappings.gdpr.map((m) => m.id).join(' ');
+      for await (const i of controlItems(packDir, c)) out.write(csvLine(row(c, nist, gdpr, i)));
     }
-    if (batch.length) await write(batch.join(''));
+  } finally {
+    out.close();
   }
-  out.end();
-  await once(out, 'close');
 }

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { BufferedFileWriter } from '../buffered-writer.ts';
 import type { Result } from '../evaluate/result.ts';
 import { loadTemplates, type ReportTemplates } from './templates.ts';
 import { buildReportView, type DeferredRows, type PackContext } from './view-model.ts';
@@ -19,21 +18,20 @@ export async function writeReportHtml(file: string, templates: ReportTemplates, 
   if (!templates.renderRows) return writeFile(file, templates.render(buildReportView(result, pack)));
   const deferred = new Map<string, DeferredRows>();
   const skeleton = templates.render(buildReportView(result, pack, undefined, deferred));
-  const out = createWriteStream(file);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  let at = 0;
-  for (const m of skeleton.matchAll(/<!--evidence-rows:[^>]*-->/g)) {
-    const rows = deferred.get(m[0]);
-    if (!rows) continue;
-    await write(skeleton.slice(at, m.index));
-    for (let i = 0; i < rows.items.length; i += rowsPerBatch) await write(templates.renderRows(rows.items.slice(i, i + rowsPerBatch).map(rows.view)));
-    at = m.index + m[0].length;
+  const out = new BufferedFileWriter(file, { hashed: false });
+  try {
+    let at = 0;
+    for (const m of skeleton.matchAll(/<!--evidence-rows:[^>]*-->/g)) {
+      const rows = deferred.get(m[0]);
+      if (!rows) continue;
+      out.write(skeleton.slice(at, m.index));
+      for (let i = 0; i < rows.items.length; i += rowsPerBatch) out.write(templates.renderRows(rows.items.slice(i, i + rowsPerBatch).map(rows.view)));
+      at = m.index + m[0].length;
+    }
+    out.write(skeleton.slice(at));
+  } finally {
+    out.close();
   }
-  await write(skeleton.slice(at));
-  out.end();
-  await once(out, 'close');
 }
 
-const rowsPerBatch = 1000;
+const rowsPerBatch = 100;
