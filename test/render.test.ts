@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
-import { csvField, neutraliseFormula, renderEvidenceCsv } from '../src/render/csv.ts';
+import { csvField, neutraliseFormula, writeEvidenceCsv } from '../src/render/csv.ts';
 import { readResult } from '../src/evaluate/read-result.ts';
 import { renderHtml, writeReportHtml } from '../src/render/html.ts';
 import { loadTemplates } from '../src/render/templates.ts';
@@ -61,12 +61,14 @@ describe('rendering', () => {
     assert.ok(readFileSync(file, 'utf8').includes('<tr><td>fail</td></tr>'));
   });
 
-  it('neutralises spreadsheet formulas in CSV cells', () => {
+  it('neutralises spreadsheet formulas in CSV cells', async (t) => {
     assert.equal(neutraliseFormula('=HYPERLINK("http://x")'), `'=HYPERLINK("http://x")`);
     for (const s of ['+cmd', '-2+3', '@SUM(A1)']) assert.equal(neutraliseFormula(s), `'${s}`);
     assert.equal(neutraliseFormula('ws-1'), 'ws-1');
     const result = { controls: [{ id: 'X-01', status: 'fail', mappings: { nist: [], gdpr: [] }, evidence: [{ source: { kind: 'check', id: 'c', title: 't' }, status: 'fail', account: '1', region: 'r', resource: { type: 'T', id: '=cmd|x' }, message: 'a "quoted", line\nbreak', observedAt: 'now' }] }] };
-    const csv = renderEvidenceCsv(result as never);
+    const file = join(tempDir(t), 'evidence.csv');
+    await writeEvidenceCsv(result as never, tempDir(t), file);
+    const csv = readFileSync(file, 'utf8');
     assert.ok(csv.includes(`'=cmd|x`));
     assert.ok(csv.includes('"a ""quoted"", line\nbreak"'));
   });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
+import { listFilesUnder } from '../files.ts';
 import type { SigningKey } from './keys.ts';
 import { manifestFile, mediaTypeOf, publicKeyFile, signatureFile, signatureFiles, type Manifest, type ManifestEntry } from './manifest.ts';
 
@@ -12,19 +13,8 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
-/** Every regular file under dir, as sorted '/'-separated relative paths. */
-export function listPackFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+/** Every entry under dir but directories (a link or device in a pack is a file it must account for), sorted. */
+export const listPackFiles = (dir: string): string[] => listFilesUnder(dir, { everyEntry: true });
 
 /** Writes manifest.json (sha256 of every other file), manifest.sig (the key's raw signature over it) and public-key.pem. */
 export async function signPack(dir: string, opts: { packId: string; createdAt: string; tool: Manifest['tool']; key: SigningKey }): Promise<Manifest> {
