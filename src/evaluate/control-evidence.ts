@@ -23,14 +23,17 @@ export class ControlEvidence {
     private readonly judgedTwice: (item: EvidenceItem) => boolean,
   ) {}
 
-  /** `redacted`: every string of the item already is (a waiver's note is redacted here when one is added). */
-  add(item: EvidenceItem, redacted = false): void {
+  /**
+   * `redacted`: every string of the item already is (a waiver's note is redacted here when one is added).
+   * `line`: the item's JSON, used unless a waiver changes the item.
+   */
+  add(item: EvidenceItem, redacted = false, line?: string): void {
     const before = item.message;
     applyWaivers(this.controlId, [item], this.waivers);
     if (!redacted) redactJsonInPlace(item);
     else if (item.message !== before) item.message = redactJsonInPlace(item.message);
     this.counts[item.status]++;
-    this.writer.write(item);
+    this.writer.write(item, item.waiver || !redacted ? undefined : line);
     if (listedInFull(item.status)) this.listed.push(item);
     else if (this.othersListed < listedOthers) {
       this.othersListed++;

@@ -105,6 +105,17 @@ function describeResource(r: Resource) {
   return { type: r.type, id: r.id, name: r.name, arn: r.arn };
 }
 
+/**
+ * What the JSON lines of a resource's items share (made once, not once per check): the text between
+ * the source and the status, and after the message. Keys in EvidenceItem's order, as JSON.stringify gives.
+ */
+function itemLineParts(r: Resource, resource: ReturnType<typeof describeResource>, origin: Resource['origin']) {
+  return {
+    where: `,"account":${JSON.stringify(r.account)},"region":${JSON.stringify(r.region)},"resource":${JSON.stringify(resource)}`,
+    tail: `,"observedAt":${JSON.stringify(r.capturedAt)},"origin":${JSON.stringify(origin)}}`,
+  };
+}
+
 /** Evaluates an estate read whole (tests, small evidence): the same engine a streamed read drives. */
 export function evaluate(input: EvaluateInput & { snapshot: Snapshot }): Result {
   return new Evaluation(input).finish(input.snapshot);
@@ -193,6 +204,7 @@ export class Evaluation {
       ...(r.changesInPeriod === undefined ? {} : { changesInPeriod: r.changesInPeriod, ...(r.changesCapped ? { changesCapped: true } : {}) }),
       origin,
     });
+    let lineParts: ReturnType<typeof itemLineParts> | undefined;
     for (const [id, sinks] of this.usedBy) {
       const check = checks.get(id)!;
       if (check.resourceTypes === '*' ? complementaryRecordTypes.has(r.type) : !check.resourceTypes.includes(r.type)) continue;
@@ -207,19 +219,24 @@ export class Evaluation {
         if (!(e instanceof MissingEvidence)) throw e;
         outcome = { status: 'gap', message: e.message };
       }
-      const source = this.sourceOf(check);
+      const { source, json: sourceJson } = this.sourceOf(check);
       const message = redactJsonInPlace(outcome.message);
+      lineParts ??= itemLineParts(r, resource, origin);
+      const line = `{"source":${sourceJson}${lineParts.where},"status":${JSON.stringify(outcome.status)},"message":${JSON.stringify(message)}${lineParts.tail}`;
       for (const sink of sinks) {
-        sink.add({ source, account: r.account, region: r.region, resource, status: outcome.status, message, observedAt: r.capturedAt, origin }, true);
+        sink.add({ source, account: r.account, region: r.region, resource, status: outcome.status, message, observedAt: r.capturedAt, origin }, true, line);
       }
     }
   }
 
-  private readonly sources = new Map<string, EvidenceItem['source']>();
-  private sourceOf(check: Check): EvidenceItem['source'] {
-    let source = this.sources.get(check.id);
-    if (!source) this.sources.set(check.id, (source = redactJsonInPlace({ kind: 'check', id: check.id, title: check.title })));
-    return source;
+  private readonly sources = new Map<string, { source: EvidenceItem['source']; json: string }>();
+  private sourceOf(check: Check): { source: EvidenceItem['source']; json: string } {
+    let known = this.sources.get(check.id);
+    if (!known) {
+      const source = redactJsonInPlace({ kind: 'check' as const, id: check.id, title: check.title });
+      this.sources.set(check.id, (known = { source, json: JSON.stringify(source) }));
+    }
+    return known;
   }
 
   finish(snapshot: Snapshot): Result {

@@ -13,7 +13,8 @@ export const itemsFileOf = (control: string) => `items/${control}.jsonl`;
 export const inventoryFile = 'resources.jsonl';
 
 export interface LinesWriter<T = EvidenceItem> {
-  write(value: T): void;
+  /** `line`: the value's JSON when the caller has it already (built from parts shared by many items). */
+  write(value: T, line?: string): void;
   /** Removes the lines written so far that match (items of a scope found uncovered at the end); returns them. */
   dropWhere(drop: (value: T) => boolean): T[];
   close(): JsonLinesFile;
@@ -33,8 +34,8 @@ class FileLinesWriter<T> implements LinesWriter<T> {
     this.out = new BufferedFileWriter(path);
   }
 
-  write(value: T): void {
-    this.out.write(`${JSON.stringify(value)}\n`);
+  write(value: T, line = JSON.stringify(value)): void {
+    this.out.write(`${line}\n`);
     this.count++;
   }
 
@@ -77,7 +78,7 @@ export class MemoryLinesStore implements LinesStore {
     let lines: string[] = [];
     this.files.set(rel, lines);
     return {
-      write: (value) => void lines.push(JSON.stringify(value)),
+      write: (value, line = JSON.stringify(value)) => void lines.push(line),
       dropWhere: (drop) => {
         const dropped: T[] = [];
         lines = lines.filter((l) => {

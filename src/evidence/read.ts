@@ -58,7 +58,7 @@ function isAssuranceFile(rel: string): boolean {
 export interface EvidenceCopies {
   json(rel: string, value: unknown): Promise<void>;
   /** A configuration snapshot, item by item, then the file's other members. */
-  snapshot(rel: string): { item(value: unknown): Promise<void>; end(header: Record<string, unknown>): Promise<void> };
+  snapshot(rel: string): { item(value: unknown, text?: string): Promise<void>; end(header: Record<string, unknown>): Promise<void> };
 }
 
 export interface ReadSnapshotOptions {
@@ -154,7 +154,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
         if (!located) locate(ci.awsAccountId ?? ci.accountId, ci.awsRegion);
         inScope(shown(rel), ci.awsAccountId ?? ci.accountId, ci.awsRegion);
         addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' }, shown(rel), field));
-        await copy?.item(ci);
+        await copy?.item(ci, text);
       });
       checkSnapshotHeader(streamed.header, shown(rel));
       if (named) deliveredSnapshots.push({ ...named, rel });

@@ -5,10 +5,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EvidenceCopies } from '../evidence/read.ts';
 import { BufferedFileWriter } from '../buffered-writer.ts';
-import { redactJson } from '../redact/detect.ts';
+import { mayBeSensitive, redactJson } from '../redact/detect.ts';
 
 export const evidenceCopyPath = (evidencePath: string) => `evidence/${evidencePath.replace(/\.gz$/, '')}`;
 
+/**
+ * Whether an item's JSON text, as it was read, can be its copy: on one line, with no escape but \" and \\
+ * (neither makes or breaks what a detector looks for), and nothing any detector could match in it.
+ */
+export function copiesVerbatim(text: string): boolean {
+  return !/[\n\r]|\\[^"\\]/.test(text) && !mayBeSensitive(text);
+}
 
 export class RedactedCopies implements EvidenceCopies {
   /** sha256 and size of each copy, by evidence path: result.json records both. */
@@ -33,8 +40,10 @@ export class RedactedCopies implements EvidenceCopies {
     let items = 0;
     const opened = this.target(rel).then((file) => new BufferedFileWriter(file));
     return {
-      item: async (value: unknown) => {
-        (await opened).write(`${items++ === 0 ? '{\n  "configurationItems": [\n' : ',\n'}    ${JSON.stringify(redactJson(value))}`);
+      /** `text`: the item's JSON as read, written as it is when nothing in it needs masking. */
+      item: async (value: unknown, text?: string) => {
+        const line = text !== undefined && copiesVerbatim(text) ? text : JSON.stringify(redactJson(value));
+        (await opened).write(`${items++ === 0 ? '{\n  "configurationItems": [\n' : ',\n'}    ${line}`);
       },
       end: async (header: Record<string, unknown>) => {
         const out = await opened;
