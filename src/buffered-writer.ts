@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 
 const bufferSize = 1 << 20;
 
@@ -36,6 +36,17 @@ export class BufferedFileWriter {
     if (!this.used) return;
     this.append(this.buffer.subarray(0, this.used));
     this.used = 0;
+  }
+
+  /** Appends another file's bytes (through the hash), a buffer at a time. */
+  writeFileContents(path: string): void {
+    this.flush();
+    const fd = openSync(path, 'r');
+    try {
+      for (let n; (n = readSync(fd, this.buffer, 0, bufferSize, null)) > 0;) this.append(this.buffer.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** Writes what is buffered and closes the file: its sha256 (empty when not hashed) and size. */

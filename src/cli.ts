@@ -35,7 +35,8 @@ const periodOptions = <T>(y: Argv<T>) => y
 const assuranceOptions = <T>(y: Argv<T>) => periodOptions(y)
   .option('organization', { type: 'string', describe: 'Organization name on the report (default: the one in snapshot.json)' })
   .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })
-  .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' });
+  .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' })
+  .option('threads', { type: 'number', describe: 'Worker threads that evaluate AWS-delivered snapshot files, 0 for none (default: one per CPU core when the files hold more than about 100,000 items)' });
 
 const keyOption = <T>(y: Argv<T>) => y
   .option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` })
@@ -180,8 +181,8 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
 
 /** Which settings of the config file each command takes (the rest belong to other commands). */
 const configKeys: Record<string, string[]> = {
-  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'rows-per-print', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age'],
-  evaluate: ['organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age'],
+  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'rows-per-print', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age', 'threads'],
+  evaluate: ['organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age', 'threads'],
   render: ['templates', 'paper', 'rows-per-print', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
   attach: ['jira', 'issue', 'github', 'link'],

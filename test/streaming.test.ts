@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadAttestations, loadWaivers } from '../src/assurance/load.ts';
@@ -12,6 +13,9 @@ import type { EvidenceItem, Result } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import type { Resource } from '../src/evidence/types.ts';
 import { evaluateStage } from '../src/pack/stages.ts';
+import { generateEstate } from '../src/bench/generate.ts';
+import { UserError } from '../src/errors.ts';
+import { listFilesUnder } from '../src/files.ts';
 import { runCli, sampleDir, tempDir } from './helpers.ts';
 
 const catalog = loadCatalog(new Set(checksById.keys()));
@@ -105,5 +109,88 @@ describe('streaming evaluation', () => {
     assert.equal(fresh.code, 0, fresh.stderr);
     assert.equal(rows(legacy), rows(out), 'the same rows from inline items as from the items files');
     assert.equal(rows(out) - 1, Object.values(streamed.summary.evidence).reduce((a, b) => a + b, 0), 'a CSV row per item');
+  });
+});
+
+describe('delivered snapshot files, a unit (account and region) at a time', () => {
+  const unitFile = (evidence: string, name: string, items: unknown[]) =>
+    writeFileSync(join(evidence, 'config-snapshots', name), JSON.stringify({ fileVersion: '1.0', configSnapshotId: name, configurationItems: items }));
+  const itemsOf = (file: string): any[] => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')).configurationItems;
+
+  /** A generated estate (2 accounts × 2 regions), plus a second delivery repeating items and a global resource in two regions' files. */
+  async function estate(t: { after(fn: () => void): void }): Promise<{ evidence: string; accounts: string[]; regions: string[]; generated: number }> {
+    const evidence = join(tempDir(t), 'estate');
+    const { items: generated } = await generateEstate({ items: 3000, accounts: 2, regions: 2, out: evidence, seed: 5 });
+    const { scope } = JSON.parse(readFileSync(join(evidence, 'snapshot.json'), 'utf8'));
+    const accounts = scope.accounts as string[];
+    const regions = scope.regions as string[];
+    // The generator puts global resources (IAM users) in the first region's files.
+    const withGlobal = listFilesUnder(join(evidence, 'config-snapshots')).find((f) => f.startsWith(`${accounts[0]}_Config_${regions[0]}_`))!;
+    const items = itemsOf(join(evidence, 'config-snapshots', withGlobal));
+    unitFile(evidence, `${accounts[0]}_Config_${regions[0]}_ConfigSnapshot_20261101T000000Z_again.json`, items.slice(0, 20));
+    const globals = items.filter((i) => i.awsRegion === 'global').slice(0, 3);
+    assert.equal(globals.length, 3);
+    unitFile(evidence, `${accounts[0]}_Config_${regions[1]}_ConfigSnapshot_20261101T000000Z_global.json`, globals);
+    return { evidence, accounts, regions, generated };
+  }
+
+  it('makes the same pack in worker threads as on the main thread, with the evidence of the estate read whole', async (t) => {
+    const { evidence, accounts, generated } = await estate(t);
+    // A waiver for a failing item of the last unit, so that waiver counts cross threads too.
+    const probe = tempDir(t);
+    await evaluateStage(evidence, probe, generatedAt, { threads: 0 });
+    const failing = (await withEveryItem(probe, readResult(join(probe, 'result.json')))).controls.flatMap((c) => c.evidence.map((i) => ({ control: c.id, ...i })))
+      .find((i) => i.status === 'fail' && i.source.kind === 'check' && i.account === accounts[1])!;
+    writeFileSync(join(evidence, 'waivers.yaml'), `waivers:\n  - id: W-1\n    scope: {control: ${failing.control}, resource: ${failing.resource!.id}}\n    owner: Test Owner\n    reason: Test waiver for a failing item.\n    ticket: https://tickets.example.com/T-1\n    expires: 2099-01-01\n`);
+
+    const inline = tempDir(t);
+    const threaded = tempDir(t);
+    await evaluateStage(evidence, inline, generatedAt, { threads: 0 });
+    await evaluateStage(evidence, threaded, generatedAt, { threads: 2 });
+    const files = listFilesUnder(inline);
+    assert.deepEqual(listFilesUnder(threaded), files, 'the same files');
+    for (const f of files) assert.ok(readFileSync(join(inline, f)).equals(readFileSync(join(threaded, f))), `${f}: the same bytes`);
+
+    const lines = new MemoryLinesStore();
+    const whole = evaluate({ snapshot: await readSnapshot(evidence), catalog, checks: checksById, generatedAt, tool, packPathOf: (p) => `evidence/${p.replace(/\.gz$/, '')}`, lines, waivers: loadWaivers(join(evidence, 'waivers.yaml')) });
+    const streamed = await withEveryItem(inline, readResult(join(inline, 'result.json')));
+    assertSameEvidence(whole, lines, streamed);
+    assert.equal(streamed.summary.resources, whole.summary.resources, 'repeated and global items count once');
+    assert.equal(streamed.resources.filter((r) => r.origin.api === 'AWS Config snapshot').length, generated, 'each configuration item once');
+    assert.equal(streamed.waivers[0]!.matched, 1);
+    assert.ok(streamed.controls.some((c) => c.counts.waived === 1), 'the item is waived');
+  });
+
+  it('reports a malformed item in a thread as on the main thread: one line naming the file and field', async (t) => {
+    const { evidence } = await estate(t);
+    const item = itemsOf(join(evidence, 'config-snapshots', listFilesUnder(join(evidence, 'config-snapshots')).at(-1)!)).find((i) => i.awsRegion !== 'global');
+    unitFile(evidence, `${item.awsAccountId}_Config_${item.awsRegion}_ConfigSnapshot_20261101T000000Z_bad.json`, [{ ...item, configurationItemCaptureTime: 'yesterday' }]);
+    const messages: string[] = [];
+    for (const threads of [0, 2]) {
+      await assert.rejects(evaluateStage(evidence, tempDir(t), generatedAt, { threads }), (e: Error) => {
+        messages.push(e.message);
+        return e instanceof UserError && !e.message.includes('\n');
+      });
+    }
+    assert.equal(messages[1], messages[0]);
+    assert.match(messages[0]!, /_bad\.json: configurationItems\[0\]\.configurationItemCaptureTime: /);
+  });
+
+  it('refuses an item of another region in a file AWS named for one region (units are keyed by the name)', async (t) => {
+    const evidence = join(tempDir(t), 'evidence');
+    cpSync(sampleDir, evidence, { recursive: true });
+    const file = listFilesUnder(join(evidence, 'config-snapshots')).find((f) => f.includes('_us-east-1_'))!;
+    const doc = JSON.parse(readFileSync(join(evidence, 'config-snapshots', file), 'utf8'));
+    const i = doc.configurationItems.findIndex((c: any) => c.awsRegion === 'us-east-1');
+    doc.configurationItems[i].awsRegion = 'eu-west-1';
+    writeFileSync(join(evidence, 'config-snapshots', file), JSON.stringify(doc));
+    await assert.rejects(evaluateStage(evidence, tempDir(t), generatedAt), (e: Error) =>
+      e instanceof UserError && e.message.endsWith(`${file}: configurationItems[${i}].awsRegion: region eu-west-1, but the file is named for region us-east-1`));
+  });
+
+  it('refuses a number of threads that is not a whole number', async (t) => {
+    const r = await runCli(['evaluate', '--evidence', sampleDir, '--out', join(tempDir(t), 'p'), '--threads', '1.5']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr.trim(), /^evidence-pack: --threads: 1\.5 is not a whole number/);
   });
 });

@@ -6,10 +6,10 @@ import { evaluateStage } from '../pack/stages.ts';
 import { sampleEvidenceDir } from '../paths.ts';
 import { report, statusCounts, type GlobalOptions } from './output.ts';
 
-export async function evaluateCommand(opts: GlobalOptions & { evidence?: string; out: string; force?: boolean; attestations?: string; waivers?: string; organization?: string; period?: string; from?: string; to?: string; tz?: string; maxEvaluationAge?: number }): Promise<number> {
+export async function evaluateCommand(opts: GlobalOptions & { evidence?: string; out: string; force?: boolean; attestations?: string; waivers?: string; organization?: string; period?: string; from?: string; to?: string; tz?: string; maxEvaluationAge?: number; threads?: number }): Promise<number> {
   const period = resolvePeriod(opts, runTime());
   const generatedAt = runTime();
-  const done = await writeDirAtomically(dirname(opts.out), async (tmp) => ({ name: basename(opts.out), result: await evaluateStage(opts.evidence ?? sampleEvidenceDir, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge }) }), { force: opts.force });
+  const done = await writeDirAtomically(dirname(opts.out), async (tmp) => ({ name: basename(opts.out), result: await evaluateStage(opts.evidence ?? sampleEvidenceDir, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads }) }), { force: opts.force });
   report(opts, `Wrote ${done.path}/result.json: ${done.result.controls.length} controls: ${statusCounts(done.result.summary.controls)}`, { result: `${done.path}/result.json`, controls: done.result.summary.controls, evidence: done.result.summary.evidence });
   return 0;
 }

@@ -8,6 +8,14 @@ import { itemStatuses, listedOthers, zeroCounts, type EvidenceItem, type ItemSta
 const listedInFull = (s: ItemStatus) => s === 'fail' || s === 'gap' || s === 'waived';
 const decided = (i: EvidenceItem) => i.resource !== undefined && (i.status === 'pass' || i.status === 'fail');
 
+export interface ControlEvidencePart {
+  id: string;
+  counts: Record<ItemStatus, number>;
+  listed: EvidenceItem[];
+  verdicts: EvidenceItem[];
+  items: JsonLinesFile;
+}
+
 export class ControlEvidence {
   readonly counts = zeroCounts(itemStatuses);
   private listed: EvidenceItem[] = [];
@@ -50,6 +58,25 @@ export class ControlEvidence {
     this.listed = this.listed.filter((i) => !matches(i));
     this.othersListed = this.listed.filter((i) => !listedInFull(i.status)).length;
     this.verdicts.splice(0, this.verdicts.length, ...this.verdicts.filter((i) => !matches(i)));
+  }
+
+  /** What this control's evidence holds so far, for another evaluation to absorb (its items file closed). */
+  part(): ControlEvidencePart {
+    return { id: this.controlId, counts: this.counts, listed: this.listed, verdicts: this.verdicts, items: this.writer.close() };
+  }
+
+  /** Takes in a part made elsewhere, as if its items (at `itemsPath`) had been added here one by one, in order. */
+  absorb(part: ControlEvidencePart, itemsPath: string): void {
+    for (const s of itemStatuses) this.counts[s] += part.counts[s];
+    for (const item of part.listed) {
+      if (listedInFull(item.status)) this.listed.push(item);
+      else if (this.othersListed < listedOthers) {
+        this.othersListed++;
+        this.listed.push(item);
+      }
+    }
+    for (const v of part.verdicts) this.verdicts.push(v);
+    this.writer.append(itemsPath, part.items.count);
   }
 
   get total(): number {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Catalog, CatalogControl } from '../catalog/types.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
 import { MissingEvidence } from '../checks/types.ts';
@@ -8,7 +9,7 @@ import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Period } from '../period/period.ts';
 import { redactJsonInPlace } from '../redact/detect.ts';
 import { attestationResult, waiverResults } from './assurance.ts';
-import { ControlEvidence } from './control-evidence.ts';
+import { ControlEvidence, type ControlEvidencePart } from './control-evidence.ts';
 import { inventoryFile, itemsFileOf, MemoryLinesStore, type LinesStore, type LinesWriter } from './item-files.ts';
 import {
   controlStatuses,
@@ -81,6 +82,18 @@ class Estate implements CheckContext {
   declaredGap(account: string, region: string, api: string): Gap | undefined {
     return this.snapshot.gaps.find((g) => g.account === account && g.region === region && g.api === api);
   }
+}
+
+/** A partial evaluation's state (Evaluation.part), as plain data a worker thread can send. */
+export interface EvaluationPart {
+  resources: number;
+  inScope: [string, number][];
+  applicable: [string, number][];
+  ruleSubjects: [string, ReturnType<typeof describeResource>][];
+  waiting: Resource[];
+  inventory: JsonLinesFile;
+  controls: ControlEvidencePart[];
+  waiversMatched: number[];
 }
 
 /** Fail beats gap beats pass: a gap is never a pass, and a known failure is never hidden behind a gap. */
@@ -179,6 +192,39 @@ export class Evaluation {
   private keep(r: Resource): void {
     this.estate!.add(r);
     this.waiting.push(r);
+  }
+
+  /**
+   * What this evaluation made of the configuration items handed to it (one unit of snapshot files, in a
+   * worker): counts, listed items, the resources left waiting for lookups, and its closed lines files.
+   */
+  part(): EvaluationPart {
+    return {
+      resources: this.resources,
+      inScope: [...this.inScope],
+      applicable: [...this.applicable],
+      ruleSubjects: [...this.ruleSubjects].filter((e): e is [string, ReturnType<typeof describeResource>] => e[1] !== null),
+      waiting: this.waiting.slice(this.keptFromSnapshot),
+      inventory: this.inventory.close(),
+      controls: [...this.evidence.values()].map((e) => e.part()),
+      waiversMatched: this.waivers.map((w) => w.matched),
+    };
+  }
+
+  /** Takes in a part whose lines files are under `dir`, as if its resources had been streamed here, in order. */
+  absorb(part: EvaluationPart, dir: string, snapshot: Snapshot): void {
+    this.begin(snapshot);
+    this.resources += part.resources;
+    const add = (to: Map<string, number>, entries: [string, number][]) => {
+      for (const [k, n] of entries) to.set(k, (to.get(k) ?? 0) + n);
+    };
+    add(this.inScope, part.inScope);
+    add(this.applicable, part.applicable);
+    for (const [k, d] of part.ruleSubjects) this.ruleSubjects.set(k, d);
+    for (const r of part.waiting) this.keep(r);
+    this.inventory.append(join(dir, part.inventory.file), part.inventory.count);
+    for (const c of part.controls) this.evidence.get(c.id)!.absorb(c, join(dir, c.items.file));
+    part.waiversMatched.forEach((m, i) => (this.waivers[i]!.matched += m));
   }
 
   /** One configuration item, as the reader streams it. */

@@ -15,6 +15,8 @@ export const inventoryFile = 'resources.jsonl';
 export interface LinesWriter<T = EvidenceItem> {
   /** `line`: the value's JSON when the caller has it already (built from parts shared by many items). */
   write(value: T, line?: string): void;
+  /** Appends the lines of another JSON-lines file (`count` of them), as if each were written here. */
+  append(path: string, count: number): void;
   /** Removes the lines written so far that match (items of a scope found uncovered at the end); returns them. */
   dropWhere(drop: (value: T) => boolean): T[];
   close(): JsonLinesFile;
@@ -37,6 +39,11 @@ class FileLinesWriter<T> implements LinesWriter<T> {
   write(value: T, line = JSON.stringify(value)): void {
     this.out.write(`${line}\n`);
     this.count++;
+  }
+
+  append(path: string, count: number): void {
+    this.out.writeFileContents(path);
+    this.count += count;
   }
 
   dropWhere(drop: (value: T) => boolean): T[] {
@@ -79,6 +86,7 @@ export class MemoryLinesStore implements LinesStore {
     this.files.set(rel, lines);
     return {
       write: (value, line = JSON.stringify(value)) => void lines.push(line),
+      append: (path) => void lines.push(...readFileSync(path, 'utf8').split('\n').filter((l) => l !== '')),
       dropWhere: (drop) => {
         const dropped: T[] = [];
         lines = lines.filter((l) => {

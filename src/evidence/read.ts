@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { listFilesUnder } from '../files.ts';
 import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
-import { checkConfigItem, checkSnapshotHeader, pages, resourceKey, resourceFromConfigurationItem, resourcesFromSelectPages } from './config-items.ts';
-import { streamConfigSnapshot } from './snapshot-stream.ts';
+import { checkConfigItem, pages, resourceKey, resourceFromConfigurationItem, resourcesFromSelectPages } from './config-items.ts';
+import { configSnapshotFile, readConfigSnapshotFile, type SnapshotFileContext, type SnapshotFileRead } from './read-snapshot-file.ts';
 import { parseDeliveredName } from './delivered-name.ts';
 import { isoTime, readJsonFile } from './json-file.ts';
 import { readServiceResponse } from './read-service-apis.ts';
@@ -69,6 +69,31 @@ export interface ReadSnapshotOptions {
    * never sits in memory. Every other evidence file is read before the first item arrives.
    */
   onConfigurationItem?: (r: Resource, snapshot: Snapshot) => void;
+  /**
+   * Reads AWS-delivered snapshot files elsewhere, one unit (an account and region's files, in order) at a
+   * time, when they hold every configuration item: called once, after every other file, with the units in
+   * order; returns each file read, in order. Items it hands to `addResource` count once, as the reader's own.
+   */
+  readSnapshotUnits?: (units: string[][], ctx: { snapshot: Snapshot; addResource(r: Resource): void; shown(rel: string): string }) => Promise<SnapshotFileRead[]>;
+}
+
+/** Throws, naming the file, when an account or region is outside snapshot.json's scope. */
+export function scopeCheck(meta: SnapshotMeta): (file: string, account: string, region: string) => void {
+  return (file, account, region) => {
+    if (!meta.scope.accounts.includes(account)) throw new InputError(file, 'account', `account ${account} is not in snapshot.json scope.accounts`);
+    if (region !== 'global' && !meta.scope.regions.includes(region)) throw new InputError(file, 'region', `region ${region} is not in snapshot.json scope.regions`);
+  };
+}
+
+/** Files in listing order, grouped by the account and region their names give (a unit's files are adjacent). */
+function unitsOf(files: string[]): string[][] {
+  const units = new Map<string, string[]>();
+  for (const f of files) {
+    const { account, region } = parseDeliveredName(f)!;
+    const k = `${account}/${region}`;
+    (units.get(k) ?? units.set(k, []).get(k)!).push(f);
+  }
+  return [...units.values()];
 }
 
 /** The APIs whose records are configuration items (what onConfigurationItem receives). */
@@ -105,10 +130,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const all = [...listed.filter((f) => !holdsConfigurationItems(f)), ...listed.filter(holdsConfigurationItems)];
   if (!all.includes('snapshot.json')) throw new InputError(shown('snapshot.json'), undefined, 'missing: an evidence directory starts with snapshot.json');
   const meta = await read('snapshot.json', 'snapshot-meta', validate.meta);
-  const inScope = (file: string, account: string, region: string) => {
-    if (!meta.scope.accounts.includes(account)) throw new InputError(file, 'account', `account ${account} is not in snapshot.json scope.accounts`);
-    if (region !== 'global' && !meta.scope.regions.includes(region)) throw new InputError(file, 'region', `region ${region} is not in snapshot.json scope.regions`);
-  };
+  const inScope = scopeCheck(meta);
 
   const snapshot: Snapshot = { dir, meta, files, resources: [], rules: [], evaluations: [], recorders: [], apiResponses: [], gaps: [...meta.gaps] };
   const recorderStatus = new Map<string, any>();
@@ -126,6 +148,17 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const ruleSummary = new Map<string, NonNullable<Snapshot['rules'][number]['summary']>>();
   const deliveredSnapshots: (NonNullable<ReturnType<typeof parseDeliveredName>> & { rel: string })[] = [];
   const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource }, opts.ruleIdentifier ?? (() => undefined));
+  const snapshotFileContext: SnapshotFileContext = { dir, shown, inScope, copies: opts.copies, addResource };
+  const recordSnapshotFile = (f: SnapshotFileRead) => {
+    if (f.located) snapshot.apiResponses.push({ ...f.located, api: 'config:snapshot-file', file: f.rel });
+    if (f.delivered) deliveredSnapshots.push({ ...f.delivered, rel: f.rel });
+    files.push({ path: f.rel, sha256: f.sha256, bytes: f.bytes, kind: 'config-snapshot' });
+  };
+  // When every configuration item is in AWS-named snapshot files, each account and region's files are a unit
+  // that can be read and evaluated on its own (in worker threads); they are read after every other file.
+  const ciFiles = all.filter(holdsConfigurationItems);
+  const units = opts.readSnapshotUnits && ciFiles.length > 0 && ciFiles.every((f) => configSnapshotFile.test(f) && parseDeliveredName(f)) ? unitsOf(ciFiles) : undefined;
+  const unitsElsewhere = units !== undefined;
   for (const rel of all) {
     if (rel === 'snapshot.json') continue;
     const fromAggregator = aggregatorFile.exec(rel);
@@ -137,29 +170,9 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
       await read(rel, 'collection-log', validate.collectionLog);
       continue;
     }
-    if (/^config-snapshots\/[^/]+\.json(\.gz)?$/.test(rel)) {
-      // AWS names delivered files <account>_Config_<region>_ConfigSnapshot_…; an empty file still says where it is from.
-      const named = parseDeliveredName(rel);
-      let located = false;
-      const locate = (account: string, region: string) => {
-        located = true;
-        inScope(shown(rel), account, region);
-        snapshot.apiResponses.push({ account, region, api: 'config:snapshot-file', file: rel });
-      };
-      if (named) locate(named.account, named.region);
-      const copy = opts.copies?.snapshot(rel);
-      const streamed = await streamConfigSnapshot(join(dir, rel), shown(rel), async (ci: any, i, text) => {
-        const field = `configurationItems[${i}]`;
-        checkConfigItem(ci, text, shown(rel), field);
-        if (!located) locate(ci.awsAccountId ?? ci.accountId, ci.awsRegion);
-        inScope(shown(rel), ci.awsAccountId ?? ci.accountId, ci.awsRegion);
-        addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' }, shown(rel), field));
-        await copy?.item(ci, text);
-      });
-      checkSnapshotHeader(streamed.header, shown(rel));
-      if (named) deliveredSnapshots.push({ ...named, rel });
-      await copy?.end(streamed.header);
-      files.push({ path: rel, sha256: streamed.sha256, bytes: streamed.bytes, kind: 'config-snapshot' });
+    if (configSnapshotFile.test(rel)) {
+      if (unitsElsewhere) continue;
+      recordSnapshotFile(await readConfigSnapshotFile(rel, snapshotFileContext));
       continue;
     }
     const m = apiFile.exec(rel);
@@ -278,6 +291,10 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     }
   }
 
+  if (units) {
+    for (const unit of units) for (const rel of unit) inScope(shown(rel), parseDeliveredName(rel)!.account, parseDeliveredName(rel)!.region);
+    for (const f of await opts.readSnapshotUnits!(units, { snapshot, addResource, shown })) recordSnapshotFile(f);
+  }
   aggregator.finish();
   // A delivered snapshot shows that the recorder ran when it was taken; it stands in where no recorder was read.
   for (const d of deliveredSnapshots) {

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { loadCatalog } from '../catalog/load.ts';
+import { UserError } from '../errors.ts';
 import { checksById } from '../checks/index.ts';
 import { Evaluation } from '../evaluate/evaluate.ts';
 import { FileLinesStore } from '../evaluate/item-files.ts';
@@ -19,6 +20,7 @@ import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { jsonChunks, writeJsonFile } from '../json-stream.ts';
 import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
+import { snapshotUnitReader } from './snapshot-units.ts';
 
 export { evidenceCopyPath };
 import { tool } from '../paths.ts';
@@ -49,6 +51,8 @@ export interface EvaluateOptions {
   attestations?: string;
   /** Waivers YAML file; default: <evidence>/waivers.yaml when present. */
   waivers?: string;
+  /** Worker threads for AWS-delivered snapshot files (0: none); default: one per core for a large estate. */
+  threads?: number;
 }
 
 export const attestationCopyPath = (path: string) => `attestations/${path}`;
@@ -65,9 +69,12 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
   const attestations = attestationsDir ? loadAttestations(attestationsDir) : [];
   const waivers = waiversFile ? loadWaivers(waiversFile) : [];
   checkAssuranceAgainstCatalog(catalog, attestations, waivers, { attestations: attestationsDir, waivers: waiversFile });
-  const evaluation = new Evaluation({ catalog, checks: checksById, generatedAt, tool, packPathOf: evidenceCopyPath, attestations, waivers, attestationPathOf: attestationCopyPath, copies: copies.written, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays, lines: new FileLinesStore(outDir) });
-  // Configuration items are evaluated as they are read, never held together.
-  const snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s) });
+  if (assurance.threads !== undefined && !(Number.isInteger(assurance.threads) && assurance.threads >= 0)) throw new UserError(`--threads: ${assurance.threads} is not a whole number of threads (0 or more)`);
+  const evaluate = { generatedAt, tool, waivers, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays };
+  const evaluation = new Evaluation({ ...evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, attestations, attestationPathOf: attestationCopyPath, copies: copies.written, lines: new FileLinesStore(outDir) });
+  // Configuration items are evaluated as they are read, never held together; delivered snapshot files a unit at a time, in threads when large.
+  const readSnapshotUnits = snapshotUnitReader({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads });
+  const snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s), readSnapshotUnits });
   if (assurance.organization) snapshot.meta.organization = assurance.organization;
   const result = evaluation.finish(snapshot);
   // Attestations and waivers travel verbatim: they are the customer's signed-off statements.

@@ -63,15 +63,17 @@ export function mayBeSensitive(text: string): boolean {
   return literalTrigger.test(text) || (text.includes(':') && assignmentTrigger.test(text)) || hasBase64Run(text, 40);
 }
 
+const inBase64 = new Uint8Array(128).map((_, c) => (/[A-Za-z0-9/+]/.test(String.fromCharCode(c)) ? 1 : 0));
+
 /** Whether `text` holds `length` characters of [A-Za-z0-9/+] in a row. */
 function hasBase64Run(text: string, length: number): boolean {
   if (text.length < length) return false;
   let run = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const inRun = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2f || c === 0x2b;
-    if (!inRun) run = 0;
-    else if (++run >= length) return true;
+    if (c < 128 && inBase64[c] === 1) {
+      if (++run >= length) return true;
+    } else run = 0;
   }
   return false;
 }

@@ -1,0 +1,147 @@
+// AWS-delivered snapshot files evaluated a unit at a time (one account and region's files), in worker
+// threads when the estate is large. Each unit's items, inventory and redacted copies are written apart
+// and taken into the estate's evaluation in the units' order, so the pack is the same whichever thread
+// evaluated a unit and however many there were.
+import { statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { loadCatalog } from '../catalog/load.ts';
+import { checksById } from '../checks/index.ts';
+import { UserError } from '../errors.ts';
+import { Evaluation, type EvaluateInput, type EvaluationPart } from '../evaluate/evaluate.ts';
+import { FileLinesStore } from '../evaluate/item-files.ts';
+import { scopeCheck, type ReadSnapshotOptions } from '../evidence/read.ts';
+import { readConfigSnapshotFile, type SnapshotFileRead } from '../evidence/read-snapshot-file.ts';
+import type { Resource, Snapshot } from '../evidence/types.ts';
+import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
+
+/** What a unit's evaluation needs besides the catalog and checks (which each thread loads): plain data. */
+export interface UnitInput {
+  evidenceDir: string;
+  outDir: string;
+  /** The estate as read before the first configuration item (what checks look up). */
+  snapshot: Snapshot;
+  evaluate: Pick<EvaluateInput, 'generatedAt' | 'tool' | 'waivers' | 'period' | 'maxEvaluationAgeDays'>;
+}
+
+export interface UnitOutcome {
+  reads: SnapshotFileRead[];
+  copies: [string, { sha256: string; bytes: number }][];
+  part: EvaluationPart;
+  /** Global resources (any region's file may hold them): counted once, by the estate's reader. */
+  handBack: Resource[];
+}
+
+const partDirOf = (outDir: string, index: number) => join(outDir, '.units', String(index));
+
+let catalog: ReturnType<typeof loadCatalog> | undefined;
+
+/** Reads and evaluates one unit's files, writing its lines files under the unit's own directory. */
+export async function evaluateUnit(unit: string[], index: number, input: UnitInput): Promise<UnitOutcome> {
+  catalog ??= loadCatalog(new Set(checksById.keys()));
+  const copies = new RedactedCopies(input.outDir);
+  const evaluation = new Evaluation({ ...input.evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, lines: new FileLinesStore(partDirOf(input.outDir, index)) });
+  evaluation.begin(input.snapshot);
+  const seen = new Set<string>();
+  const handBack: Resource[] = [];
+  const reads: SnapshotFileRead[] = [];
+  for (const rel of unit) {
+    reads.push(await readConfigSnapshotFile(rel, {
+      dir: input.evidenceDir,
+      shown: (f) => join(input.evidenceDir, f),
+      inScope: scopeCheck(input.snapshot.meta),
+      copies,
+      addResource(r) {
+        if (r.region === 'global') return void handBack.push(r);
+        if (seen.has(r.key)) return; // the same item in two of the unit's files counts once
+        seen.add(r.key);
+        evaluation.resource(r, input.snapshot);
+      },
+    }));
+  }
+  return { reads, copies: [...copies.written], part: evaluation.part(), handBack };
+}
+
+/**
+ * One thread per core when the files hold more than about 100,000 items (a thread costs about half a
+ * second to start: loading the checks and catalog), none below. Sizes as stored; gzip shrinks items about 15×.
+ */
+function defaultThreads(dir: string, units: string[][]): number {
+  const bytes = units.flat().reduce((n, rel) => n + statSync(join(dir, rel)).size * (rel.endsWith('.gz') ? 15 : 1), 0);
+  return bytes > 64 * 1024 * 1024 ? availableParallelism() : 0;
+}
+
+type UnitRunner = (unit: string[], index: number) => Promise<UnitOutcome>;
+
+/** Runs units on `threads` workers, each taking the next unit when it is free; stop() ends them. */
+function workerPool(threads: number, input: UnitInput): { run: UnitRunner; stop(): Promise<void> } {
+  const workers: Worker[] = [];
+  const idle: Worker[] = [];
+  const queue: (() => void)[] = [];
+  const busy = new Map<Worker, { resolve(o: UnitOutcome): void; reject(e: Error): void }>();
+  const fail = (w: Worker, e: Error) => {
+    busy.get(w)?.reject(e);
+    busy.delete(w);
+  };
+  for (let i = 0; i < threads; i++) {
+    const w = new Worker(new URL('./snapshot-unit-worker.js', import.meta.url), { workerData: input, execArgv: [] });
+    w.on('message', (m: { outcome?: UnitOutcome; userError?: { message: string; exitCode: number }; crash?: string }) => {
+      const s = busy.get(w)!;
+      busy.delete(w);
+      if (m.outcome) s.resolve(m.outcome);
+      else if (m.userError) s.reject(new UserError(m.userError.message, m.userError.exitCode));
+      else s.reject(new Error(m.crash));
+      idle.push(w);
+      queue.shift()?.();
+    });
+    w.on('error', (e) => fail(w, e));
+    w.on('exit', (code) => fail(w, new Error(`an evaluation thread stopped (exit code ${code})`)));
+    workers.push(w);
+    idle.push(w);
+  }
+  return {
+    run: (unit, index) => new Promise<UnitOutcome>((resolve, reject) => {
+      const start = () => {
+        const w = idle.pop()!;
+        busy.set(w, { resolve, reject });
+        w.postMessage({ index, unit });
+      };
+      if (idle.length) start();
+      else queue.push(start);
+    }),
+    stop: async () => void (await Promise.all(workers.map((w) => w.terminate()))),
+  };
+}
+
+/**
+ * The reader's hook for delivered snapshot files: evaluates the units (on `threads` workers, or here when
+ * 0) and absorbs each, in order, into the estate's evaluation.
+ */
+export function snapshotUnitReader(opts: { evidenceDir: string; outDir: string; evaluation: Evaluation; copies: RedactedCopies; evaluate: UnitInput['evaluate']; threads?: number }): NonNullable<ReadSnapshotOptions['readSnapshotUnits']> {
+  return async (units, ctx) => {
+    const input: UnitInput = { evidenceDir: opts.evidenceDir, outDir: opts.outDir, snapshot: ctx.snapshot, evaluate: opts.evaluate };
+    const threads = Math.min(opts.threads ?? defaultThreads(opts.evidenceDir, units), units.length);
+    const pool = threads > 0 ? workerPool(threads, input) : undefined;
+    const run: UnitRunner = pool ? pool.run : (unit, index) => evaluateUnit(unit, index, input);
+    // Workers run ahead; here units start one at a time, each after the one before is absorbed.
+    const started = pool ? units.map((unit, i) => run(unit, i)) : [];
+    started.forEach((p) => p.catch(() => {}));
+    const reads: SnapshotFileRead[] = [];
+    try {
+      for (let i = 0; i < units.length; i++) {
+        const outcome = await (started[i] ?? run(units[i]!, i));
+        opts.evaluation.absorb(outcome.part, partDirOf(opts.outDir, i), ctx.snapshot);
+        for (const r of outcome.handBack) ctx.addResource(r);
+        for (const [rel, written] of outcome.copies) opts.copies.written.set(rel, written);
+        reads.push(...outcome.reads);
+        await rm(partDirOf(opts.outDir, i), { recursive: true, force: true });
+      }
+    } finally {
+      await pool?.stop();
+      await rm(join(opts.outDir, '.units'), { recursive: true, force: true });
+    }
+    return reads;
+  };
+}
