@@ -2,10 +2,10 @@
 // result.json lists only what the report shows (every failing, gap and waived item and the first few
 // others), so it grows with the failures, not with the estate; these files hold the rest.
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { BufferedFileWriter } from '../buffered-writer.ts';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { EvidenceItem, JsonLinesFile } from './result.ts';
 
 export const itemsFileOf = (control: string) => `items/${control}.jsonl`;
@@ -109,8 +109,31 @@ export class MemoryLinesStore implements LinesStore {
   }
 }
 
-/** The lines of one of the pack's JSON-lines files, read one at a time. */
+/**
+ * The lines of one of the pack's JSON-lines files, parsed, a batch per megabyte read: a million items cost
+ * a few hundred awaits, not a million (a line at a time through readline was most of a large CSV's time).
+ */
+export async function* readLineBatches<T>(packDir: string, file: JsonLinesFile): AsyncGenerator<T[]> {
+  // Read synchronously: from the page cache a megabyte takes a fraction of a millisecond, less than a thread-pool round trip.
+  const fd = openSync(join(packDir, file.file), 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  const parse = (lines: string[]) => lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);
+  try {
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) {
+      const lines = (rest + decoder.write(buffer.subarray(0, n))).split('\n');
+      rest = lines.pop()!;
+      yield parse(lines);
+    }
+    const last = parse([rest + decoder.end()]);
+    if (last.length) yield last;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The lines of one of the pack's JSON-lines files, one at a time. */
 export async function* readLinesFile<T>(packDir: string, file: JsonLinesFile): AsyncGenerator<T> {
-  const lines = createInterface({ input: createReadStream(join(packDir, file.file), { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield JSON.parse(line) as T;
+  for await (const batch of readLineBatches<T>(packDir, file)) yield* batch;
 }

@@ -1,6 +1,6 @@
 import { readJsonFile } from '../evidence/json-file.ts';
 import { InputError } from '../errors.ts';
-import { readLinesFile } from './item-files.ts';
+import { readLineBatches, readLinesFile } from './item-files.ts';
 import { legacyResultSchemaVersions, resultSchemaVersion, type ControlResult, type EvidenceItem, type Result, type ResultResource } from './result.ts';
 
 const readable: readonly string[] = [resultSchemaVersion, ...legacyResultSchemaVersions];
@@ -19,10 +19,15 @@ export function readResult(file: string): Result {
   return value as Result;
 }
 
-/** Every evidence item of a control: from its JSON-lines file in the pack, or inline in an older result. */
+/** Every evidence item of a control, in batches: from its JSON-lines file in the pack, or inline in an older result. */
+export async function* controlItemBatches(packDir: string, control: ControlResult): AsyncGenerator<EvidenceItem[]> {
+  if (control.items) yield* readLineBatches<EvidenceItem>(packDir, control.items);
+  else yield control.evidence;
+}
+
+/** Every evidence item of a control, one at a time. */
 export async function* controlItems(packDir: string, control: ControlResult): AsyncGenerator<EvidenceItem> {
-  if (control.items) yield* readLinesFile<EvidenceItem>(packDir, control.items);
-  else yield* control.evidence;
+  for await (const batch of controlItemBatches(packDir, control)) yield* batch;
 }
 
 /** Every resource evaluated, from resources.jsonl in the pack, or inline in an older result. */

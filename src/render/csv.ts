@@ -1,5 +1,5 @@
 import { BufferedFileWriter } from '../buffered-writer.ts';
-import { controlItems } from '../evaluate/read-result.ts';
+import { controlItemBatches } from '../evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result } from '../evaluate/result.ts';
 
 /** Cells a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP CSV injection advice). */
@@ -34,7 +34,7 @@ export async function writeEvidenceCsv(result: Result, packDir: string, file: st
     for (const c of result.controls) {
       const nist = c.mappings.nist.map((m) => m.id).join(' ');
       const gdpr = c.mappings.gdpr.map((m) => m.id).join(' ');
-      for await (const i of controlItems(packDir, c)) out.write(csvLine(row(c, nist, gdpr, i)));
+      for await (const batch of controlItemBatches(packDir, c)) for (const i of batch) out.write(csvLine(row(c, nist, gdpr, i)));
     }
   } finally {
     out.close();
