@@ -13,6 +13,7 @@ import type { EvidenceItem, Result } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import type { Resource } from '../src/evidence/types.ts';
 import { evaluateStage } from '../src/pack/stages.ts';
+import { writeEvidenceCsv } from '../src/render/csv.ts';
 import { generateEstate } from '../src/bench/generate.ts';
 import { UserError } from '../src/errors.ts';
 import { listFilesUnder } from '../src/files.ts';
@@ -159,6 +160,15 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
     assert.equal(streamed.resources.filter((r) => r.origin.api === 'AWS Config snapshot').length, generated, 'each configuration item once');
     assert.equal(streamed.waivers[0]!.matched, 1);
     assert.ok(streamed.controls.some((c) => c.counts.waived === 1), 'the item is waived');
+
+    // The CSV of a large pack is written in two threads: the same bytes as in one.
+    const result = readResult(join(inline, 'result.json'));
+    await writeEvidenceCsv(result, inline, join(inline, 'one.csv'), { threads: 0 });
+    await writeEvidenceCsv(result, inline, join(inline, 'two.csv'), { threadedFrom: 0 });
+    const csv = readFileSync(join(inline, 'one.csv'));
+    assert.equal(csv.toString('utf8').split('\r\n').length - 2, Object.values(result.summary.evidence).reduce((a, b) => a + b, 0), 'a row per item');
+    assert.ok(csv.equals(readFileSync(join(inline, 'two.csv'))), 'the same CSV from one thread or two');
+    assert.ok(!listFilesUnder(inline).some((f) => f.endsWith('.part')), 'no part left behind');
   });
 
   it('reports a malformed item in a thread as on the main thread: one line naming the file and field', async (t) => {

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
 import { UserError } from '../errors.ts';
@@ -15,6 +15,7 @@ import { FileLinesStore } from '../evaluate/item-files.ts';
 import { scopeCheck, type ReadSnapshotOptions } from '../evidence/read.ts';
 import { readConfigSnapshotFile, type SnapshotFileRead } from '../evidence/read-snapshot-file.ts';
 import type { Resource, Snapshot } from '../evidence/types.ts';
+import { startThread } from '../threads.ts';
 import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
 
 /** What a unit's evaluation needs besides the catalog and checks (which each thread loads): plain data. */
@@ -86,7 +87,7 @@ function workerPool(threads: number, input: UnitInput): { run: UnitRunner; stop(
     busy.delete(w);
   };
   for (let i = 0; i < threads; i++) {
-    const w = new Worker(new URL('./snapshot-unit-worker.js', import.meta.url), { workerData: input, execArgv: [] });
+    const w = startThread(new URL('./snapshot-unit-thread.ts', import.meta.url), input);
     w.on('message', (m: { outcome?: UnitOutcome; userError?: { message: string; exitCode: number }; crash?: string }) => {
       const s = busy.get(w)!;
       busy.delete(w);

@@ -1,4 +1,6 @@
+import { rm } from 'node:fs/promises';
 import { BufferedFileWriter } from '../buffered-writer.ts';
+import { runInThread } from '../threads.ts';
 import { controlItemBatches } from '../evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result } from '../evaluate/result.ts';
 
@@ -26,17 +28,63 @@ function row(c: ControlResult, nist: string, gdpr: string, i: EvidenceItem): str
   return [c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', source, i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', nist, gdpr];
 }
 
-/** One row per evidence item, every control's (RFC 4180), written as each items file is read: never all in memory. */
-export async function writeEvidenceCsv(result: Result, packDir: string, file: string): Promise<void> {
+/** The rows of these controls' items, in order, appended to `out`. */
+async function writeRows(controls: ControlResult[], packDir: string, out: BufferedFileWriter): Promise<void> {
+  for (const c of controls) {
+    const nist = c.mappings.nist.map((m) => m.id).join(' ');
+    const gdpr = c.mappings.gdpr.map((m) => m.id).join(' ');
+    for await (const batch of controlItemBatches(packDir, c)) for (const i of batch) out.write(csvLine(row(c, nist, gdpr, i)));
+  }
+}
+
+/** What a thread needs of a control to write its rows (not the listed items result.json carries). */
+export type CsvControl = Pick<ControlResult, 'id' | 'status' | 'mappings' | 'items' | 'evidence'>;
+
+/** In a thread (csv-thread.ts): the rows of some controls into a file of their own. */
+export async function writeCsvPart(controls: CsvControl[], packDir: string, file: string): Promise<void> {
+  const out = new BufferedFileWriter(file, { hashed: false });
+  try {
+    await writeRows(controls as ControlResult[], packDir, out);
+  } finally {
+    out.close();
+  }
+}
+
+/** Below this many bytes of items a second thread costs more than it saves. */
+const defaultThreadedFrom = 64 * 1024 * 1024;
+
+/**
+ * One row per evidence item, every control's (RFC 4180), written as each items file is read: never all in
+ * memory. A large pack's later controls are written by a second thread into a part appended at the end.
+ */
+export async function writeEvidenceCsv(result: Result, packDir: string, file: string, opts: { threads?: number; threadedFrom?: number } = {}): Promise<void> {
+  const controls = result.controls;
+  const bytes = controls.map((c) => c.items?.bytes ?? 0);
+  const total = bytes.reduce((a, b) => a + b, 0);
+  let split = controls.length;
+  if ((opts.threads ?? 1) > 0 && total >= (opts.threadedFrom ?? defaultThreadedFrom)) {
+    for (let sum = 0, i = 0; i < controls.length; i++) {
+      sum += bytes[i]!;
+      if (sum >= total / 2) {
+        split = i + 1;
+        break;
+      }
+    }
+  }
+  const partFile = `${file}.part`;
+  const rest: CsvControl[] = controls.slice(split).map((c) => ({ id: c.id, status: c.status, mappings: c.mappings, items: c.items, evidence: c.items ? [] : c.evidence }));
+  const part = rest.length ? runInThread(new URL('./csv-thread.ts', import.meta.url), { controls: rest, packDir, file: partFile }) : undefined;
+  part?.catch(() => {});
   const out = new BufferedFileWriter(file, { hashed: false });
   try {
     out.write(csvLine(columns));
-    for (const c of result.controls) {
-      const nist = c.mappings.nist.map((m) => m.id).join(' ');
-      const gdpr = c.mappings.gdpr.map((m) => m.id).join(' ');
-      for await (const batch of controlItemBatches(packDir, c)) for (const i of batch) out.write(csvLine(row(c, nist, gdpr, i)));
+    await writeRows(controls.slice(0, split), packDir, out);
+    if (part) {
+      await part;
+      out.writeFileContents(partFile);
     }
   } finally {
     out.close();
+    if (part) await rm(partFile, { force: true });
   }
 }
