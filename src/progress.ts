@@ -12,6 +12,7 @@ export function createProgress(opts: { quiet?: boolean; total: number; stream?: 
   let n = 0;
   let current = '';
   const started = Date.now();
+  let drawnAt = 0;
   const draw = (text: string) => {
     const width = 20;
     const filled = Math.round(((n - 1) / opts.total) * width);
@@ -25,7 +26,10 @@ export function createProgress(opts: { quiet?: boolean; total: number; stream?: 
       draw(label);
     },
     detail(text) {
-      if (active) draw(`${current}: ${text}`);
+      // Called per file or part: redrawn at most ten times a second.
+      if (!active || Date.now() - drawnAt < 100) return;
+      drawnAt = Date.now();
+      draw(`${current}: ${text}`);
     },
     done() {
       if (!active) return;

@@ -198,6 +198,18 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
       e instanceof UserError && e.message.endsWith(`${file}: configurationItems[${i}].awsRegion: region eu-west-1, but the file is named for region us-east-1`));
   });
 
+  it('reports progress as evidence files are read, units included', async (t) => {
+    const { evidence } = await estate(t);
+    for (const threads of [0, 2]) {
+      const seen: [number, number][] = [];
+      await evaluateStage(evidence, tempDir(t), generatedAt, { threads, onProgress: (text) => seen.push(text.match(/^(\d+) of (\d+) evidence files$/)!.slice(1).map(Number) as [number, number]) });
+      const files = listFilesUnder(evidence).length;
+      assert.ok(seen.every(([, of]) => of === files), 'out of every evidence file');
+      assert.ok(seen.every(([n], i) => i === 0 || n >= seen[i - 1]![0]), 'never backwards');
+      assert.deepEqual(seen.at(-1), [files, files], `${threads} threads: ends with every file read`);
+    }
+  });
+
   it('refuses a number of threads that is not a whole number', async (t) => {
     const r = await runCli(['evaluate', '--evidence', sampleDir, '--out', join(tempDir(t), 'p'), '--threads', '1.5']);
     assert.equal(r.code, 2);

@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { runTime } from '../clock.ts';
+import { createProgress } from '../progress.ts';
 import { resolvePeriod } from '../period/period.ts';
 import { writeDirAtomically } from '../pack/atomic-dir.ts';
 import { evaluateStage } from '../pack/stages.ts';
@@ -9,7 +10,10 @@ import { report, statusCounts, type GlobalOptions } from './output.ts';
 export async function evaluateCommand(opts: GlobalOptions & { evidence?: string; out: string; force?: boolean; attestations?: string; waivers?: string; organization?: string; period?: string; from?: string; to?: string; tz?: string; maxEvaluationAge?: number; threads?: number }): Promise<number> {
   const period = resolvePeriod(opts, runTime());
   const generatedAt = runTime();
-  const done = await writeDirAtomically(dirname(opts.out), async (tmp) => ({ name: basename(opts.out), result: await evaluateStage(opts.evidence ?? sampleEvidenceDir, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads }) }), { force: opts.force });
+  const progress = createProgress({ quiet: opts.quiet || opts.json, total: 1 });
+  progress.stage('Evaluating evidence');
+  const done = await writeDirAtomically(dirname(opts.out), async (tmp) => ({ name: basename(opts.out), result: await evaluateStage(opts.evidence ?? sampleEvidenceDir, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads, onProgress: (t) => progress.detail(t) }) }), { force: opts.force });
+  progress.done();
   report(opts, `Wrote ${done.path}/result.json: ${done.result.controls.length} controls: ${statusCounts(done.result.summary.controls)}`, { result: `${done.path}/result.json`, controls: done.result.summary.controls, evidence: done.result.summary.evidence });
   return 0;
 }

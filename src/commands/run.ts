@@ -51,7 +51,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.pdf ? 4 : 3 });
   const pack = await writeDirAtomically(opts.out, async (tmp) => {
     progress.stage('Evaluating evidence');
-    const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads });
+    const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads, onProgress: (t) => progress.detail(t) });
     const packId = packIdFor(result);
     const org = organizationSlug(result.organization);
     const drift = await driftFromPrevious(opts.out, org, previousPeriod(period), result, tmp);

@@ -74,7 +74,9 @@ export interface ReadSnapshotOptions {
    * time, when they hold every configuration item: called once, after every other file, with the units in
    * order; returns each file read, in order. Items it hands to `addResource` count once, as the reader's own.
    */
-  readSnapshotUnits?: (units: string[][], ctx: { snapshot: Snapshot; addResource(r: Resource): void; shown(rel: string): string }) => Promise<SnapshotFileRead[]>;
+  readSnapshotUnits?: (units: string[][], ctx: { snapshot: Snapshot; addResource(r: Resource): void; shown(rel: string): string; unitRead(unit: string[]): void }) => Promise<SnapshotFileRead[]>;
+  /** How many of the evidence files have been read, as they are (for a progress bar). */
+  onProgress?: (filesRead: number, files: number) => void;
 }
 
 /** Throws, naming the file, when an account or region is outside snapshot.json's scope. */
@@ -159,8 +161,12 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const ciFiles = all.filter(holdsConfigurationItems);
   const units = opts.readSnapshotUnits && ciFiles.length > 0 && ciFiles.every((f) => configSnapshotFile.test(f) && parseDeliveredName(f)) ? unitsOf(ciFiles) : undefined;
   const unitsElsewhere = units !== undefined;
+  let filesRead = 1;
+  const readSoFar = (n: number) => opts.onProgress?.((filesRead += n), all.length);
   for (const rel of all) {
     if (rel === 'snapshot.json') continue;
+    if (unitsElsewhere && configSnapshotFile.test(rel)) continue;
+    opts.onProgress?.(filesRead++, all.length);
     const fromAggregator = aggregatorFile.exec(rel);
     if (fromAggregator) {
       await aggregator.readFile(rel, fromAggregator);
@@ -171,7 +177,6 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
       continue;
     }
     if (configSnapshotFile.test(rel)) {
-      if (unitsElsewhere) continue;
       recordSnapshotFile(await readConfigSnapshotFile(rel, snapshotFileContext));
       continue;
     }
@@ -293,8 +298,9 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
 
   if (units) {
     for (const unit of units) for (const rel of unit) inScope(shown(rel), parseDeliveredName(rel)!.account, parseDeliveredName(rel)!.region);
-    for (const f of await opts.readSnapshotUnits!(units, { snapshot, addResource, shown })) recordSnapshotFile(f);
+    for (const f of await opts.readSnapshotUnits!(units, { snapshot, addResource, shown, unitRead: (unit) => readSoFar(unit.length) })) recordSnapshotFile(f);
   }
+  readSoFar(0);
   aggregator.finish();
   // A delivered snapshot shows that the recorder ran when it was taken; it stands in where no recorder was read.
   for (const d of deliveredSnapshots) {

@@ -137,6 +137,7 @@ export function snapshotUnitReader(opts: { evidenceDir: string; outDir: string; 
         for (const r of outcome.handBack) ctx.addResource(r);
         for (const [rel, written] of outcome.copies) opts.copies.written.set(rel, written);
         reads.push(...outcome.reads);
+        ctx.unitRead(units[i]!);
         await rm(partDirOf(opts.outDir, i), { recursive: true, force: true });
       }
     } finally {

@@ -53,6 +53,8 @@ export interface EvaluateOptions {
   waivers?: string;
   /** Worker threads for AWS-delivered snapshot files (0: none); default: one per core for a large estate. */
   threads?: number;
+  /** Called as evidence files are read and evaluated ("12 of 40 evidence files"). */
+  onProgress?: (text: string) => void;
 }
 
 export const attestationCopyPath = (path: string) => `attestations/${path}`;
@@ -74,7 +76,8 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
   const evaluation = new Evaluation({ ...evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, attestations, attestationPathOf: attestationCopyPath, copies: copies.written, lines: new FileLinesStore(outDir) });
   // Configuration items are evaluated as they are read, never held together; delivered snapshot files a unit at a time, in threads when large.
   const readSnapshotUnits = snapshotUnitReader({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads });
-  const snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s), readSnapshotUnits });
+  const snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s), readSnapshotUnits,
+    onProgress: (read, files) => assurance.onProgress?.(`${read} of ${files} evidence files`) });
   if (assurance.organization) snapshot.meta.organization = assurance.organization;
   const result = evaluation.finish(snapshot);
   // Attestations and waivers travel verbatim: they are the customer's signed-off statements.
