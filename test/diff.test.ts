@@ -41,6 +41,10 @@ describe('diff between two monthly packs', () => {
     assert.equal(expired.length, 1);
     assert.deepEqual([expired[0].before, expired[0].after], ['waived', 'fail']);
     assert.equal(d.catalogChanged, false);
+    // A monthly drift of a large estate stays small: what changed is listed, what did not is counted.
+    assert.ok(d.items.every((i: any) => i.change !== 'unchanged'), 'unchanged items are not listed');
+    assert.ok(d.counts.unchanged > 0, 'but counted');
+    assert.equal(d.items.length, Object.entries(d.counts).filter(([k]) => k !== 'unchanged').reduce((n, [, v]) => n + (v as number), 0));
   });
 
   it('prints Markdown for tickets, and exits 6 for --fail-on regressed', async () => {

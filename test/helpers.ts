@@ -1,4 +1,5 @@
-import { readResult, withEveryItem } from '../src/evaluate/read-result.ts';
+import { controlItems, readResult, resultResources } from '../src/evaluate/read-result.ts';
+import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src/evaluate/result.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,4 +62,17 @@ export function onlyPack(out: string): string {
 /** A pack's result.json with every evidence item and resource read in from the pack's JSON-lines files. */
 export async function packResult(pack: string) {
   return withEveryItem(pack, readResult(join(pack, 'result.json')));
+}
+
+/** A pack's result with every item and resource in memory, as result@1 held them: what tests compare. */
+export async function withEveryItem(packDir: string, result: Result): Promise<Result & { resources: ResultResource[] }> {
+  const controls: ControlResult[] = [];
+  for (const c of result.controls) {
+    const evidence: EvidenceItem[] = [];
+    for await (const i of controlItems(packDir, c)) evidence.push(i);
+    controls.push({ ...c, evidence });
+  }
+  const resources: ResultResource[] = [];
+  for await (const r of resultResources(packDir, result)) resources.push(r);
+  return { ...result, controls, resources };
 }

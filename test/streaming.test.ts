@@ -8,7 +8,7 @@ import { loadCatalog } from '../src/catalog/load.ts';
 import { checksById } from '../src/checks/index.ts';
 import { evaluate } from '../src/evaluate/evaluate.ts';
 import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
-import { readResult, withEveryItem } from '../src/evaluate/read-result.ts';
+import { readResult } from '../src/evaluate/read-result.ts';
 import type { EvidenceItem, Result } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import type { Resource } from '../src/evidence/types.ts';
@@ -17,7 +17,7 @@ import { writeEvidenceCsv } from '../src/render/csv.ts';
 import { generateEstate } from '../src/bench/generate.ts';
 import { UserError } from '../src/errors.ts';
 import { listFilesUnder } from '../src/files.ts';
-import { runCli, sampleDir, tempDir } from './helpers.ts';
+import { runCli, sampleDir, tempDir, withEveryItem } from './helpers.ts';
 
 const catalog = loadCatalog(new Set(checksById.keys()));
 const generatedAt = '2026-11-01T00:00:00.000Z';

@@ -1,16 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { diffResults, driftMarkdown, type Drift } from '../diff/diff.ts';
+import { diffPacks, driftMarkdown, type Drift } from '../diff/diff.ts';
 import { ExitCode } from '../errors.ts';
 import { openVerifiedPack } from '../pack/open-verified.ts';
-import { withEveryItem } from '../evaluate/read-result.ts';
 
 export type FailOn = 'regressed' | 'gap' | 'fail';
 
-const verifiedResult = async (pack: string, tmp: string) => {
+const verifiedPack = async (pack: string, tmp: string) => {
   const opened = await openVerifiedPack(pack, tmp, 'compare');
-  return withEveryItem(opened.dir, opened.result);
+  return { dir: opened.dir, result: opened.result };
 };
 
 function tripped(d: Drift, failOn: FailOn[]): string[] {
@@ -24,7 +23,7 @@ function tripped(d: Drift, failOn: FailOn[]): string[] {
 export async function diffCommand(opts: { previous: string; current: string; format: 'md' | 'json'; failOn?: FailOn[] }): Promise<number> {
   const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-diff-'));
   try {
-    const drift = diffResults(await verifiedResult(opts.previous, tmp), await verifiedResult(opts.current, tmp));
+    const drift = await diffPacks(await verifiedPack(opts.previous, tmp), await verifiedPack(opts.current, tmp));
     const names = { previous: basename(opts.previous).replace(/\.zip$/, ''), current: basename(opts.current).replace(/\.zip$/, '') };
     process.stdout.write(opts.format === 'json' ? `${JSON.stringify({ ...names, ...drift }, null, 2)}\n` : driftMarkdown(drift, names));
     const hits = tripped(drift, opts.failOn ?? []);

@@ -1,5 +1,6 @@
 // Drift between two packs' results: what changed for each control, evidence item and resource.
-import { statusOrder, type ControlStatus, type EvidenceItem, type ItemStatus, type Result, type ResultResource } from '../evaluate/result.ts';
+import { controlItemBatches, resultResources } from '../evaluate/read-result.ts';
+import { statusOrder, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
 
 export type ItemChange = 'regressed' | 'fixed' | 'new-failing' | 'new-gap' | 'waiver-expired' | 'new' | 'gone' | 'unchanged' | 'changed';
 
@@ -30,6 +31,7 @@ export interface Drift {
   current: { generatedAt: string; catalog: string; collectedAt: string };
   catalogChanged: boolean;
   controls: ControlDrift[];
+  /** Every item whose status changed, appeared or went (unchanged items are only counted). */
   items: ItemDrift[];
   resources: { newlyInScope: string[]; gone: string[] };
   counts: Record<ItemChange, number>;
@@ -47,7 +49,7 @@ function itemKey(control: string, i: EvidenceItem): string {
   return [control, sourceKey(i), i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? ''].join('|');
 }
 
-function classify(before: EvidenceItem | undefined, after: EvidenceItem | undefined): ItemChange {
+function classify(before: SeenItem | undefined, after: SeenItem | undefined): ItemChange {
   if (!before) return after!.status === 'fail' ? 'new-failing' : after!.status === 'gap' ? 'new-gap' : 'new';
   if (!after) return 'gone';
   if (before.status === after.status) return 'unchanged';
@@ -65,55 +67,90 @@ function controlChange(before: ControlStatus | undefined, after: ControlStatus |
   return severity(after) > severity(before) ? 'regressed' : severity(after) < severity(before) && (before === 'fail' || before === 'gap') ? 'fixed' : 'changed';
 }
 
-/** Compares two results each holding every item and resource (see withEveryItem). */
-export function diffResults(previous: Result & { resources: ResultResource[] }, current: Result & { resources: ResultResource[] }): Drift {
-  const prevControls = new Map(previous.controls.map((c) => [c.id, c]));
-  const curControls = new Map(current.controls.map((c) => [c.id, c]));
+/** A pack to compare: its directory (the items and inventory files) and its result.json. */
+export interface PackResult {
+  dir: string;
+  result: Result;
+}
+
+/** What the comparison keeps of an item: what an ItemDrift shows. */
+interface SeenItem {
+  status: ItemStatus;
+  waiver?: EvidenceItem['waiver'];
+  account: string;
+  region: string;
+  resource?: string;
+  source: string;
+  message: string;
+}
+
+const seen = (i: EvidenceItem): SeenItem => ({ status: i.status, waiver: i.waiver, account: i.account, region: i.region, resource: i.resource ? `${i.resource.type} ${i.resource.id}` : undefined, source: sourceKey(i), message: i.message });
+
+/**
+ * Compares two packs a control at a time, reading each control's items files as they stream: memory holds
+ * one control's items of the previous pack (what an ItemDrift shows of each), never both packs whole. Every
+ * item that changed is listed; unchanged ones are counted.
+ */
+export async function diffPacks(previous: PackResult, current: PackResult): Promise<Drift> {
+  const prevControls = new Map(previous.result.controls.map((c) => [c.id, c]));
+  const curControls = new Map(current.result.controls.map((c) => [c.id, c]));
   const mapping = (c?: Result['controls'][number]) => (c ? [...c.mappings.nist, ...c.mappings.gdpr].map((m) => m.id).sort().join(',') : '');
-  const controls: ControlDrift[] = [...new Set([...prevControls.keys(), ...curControls.keys()])].sort().map((id) => {
+  const ids = [...new Set([...prevControls.keys(), ...curControls.keys()])].sort();
+  const controls: ControlDrift[] = ids.map((id) => {
     const b = prevControls.get(id);
     const a = curControls.get(id);
     return { id, title: (a ?? b)!.title, before: b?.status, after: a?.status, change: controlChange(b?.status, a?.status), mappingChanged: !!a && !!b && mapping(a) !== mapping(b) };
   });
 
-  const index = (r: Result) => {
-    const m = new Map<string, { control: string; item: EvidenceItem }>();
-    for (const c of r.controls) for (const i of c.evidence) m.set(itemKey(c.id, i), { control: c.id, item: i });
-    return m;
-  };
-  const prevItems = index(previous);
-  const curItems = index(current);
-  const items: ItemDrift[] = [];
-  for (const key of [...new Set([...prevItems.keys(), ...curItems.keys()])].sort()) {
-    const b = prevItems.get(key);
-    const a = curItems.get(key);
-    const any = (a ?? b)!;
-    items.push({
-      control: any.control,
-      key,
-      change: classify(b?.item, a?.item),
-      before: b?.item.status,
-      after: a?.item.status,
-      account: any.item.account,
-      region: any.item.region,
-      resource: any.item.resource ? `${any.item.resource.type} ${any.item.resource.id}` : undefined,
-      source: sourceKey(any.item),
-      message: a?.item.message ?? b?.item.message,
-    });
-  }
-  const keys = (r: Result & { resources: ResultResource[] }) => new Set(r.resources.map((x) => x.key));
-  const prevRes = keys(previous);
-  const curRes = keys(current);
   const counts = Object.fromEntries((['regressed', 'fixed', 'new-failing', 'new-gap', 'waiver-expired', 'new', 'gone', 'unchanged', 'changed'] as ItemChange[]).map((c) => [c, 0])) as Record<ItemChange, number>;
-  for (const i of items) counts[i.change]++;
+  const items: ItemDrift[] = [];
+  const record = (control: string, key: string, b: SeenItem | undefined, a: SeenItem | undefined) => {
+    const change = classify(b, a);
+    counts[change]++;
+    if (change === 'unchanged') return;
+    const any = (a ?? b)!;
+    items.push({ control, key, change, before: b?.status, after: a?.status, account: any.account, region: any.region, resource: any.resource, source: any.source, message: a?.message ?? b?.message });
+  };
+  for (const id of ids) {
+    const before = new Map<string, SeenItem>();
+    const p = prevControls.get(id);
+    if (p) for await (const batch of controlItemBatches(previous.dir, p)) for (const i of batch) before.set(itemKey(id, i), seen(i));
+    // An item without a resource (coverage of a scope) can share its key with another; as before, the last one counts.
+    const scopes = new Map<string, SeenItem>();
+    const c = curControls.get(id);
+    if (c) {
+      for await (const batch of controlItemBatches(current.dir, c)) {
+        for (const i of batch) {
+          const key = itemKey(id, i);
+          if (!i.resource) {
+            scopes.set(key, seen(i));
+            continue;
+          }
+          record(id, key, before.get(key), seen(i));
+          before.delete(key);
+        }
+      }
+    }
+    for (const [key, a] of scopes) {
+      record(id, key, before.get(key), a);
+      before.delete(key);
+    }
+    for (const [key, b] of before) record(id, key, b, undefined);
+  }
+  items.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+
+  const prevRes = new Set<string>();
+  for await (const r of resultResources(previous.dir, previous.result)) prevRes.add(r.key);
+  const newlyInScope: string[] = [];
+  for await (const r of resultResources(current.dir, current.result)) if (!prevRes.delete(r.key)) newlyInScope.push(r.key);
   const meta = (r: Result) => ({ generatedAt: r.generatedAt, catalog: `${r.catalog.name} ${r.catalog.version} (${r.catalog.digest.slice(0, 12)})`, collectedAt: r.evidence.collectedAt });
   return {
-    previous: meta(previous),
-    current: meta(current),
-    catalogChanged: previous.catalog.digest !== current.catalog.digest,
+    previous: meta(previous.result),
+    current: meta(current.result),
+    catalogChanged: previous.result.catalog.digest !== current.result.catalog.digest,
     controls,
     items,
-    resources: { newlyInScope: [...curRes].filter((k) => !prevRes.has(k)).sort(), gone: [...prevRes].filter((k) => !curRes.has(k)).sort() },
+    resources: { newlyInScope: newlyInScope.sort(), gone: [...prevRes].sort() },
     counts,
   };
 }

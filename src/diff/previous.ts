@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { readResult, withEveryItem } from '../evaluate/read-result.ts';
+import { readResult } from '../evaluate/read-result.ts';
 import type { Result } from '../evaluate/result.ts';
 import type { Period } from '../period/period.ts';
 import { latestPack } from '../period/placement.ts';
 import { verifyPack } from '../sign/verify.ts';
-import { diffResults, type Drift } from './diff.ts';
+import { diffPacks, type Drift } from './diff.ts';
 
 export const driftFile = 'drift.json';
 
@@ -20,5 +20,5 @@ export async function driftFromPrevious(out: string, org: string, previous: Peri
   const name = pack.split('/').pop()!;
   const report = await verifyPack(pack);
   if (!report.ok) return { state: 'previous-pack-refused', previousPack: name, previousPeriod: previous.label, problems: report.problems.map((p) => `${p.problem} ${p.file}`) };
-  return { state: 'compared', previousPack: name, previousPeriod: previous.label, ...diffResults(await withEveryItem(pack, readResult(join(pack, 'result.json'))), await withEveryItem(currentDir, current)) };
+  return { state: 'compared', previousPack: name, previousPeriod: previous.label, ...(await diffPacks({ dir: pack, result: readResult(join(pack, 'result.json')) }, { dir: currentDir, result: current })) };
 }

@@ -35,16 +35,3 @@ export async function* resultResources(packDir: string, result: Result): AsyncGe
   if (result.inventory) yield* readLinesFile<ResultResource>(packDir, result.inventory);
   else yield* result.resources ?? [];
 }
-
-/** The result with every item and resource in memory, as older results held them: for comparing two packs. */
-export async function withEveryItem(packDir: string, result: Result): Promise<Result & { resources: ResultResource[] }> {
-  const controls: ControlResult[] = [];
-  for (const c of result.controls) {
-    const evidence: EvidenceItem[] = [];
-    for await (const i of controlItems(packDir, c)) evidence.push(i);
-    controls.push({ ...c, evidence });
-  }
-  const resources: ResultResource[] = [];
-  for await (const r of resultResources(packDir, result)) resources.push(r);
-  return { ...result, controls, resources };
-}
