@@ -13,6 +13,7 @@ import type { EvidenceItem, Result } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import type { Resource } from '../src/evidence/types.ts';
 import { evaluateStage } from '../src/pack/stages.ts';
+import { threadsFor } from '../src/pack/snapshot-units.ts';
 import { writeEvidenceCsv } from '../src/render/csv.ts';
 import { generateEstate } from '../src/bench/generate.ts';
 import { UserError } from '../src/errors.ts';
@@ -208,6 +209,11 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
       assert.ok(seen.every(([n], i) => i === 0 || n >= seen[i - 1]![0]), 'never backwards');
       assert.deepEqual(seen.at(-1), [files, files], `${threads} threads: ends with every file read`);
     }
+  });
+
+  it('uses a thread per core, as many as the memory allows (a small container gets one)', () => {
+    const gib = 1024 ** 3;
+    assert.deepEqual([threadsFor(2, 24 * gib), threadsFor(8, 24 * gib), threadsFor(8, gib), threadsFor(8, 2 * gib), threadsFor(8, 0.5 * gib)], [2, 8, 1, 4, 1]);
   });
 
   it('refuses a number of threads that is not a whole number', async (t) => {
