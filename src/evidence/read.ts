@@ -161,12 +161,13 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const ciFiles = all.filter(holdsConfigurationItems);
   const units = opts.readSnapshotUnits && ciFiles.length > 0 && ciFiles.every((f) => configSnapshotFile.test(f) && parseDeliveredName(f)) ? unitsOf(ciFiles) : undefined;
   const unitsElsewhere = units !== undefined;
+  // Counted as each file starts (snapshot.json is read); a unit's files when the unit is done.
   let filesRead = 1;
   const readSoFar = (n: number) => opts.onProgress?.((filesRead += n), all.length);
   for (const rel of all) {
     if (rel === 'snapshot.json') continue;
     if (unitsElsewhere && configSnapshotFile.test(rel)) continue;
-    opts.onProgress?.(filesRead++, all.length);
+    readSoFar(1);
     const fromAggregator = aggregatorFile.exec(rel);
     if (fromAggregator) {
       await aggregator.readFile(rel, fromAggregator);
@@ -297,7 +298,6 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   }
 
   if (units) {
-    for (const unit of units) for (const rel of unit) inScope(shown(rel), parseDeliveredName(rel)!.account, parseDeliveredName(rel)!.region);
     for (const f of await opts.readSnapshotUnits!(units, { snapshot, addResource, shown, unitRead: (unit) => readSoFar(unit.length) })) recordSnapshotFile(f);
   }
   readSoFar(0);
