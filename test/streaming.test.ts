@@ -60,9 +60,14 @@ async function withRecorderStopped(t: { after(fn: () => void): void }, region: s
 
 describe('streaming evaluation', () => {
   it('gives the same result as evaluating the estate read whole', async (t) => {
-    const { whole, lines, streamed } = await wholeAndStreamed(t, sampleDir);
+    const { whole, lines, streamed, out } = await wholeAndStreamed(t, sampleDir);
     assertSameEvidence(whole, lines, streamed);
     assert.equal(streamed.summary.resources, whole.summary.resources);
+    // Items files' lines are built from parts (not stringified whole): each listed item is in its file as listed.
+    for (const c of readResult(join(out, 'result.json')).controls) {
+      const inFile = new Set(streamed.controls.find((x) => x.id === c.id)!.evidence.map(canonical));
+      for (const i of c.evidence) assert.ok(inFile.has(canonical(i)), `${c.id}: ${canonical(i)} is in its items file as listed`);
+    }
     assert.deepEqual(streamed.resources.map((r) => r.key).sort(), lines.read<{ key: string }>('resources.jsonl').map((r) => r.key).sort());
   });
 

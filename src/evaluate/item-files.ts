@@ -2,7 +2,7 @@
 // result.json lists only what the report shows (every failing, gap and waived item and the first few
 // others), so it grows with the failures, not with the estate; these files hold the rest.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { BufferedFileWriter } from '../buffered-writer.ts';
 import { join } from 'node:path';
@@ -32,8 +32,8 @@ class FileLinesWriter<T> implements LinesWriter<T> {
   private out: BufferedFileWriter;
   private count = 0;
 
-  constructor(private readonly path: string, private readonly rel: string) {
-    this.out = new BufferedFileWriter(path);
+  constructor(private readonly path: string, private readonly rel: string, private readonly hashed: boolean) {
+    this.out = new BufferedFileWriter(path, { hashed });
   }
 
   write(value: T, line = JSON.stringify(value)): void {
@@ -46,19 +46,26 @@ class FileLinesWriter<T> implements LinesWriter<T> {
     this.count += count;
   }
 
+  /** Copies the lines to keep into a new file, a megabyte at a time (a large estate's file is more than a string can hold). */
   dropWhere(drop: (value: T) => boolean): T[] {
     this.out.close();
-    const kept: string[] = [];
+    const keptPath = `${this.path}.kept`;
+    const kept = new BufferedFileWriter(keptPath, { hashed: this.hashed });
     const dropped: T[] = [];
-    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
-      if (!line) continue;
-      const value = JSON.parse(line) as T;
-      if (drop(value)) dropped.push(value);
-      else kept.push(line);
+    let count = 0;
+    for (const lines of lineBatches(this.path)) {
+      for (const line of lines) {
+        const value = JSON.parse(line) as T;
+        if (drop(value)) dropped.push(value);
+        else {
+          kept.write(`${line}\n`);
+          count++;
+        }
+      }
     }
-    this.out = new BufferedFileWriter(this.path);
-    for (const line of kept) this.out.write(`${line}\n`);
-    this.count = kept.length;
+    renameSync(keptPath, this.path); // the writer's descriptor follows the file
+    this.out = kept;
+    this.count = count;
     return dropped;
   }
 
@@ -68,13 +75,13 @@ class FileLinesWriter<T> implements LinesWriter<T> {
   }
 }
 
-/** Writes each file under a directory (the pack being made). */
+/** Writes each file under a directory (the pack being made; `hashed: false` for a unit's parts, hashed when absorbed). */
 export class FileLinesStore implements LinesStore {
-  constructor(private readonly dir: string) {
+  constructor(private readonly dir: string, private readonly opts: { hashed?: boolean } = {}) {
     mkdirSync(join(dir, 'items'), { recursive: true });
   }
   open<T>(rel: string): LinesWriter<T> {
-    return new FileLinesWriter<T>(join(this.dir, rel), rel);
+    return new FileLinesWriter<T>(join(this.dir, rel), rel, this.opts.hashed ?? true);
   }
 }
 
@@ -86,7 +93,9 @@ export class MemoryLinesStore implements LinesStore {
     this.files.set(rel, lines);
     return {
       write: (value, line = JSON.stringify(value)) => void lines.push(line),
-      append: (path) => void lines.push(...readFileSync(path, 'utf8').split('\n').filter((l) => l !== '')),
+      append: (path) => {
+        for (const batch of lineBatches(path)) lines.push(...batch);
+      },
       dropWhere: (drop) => {
         const dropped: T[] = [];
         lines = lines.filter((l) => {
@@ -110,27 +119,33 @@ export class MemoryLinesStore implements LinesStore {
 }
 
 /**
- * The lines of one of the pack's JSON-lines files, parsed, a batch per megabyte read: a million items cost
- * a few hundred awaits, not a million (a line at a time through readline was most of a large CSV's time).
+ * The non-blank lines of a file, a batch per megabyte read, synchronously: from the page cache a megabyte takes a
+ * fraction of a millisecond, less than a thread-pool round trip.
  */
-export async function* readLineBatches<T>(packDir: string, file: JsonLinesFile): AsyncGenerator<T[]> {
-  // Read synchronously: from the page cache a megabyte takes a fraction of a millisecond, less than a thread-pool round trip.
-  const fd = openSync(join(packDir, file.file), 'r');
+function* lineBatches(path: string): Generator<string[]> {
+  const fd = openSync(path, 'r');
   const buffer = Buffer.allocUnsafe(1 << 20);
   const decoder = new StringDecoder('utf8');
   let rest = '';
-  const parse = (lines: string[]) => lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);
   try {
     for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) {
       const lines = (rest + decoder.write(buffer.subarray(0, n))).split('\n');
       rest = lines.pop()!;
-      yield parse(lines);
+      yield lines.filter((l) => l.trim() !== '');
     }
-    const last = parse([rest + decoder.end()]);
-    if (last.length) yield last;
+    rest += decoder.end();
+    if (rest.trim() !== '') yield [rest];
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The lines of one of the pack's JSON-lines files, parsed, a batch per megabyte read: a million items cost
+ * a few hundred awaits, not a million (a line at a time through readline was most of a large CSV's time).
+ */
+export async function* readLineBatches<T>(packDir: string, file: JsonLinesFile): AsyncGenerator<T[]> {
+  for (const lines of lineBatches(join(packDir, file.file))) yield lines.map((l) => JSON.parse(l) as T);
 }
 
 /** The lines of one of the pack's JSON-lines files, one at a time. */
