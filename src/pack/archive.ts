@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
@@ -10,11 +10,13 @@ import { listPackFiles } from '../sign/sign.ts';
 /** Zips packDir as <name>/<file>…, with a fixed time on every entry so the same pack gives the same bytes. */
 export async function writePackArchive(packDir: string, name: string, zipFile: string, mtime: Date): Promise<void> {
   const zip = new yazl.ZipFile();
+  const failed = new Promise<never>((_, reject) => zip.on('error', reject));
+  // Each file streamed from disk as it is zipped: a large estate's pack has files over a gigabyte, gigabytes in all.
   for (const rel of listPackFiles(packDir)) {
-    zip.addBuffer(await readFile(join(packDir, rel)), `${name}/${rel}`, { mtime, mode: 0o100644, compress: !/\.(pdf|zip|gz|png)$/.test(rel) });
+    zip.addFile(join(packDir, rel), `${name}/${rel}`, { mtime, mode: 0o100644, compress: !/\.(pdf|zip|gz|png)$/.test(rel) });
   }
   zip.end();
-  await pipeline(zip.outputStream, createWriteStream(zipFile));
+  await Promise.race([pipeline(zip.outputStream, createWriteStream(zipFile)), failed]);
 }
 
 /**
