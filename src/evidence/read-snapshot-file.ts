@@ -40,11 +40,8 @@ export async function readConfigSnapshotFile(rel: string, ctx: SnapshotFileConte
     const field = `configurationItems[${i}]`;
     checkConfigItem(ci, text, shown, field);
     const account = ci.awsAccountId ?? ci.accountId;
-    if (!located) {
-      ctx.inScope(shown, account, ci.awsRegion);
-      located = { account, region: ci.awsRegion };
-    }
     ctx.inScope(shown, account, ci.awsRegion);
+    located ??= { account, region: ci.awsRegion };
     // AWS delivers one account and region's items (and global resources) in a file named for them.
     if (delivered && account !== delivered.account) throw new InputError(shown, `${field}.awsAccountId`, `account ${account}, but the file is named for account ${delivered.account}`);
     if (delivered && ci.awsRegion !== delivered.region && ci.awsRegion !== 'global') throw new InputError(shown, `${field}.awsRegion`, `region ${ci.awsRegion}, but the file is named for region ${delivered.region}`);

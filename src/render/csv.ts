@@ -53,19 +53,19 @@ export async function writeCsvPart(controls: CsvControl[], packDir: string, file
 /** The main thread's share of the rows: it also appends the other thread's part, and the HTML report comes after. */
 const mainShare = 0.4;
 
-/** Below this many bytes of items a second thread costs more than it saves. */
+/** Below this many bytes of items a second thread costs more than it saves (tests set it: 0 for two threads, Infinity for one). */
 const defaultThreadedFrom = 64 * 1024 * 1024;
 
 /**
  * One row per evidence item, every control's (RFC 4180), written as each items file is read: never all in
  * memory. A large pack's later controls are written by a second thread into a part appended at the end.
  */
-export async function writeEvidenceCsv(result: Result, packDir: string, file: string, opts: { threads?: number; threadedFrom?: number } = {}): Promise<void> {
+export async function writeEvidenceCsv(result: Result, packDir: string, file: string, opts: { threadedFrom?: number } = {}): Promise<void> {
   const controls = result.controls;
   const bytes = controls.map((c) => c.items?.bytes ?? 0);
   const total = bytes.reduce((a, b) => a + b, 0);
   let split = controls.length;
-  if ((opts.threads ?? 1) > 0 && total >= (opts.threadedFrom ?? defaultThreadedFrom)) {
+  if (total >= (opts.threadedFrom ?? defaultThreadedFrom)) {
     for (let sum = 0, i = 0; i < controls.length; i++) {
       sum += bytes[i]!;
       if (sum >= total * mainShare) {
