@@ -1,4 +1,4 @@
-import { controlItems, readResult, resultResources } from '../src/evaluate/read-result.ts';
+import { controlItemBatches, readResult, resultResources } from '../src/evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src/evaluate/result.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -69,7 +69,7 @@ export async function withEveryItem(packDir: string, result: Result): Promise<Re
   const controls: ControlResult[] = [];
   for (const c of result.controls) {
     const evidence: EvidenceItem[] = [];
-    for await (const i of controlItems(packDir, c)) evidence.push(i);
+    for await (const batch of controlItemBatches(packDir, c)) evidence.push(...batch);
     controls.push({ ...c, evidence });
   }
   const resources: ResultResource[] = [];

@@ -25,11 +25,6 @@ export async function* controlItemBatches(packDir: string, control: ControlResul
   else yield control.evidence;
 }
 
-/** Every evidence item of a control, one at a time. */
-export async function* controlItems(packDir: string, control: ControlResult): AsyncGenerator<EvidenceItem> {
-  for await (const batch of controlItemBatches(packDir, control)) yield* batch;
-}
-
 /** Every resource evaluated, from resources.jsonl in the pack, or inline in an older result. */
 export async function* resultResources(packDir: string, result: Result): AsyncGenerator<ResultResource> {
   if (result.inventory) yield* readLinesFile<ResultResource>(packDir, result.inventory);
