@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ function assertSameEvidence(whole: Result, lines: MemoryLinesStore, streamed: Re
     assert.equal(s.status, c.status, `${c.id} status`);
     assert.deepEqual(s.counts, c.counts, `${c.id} counts`);
     assert.deepEqual([...s.disagreements].sort(), [...c.disagreements].sort(), `${c.id} disagreements`);
-    const all = c.items ? lines.read<EvidenceItem>(c.items.file) : [];
+    const all = c.items ? c.items.flatMap((f) => lines.read<EvidenceItem>(f.file)) : [];
     assert.deepEqual(s.evidence.map(canonical).sort(), all.map(canonical).sort(), `${c.id}: the same items, streamed or read whole`);
   }
 }
@@ -102,20 +103,30 @@ describe('streaming evaluation', () => {
     assert.equal(sample.waivers.find((w) => w.id === 'W-2026-007')!.matched, 1, 'and is counted when the region is covered');
   });
 
-  it('re-renders a pack made before items files (result@1: every item inline)', async (t) => {
+  it('re-renders packs of older result schemas: @1 (every item inline), @2 (a file a control, not a list of parts)', async (t) => {
     const { streamed, out } = await wholeAndStreamed(t, sampleDir);
-    const legacy = join(tempDir(t), 'legacy');
+    const asPacked = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as Result;
+    const legacy = (schema: string, result: object) => {
+      const dir = join(tempDir(t), schema);
+      cpSync(out, dir, { recursive: true });
+      writeFileSync(join(dir, 'result.json'), JSON.stringify({ ...result, schema: `evidence-pack/result@${schema}` }));
+      return dir;
+    };
     const { inventory: _inventory, ...rest } = streamed;
-    cpSync(out, legacy, { recursive: true });
-    const v1 = { ...rest, schema: 'evidence-pack/result@1', controls: streamed.controls.map(({ items: _items, ...c }) => c) };
-    writeFileSync(join(legacy, 'result.json'), JSON.stringify(v1));
-    const r = await runCli(['render', legacy, '--no-pdf', '--quiet']);
-    assert.equal(r.code, 0, r.stderr);
-    const rows = (dir: string) => readFileSync(join(dir, 'evidence.csv'), 'utf8').trim().split('\r\n').length;
+    const v1 = legacy('1', { ...rest, controls: streamed.controls.map(({ items: _items, ...c }) => c) });
+    const one = <T>(parts: T[]) => (assert.equal(parts.length, 1), parts[0]);
+    const v2 = legacy('2', { ...asPacked, inventory: one(asPacked.inventory!), controls: asPacked.controls.map((c) => (c.items ? { ...c, items: one(c.items) } : c)) });
     const fresh = await runCli(['render', out, '--no-pdf', '--quiet']);
     assert.equal(fresh.code, 0, fresh.stderr);
-    assert.equal(rows(legacy), rows(out), 'the same rows from inline items as from the items files');
-    assert.equal(rows(out) - 1, Object.values(streamed.summary.evidence).reduce((a, b) => a + b, 0), 'a CSV row per item');
+    const csv = (dir: string) => readFileSync(join(dir, 'evidence.csv'), 'utf8');
+    assert.equal(csv(out).trim().split('\r\n').length - 1, Object.values(streamed.summary.evidence).reduce((a, b) => a + b, 0), 'a CSV row per item');
+    for (const dir of [v1, v2]) {
+      const r = await runCli(['render', dir, '--no-pdf', '--quiet']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(csv(dir).trim().split('\r\n').length, csv(out).trim().split('\r\n').length, `${dir}: the same rows`);
+    }
+    assert.equal(csv(v2), csv(out), 'result@2: the same CSV');
+    assert.deepEqual(readResult(join(v2, 'result.json')).controls.map((c) => c.items), asPacked.controls.map((c) => c.items), 'read as a list of one part');
   });
 });
 
@@ -150,13 +161,27 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
       .find((i) => i.status === 'fail' && i.source.kind === 'check' && i.account === accounts[1])!;
     writeFileSync(join(evidence, 'waivers.yaml'), `waivers:\n  - id: W-1\n    scope: {control: ${failing.control}, resource: ${failing.resource!.id}}\n    owner: Test Owner\n    reason: Test waiver for a failing item.\n    ticket: https://tickets.example.com/T-1\n    expires: 2099-01-01\n`);
 
+    // Every unit's lines files become parts of their own (as a large estate's do), or are copied into one file a control.
     const inline = tempDir(t);
     const threaded = tempDir(t);
-    await evaluateStage(evidence, inline, generatedAt, { threads: 0 });
-    await evaluateStage(evidence, threaded, generatedAt, { threads: 2 });
+    const oneFile = tempDir(t);
+    await evaluateStage(evidence, inline, generatedAt, { threads: 0, ownPartFrom: 0 });
+    await evaluateStage(evidence, threaded, generatedAt, { threads: 2, ownPartFrom: 0 });
+    await evaluateStage(evidence, oneFile, generatedAt, { threads: 2 });
     const files = listFilesUnder(inline);
     assert.deepEqual(listFilesUnder(threaded), files, 'the same files');
     for (const f of files) assert.ok(readFileSync(join(inline, f)).equals(readFileSync(join(threaded, f))), `${f}: the same bytes`);
+    const parted = readResult(join(inline, 'result.json'));
+    const linesFiles = (r: Result) => [...r.inventory!, ...r.controls.flatMap((c) => c.items ?? [])];
+    assert.ok(parted.inventory!.length > 1 && parted.controls.some((c) => (c.items?.length ?? 0) > 1), 'lines files in parts');
+    for (const f of linesFiles(parted)) {
+      const bytes = readFileSync(join(inline, f.file));
+      assert.deepEqual({ count: bytes.toString('utf8').split('\n').length - 1, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }, { count: f.count, bytes: f.bytes, sha256: f.sha256 }, `${f.file} as pinned`);
+    }
+    const single = readResult(join(oneFile, 'result.json'));
+    assert.ok(linesFiles(single).every((f) => !/\.\d+\.jsonl$/.test(f.file)), 'a small estate\'s pack has one file a control');
+    const everyItem = async (dir: string, r: Result) => JSON.stringify((await withEveryItem(dir, r)).controls.map((c) => c.evidence));
+    assert.equal(await everyItem(inline, parted), await everyItem(oneFile, single), 'the same items in the same order, in parts or not');
 
     const lines = new MemoryLinesStore();
     const whole = evaluate({ snapshot: await readSnapshot(evidence), catalog, checks: checksById, generatedAt, tool, packPathOf: (p) => `evidence/${p.replace(/\.gz$/, '')}`, lines, waivers: loadWaivers(join(evidence, 'waivers.yaml')) });

@@ -13,7 +13,7 @@ export interface ControlEvidencePart {
   counts: Record<ItemStatus, number>;
   listed: EvidenceItem[];
   verdicts: EvidenceItem[];
-  items: JsonLinesFile;
+  items: JsonLinesFile[];
 }
 
 export class ControlEvidence {
@@ -65,8 +65,8 @@ export class ControlEvidence {
     return { id: this.controlId, counts: this.counts, listed: this.listed, verdicts: this.verdicts, items: this.writer.close() };
   }
 
-  /** Takes in a part made elsewhere, as if its items (at `itemsPath`) had been added here one by one, in order. */
-  absorb(part: ControlEvidencePart, itemsPath: string): void {
+  /** Takes in a part made elsewhere, as if its items (files under `dir`) had been added here one by one, in order. */
+  absorb(part: ControlEvidencePart, dir: string): void {
     for (const s of itemStatuses) this.counts[s] += part.counts[s];
     for (const item of part.listed) {
       if (listedInFull(item.status)) this.listed.push(item);
@@ -76,7 +76,7 @@ export class ControlEvidence {
       }
     }
     for (const v of part.verdicts) this.verdicts.push(v);
-    this.writer.append(itemsPath, part.items.count);
+    this.writer.adopt(dir, part.items);
   }
 
   get total(): number {
@@ -101,7 +101,7 @@ export class ControlEvidence {
   }
 
   /** The listed items by account and region (otherwise as they came), and the items file. */
-  close(): { listed: EvidenceItem[]; items: JsonLinesFile } {
+  close(): { listed: EvidenceItem[]; items: JsonLinesFile[] } {
     const listed = this.listed.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
     return { listed, items: this.writer.close() };
   }

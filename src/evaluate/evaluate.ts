@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Catalog, CatalogControl } from '../catalog/types.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
 import { MissingEvidence } from '../checks/types.ts';
@@ -91,7 +90,7 @@ export interface EvaluationPart {
   applicable: [string, number][];
   ruleSubjects: [string, ReturnType<typeof describeResource>][];
   waiting: Resource[];
-  inventory: JsonLinesFile;
+  inventory: JsonLinesFile[];
   controls: ControlEvidencePart[];
   waiversMatched: number[];
 }
@@ -222,8 +221,8 @@ export class Evaluation {
     add(this.applicable, part.applicable);
     for (const [k, d] of part.ruleSubjects) this.ruleSubjects.set(k, d);
     for (const r of part.waiting) this.keep(r);
-    this.inventory.append(join(dir, part.inventory.file), part.inventory.count);
-    for (const c of part.controls) this.evidence.get(c.id)!.absorb(c, join(dir, c.items.file));
+    this.inventory.adopt(dir, part.inventory);
+    for (const c of part.controls) this.evidence.get(c.id)!.absorb(c, dir);
     part.waiversMatched.forEach((m, i) => (this.waivers[i]!.matched += m));
   }
 
@@ -440,7 +439,7 @@ export class Evaluation {
 
     const controls: ControlResult[] = catalog.controls.controls.map((c) => {
       let evidence: EvidenceItem[] = [];
-      let items: JsonLinesFile | undefined;
+      let items: JsonLinesFile[] | undefined;
       let counts = zeroCounts(itemStatuses);
       let disagreements: string[] = [];
       let status: ControlStatus;

@@ -15,11 +15,16 @@ export const inventoryFile = 'resources.jsonl';
 export interface LinesWriter<T = EvidenceItem> {
   /** `line`: the value's JSON when the caller has it already (built from parts shared by many items). */
   write(value: T, line?: string): void;
-  /** Appends the lines of another JSON-lines file (`count` of them), as if each were written here. */
-  append(path: string, count: number): void;
+  /**
+   * Takes in lines written elsewhere (a unit's part files, under `dir`), after the lines written so far. A large
+   * file becomes the next part as it is, moved, not copied (a million items' lines are gigabytes); a small one
+   * is copied in, so that a small estate's pack keeps a file per control.
+   */
+  adopt(dir: string, parts: JsonLinesFile[]): void;
   /** Removes the lines written so far that match (items of a scope found uncovered at the end); returns them. */
   dropWhere(drop: (value: T) => boolean): T[];
-  close(): JsonLinesFile;
+  /** The file's parts, in order: one, unless parts were adopted. */
+  close(): JsonLinesFile[];
 }
 
 /** Where evaluation writes its JSON-lines files, each named by its path inside the pack. */
@@ -27,61 +32,119 @@ export interface LinesStore {
   open<T>(rel: string): LinesWriter<T>;
 }
 
+/** Adopted files this large are moved into the pack as parts of their own; smaller ones are copied into the current part. */
+const defaultOwnPartFrom = 8 * 1024 * 1024;
 
+/** `items/AC-02.jsonl`, then `items/AC-02.2.jsonl`, … */
+const partName = (rel: string, index: number) => (index === 0 ? rel : rel.replace(/\.jsonl$/, `.${index + 1}.jsonl`));
+
+interface OpenPart {
+  rel: string;
+  out: BufferedFileWriter;
+  count: number;
+}
+
+/**
+ * A JSON-lines file of the pack, hashed as it is written. Lines written here go to the current part, which is
+ * opened at the first line; adopted files become parts of their own, so the lines stay in the order they came.
+ */
 class FileLinesWriter<T> implements LinesWriter<T> {
-  private out: BufferedFileWriter;
-  private count = 0;
+  private readonly parts: JsonLinesFile[] = [];
+  private current?: OpenPart;
 
-  constructor(private readonly path: string, private readonly rel: string, private readonly hashed: boolean) {
-    this.out = new BufferedFileWriter(path, { hashed });
+  constructor(private readonly dir: string, private readonly rel: string, private readonly ownPartFrom: number) {}
+
+  private nextRel(): string {
+    return partName(this.rel, this.parts.length);
+  }
+
+  private open(): OpenPart {
+    if (!this.current) {
+      const rel = this.nextRel();
+      this.current = { rel, out: new BufferedFileWriter(join(this.dir, rel)), count: 0 };
+    }
+    return this.current;
   }
 
   write(value: T, line = JSON.stringify(value)): void {
-    this.out.write(`${line}\n`);
-    this.count++;
+    const current = this.open();
+    current.out.write(`${line}\n`);
+    current.count++;
   }
 
-  append(path: string, count: number): void {
-    this.out.writeFileContents(path);
-    this.count += count;
+  private closeCurrent(): void {
+    if (!this.current) return;
+    const { rel, out, count } = this.current;
+    this.parts.push({ file: rel, count, ...out.close() });
+    this.current = undefined;
   }
 
-  /** Copies the lines to keep into a new file, a megabyte at a time (a large estate's file is more than a string can hold). */
-  dropWhere(drop: (value: T) => boolean): T[] {
-    this.out.close();
-    const keptPath = `${this.path}.kept`;
-    const kept = new BufferedFileWriter(keptPath, { hashed: this.hashed });
-    const dropped: T[] = [];
-    let count = 0;
-    for (const lines of lineBatches(this.path)) {
-      for (const line of lines) {
-        const value = JSON.parse(line) as T;
-        if (drop(value)) dropped.push(value);
-        else {
-          kept.write(`${line}\n`);
-          count++;
-        }
+  adopt(dir: string, parts: JsonLinesFile[]): void {
+    for (const part of parts) {
+      if (part.count === 0) continue;
+      if (part.bytes < this.ownPartFrom) {
+        const current = this.open();
+        current.out.writeFileContents(join(dir, part.file));
+        current.count += part.count;
+        continue;
       }
+      this.closeCurrent();
+      const rel = this.nextRel();
+      renameSync(join(dir, part.file), join(this.dir, rel));
+      this.parts.push({ ...part, file: rel });
     }
-    renameSync(keptPath, this.path); // the writer's descriptor follows the file
-    this.out = kept;
-    this.count = count;
+  }
+
+  dropWhere(drop: (value: T) => boolean): T[] {
+    const dropped: T[] = [];
+    for (const [i, part] of this.parts.entries()) {
+      const kept = keepLines(join(this.dir, part.file), drop, dropped);
+      this.parts[i] = { file: part.file, count: kept.count, ...kept.out.close() };
+    }
+    if (this.current) {
+      this.current.out.close();
+      const kept = keepLines(join(this.dir, this.current.rel), drop, dropped);
+      this.current = { rel: this.current.rel, ...kept }; // written on after the kept lines
+    }
     return dropped;
   }
 
-  close(): JsonLinesFile {
-    const { sha256, bytes } = this.out.close();
-    return { file: this.rel, count: this.count, bytes, sha256 };
+  close(): JsonLinesFile[] {
+    this.closeCurrent();
+    if (this.parts.length === 0) this.parts.push({ file: this.rel, count: 0, ...new BufferedFileWriter(join(this.dir, this.rel)).close() });
+    return this.parts;
   }
 }
 
-/** Writes each file under a directory (the pack being made; `hashed: false` for a unit's parts, hashed when absorbed). */
+/**
+ * Rewrites a closed lines file without the lines that match (into `dropped`), a megabyte at a time (a large
+ * estate's file is more than a string can hold); the returned writer is still open, at the end of the kept lines.
+ */
+function keepLines<T>(path: string, drop: (value: T) => boolean, dropped: T[]): { out: BufferedFileWriter; count: number } {
+  const keptPath = `${path}.kept`;
+  const out = new BufferedFileWriter(keptPath);
+  let count = 0;
+  for (const lines of lineBatches(path)) {
+    for (const line of lines) {
+      const value = JSON.parse(line) as T;
+      if (drop(value)) dropped.push(value);
+      else {
+        out.write(`${line}\n`);
+        count++;
+      }
+    }
+  }
+  renameSync(keptPath, path); // the writer's descriptor follows the file
+  return { out, count };
+}
+
+/** Writes each file under a directory (the pack being made, or a unit's part of it). */
 export class FileLinesStore implements LinesStore {
-  constructor(private readonly dir: string, private readonly opts: { hashed?: boolean } = {}) {
+  constructor(private readonly dir: string, private readonly opts: { ownPartFrom?: number } = {}) {
     mkdirSync(join(dir, 'items'), { recursive: true });
   }
   open<T>(rel: string): LinesWriter<T> {
-    return new FileLinesWriter<T>(join(this.dir, rel), rel, this.opts.hashed ?? true);
+    return new FileLinesWriter<T>(this.dir, rel, this.opts.ownPartFrom ?? defaultOwnPartFrom);
   }
 }
 
@@ -93,8 +156,8 @@ export class MemoryLinesStore implements LinesStore {
     this.files.set(rel, lines);
     return {
       write: (value, line = JSON.stringify(value)) => void lines.push(line),
-      append: (path) => {
-        for (const batch of lineBatches(path)) lines.push(...batch);
+      adopt: (dir, parts) => {
+        for (const part of parts) for (const batch of lineBatches(join(dir, part.file))) lines.push(...batch);
       },
       dropWhere: (drop) => {
         const dropped: T[] = [];
@@ -109,7 +172,7 @@ export class MemoryLinesStore implements LinesStore {
       },
       close: () => {
         const text = lines.map((l) => `${l}\n`).join('');
-        return { file: rel, count: lines.length, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') };
+        return [{ file: rel, count: lines.length, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') }];
       },
     };
   }
@@ -141,14 +204,14 @@ function* lineBatches(path: string): Generator<string[]> {
 }
 
 /**
- * The lines of one of the pack's JSON-lines files, parsed, a batch per megabyte read: a million items cost
- * a few hundred awaits, not a million (a line at a time through readline was most of a large CSV's time).
+ * The lines of one of the pack's JSON-lines files (its parts, in order), parsed, a batch per megabyte read: a
+ * million items cost a few hundred awaits, not a million (a line at a time through readline was most of a large CSV's time).
  */
-export async function* readLineBatches<T>(packDir: string, file: JsonLinesFile): AsyncGenerator<T[]> {
-  for (const lines of lineBatches(join(packDir, file.file))) yield lines.map((l) => JSON.parse(l) as T);
+export async function* readLineBatches<T>(packDir: string, parts: JsonLinesFile[]): AsyncGenerator<T[]> {
+  for (const part of parts) for (const lines of lineBatches(join(packDir, part.file))) yield lines.map((l) => JSON.parse(l) as T);
 }
 
-/** The lines of one of the pack's JSON-lines files, one at a time. */
-export async function* readLinesFile<T>(packDir: string, file: JsonLinesFile): AsyncGenerator<T> {
-  for await (const batch of readLineBatches<T>(packDir, file)) yield* batch;
+/** The lines of one of the pack's JSON-lines files (its parts, in order), one at a time. */
+export async function* readLinesFile<T>(packDir: string, parts: JsonLinesFile[]): AsyncGenerator<T> {
+  for await (const batch of readLineBatches<T>(packDir, parts)) yield* batch;
 }

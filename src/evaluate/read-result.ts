@@ -1,7 +1,7 @@
 import { readJsonFile } from '../evidence/json-file.ts';
 import { InputError } from '../errors.ts';
 import { readLineBatches, readLinesFile } from './item-files.ts';
-import { legacyResultSchemaVersions, resultSchemaVersion, type ControlResult, type EvidenceItem, type Result, type ResultResource } from './result.ts';
+import { legacyResultSchemaVersions, resultSchemaVersion, type ControlResult, type EvidenceItem, type JsonLinesFile, type Result, type ResultResource } from './result.ts';
 
 const readable: readonly string[] = [resultSchemaVersion, ...legacyResultSchemaVersions];
 
@@ -12,11 +12,18 @@ export function readResult(file: string): Result {
   if (!readable.includes(value.schema as string)) {
     throw new InputError(file, 'schema', `unsupported result schema ${JSON.stringify(value.schema)} (this tool reads ${readable.join(', ')})`);
   }
-  for (const field of ['controls', 'gaps', ...(value.schema === resultSchemaVersion ? [] : ['resources'] as const)] as const) {
+  for (const field of ['controls', 'gaps', ...(value.schema === 'evidence-pack/result@1' ? ['resources'] as const : [])] as const) {
     if (!Array.isArray(value[field])) throw new InputError(file, field, 'missing or not a list');
   }
-  if (value.schema === resultSchemaVersion && (typeof value.inventory !== 'object' || value.inventory === null)) throw new InputError(file, 'inventory', 'missing');
-  return value as Result;
+  if (value.schema === 'evidence-pack/result@1') return value as Result;
+  if (typeof value.inventory !== 'object' || value.inventory === null) throw new InputError(file, 'inventory', 'missing');
+  return value.schema === resultSchemaVersion ? (value as Result) : partsFromResult2(value as Result);
+}
+
+/** result@2 pinned each JSON-lines file as one file: the same as a list of one part. */
+function partsFromResult2(result: Result): Result {
+  const parts = (f: unknown) => (f === undefined || Array.isArray(f) ? f : [f]) as JsonLinesFile[] | undefined;
+  return { ...result, inventory: parts(result.inventory), controls: result.controls.map((c) => (c.items ? { ...c, items: parts(c.items) } : c)) };
 }
 
 /** Every evidence item of a control, in batches: from its JSON-lines file in the pack, or inline in an older result. */

@@ -5,9 +5,9 @@ import type { Gap, RecorderState, SnapshotMeta } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Assessment, EdgeSource, Owner } from '../catalog/types.ts';
 
-export const resultSchemaVersion = 'evidence-pack/result@2';
-/** Read and re-rendered as they are: every evidence item and resource inline, no JSON-lines files. */
-export const legacyResultSchemaVersions = ['evidence-pack/result@1'] as const;
+export const resultSchemaVersion = 'evidence-pack/result@3';
+/** Still read and re-rendered: @2 pins each JSON-lines file as one file, not a list of parts; @1 has every item and resource inline. */
+export const legacyResultSchemaVersions = ['evidence-pack/result@2', 'evidence-pack/result@1'] as const;
 
 export const controlStatuses = ['pass', 'fail', 'not-applicable', 'manual', 'inherited', 'waived', 'gap'] as const;
 export type ControlStatus = (typeof controlStatuses)[number];
@@ -94,8 +94,11 @@ export interface ControlResult {
    * and not-applicable ones (in result@1 documents: every item).
    */
   evidence: EvidenceItem[];
-  /** Every item of the control, one JSON document a line, in the pack (absent in result@1 documents). */
-  items?: JsonLinesFile;
+  /**
+   * Every item of the control, one JSON document a line, in one or more files of the pack, in order (a
+   * large estate's are written a unit at a time). Absent in result@1 documents; one file, not a list, in result@2.
+   */
+  items?: JsonLinesFile[];
   counts: Record<ItemStatus, number>;
   disagreements: string[];
   /** For manual and inherited controls: the attestations on file for this control. */
@@ -108,6 +111,16 @@ export interface JsonLinesFile {
   count: number;
   bytes: number;
   sha256: string;
+}
+
+/** Lines and bytes of a JSON-lines file in all its parts. */
+export function linesTotal(parts: JsonLinesFile[]): { count: number; bytes: number } {
+  return parts.reduce((t, p) => ({ count: t.count + p.count, bytes: t.bytes + p.bytes }), { count: 0, bytes: 0 });
+}
+
+/** "items/AC-02.jsonl" or, in parts, "items/AC-02.jsonl … items/AC-02.8.jsonl (8 parts)". */
+export function linesFileNames(parts: JsonLinesFile[]): string {
+  return parts.length === 1 ? parts[0]!.file : `${parts[0]!.file} … ${parts.at(-1)!.file} (${parts.length} parts)`;
 }
 
 export interface ResultResource {
@@ -152,8 +165,8 @@ export interface Result {
   baselines: { id: string; title: string; rows: BaselineRow[] }[];
   attestations: AttestationResult[];
   waivers: WaiverResult[];
-  /** Every resource evaluated, one a line (result@2); result@1 documents carry them inline in `resources`. */
-  inventory?: JsonLinesFile;
+  /** Every resource evaluated, one a line, in one or more files (one file in result@2); result@1 documents carry them inline in `resources`. */
+  inventory?: JsonLinesFile[];
   resources?: ResultResource[];
   gaps: Gap[];
   /** AWS Config rules deployed in scope that no catalog control or mapping uses: listed, so nothing is dropped unseen. */

@@ -14,7 +14,8 @@ Signature:     ${key.algorithm}${key.managed ? `, ${key.label}` : ''}
 
 Read report.pdf (or report.html). result.json holds every control, its status and counts, and
 the evidence the report lists; items/<control>.jsonl every evidence item, one JSON document a
-line; resources.jsonl every resource evaluated; evidence.csv one row per evidence item;
+line (a large estate's in parts, <control>.2.jsonl and on, as result.json lists them);
+resources.jsonl every resource evaluated; evidence.csv one row per evidence item;
 evidence/ the evidence files as received, redacted.
 
 Verify with the tool (offline):

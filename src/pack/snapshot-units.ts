@@ -43,7 +43,7 @@ let catalog: ReturnType<typeof loadCatalog> | undefined;
 export async function evaluateUnit(unit: string[], index: number, input: UnitInput): Promise<UnitOutcome> {
   catalog ??= loadCatalog(new Set(checksById.keys()));
   const copies = new RedactedCopies(input.outDir);
-  const evaluation = new Evaluation({ ...input.evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, lines: new FileLinesStore(partDirOf(input.outDir, index), { hashed: false }) });
+  const evaluation = new Evaluation({ ...input.evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, lines: new FileLinesStore(partDirOf(input.outDir, index)) });
   evaluation.begin(input.snapshot);
   const seen = new Set<string>();
   const handBack: Resource[] = [];

@@ -53,6 +53,8 @@ export interface EvaluateOptions {
   waivers?: string;
   /** Worker threads for AWS-delivered snapshot files (0: none); default: one per core for a large estate. */
   threads?: number;
+  /** A unit's lines file this large becomes a part of its own in the pack, not copied (default 8 MiB; tests set 0). */
+  ownPartFrom?: number;
   /** Called as evidence files are read and evaluated ("12 of 40 evidence files"). */
   onProgress?: (text: string) => void;
 }
@@ -73,7 +75,7 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
   checkAssuranceAgainstCatalog(catalog, attestations, waivers, { attestations: attestationsDir, waivers: waiversFile });
   if (assurance.threads !== undefined && !(Number.isInteger(assurance.threads) && assurance.threads >= 0)) throw new UserError(`--threads: ${assurance.threads} is not a whole number of threads (0 or more)`);
   const evaluate = { generatedAt, tool, waivers, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays };
-  const evaluation = new Evaluation({ ...evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, attestations, attestationPathOf: attestationCopyPath, copies: copies.written, lines: new FileLinesStore(outDir) });
+  const evaluation = new Evaluation({ ...evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, attestations, attestationPathOf: attestationCopyPath, copies: copies.written, lines: new FileLinesStore(outDir, { ownPartFrom: assurance.ownPartFrom }) });
   // Configuration items are evaluated as they are read, never held together; delivered snapshot files a unit at a time, in threads when large.
   const readSnapshotUnits = snapshotUnitReader({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads });
   const snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s), readSnapshotUnits,

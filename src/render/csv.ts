@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { BufferedFileWriter } from '../buffered-writer.ts';
 import { runInThread } from '../threads.ts';
 import { controlItemBatches } from '../evaluate/read-result.ts';
-import type { ControlResult, EvidenceItem, Result } from '../evaluate/result.ts';
+import { linesTotal, type ControlResult, type EvidenceItem, type Result } from '../evaluate/result.ts';
 
 /** Cells a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP CSV injection advice). */
 export function neutraliseFormula(value: string): string {
@@ -62,7 +62,7 @@ const defaultThreadedFrom = 64 * 1024 * 1024;
  */
 export async function writeEvidenceCsv(result: Result, packDir: string, file: string, opts: { threadedFrom?: number } = {}): Promise<void> {
   const controls = result.controls;
-  const bytes = controls.map((c) => c.items?.bytes ?? 0);
+  const bytes = controls.map((c) => (c.items ? linesTotal(c.items).bytes : 0));
   const total = bytes.reduce((a, b) => a + b, 0);
   let split = controls.length;
   if (total >= (opts.threadedFrom ?? defaultThreadedFrom)) {

@@ -2,7 +2,7 @@
 // names (UUID v5), so the same result.json gives the same document.
 import { createHash } from 'node:crypto';
 import { controlIdToOscalId } from '../catalog/control-id.ts';
-import type { BaselineStatus, EvidenceItem, Result } from '../evaluate/result.ts';
+import { linesFileNames, linesTotal, type BaselineStatus, type EvidenceItem, type JsonLinesFile, type Result } from '../evaluate/result.ts';
 import { LazyList } from '../json-stream.ts';
 import { mediaTypeOf } from '../sign/manifest.ts';
 
@@ -20,6 +20,10 @@ export function derivedUuid(...parts: string[]): string {
 }
 
 const prop = (name: string, value: string) => ({ name, ns: propNamespace, value });
+
+/** Back-matter resources for a JSON-lines file of the pack, one per part. */
+const linesResources = (parts: JsonLinesFile[], what: string) =>
+  parts.map((f, i) => ({ path: f.file, sha256: f.sha256, title: `${what}${parts.length > 1 ? `, part ${i + 1} of ${parts.length}` : ''} (${f.count}, JSON lines)` }));
 
 function targetStatus(status: BaselineStatus, attested: boolean): { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other'; remarks: string } {
   switch (status) {
@@ -45,8 +49,8 @@ export function renderOscal(result: Result, packId: string): object {
     { uuid: methodUuid, title: `Assessment method: catalog ${result.catalog.name} ${result.catalog.version}`, description: `Built-in checks and AWS Config rule results evaluated by ${result.tool.name} ${result.tool.version}; catalog sha256 ${result.catalog.digest}.` },
     ...result.evidence.files.map((f) => ({ path: f.path, sha256: f.sha256, title: `Evidence file ${f.path} (${f.kind}; sha256 as received ${f.sourceSha256})` })),
     ...result.attestations.flatMap((a) => a.evidence.map((e) => ({ path: e.path, sha256: e.sha256, title: `Attestation evidence for ${a.control}` }))),
-    ...result.controls.flatMap((c) => (c.items ? [{ path: c.items.file, sha256: c.items.sha256, title: `Every evidence item of ${c.id} (${c.items.count}, JSON lines)` }] : [])),
-    ...(result.inventory ? [{ path: result.inventory.file, sha256: result.inventory.sha256, title: `Every resource evaluated (${result.inventory.count}, JSON lines)` }] : []),
+    ...result.controls.flatMap((c) => linesResources(c.items ?? [], `Every evidence item of ${c.id}`)),
+    ...linesResources(result.inventory ?? [], 'Every resource evaluated'),
   ].map((r) => {
     if (!('path' in r)) return r;
     const uuid = derivedUuid(seed, 'file', r.path);
@@ -73,7 +77,7 @@ export function renderOscal(result: Result, packId: string): object {
   // are settled first, since findings and the inventory come before them in the document.
   // A large estate's passing items are not listed one by one (result.json lists the first few): one observation
   // per control counts the rest and points at the control's items file, which holds every item.
-  const unlisted = (c: Result['controls'][number]) => (c.items ? c.items.count - c.evidence.length : 0);
+  const unlisted = (c: Result['controls'][number]) => (c.items ? linesTotal(c.items).count - c.evidence.length : 0);
   const observationsByControl = new Map<string, string[]>();
   let observationCount = 0;
   for (const c of result.controls) {
@@ -108,12 +112,12 @@ export function renderOscal(result: Result, packId: string): object {
         yield {
           uuid: uuids[c.evidence.length]!,
           title: `${c.id}: ${unlisted(c)} further items`,
-          description: `${shown('pass')} passing and ${shown('not-applicable')} not-applicable evidence items are not listed one by one; ${c.items!.file} holds every item of the control.`,
+          description: `${shown('pass')} passing and ${shown('not-applicable')} not-applicable evidence items are not listed one by one; ${linesFileNames(c.items!)} ${c.items!.length === 1 ? 'holds' : 'hold'} every item of the control.`,
           props: [prop('catalog-control', c.id), prop('unlisted-items', String(unlisted(c)))],
           methods: ['TEST'],
           types: ['control-objective'],
           origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
-          'relevant-evidence': [{ href: `#${fileUuid.get(c.items!.file)}`, description: `${c.items!.file} (${c.items!.count} items, sha256 ${c.items!.sha256})` }],
+          'relevant-evidence': c.items!.map((f) => ({ href: `#${fileUuid.get(f.file)}`, description: `${f.file} (${f.count} items, sha256 ${f.sha256})` })),
           collected: result.evidence.collectedAt,
         };
       }
