@@ -26,6 +26,21 @@ export class BufferedFileWriter {
     else this.used += this.buffer.write(text, this.used);
   }
 
+  /** Bytes as they are (a PDF's binary streams). */
+  writeBytes(chunk: Uint8Array): void {
+    if (this.used + chunk.length > bufferSize) this.flush();
+    if (chunk.length > bufferSize) this.append(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    else {
+      this.buffer.set(chunk, this.used);
+      this.used += chunk.length;
+    }
+  }
+
+  /** Bytes written so far, buffered ones included: where the next write starts in the file. */
+  get position(): number {
+    return this.bytes + this.used;
+  }
+
   private append(chunk: Buffer): void {
     this.hash?.update(chunk);
     this.bytes += chunk.length;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -19,6 +19,14 @@ describe('a report too large for one print: printed in parts and merged', () => 
     assert.equal(r.code, 0, r.stderr);
     pdf = join(onlyPack(out), 'report.pdf');
     pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+  });
+
+  it('is a well-formed PDF carrying the pack\'s document information', () => {
+    const info = spawnSync('pdfinfo', [pdf], { encoding: 'utf8' });
+    assert.equal(info.stderr, '', 'poppler reads it without a syntax error');
+    assert.match(info.stdout, /Title:\s+Evidence pack pack-\S+: Example Corp \(sample estate\)/);
+    assert.match(info.stdout, /Producer:\s+evidence-pack \S+ \(Chromium, pdf-lib\)/);
+    assert.ok(pages > 12, `${pages} pages`);
   });
 
   it('numbers every page "Page x of y" across the parts', () => {

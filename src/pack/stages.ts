@@ -28,7 +28,7 @@ import { writeEvidenceCsv } from '../render/csv.ts';
 import { writeReportHtml } from '../render/html.ts';
 import { reportFormats, type ReportFormat } from '../render/report-formats.ts';
 import { renderOscal } from '../render/oscal.ts';
-import { PdfPrinter, readOutline, setPdfMetadata, type Paper } from '../render/pdf.ts';
+import { PdfPrinter, readOutline, setPdfMetadata, type Paper, type PdfMetadata } from '../render/pdf.ts';
 import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
 import { loadTemplates } from '../render/templates.ts';
 import { buildReportView, pagesFromOutline, splitForPrint, type PackContext, type ReportView } from '../render/view-model.ts';
@@ -168,6 +168,14 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
   const title = `${result.organization}: ${result.catalog.title}`;
   const pdfFile = join(outDir, outputs.pdf);
   const job = { packId: opts.pack.packId, title, paper: opts.paper };
+  const meta: PdfMetadata = {
+    title: `Evidence pack ${opts.pack.packId}: ${title}`,
+    subject: `Audit evidence for AWS accounts ${result.evidence.scope.accounts.join(', ')} (${result.evidence.scope.regions.join(', ')}), evidence as of ${result.evidence.collectedAt}`,
+    author: result.organization,
+    creator: `${result.tool.name} ${result.tool.version}`,
+    created: new Date(result.generatedAt),
+    keywords: ['audit evidence', 'NIST SP 800-53 rev5', 'FedRAMP Moderate', 'GDPR', opts.pack.packId],
+  };
   const printer = await PdfPrinter.launch();
   const scratch: string[] = [];
   const html = async (name: string, text: string) => {
@@ -185,8 +193,10 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
       await printer.print(file, pdfFile, job);
       await writeFile(file, render(viewFor(pagesFromOutline(viewFor(), await readOutline(pdfFile)))));
       await printer.print(file, pdfFile, job);
+      await setPdfMetadata(pdfFile, meta);
     } else {
-      const files = await Promise.all(parts.map((p, i) => html(String(i).padStart(3, '0'), i === 0 ? front! : render(p))));
+      const files: string[] = [];
+      for (const [i, p] of parts.entries()) files.push(await html(String(i).padStart(3, '0'), i === 0 ? front! : render(p)));
       const limit = pLimit(Math.max(1, Math.min(availableParallelism(), 4)));
       let printed = 0;
       await Promise.all(files.map((f) => limit(async () => {
@@ -194,23 +204,16 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
         opts.onPrintProgress?.(`printed part ${++printed} of ${files.length}`);
       })));
       // The contents' page numbers, from every part's bookmarks; only the front part is printed again.
-      const pages = pagesFromOutline(viewFor(), globalOutline(await partLayouts(files.map((f) => `${f}.pdf`))));
+      const layouts = await partLayouts(files.map((f) => `${f}.pdf`));
+      const pages = pagesFromOutline(viewFor(), globalOutline(layouts));
       const [numbered] = splitForPrint(viewFor(pages), opts.rowsPerPrint ?? rowsPerPrint)!;
       await writeFile(files[0]!, render(numbered!));
       await printer.print(files[0]!, `${files[0]}.pdf`, { ...job, pageNumbers: false });
       opts.onPrintProgress?.(`merging ${files.length} parts`);
-      await mergeParts(files.map((f) => `${f}.pdf`), parts.map((p) => p.holds), pdfFile);
+      await mergeParts(files.map((f) => `${f}.pdf`), parts.map((p) => p.holds), layouts, pdfFile, meta);
     }
   } finally {
     await printer.close();
     await Promise.all(scratch.map((f) => rm(f, { force: true })));
   }
-  await setPdfMetadata(pdfFile, {
-    title: `Evidence pack ${opts.pack.packId}: ${title}`,
-    subject: `Audit evidence for AWS accounts ${result.evidence.scope.accounts.join(', ')} (${result.evidence.scope.regions.join(', ')}), evidence as of ${result.evidence.collectedAt}`,
-    author: result.organization,
-    creator: `${result.tool.name} ${result.tool.version}`,
-    created: new Date(result.generatedAt),
-    keywords: ['audit evidence', 'NIST SP 800-53 rev5', 'FedRAMP Moderate', 'GDPR', opts.pack.packId],
-  });
 }

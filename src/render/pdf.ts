@@ -41,6 +41,12 @@ export interface PdfMetadata { title: string; subject: string; author: string; c
 /** Sets the document information to the run's values (Chromium writes the clock's time and its own name). */
 export async function setPdfMetadata(pdfFile: string, meta: PdfMetadata): Promise<void> {
   const doc = await PDFDocument.load(await readFile(pdfFile), { updateMetadata: false });
+  applyPdfMetadata(doc, meta);
+  // Classic cross-reference table: the PDF signature step appends to it.
+  await writeFile(pdfFile, await doc.save({ useObjectStreams: false }));
+}
+
+export function applyPdfMetadata(doc: PDFDocument, meta: PdfMetadata): void {
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setSubject(meta.subject);
   doc.setAuthor(meta.author);
@@ -49,8 +55,6 @@ export async function setPdfMetadata(pdfFile: string, meta: PdfMetadata): Promis
   doc.setKeywords(meta.keywords);
   doc.setCreationDate(meta.created);
   doc.setModificationDate(meta.created);
-  // Classic cross-reference table: the PDF signature step appends to it.
-  await writeFile(pdfFile, await doc.save({ useObjectStreams: false }));
 }
 
 export interface OutlineEntry { title: string; page: number }
