@@ -1,19 +1,46 @@
-// Worker threads running this package's TypeScript modules.
-import { Worker } from 'node:worker_threads';
+// Worker threads running this package's TypeScript modules, and what they answer: the job's outcome, or
+// its error (a UserError travels as its one line and exit code, so it reads the same as on the main thread).
+import { parentPort, Worker } from 'node:worker_threads';
+import { UserError } from './errors.ts';
+
+/** What a thread posts for each job it was given. */
+export type ThreadAnswer<T> = { outcome: T } | { userError: { message: string; exitCode: number } } | { crash: string };
 
 /** Starts `module` (a URL) in a worker thread; it reads `data` as workerData.data. */
 export function startThread(module: URL, data: unknown): Worker {
   return new Worker(new URL('./thread-entry.js', import.meta.url), { workerData: { module: module.href, data }, execArgv: [] });
 }
 
-/** Runs a module that does one job and posts one message when done: that message, or the thread's error. */
-export function runInThread<T>(module: URL, data: unknown): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const thread = startThread(module, data);
+/** In a thread: runs a job and posts its answer. */
+export async function answer<T>(job: () => Promise<T>): Promise<void> {
+  let reply: ThreadAnswer<T>;
+  try {
+    reply = { outcome: await job() };
+  } catch (e) {
+    reply = e instanceof UserError ? { userError: { message: e.message, exitCode: e.exitCode } } : { crash: (e as Error).stack ?? String(e) };
+  }
+  parentPort!.postMessage(reply);
+}
+
+/** In the main thread: a thread's answer as the job's outcome, or the error it carried. */
+export function outcomeOf<T>(reply: ThreadAnswer<T>): T {
+  if ('outcome' in reply) return reply.outcome;
+  if ('userError' in reply) throw new UserError(reply.userError.message, reply.userError.exitCode);
+  throw new Error(reply.crash);
+}
+
+/** Runs a module that does one job and answers once (answer()); stop() ends it early (the main thread's share failed). */
+export function runInThread<T>(module: URL, data: unknown): { done: Promise<T>; stop(): Promise<void> } {
+  const thread = startThread(module, data);
+  const done = new Promise<T>((resolve, reject) => {
     let answered = false;
-    thread.once('message', (m: T) => {
+    thread.once('message', (reply: ThreadAnswer<T>) => {
       answered = true;
-      resolve(m);
+      try {
+        resolve(outcomeOf(reply));
+      } catch (e) {
+        reject(e);
+      }
       void thread.terminate();
     });
     thread.once('error', reject);
@@ -21,4 +48,6 @@ export function runInThread<T>(module: URL, data: unknown): Promise<T> {
       if (!answered) reject(new Error(`a worker thread stopped before it finished (exit code ${code})`));
     });
   });
+  done.catch(() => {});
+  return { done, stop: async () => void (await thread.terminate()) };
 }

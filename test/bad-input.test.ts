@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { readResult } from '../src/evaluate/read-result.ts';
+import { UserError } from '../src/errors.ts';
+import { writeEvidenceCsv } from '../src/render/csv.ts';
 import { listFiles, runCli, sampleDir, tempDir } from './helpers.ts';
 
 const snapshotFile = (dir: string) => join(dir, 'config-snapshots', readdirSync(join(dir, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
@@ -94,5 +98,31 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     const r = await runCli(['verify', work]);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /^missing: manifest\.json: required for verification$/m);
+  });
+
+  it('render of a pack whose items changed since evaluation refuses, naming the file, in either CSV thread', async (t) => {
+    const pack = join(tempDir(t), 'pack');
+    assert.equal((await runCli(['evaluate', '--out', pack, '--quiet'])).code, 0);
+    const result = readResult(join(pack, 'result.json'));
+    const last = result.controls.filter((c) => c.items?.[0]?.count).at(-1)!;
+    const file = join(pack, last.items![0]!.file);
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, `${original}{"status":"pass"}\n`);
+    const r = await runCli(['render', pack, '--no-pdf']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl: ${last.items![0]!.count + 1} lines, sha256 \\w+…, where result.json pins ${last.items![0]!.count} lines`));
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    await assert.rejects(writeEvidenceCsv(result, pack, join(pack, 'two.csv'), { threadedFrom: 0 }), (e) => e instanceof UserError && e.message.includes(`${last.id}.jsonl`), 'the second thread\'s error is the same one line');
+    assert.ok(!existsSync(join(pack, 'two.csv.part')), 'no part left behind');
+
+    // A line that is not JSON in a file pinned as it is (a pack made that way) is named by its line.
+    const broken = original.replace(/\n(?=.)/, '\n{"broken\n');
+    writeFileSync(file, broken);
+    const pinned = JSON.parse(readFileSync(join(pack, 'result.json'), 'utf8'));
+    Object.assign(pinned.controls.find((c: { id: string }) => c.id === last.id).items[0], { count: last.items![0]!.count + 1, bytes: Buffer.byteLength(broken), sha256: createHash('sha256').update(broken).digest('hex') });
+    writeFileSync(join(pack, 'result.json'), JSON.stringify(pinned));
+    const line = await runCli(['render', pack, '--no-pdf', '--force']);
+    assert.equal(line.code, 2, line.stderr);
+    assert.match(line.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl: line 2: not JSON \\(`));
   });
 });

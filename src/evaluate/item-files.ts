@@ -2,7 +2,8 @@
 // result.json lists only what the report shows (every failing, gap and waived item and the first few
 // others), so it grows with the failures, not with the estate; these files hold the rest.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
+import { InputError } from '../errors.ts';
 import { StringDecoder } from 'node:string_decoder';
 import { BufferedFileWriter } from '../buffered-writer.ts';
 import { join } from 'node:path';
@@ -208,7 +209,46 @@ function* lineBatches(path: string): Generator<string[]> {
  * million items cost a few hundred awaits, not a million (a line at a time through readline was most of a large CSV's time).
  */
 export async function* readLineBatches<T>(packDir: string, parts: JsonLinesFile[]): AsyncGenerator<T[]> {
-  for (const part of parts) for (const lines of lineBatches(join(packDir, part.file))) yield lines.map((l) => JSON.parse(l) as T);
+  for (const part of parts) {
+    const path = join(packDir, part.file);
+    checkPinned(path, part);
+    let read = 0;
+    for (const lines of lineBatches(path)) {
+      yield lines.map((line, i) => {
+        try {
+          return JSON.parse(line) as T;
+        } catch (e) {
+          throw new InputError(path, `line ${read + i + 1}`, `not JSON (${(e as Error).message})`);
+        }
+      });
+      read += lines.length;
+    }
+  }
+}
+
+/**
+ * A report is a function of what result.json pins: a lines file changed since evaluation (or cut short) is
+ * refused before any of it is used. Hashing a file is a few times faster than parsing it.
+ */
+function checkPinned(path: string, part: JsonLinesFile): void {
+  if (!existsSync(path)) throw new InputError(path, undefined, 'missing (result.json lists it)');
+  const hash = createHash('sha256');
+  let lines = 0;
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) {
+      const chunk = buffer.subarray(0, n);
+      hash.update(chunk);
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const sha256 = hash.digest('hex');
+  if (lines !== part.count || sha256 !== part.sha256) {
+    throw new InputError(path, undefined, `${lines} lines, sha256 ${sha256.slice(0, 12)}…, where result.json pins ${part.count} lines, sha256 ${part.sha256.slice(0, 12)}… (changed since evaluation: \`evidence-pack verify\` the pack)`);
+  }
 }
 
 /** The lines of one of the pack's JSON-lines files (its parts, in order), one at a time. */

@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
-import { UserError } from '../errors.ts';
 import { Evaluation, type EvaluateInput, type EvaluationPart } from '../evaluate/evaluate.ts';
 import { FileLinesStore } from '../evaluate/item-files.ts';
 import { scopeCheck, type ReadSnapshotOptions } from '../evidence/read.ts';
 import { readConfigSnapshotFile, type SnapshotFileRead } from '../evidence/read-snapshot-file.ts';
 import type { Resource, Snapshot } from '../evidence/types.ts';
-import { startThread } from '../threads.ts';
+import { outcomeOf, startThread, type ThreadAnswer } from '../threads.ts';
 import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
 
 /** What a unit's evaluation needs besides the catalog and checks (which each thread loads): plain data. */
@@ -104,12 +103,14 @@ function workerPool(threads: number, input: UnitInput): { run: UnitRunner; stop(
   };
   for (let i = 0; i < threads; i++) {
     const w = startThread(new URL('./snapshot-unit-thread.ts', import.meta.url), input);
-    w.on('message', (m: { outcome?: UnitOutcome; userError?: { message: string; exitCode: number }; crash?: string }) => {
+    w.on('message', (reply: ThreadAnswer<UnitOutcome>) => {
       const s = busy.get(w)!;
       busy.delete(w);
-      if (m.outcome) s.resolve(m.outcome);
-      else if (m.userError) s.reject(new UserError(m.userError.message, m.userError.exitCode));
-      else s.reject(new Error(m.crash));
+      try {
+        s.resolve(outcomeOf(reply));
+      } catch (e) {
+        s.reject(e as Error);
+      }
       idle.push(w);
       queue.shift()?.();
     });

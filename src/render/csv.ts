@@ -76,18 +76,20 @@ export async function writeEvidenceCsv(result: Result, packDir: string, file: st
   }
   const partFile = `${file}.part`;
   const rest: CsvControl[] = controls.slice(split).map((c) => ({ id: c.id, status: c.status, mappings: c.mappings, items: c.items, evidence: c.items ? [] : c.evidence }));
-  const part = rest.length ? runInThread(new URL('./csv-thread.ts', import.meta.url), { controls: rest, packDir, file: partFile }) : undefined;
-  part?.catch(() => {});
+  const part = rest.length ? runInThread<void>(new URL('./csv-thread.ts', import.meta.url), { controls: rest, packDir, file: partFile }) : undefined;
   const out = new BufferedFileWriter(file, { hashed: false });
   try {
     out.write(csvLine(columns));
     await writeRows(controls.slice(0, split), packDir, out);
     if (part) {
-      await part;
+      await part.done;
       out.writeFileContents(partFile);
     }
   } finally {
     out.close();
-    if (part) await rm(partFile, { force: true });
+    if (part) {
+      await part.stop();
+      await rm(partFile, { force: true });
+    }
   }
 }
