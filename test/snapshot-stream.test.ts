@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { snapshotScanner, streamConfigSnapshot } from '../src/evidence/snapshot-stream.ts';
+import { snapshotScanner, streamConfigSnapshot, type StreamedDocument } from '../src/evidence/snapshot-stream.ts';
+import { RedactedCopies } from '../src/pack/redacted-copies.ts';
+import { redactJson } from '../src/redact/detect.ts';
+import { readFileSync } from 'node:fs';
 import { tempDir } from './helpers.ts';
 
-async function scanInPieces(text: string, cuts: number[]) {
+async function scanInPieces(text: string, cuts: number[], document: StreamedDocument = 'snapshot') {
   const items: unknown[] = [];
-  const scanner = snapshotScanner('snap.json', (item) => { items.push(item); });
+  const scanner = snapshotScanner('snap.json', (item) => { items.push(item); }, document);
   let at = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     await scanner.feed(text.slice(at, cut));
@@ -42,6 +45,37 @@ describe('configuration snapshot streaming', () => {
         assert.deepEqual(byChar.items, expected.configurationItems);
       },
     ), { numRuns: 300 });
+  });
+
+  it('streams a saved API response page by page: a list of pages or one page, as JSON.parse reads it (property-based)', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.dictionary(tricky, value, { maxKeys: 4 }), { maxLength: 5 }), fc.boolean(), fc.boolean(), fc.array(fc.nat(), { maxLength: 12 }),
+      async (pages, onePage, pretty, rawCuts) => {
+        const doc = onePage ? (pages[0] ?? {}) : pages;
+        const text = pretty ? JSON.stringify(doc, null, 2) : JSON.stringify(doc);
+        const got = await scanInPieces(text, rawCuts.map((c) => c % (text.length + 1)), 'pages');
+        assert.deepEqual(got.items, onePage ? [JSON.parse(text)] : JSON.parse(text));
+        assert.equal(got.onePage, onePage);
+      },
+    ), { numRuns: 200 });
+    await assert.rejects(scanInPieces('[{"Results":[]},', [], 'pages'), /snap\.json: truncated JSON/);
+    await assert.rejects(scanInPieces('[{"Results":[]} {"Results":[]}]', [], 'pages'), /snap\.json: malformed JSON after \[0\]/);
+    await assert.rejects(scanInPieces('[{"Results":[]}, {"Results":[}]', [], 'pages'), /snap\.json: \[1\]: malformed JSON/);
+    await assert.rejects(scanInPieces('"Results"', [], 'pages'), /neither a list nor an object/);
+  });
+
+  it('copies a saved API response page by page in the layout of the whole list, masked', async (t) => {
+    const dir = tempDir(t);
+    const copies = new RedactedCopies(dir);
+    const page = (n: number) => ({ Results: [`{"resourceId":"r-${n}","tags":{"owner":"alice@example.com"}}`], QueryInfo: { SelectFields: [{ Name: 'resourceId' }] } });
+    for (const [name, doc] of Object.entries({ none: [], one: [page(1)], three: [page(1), page(2), page(3)], single: page(4) })) {
+      const copy = copies.pages(`${name}.json`);
+      for (const p of Array.isArray(doc) ? doc : [doc]) await copy.page(p);
+      await copy.end(!Array.isArray(doc));
+      const written = readFileSync(join(dir, 'evidence', `${name}.json`), 'utf8');
+      assert.equal(written, `${JSON.stringify(redactJson(doc), null, 2)}\n`, name);
+      if (name !== 'none') assert.doesNotMatch(written, /alice@example\.com/, `${name}: masked`);
+    }
   });
 
   it('names the broken item or the broken structure', async () => {

@@ -97,25 +97,21 @@ export function checkSnapshotHeader(header: Record<string, unknown>, shown: stri
 }
 
 /**
- * The configuration items of (Aggregate)SelectResourceConfig pages: each row a JSON string, checked like
- * a delivered item, and in scope.
+ * The configuration items of one (Aggregate)SelectResourceConfig page (the p-th of its file): each row a JSON
+ * string, checked like a delivered item, and in scope.
  */
-export function resourcesFromSelectPages(value: unknown, rel: string, shown: string, api: string, inScope: (account: string, region: string) => void): Resource[] {
-  const out: Resource[] = [];
-  pages(value).forEach((page, p) => {
-    if (!validateSelectPage(page)) throw new InputError(shown, `[${p}]`, `not a ${api.split(':')[1]} response`);
-    page.Results.forEach((row: string, i: number) => {
-      const field = `[${p}].Results[${i}]`;
-      let ci: any;
-      try {
-        ci = JSON.parse(row);
-      } catch {
-        throw new InputError(shown, field, 'row is not JSON');
-      }
-      checkConfigItem(ci, row, shown, field);
-      inScope(ci.accountId ?? ci.awsAccountId, ci.awsRegion);
-      out.push(resourceFromConfigurationItem(ci, { file: rel, pointer: `/${p}/Results/${i}`, api }, shown, field));
-    });
+export function resourcesFromSelectPage(page: any, p: number, rel: string, shown: string, api: string, inScope: (account: string, region: string) => void): Resource[] {
+  if (!validateSelectPage(page)) throw new InputError(shown, `[${p}]`, `not a ${api.split(':')[1]} response`);
+  return page.Results.map((row: string, i: number) => {
+    const field = `[${p}].Results[${i}]`;
+    let ci: any;
+    try {
+      ci = JSON.parse(row);
+    } catch {
+      throw new InputError(shown, field, 'row is not JSON');
+    }
+    checkConfigItem(ci, row, shown, field);
+    inScope(ci.accountId ?? ci.awsAccountId, ci.awsRegion);
+    return resourceFromConfigurationItem(ci, { file: rel, pointer: `/${p}/Results/${i}`, api }, shown, field);
   });
-  return out;
 }

@@ -3,7 +3,7 @@
 // per-account recorder state an aggregator does not expose.
 import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError } from '../errors.ts';
-import { pages, resourcesFromSelectPages } from './config-items.ts';
+import { pages } from './config-items.ts';
 import { isoTime } from './json-file.ts';
 import { aggregateComplianceDetailsSchema, aggregateRuleComplianceSchema, aggregatorSourcesStatusSchema, aggregatorsSchema } from './schemas.ts';
 import type { ComplianceType, Resource, Snapshot } from './types.ts';
@@ -31,6 +31,8 @@ export interface ReadContext {
   shown(rel: string): string;
   inScope(file: string, account: string, region: string): void;
   addResource(r: Resource): void;
+  /** Streams an (Aggregate)SelectResourceConfig file's rows to addResource, a page at a time. */
+  selectPages(rel: string, api: string): Promise<void>;
 }
 
 interface Source { SourceId: string; SourceType: 'ACCOUNT' | 'ORGANIZATION'; AwsRegion: string; LastUpdateStatus: string; LastUpdateTime?: string | number }
@@ -63,7 +65,7 @@ export class AggregatorReader {
       }));
     } else if (operation === 'SelectAggregateResourceConfig') {
       this.inventoryFile = rel;
-      resourcesFromSelectPages(await ctx.read(rel, 'aws-response'), rel, shown, 'config:SelectAggregateResourceConfig', (a, r) => ctx.inScope(shown, a, r)).forEach((r) => ctx.addResource(r));
+      await ctx.selectPages(rel, 'config:SelectAggregateResourceConfig');
     } else if (operation === 'DescribeAggregateComplianceByConfigRules') {
       const seen = new Set<string>();
       (await checked(validate.rules, operation)).forEach((page, p) => page.AggregateComplianceByConfigRules.forEach((r: any, i: number) => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { listFilesUnder } from '../files.ts';
 import { compileSchema, describeAjvError } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
-import { checkConfigItem, pages, resourceKey, resourceFromConfigurationItem, resourcesFromSelectPages } from './config-items.ts';
+import { checkConfigItem, pages, resourceKey, resourceFromConfigurationItem } from './config-items.ts';
+import { readSelectPagesFile } from './read-select-pages.ts';
 import { configSnapshotFile, readConfigSnapshotFile, type SnapshotFileContext, type SnapshotFileRead } from './read-snapshot-file.ts';
 import { parseDeliveredName } from './delivered-name.ts';
 import { isoTime, readJsonFile } from './json-file.ts';
@@ -59,6 +60,8 @@ export interface EvidenceCopies {
   json(rel: string, value: unknown): Promise<void>;
   /** A configuration snapshot, item by item, then the file's other members. */
   snapshot(rel: string): { item(value: unknown, text?: string): Promise<void>; end(header: Record<string, unknown>): Promise<void> };
+  /** An API response saved as pages, page by page (`onePage`: the file held one page, not a list). */
+  pages(rel: string): { page(value: unknown): Promise<void>; end(onePage: boolean): Promise<void> };
 }
 
 export interface ReadSnapshotOptions {
@@ -149,7 +152,12 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const seenResults = new Set<string>();
   const ruleSummary = new Map<string, NonNullable<Snapshot['rules'][number]['summary']>>();
   const deliveredSnapshots: (NonNullable<ReturnType<typeof parseDeliveredName>> & { rel: string })[] = [];
-  const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource }, opts.ruleIdentifier ?? (() => undefined));
+  /** An (Aggregate)SelectResourceConfig file, streamed a page at a time; each row's resource goes to `add`. */
+  const selectPages = async (rel: string, api: string, add: (r: Resource) => void) => {
+    const f = await readSelectPagesFile(rel, api, { dir, shown: shown(rel), copies: opts.copies, inScope: (a, r) => inScope(shown(rel), a, r), addResource: add });
+    files.push({ path: rel, sha256: f.sha256, bytes: f.bytes, kind: 'aws-response' });
+  };
+  const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource, selectPages: (rel, api) => selectPages(rel, api, addResource) }, opts.ruleIdentifier ?? (() => undefined));
   const snapshotFileContext: SnapshotFileContext = { dir, shown, inScope, copies: opts.copies, addResource };
   const recordSnapshotFile = (f: SnapshotFileRead) => {
     if (f.located) snapshot.apiResponses.push({ ...f.located, api: 'config:snapshot-file', file: f.rel });
@@ -190,9 +198,9 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     if (service === 'config' && operation === 'SelectResourceConfig') {
       snapshot.apiResponses.push({ account, region, api: 'config:SelectResourceConfig', file: rel });
       // With a period, the current item of a resource read from its history is superseded, and one absent at the end left out.
-      resourcesFromSelectPages(await read(rel, 'aws-response'), rel, shown(rel), 'config:SelectResourceConfig', (a, r) => inScope(shown(rel), a, r))
-        .filter((r) => !absentAtEnd.has(`${r.account}/${r.type}/${r.id}`))
-        .forEach(addResource);
+      await selectPages(rel, 'config:SelectResourceConfig', (r) => {
+        if (!absentAtEnd.has(`${r.account}/${r.type}/${r.id}`)) addResource(r);
+      });
     } else if (service === 'config' && operation.startsWith('GetResourceConfigHistory/')) {
       const record = await read<any>(rel, 'resource-history', validate.history);
       // Every item the record holds, each with where it is and when it was captured; the newest is the state at the period end.

@@ -18,6 +18,8 @@ export interface SnapshotStreamResult {
   /** The top-level members other than configurationItems (fileVersion, configSnapshotId). */
   header: Record<string, unknown>;
   items: number;
+  /** A pages file that held one page, not a list of them. */
+  onePage: boolean;
   /** Of the file as stored (compressed when .gz), as the manifest records files. */
   sha256: string;
   bytes: number;
@@ -33,12 +35,21 @@ export interface SnapshotScanner {
   /** The next piece of the decoded text, in order, in pieces of any size. */
   feed(text: string): Promise<void>;
   /** After the last piece: the members besides the items, or an error saying how the document is incomplete. */
-  finish(): { header: Record<string, unknown>; items: number };
+  finish(): { header: Record<string, unknown>; items: number; onePage: boolean };
 }
 
+/**
+ * What a streamed document is: an AWS Config snapshot (its configurationItems are the elements), or the pages
+ * of an API response as collect saves them (a list of pages, or one page; each page is an element).
+ */
+export type StreamedDocument = 'snapshot' | 'pages';
+
 /** The scanner on its own, fed decoded text: what streamConfigSnapshot runs over a file. */
-export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>): SnapshotScanner {
+export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>, document: StreamedDocument = 'snapshot'): SnapshotScanner {
   const broken = (problem: string) => new InputError(shownAs, undefined, problem);
+  const elementName = (i: number) => (document === 'pages' ? `[${i}]` : `configurationItems[${i}]`);
+  // A pages file of one page (not a list) is that page as its only element.
+  let onePage = false;
 
   const header: Record<string, unknown> = {};
   let state = S.Top;
@@ -65,7 +76,7 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
     primitive = c !== 0x22 && c !== 0x7b && c !== 0x5b;
     state = S.Capture;
   };
-  const where = () => (kind === Kind.Element ? `configurationItems[${index}]` : kind === Kind.Value ? key : undefined);
+  const where = () => (kind === Kind.Element ? elementName(index) : kind === Kind.Value ? key : undefined);
   const endCapture = async (text: string) => {
     let value: unknown;
     try {
@@ -82,7 +93,7 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
       state = S.AfterValue;
     } else {
       await onItem(value, index++, text);
-      state = S.AfterElement;
+      state = onePage ? S.Done : S.AfterElement;
     }
   };
 
@@ -159,6 +170,17 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
       if (blank(c)) { i++; continue; }
       switch (state) {
         case S.Top:
+          if (document === 'pages') {
+            sawItems = true;
+            if (c === 0x5b) {
+              state = S.ElementOrEnd;
+              i++;
+            } else if (c === 0x7b) {
+              onePage = true;
+              beginCapture(c, Kind.Element);
+            } else throw broken('not an API response (the file starts with neither a list nor an object)');
+            continue;
+          }
           if (c !== 0x7b) throw broken('not an AWS Config snapshot (the file does not start with an object)');
           state = S.KeyOrEnd;
           i++;
@@ -191,13 +213,13 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
           continue;
         case S.ElementOrEnd:
         case S.ElementAfterComma:
-          if (c === 0x5d && state === S.ElementOrEnd) { state = S.AfterValue; i++; continue; }
+          if (c === 0x5d && state === S.ElementOrEnd) { state = document === 'pages' ? S.Done : S.AfterValue; i++; continue; }
           beginCapture(c, Kind.Element);
           continue;
         case S.AfterElement:
           if (c === 0x2c) state = S.ElementAfterComma;
-          else if (c === 0x5d) state = S.AfterValue;
-          else throw broken(`malformed JSON after configurationItems[${index - 1}]`);
+          else if (c === 0x5d) state = document === 'pages' ? S.Done : S.AfterValue;
+          else throw broken(`malformed JSON after ${elementName(index - 1)}`);
           i++;
           continue;
         default:
@@ -211,16 +233,16 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
     finish() {
       if ((state as S) !== S.Done) throw broken(first ? 'empty file' : 'truncated JSON: the document ends early');
       if (!sawItems) throw new InputError(shownAs, 'configurationItems', 'missing or not a list');
-      return { header, items: index };
+      return { header, items: index, onePage };
     },
   };
 }
 
 /**
- * Calls onItem for every element of configurationItems, in order, and returns the other members.
- * Errors name the file and the item (configurationItems[i]) or say where the structure broke.
+ * Calls onItem for every element of configurationItems (of the list of pages), in order, and returns the other members.
+ * Errors name the file and the item (configurationItems[i], or [i]) or say where the structure broke.
  */
-export async function streamConfigSnapshot(path: string, shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>): Promise<SnapshotStreamResult> {
+export async function streamConfigSnapshot(path: string, shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>, document: StreamedDocument = 'snapshot'): Promise<SnapshotStreamResult> {
   const hash = createHash('sha256');
   let bytes = 0;
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -229,7 +251,7 @@ export async function streamConfigSnapshot(path: string, shownAs: string, onItem
   raw.on('error', (e) => source.destroy(e));
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const broken = (problem: string) => new InputError(shownAs, undefined, problem);
-  const scanner = snapshotScanner(shownAs, onItem);
+  const scanner = snapshotScanner(shownAs, onItem, document);
   try {
     for await (const chunk of source) await scanner.feed(decoder.decode(chunk as Buffer, { stream: true }));
     await scanner.feed(decoder.decode());

@@ -35,6 +35,32 @@ export class RedactedCopies implements EvidenceCopies {
     this.written.set(rel, { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
   }
 
+  /**
+   * Page by page, laid out as JSON.stringify(pages, null, 2) lays out the whole list. Each page is written
+   * when the next arrives, so that the end knows whether the file held a list or one page.
+   */
+  pages(rel: string) {
+    const indented = (page: string) => `\n  ${page.replace(/\n/g, '\n  ')}`;
+    let written = 0;
+    let held: string | undefined;
+    const opened = this.target(rel).then((file) => new BufferedFileWriter(file));
+    return {
+      page: async (value: unknown) => {
+        const out = await opened;
+        if (held !== undefined) out.write(`${written++ === 0 ? '[' : ','}${indented(held)}`);
+        held = JSON.stringify(redactJson(value), null, 2);
+      },
+      end: async (onePage: boolean) => {
+        const out = await opened;
+        if (onePage) out.write(held!);
+        else if (held === undefined) out.write('[]');
+        else out.write(`${written === 0 ? '[' : ','}${indented(held)}\n]`);
+        out.write('\n');
+        this.written.set(rel, out.close());
+      },
+    };
+  }
+
   /** Items first, one to a line (a large snapshot's copy stays quick to write and to read line by line), then the other members. */
   snapshot(rel: string) {
     let items = 0;

@@ -1,0 +1,32 @@
+// An (Aggregate)SelectResourceConfig response as collect saves it (a list of pages), streamed a page at a
+// time: an organization's inventory through an aggregator is one file of up to millions of rows, more
+// than one string can hold and more than memory should.
+import { join } from 'node:path';
+import { resourcesFromSelectPage } from './config-items.ts';
+import { checkNoDuplicateMembers, checkShape } from './json-file.ts';
+import type { EvidenceCopies } from './read.ts';
+import { streamConfigSnapshot } from './snapshot-stream.ts';
+import type { Resource } from './types.ts';
+
+export interface SelectPagesContext {
+  dir: string;
+  /** The path errors name for the file. */
+  shown: string;
+  copies?: EvidenceCopies;
+  /** Throws when an account or region is outside snapshot.json's scope. */
+  inScope(account: string, region: string): void;
+  /** Each row's resource, in order. */
+  addResource(r: Resource): void;
+}
+
+/** Reads the file's pages in order, each checked as a whole file would be, and returns the file's sha256 and size as stored. */
+export async function readSelectPagesFile(rel: string, api: string, ctx: SelectPagesContext): Promise<{ sha256: string; bytes: number }> {
+  const copy = ctx.copies?.pages(rel);
+  const streamed = await streamConfigSnapshot(join(ctx.dir, rel), ctx.shown, async (page, p, text) => {
+    checkNoDuplicateMembers(text, checkShape(page, ctx.shown, `[${p}]`), ctx.shown, `[${p}]`);
+    for (const r of resourcesFromSelectPage(page, p, rel, ctx.shown, api, ctx.inScope)) ctx.addResource(r);
+    await copy?.page(page);
+  }, 'pages');
+  await copy?.end(streamed.onePage);
+  return { sha256: streamed.sha256, bytes: streamed.bytes };
+}
