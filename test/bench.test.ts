@@ -13,6 +13,8 @@ describe('benchmark smoke', () => {
     assert.match(doc, /^\| 500 \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+× \|/m, doc);
     // Collection against the fake endpoint: every generated item collected, and the calls counted against the minimum.
     assert.match(doc, /^\| 500 \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| 500 \| \d+ \/ \d+ = [\d.]+ \|$/m, doc);
+    // Through an aggregator: the file's size, its collection (gaps allowed) and its evaluation both done.
+    assert.match(doc, /^\| 500 \| \d+ MB \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+ \/ [\d.]+ s, \d+ MiB \|$/m, doc);
     // The PDF row: ours, its pages, and Chromium printing the same HTML in one piece.
     assert.match(doc, /^\| 500 \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [1-9][\d,]* \| [\d.]+ \/ [\d.]+ s, \d+ MiB \| [\d.]+× \(PDF alone -?[\d.]+×\) \| /m, doc);
   });

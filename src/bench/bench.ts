@@ -11,7 +11,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.ts';
 import { listPackFiles } from '../sign/sign.ts';
-import { benchCollect, type CollectMeasure } from './collect-bench.ts';
+import { benchAggregator, benchCollect, type AggregatorMeasure, type CollectMeasure } from './collect-bench.ts';
 import { generateEstate } from './generate.ts';
 
 interface Measure { seconds: number; maxRssMb: number; ok: boolean; note?: string }
@@ -79,9 +79,12 @@ function pdfPages(file: string): number {
   }
 }
 
+const cell = (s: ReturnType<typeof summary>) => (s.ok ? `${s.min.toFixed(2)} / ${s.median.toFixed(2)} s, ${s.rss.toFixed(0)} MiB` : `failed (${s.note}; peak ${s.rss.toFixed(0)} MiB)`);
+
 export async function bench(opts: { sizes: number[]; repeats: number; out: string; command: string; pdf?: boolean; pdfMax?: number }): Promise<string> {
   const rows: string[] = [];
   const collectRows: string[] = [];
+  const aggregatorRows: string[] = [];
   const pdfRows: string[] = [];
   const weasyprint = version('weasyprint', ['--version']);
   for (const size of opts.sizes) {
@@ -101,6 +104,15 @@ export async function bench(opts: { sizes: number[]; repeats: number; out: strin
       const c = summary(collected);
       const last = collected.at(-1)!;
       collectRows.push(`| ${size.toLocaleString('en-US')} | ${c.ok ? `${c.min.toFixed(2)} / ${c.median.toFixed(2)} s, ${c.rss.toFixed(0)} MiB` : `failed (${c.note})`} | ${last.items.toLocaleString('en-US')} | ${last.calls} / ${last.minimum} = ${(last.calls / last.minimum).toFixed(3)} |`);
+      const aggregated: AggregatorMeasure[] = [];
+      for (let i = 0; i < opts.repeats; i++) {
+        const out = join(work, `aggregated-${i}`);
+        aggregated.push(await benchAggregator(estate, out, join(work, `aggregated-work-${i}`), cli));
+        rmSync(out, { recursive: true, force: true });
+        rmSync(join(work, `aggregated-work-${i}`), { recursive: true, force: true });
+      }
+      const mb = (aggregated.at(-1)!.bytes / 1e6).toFixed(0);
+      aggregatorRows.push(`| ${size.toLocaleString('en-US')} | ${mb} MB | ${cell(summary(aggregated.map((a) => a.collect)))} | ${cell(summary(aggregated.map((a) => a.evaluate)))} |`);
       for (let i = 0; i < opts.repeats; i++) {
         const out = join(work, `work-${i}`);
         runs.floor.push(timed(process.execPath, ['-e', floorScript, snapshots]));
@@ -131,7 +143,6 @@ export async function bench(opts: { sizes: number[]; repeats: number; out: strin
       const o = summary(runs.oscal);
       const v = summary(runs.verify);
       const h = summary(runs.sha256sum);
-      const cell = (s: ReturnType<typeof summary>) => (s.ok ? `${s.min.toFixed(2)} / ${s.median.toFixed(2)} s, ${s.rss.toFixed(0)} MiB` : `failed (${s.note}; peak ${s.rss.toFixed(0)} MiB)`);
       const ratio = e.ok && r.ok && f.ok ? ((e.median + r.median) / f.median).toFixed(1) : 'n/a';
       const vratio = v.ok && h.ok ? (h.median / v.median).toFixed(2) : 'n/a';
       rows.push(`| ${size.toLocaleString('en-US')} | ${cell(f)} | ${cell(e)} | ${cell(r)} | ${ratio}× | ${cell(o)} | ${cell(v)} | ${cell(h)} | ${vratio} |`);
@@ -173,6 +184,14 @@ counted by the endpoint; the minimum is what the page sizes allow (target ≤ 1.
 | items | collect | items collected | API calls made / minimum |
 |---:|---|---:|---:|
 ${collectRows.join('\n')}
+
+Through an aggregator: the same estate, its accounts and regions kept, collected with \`evidence-pack collect --aggregator
+org-all --region us-east-1\` from the fake endpoint (one SelectAggregateResourceConfig file of every item, read a page at a
+time; the per-account reads are gaps without a member role, exit 5), then \`evidence-pack evaluate\` on it (one thread).
+
+| items | SelectAggregateResourceConfig.json | collect through the aggregator | evaluate |
+|---:|---:|---|---|
+${aggregatorRows.join('\n')}
 
 PDF: \`evidence-pack render WORK --force\` (HTML, CSV, OSCAL and the signed PDF, printed in parts above
 2,000 evidence rows), against Chromium printing the same report.html in one piece (\`chromium --headless
