@@ -1,4 +1,4 @@
-import { controlItemBatches, readResult, resultResources } from '../src/evaluate/read-result.ts';
+import { controlItemBatches, readResult, resultResourceBatches } from '../src/evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src/evaluate/result.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -73,6 +73,6 @@ export async function withEveryItem(packDir: string, result: Result): Promise<Re
     controls.push({ ...c, evidence });
   }
   const resources: ResultResource[] = [];
-  for await (const r of resultResources(packDir, result)) resources.push(r);
+  for await (const batch of resultResourceBatches(packDir, result)) resources.push(...batch);
   return { ...result, controls, resources };
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FileLinesStore, readLinesFile } from '../src/evaluate/item-files.ts';
+import { FileLinesStore, readLineBatches } from '../src/evaluate/item-files.ts';
 import type { JsonLinesFile } from '../src/evaluate/result.ts';
 import { tempDir } from './helpers.ts';
 
@@ -40,7 +40,7 @@ describe('a JSON-lines file of the pack', () => {
     assert.deepEqual(parts.map((p) => p.file), ['items/X-01.jsonl', 'items/X-01.2.jsonl', 'items/X-01.3.jsonl'], 'an empty file is no part');
     for (const p of parts) assert.deepEqual(p, asPinned(pack, p), `${p.file} pinned as written`);
     const lines: string[] = [];
-    for await (const v of readLinesFile<Line>(pack, parts)) lines.push(v.n);
+    for await (const batch of readLineBatches<Line>(pack, parts)) lines.push(...batch.map((v) => v.n));
     assert.deepEqual(lines, ['a', 'd', 'f']);
     assert.ok(!existsSync(join(unit, 'items/X-01.jsonl')), 'moved, not copied');
   });

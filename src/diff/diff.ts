@@ -1,5 +1,5 @@
 // Drift between two packs' results: what changed for each control, evidence item and resource.
-import { controlItemBatches, resultResources } from '../evaluate/read-result.ts';
+import { controlItemBatches, resultResourceBatches } from '../evaluate/read-result.ts';
 import { statusOrder, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
 
 export type ItemChange = 'regressed' | 'fixed' | 'new-failing' | 'new-gap' | 'waiver-expired' | 'new' | 'gone' | 'unchanged' | 'changed';
@@ -140,9 +140,9 @@ export async function diffPacks(previous: PackResult, current: PackResult): Prom
   items.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 
   const prevRes = new Set<string>();
-  for await (const r of resultResources(previous.dir, previous.result)) prevRes.add(r.key);
+  for await (const batch of resultResourceBatches(previous.dir, previous.result)) for (const r of batch) prevRes.add(r.key);
   const newlyInScope: string[] = [];
-  for await (const r of resultResources(current.dir, current.result)) if (!prevRes.delete(r.key)) newlyInScope.push(r.key);
+  for await (const batch of resultResourceBatches(current.dir, current.result)) for (const r of batch) if (!prevRes.delete(r.key)) newlyInScope.push(r.key);
   const meta = (r: Result) => ({ generatedAt: r.generatedAt, catalog: `${r.catalog.name} ${r.catalog.version} (${r.catalog.digest.slice(0, 12)})`, collectedAt: r.evidence.collectedAt });
   return {
     previous: meta(previous.result),

@@ -3,10 +3,10 @@
 // others), so it grows with the failures, not with the estate; these files hold the rest.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
-import { InputError } from '../errors.ts';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { BufferedFileWriter } from '../buffered-writer.ts';
-import { join } from 'node:path';
+import { InputError } from '../errors.ts';
 import type { EvidenceItem, JsonLinesFile } from './result.ts';
 
 export const itemsFileOf = (control: string) => `items/${control}.jsonl`;
@@ -24,7 +24,7 @@ export interface LinesWriter<T = EvidenceItem> {
   adopt(dir: string, parts: JsonLinesFile[]): void;
   /** Removes the lines written so far that match (items of a scope found uncovered at the end); returns them. */
   dropWhere(drop: (value: T) => boolean): T[];
-  /** The file's parts, in order: one, unless parts were adopted. */
+  /** The file's parts, in order: one, unless large files were adopted. */
   close(): JsonLinesFile[];
 }
 
@@ -36,7 +36,7 @@ export interface LinesStore {
 /** Adopted files this large are moved into the pack as parts of their own; smaller ones are copied into the current part. */
 const defaultOwnPartFrom = 8 * 1024 * 1024;
 
-/** `items/AC-02.jsonl`, then `items/AC-02.2.jsonl`, … */
+/** `items/WSAS-03.jsonl`, then `items/WSAS-03.2.jsonl`, … */
 const partName = (rel: string, index: number) => (index === 0 ? rel : rel.replace(/\.jsonl$/, `.${index + 1}.jsonl`));
 
 interface OpenPart {
@@ -249,9 +249,4 @@ function checkPinned(path: string, part: JsonLinesFile): void {
   if (lines !== part.count || sha256 !== part.sha256) {
     throw new InputError(path, undefined, `${lines} lines, sha256 ${sha256.slice(0, 12)}…, where result.json pins ${part.count} lines, sha256 ${part.sha256.slice(0, 12)}… (changed since evaluation: \`evidence-pack verify\` the pack)`);
   }
-}
-
-/** The lines of one of the pack's JSON-lines files (its parts, in order), one at a time. */
-export async function* readLinesFile<T>(packDir: string, parts: JsonLinesFile[]): AsyncGenerator<T> {
-  for await (const batch of readLineBatches<T>(packDir, parts)) yield* batch;
 }

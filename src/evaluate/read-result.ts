@@ -1,6 +1,6 @@
 import { readJsonFile } from '../evidence/json-file.ts';
 import { InputError } from '../errors.ts';
-import { readLineBatches, readLinesFile } from './item-files.ts';
+import { readLineBatches } from './item-files.ts';
 import { legacyResultSchemaVersions, resultSchemaVersion, type ControlResult, type EvidenceItem, type JsonLinesFile, type Result, type ResultResource } from './result.ts';
 
 const readable: readonly string[] = [resultSchemaVersion, ...legacyResultSchemaVersions];
@@ -32,8 +32,8 @@ export async function* controlItemBatches(packDir: string, control: ControlResul
   else yield control.evidence;
 }
 
-/** Every resource evaluated, from resources.jsonl in the pack, or inline in an older result. */
-export async function* resultResources(packDir: string, result: Result): AsyncGenerator<ResultResource> {
-  if (result.inventory) yield* readLinesFile<ResultResource>(packDir, result.inventory);
-  else yield* result.resources ?? [];
+/** Every resource evaluated, in batches: from resources.jsonl in the pack, or inline in an older result. */
+export async function* resultResourceBatches(packDir: string, result: Result): AsyncGenerator<ResultResource[]> {
+  if (result.inventory) yield* readLineBatches<ResultResource>(packDir, result.inventory);
+  else yield result.resources ?? [];
 }

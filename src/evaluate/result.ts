@@ -118,7 +118,7 @@ export function linesTotal(parts: JsonLinesFile[]): { count: number; bytes: numb
   return parts.reduce((t, p) => ({ count: t.count + p.count, bytes: t.bytes + p.bytes }), { count: 0, bytes: 0 });
 }
 
-/** "items/AC-02.jsonl" or, in parts, "items/AC-02.jsonl … items/AC-02.8.jsonl (8 parts)". */
+/** "items/WSAS-03.jsonl" or, in parts, "items/WSAS-03.jsonl … items/WSAS-03.8.jsonl (8 parts)". */
 export function linesFileNames(parts: JsonLinesFile[]): string {
   return parts.length === 1 ? parts[0]!.file : `${parts[0]!.file} … ${parts.at(-1)!.file} (${parts.length} parts)`;
 }
