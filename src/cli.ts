@@ -36,7 +36,7 @@ const assuranceOptions = <T>(y: Argv<T>) => periodOptions(y)
   .option('organization', { type: 'string', describe: 'Organization name on the report (default: the one in snapshot.json)' })
   .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })
   .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' })
-  .option('threads', { type: 'number', describe: 'Worker threads that evaluate AWS-delivered snapshot files, 0 for none (default: one per CPU core when the files hold more than about 100,000 items)' });
+  .option('threads', { type: 'number', describe: 'Worker threads that evaluate AWS-delivered snapshot files and large (Aggregate)SelectResourceConfig files, 0 for none (default: one per CPU core when the files hold more than about 100,000 items)' });
 
 const keyOption = <T>(y: Argv<T>) => y
   .option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` })

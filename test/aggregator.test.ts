@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { loadCatalog } from '../src/catalog/load.ts';
+import { ruleIdentifierByName } from '../src/catalog/rule-names.ts';
+import { checksById } from '../src/checks/index.ts';
+import { UserError } from '../src/errors.ts';
+import { evaluate } from '../src/evaluate/evaluate.ts';
+import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
+import { readResult } from '../src/evaluate/read-result.ts';
 import type { Result } from '../src/evaluate/result.ts';
+import { readSnapshot } from '../src/evidence/read.ts';
+import { listFilesUnder } from '../src/files.ts';
+import { evidenceCopyPath } from '../src/pack/redacted-copies.ts';
+import { evaluateStage } from '../src/pack/stages.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
-import { onlyPack, runCli, tempDir, packResult } from './helpers.ts';
+import { assertSameEvidence, onlyPack, runCli, tempDir, packResult, withEveryItem } from './helpers.ts';
 
 const hub = '999999999999';
 const [alpha, beta] = ['111111111111', '222222222222'];
@@ -118,6 +129,37 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     const na = result.controls.flatMap((c) => c.evidence).find((e) => e.status === 'not-applicable' && e.account === alpha && e.region === 'eu-west-1' && /aggregator org-all source/.test(e.message));
     assert.ok(na, 'absence in an aggregated region says what it rests on');
     assert.match(na!.message, /SUCCEEDED at 2026-11-18T\d\d:\d\d:\d\d\.000Z \(the recorded types are not visible through an aggregator\)/);
+  });
+
+  it('evaluates the aggregator file a run of pages at a time, in threads or not, as the file read whole; a row seen twice counts once', async (t) => {
+    const evidence = join(tempDir(t), 'evidence');
+    cpSync(snapshot, evidence, { recursive: true });
+    const file = join(evidence, 'aws/aggregator/org-all/us-east-1/config/SelectAggregateResourceConfig.json');
+    const pages = JSON.parse(readFileSync(file, 'utf8'));
+    pages.at(-1).Results.push(pages[0].Results[3]); // on a later page, and so in a later run
+    writeFileSync(file, JSON.stringify(pages, null, 2));
+    const at = '2026-11-20T00:00:00.000Z';
+    const [inline, threaded] = [tempDir(t), tempDir(t)];
+    await evaluateStage(evidence, inline, at, { threads: 0 });
+    await evaluateStage(evidence, threaded, at, { threads: 2, runChars: 1 }); // a page a run
+    const files = listFilesUnder(inline);
+    assert.deepEqual(listFilesUnder(threaded), files, 'the same files');
+    for (const f of files) assert.ok(readFileSync(join(inline, f)).equals(readFileSync(join(threaded, f))), `${f}: the same bytes`);
+
+    const lines = new MemoryLinesStore();
+    const catalog = loadCatalog(new Set(checksById.keys()));
+    const whole = evaluate({ snapshot: await readSnapshot(evidence, { ruleIdentifier: ruleIdentifierByName(catalog) }), catalog, checks: checksById, generatedAt: at, tool: { name: 't', version: '0' }, packPathOf: evidenceCopyPath, lines });
+    const streamed = await withEveryItem(threaded, readResult(join(threaded, 'result.json')));
+    assertSameEvidence(whole, lines, streamed);
+    assert.equal(streamed.resources.filter((r) => r.origin.api === 'config:SelectAggregateResourceConfig').length, resources.length, 'each row once');
+    assert.equal(readFileSync(join(threaded, 'evidence/aws/aggregator/org-all/us-east-1/config/SelectAggregateResourceConfig.json'), 'utf8'), `${JSON.stringify(pages, null, 2)}\n`, 'copied as the file read whole is');
+
+    // A broken row in a thread's run stops the evaluation with the one line it gives on the main thread.
+    pages.at(-1).Results[0] = '{not json';
+    writeFileSync(file, JSON.stringify(pages, null, 2));
+    for (const threads of [0, 2]) {
+      await assert.rejects(evaluateStage(evidence, tempDir(t), at, { threads, runChars: 1 }), (e) => e instanceof UserError && e.message === `${file}: [${pages.length - 1}].Results[0]: row is not JSON`, `threads: ${threads}`);
+    }
   });
 
   it('needs exactly the actions that iam-policy prints for the aggregator identity and for the member role', async () => {

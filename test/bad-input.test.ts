@@ -112,6 +112,7 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl: ${last.items![0]!.count + 1} lines, sha256 \\w+…, where result.json pins ${last.items![0]!.count} lines`));
     assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.deepEqual(readdirSync(pack).filter((f) => f.startsWith('.tmp-render-') || /^(evidence\.csv|report\.)/.test(f)), [], 'nothing of the refused render is left');
     await assert.rejects(writeEvidenceCsv(result, pack, join(pack, 'two.csv'), { threadedFrom: 0 }), (e) => e instanceof UserError && e.message.includes(`${last.id}.jsonl`), 'the second thread\'s error is the same one line');
     assert.ok(!existsSync(join(pack, 'two.csv.part')), 'no part left behind');
 

@@ -1,5 +1,7 @@
 import { controlItemBatches, readResult, resultResourceBatches } from '../src/evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src/evaluate/result.ts';
+import type { MemoryLinesStore } from '../src/evaluate/item-files.ts';
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,3 +78,19 @@ export async function withEveryItem(packDir: string, result: Result): Promise<Re
   for await (const batch of resultResourceBatches(packDir, result)) resources.push(...batch);
   return { ...result, controls, resources };
 }
+
+/** Items compared as sets: member order and key order do not matter, content does. */
+export const canonical = (i: EvidenceItem) => JSON.stringify(i, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b))) : v));
+
+/** A streamed pack's evidence (every item read back) against the estate evaluated whole into `lines`. */
+export function assertSameEvidence(whole: Result, lines: MemoryLinesStore, streamed: Result) {
+  for (const c of whole.controls) {
+    const s = streamed.controls.find((x) => x.id === c.id)!;
+    assert.equal(s.status, c.status, `${c.id} status`);
+    assert.deepEqual(s.counts, c.counts, `${c.id} counts`);
+    assert.deepEqual([...s.disagreements].sort(), [...c.disagreements].sort(), `${c.id} disagreements`);
+    const all = c.items ? c.items.flatMap((f) => lines.read<EvidenceItem>(f.file)) : [];
+    assert.deepEqual(s.evidence.map(canonical).sort(), all.map(canonical).sort(), `${c.id}: the same items, streamed or read whole`);
+  }
+}
+

@@ -19,14 +19,11 @@ import { writeEvidenceCsv } from '../src/render/csv.ts';
 import { generateEstate } from '../src/bench/generate.ts';
 import { UserError } from '../src/errors.ts';
 import { listFilesUnder } from '../src/files.ts';
-import { runCli, sampleDir, tempDir, withEveryItem } from './helpers.ts';
+import { assertSameEvidence, canonical, runCli, sampleDir, tempDir, withEveryItem } from './helpers.ts';
 
 const catalog = loadCatalog(new Set(checksById.keys()));
 const generatedAt = '2026-11-01T00:00:00.000Z';
 const tool = { name: 't', version: '0' };
-
-/** Items compared as sets: member order and key order do not matter, content does. */
-const canonical = (i: EvidenceItem) => JSON.stringify(i, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b))) : v));
 
 async function wholeAndStreamed(t: { after(fn: () => void): void }, evidence: string) {
   const lines = new MemoryLinesStore();
@@ -37,17 +34,6 @@ async function wholeAndStreamed(t: { after(fn: () => void): void }, evidence: st
   await evaluateStage(evidence, out, generatedAt);
   const streamed = await withEveryItem(out, readResult(join(out, 'result.json')));
   return { whole, lines, streamed, out };
-}
-
-function assertSameEvidence(whole: Result, lines: MemoryLinesStore, streamed: Result) {
-  for (const c of whole.controls) {
-    const s = streamed.controls.find((x) => x.id === c.id)!;
-    assert.equal(s.status, c.status, `${c.id} status`);
-    assert.deepEqual(s.counts, c.counts, `${c.id} counts`);
-    assert.deepEqual([...s.disagreements].sort(), [...c.disagreements].sort(), `${c.id} disagreements`);
-    const all = c.items ? c.items.flatMap((f) => lines.read<EvidenceItem>(f.file)) : [];
-    assert.deepEqual(s.evidence.map(canonical).sort(), all.map(canonical).sort(), `${c.id}: the same items, streamed or read whole`);
-  }
 }
 
 /** The sample with one recorder of account 111111111111 stopped: its region's items are found uncovered at the end. */

@@ -187,7 +187,8 @@ ${collectRows.join('\n')}
 
 Through an aggregator: the same estate, its accounts and regions kept, collected with \`evidence-pack collect --aggregator
 org-all --region us-east-1\` from the fake endpoint (one SelectAggregateResourceConfig file of every item, read a page at a
-time; the per-account reads are gaps without a member role, exit 5), then \`evidence-pack evaluate\` on it (one thread).
+time; the per-account reads are gaps without a member role, exit 5), then \`evidence-pack evaluate\` on it (default
+threads: runs of pages, a thread per core above about 100,000 items).
 
 | items | SelectAggregateResourceConfig.json | collect through the aggregator | evaluate |
 |---:|---:|---|---|

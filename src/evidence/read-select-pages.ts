@@ -3,6 +3,7 @@
 // than one string can hold and more than memory should.
 import { join } from 'node:path';
 import { resourcesFromSelectPage } from './config-items.ts';
+import { InputError } from '../errors.ts';
 import { checkNoDuplicateMembers, checkShape } from './json-file.ts';
 import type { EvidenceCopies } from './read.ts';
 import { streamConfigSnapshot } from './snapshot-stream.ts';
@@ -19,12 +20,27 @@ export interface SelectPagesContext {
   addResource(r: Resource): void;
 }
 
+/**
+ * The p-th page's resources, the page checked as a whole file's would be. `page`: the page parsed already, or
+ * undefined to parse its text here (a worker thread handed the text alone).
+ */
+export function resourcesOfPage(text: string, page: unknown, p: number, rel: string, shown: string, api: string, inScope: SelectPagesContext['inScope']): { page: unknown; resources: Resource[] } {
+  if (page === undefined) {
+    try {
+      page = JSON.parse(text);
+    } catch {
+      throw new InputError(shown, `[${p}]`, 'malformed JSON');
+    }
+  }
+  checkNoDuplicateMembers(text, checkShape(page, shown, `[${p}]`), shown, `[${p}]`);
+  return { page, resources: resourcesFromSelectPage(page, p, rel, shown, api, inScope) };
+}
+
 /** Reads the file's pages in order, each checked as a whole file would be, and returns the file's sha256 and size as stored. */
 export async function readSelectPagesFile(rel: string, api: string, ctx: SelectPagesContext): Promise<{ sha256: string; bytes: number }> {
   const copy = ctx.copies?.pages(rel);
   const streamed = await streamConfigSnapshot(join(ctx.dir, rel), ctx.shown, async (page, p, text) => {
-    checkNoDuplicateMembers(text, checkShape(page, ctx.shown, `[${p}]`), ctx.shown, `[${p}]`);
-    for (const r of resourcesFromSelectPage(page, p, rel, ctx.shown, api, ctx.inScope)) ctx.addResource(r);
+    for (const r of resourcesOfPage(text, page, p, rel, ctx.shown, api, ctx.inScope).resources) ctx.addResource(r);
     await copy?.page(page);
   }, 'pages');
   await copy?.end(streamed.onePage);

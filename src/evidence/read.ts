@@ -78,6 +78,12 @@ export interface ReadSnapshotOptions {
    * order; returns each file read, in order. Items it hands to `addResource` count once, as the reader's own.
    */
   readSnapshotUnits?: (units: string[][], ctx: { snapshot: Snapshot; addResource(r: Resource): void; shown(rel: string): string; unitRead(unit: string[]): void }) => Promise<SnapshotFileRead[]>;
+  /**
+   * Reads an (Aggregate)SelectResourceConfig file elsewhere (in worker threads), when items are handed over
+   * (onConfigurationItem): each row's resource key goes to `admit`, in order, and only admitted rows count.
+   * Returns the file's sha256 and size as stored, or undefined to leave the file to the reader.
+   */
+  readSelectPages?: (rel: string, api: string, ctx: { snapshot: Snapshot; admit(key: string): boolean }) => Promise<{ sha256: string; bytes: number } | undefined>;
   /** How many of the evidence files have been read, as they are (for a progress bar). */
   onProgress?: (filesRead: number, files: number) => void;
 }
@@ -100,6 +106,9 @@ function unitsOf(files: string[]): string[][] {
   }
   return [...units.values()];
 }
+
+/** account/type/id of a resource key (account/region/type/id): a resource read from its history, whatever its region. */
+const withoutRegion = (key: string) => key.replace(/^([^/]*)\/[^/]*\//, '$1/');
 
 /** The APIs whose records are configuration items (what onConfigurationItem receives). */
 const configurationItemApis = new Set(['AWS Config snapshot', 'config:SelectResourceConfig', 'config:GetResourceConfigHistory', 'config:SelectAggregateResourceConfig']);
@@ -141,9 +150,10 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const recorderStatus = new Map<string, any>();
   const packOfRule = new Map<string, string>();
   const seenKeys = new Set<string>();
+  // The same item in two snapshot files (e.g. a global resource) counts once.
+  const firstSight = (key: string) => !seenKeys.has(key) && Boolean(seenKeys.add(key));
   const addResource = (r: Resource) => {
-    if (seenKeys.has(r.key)) return; // the same item in two snapshot files (e.g. a global resource) counts once
-    seenKeys.add(r.key);
+    if (!firstSight(r.key)) return;
     if (opts.onConfigurationItem && configurationItemApis.has(r.origin.api)) opts.onConfigurationItem(r, snapshot);
     else snapshot.resources.push(r);
   };
@@ -152,12 +162,15 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const seenResults = new Set<string>();
   const ruleSummary = new Map<string, NonNullable<Snapshot['rules'][number]['summary']>>();
   const deliveredSnapshots: (NonNullable<ReturnType<typeof parseDeliveredName>> & { rel: string })[] = [];
-  /** An (Aggregate)SelectResourceConfig file, streamed a page at a time; each row's resource goes to `add`. */
-  const selectPages = async (rel: string, api: string, add: (r: Resource) => void) => {
-    const f = await readSelectPagesFile(rel, api, { dir, shown: shown(rel), copies: opts.copies, inScope: (a, r) => inScope(shown(rel), a, r), addResource: add });
+  /** An (Aggregate)SelectResourceConfig file, streamed a page at a time; each row's resource counts when its key is admitted. */
+  const selectPages = async (rel: string, api: string, admit: (key: string) => boolean = () => true) => {
+    const elsewhere = opts.onConfigurationItem && opts.readSelectPages ? await opts.readSelectPages(rel, api, { snapshot, admit: (key) => admit(key) && firstSight(key) }) : undefined;
+    const f = elsewhere ?? await readSelectPagesFile(rel, api, { dir, shown: shown(rel), copies: opts.copies, inScope: (a, r) => inScope(shown(rel), a, r), addResource: (r) => {
+      if (admit(r.key)) addResource(r);
+    } });
     files.push({ path: rel, sha256: f.sha256, bytes: f.bytes, kind: 'aws-response' });
   };
-  const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource, selectPages: (rel, api) => selectPages(rel, api, addResource) }, opts.ruleIdentifier ?? (() => undefined));
+  const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource, selectPages: (rel, api) => selectPages(rel, api) }, opts.ruleIdentifier ?? (() => undefined));
   const snapshotFileContext: SnapshotFileContext = { dir, shown, inScope, copies: opts.copies, addResource };
   const recordSnapshotFile = (f: SnapshotFileRead) => {
     if (f.located) snapshot.apiResponses.push({ ...f.located, api: 'config:snapshot-file', file: f.rel });
@@ -198,9 +211,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     if (service === 'config' && operation === 'SelectResourceConfig') {
       snapshot.apiResponses.push({ account, region, api: 'config:SelectResourceConfig', file: rel });
       // With a period, the current item of a resource read from its history is superseded, and one absent at the end left out.
-      await selectPages(rel, 'config:SelectResourceConfig', (r) => {
-        if (!absentAtEnd.has(`${r.account}/${r.type}/${r.id}`)) addResource(r);
-      });
+      await selectPages(rel, 'config:SelectResourceConfig', (key) => !absentAtEnd.has(withoutRegion(key)));
     } else if (service === 'config' && operation.startsWith('GetResourceConfigHistory/')) {
       const record = await read<any>(rel, 'resource-history', validate.history);
       // Every item the record holds, each with where it is and when it was captured; the newest is the state at the period end.

@@ -44,8 +44,13 @@ export interface SnapshotScanner {
  */
 export type StreamedDocument = 'snapshot' | 'pages';
 
+/** `parse: false`: each element is handed over as its text alone (value undefined), for JSON.parse elsewhere (a worker thread). */
+export interface ScanOptions {
+  parse?: boolean;
+}
+
 /** The scanner on its own, fed decoded text: what streamConfigSnapshot runs over a file. */
-export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>, document: StreamedDocument = 'snapshot'): SnapshotScanner {
+export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>, document: StreamedDocument = 'snapshot', opts: ScanOptions = {}): SnapshotScanner {
   const broken = (problem: string) => new InputError(shownAs, undefined, problem);
   const elementName = (i: number) => (document === 'pages' ? `[${i}]` : `configurationItems[${i}]`);
   // A pages file of one page (not a list) is that page as its only element.
@@ -78,6 +83,11 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
   };
   const where = () => (kind === Kind.Element ? elementName(index) : kind === Kind.Value ? key : undefined);
   const endCapture = async (text: string) => {
+    if (kind === Kind.Element && opts.parse === false) {
+      await onItem(undefined, index++, text);
+      state = onePage ? S.Done : S.AfterElement;
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -242,7 +252,7 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
  * Calls onItem for every element of configurationItems (of the list of pages), in order, and returns the other members.
  * Errors name the file and the item (configurationItems[i], or [i]) or say where the structure broke.
  */
-export async function streamConfigSnapshot(path: string, shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>, document: StreamedDocument = 'snapshot'): Promise<SnapshotStreamResult> {
+export async function streamConfigSnapshot(path: string, shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>, document: StreamedDocument = 'snapshot', opts: ScanOptions = {}): Promise<SnapshotStreamResult> {
   const hash = createHash('sha256');
   let bytes = 0;
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -251,7 +261,7 @@ export async function streamConfigSnapshot(path: string, shownAs: string, onItem
   raw.on('error', (e) => source.destroy(e));
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const broken = (problem: string) => new InputError(shownAs, undefined, problem);
-  const scanner = snapshotScanner(shownAs, onItem, document);
+  const scanner = snapshotScanner(shownAs, onItem, document, opts);
   try {
     for await (const chunk of source) await scanner.feed(decoder.decode(chunk as Buffer, { stream: true }));
     await scanner.feed(decoder.decode());

@@ -17,6 +17,12 @@ export function copiesVerbatim(text: string): boolean {
   return !/[\n\r]|\\[^"\\]/.test(text) && !mayBeSensitive(text);
 }
 
+/** A page of an API response, masked, as JSON.stringify lays it out. */
+export const pageCopy = (value: unknown) => JSON.stringify(redactJson(value), null, 2);
+/** The p-th page's copy as the list of pages lays it out: after "[" or ",", indented a level. */
+export const listedPageCopy = (copy: string, p: number) => `${p === 0 ? '[' : ','}\n  ${copy.replace(/\n/g, '\n  ')}`;
+const endOfPageList = (pages: number) => (pages === 0 ? '[]\n' : '\n]\n');
+
 export class RedactedCopies implements EvidenceCopies {
   /** sha256 and size of each copy, by evidence path: result.json records both. */
   readonly written = new Map<string, { sha256: string; bytes: number }>();
@@ -40,22 +46,39 @@ export class RedactedCopies implements EvidenceCopies {
    * when the next arrives, so that the end knows whether the file held a list or one page.
    */
   pages(rel: string) {
-    const indented = (page: string) => `\n  ${page.replace(/\n/g, '\n  ')}`;
     let written = 0;
     let held: string | undefined;
     const opened = this.target(rel).then((file) => new BufferedFileWriter(file));
     return {
       page: async (value: unknown) => {
         const out = await opened;
-        if (held !== undefined) out.write(`${written++ === 0 ? '[' : ','}${indented(held)}`);
-        held = JSON.stringify(redactJson(value), null, 2);
+        if (held !== undefined) out.write(listedPageCopy(held, written++));
+        held = pageCopy(value);
       },
       end: async (onePage: boolean) => {
         const out = await opened;
-        if (onePage) out.write(held!);
-        else if (held === undefined) out.write('[]');
-        else out.write(`${written === 0 ? '[' : ','}${indented(held)}\n]`);
-        out.write('\n');
+        if (onePage) out.write(`${held!}\n`);
+        else {
+          if (held !== undefined) out.write(listedPageCopy(held, written++));
+          out.write(endOfPageList(written));
+        }
+        this.written.set(rel, out.close());
+      },
+    };
+  }
+
+  /** A list of pages whose copies were written elsewhere (listedPageCopy, a run of pages a file), taken in in order. */
+  pageFiles(rel: string) {
+    let pages = 0;
+    const opened = this.target(rel).then((file) => new BufferedFileWriter(file));
+    return {
+      append: async (file: string, count: number) => {
+        (await opened).writeFileContents(file);
+        pages += count;
+      },
+      end: async () => {
+        const out = await opened;
+        out.write(endOfPageList(pages));
         this.written.set(rel, out.close());
       },
     };

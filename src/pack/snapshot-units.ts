@@ -6,7 +6,6 @@ import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
 import { Evaluation, type EvaluateInput, type EvaluationPart } from '../evaluate/evaluate.ts';
@@ -14,7 +13,7 @@ import { FileLinesStore } from '../evaluate/item-files.ts';
 import { scopeCheck, type ReadSnapshotOptions } from '../evidence/read.ts';
 import { readConfigSnapshotFile, type SnapshotFileRead } from '../evidence/read-snapshot-file.ts';
 import type { Resource, Snapshot } from '../evidence/types.ts';
-import { outcomeOf, startThread, type ThreadAnswer } from '../threads.ts';
+import { workerPool } from './worker-pool.ts';
 import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
 
 /** What a unit's evaluation needs besides the catalog and checks (which each thread loads): plain data. */
@@ -37,12 +36,13 @@ export interface UnitOutcome {
 const partDirOf = (outDir: string, index: number) => join(outDir, '.units', String(index));
 
 let catalog: ReturnType<typeof loadCatalog> | undefined;
+/** The catalog, loaded once a thread. */
+export const threadCatalog = () => (catalog ??= loadCatalog(new Set(checksById.keys())));
 
 /** Reads and evaluates one unit's files, writing its lines files under the unit's own directory. */
 export async function evaluateUnit(unit: string[], index: number, input: UnitInput): Promise<UnitOutcome> {
-  catalog ??= loadCatalog(new Set(checksById.keys()));
   const copies = new RedactedCopies(input.outDir);
-  const evaluation = new Evaluation({ ...input.evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, lines: new FileLinesStore(partDirOf(input.outDir, index)) });
+  const evaluation = new Evaluation({ ...input.evaluate, catalog: threadCatalog(), checks: checksById, packPathOf: evidenceCopyPath, lines: new FileLinesStore(partDirOf(input.outDir, index)) });
   evaluation.begin(input.snapshot);
   const seen = new Set<string>();
   const handBack: Resource[] = [];
@@ -69,7 +69,11 @@ export async function evaluateUnit(unit: string[], index: number, input: UnitInp
  * second to start: loading the checks and catalog), none below; sizes as stored, gzip shrinks items about 15×.
  */
 function defaultThreads(dir: string, units: string[][]): number {
-  const bytes = units.flat().reduce((n, rel) => n + statSync(join(dir, rel)).size * (rel.endsWith('.gz') ? 15 : 1), 0);
+  return threadsForItemBytes(units.flat().reduce((n, rel) => n + statSync(join(dir, rel)).size * (rel.endsWith('.gz') ? 15 : 1), 0));
+}
+
+/** Evaluation threads for this many bytes of configuration items as JSON: none up to 64 MiB (about 100,000 items). */
+export function threadsForItemBytes(bytes: number): number {
   return bytes > 64 * 1024 * 1024 ? threadsFor(availableParallelism(), memoryLimit()) : 0;
 }
 
@@ -91,48 +95,6 @@ export function threadsFor(cores: number, memory: number): number {
 
 type UnitRunner = (unit: string[], index: number) => Promise<UnitOutcome>;
 
-/** Runs units on `threads` workers, each taking the next unit when it is free; stop() ends them. */
-function workerPool(threads: number, input: UnitInput): { run: UnitRunner; stop(): Promise<void> } {
-  const workers: Worker[] = [];
-  const idle: Worker[] = [];
-  const queue: (() => void)[] = [];
-  const busy = new Map<Worker, { resolve(o: UnitOutcome): void; reject(e: Error): void }>();
-  const fail = (w: Worker, e: Error) => {
-    busy.get(w)?.reject(e);
-    busy.delete(w);
-  };
-  for (let i = 0; i < threads; i++) {
-    const w = startThread(new URL('./snapshot-unit-thread.ts', import.meta.url), input);
-    w.on('message', (reply: ThreadAnswer<UnitOutcome>) => {
-      const s = busy.get(w)!;
-      busy.delete(w);
-      try {
-        s.resolve(outcomeOf(reply));
-      } catch (e) {
-        s.reject(e as Error);
-      }
-      idle.push(w);
-      queue.shift()?.();
-    });
-    w.on('error', (e) => fail(w, e));
-    w.on('exit', (code) => fail(w, new Error(`an evaluation thread stopped (exit code ${code})`)));
-    workers.push(w);
-    idle.push(w);
-  }
-  return {
-    run: (unit, index) => new Promise<UnitOutcome>((resolve, reject) => {
-      const start = () => {
-        const w = idle.pop()!;
-        busy.set(w, { resolve, reject });
-        w.postMessage({ index, unit });
-      };
-      if (idle.length) start();
-      else queue.push(start);
-    }),
-    stop: async () => void (await Promise.all(workers.map((w) => w.terminate()))),
-  };
-}
-
 /**
  * The reader's hook for delivered snapshot files: evaluates the units (on `threads` workers, or here when
  * 0) and absorbs each, in order, into the estate's evaluation.
@@ -141,8 +103,8 @@ export function snapshotUnitReader(opts: { evidenceDir: string; outDir: string; 
   return async (units, ctx) => {
     const input: UnitInput = { evidenceDir: opts.evidenceDir, outDir: opts.outDir, snapshot: ctx.snapshot, evaluate: opts.evaluate };
     const threads = Math.min(opts.threads ?? defaultThreads(opts.evidenceDir, units), units.length);
-    const pool = threads > 0 ? workerPool(threads, input) : undefined;
-    const run: UnitRunner = pool ? pool.run : (unit, index) => evaluateUnit(unit, index, input);
+    const pool = threads > 0 ? workerPool<{ index: number; unit: string[] }, UnitOutcome>(new URL('./snapshot-unit-thread.ts', import.meta.url), threads, input) : undefined;
+    const run: UnitRunner = pool ? (unit, index) => pool.run({ index, unit }) : (unit, index) => evaluateUnit(unit, index, input);
     // Workers run ahead; here units start one at a time, each after the one before is absorbed.
     const started = pool ? units.map((unit, i) => run(unit, i)) : [];
     started.forEach((p) => p.catch(() => {}));

@@ -20,6 +20,7 @@ import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { jsonChunks, writeJsonFile } from '../json-stream.ts';
 import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
+import { selectPageRuns } from './select-page-runs.ts';
 import { snapshotUnitReader } from './snapshot-units.ts';
 
 export { evidenceCopyPath };
@@ -51,10 +52,12 @@ export interface EvaluateOptions {
   attestations?: string;
   /** Waivers YAML file; default: <evidence>/waivers.yaml when present. */
   waivers?: string;
-  /** Worker threads for AWS-delivered snapshot files (0: none); default: one per core for a large estate. */
+  /** Worker threads for AWS-delivered snapshot files and large (Aggregate)SelectResourceConfig files (0: none); default: one per core for a large estate. */
   threads?: number;
   /** A unit's lines file this large becomes a part of its own in the pack, not copied (default 8 MiB; tests set 0). */
   ownPartFrom?: number;
+  /** Characters of (Aggregate)SelectResourceConfig pages evaluated together (default 4 Mi; tests set it small). */
+  runChars?: number;
   /** Called as evidence files are read and evaluated ("12 of 40 evidence files"). */
   onProgress?: (text: string) => void;
 }
@@ -76,10 +79,17 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
   if (assurance.threads !== undefined && !(Number.isInteger(assurance.threads) && assurance.threads >= 0)) throw new UserError(`--threads: ${assurance.threads} is not a whole number of threads (0 or more)`);
   const evaluate = { generatedAt, tool, waivers, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays };
   const evaluation = new Evaluation({ ...evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, attestations, attestationPathOf: attestationCopyPath, copies: copies.written, lines: new FileLinesStore(outDir, { ownPartFrom: assurance.ownPartFrom }) });
-  // Configuration items are evaluated as they are read, never held together; delivered snapshot files a unit at a time, in threads when large.
+  // Configuration items are evaluated as they are read, never held together; delivered snapshot files a unit at a
+  // time and (Aggregate)SelectResourceConfig files a run of pages at a time, in threads when large.
   const readSnapshotUnits = snapshotUnitReader({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads });
-  const snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s), readSnapshotUnits,
-    onProgress: (read, files) => assurance.onProgress?.(`${read} of ${files} evidence files`) });
+  const pageRuns = selectPageRuns({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads, runChars: assurance.runChars });
+  let snapshot;
+  try {
+    snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s), readSnapshotUnits, readSelectPages: pageRuns.read,
+      onProgress: (read, files) => assurance.onProgress?.(`${read} of ${files} evidence files`) });
+  } finally {
+    await pageRuns.close();
+  }
   if (assurance.organization) snapshot.meta.organization = assurance.organization;
   const result = evaluation.finish(snapshot);
   // Attestations and waivers travel verbatim: they are the customer's signed-off statements.
