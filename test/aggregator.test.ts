@@ -141,7 +141,9 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     const at = '2026-11-20T00:00:00.000Z';
     const [inline, threaded] = [tempDir(t), tempDir(t)];
     await evaluateStage(evidence, inline, at, { threads: 0 });
-    await evaluateStage(evidence, threaded, at, { threads: 2, runChars: 1 }); // a page a run
+    const progress: string[] = [];
+    await evaluateStage(evidence, threaded, at, { threads: 2, runChars: 1, onProgress: (text) => progress.push(text) }); // a page a run
+    assert.deepEqual(progress.filter((p) => p.startsWith('SelectAggregateResourceConfig.json')), [100, 200, 300, 351].map((n) => `SelectAggregateResourceConfig.json: ${n} rows evaluated`), 'progress within the file');
     const files = listFilesUnder(inline);
     assert.deepEqual(listFilesUnder(threaded), files, 'the same files');
     for (const f of files) assert.ok(readFileSync(join(inline, f)).equals(readFileSync(join(threaded, f))), `${f}: the same bytes`);

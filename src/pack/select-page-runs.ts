@@ -89,6 +89,8 @@ export interface SelectPageRunsOptions {
   threads?: number;
   /** Characters of page text a run holds (default 4 Mi; tests set it small). */
   runChars?: number;
+  /** After each run: the file's rows evaluated so far (an aggregator's file can take a minute). */
+  onRows?: (rel: string, rows: number) => void;
 }
 
 /**
@@ -107,6 +109,7 @@ export function selectPageRuns(opts: SelectPageRunsOptions): { read: NonNullable
     const evaluateRun = (run: PageRun) => (threads > 0 ? pool!.run(run) : evaluatePageRun(run, input));
     const copy = opts.copies.pageFiles(rel);
     const inFlight: { run: PageRun; outcome: Promise<PageRunOutcome> }[] = [];
+    let rows = 0;
 
     // Runs are taken in in order. A row whose resource was seen before (a duplicate row, a resource read from
     // its history) is not evaluated: the run is evaluated again without it, which a well-formed file never needs.
@@ -122,6 +125,7 @@ export function selectPageRuns(opts: SelectPageRunsOptions): { read: NonNullable
       opts.evaluation.absorb(taken.part, dir, ctx.snapshot);
       await copy.append(copyFileOf(dir), run.texts.length);
       await rm(dir, { recursive: true, force: true });
+      opts.onRows?.(rel, (rows += taken.keys.length));
     };
 
     let texts: string[] = [];

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { loadCatalog } from '../catalog/load.ts';
 import { UserError } from '../errors.ts';
@@ -82,7 +82,8 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
   // Configuration items are evaluated as they are read, never held together; delivered snapshot files a unit at a
   // time and (Aggregate)SelectResourceConfig files a run of pages at a time, in threads when large.
   const readSnapshotUnits = snapshotUnitReader({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads });
-  const pageRuns = selectPageRuns({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads, runChars: assurance.runChars });
+  const pageRuns = selectPageRuns({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads, runChars: assurance.runChars,
+    onRows: (rel, rows) => assurance.onProgress?.(`${basename(rel)}: ${rows.toLocaleString('en-US')} rows evaluated`) });
   let snapshot;
   try {
     snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s), readSnapshotUnits, readSelectPages: pageRuns.read,
