@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ControlResult, Result } from '../src/evaluate/result.ts';
+import { detachedCmsSignature } from '../src/sign/cms-signature.ts';
+import { demoPdfCertificate } from '../src/sign/pdf-signature.ts';
 import { listFiles, onlyPack, runCli, tempDir, packResult } from './helpers.ts';
 
 // Values planted in the sample; none may appear in any output.
@@ -232,6 +235,21 @@ describe('the signature inside report.pdf', () => {
     const tampered = join(out, 'tampered.pdf');
     writeFileSync(tampered, bytes);
     assert.doesNotMatch(spawnSync('pdfsig', [tampered], { encoding: 'utf8' }).stdout, /Signature is Valid/);
+  });
+
+  it('is a detached CMS signature that openssl verifies over the signed bytes, and rejects over others', (t) => {
+    const work = tempDir(t);
+    const cert = demoPdfCertificate('Example Corp', new Date('2026-11-01T00:00:00Z'));
+    const content = Buffer.from('the bytes of a PDF around its signature placeholder');
+    const der = detachedCmsSignature(createHash('sha256').update(content).digest(), cert.p12, cert.passphrase, new Date('2026-11-02T00:00:00Z'));
+    writeFileSync(join(work, 'sig.der'), der);
+    writeFileSync(join(work, 'content.bin'), content);
+    writeFileSync(join(work, 'other.bin'), Buffer.concat([content, Buffer.from('!')]));
+    const verify = (data: string) => spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig.der', '-content', data, '-noverify', '-out', '/dev/null'], { cwd: work, encoding: 'utf8' });
+    assert.equal(verify('content.bin').status, 0, verify('content.bin').stderr);
+    assert.notEqual(verify('other.bin').status, 0);
+    const printed = spawnSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', 'sig.der'], { cwd: work, encoding: 'utf8' }).stdout;
+    assert.match(printed, /signingTime[\s\S]*UTCTIME:Nov  2 00:00:00 2026 GMT/);
   });
 
   it('uses the PKCS#12 certificate the user gives', async (t) => {

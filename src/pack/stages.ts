@@ -33,7 +33,7 @@ import { PdfPrinter, readOutline, setPdfMetadata, type Paper, type PdfMetadata }
 import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
 import { loadTemplates } from '../render/templates.ts';
 import { buildReportView, pagesFromOutline, splitForPrint, type PackContext, type ReportView } from '../render/view-model.ts';
-import { demoPdfCertificate, signPdf, type PdfCertificate } from '../sign/pdf-signature.ts';
+import { demoPdfCertificate, signPdfFile, type PdfCertificate } from '../sign/pdf-signature.ts';
 
 export const outputs = {
   result: 'result.json',
@@ -161,7 +161,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   if (cert) {
     await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => buildReportView(result, context, pages));
     const pdfFile = join(outDir, outputs.pdf);
-    await writeFile(pdfFile, await signPdf(await readFile(pdfFile), cert, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization }));
+    signPdfFile(pdfFile, cert, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization });
     written.push(outputs.pdf);
   }
   return written;

@@ -1,12 +1,11 @@
 // A CMS signature inside report.pdf, so a PDF reader (or poppler's pdfsig) shows it signed and
 // unmodified even when the PDF travels without the pack.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync, randomBytes, type Hash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
-import { P12Signer } from '@signpdf/signer-p12';
-import { SignPdf } from '@signpdf/signpdf';
 import forge from 'node-forge';
 import { UserError } from '../errors.ts';
+import { detachedCmsSignature } from './cms-signature.ts';
 
 export const pdfCertPasswordEnv = 'EVIDENCE_PACK_PDF_CERT_PASSWORD';
 
@@ -62,8 +61,58 @@ export function pdfCertificateFromFile(file: string, env: NodeJS.ProcessEnv = pr
 }
 
 
-/** Adds a signature placeholder to the PDF and fills it with a CMS (PKCS#7 detached) signature. */
-export async function signPdf(pdf: Buffer, cert: PdfCertificate, info: { reason: string; name: string; location: string }): Promise<Buffer> {
-  const withPlaceholder = plainAddPlaceholder({ pdfBuffer: pdf, reason: info.reason, contactInfo: '', name: info.name, location: info.location, signatureLength: 16384 });
-  return Buffer.from(await new SignPdf().sign(withPlaceholder, new P12Signer(cert.p12, { passphrase: cert.passphrase })));
+/** Bytes the signature placeholder holds: twice this many hex digits between < and > (the CMS is about 2 KB). */
+const signatureLength = 16384;
+/** What @signpdf's placeholder writes for the byte range, to be filled in once the file's length is known. */
+const byteRangePlaceholder = '/ByteRange [0 /********** /********** /**********]';
+/** The signature dictionary is in the incremental update at the end of the file: it is looked for there. */
+const tailBytes = 1024 * 1024;
+
+/**
+ * Signs report.pdf in place: a signature field is added (an incremental update), then the file's bytes around the
+ * placeholder are hashed as they are read and the CMS signature is written into it. Only the placeholder step
+ * holds the PDF in memory; the signature itself reads the file a megabyte at a time.
+ */
+export function signPdfFile(file: string, cert: PdfCertificate, info: { reason: string; name: string; location: string }, signingTime = new Date()): void {
+  writeFileSync(file, plainAddPlaceholder({ pdfBuffer: readFileSync(file), reason: info.reason, contactInfo: '', name: info.name, location: info.location, signatureLength, signingTime }));
+  const fd = openSync(file, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    const { byteRangeAt, contentsStart, contentsEnd } = findPlaceholder(fd, size, file);
+    const byteRange = `/ByteRange [0 ${contentsStart} ${contentsEnd} ${size - contentsEnd}]`;
+    if (byteRange.length > byteRangePlaceholder.length) throw new Error(`${file}: the byte range does not fit its placeholder`);
+    writeSync(fd, byteRange.padEnd(byteRangePlaceholder.length, ' '), byteRangeAt, 'latin1');
+    const hash = createHash('sha256');
+    hashRange(fd, 0, contentsStart, hash);
+    hashRange(fd, contentsEnd, size, hash);
+    const hex = detachedCmsSignature(hash.digest(), cert.p12, cert.passphrase, signingTime).toString('hex');
+    const room = contentsEnd - contentsStart - 2;
+    if (hex.length > room) throw new Error(`${file}: the signature (${hex.length / 2} bytes) does not fit its placeholder`);
+    writeSync(fd, hex.padEnd(room, '0'), contentsStart + 1, 'latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where the placeholder's byte range starts, and where its <hex> contents start and end (after the >). */
+function findPlaceholder(fd: number, size: number, file: string): { byteRangeAt: number; contentsStart: number; contentsEnd: number } {
+  const from = Math.max(0, size - tailBytes);
+  const tail = Buffer.alloc(size - from);
+  readSync(fd, tail, 0, tail.length, from);
+  const byteRange = tail.lastIndexOf(byteRangePlaceholder);
+  const contentsTag = byteRange < 0 ? -1 : tail.indexOf('/Contents ', byteRange);
+  const open = contentsTag < 0 ? -1 : tail.indexOf('<', contentsTag);
+  const close = open < 0 ? -1 : tail.indexOf('>', open);
+  if (close < 0) throw new Error(`${file}: no signature placeholder after adding one`);
+  return { byteRangeAt: from + byteRange, contentsStart: from + open, contentsEnd: from + close + 1 };
+}
+
+function hashRange(fd: number, start: number, end: number, hash: Hash): void {
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (let at = start; at < end;) {
+    const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
+    if (n === 0) throw new Error('the PDF ended while it was being signed');
+    hash.update(buffer.subarray(0, n));
+    at += n;
+  }
 }
