@@ -35,7 +35,7 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
     const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
     const drift = existsSync(join(opts.dir, driftFile)) ? (JSON.parse(readFileSync(join(opts.dir, driftFile), 'utf8')) as DriftRecord) : undefined;
     const trend = existsSync(join(opts.dir, trendFile)) ? (JSON.parse(readFileSync(join(opts.dir, trendFile), 'utf8')) as TrendPoint[]) : undefined;
-    const written = await renderStage(result, tmp, { packDir: opts.dir, drift, trend, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, rowsPerPrint: opts.rowsPerPrint, formats, onPrintProgress: (t) => progress.detail(t) });
+    const written = await renderStage(result, tmp, { packDir: opts.dir, drift, trend, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, rowsPerPrint: opts.rowsPerPrint, formats, onProgress: (t) => progress.detail(t) });
     progress.done();
     for (const f of written) await rename(join(tmp, f), join(opts.dir, f));
     report(opts, `Wrote ${written.map((f) => join(opts.dir, f)).join(', ')}`, { written: written.map((f) => join(opts.dir, f)) });

@@ -59,7 +59,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const trend = await buildTrend(opts.out, org, { period: period.label, packId, result });
     await writeFile(join(tmp, trendFile), `${JSON.stringify(trend, null, 2)}\n`);
     progress.stage(opts.pdf ? 'Rendering HTML, CSV and printing the PDF' : 'Rendering HTML and CSV');
-    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed }, branding }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, drift, trend, rowsPerPrint: opts.rowsPerPrint, onPrintProgress: (t) => progress.detail(t) });
+    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed }, branding }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, drift, trend, rowsPerPrint: opts.rowsPerPrint, onProgress: (t) => progress.detail(t) });
     await writeFile(join(tmp, 'README.txt'), packReadme(result, packId, key));
     progress.stage('Signing');
     const manifest = await signPack(tmp, { packId, createdAt: generatedAt, tool, key });

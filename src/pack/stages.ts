@@ -131,8 +131,8 @@ export interface RenderOptions {
   trend?: TrendPoint[];
   /** Evidence rows per Chromium print (default rowsPerPrint); tests set it low to exercise the parts. */
   rowsPerPrint?: number;
-  /** Called as the PDF's parts are printed (a large report takes minutes). */
-  onPrintProgress?: (text: string) => void;
+  /** Called as each report is written and as the PDF's parts are printed (a large estate's take minutes). */
+  onProgress?: (text: string) => void;
   /** The reports besides the PDF to write (default: all); a pack always has all of them. */
   formats?: readonly ReportFormat[];
 }
@@ -147,20 +147,24 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const wanted = new Set(opts.formats ?? reportFormats);
   // One at a time, each format's own data dropped before the next: a large estate's report view is hundreds of MB.
   if (wanted.has('csv')) {
+    opts.onProgress?.(`writing ${outputs.csv}`);
     await writeEvidenceCsv(result, opts.packDir ?? outDir, join(outDir, outputs.csv));
     written.push(outputs.csv);
   }
   if (wanted.has('html')) {
+    opts.onProgress?.(`writing ${outputs.html}`);
     await writeReportHtml(join(outDir, outputs.html), templates, result, context);
     written.push(outputs.html);
   }
   if (wanted.has('oscal')) {
+    opts.onProgress?.(`writing ${outputs.oscal}`);
     await writeJsonFile(join(outDir, outputs.oscal), renderOscal(result, opts.pack.packId));
     written.push(outputs.oscal);
   }
   if (cert) {
     await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => buildReportView(result, context, pages));
     const pdfFile = join(outDir, outputs.pdf);
+    opts.onProgress?.(`signing ${outputs.pdf}`);
     signPdfFile(pdfFile, cert, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization });
     written.push(outputs.pdf);
   }
@@ -212,7 +216,7 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
       let printed = 0;
       await Promise.all(files.map((f) => limit(async () => {
         await printer.print(f, `${f}.pdf`, { ...job, pageNumbers: false });
-        opts.onPrintProgress?.(`printed part ${++printed} of ${files.length}`);
+        opts.onProgress?.(`printed part ${++printed} of ${files.length}`);
       })));
       // The contents' page numbers, from every part's bookmarks; only the front part is printed again.
       const layouts = await partLayouts(files.map((f) => `${f}.pdf`));
@@ -220,7 +224,7 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
       const [numbered] = splitForPrint(viewFor(pages), opts.rowsPerPrint ?? rowsPerPrint)!;
       await writeFile(files[0]!, render(numbered!));
       await printer.print(files[0]!, `${files[0]}.pdf`, { ...job, pageNumbers: false });
-      opts.onPrintProgress?.(`merging ${files.length} parts`);
+      opts.onProgress?.(`merging ${files.length} parts`);
       await mergeParts(files.map((f) => `${f}.pdf`), parts.map((p) => p.holds), layouts, pdfFile, meta);
     }
   } finally {
