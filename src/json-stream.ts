@@ -10,9 +10,18 @@ export class LazyList<T> {
     return this.items()[Symbol.iterator]();
   }
   toJSON(): T[] {
+    if (stringifyingNatively) throw new LazyListMet();
     return [...this];
   }
 }
+
+/**
+ * Set while jsonChunks hands a value to the native stringify: a LazyList met there stops it at once, and the value is
+ * walked instead. Made whole, the lists of an OSCAL document's findings (each pointing at up to hundreds of
+ * thousands of observations) took more memory than the rest of the document.
+ */
+let stringifyingNatively = false;
+class LazyListMet extends Error {}
 
 /**
  * The text of JSON.stringify(value, null, 2) + "\n", in pieces: a document larger than the
@@ -38,9 +47,12 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<s
   if (depth >= 4 && !(Array.isArray(value) && value.length > 1000)) {
     let text: string | undefined;
     try {
+      stringifyingNatively = true;
       text = (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${indent}`);
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
+      if (!(e instanceof RangeError || e instanceof LazyListMet)) throw e;
+    } finally {
+      stringifyingNatively = false;
     }
     if (text !== undefined) {
       yield text;

@@ -31,4 +31,22 @@ describe('jsonChunks', () => {
     assert.equal(text, JSON.stringify({ a: { b: { c: { d: { list: [...list], empty: [] } } } } }, null, 2));
     assert.equal(made, 6, 'made once for the text, once more for the comparison above');
   });
+
+  it('walks a small value that holds a LazyList instead of making the list whole in the native stringify', () => {
+    // As an OSCAL finding's related observations: a short list of findings, each with a long lazy list inside.
+    let made = 0;
+    const related = new LazyList(5000, function* () {
+      for (let i = 0; i < 5000; i++) { made++; yield { 'observation-uuid': `obs-${i}` }; }
+    });
+    const doc = { a: { b: [{ findings: [{ uuid: 'f-1', related }] }] } };
+    let madeWhenFirstWritten = -1;
+    const parts: string[] = [];
+    for (const chunk of jsonChunks(doc)) {
+      if (madeWhenFirstWritten < 0 && chunk.includes('obs-0')) madeWhenFirstWritten = made;
+      parts.push(chunk);
+    }
+    assert.ok(madeWhenFirstWritten >= 1 && madeWhenFirstWritten <= 2, `the first observation was written after ${madeWhenFirstWritten} of 5000 were made`);
+    assert.equal(parts.join(''), JSON.stringify(doc, null, 2), 'the same text');
+    assert.equal(JSON.stringify(related).length > 0, true, 'outside jsonChunks a LazyList still stringifies whole');
+  });
 });

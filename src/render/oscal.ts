@@ -58,44 +58,40 @@ export function renderOscal(result: Result, packId: string): object {
     return { uuid, title: r.title, rlinks: [{ href: r.path, 'media-type': mediaTypeOf(r.path).split(';')[0], hashes: [{ algorithm: 'SHA-256', value: r.sha256 }] }] };
   });
 
-  const inventory = new Map<string, { uuid: string; description: string; props: object[] }>();
+  // A subject per resource (or account and region) that a listed item names: its uuid settled here, its inventory
+  // item written from the first item that named it (a large estate lists hundreds of thousands of failing items).
+  const inventory = new Map<string, { uuid: string; item: EvidenceItem }>();
+  const subjectKey = (item: EvidenceItem) => (item.resource ? `${item.account}/${item.region}/${item.resource.type}/${item.resource.id}` : `${item.account}/${item.region}`);
+  const describe = (item: EvidenceItem) => (item.resource ? `${item.resource.type} ${item.resource.id} in ${item.account}/${item.region}` : `AWS account ${item.account}, region ${item.region}`);
   const subjectFor = (item: EvidenceItem) => {
-    const key = item.resource ? `${item.account}/${item.region}/${item.resource.type}/${item.resource.id}` : `${item.account}/${item.region}`;
+    const key = subjectKey(item);
     let inv = inventory.get(key);
-    if (!inv) {
-      inv = {
-        uuid: derivedUuid(seed, 'subject', key),
-        description: item.resource ? `${item.resource.type} ${item.resource.id} in ${item.account}/${item.region}` : `AWS account ${item.account}, region ${item.region}`,
-        props: [prop('account', item.account), prop('region', item.region), ...(item.resource ? [prop('resource-type', item.resource.type), prop('resource-id', item.resource.id)] : []), ...(item.resource?.arn ? [{ name: 'asset-id', value: item.resource.arn }] : [])],
-      };
-      inventory.set(key, inv);
-    }
-    return { 'subject-uuid': inv.uuid, type: 'inventory-item', title: inv.description };
+    if (!inv) inventory.set(key, (inv = { uuid: derivedUuid(seed, 'subject', key), item }));
+    return { 'subject-uuid': inv.uuid, type: 'inventory-item', title: describe(inv.item) };
   };
-
-  // Observations are written as they are made (a large estate has hundreds of thousands); their uuids and subjects
-  // are settled first, since findings and the inventory come before them in the document.
+  // Observations are written as they are made (a large estate has hundreds of thousands); their uuids are derived
+  // again where findings point at them, and subjects are settled first, since the inventory comes before them.
   // A large estate's passing items are not listed one by one (result.json lists the first few): one observation
   // per control counts the rest and points at the control's items file, which holds every item.
   const unlisted = (c: Result['controls'][number]) => (c.items ? linesTotal(c.items).count - c.evidence.length : 0);
-  const observationsByControl = new Map<string, string[]>();
-  let observationCount = 0;
-  for (const c of result.controls) {
-    const uuids = c.evidence.map((item, i) => {
-      subjectFor(item);
-      return derivedUuid(seed, 'observation', c.id, String(i));
-    });
-    if (unlisted(c) > 0) uuids.push(derivedUuid(seed, 'observation', c.id, 'unlisted'));
-    observationCount += uuids.length;
-    observationsByControl.set(c.id, uuids);
-  }
-  const observations = new LazyList(observationCount, function* () {
+  const observationCount = (c: Result['controls'][number]) => c.evidence.length + (unlisted(c) > 0 ? 1 : 0);
+  const observationUuid = (c: Result['controls'][number], i: number) => derivedUuid(seed, 'observation', c.id, i < c.evidence.length ? String(i) : 'unlisted');
+  for (const c of result.controls) for (const item of c.evidence) subjectFor(item);
+  const inventoryItems = new LazyList(inventory.size, function* () {
+    for (const { uuid, item } of inventory.values()) {
+      yield {
+        uuid,
+        description: describe(item),
+        props: [prop('account', item.account), prop('region', item.region), ...(item.resource ? [prop('resource-type', item.resource.type), prop('resource-id', item.resource.id)] : []), ...(item.resource?.arn ? [{ name: 'asset-id', value: item.resource.arn }] : [])],
+      };
+    }
+  });
+  const observations = new LazyList(result.controls.reduce((n, c) => n + observationCount(c), 0), function* () {
     for (const c of result.controls) {
-      const uuids = observationsByControl.get(c.id)!;
       for (const [i, item] of c.evidence.entries()) {
         const source = item.source.kind === 'check' ? `built-in check ${item.source.id}` : item.source.kind === 'config-rule' ? `AWS Config rule ${item.source.ruleName} (${item.source.rule})` : `coverage of ${item.source.api}`;
         yield {
-          uuid: uuids[i]!,
+          uuid: observationUuid(c, i),
           title: `${c.id}: ${item.status}`,
           description: `${item.message} [${source}]`,
           props: [prop('catalog-control', c.id), prop('evidence-status', item.status), ...(item.waiver ? [prop('waiver', item.waiver.id)] : [])],
@@ -110,7 +106,7 @@ export function renderOscal(result: Result, packId: string): object {
       if (unlisted(c) > 0) {
         const shown = (s: 'pass' | 'not-applicable') => c.counts[s] - c.evidence.filter((i) => i.status === s).length;
         yield {
-          uuid: uuids[c.evidence.length]!,
+          uuid: observationUuid(c, c.evidence.length),
           title: `${c.id}: ${unlisted(c)} further items`,
           description: `${shown('pass')} passing and ${shown('not-applicable')} not-applicable evidence items are not listed one by one; ${linesFileNames(c.items!)} ${c.items!.length === 1 ? 'holds' : 'hold'} every item of the control.`,
           props: [prop('catalog-control', c.id), prop('unlisted-items', String(unlisted(c)))],
@@ -131,9 +127,8 @@ export function renderOscal(result: Result, packId: string): object {
     const via = row.via.map((id) => byId.get(id)!);
     const attested = row.status === 'manual' && via.filter((c) => c.status === 'manual').every((c) => c.attestations.some((a) => a.state === 'valid'));
     // Written as it is read: a large estate's baseline rows each point at hundreds of thousands of observations.
-    const relatedCount = via.reduce((n, c) => n + (observationsByControl.get(c.id)?.length ?? 0), 0);
-    const related = new LazyList(relatedCount, function* () {
-      for (const c of via) for (const u of observationsByControl.get(c.id) ?? []) yield { 'observation-uuid': u };
+    const related = new LazyList(via.reduce((n, c) => n + observationCount(c), 0), function* () {
+      for (const c of via) for (let i = 0; i < observationCount(c); i++) yield { 'observation-uuid': observationUuid(c, i) };
     });
     return {
       uuid: derivedUuid(seed, 'finding', row.id),
@@ -165,7 +160,7 @@ export function renderOscal(result: Result, packId: string): object {
         end: result.generatedAt,
         'local-definitions': {
           components: [{ uuid: toolUuid, type: 'software', title: result.tool.name, description: `${result.tool.name} ${result.tool.version}: evidence collection and evaluation tool`, status: { state: 'operational' } }],
-          ...(inventory.size ? { 'inventory-items': [...inventory.values()] } : {}),
+          ...(inventory.size ? { 'inventory-items': inventoryItems } : {}),
         },
         'reviewed-controls': { 'control-selections': [{ 'include-controls': unique.map((r) => ({ 'control-id': controlIdToOscalId(r.id) })) }] },
         ...(observations.length ? { observations } : {}),
