@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { addToIndex } from '../src/period/placement.ts';
 import { verifyPack } from '../src/sign/verify.ts';
-import { packsUnder, root, runCli, tempDir } from './helpers.ts';
+import { packsUnder, pinnedEpoch, root, runCli, tempDir } from './helpers.ts';
 
-/** Starts `run` and kills it with SIGKILL after `ms` milliseconds (or lets it finish). */
-function runAndKill(out: string, ms: number): Promise<void> {
+/** Starts `run` at its own pinned minute and kills it with SIGKILL after `ms` milliseconds (or lets it finish). */
+function runAndKill(out: string, ms: number, minute: number): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), 'run', '--no-pdf', '--out', out], { env: { ...process.env, CI: '1' }, stdio: 'ignore' });
+    const env = { ...process.env, CI: '1', SOURCE_DATE_EPOCH: String(Number(pinnedEpoch) + 60 * minute) };
+    const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), 'run', '--no-pdf', '--out', out], { env, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
     child.on('exit', () => { clearTimeout(timer); resolve(); });
   });
@@ -27,14 +28,14 @@ describe('crash safety', () => {
     const full = Date.now() - started;
     // 50 kill points spread over start-up, evaluation, rendering, signing, archiving and the finished run (up to twice
     // the measured length, since the machine's load varies while the suite runs).
-    for (let i = 0; i < 50; i++) await runAndKill(out, Math.round(full * (0.1 + (1.9 * ((i * 37) % 50)) / 49)));
+    for (let i = 0; i < 50; i++) await runAndKill(out, Math.round(full * (0.1 + (1.9 * ((i * 37) % 50)) / 49)), i + 1);
     const packs = packsUnder(out);
     for (const pack of packs) {
       const r = await verifyPack(pack);
       assert.ok(r.ok, `${pack} is complete and verifies: ${JSON.stringify(r.problems)}`);
     }
     t.diagnostic(`hostile/kills: 50 runs killed between ${Math.round(full * 0.1)} and ${Math.round(full * 2)} ms (a run takes ${full} ms): ${packs.length} finished a complete pack first, ${50 - packs.length} left none`);
-    const done = await runCli(['run', '--no-pdf', '--out', out]);
+    const done = await runCli(['run', '--no-pdf', '--out', out], { SOURCE_DATE_EPOCH: String(Number(pinnedEpoch) + 60 * 51) });
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'no temporary leftovers after a completed run');
   });

@@ -14,12 +14,19 @@ export const referenceDir = join(root, '../shared/reference');
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 
-/** Runs the real CLI in a child process, as a user would. */
+/**
+ * The time every CLI run in the tests takes unless a test sets SOURCE_DATE_EPOCH itself:
+ * 2026-11-01T00:00:00Z, the day after the sample's collection, so the default period is 2026-10
+ * whatever the wall clock says.
+ */
+export const pinnedEpoch = '1793491200';
+
+/** Runs the real CLI in a child process, as a user would, at the pinned time unless env says otherwise. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), ...args], {
       cwd,
-      env: { ...process.env, CI: '1', ...env },
+      env: { ...process.env, CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
