@@ -49,8 +49,9 @@ describe('stale index locks', () => {
       mkdirSync(org, { recursive: true });
       const lock = join(org, 'index.json.lock');
       writeFileSync(lock, content);
-      const minuteAgo = new Date(Date.now() - 60_000);
-      utimesSync(lock, minuteAgo, minuteAgo);
+      // Long before any run (not "a minute ago" by this process's clock: under faketime each process's clock starts anew).
+      const longAgo = new Date('2020-01-01T00:00:00Z');
+      utimesSync(lock, longAgo, longAgo);
       const started = Date.now();
       const r = await runCli(['run', '--no-pdf', '--out', out]);
       assert.equal(r.code, 0, `lock ${JSON.stringify(content)}: ${r.stderr}`);

@@ -24,16 +24,17 @@ async function assertCommandsParse(text: string, where: string) {
 }
 
 describe('scheduling recipes', () => {
-  it('cron and systemd run monthly on the 2nd, with commands the CLI accepts', async () => {
-    assert.match(recipe('crontab'), /^30 2 2 \* \* /m);
-    assert.match(recipe('evidence-pack.timer'), /^OnCalendar=\*-\*-02 02:30:00 UTC$/m);
+  it('cron and systemd run on the last day of each month, before the period ends, with commands the CLI accepts', async () => {
+    assert.match(recipe('crontab'), /^30 23 28-31 \* \* \[ "\$\(date -u -d tomorrow \+\\%d\)" = 01 \] && /m);
+    assert.match(recipe('evidence-pack.timer'), /^OnCalendar=\*-\*~01 23:30:00 UTC$/m);
     assert.match(recipe('evidence-pack.service'), /^SuccessExitStatus=5$/m);
     for (const f of ['crontab', 'evidence-pack.service', 'Dockerfile']) await assertCommandsParse(recipe(f), f);
   });
 
   it('the GitHub Actions workflow is valid YAML with a monthly schedule, OIDC and an artifact', async () => {
     const wf = parse(recipe('github-actions.yml'));
-    assert.equal(wf.on.schedule[0].cron, '30 2 2 * *');
+    assert.equal(wf.on.schedule[0].cron, '30 23 28-31 * *');
+    assert.equal(wf.jobs.pack.if, "needs.day.outputs.last == 'true' || github.event_name == 'workflow_dispatch'");
     assert.equal(wf.permissions['id-token'], 'write');
     const steps = wf.jobs.pack.steps as { uses?: string; run?: string }[];
     assert.ok(steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials')));
@@ -46,7 +47,7 @@ describe('scheduling recipes', () => {
   it('the Dockerfile installs Debian Chromium and fonts; the EventBridge schedule is valid JSON', () => {
     assert.match(recipe('Dockerfile'), /apt-get install[^\n]*chromium[^\n]*fonts-dejavu-core/);
     const schedule = JSON.parse(recipe('eventbridge-ecs.json'));
-    assert.equal(schedule.ScheduleExpression, 'cron(30 2 2 * ? *)');
+    assert.equal(schedule.ScheduleExpression, 'cron(30 23 L * ? *)');
     assert.equal(schedule.Target.EcsParameters.LaunchType, 'FARGATE');
   });
 });

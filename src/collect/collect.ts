@@ -168,6 +168,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     },
     scope: { accounts: [account], regions },
     gaps,
+    ...(opts.period ? { asOf: { period: opts.period.label, to: opts.period.to, basis: 'configuration-history' as const } } : {}),
   };
   await writeSnapshotFiles(dir, log, meta);
   return { account, accounts: [account], identity: identity.arn, regions, gaps, log };

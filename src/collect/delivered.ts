@@ -144,6 +144,7 @@ export async function collectDelivered(dir: string, opts: DeliveredOptions): Pro
       },
       scope: { accounts, regions },
       gaps,
+      ...(opts.period && !afterEnd.length ? { asOf: { period: opts.period.label, to: opts.period.to, basis: 'delivered-snapshots' as const } } : {}),
     };
     await writeSnapshotFiles(dir, log, meta);
     return { account: accounts[0]!, accounts, identity, regions, gaps, log };

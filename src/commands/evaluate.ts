@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { runTime } from '../clock.ts';
 import { createProgress } from '../progress.ts';
+import { readSnapshotMeta } from '../evidence/read.ts';
 import { resolvePeriod } from '../period/period.ts';
 import { writeDirAtomically } from '../pack/atomic-dir.ts';
 import { evaluateStage } from '../pack/stages.ts';
@@ -8,7 +9,7 @@ import { sampleEvidenceDir } from '../paths.ts';
 import { report, statusCounts, type GlobalOptions } from './output.ts';
 
 export async function evaluateCommand(opts: GlobalOptions & { evidence?: string; out: string; force?: boolean; attestations?: string; waivers?: string; organization?: string; period?: string; from?: string; to?: string; tz?: string; maxEvaluationAge?: number; threads?: number }): Promise<number> {
-  const period = resolvePeriod(opts, runTime());
+  const period = resolvePeriod(opts, runTime(), readSnapshotMeta(opts.evidence ?? sampleEvidenceDir));
   const generatedAt = runTime();
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: 1 });
   progress.stage('Evaluating evidence');

@@ -3,6 +3,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writePackArchive } from '../pack/archive.ts';
 import { driftFile, driftFromPrevious } from '../diff/previous.ts';
+import { readSnapshotMeta } from '../evidence/read.ts';
 import { previousPeriod, resolvePeriod } from '../period/period.ts';
 import { addToIndex, organizationSlug } from '../period/placement.ts';
 import { buildTrend, trendFile } from '../period/trend.ts';
@@ -47,7 +48,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const key = await signingKeyFor(opts);
   const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
   const branding = loadBranding(opts);
-  const period = resolvePeriod(opts, generatedAt);
+  const period = resolvePeriod(opts, generatedAt, readSnapshotMeta(evidence));
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.pdf ? 4 : 3 });
   const pack = await writeDirAtomically(opts.out, async (tmp) => {
     progress.stage('Evaluating evidence');

@@ -7,6 +7,7 @@ import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Period } from '../period/period.ts';
 import { redactJsonInPlace } from '../redact/detect.ts';
+import { absenceNotAtEnd, observationNotAtEnd, pointInTimeFor, resourceNotAtEnd, type PointInTime } from './point-in-time.ts';
 import { attestationResult, waiverResults } from './assurance.ts';
 import { ControlEvidence, type ControlEvidencePart } from './control-evidence.ts';
 import { inventoryFile, itemsFileOf, MemoryLinesStore, type LinesStore, type LinesWriter } from './item-files.ts';
@@ -36,7 +37,10 @@ export interface EvaluateInput {
   checks: ReadonlyMap<string, Check>;
   /** The run's time (from SOURCE_DATE_EPOCH or the clock), never read here. */
   generatedAt: string;
-  /** The reporting period; rule results older than maxEvaluationAgeDays at its end are stale (a gap). */
+  /**
+   * The reporting period: every status rests on evidence of the state at its end (point-in-time.ts);
+   * observations older than maxEvaluationAgeDays at the end are stale (a gap).
+   */
   period?: Period;
   maxEvaluationAgeDays?: number;
   tool: { name: string; version: string };
@@ -90,10 +94,14 @@ export interface EvaluationPart {
   applicable: [string, number][];
   ruleSubjects: [string, ReturnType<typeof describeResource>][];
   waiting: Resource[];
+  atPeriodEnd: PeriodEvidenceCounts;
   inventory: JsonLinesFile[];
   controls: ControlEvidencePart[];
   waiversMatched: number[];
 }
+
+/** Resources by how they speak for the period end: read from its history, seen after it, or stale at it. */
+export interface PeriodEvidenceCounts { fromHistory: number; afterEnd: number; stale: number }
 
 /** Fail beats gap beats pass: a gap is never a pass, and a known failure is never hidden behind a gap. */
 function rollUp(counts: Record<ItemStatus, number>): { status: ControlStatus; reason: string } {
@@ -157,6 +165,8 @@ export class Evaluation {
   /** Resources some AWS Config rule evaluated: name and ARN for the rule's items. */
   private readonly ruleSubjects = new Map<string, ReturnType<typeof describeResource> | null>();
   private resources = 0;
+  private pointInTime?: PointInTime;
+  private readonly atPeriodEnd: PeriodEvidenceCounts = { fromHistory: 0, afterEnd: 0, stale: 0 };
 
   constructor(private readonly input: EvaluateInput) {
     this.lines = input.lines ?? new MemoryLinesStore();
@@ -181,6 +191,7 @@ export class Evaluation {
   begin(snapshot: Snapshot): void {
     if (this.estate) return;
     this.estate = new Estate(snapshot);
+    this.pointInTime = pointInTimeFor(this.input.period, this.input.maxEvaluationAgeDays ?? 35, snapshot.meta);
     for (const e of snapshot.evaluations) this.ruleSubjects.set(resourceKeyOf(e.account, e.resourceType, e.resourceId), null);
     for (const r of snapshot.resources) this.keep(r);
     this.keptFromSnapshot = snapshot.resources.length;
@@ -204,6 +215,7 @@ export class Evaluation {
       applicable: [...this.applicable],
       ruleSubjects: [...this.ruleSubjects].filter((e): e is [string, ReturnType<typeof describeResource>] => e[1] !== null),
       waiting: this.waiting.slice(this.keptFromSnapshot),
+      atPeriodEnd: this.atPeriodEnd,
       inventory: this.inventory.close(),
       controls: [...this.evidence.values()].map((e) => e.part()),
       waiversMatched: this.waivers.map((w) => w.matched),
@@ -221,6 +233,7 @@ export class Evaluation {
     add(this.applicable, part.applicable);
     for (const [k, d] of part.ruleSubjects) this.ruleSubjects.set(k, d);
     for (const r of part.waiting) this.keep(r);
+    for (const k of Object.keys(this.atPeriodEnd) as (keyof PeriodEvidenceCounts)[]) this.atPeriodEnd[k] += part.atPeriodEnd[k];
     this.inventory.adopt(dir, part.inventory);
     for (const c of part.controls) this.evidence.get(c.id)!.absorb(c, dir);
     part.waiversMatched.forEach((m, i) => (this.waivers[i]!.matched += m));
@@ -250,6 +263,11 @@ export class Evaluation {
       origin,
     });
     let lineParts: ReturnType<typeof itemLineParts> | undefined;
+    const notAtEnd = this.pointInTime && resourceNotAtEnd(r, this.pointInTime);
+    if (this.pointInTime) {
+      if (r.origin.api === 'config:GetResourceConfigHistory') this.atPeriodEnd.fromHistory++;
+      else if (notAtEnd) this.atPeriodEnd[r.capturedAt > this.pointInTime.end ? 'afterEnd' : 'stale']++;
+    }
     for (const [id, sinks] of this.usedBy) {
       const check = checks.get(id)!;
       if (check.resourceTypes === '*' ? complementaryRecordTypes.has(r.type) : !check.resourceTypes.includes(r.type)) continue;
@@ -264,6 +282,7 @@ export class Evaluation {
         if (!(e instanceof MissingEvidence)) throw e;
         outcome = { status: 'gap', message: e.message };
       }
+      if (notAtEnd) outcome = { status: 'gap', message: `${notAtEnd}; as collected: ${outcome.status}, ${outcome.message}` };
       const { source, json: sourceJson } = this.sourceOf(check);
       const message = redactJsonInPlace(outcome.message);
       lineParts ??= itemLineParts(r, resource, origin);
@@ -296,7 +315,7 @@ export class Evaluation {
     const { accounts, regions } = snapshot.meta.scope;
     const origin = (o: Resource['origin']) => ({ ...o, file: packPathOf(o.file) });
     const maxAge = this.input.maxEvaluationAgeDays ?? 35;
-    const staleBefore = this.input.period ? new Date(new Date(this.input.period.to).getTime() - maxAge * 86_400_000).toISOString() : undefined;
+    const pointInTime = this.pointInTime;
 
     // Coverage: per check, account and region, what the evidence cannot show. Items already made
     // for a scope found uncovered are taken back: the scope is a gap, not its resources' verdicts.
@@ -352,11 +371,17 @@ export class Evaluation {
           if (applicable === 0) {
             const recorder = estate.recorderFor(account, region);
             const what = typed ? (check.resourceTypes as string[]).join(', ') : 'resources';
+            // A delivered snapshot shows absence at its own time; history for the period, at the period end.
+            const seenAt = recorder?.basis === 'delivered-snapshot' && recorder.lastStartTime ? recorder.lastStartTime : snapshot.meta.collectedAt;
+            const notAtEnd = pointInTime && (check.source.kind === 'config' ? absenceNotAtEnd(seenAt, pointInTime) : observationNotAtEnd(`${check.source.api} answered`, snapshot.meta.collectedAt, pointInTime));
             const basis = check.source.kind !== 'config' ? `${check.source.api} answered with none`
               : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (the recorded types are not visible through an aggregator)`
               : recorder!.basis === 'delivered-snapshot' ? `${recorder!.name} (a delivered snapshot does not state which types the recorder records)`
               : `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`;
-            items.push(coverage('not-applicable', `0 ${what} in ${account}/${region}; ${basis}`, snapshot.meta.collectedAt, check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api));
+            const absence = `0 ${what} in ${account}/${region}; ${basis}`;
+            // Absence read from the period's configuration history is the absence at its end.
+            const observedAt = check.source.kind !== 'config' ? snapshot.meta.collectedAt : pointInTime?.itemsAsOfEnd ? pointInTime.end : seenAt;
+            items.push(coverage(notAtEnd ? 'gap' : 'not-applicable', notAtEnd ? `${notAtEnd}; as collected: ${absence}` : absence, observedAt, check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api));
           }
         }
       }
@@ -397,14 +422,14 @@ export class Evaluation {
           }
           for (const e of evaluations) {
             const r = this.ruleSubjects.get(resourceKeyOf(account, e.resourceType, e.resourceId));
-            const stale = staleBefore !== undefined && e.recordedAt < staleBefore;
+            const notAtEnd = pointInTime && observationNotAtEnd('rule result recorded', e.recordedAt, pointInTime);
             items.push({
               source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName, ...(rule.conformancePack ? { conformancePack: rule.conformancePack } : {}), ...(rule.identifiedBy ? { identifiedBy: rule.identifiedBy } : {}) },
-              status: stale ? 'gap' : ruleStatus[e.compliance],
+              status: notAtEnd ? 'gap' : ruleStatus[e.compliance],
               account,
               region: e.region,
               resource: r ? { ...r } : { type: e.resourceType, id: e.resourceId },
-              message: `${e.compliance}${e.annotation ? `: ${e.annotation}` : ''}${stale ? ` (stale: recorded more than ${maxAge} days before the period end, ${this.input.period!.to})` : ''}`,
+              message: `${e.compliance}${e.annotation ? `: ${e.annotation}` : ''}${notAtEnd ? ` (${notAtEnd})` : ''}`,
               observedAt: e.recordedAt,
               origin: origin(e.origin),
             });
@@ -538,6 +563,8 @@ export class Evaluation {
           ...input.period,
           evidence: snapshot.meta.collectedAt >= input.period.to ? 'after-end' as const : snapshot.meta.collectedAt < input.period.from ? 'before-start' as const : 'within' as const,
           maxEvaluationAgeDays: maxAge,
+          ...(snapshot.meta.asOf?.to === input.period.to ? { itemsAsOfEnd: true } : {}),
+          atPeriodEnd: this.atPeriodEnd,
         },
       } : {}),
       catalog: { name: catalog.controls.catalog, title: catalog.controls.title, version: catalog.controls.version, digest: catalog.digest },

@@ -144,7 +144,13 @@ export interface Result {
   generatedAt: string;
   organization: string;
   /** The reporting period the pack speaks for, and how the evidence time relates to it. */
-  period?: { label: string; from: string; to: string; tz: string; evidence: 'within' | 'after-end' | 'before-start'; maxEvaluationAgeDays: number };
+  period?: {
+    label: string; from: string; to: string; tz: string; evidence: 'within' | 'after-end' | 'before-start'; maxEvaluationAgeDays: number;
+    /** The collection read configuration items as of the period end (history or delivered snapshots). */
+    itemsAsOfEnd?: boolean;
+    /** Resources read from configuration history, and resources made gaps for being seen after the end or stale at it. */
+    atPeriodEnd?: { fromHistory: number; afterEnd: number; stale: number };
+  };
   catalog: { name: string; title: string; version: string; digest: string };
   evidence: {
     snapshotId: string;

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listFilesUnder } from '../files.ts';
 import { compileSchema, describeAjvError } from '../data-file.ts';
@@ -111,7 +111,8 @@ function unitsOf(files: string[]): string[][] {
 const withoutRegion = (key: string) => key.replace(/^([^/]*)\/[^/]*\//, '$1/');
 
 /** The APIs whose records are configuration items (what onConfigurationItem receives). */
-const configurationItemApis = new Set(['AWS Config snapshot', 'config:SelectResourceConfig', 'config:GetResourceConfigHistory', 'config:SelectAggregateResourceConfig']);
+/** Where configuration items come from: these describe a resource's state from their capture time on. */
+export const configurationItemApis: ReadonlySet<string> = new Set(['AWS Config snapshot', 'config:SelectResourceConfig', 'config:GetResourceConfigHistory', 'config:SelectAggregateResourceConfig']);
 
 /** Files of configuration items: read after the others, so everything a check may look up is known first. */
 const holdsConfigurationItems = (rel: string) => /^config-snapshots\/|\/config\/(SelectResourceConfig|GetResourceConfigHistory\/|SelectAggregateResourceConfig)/.test(rel);
@@ -120,6 +121,12 @@ const holdsConfigurationItems = (rel: string) => /^config-snapshots\/|\/config\/
  * Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files).
  * Configuration snapshot files are streamed item by item; the other files are API responses, read whole.
  */
+/** snapshot.json alone, validated: what a command needs before reading the evidence (its time and period). */
+export function readSnapshotMeta(dir: string): SnapshotMeta {
+  if (!existsSync(join(dir, 'snapshot.json'))) throw new UserError(`${join(dir, 'snapshot.json')}: missing: an evidence directory starts with snapshot.json`);
+  return readJsonFile<SnapshotMeta>(join(dir, 'snapshot.json'), join(dir, 'snapshot.json'), validate.meta).value;
+}
+
 export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}): Promise<Snapshot> {
   let isDir = false;
   try {

@@ -29,6 +29,12 @@ export const snapshotMetaSchema = {
       type: 'array',
       items: { type: 'object', additionalProperties: false, required: ['reason'], properties: { account, region: str, api: str, reason: str } },
     },
+    asOf: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['period', 'to', 'basis'],
+      properties: { period: str, to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' }, basis: { enum: ['configuration-history', 'delivered-snapshots'] } },
+    },
   },
 } as const;
 

@@ -108,6 +108,11 @@ export interface SnapshotMeta {
   collector: { method: 'sample' | 'files' | 'live'; description: string; identity?: string | null };
   scope: { accounts: string[]; regions: string[] };
   gaps: Gap[];
+  /**
+   * Set by a collection for a period: its configuration items, and their absence, are the state at the
+   * period end (`to`), read from configuration history or from delivered snapshots at or before the end.
+   */
+  asOf?: { period: string; to: string; basis: 'configuration-history' | 'delivered-snapshots' };
 }
 
 export interface Snapshot {

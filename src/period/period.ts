@@ -79,12 +79,21 @@ export function previousPeriod(p: Period): Period {
 }
 
 /** The period a run speaks for: --from/--to, else --period, else the previous full month of the run's time. */
-export function resolvePeriod(opts: { period?: string; from?: string; to?: string; tz?: string }, runTime: string): Period {
+/**
+ * The period a command speaks for: --period or --from/--to; without them, the period the evidence was
+ * collected for (snapshot.json `asOf`), else the month the evidence was collected in (a status rests on
+ * the state at the period end, so a default that ran ahead of the evidence would be a pack of gaps);
+ * with no evidence to follow, the month before the run's time.
+ */
+export function resolvePeriod(opts: { period?: string; from?: string; to?: string; tz?: string }, runTime: string, evidence?: { collectedAt: string; asOf?: { period: string; to: string } }): Period {
   const tz = opts.tz ?? 'UTC';
   if (opts.from || opts.to) {
     if (!opts.from || !opts.to) throw new UserError('--from and --to go together');
     if (opts.period) throw new UserError('--period and --from/--to exclude each other');
     return periodFromDates(opts.from, opts.to, tz);
   }
-  return parsePeriod(opts.period ?? 'previous-month', tz, new Date(runTime));
+  if (opts.period || !evidence) return parsePeriod(opts.period ?? 'previous-month', tz, new Date(runTime));
+  if (evidence.asOf && /^\d{4}-(\d{2}|Q[1-4])$/.test(evidence.asOf.period)) return parsePeriod(evidence.asOf.period, tz);
+  const at = evidence.asOf ? new Date(Date.parse(evidence.asOf.to) - 1) : new Date(evidence.collectedAt);
+  return parsePeriod(format(new TZDate(at.getTime(), tz), 'yyyy-MM'), tz);
 }
