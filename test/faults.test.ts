@@ -23,7 +23,7 @@ function smallFs(t: { after(fn: () => void): void }, options: string): string | 
 }
 
 describe('faults: bad output places and templates that throw', () => {
-  it('each gives one line and exit 2, and leaves no pack or temporary directory', { timeout: 120_000 }, async (t) => {
+  it('each gives one line and exit 2, and leaves no pack or temporary directory', { timeout: 300_000 }, async (t) => {
     const work = tempDir(t);
     const templates = (name: string, files: Record<string, string>) => {
       const dir = join(work, name);
