@@ -458,7 +458,7 @@ export class Evaluation {
       } else {
         const hasChecks = (c.evidence?.checks?.length ?? 0) > 0;
         const sink = this.evidence.get(c.id)!;
-        for (const rule of c.evidence?.rules ?? []) for (const item of ruleItems(rule, !hasChecks)) sink.add(item);
+        for (const { rule } of c.evidence?.rules ?? []) for (const item of ruleItems(rule, !hasChecks)) sink.add(item);
         disagreements = sink.disagreements();
         counts = { ...sink.counts };
         ({ listed: evidence, items } = sink.close());
@@ -521,7 +521,7 @@ export class Evaluation {
       ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
     ];
 
-    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => c.evidence?.rules ?? []), ...catalog.ruleMappings.rules.map((m) => m.rule)]);
+    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...catalog.ruleMappings.rules.map((m) => m.rule)]);
     const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
       const results = zeroCounts(itemStatuses);
       for (const e of resultsByRule.get(`${r.account}/${r.region}/${r.name}`) ?? []) results[ruleStatus[e.compliance]]++;

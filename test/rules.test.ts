@@ -1,0 +1,106 @@
+// Which AWS Config managed rules count as evidence of a control (issue 20, item 6).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadCatalog } from '../src/catalog/load.ts';
+import { checksById } from '../src/checks/index.ts';
+import { evaluate } from '../src/evaluate/evaluate.ts';
+import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
+import type { EvidenceItem } from '../src/evaluate/result.ts';
+import { readSnapshot } from '../src/evidence/read.ts';
+import type { ComplianceType, Snapshot } from '../src/evidence/types.ts';
+import { referenceDir, sampleDir } from './helpers.ts';
+
+const catalog = loadCatalog(new Set(checksById.keys()));
+const catalogRules = catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => ({ control: c.id, ...r })));
+
+/** The sample estate, read afresh (each test changes its own copy). */
+const sample = () => readSnapshot(sampleDir);
+/** Evaluates the estate whole; `items(control)` reads every evidence item of a control back. */
+function run(snapshot: Snapshot) {
+  const lines = new MemoryLinesStore();
+  const result = evaluate({ snapshot, catalog, checks: checksById, generatedAt: '2026-11-01T00:00:00Z', tool: { name: 't', version: '0' }, packPathOf: (p) => p, lines });
+  const control = (id: string) => result.controls.find((c) => c.id === id)!;
+  const items = (id: string) => (control(id).items ?? []).flatMap((f) => lines.read<EvidenceItem>(f.file));
+  return { result, control, items };
+}
+const origin = { file: 'test', pointer: '', api: 'test' };
+
+/** Deploys a managed rule in the account/region with one result per resource. */
+function deploy(s: Snapshot, account: string, region: string, sourceIdentifier: string, name: string, results: [type: string, id: string, compliance: ComplianceType][]) {
+  s.rules.push({ account, region, name, owner: 'AWS', sourceIdentifier, state: 'ACTIVE', evaluated: true, origin });
+  for (const [resourceType, resourceId, compliance] of results) {
+    s.evaluations.push({ account, region, ruleName: name, sourceIdentifier, resourceType, resourceId, compliance, recordedAt: '2026-10-30T03:00:00.000Z', origin });
+  }
+}
+
+/**
+ * Managed rules AWS published after the 2023 pages kept in ../shared/reference/aws/, each read on AWS's
+ * own page (AWS Config Developer Guide) on 2026-12-03: identifier, rule name and resource type.
+ */
+const newerThanReference: Record<string, { name: string; url: string }> = {
+  WORKSPACES_ROOT_VOLUME_ENCRYPTION_ENABLED: { name: 'workspaces-root-volume-encryption-enabled', url: 'https://docs.aws.amazon.com/config/latest/developerguide/workspaces-root-volume-encryption-enabled.html' },
+  WORKSPACES_USER_VOLUME_ENCRYPTION_ENABLED: { name: 'workspaces-user-volume-encryption-enabled', url: 'https://docs.aws.amazon.com/config/latest/developerguide/workspaces-user-volume-encryption-enabled.html' },
+  APPSTREAM_FLEET_IN_VPC: { name: 'appstream-fleet-in-vpc', url: 'https://docs.aws.amazon.com/config/latest/developerguide/appstream-fleet-in-vpc.html' },
+  MACIE_STATUS_CHECK: { name: 'macie-status-check', url: 'https://docs.aws.amazon.com/config/latest/developerguide/macie-status-check.html' },
+};
+
+const managedRulePages = join(referenceDir, 'aws/config-managed-rule-pages-2023.json');
+describe('managed rules named in the catalog', { skip: existsSync(managedRulePages) ? false : 'needs ../shared/reference/aws (present in CI and for developers, absent in a user clone)' }, () => {
+  const pages: Record<string, { identifier: string }> = existsSync(managedRulePages) ? JSON.parse(readFileSync(managedRulePages, 'utf8')).rules : {};
+  const nameOf = new Map(Object.entries(pages).map(([name, p]) => [p.identifier, name]));
+
+  it('are AWS managed rules, under their AWS rule names, each edge citing the rule\'s AWS page', () => {
+    for (const r of catalogRules) {
+      const name = nameOf.get(r.rule) ?? newerThanReference[r.rule]?.name;
+      assert.ok(name, `${r.control}: ${r.rule} is not an AWS managed-rule identifier`);
+      assert.equal(r.name, name, `${r.control}: ${r.rule} is named ${name} by AWS`);
+      assert.equal(r.source.type, 'aws-document', `${r.control}: ${r.rule}`);
+      assert.equal(catalog.controls.sources[r.source.ref!]!.url, `https://docs.aws.amazon.com/config/latest/developerguide/${name}.html`, `${r.control}: ${r.rule} cites its own page`);
+    }
+    for (const r of catalog.ruleMappings.rules) assert.ok(nameOf.has(r.rule), `mapping: ${r.rule}`);
+  });
+
+  it('list as newer only rules the 2023 reference lacks', () => {
+    for (const id of Object.keys(newerThanReference)) assert.ok(!nameOf.has(id), `${id} is in the reference: drop it from the list`);
+  });
+});
+
+describe('managed rules that test a control\'s property are its evidence (item 6)', () => {
+  const expected: Record<string, string> = {
+    WORKSPACES_ROOT_VOLUME_ENCRYPTION_ENABLED: 'WSAS-11',
+    WORKSPACES_USER_VOLUME_ENCRYPTION_ENABLED: 'WSAS-11',
+    APPSTREAM_FLEET_IN_VPC: 'WSAS-15',
+    MACIE_STATUS_CHECK: 'WSAS-06',
+    CLOUD_TRAIL_ENABLED: 'WSAS-04',
+    S3_DEFAULT_ENCRYPTION_KMS: 'WSAS-05',
+  };
+
+  it('the catalog lists each on its control', () => {
+    for (const [rule, control] of Object.entries(expected)) {
+      assert.ok(catalogRules.some((r) => r.rule === rule && r.control === control), `${rule} is not evidence of ${control}`);
+    }
+  });
+
+  it('an estate that deploys them shows their results on the control, none in unmappedRules', async () => {
+    const s = await sample();
+    const a = '111111111111';
+    deploy(s, a, 'us-east-1', 'WORKSPACES_ROOT_VOLUME_ENCRYPTION_ENABLED', 'workspaces-root-volume-encryption-enabled', [['AWS::WorkSpaces::Workspace', 'ws-b8n3p5r2t', 'NON_COMPLIANT']]);
+    deploy(s, a, 'us-east-1', 'WORKSPACES_USER_VOLUME_ENCRYPTION_ENABLED', 'workspaces-user-volume-encryption-enabled', [['AWS::WorkSpaces::Workspace', 'ws-f2k9x7m1q', 'COMPLIANT']]);
+    deploy(s, a, 'us-east-1', 'APPSTREAM_FLEET_IN_VPC', 'appstream-fleet-in-vpc', [['AWS::AppStream::Fleet', 'analyst-fleet', 'COMPLIANT']]);
+    deploy(s, a, 'us-east-1', 'MACIE_STATUS_CHECK', 'macie-status-check', [['AWS::::Account', a, 'COMPLIANT']]);
+    deploy(s, a, 'us-east-1', 'CLOUD_TRAIL_ENABLED', 'cloudtrail-enabled', [['AWS::::Account', a, 'COMPLIANT']]);
+    const { result, items } = run(s);
+    const unmapped = new Set(result.unmappedRules!.map((r) => r.rule));
+    assert.deepEqual([...unmapped], ['arn:aws:lambda:us-east-1:111111111111:function:required-tags-costcenter'], 'only the custom rule is left unmapped');
+    const ruleVerdicts = (control: string, rule: string) => items(control).filter((i) => i.source.kind === 'config-rule' && i.source.rule === rule).map((i) => `${i.resource?.id}:${i.status}`);
+    assert.deepEqual(ruleVerdicts('WSAS-11', 'WORKSPACES_ROOT_VOLUME_ENCRYPTION_ENABLED'), ['ws-b8n3p5r2t:fail']);
+    assert.deepEqual(ruleVerdicts('WSAS-11', 'WORKSPACES_USER_VOLUME_ENCRYPTION_ENABLED'), ['ws-f2k9x7m1q:pass']);
+    assert.deepEqual(ruleVerdicts('WSAS-15', 'APPSTREAM_FLEET_IN_VPC'), ['analyst-fleet:pass']);
+    assert.deepEqual(ruleVerdicts('WSAS-06', 'MACIE_STATUS_CHECK'), ['111111111111:pass']);
+    assert.deepEqual(ruleVerdicts('WSAS-04', 'CLOUD_TRAIL_ENABLED'), ['111111111111:pass']);
+    // The sample itself deploys S3_DEFAULT_ENCRYPTION_KMS: its four results are WSAS-05's evidence.
+    assert.deepEqual(ruleVerdicts('WSAS-05', 'S3_DEFAULT_ENCRYPTION_KMS').sort(), ['appstream2-36fb080bb8-us-east-1-111111111111:fail', 'audit-logs-111111111111:pass', 'legacy-exports-2019:fail', 'appstream-app-settings-us-east-1-111111111111-k2j4h6:fail'].sort());
+  });
+});
