@@ -1,10 +1,11 @@
-// Which AWS Config managed rules count as evidence of a control (issue 20, item 6).
+// Which AWS Config managed rules count as evidence of a control, and which of their verdicts are compared
+// with a built-in check (issue 20, items 6 and 7).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadCatalog } from '../src/catalog/load.ts';
-import { checksById } from '../src/checks/index.ts';
+import { checks, checksById } from '../src/checks/index.ts';
 import { evaluate } from '../src/evaluate/evaluate.ts';
 import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import type { EvidenceItem } from '../src/evaluate/result.ts';
@@ -60,6 +61,7 @@ describe('managed rules named in the catalog', { skip: existsSync(managedRulePag
       assert.equal(catalog.controls.sources[r.source.ref!]!.url, `https://docs.aws.amazon.com/config/latest/developerguide/${name}.html`, `${r.control}: ${r.rule} cites its own page`);
     }
     for (const r of catalog.ruleMappings.rules) assert.ok(nameOf.has(r.rule), `mapping: ${r.rule}`);
+    for (const c of checks) for (const r of c.sameProperty ?? []) assert.ok(nameOf.has(r) || newerThanReference[r], `${c.id}: ${r}`);
   });
 
   it('list as newer only rules the 2023 reference lacks', () => {
@@ -102,5 +104,39 @@ describe('managed rules that test a control\'s property are its evidence (item 6
     assert.deepEqual(ruleVerdicts('WSAS-04', 'CLOUD_TRAIL_ENABLED'), ['111111111111:pass']);
     // The sample itself deploys S3_DEFAULT_ENCRYPTION_KMS: its four results are WSAS-05's evidence.
     assert.deepEqual(ruleVerdicts('WSAS-05', 'S3_DEFAULT_ENCRYPTION_KMS').sort(), ['appstream2-36fb080bb8-us-east-1-111111111111:fail', 'audit-logs-111111111111:pass', 'legacy-exports-2019:fail', 'appstream-app-settings-us-east-1-111111111111-k2j4h6:fail'].sort());
+  });
+});
+
+describe('only a check and a rule that test the same property are compared (item 7)', () => {
+  /** Account 222's dev-trail with log-file validation on, judged by CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED as `compliance`. */
+  async function estate(compliance: ComplianceType) {
+    const s = await sample();
+    const trail = s.resources.find((r) => r.id === 'dev-trail')!;
+    trail.configuration = { ...trail.configuration, logFileValidationEnabled: true };
+    deploy(s, '222222222222', 'us-east-1', 'CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED', 'cloud-trail-log-file-validation-enabled', [['AWS::CloudTrail::Trail', 'dev-trail', compliance]]);
+    return run(s);
+  }
+
+  it('each check declares only managed rules that a control using it lists', () => {
+    for (const c of checks) {
+      for (const rule of c.sameProperty ?? []) {
+        assert.ok(catalog.controls.controls.some((x) => x.evidence?.checks?.includes(c.id) && x.evidence.rules?.some((r) => r.rule === rule)), `${c.id}: ${rule} is on no control that uses the check`);
+      }
+    }
+    assert.deepEqual(checksById.get('cloudtrail-multi-region-logging')!.sameProperty, ['MULTI_REGION_CLOUD_TRAIL_ENABLED']);
+    assert.ok(!checksById.get('workspaces-volume-encryption')!.sameProperty?.length, 'a root-volume-only rule tests less than root and user volumes');
+  });
+
+  it('the multi-region check and the log-file-validation rule never disagree', async () => {
+    const { control } = await estate('COMPLIANT');
+    // dev-trail: the multi-region check fails (222 has no multi-region trail), the LFV rule passes: different questions.
+    assert.deepEqual(control('WSAS-04').disagreements, []);
+  });
+
+  it('a check and a rule on the same property that differ on one resource do', async () => {
+    const { control } = await estate('NON_COMPLIANT');
+    const d = control('WSAS-04').disagreements;
+    assert.equal(d.length, 1, d.join('\n'));
+    assert.match(d[0]!, /^AWS::CloudTrail::Trail dev-trail \(222222222222\/us-east-1\): built-in check cloudtrail-log-file-validation says pass .*AWS Config rule cloud-trail-log-file-validation-enabled says fail/);
   });
 });

@@ -28,6 +28,12 @@ export interface Check {
   /** 'global': the resources are account-wide (IAM), recorded under the region "global" as AWS Config does. */
   scope?: 'global';
   remediation: string;
+  /**
+   * AWS Config managed rules (SourceIdentifiers) that test the same property as this check: only their
+   * verdicts on the same resource are compared with the check's ("Sources disagree"). A rule that tests a
+   * narrower or another property (root volume only, in a VPC only, KMS only) is not listed.
+   */
+  sameProperty?: readonly string[];
   evaluate(resource: Resource, ctx: CheckContext): CheckOutcome;
   /**
    * For a check that looks up configuration items of other types: whether `candidate` is one it may

@@ -164,7 +164,8 @@ export class Evaluation {
     this.waivers = waiverResults(input.waivers ?? [], input.generatedAt);
     for (const c of input.catalog.controls.controls) {
       if (c.assessment !== 'automated') continue;
-      const sink = new ControlEvidence(c.id, this.lines.open(itemsFileOf(c.id)), this.waivers, (i) => this.ruleSubjects.has(resourceKeyOf(i.account, i.resource!.type, i.resource!.id)));
+      const sink = new ControlEvidence(c.id, this.lines.open(itemsFileOf(c.id)), this.waivers, (i) => this.ruleSubjects.has(resourceKeyOf(i.account, i.resource!.type, i.resource!.id)),
+        (check, rule) => input.checks.get(check)?.sameProperty?.includes(rule) ?? false);
       this.evidence.set(c.id, sink);
       for (const id of c.evidence?.checks ?? []) (this.usedBy.get(id) ?? this.usedBy.set(id, []).get(id)!).push(sink);
     }

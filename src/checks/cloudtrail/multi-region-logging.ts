@@ -8,6 +8,7 @@ export const cloudtrailMultiRegionLogging: Check = {
   resourceTypes: ['AWS::CloudTrail::Trail'],
   source: { kind: 'config' },
   remediation: 'Update the trail with --is-multi-region-trail (or use an organization trail).',
+  sameProperty: ['MULTI_REGION_CLOUD_TRAIL_ENABLED'],
   evaluate(trail) {
     const multi = requireField(trail, 'configuration', 'isMultiRegionTrail', 'boolean');
     return multi
