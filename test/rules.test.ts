@@ -1,16 +1,17 @@
-// Which AWS Config managed rules count as evidence of a control, and which of their verdicts are compared
-// with a built-in check (issue 20, items 6 and 7).
+// Which AWS Config managed rules count as evidence of a control, which of their verdicts are compared
+// with a built-in check, and the multi-region trail judged as the account's property (issue 20, items 6–8).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { checks, checksById } from '../src/checks/index.ts';
+import { everyRegion, MissingEvidence, type CheckContext } from '../src/checks/types.ts';
 import { evaluate } from '../src/evaluate/evaluate.ts';
 import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import type { EvidenceItem } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
-import type { ComplianceType, Snapshot } from '../src/evidence/types.ts';
+import type { ComplianceType, Resource, Snapshot } from '../src/evidence/types.ts';
 import { referenceDir, sampleDir } from './helpers.ts';
 
 const catalog = loadCatalog(new Set(checksById.keys()));
@@ -138,5 +139,66 @@ describe('only a check and a rule that test the same property are compared (item
     const d = control('WSAS-04').disagreements;
     assert.equal(d.length, 1, d.join('\n'));
     assert.match(d[0]!, /^AWS::CloudTrail::Trail dev-trail \(222222222222\/us-east-1\): built-in check cloudtrail-log-file-validation says pass .*AWS Config rule cloud-trail-log-file-validation-enabled says fail/);
+  });
+});
+
+describe('multi-region logging is the account\'s property (item 8)', () => {
+  const trail = (id: string, region: string, configuration: Record<string, unknown>, account = '111111111111'): Resource =>
+    ({ key: `${account}/${region}/AWS::CloudTrail::Trail/${id}`, account, region, type: 'AWS::CloudTrail::Trail', id, name: id, tags: {}, configuration: { name: id, homeRegion: region, hasCustomEventSelectors: false, ...configuration }, supplementary: {}, capturedAt: '2026-10-31T00:00:00Z', status: 'OK', origin });
+  const ctx = (trails: Resource[]): CheckContext => ({
+    findResources: (a, r, type, p = () => true) => trails.filter((t) => t.account === a && (r === everyRegion || t.region === r) && t.type === type && p(t)),
+  });
+  const judge = (t: Resource, all: Resource[]) => checksById.get('cloudtrail-multi-region-logging')!.evaluate(t, ctx(all));
+
+  const org = trail('org-trail', 'us-east-1', { isMultiRegionTrail: true, isLogging: true });
+  const local1 = trail('app-trail', 'eu-west-1', { isMultiRegionTrail: false });
+  const local2 = trail('ops-trail', 'us-east-1', { isMultiRegionTrail: false });
+
+  it('single-region trails in an account with a logging multi-region trail are not failures', () => {
+    const all = [org, local1, local2];
+    assert.equal(judge(org, all).status, 'pass');
+    for (const t of [local1, local2]) {
+      const o = judge(t, all);
+      assert.equal(o.status, 'not-applicable', `${t.id}: ${o.message}`);
+      assert.match(o.message, /^single-region trail \(records .* only\); not a failure: trail org-trail \(us-east-1\) records every region of 111111111111$/);
+    }
+  });
+
+  it('an account without one fails once, naming what was found', () => {
+    const all = [local1, local2, trail('stopped', 'us-east-1', { isMultiRegionTrail: true, isLogging: false })];
+    const outcomes = all.map((t) => judge(t, all));
+    assert.deepEqual(outcomes.map((o) => o.status), ['fail', 'not-applicable', 'not-applicable']);
+    assert.equal(outcomes[0]!.message, 'no logging multi-region trail with all management events in 111111111111; found 3 trail(s): app-trail (eu-west-1): single-region trail (records eu-west-1 only); ops-trail (us-east-1): single-region trail (records us-east-1 only); stopped (us-east-1): multi-region trail that is not logging');
+    assert.match(outcomes[1]!.message, /reported once, on trail app-trail \(eu-west-1\)$/);
+  });
+
+  it('a multi-region trail counts only when it logs all management events', () => {
+    const readOnly = trail('ro', 'us-east-1', { isMultiRegionTrail: true, isLogging: true, hasCustomEventSelectors: true, eventSelectors: [{ includeManagementEvents: true, readWriteType: 'ReadOnly' }] });
+    assert.equal(judge(readOnly, [readOnly]).status, 'fail');
+    const excluding = trail('ex', 'us-east-1', { isMultiRegionTrail: true, isLogging: true, hasCustomEventSelectors: true, eventSelectors: [{ includeManagementEvents: true, readWriteType: 'All', excludeManagementEventSources: ['kms.amazonaws.com'] }] });
+    assert.equal(judge(excluding, [excluding]).status, 'fail');
+    const advanced = trail('adv', 'us-east-1', { isMultiRegionTrail: true, isLogging: true, hasCustomEventSelectors: true, advancedEventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] }] });
+    assert.equal(judge(advanced, [advanced]).status, 'pass');
+  });
+
+  it('what the evidence does not show is a gap, never a pass', () => {
+    // AWS Config records whether a trail is multi-region, not whether it is logging.
+    const unknown = trail('cfg-only', 'us-east-1', { isMultiRegionTrail: true });
+    assert.throws(() => judge(unknown, [unknown, local1]), (e: unknown) => e instanceof MissingEvidence && /configuration\.isLogging of trail cfg-only/.test(e.field));
+    assert.match(judge(local1, [unknown, local1]).message, /rests on trail cfg-only \(us-east-1\)$/);
+    const custom = trail('custom', 'us-east-1', { isMultiRegionTrail: true, isLogging: true, hasCustomEventSelectors: true });
+    assert.throws(() => judge(custom, [custom]), (e: unknown) => e instanceof MissingEvidence && /eventSelectors of trail custom/.test(e.field));
+  });
+
+  it('through the engine: the account\'s other trail is context, the account without one fails once', async () => {
+    const s = await sample();
+    const orgTrail = s.resources.find((r) => r.id === 'org-audit-trail')!;
+    orgTrail.configuration = { ...orgTrail.configuration, isLogging: true };
+    const devTrail = s.resources.find((r) => r.id === 'dev-trail')!;
+    s.resources.push({ ...structuredClone(orgTrail), key: '111111111111/eu-west-1/AWS::CloudTrail::Trail/eu-app-trail', region: 'eu-west-1', id: 'eu-app-trail', name: 'eu-app-trail', configuration: { ...orgTrail.configuration, name: 'eu-app-trail', isMultiRegionTrail: false } });
+    s.resources.push({ ...structuredClone(devTrail), key: '222222222222/us-east-1/AWS::CloudTrail::Trail/dev-trail-2', id: 'dev-trail-2', name: 'dev-trail-2' });
+    const { items } = run(s);
+    const verdicts = items('WSAS-04').filter((i) => i.source.kind === 'check' && i.source.id === 'cloudtrail-multi-region-logging' && i.resource).map((i) => `${i.resource!.id}:${i.status}`).sort();
+    assert.deepEqual(verdicts, ['dev-trail-2:not-applicable', 'dev-trail:fail', 'eu-app-trail:not-applicable', 'org-audit-trail:pass']);
   });
 });

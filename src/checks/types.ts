@@ -10,8 +10,12 @@ export interface CheckOutcome {
 
 /** Lookups a check may make across the estate, e.g. the S3 bucket behind an AppStream stack. */
 export interface CheckContext {
+  /** Resources of `type` in the account and region; `region` '*' = in every region of the account (an account-wide property). */
   findResources(account: string, region: string, type: string, predicate?: (r: Resource) => boolean): Resource[];
 }
+
+/** `region` of CheckContext.findResources for every region of the account. */
+export const everyRegion = '*';
 
 /**
  * A built-in check: metadata plus one pure function over one resource. A value the check needs but

@@ -1,6 +1,6 @@
 import type { Catalog, CatalogControl } from '../catalog/types.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
-import { MissingEvidence } from '../checks/types.ts';
+import { everyRegion, MissingEvidence } from '../checks/types.ts';
 import { inventorySources } from '../evidence/read.ts';
 import { complementaryRecordTypes } from '../evidence/read-service-apis.ts';
 import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
@@ -63,13 +63,16 @@ const resourceKeyOf = (account: string, type: string, id: string) => `${account}
 /** The resources kept in memory (service API records, and what checks look up), indexed for lookups. */
 class Estate implements CheckContext {
   private readonly byScopeType = new Map<string, Resource[]>();
+  private readonly byAccountType = new Map<string, Resource[]>();
   constructor(private readonly snapshot: Snapshot) {}
   add(r: Resource): void {
-    const k = `${r.account}/${r.region}/${r.type}`;
-    (this.byScopeType.get(k) ?? this.byScopeType.set(k, []).get(k)!).push(r);
+    const push = (index: Map<string, Resource[]>, k: string) => (index.get(k) ?? index.set(k, []).get(k)!).push(r);
+    push(this.byScopeType, `${r.account}/${r.region}/${r.type}`);
+    push(this.byAccountType, `${r.account}/${r.type}`);
   }
   findResources(account: string, region: string, type: string, predicate: (r: Resource) => boolean = () => true): Resource[] {
-    return (this.byScopeType.get(`${account}/${region}/${type}`) ?? []).filter(predicate);
+    const found = region === everyRegion ? this.byAccountType.get(`${account}/${type}`) : this.byScopeType.get(`${account}/${region}/${type}`);
+    return (found ?? []).filter(predicate);
   }
   recorderFor(account: string, region: string) {
     if (region === 'global') {
