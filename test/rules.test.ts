@@ -170,6 +170,8 @@ describe('multi-region logging is the account\'s property (item 8)', () => {
     assert.deepEqual(outcomes.map((o) => o.status), ['fail', 'not-applicable', 'not-applicable']);
     assert.equal(outcomes[0]!.message, 'no logging multi-region trail with all management events in 111111111111; found 3 trail(s): app-trail (eu-west-1): single-region trail (records eu-west-1 only); ops-trail (us-east-1): single-region trail (records us-east-1 only); stopped (us-east-1): multi-region trail that is not logging');
     assert.match(outcomes[1]!.message, /reported once, on trail app-trail \(eu-west-1\)$/);
+    const many = Array.from({ length: 12 }, (_, i) => trail(`t${String(i).padStart(2, '0')}`, 'us-east-1', { isMultiRegionTrail: false }));
+    assert.match(judge(many[0]!, many).message, /found 12 trail\(s\): t00 .*; t09 \(us-east-1\): single-region trail \(records us-east-1 only\); and 2 more$/);
   });
 
   it('a multi-region trail counts only when it logs all management events', () => {

@@ -38,6 +38,8 @@ function verdict(trail: Resource): Verdict {
   return { is: 'yes' };
 }
 
+/** Trails a failure names (an account may hold thousands). */
+const listedTrails = 10;
 const where = (t: Resource) => `${t.id} (${t.region})`;
 /** The account's trails in a stable order: the first one stands for the account when it has none that qualifies. */
 function trailsOf(ctx: CheckContext, trail: Resource): Resource[] {
@@ -71,7 +73,8 @@ export const cloudtrailMultiRegionLogging: Check = {
     if (open) return { status: 'not-applicable', message: `${why}; whether ${trail.account} records every region rests on trail ${where(open.t)}` };
     const first = judged[0]!.t;
     if (first.key !== trail.key) return { status: 'not-applicable', message: `${why}; ${trail.account} has no logging multi-region trail: reported once, on trail ${where(first)}` };
-    const found = judged.map((j) => `${where(j.t)}: ${j.v.is === 'no' ? j.v.why : 'undetermined'}`).join('; ');
+    const named = judged.slice(0, listedTrails).map((j) => `${where(j.t)}: ${j.v.is === 'no' ? j.v.why : 'undetermined'}`);
+    const found = `${named.join('; ')}${judged.length > listedTrails ? `; and ${judged.length - listedTrails} more` : ''}`;
     return { status: 'fail', message: `no logging multi-region trail with all management events in ${trail.account}; found ${judged.length} trail(s): ${found}` };
   },
 };
