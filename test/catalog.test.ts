@@ -52,11 +52,13 @@ describe('catalog', () => {
     }
   });
 
-  it('has no duplicate edges and only known rules', () => {
+  it('has no duplicate edges, and every rule on a control with its source', () => {
     const edges = catalog.controls.controls.flatMap((c) => c.mappings.flatMap((m) => m.controls.map((id) => `${c.id}|${m.framework}|${id}`)));
     assert.equal(new Set(edges).size, edges.length);
-    const mapped = new Set(catalog.ruleMappings.rules.map((r) => r.rule));
-    for (const c of catalog.controls.controls) for (const r of c.evidence?.rules ?? []) assert.ok(mapped.has(r), `${c.id}: rule ${r} has no AWS mapping`);
+    // Whether each is a real AWS managed rule: test/rules.test.ts, against ../shared/reference.
+    for (const c of catalog.controls.controls) {
+      for (const r of c.evidence?.rules ?? []) assert.ok(r.source.type === 'own-reasoning' ? r.source.rationale : catalog.controls.sources[r.source.ref!], `${c.id}: rule ${r.rule} without source`);
+    }
   });
 
   it('rejects a broken catalog with the file and field', (t) => {
@@ -66,6 +68,8 @@ describe('catalog', () => {
     expectBroken(t, file, (s) => s.replace('assessment: manual', 'assessment: sometimes'), /:\d+: controls\[\d+\]\.assessment: must be equal to one of the allowed values: automated, manual, inherited/);
     expectBroken(t, file, (s) => s.replace('  - id: WSAS-14', '  - id: WSAS-13'), /duplicate control id/);
     expectBroken(t, file, (s) => s.replace(/source: \{type: own-reasoning, rationale: "Physical[^}]*\}/, 'source: {type: own-reasoning}'), /rationale/);
+    expectBroken(t, file, (s) => s.replace('ref: cfg-macie-status-check,', 'ref: cfg-macie,'), /WSAS-06\)\.evidence\.rules\[0\]\.source\.ref: unknown source "cfg-macie"/);
+    expectBroken(t, file, (s) => s.replace('{rule: MACIE_STATUS_CHECK, name: macie-status-check, ', '{rule: MACIE_STATUS_CHECK, '), /:\d+: controls\[\d+\]\.evidence\.rules\[0\]\.name: must have required property 'name'/);
     expectBroken(t, 'frameworks/fedramp-r5-moderate.yaml', (s) => s.replace('"AC-1"', '"AC-1000"'), /controls\[0\]: unknown nist-sp-800-53-r5 control "AC-1000"/);
   });
 });
@@ -129,6 +133,8 @@ describe('catalog export', () => {
     assert.ok(keys.includes('nist-sp-800-53-r5|IAM_USER_MFA_ENABLED|IA-2(1)'));
     assert.ok(keys.includes('nist-sp-800-53-r5|workspaces-volume-encryption|SC-28(1)'));
     assert.ok(keys.includes('gdpr|credentials-in-urls|Art. 32'));
+    const macie = doc.edges.find((e: { rule: string; control: string }) => e.rule === 'MACIE_STATUS_CHECK' && e.control === 'WSAS-06');
+    assert.match(macie.source, /<https:\/\/docs\.aws\.amazon\.com\/config\/latest\/developerguide\/macie-status-check\.html>$/, 'a rule → control edge names the AWS page');
     assert.equal(doc.controls.length, catalog.controls.controls.length);
     const csv = await runCli(['catalog', 'export', '--format', 'csv']);
     const lines = csv.stdout.trimEnd().split('\r\n');

@@ -27,6 +27,11 @@ export function exportCatalog(catalog: Catalog) {
     }
   }
   for (const c of catalog.controls.controls) {
+    // A managed rule is evidence of the catalog control whose property it tests: that edge has its own source.
+    for (const r of c.evidence?.rules ?? []) {
+      const doc = r.source.type === 'aws-document' ? catalog.controls.sources[r.source.ref!] : undefined;
+      edges.push({ framework: catalog.controls.catalog, rule: r.rule, ruleKind: 'aws-managed-rule', control: c.id, source: `${describeSource(r.source, catalog)}${doc ? ` <${doc.url}>` : ''}`, sourceType: r.source.type });
+    }
     for (const check of c.evidence?.checks ?? []) {
       for (const m of c.mappings) {
         for (const control of m.controls) {
@@ -50,7 +55,7 @@ export function exportCatalog(catalog: Catalog) {
       customer: c.responsibility.customer,
       assessment: c.assessment,
       checks: c.evidence?.checks ?? [],
-      rules: c.evidence?.rules ?? [],
+      rules: (c.evidence?.rules ?? []).map((r) => r.rule),
       guidance: c.guidance.map((g) => `${catalog.controls.sources[g.source]!.url} (${g.section})`),
     })),
     edges: unique,

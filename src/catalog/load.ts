@@ -61,6 +61,14 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
     for (const check of c.evidence?.checks ?? []) {
       if (!knownChecks.has(check)) throw new InputError(join(dir, files.controls), at('evidence.checks'), `unknown built-in check "${check}"`);
     }
+    const ruleIds = new Set<string>();
+    (c.evidence?.rules ?? []).forEach((r, j) => {
+      if (ruleIds.has(r.rule)) throw new InputError(join(dir, files.controls), at(`evidence.rules[${j}].rule`), `duplicate rule ${r.rule}`);
+      ruleIds.add(r.rule);
+      if (r.source.type === 'aws-document' && !controls.sources[r.source.ref!]) {
+        throw new InputError(join(dir, files.controls), at(`evidence.rules[${j}].source.ref`), `unknown source "${r.source.ref}"`);
+      }
+    });
     if (c.assessment === 'automated' && !c.evidence?.checks?.length && !c.evidence?.rules?.length) {
       throw new InputError(join(dir, files.controls), at('evidence'), 'an automated control needs at least one check or rule');
     }

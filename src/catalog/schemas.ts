@@ -52,7 +52,22 @@ export const controlCatalogSchema = {
             properties: { owner: { enum: ['aws', 'customer', 'shared'] }, aws: str, customer: str },
           },
           assessment: { enum: ['automated', 'manual', 'inherited'] },
-          evidence: { type: 'object', additionalProperties: false, properties: { checks: strList, rules: strList } },
+          evidence: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              checks: strList,
+              rules: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['rule', 'name', 'source'],
+                  properties: { rule: { type: 'string', pattern: '^[A-Z0-9_]+$' }, name: { type: 'string', pattern: '^[a-z0-9-]+$' }, source: edgeSource },
+                },
+              },
+            },
+          },
           remediation: str,
           mappings: {
             type: 'array',

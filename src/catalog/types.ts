@@ -9,6 +9,16 @@ export interface EdgeSource {
   rationale?: string;
 }
 
+/**
+ * An AWS Config managed rule that tests the control's property: its SourceIdentifier, its rule name as
+ * AWS documents it (how a rule seen through an aggregator is identified), and the source of the edge.
+ */
+export interface ControlRule {
+  rule: string;
+  name: string;
+  source: EdgeSource;
+}
+
 export interface CatalogControl {
   id: string;
   title: string;
@@ -16,7 +26,7 @@ export interface CatalogControl {
   guidance: { source: string; section: string; summary: string }[];
   responsibility: { owner: Owner; aws: string; customer: string };
   assessment: Assessment;
-  evidence?: { checks?: string[]; rules?: string[] };
+  evidence?: { checks?: string[]; rules?: ControlRule[] };
   remediation: string;
   mappings: { framework: FrameworkId; controls: string[]; source: EdgeSource }[];
 }

@@ -10,8 +10,12 @@ export interface CheckOutcome {
 
 /** Lookups a check may make across the estate, e.g. the S3 bucket behind an AppStream stack. */
 export interface CheckContext {
+  /** Resources of `type` in the account and region; `region` '*' = in every region of the account (an account-wide property). */
   findResources(account: string, region: string, type: string, predicate?: (r: Resource) => boolean): Resource[];
 }
+
+/** `region` of CheckContext.findResources for every region of the account. */
+export const everyRegion = '*';
 
 /**
  * A built-in check: metadata plus one pure function over one resource. A value the check needs but
@@ -28,6 +32,12 @@ export interface Check {
   /** 'global': the resources are account-wide (IAM), recorded under the region "global" as AWS Config does. */
   scope?: 'global';
   remediation: string;
+  /**
+   * AWS Config managed rules (SourceIdentifiers) that test the same property as this check: only their
+   * verdicts on the same resource are compared with the check's ("Sources disagree"). A rule that tests a
+   * narrower or another property (root volume only, in a VPC only, KMS only) is not listed.
+   */
+  sameProperty?: readonly string[];
   evaluate(resource: Resource, ctx: CheckContext): CheckOutcome;
   /**
    * For a check that looks up configuration items of other types: whether `candidate` is one it may

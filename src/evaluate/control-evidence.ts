@@ -29,6 +29,8 @@ export class ControlEvidence {
     private readonly waivers: WaiverResult[],
     /** Whether this resource is one a rule of this control also evaluated (only then are verdicts kept). */
     private readonly judgedTwice: (item: EvidenceItem) => boolean,
+    /** Whether a check and a managed rule test the same property (the check declares it): only such pairs are compared. */
+    private readonly sameProperty: (checkId: string, rule: string) => boolean,
   ) {}
 
   /**
@@ -83,7 +85,7 @@ export class ControlEvidence {
     return itemStatuses.reduce((n, s) => n + this.counts[s], 0);
   }
 
-  /** A built-in check and an AWS Config rule that judged the same resource differently. */
+  /** A built-in check and an AWS Config rule that test the same property and judged the same resource differently. */
   disagreements(): string[] {
     const key = (i: EvidenceItem) => `${i.account}|${i.resource!.type}|${i.resource!.id}`;
     const ruleSays = new Map<string, EvidenceItem[]>();
@@ -92,7 +94,7 @@ export class ControlEvidence {
     for (const a of this.verdicts) {
       if (a.source.kind !== 'check') continue;
       for (const b of ruleSays.get(key(a)) ?? []) {
-        if (a.status !== b.status && b.source.kind === 'config-rule') {
+        if (a.status !== b.status && b.source.kind === 'config-rule' && this.sameProperty(a.source.id, b.source.rule)) {
           out.push(`${a.resource!.type} ${a.resource!.id} (${a.account}/${a.region}): built-in check ${a.source.id} says ${a.status} (captured ${a.observedAt}); AWS Config rule ${b.source.ruleName} says ${b.status} (recorded ${b.observedAt})`);
         }
       }

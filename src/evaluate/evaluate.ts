@@ -1,6 +1,6 @@
 import type { Catalog, CatalogControl } from '../catalog/types.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
-import { MissingEvidence } from '../checks/types.ts';
+import { everyRegion, MissingEvidence } from '../checks/types.ts';
 import { inventorySources } from '../evidence/read.ts';
 import { complementaryRecordTypes } from '../evidence/read-service-apis.ts';
 import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
@@ -67,13 +67,16 @@ const resourceKeyOf = (account: string, type: string, id: string) => `${account}
 /** The resources kept in memory (service API records, and what checks look up), indexed for lookups. */
 class Estate implements CheckContext {
   private readonly byScopeType = new Map<string, Resource[]>();
+  private readonly byAccountType = new Map<string, Resource[]>();
   constructor(private readonly snapshot: Snapshot) {}
   add(r: Resource): void {
-    const k = `${r.account}/${r.region}/${r.type}`;
-    (this.byScopeType.get(k) ?? this.byScopeType.set(k, []).get(k)!).push(r);
+    const push = (index: Map<string, Resource[]>, k: string) => (index.get(k) ?? index.set(k, []).get(k)!).push(r);
+    push(this.byScopeType, `${r.account}/${r.region}/${r.type}`);
+    push(this.byAccountType, `${r.account}/${r.type}`);
   }
   findResources(account: string, region: string, type: string, predicate: (r: Resource) => boolean = () => true): Resource[] {
-    return (this.byScopeType.get(`${account}/${region}/${type}`) ?? []).filter(predicate);
+    const found = region === everyRegion ? this.byAccountType.get(`${account}/${type}`) : this.byScopeType.get(`${account}/${region}/${type}`);
+    return (found ?? []).filter(predicate);
   }
   recorderFor(account: string, region: string) {
     if (region === 'global') {
@@ -174,7 +177,8 @@ export class Evaluation {
     this.waivers = waiverResults(input.waivers ?? [], input.generatedAt);
     for (const c of input.catalog.controls.controls) {
       if (c.assessment !== 'automated') continue;
-      const sink = new ControlEvidence(c.id, this.lines.open(itemsFileOf(c.id)), this.waivers, (i) => this.ruleSubjects.has(resourceKeyOf(i.account, i.resource!.type, i.resource!.id)));
+      const sink = new ControlEvidence(c.id, this.lines.open(itemsFileOf(c.id)), this.waivers, (i) => this.ruleSubjects.has(resourceKeyOf(i.account, i.resource!.type, i.resource!.id)),
+        (check, rule) => input.checks.get(check)?.sameProperty?.includes(rule) ?? false);
       this.evidence.set(c.id, sink);
       for (const id of c.evidence?.checks ?? []) (this.usedBy.get(id) ?? this.usedBy.set(id, []).get(id)!).push(sink);
     }
@@ -483,7 +487,7 @@ export class Evaluation {
       } else {
         const hasChecks = (c.evidence?.checks?.length ?? 0) > 0;
         const sink = this.evidence.get(c.id)!;
-        for (const rule of c.evidence?.rules ?? []) for (const item of ruleItems(rule, !hasChecks)) sink.add(item);
+        for (const { rule } of c.evidence?.rules ?? []) for (const item of ruleItems(rule, !hasChecks)) sink.add(item);
         disagreements = sink.disagreements();
         counts = { ...sink.counts };
         ({ listed: evidence, items } = sink.close());
@@ -546,7 +550,7 @@ export class Evaluation {
       ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
     ];
 
-    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => c.evidence?.rules ?? []), ...catalog.ruleMappings.rules.map((m) => m.rule)]);
+    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...catalog.ruleMappings.rules.map((m) => m.rule)]);
     const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
       const results = zeroCounts(itemStatuses);
       for (const e of resultsByRule.get(`${r.account}/${r.region}/${r.name}`) ?? []) results[ruleStatus[e.compliance]]++;

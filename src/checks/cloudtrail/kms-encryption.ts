@@ -8,6 +8,7 @@ export const cloudtrailKmsEncryption: Check = {
   resourceTypes: ['AWS::CloudTrail::Trail'],
   source: { kind: 'config' },
   remediation: 'Update the trail with --kms-key-id to encrypt log files with SSE-KMS.',
+  sameProperty: ['CLOUD_TRAIL_ENCRYPTION_ENABLED'],
   evaluate(trail) {
     // AWS Config omits kmsKeyId when the trail is not KMS-encrypted, so absence is the answer.
     const key = optionalField(trail, 'configuration', 'kmsKeyId');

@@ -8,6 +8,7 @@ export const cloudtrailLogFileValidation: Check = {
   resourceTypes: ['AWS::CloudTrail::Trail'],
   source: { kind: 'config' },
   remediation: 'Update the trail with --enable-log-file-validation.',
+  sameProperty: ['CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED'],
   evaluate(trail) {
     return requireField(trail, 'configuration', 'logFileValidationEnabled', 'boolean')
       ? { status: 'pass', message: 'log file validation enabled' }

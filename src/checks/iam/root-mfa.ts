@@ -11,6 +11,7 @@ export const iamRootMfa: Check = {
   source: { kind: 'api', api: 'iam:GetCredentialReport' },
   scope: 'global',
   remediation: 'Sign in as the root user and assign an MFA device (a hardware key for accounts that hold regulated data); delete any root access key.',
+  sameProperty: ['ROOT_ACCOUNT_MFA_ENABLED'],
   evaluate(report) {
     const users = requireField(report, 'configuration', 'users', 'object') as unknown as Parameters<typeof reportRow>[0]['users'];
     const generatedAt = requireField(report, 'configuration', 'generatedAt', 'string');

@@ -9,6 +9,7 @@ export const iamUserMfa: Check = {
   source: { kind: 'config' },
   scope: 'global',
   remediation: 'Assign an MFA device to the user (IAM console, Security credentials), or replace a machine user\'s access keys with a role.',
+  sameProperty: ['IAM_USER_MFA_ENABLED'],
   evaluate(user, ctx) {
     const report = credentialReport(ctx, user.account);
     const row = reportRow(report, user, `IAM user ${user.name ?? user.id}`);

@@ -8,6 +8,7 @@ export const kmsKeyRotation: Check = {
   resourceTypes: ['AWS::KMS::Key'],
   source: { kind: 'config' },
   remediation: 'Enable automatic key rotation (EnableKeyRotation) on the key.',
+  sameProperty: ['CMK_BACKING_KEY_ROTATION_ENABLED'],
   evaluate(key) {
     const manager = requireField(key, 'configuration', 'keyManager', 'string');
     if (manager === 'AWS') return { status: 'not-applicable', message: 'AWS managed key: AWS rotates it' };

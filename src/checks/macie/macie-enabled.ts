@@ -9,6 +9,7 @@ export const macieEnabled: Check = {
   resourceTypes: [apiResourceTypes.macieSession],
   source: { kind: 'api', api: 'macie2:GetMacieSession' },
   remediation: 'Enable Amazon Macie (EnableMacie) or resume it (UpdateMacieSession status=ENABLED).',
+  sameProperty: ['MACIE_STATUS_CHECK'],
   evaluate(session) {
     const status = requireField(session, 'configuration', 'status', 'string');
     return status === 'ENABLED'

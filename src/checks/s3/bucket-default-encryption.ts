@@ -10,6 +10,7 @@ export const bucketDefaultEncryption: Check = {
   resourceTypes: ['AWS::S3::Bucket'],
   source: { kind: 'config' },
   remediation: 'Set default encryption on the bucket (SSE-S3 or SSE-KMS).',
+  sameProperty: ['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED'],
   evaluate(bucket) {
     const rules = optionalField(bucket, 'supplementary', 'ServerSideEncryptionConfiguration.rules') as SseRule[] | undefined;
     const sse = rules?.map((r) => r.applyServerSideEncryptionByDefault).find((d) => d?.sseAlgorithm);

@@ -25,6 +25,7 @@ export const bucketTlsOnly: Check = {
   resourceTypes: ['AWS::S3::Bucket'],
   source: { kind: 'config' },
   remediation: 'Add a bucket policy statement that denies s3:* to everyone when aws:SecureTransport is false (and s3:TlsVersion < 1.2).',
+  sameProperty: ['S3_BUCKET_SSL_REQUESTS_ONLY'],
   evaluate(bucket) {
     // AWS Config records the policy as a JSON string under supplementaryConfiguration.BucketPolicy.policyText.
     const text = optionalField(bucket, 'supplementary', 'BucketPolicy.policyText');
