@@ -19,7 +19,7 @@ import { inventoryQuery } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import type { Operation } from './operations.ts';
 import { describeError } from '../aws-error.ts';
-import { CollectionSession } from './session.ts';
+import { CollectionSession, paginate } from './session.ts';
 import { accountReads, notRead, supplementaryReads, type ClientConfig } from './supplementary.ts';
 
 export interface AggregatorOptions {
@@ -60,11 +60,11 @@ export async function collectAggregator(dir: string, opts: AggregatorOptions): P
 
     const [statusPages, , rulePages] = await Promise.all([
       limit(() => session.many('config:DescribeConfigurationAggregatorSourcesStatus', home, at('DescribeConfigurationAggregatorSourcesStatus.json'), opts.aggregator,
-        paginateDescribeConfigurationAggregatorSourcesStatus({ client: config, pageSize: 100 }, name))),
+        paginate(paginateDescribeConfigurationAggregatorSourcesStatus, { client: config, pageSize: 100 }, name))),
       limit(() => session.many('config:SelectAggregateResourceConfig', home, at('SelectAggregateResourceConfig.json'), opts.aggregator,
-        paginateSelectAggregateResourceConfig({ client: config, pageSize: 100 }, { ...name, Expression: inventoryQuery() }), { keep: false })),
+        paginate(paginateSelectAggregateResourceConfig, { client: config, pageSize: 100 }, { ...name, Expression: inventoryQuery() }), { keep: false })),
       limit(() => session.many('config:DescribeAggregateComplianceByConfigRules', home, at('DescribeAggregateComplianceByConfigRules.json'), opts.aggregator,
-        paginateDescribeAggregateComplianceByConfigRules({ client: config, pageSize: 1000 }, name))),
+        paginate(paginateDescribeAggregateComplianceByConfigRules, { client: config, pageSize: 1000 }, name))),
     ]);
 
     const sources = (statusPages ?? []).flatMap((p) => (p as { AggregatedSourceStatusList?: SourceStatus[] }).AggregatedSourceStatusList ?? []);
@@ -81,7 +81,7 @@ export async function collectAggregator(dir: string, opts: AggregatorOptions): P
       return !seen.has(key) && seen.add(key);
     }).map((r) => limit(() => session.many('config:GetAggregateComplianceDetailsByConfigRule', home,
       at(`GetAggregateComplianceDetailsByConfigRule/${r.AccountId}/${r.AwsRegion}/${r.ConfigRuleName}.json`), `${r.AccountId}/${r.AwsRegion}/${r.ConfigRuleName}`,
-      paginateGetAggregateComplianceDetailsByConfigRule({ client: config, pageSize: 100 }, { ...name, ConfigRuleName: r.ConfigRuleName, AccountId: r.AccountId, AwsRegion: r.AwsRegion })))));
+      paginate(paginateGetAggregateComplianceDetailsByConfigRule, { client: config, pageSize: 100 }, { ...name, ConfigRuleName: r.ConfigRuleName, AccountId: r.AccountId, AwsRegion: r.AwsRegion })))));
 
     // Scope: every account and region the aggregator reports on, whatever their status.
     const accountSources = sources.filter((s) => s.SourceType === 'ACCOUNT' && s.SourceId);
