@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import {
   ConfigServiceClient,
   DescribeComplianceByConfigRuleCommand,
-  DescribeConfigurationRecordersCommand,
-  DescribeConfigurationRecorderStatusCommand,
   paginateDescribeConfigRules,
   paginateDescribeConformancePackCompliance,
   paginateDescribeConformancePacks,
@@ -25,6 +23,7 @@ import { inventoryQuery, inventoryResourceTypes } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import { describeError } from '../aws-error.ts';
 import { CollectionSession, followNextToken, paginate } from './session.ts';
+import { recorderReads } from './recorders.ts';
 import { accountReads, supplementaryReads, type ClientConfig } from './supplementary.ts';
 
 export { cloudtrailSampleSize } from './supplementary.ts';
@@ -120,8 +119,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     };
     await Promise.all([
       conformancePacks(),
-      limit(() => session.one('config:DescribeConfigurationRecorders', scope, at('config/DescribeConfigurationRecorders.json'), () => config.send(new DescribeConfigurationRecordersCommand({})))),
-      limit(() => session.one('config:DescribeConfigurationRecorderStatus', scope, at('config/DescribeConfigurationRecorderStatus.json'), () => config.send(new DescribeConfigurationRecorderStatusCommand({})))),
+      ...recorderReads(session, scope, config, limit),
       (async () => {
         // Only the resources' type and id stay in memory, and only with a period (for their history).
         const rows: { resourceType: string; resourceId: string }[] = [];

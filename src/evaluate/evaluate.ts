@@ -320,9 +320,13 @@ export class Evaluation {
             const recorder = estate.recorderFor(account, region);
             const types = typed ? (check.resourceTypes as string[]) : [];
             const inventoried = snapshot.apiResponses.some((a) => a.account === account && (region === 'global' || a.region === region) && (inventorySources as readonly string[]).includes(a.api));
+            // An aggregator's word on an account and region it holds nothing current for (a source failed, or never reported).
+            const unreported = () => estate.declaredGap(account, region, 'config:DescribeConfigurationAggregatorSourcesStatus');
             if (!recorder) {
               if (region === 'global' && !this.inScope.get(scopeKey(account, region))) continue;
-              gap(`no AWS Config recorder in ${account}/${region}: configuration not recorded`, 'config:DescribeConfigurationRecorders');
+              const silent = unreported();
+              if (silent) gap(`no recorder state for ${account}/${region}: ${silent.reason}`, 'config:DescribeConfigurationAggregatorSourcesStatus');
+              else gap(`no AWS Config recorder in ${account}/${region}: configuration not recorded`, 'config:DescribeConfigurationRecorders');
               continue;
             }
             if (!recorder.recording) {
@@ -330,7 +334,7 @@ export class Evaluation {
               continue;
             }
             if (!inventoried) {
-              const declared = estate.declaredGap(account, region, 'config:SelectResourceConfig');
+              const declared = estate.declaredGap(account, region, 'config:SelectResourceConfig') ?? unreported();
               gap(`no configuration items for ${account}/${region}: neither a snapshot file nor a SelectResourceConfig response${declared ? ` (${declared.reason})` : ''}`, 'config:SelectResourceConfig');
               continue;
             }
