@@ -357,7 +357,7 @@ export class Evaluation {
             const recorder = estate.recorderFor(account, region);
             const what = typed ? (check.resourceTypes as string[]).join(', ') : 'resources';
             const basis = check.source.kind !== 'config' ? `${check.source.api} answered with none`
-              : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (the recorded types are not visible through an aggregator)`
+              : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (whether the recorder runs, and which types it records, is not visible through an aggregator)`
               : recorder!.basis === 'delivered-snapshot' ? `${recorder!.name} (a delivered snapshot does not state which types the recorder records)`
               : `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`;
             items.push(coverage('not-applicable', `0 ${what} in ${account}/${region}; ${basis}`, snapshot.meta.collectedAt, check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api));
