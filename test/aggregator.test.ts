@@ -126,9 +126,12 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     assert.ok(mfa.every((e) => e.source.kind === 'config-rule' && e.source.identifiedBy === 'rule-name' && e.source.ruleName === mfaRule), 'every aggregated rule result says it was identified by name');
     assert.equal(mfa.filter((e) => e.status === 'fail').length, 15);
     assert.ok(!result.controls.some((c) => c.evidence.some((e) => e.source.kind === 'config-rule' && e.source.ruleName === 'my-team-custom-rule')), 'a rule whose name is unknown maps to no control');
-    const na = result.controls.flatMap((c) => c.evidence).find((e) => e.status === 'not-applicable' && e.account === alpha && e.region === 'eu-west-1' && /aggregator org-all source/.test(e.message));
+    // beta refused the role: absence rests on the aggregator's source status; alpha's rests on its own recorder, read through the role.
+    const na = result.controls.flatMap((c) => c.evidence).find((e) => e.status === 'not-applicable' && e.account === beta && e.region === 'us-east-1' && /aggregator org-all source/.test(e.message));
     assert.ok(na, 'absence in an aggregated region says what it rests on');
-    assert.match(na!.message, /SUCCEEDED at 2026-11-18T\d\d:\d\d:\d\d\.000Z \(the recorded types are not visible through an aggregator\)/);
+    assert.match(na!.message, /SUCCEEDED at 2026-11-18T\d\d:\d\d:\d\d\.000Z \(whether the recorder runs, and which types it records, is not visible through an aggregator\)/);
+    const alphaNa = result.controls.flatMap((c) => c.evidence).filter((e) => e.status === 'not-applicable' && e.source.kind === 'coverage' && e.source.api === 'AWS Config snapshot' && e.account === alpha && e.region === 'eu-west-1');
+    assert.ok(alphaNa.length > 0 && alphaNa.every((e) => /; recorder "default" recording all supported types since/.test(e.message)), JSON.stringify(alphaNa[0]));
   });
 
   it('evaluates the aggregator file a run of pages at a time, in threads or not, as the file read whole; a row seen twice counts once', async (t) => {

@@ -1,6 +1,7 @@
 // A fake AWS endpoint for tests: one HTTP server on 127.0.0.1 that speaks the protocols the real
 // SDK clients use (AWS JSON 1.1 for Config and WorkSpaces, REST-JSON for Macie, Query/XML for STS),
 // pages like AWS does, counts calls, and injects throttling and AccessDenied on request.
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -58,6 +59,8 @@ export interface FakeAws {
   url: string;
   /** Calls per "region|service.Operation". */
   calls: Map<string, number>;
+  /** Calls refused as malformed (a pagination token not issued for that very request, a page size above the maximum), as counted in `calls`. */
+  rejected: string[];
   close(): Promise<void>;
 }
 
@@ -66,14 +69,45 @@ const json = (res: ServerResponse, status: number, body: unknown, contentType = 
   res.end(JSON.stringify(body));
 };
 
-function page<T>(items: T[], token: string | undefined, size: number): { items: T[]; next?: string } {
-  const start = token ? Number(token) : 0;
+/** A request's parameters in one form whatever their order: keys sorted, absent values left out. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined && o[k] !== null).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+// Pagination tokens as AWS hands them out: opaque, and good only for the request that produced them (the
+// caller, region, operation and every parameter but the token). A token sent with other parameters, or made up, is refused.
+const tokenMac = (request: string, offset: number) => createHmac('sha256', 'fake-aws-pagination').update(`${request}\n${offset}`).digest('base64url');
+const issueToken = (request: string, offset: number) => Buffer.from(JSON.stringify({ offset, mac: tokenMac(request, offset) })).toString('base64');
+function tokenOffset(request: string, token: unknown): number | undefined {
+  try {
+    const { offset, mac } = JSON.parse(Buffer.from(String(token), 'base64').toString('utf8'));
+    return Number.isInteger(offset) && offset > 0 && mac === tokenMac(request, offset) ? offset : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One page of items from where the token says, and the token for the next page, bound to `request`. */
+function page<T>(items: T[], request: string, token: unknown, size: number): { items: T[]; next?: string } {
+  const start = token === undefined || token === null ? 0 : tokenOffset(request, token);
+  if (start === undefined) throw new RejectedCall('InvalidNextTokenException', 'The specified next token is invalid. Specify the nextToken string that was returned in the previous response to get the next page of results.');
   const end = start + size;
-  return { items: items.slice(start, end), next: end < items.length ? String(end) : undefined };
+  return { items: items.slice(start, end), next: end < items.length ? issueToken(request, end) : undefined };
+}
+
+/** A call AWS refuses as malformed (HTTP 400). */
+class RejectedCall extends Error {
+  constructor(readonly type: string, message: string) { super(message); }
 }
 
 export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
   const calls = new Map<string, number>();
+  const rejected: string[] = [];
 
   const handle = (req: IncomingMessage, body: string, res: ServerResponse) => {
     const auth = req.headers.authorization ?? '';
@@ -127,106 +161,123 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       res.end(`<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></${action}Response>`);
     };
 
-    switch (operation) {
-      case 'config.DescribeConfigurationRecorders':
-        return json(res, 200, { ConfigurationRecorders: [{ name: 'default', roleARN: `arn:aws:iam::${opts.account}:role/config`, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [] } }] });
-      case 'config.DescribeConfigurationRecorderStatus':
-        return json(res, 200, { ConfigurationRecordersStatus: [{ name: 'default', recording: data.recording ?? true, lastStatus: data.recording === false ? 'FAILURE' : 'SUCCESS', lastStartTime: 1730000000 }] });
-      case 'config.DescribeConfigRules': {
-        const p = page(data.rules ?? [], input.NextToken, 25);
-        return json(res, 200, { ConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, Source: { Owner: 'AWS', SourceIdentifier: r.identifier }, ConfigRuleState: 'ACTIVE' })), NextToken: p.next });
-      }
-      case 'config.DescribeConformancePacks':
-        return json(res, 200, { ConformancePackDetails: Object.keys(data.packs ?? {}).map((n) => ({ ConformancePackName: n, ConformancePackArn: `arn:aws:config:${region}:${opts.account}:conformance-pack/${n}`, ConformancePackId: `conformance-pack-${n.length}` })) });
-      case 'config.DescribeConformancePackCompliance':
-        return json(res, 200, { ConformancePackName: input.ConformancePackName, ConformancePackRuleComplianceList: (data.packs?.[input.ConformancePackName] ?? []).map((r) => ({ ConfigRuleName: r, ComplianceType: 'NON_COMPLIANT', Controls: [] })) });
-      case 'config.DescribeComplianceByConfigRule': {
-        const verdict = (rule: string) => {
-          const types = ((data.evaluations?.[rule] ?? []) as { ComplianceType?: string }[]).map((e) => e.ComplianceType);
-          return data.ruleVerdicts?.[rule] ?? (types.includes('NON_COMPLIANT') ? 'NON_COMPLIANT' : types.includes('COMPLIANT') ? 'COMPLIANT' : 'INSUFFICIENT_DATA');
-        };
-        const p = page(data.rules ?? [], input.NextToken, 25);
-        return json(res, 200, { ComplianceByConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, Compliance: { ComplianceType: verdict(r.name) } })), NextToken: p.next });
-      }
-      case 'config.GetComplianceDetailsByConfigRule': {
-        // As AWS does: NOT_APPLICABLE only when asked for by name.
-        const wanted = (r: { ComplianceType?: string }) => (input.ComplianceTypes?.length ? input.ComplianceTypes.includes(r.ComplianceType) : r.ComplianceType !== 'NOT_APPLICABLE');
-        const p = page(((data.evaluations?.[input.ConfigRuleName] ?? []) as { ComplianceType?: string }[]).filter(wanted), input.NextToken, Math.min(input.Limit || 10, 100));
-        return json(res, 200, { EvaluationResults: p.items, NextToken: p.next });
-      }
-      case 'config.SelectResourceConfig': {
-        const p = page(data.resources ?? [], input.NextToken, Math.min(input.Limit || 100, 100));
-        return json(res, 200, { Results: p.items.map((r) => JSON.stringify(r)), QueryInfo: { SelectFields: [{ Name: 'resourceId' }] }, NextToken: p.next });
-      }
-      case 'config.GetResourceConfigHistory': {
-        const all = data.history?.[`${input.resourceType}|${input.resourceId}`];
-        if (!all) return error(400, 'ResourceNotDiscoveredException', `Resource ${input.resourceId} of resourceType:${input.resourceType} is unknown or has not been discovered`);
-        const inRange = all
-          .filter((i) => (input.earlierTime === undefined || i.configurationItemCaptureTime >= input.earlierTime) && (input.laterTime === undefined || i.configurationItemCaptureTime <= input.laterTime))
-          .sort((a, b) => b.configurationItemCaptureTime - a.configurationItemCaptureTime);
-        const p = page(inRange, input.nextToken, Math.min(input.limit || 10, 100));
-        return json(res, 200, { configurationItems: p.items, nextToken: p.next });
-      }
-      case 'config.ListDiscoveredResources': {
-        const all = (data.discovered ?? []).filter((r) => r.resourceType === input.resourceType && (input.includeDeletedResources || r.resourceDeletionTime === undefined));
-        const p = page(all, input.nextToken, Math.min(input.limit || 100, 100));
-        return json(res, 200, { resourceIdentifiers: p.items, nextToken: p.next });
-      }
-      case 'workspaces.DescribeWorkspaceDirectories': {
-        const p = page(data.directories ?? [], input.NextToken, 25);
-        return json(res, 200, { Directories: p.items, NextToken: p.next });
-      }
-      case 'cloudtrail.LookupEvents': {
-        const p = page(data.events ?? [], input.NextToken, Math.min(input.MaxResults || 50, 50));
-        return json(res, 200, { Events: p.items, NextToken: p.next });
-      }
-      case 'config.DescribeConfigurationAggregators': {
-        const names: string[] = input.ConfigurationAggregatorNames ?? Object.keys(opts.aggregators ?? {});
-        const missing = names.find((n) => !opts.aggregators?.[n]);
-        if (missing) return error(400, 'NoSuchConfigurationAggregatorException', `The configuration aggregator does not exist. Check the configuration aggregator name and try again.`);
-        return json(res, 200, { ConfigurationAggregators: names.map((n) => ({ ConfigurationAggregatorName: n, ConfigurationAggregatorArn: `arn:aws:config:${region}:${opts.account}:config-aggregator/config-aggregator-${n}`, OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${opts.account}:role/aggregator`, AllAwsRegions: true } })) });
-      }
-      case 'config.DescribeConfigurationAggregatorSourcesStatus':
-      case 'config.SelectAggregateResourceConfig':
-      case 'config.DescribeAggregateComplianceByConfigRules':
-      case 'config.GetAggregateComplianceDetailsByConfigRule': {
-        const agg = opts.aggregators?.[input.ConfigurationAggregatorName];
-        if (!agg) return error(400, 'NoSuchConfigurationAggregatorException', 'The configuration aggregator does not exist.');
-        if (operation.endsWith('SourcesStatus')) {
-          const p = page(agg.sources, input.NextToken, Math.min(input.Limit || 100, 100));
-          return json(res, 200, { AggregatedSourceStatusList: p.items.map((x) => ({ ...x, LastUpdateTime: 1795000000 })), NextToken: p.next });
+    /** A page of this request's items: the token read from `tokenField`, bound to every other parameter. */
+    const pageOf = <T>(items: T[], tokenField: string, size: number) => page(items, `${counted}\n${canonical({ ...input, [tokenField]: undefined })}`, input[tokenField], size);
+    /** The page size asked for in `field` (default when absent or 0), refused above the API's maximum as AWS does. */
+    const sizeOf = (field: string, byDefault: number, max: number): number => {
+      const asked = input[field];
+      if (asked > max) throw new RejectedCall('ValidationException', `1 validation error detected: Value '${asked}' at '${field[0]!.toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+      return asked || byDefault;
+    };
+    const answer = () => {
+      switch (operation) {
+        case 'config.DescribeConfigurationRecorders':
+          return json(res, 200, { ConfigurationRecorders: [{ name: 'default', roleARN: `arn:aws:iam::${opts.account}:role/config`, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [] } }] });
+        case 'config.DescribeConfigurationRecorderStatus':
+          return json(res, 200, { ConfigurationRecordersStatus: [{ name: 'default', recording: data.recording ?? true, lastStatus: data.recording === false ? 'FAILURE' : 'SUCCESS', lastStartTime: 1730000000 }] });
+        case 'config.DescribeConfigRules': {
+          const p = pageOf(data.rules ?? [], 'NextToken', 25);
+          return json(res, 200, { ConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, Source: { Owner: 'AWS', SourceIdentifier: r.identifier }, ConfigRuleState: 'ACTIVE' })), NextToken: p.next });
         }
-        if (operation.endsWith('SelectAggregateResourceConfig')) {
-          const p = page(agg.resources, input.NextToken, Math.min(input.Limit || 25, 100));
+        case 'config.DescribeConformancePacks':
+          return json(res, 200, { ConformancePackDetails: Object.keys(data.packs ?? {}).map((n) => ({ ConformancePackName: n, ConformancePackArn: `arn:aws:config:${region}:${opts.account}:conformance-pack/${n}`, ConformancePackId: `conformance-pack-${n.length}` })) });
+        case 'config.DescribeConformancePackCompliance':
+          return json(res, 200, { ConformancePackName: input.ConformancePackName, ConformancePackRuleComplianceList: (data.packs?.[input.ConformancePackName] ?? []).map((r) => ({ ConfigRuleName: r, ComplianceType: 'NON_COMPLIANT', Controls: [] })) });
+        case 'config.DescribeComplianceByConfigRule': {
+          const verdict = (rule: string) => {
+            const types = ((data.evaluations?.[rule] ?? []) as { ComplianceType?: string }[]).map((e) => e.ComplianceType);
+            return data.ruleVerdicts?.[rule] ?? (types.includes('NON_COMPLIANT') ? 'NON_COMPLIANT' : types.includes('COMPLIANT') ? 'COMPLIANT' : 'INSUFFICIENT_DATA');
+          };
+          const p = pageOf(data.rules ?? [], 'NextToken', 25);
+          return json(res, 200, { ComplianceByConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, Compliance: { ComplianceType: verdict(r.name) } })), NextToken: p.next });
+        }
+        case 'config.GetComplianceDetailsByConfigRule': {
+          // As AWS does: NOT_APPLICABLE only when asked for by name.
+          const wanted = (r: { ComplianceType?: string }) => (input.ComplianceTypes?.length ? input.ComplianceTypes.includes(r.ComplianceType) : r.ComplianceType !== 'NOT_APPLICABLE');
+          const p = pageOf(((data.evaluations?.[input.ConfigRuleName] ?? []) as { ComplianceType?: string }[]).filter(wanted), 'NextToken', sizeOf('Limit', 10, 100));
+          return json(res, 200, { EvaluationResults: p.items, NextToken: p.next });
+        }
+        case 'config.SelectResourceConfig': {
+          const p = pageOf(data.resources ?? [], 'NextToken', sizeOf('Limit', 100, 100));
           return json(res, 200, { Results: p.items.map((r) => JSON.stringify(r)), QueryInfo: { SelectFields: [{ Name: 'resourceId' }] }, NextToken: p.next });
         }
-        if (operation.endsWith('ByConfigRules')) {
-          const p = page(agg.rules, input.NextToken, Math.min(input.Limit || 100, 1000));
-          return json(res, 200, { AggregateComplianceByConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, AccountId: r.account, AwsRegion: r.region, Compliance: { ComplianceType: 'NON_COMPLIANT' } })), NextToken: p.next });
+        case 'config.GetResourceConfigHistory': {
+          const all = data.history?.[`${input.resourceType}|${input.resourceId}`];
+          if (!all) return error(400, 'ResourceNotDiscoveredException', `Resource ${input.resourceId} of resourceType:${input.resourceType} is unknown or has not been discovered`);
+          const inRange = all
+            .filter((i) => (input.earlierTime === undefined || i.configurationItemCaptureTime >= input.earlierTime) && (input.laterTime === undefined || i.configurationItemCaptureTime <= input.laterTime))
+            .sort((a, b) => b.configurationItemCaptureTime - a.configurationItemCaptureTime);
+          const p = pageOf(inRange, 'nextToken', sizeOf('limit', 10, 100));
+          return json(res, 200, { configurationItems: p.items, nextToken: p.next });
         }
-        const p = page(agg.evaluations[`${input.AccountId}/${input.AwsRegion}/${input.ConfigRuleName}`] ?? [], input.NextToken, Math.min(input.Limit || 50, 100));
-        return json(res, 200, { AggregateEvaluationResults: p.items, NextToken: p.next });
+        case 'config.ListDiscoveredResources': {
+          const all = (data.discovered ?? []).filter((r) => r.resourceType === input.resourceType && (input.includeDeletedResources || r.resourceDeletionTime === undefined));
+          const p = pageOf(all, 'nextToken', sizeOf('limit', 100, 100));
+          return json(res, 200, { resourceIdentifiers: p.items, nextToken: p.next });
+        }
+        case 'workspaces.DescribeWorkspaceDirectories': {
+          const p = pageOf(data.directories ?? [], 'NextToken', 25);
+          return json(res, 200, { Directories: p.items, NextToken: p.next });
+        }
+        case 'cloudtrail.LookupEvents': {
+          const p = pageOf(data.events ?? [], 'NextToken', sizeOf('MaxResults', 50, 50));
+          return json(res, 200, { Events: p.items, NextToken: p.next });
+        }
+        case 'config.DescribeConfigurationAggregators': {
+          const names: string[] = input.ConfigurationAggregatorNames ?? Object.keys(opts.aggregators ?? {});
+          const missing = names.find((n) => !opts.aggregators?.[n]);
+          if (missing) return error(400, 'NoSuchConfigurationAggregatorException', `The configuration aggregator does not exist. Check the configuration aggregator name and try again.`);
+          return json(res, 200, { ConfigurationAggregators: names.map((n) => ({ ConfigurationAggregatorName: n, ConfigurationAggregatorArn: `arn:aws:config:${region}:${opts.account}:config-aggregator/config-aggregator-${n}`, OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${opts.account}:role/aggregator`, AllAwsRegions: true } })) });
+        }
+        case 'config.DescribeConfigurationAggregatorSourcesStatus':
+        case 'config.SelectAggregateResourceConfig':
+        case 'config.DescribeAggregateComplianceByConfigRules':
+        case 'config.GetAggregateComplianceDetailsByConfigRule': {
+          const agg = opts.aggregators?.[input.ConfigurationAggregatorName];
+          if (!agg) return error(400, 'NoSuchConfigurationAggregatorException', 'The configuration aggregator does not exist.');
+          if (operation.endsWith('SourcesStatus')) {
+            const p = pageOf(agg.sources, 'NextToken', sizeOf('Limit', 100, 100));
+            return json(res, 200, { AggregatedSourceStatusList: p.items.map((x) => ({ ...x, LastUpdateTime: 1795000000 })), NextToken: p.next });
+          }
+          if (operation.endsWith('SelectAggregateResourceConfig')) {
+            const p = pageOf(agg.resources, 'NextToken', sizeOf('Limit', 25, 100));
+            return json(res, 200, { Results: p.items.map((r) => JSON.stringify(r)), QueryInfo: { SelectFields: [{ Name: 'resourceId' }] }, NextToken: p.next });
+          }
+          if (operation.endsWith('ByConfigRules')) {
+            const p = pageOf(agg.rules, 'NextToken', sizeOf('Limit', 1000, 1000));
+            return json(res, 200, { AggregateComplianceByConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, AccountId: r.account, AwsRegion: r.region, Compliance: { ComplianceType: 'NON_COMPLIANT' } })), NextToken: p.next });
+          }
+          const p = pageOf(agg.evaluations[`${input.AccountId}/${input.AwsRegion}/${input.ConfigRuleName}`] ?? [], 'NextToken', sizeOf('Limit', 50, 100));
+          return json(res, 200, { AggregateEvaluationResults: p.items, NextToken: p.next });
+        }
+        case 'appstream.DescribeStacks': {
+          const p = pageOf(data.stacks ?? [], 'NextToken', 10);
+          return json(res, 200, { Stacks: p.items, NextToken: p.next });
+        }
+        case 'iam.GenerateCredentialReport':
+          // IAM answers STARTED first and COMPLETE once the report is ready.
+          return iamXml('GenerateCredentialReport', `<State>${calls.get(counted)! > 1 ? 'COMPLETE' : 'STARTED'}</State><Description>No report exists. Starting a new report generation task</Description>`);
+        case 'iam.GetCredentialReport':
+          const report = data.credentialReport === undefined
+            ? `user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n<root_account>,arn:aws:iam::${member ?? opts.account}:root,2020-01-01T00:00:00+00:00,not_supported,true,false,false`
+            : data.credentialReport;
+          if (report === null) return error(410, 'ReportNotPresent', 'Credential report not present');
+          return iamXml('GetCredentialReport', `<Content>${Buffer.from(report).toString('base64')}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-10-31T23:50:12Z</GeneratedTime>`);
+        case 'account.POST /listRegions':
+          return json(res, 200, { Regions: Object.keys(opts.regions).map((r) => ({ RegionName: r, RegionOptStatus: 'ENABLED_BY_DEFAULT' })) }, 'application/json');
+        case 'macie2.GET /macie':
+          if (!data.macie) return error(403, 'AccessDeniedException', 'Macie is not enabled');
+          return json(res, 200, { status: data.macie, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }, 'application/json');
+        default:
+          return error(400, 'UnknownOperationException', operation);
       }
-      case 'appstream.DescribeStacks': {
-        const p = page(data.stacks ?? [], input.NextToken, 10);
-        return json(res, 200, { Stacks: p.items, NextToken: p.next });
-      }
-      case 'iam.GenerateCredentialReport':
-        // IAM answers STARTED first and COMPLETE once the report is ready.
-        return iamXml('GenerateCredentialReport', `<State>${calls.get(counted)! > 1 ? 'COMPLETE' : 'STARTED'}</State><Description>No report exists. Starting a new report generation task</Description>`);
-      case 'iam.GetCredentialReport':
-        const report = data.credentialReport === undefined
-          ? `user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n<root_account>,arn:aws:iam::${member ?? opts.account}:root,2020-01-01T00:00:00+00:00,not_supported,true,false,false`
-          : data.credentialReport;
-        if (report === null) return error(410, 'ReportNotPresent', 'Credential report not present');
-        return iamXml('GetCredentialReport', `<Content>${Buffer.from(report).toString('base64')}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-10-31T23:50:12Z</GeneratedTime>`);
-      case 'account.POST /listRegions':
-        return json(res, 200, { Regions: Object.keys(opts.regions).map((r) => ({ RegionName: r, RegionOptStatus: 'ENABLED_BY_DEFAULT' })) }, 'application/json');
-      case 'macie2.GET /macie':
-        if (!data.macie) return error(403, 'AccessDeniedException', 'Macie is not enabled');
-        return json(res, 200, { status: data.macie, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }, 'application/json');
-      default:
-        return error(400, 'UnknownOperationException', operation);
+    };
+    try {
+      return answer();
+    } catch (e) {
+      if (!(e instanceof RejectedCall)) throw e;
+      rejected.push(counted);
+      return error(400, e.type, e.message);
     }
   };
 
@@ -249,7 +300,15 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     }
     const prefix = url.searchParams.get('prefix') ?? '';
     const keys = Object.keys(objects).filter((k) => k.startsWith(prefix)).sort();
-    const p = page(keys, url.searchParams.get('continuation-token') ?? undefined, Number(url.searchParams.get('max-keys') ?? 1000));
+    const params = Object.fromEntries([...url.searchParams].filter(([k]) => k !== 'continuation-token'));
+    let p: ReturnType<typeof page<string>>;
+    try {
+      p = page(keys, `${op}\n${bucket}\n${canonical(params)}`, url.searchParams.get('continuation-token') ?? undefined, Number(url.searchParams.get('max-keys') ?? 1000));
+    } catch (e) {
+      if (!(e instanceof RejectedCall)) throw e;
+      rejected.push(op);
+      return fail(400, 'InvalidArgument');
+    }
     res.writeHead(200, { 'content-type': 'application/xml' });
     return res.end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${p.items.length}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>${p.next ? 'true' : 'false'}</IsTruncated>${p.items.map((k) => `<Contents><Key>${xml(k)}</Key><LastModified>2026-11-01T00:00:00.000Z</LastModified><ETag>"x"</ETag><Size>${objects[k]!.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('')}${p.next ? `<NextContinuationToken>${p.next}</NextContinuationToken>` : ''}</ListBucketResult>`);
   }
@@ -264,6 +323,7 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    rejected,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -19,7 +19,8 @@ import { inventoryQuery } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import type { Operation } from './operations.ts';
 import { describeError } from '../aws-error.ts';
-import { CollectionSession } from './session.ts';
+import { CollectionSession, paginate } from './session.ts';
+import { recorderReads } from './recorders.ts';
 import { accountReads, notRead, supplementaryReads, type ClientConfig } from './supplementary.ts';
 
 export interface AggregatorOptions {
@@ -60,11 +61,11 @@ export async function collectAggregator(dir: string, opts: AggregatorOptions): P
 
     const [statusPages, , rulePages] = await Promise.all([
       limit(() => session.many('config:DescribeConfigurationAggregatorSourcesStatus', home, at('DescribeConfigurationAggregatorSourcesStatus.json'), opts.aggregator,
-        paginateDescribeConfigurationAggregatorSourcesStatus({ client: config, pageSize: 100 }, name))),
+        paginate(paginateDescribeConfigurationAggregatorSourcesStatus, { client: config, pageSize: 100 }, name))),
       limit(() => session.many('config:SelectAggregateResourceConfig', home, at('SelectAggregateResourceConfig.json'), opts.aggregator,
-        paginateSelectAggregateResourceConfig({ client: config, pageSize: 100 }, { ...name, Expression: inventoryQuery() }), { keep: false })),
+        paginate(paginateSelectAggregateResourceConfig, { client: config, pageSize: 100 }, { ...name, Expression: inventoryQuery() }), { keep: false })),
       limit(() => session.many('config:DescribeAggregateComplianceByConfigRules', home, at('DescribeAggregateComplianceByConfigRules.json'), opts.aggregator,
-        paginateDescribeAggregateComplianceByConfigRules({ client: config, pageSize: 1000 }, name))),
+        paginate(paginateDescribeAggregateComplianceByConfigRules, { client: config, pageSize: 1000 }, name))),
     ]);
 
     const sources = (statusPages ?? []).flatMap((p) => (p as { AggregatedSourceStatusList?: SourceStatus[] }).AggregatedSourceStatusList ?? []);
@@ -81,12 +82,21 @@ export async function collectAggregator(dir: string, opts: AggregatorOptions): P
       return !seen.has(key) && seen.add(key);
     }).map((r) => limit(() => session.many('config:GetAggregateComplianceDetailsByConfigRule', home,
       at(`GetAggregateComplianceDetailsByConfigRule/${r.AccountId}/${r.AwsRegion}/${r.ConfigRuleName}.json`), `${r.AccountId}/${r.AwsRegion}/${r.ConfigRuleName}`,
-      paginateGetAggregateComplianceDetailsByConfigRule({ client: config, pageSize: 100 }, { ...name, ConfigRuleName: r.ConfigRuleName, AccountId: r.AccountId, AwsRegion: r.AwsRegion })))));
+      paginate(paginateGetAggregateComplianceDetailsByConfigRule, { client: config, pageSize: 100 }, { ...name, ConfigRuleName: r.ConfigRuleName, AccountId: r.AccountId, AwsRegion: r.AwsRegion })))));
 
     // Scope: every account and region the aggregator reports on, whatever their status.
     const accountSources = sources.filter((s) => s.SourceType === 'ACCOUNT' && s.SourceId);
     const accounts = [...new Set([...accountSources.map((s) => s.SourceId!), ...rules.map((r) => r.AccountId!).filter(Boolean)])].sort();
     const regions = [...new Set([...sources.map((s) => s.AwsRegion!).filter(Boolean), ...rules.map((r) => r.AwsRegion!).filter(Boolean)])].sort();
+    // An account and region in scope that no source status covers has never reported to the aggregator.
+    if (statusPages) {
+      for (const account of accounts) {
+        for (const region of regions) {
+          if (sources.some((s) => s.AwsRegion === region && (s.SourceType === 'ORGANIZATION' || s.SourceId === account))) continue;
+          session.gaps.push({ account, region, api: 'config:DescribeConfigurationAggregatorSourcesStatus', reason: `aggregator ${opts.aggregator} has no source status for account ${account} in ${region}: it has never reported` });
+        }
+      }
+    }
 
     await memberReads(session, accounts, regions, clientConfig(opts.region), opts, limit);
 
@@ -100,7 +110,7 @@ export async function collectAggregator(dir: string, opts: AggregatorOptions): P
       collector: {
         method: 'live',
         description: `AWS Config aggregator ${opts.aggregator} (${opts.region}, account ${identity.account}): ${accounts.length} account(s), ${regions.length} region(s)`
-          + `${opts.assumeRole ? `; WorkSpaces, Macie, CloudTrail, AppStream and IAM credential report read through role ${opts.assumeRole} in each account` : '; WorkSpaces, Macie, CloudTrail, AppStream and IAM credential report not read (no --assume-role)'}`
+          + `${opts.assumeRole ? `; AWS Config recorders, WorkSpaces, Macie, CloudTrail, AppStream and IAM credential report read through role ${opts.assumeRole} in each account` : '; WorkSpaces, Macie, CloudTrail, AppStream and IAM credential report not read (no --assume-role), recorder state from the aggregator\'s source status'}`
           + '; aggregated rule results hold COMPLIANT and NON_COMPLIANT only',
         identity: identity.arn,
       },
@@ -137,7 +147,13 @@ async function memberReads(session: CollectionSession, accounts: string[], regio
         return;
       }
       await Promise.all([
-        ...regions.flatMap((region) => supplementaryReads(session, { account, region }, { ...home, region, credentials: credentials! }, limit)),
+        ...regions.flatMap((region) => {
+          const member = { ...home, region, credentials: credentials! };
+          const config = new ConfigServiceClient(member);
+          const recorders = recorderReads(session, { account, region }, config, limit);
+          void Promise.allSettled(recorders).then(() => config.destroy());
+          return [...recorders, ...supplementaryReads(session, { account, region }, member, limit)];
+        }),
         limit(() => accountReads(session, account, { ...home, credentials: credentials! })),
       ]);
     }));

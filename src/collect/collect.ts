@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import {
   ConfigServiceClient,
   DescribeComplianceByConfigRuleCommand,
-  DescribeConfigurationRecordersCommand,
-  DescribeConfigurationRecorderStatusCommand,
   paginateDescribeConfigRules,
   paginateDescribeConformancePackCompliance,
   paginateDescribeConformancePacks,
@@ -24,7 +22,8 @@ import { deletedSinceEnd, readResourceHistory } from './history.ts';
 import { inventoryQuery, inventoryResourceTypes } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import { describeError } from '../aws-error.ts';
-import { CollectionSession, followNextToken } from './session.ts';
+import { CollectionSession, followNextToken, paginate } from './session.ts';
+import { recorderReads } from './recorders.ts';
 import { accountReads, supplementaryReads, type ClientConfig } from './supplementary.ts';
 
 export { cloudtrailSampleSize } from './supplementary.ts';
@@ -57,7 +56,7 @@ export interface CollectOutcome {
 async function enabledRegions(client: AccountClient): Promise<string[]> {
   const regions: string[] = [];
   try {
-    for await (const page of paginateListRegions({ client }, { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'] })) {
+    for await (const page of paginate(paginateListRegions, { client }, { RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'] })) {
       for (const r of page.Regions ?? []) if (r.RegionName) regions.push(r.RegionName);
     }
   } catch (e) {
@@ -103,11 +102,11 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     const config = new ConfigServiceClient(clientConfig(region));
 
     const ruleNames = async () => {
-      const pages = await session.many('config:DescribeConfigRules', scope, at('config/DescribeConfigRules.json'), undefined, paginateDescribeConfigRules({ client: config }, {}));
+      const pages = await session.many('config:DescribeConfigRules', scope, at('config/DescribeConfigRules.json'), undefined, paginate(paginateDescribeConfigRules, { client: config }, {}));
       return (pages ?? []).flatMap((p) => ((p as { ConfigRules?: { ConfigRuleName?: string }[] }).ConfigRules ?? []).map((r) => r.ConfigRuleName!));
     };
     const packNames = async () => {
-      const pages = await session.many('config:DescribeConformancePacks', scope, at('config/DescribeConformancePacks.json'), undefined, paginateDescribeConformancePacks({ client: config }, {}));
+      const pages = await session.many('config:DescribeConformancePacks', scope, at('config/DescribeConformancePacks.json'), undefined, paginate(paginateDescribeConformancePacks, { client: config }, {}));
       return (pages ?? []).flatMap((p) => ((p as { ConformancePackDetails?: { ConformancePackName?: string }[] }).ConformancePackDetails ?? []).map((d) => d.ConformancePackName!));
     };
     const conformancePacks = async () => {
@@ -115,13 +114,12 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
       // The packs' evaluation results are those of their rules, already read above; only membership is needed here.
       await Promise.all(names.map((name) => limit(() => session.many(
         'config:DescribeConformancePackCompliance', scope, at(`config/DescribeConformancePackCompliance/${name}.json`), name,
-        paginateDescribeConformancePackCompliance({ client: config, pageSize: 1000 }, { ConformancePackName: name }),
+        paginate(paginateDescribeConformancePackCompliance, { client: config, pageSize: 1000 }, { ConformancePackName: name }),
       ))));
     };
     await Promise.all([
       conformancePacks(),
-      limit(() => session.one('config:DescribeConfigurationRecorders', scope, at('config/DescribeConfigurationRecorders.json'), () => config.send(new DescribeConfigurationRecordersCommand({})))),
-      limit(() => session.one('config:DescribeConfigurationRecorderStatus', scope, at('config/DescribeConfigurationRecorderStatus.json'), () => config.send(new DescribeConfigurationRecorderStatusCommand({})))),
+      ...recorderReads(session, scope, config, limit),
       (async () => {
         // Only the resources' type and id stay in memory, and only with a period (for their history).
         const rows: { resourceType: string; resourceId: string }[] = [];
@@ -131,7 +129,7 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
             rows.push({ resourceType, resourceId });
           }
         } : undefined;
-        const pages = await limit(() => session.many('config:SelectResourceConfig', scope, at('config/SelectResourceConfig.json'), undefined, paginateSelectResourceConfig({ client: config, pageSize: 100 }, { Expression: inventoryQuery() }), { keep: false, onPage }));
+        const pages = await limit(() => session.many('config:SelectResourceConfig', scope, at('config/SelectResourceConfig.json'), undefined, paginate(paginateSelectResourceConfig, { client: config, pageSize: 100 }, { Expression: inventoryQuery() }), { keep: false, onPage }));
         if (!opts.period || !pages) return;
         const period = opts.period;
         const deleted = await limit(() => deletedSinceEnd(session, scope, config, period, inventoryResourceTypes()));
@@ -180,8 +178,8 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
  * keeps each result once.
  */
 async function* everyComplianceType(client: ConfigServiceClient, rule: string) {
-  yield* paginateGetComplianceDetailsByConfigRule({ client, pageSize: 100 }, { ConfigRuleName: rule });
-  yield* paginateGetComplianceDetailsByConfigRule({ client, pageSize: 100 }, { ConfigRuleName: rule, ComplianceTypes: ['NOT_APPLICABLE'] });
+  yield* paginate(paginateGetComplianceDetailsByConfigRule, { client, pageSize: 100 }, { ConfigRuleName: rule });
+  yield* paginate(paginateGetComplianceDetailsByConfigRule, { client, pageSize: 100 }, { ConfigRuleName: rule, ComplianceTypes: ['NOT_APPLICABLE'] });
 }
 
 export function snapshotIdFor(account: string, collectedAt: string): string {

@@ -13,7 +13,7 @@ import type { SnapshotMeta } from '../evidence/types.ts';
 import type { Period } from '../period/period.ts';
 import { clientConfigFor, snapshotIdFor, writeSnapshotFiles, type CollectOutcome } from './collect.ts';
 import type { CollectionLog } from './log.ts';
-import { CollectionSession } from './session.ts';
+import { CollectionSession, paginate } from './session.ts';
 
 export interface DeliveredFile { location: string; name: string; account: string; region: string; time: string }
 
@@ -92,7 +92,7 @@ export async function collectDelivered(dir: string, opts: DeliveredOptions): Pro
       const listed = await session.run('s3:ListObjectsV2', where, opts.source, async () => {
         let pages = 0;
         let attempts = 0;
-        for await (const page of paginateListObjectsV2({ client: s3!, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix })) {
+        for await (const page of paginate(paginateListObjectsV2, { client: s3!, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix })) {
           pages++;
           attempts += page.$metadata.attempts ?? 1;
           for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);

@@ -5,7 +5,7 @@
 // deleted resources too, names it, and its history gives its state at the end all the same.
 import { GetResourceConfigHistoryCommand, paginateListDiscoveredResources, type ConfigServiceClient, type ResourceIdentifier, type ResourceType } from '@aws-sdk/client-config-service';
 import type { Period } from '../period/period.ts';
-import type { CallScope, CollectionSession } from './session.ts';
+import { paginate, type CallScope, type CollectionSession } from './session.ts';
 
 /** Changes read per resource within the period; more are reported as "at least" this many. */
 export const maxChangesRead = 100;
@@ -55,7 +55,7 @@ export async function deletedSinceEnd(session: CollectionSession, scope: CallSco
   const found: { type: string; id: string }[] = [];
   for (const type of types) {
     const pages = await session.many('config:ListDiscoveredResources', scope, `aws/${scope.account}/${scope.region}/config/ListDiscoveredResources/${type.replace(/::/g, '.')}.json`, type,
-      paginateListDiscoveredResources({ client, pageSize: 100 }, { resourceType: type as ResourceType, includeDeletedResources: true }));
+      paginate(paginateListDiscoveredResources, { client, pageSize: 100 }, { resourceType: type as ResourceType, includeDeletedResources: true }));
     for (const page of pages ?? []) {
       for (const r of (page as { resourceIdentifiers?: ResourceIdentifier[] }).resourceIdentifiers ?? []) {
         const deleted = r.resourceDeletionTime === undefined ? undefined : new Date(r.resourceDeletionTime).getTime();

@@ -26,6 +26,16 @@ export async function* bounded<T>(pages: AsyncIterable<T>, max: number, count: (
   }
 }
 
+/**
+ * An SDK paginator run over its own copy of the input. The SDK's paginators write NextToken and the page size
+ * into the very object they are given, so an input shared between calls, or reused after one, sends one
+ * call's token with another call's parameters, which AWS refuses (InvalidNextTokenException). Every
+ * paginated call of the collector goes through here (a test checks it).
+ */
+export function paginate<C, I extends object, O>(paginator: (config: C, input: I) => AsyncIterable<O>, config: C, input: I): AsyncIterable<O> {
+  return paginator(config, { ...input });
+}
+
 /** The pages of an operation the SDK has no paginator for: NextToken followed by hand. */
 export async function* followNextToken<T extends { NextToken?: string }>(send: (NextToken: string | undefined) => Promise<T>): AsyncGenerator<T> {
   let token: string | undefined;

@@ -9,7 +9,7 @@ import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { paginateDescribeWorkspaceDirectories, WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { Operation } from './operations.ts';
-import { bounded, followNextToken, type CallScope, type CollectionSession } from './session.ts';
+import { bounded, followNextToken, paginate, type CallScope, type CollectionSession } from './session.ts';
 
 /** Management events sampled per region for TLS details (LookupEvents returns at most 50 a page). */
 export const cloudtrailSampleSize = 500;
@@ -39,10 +39,10 @@ export function supplementaryReads(session: CollectionSession, scope: CallScope,
   const cloudtrail = new CloudTrailClient(config);
   const appstream = new AppStreamClient(config);
   const reads = [
-    limit(() => session.many('workspaces:DescribeWorkspaceDirectories', scope, at('workspaces/DescribeWorkspaceDirectories.json'), undefined, paginateDescribeWorkspaceDirectories({ client: workspaces }, {}))),
+    limit(() => session.many('workspaces:DescribeWorkspaceDirectories', scope, at('workspaces/DescribeWorkspaceDirectories.json'), undefined, paginate(paginateDescribeWorkspaceDirectories, { client: workspaces }, {}))),
     limit(() => session.one('macie2:GetMacieSession', scope, at('macie2/GetMacieSession.json'), () => macie.send(new GetMacieSessionCommand({})))),
     limit(() => session.many('cloudtrail:LookupEvents', scope, at('cloudtrail/LookupEvents.json'), undefined,
-      bounded(paginateLookupEvents({ client: cloudtrail, pageSize: 50 }, { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] }), cloudtrailSampleSize, (p) => (p as { Events?: unknown[] }).Events?.length ?? 0))),
+      bounded(paginate(paginateLookupEvents, { client: cloudtrail, pageSize: 50 }, { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] }), cloudtrailSampleSize, (p) => (p as { Events?: unknown[] }).Events?.length ?? 0))),
     limit(() => session.many('appstream:DescribeStacks', scope, at('appstream/DescribeStacks.json'), undefined, followNextToken((NextToken) => appstream.send(new DescribeStacksCommand({ NextToken }))))),
   ];
   void Promise.allSettled(reads).then(() => { for (const c of [workspaces, macie, cloudtrail, appstream]) c.destroy(); });

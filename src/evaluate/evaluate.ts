@@ -343,9 +343,13 @@ export class Evaluation {
             const recorder = estate.recorderFor(account, region);
             const types = typed ? (check.resourceTypes as string[]) : [];
             const inventoried = snapshot.apiResponses.some((a) => a.account === account && (region === 'global' || a.region === region) && (inventorySources as readonly string[]).includes(a.api));
+            // An aggregator's word on an account and region it holds nothing current for (a source failed, or never reported).
+            const unreported = () => estate.declaredGap(account, region, 'config:DescribeConfigurationAggregatorSourcesStatus');
             if (!recorder) {
               if (region === 'global' && !this.inScope.get(scopeKey(account, region))) continue;
-              gap(`no AWS Config recorder in ${account}/${region}: configuration not recorded`, 'config:DescribeConfigurationRecorders');
+              const silent = unreported();
+              if (silent) gap(`no recorder state for ${account}/${region}: ${silent.reason}`, 'config:DescribeConfigurationAggregatorSourcesStatus');
+              else gap(`no AWS Config recorder in ${account}/${region}: configuration not recorded`, 'config:DescribeConfigurationRecorders');
               continue;
             }
             if (!recorder.recording) {
@@ -353,7 +357,7 @@ export class Evaluation {
               continue;
             }
             if (!inventoried) {
-              const declared = estate.declaredGap(account, region, 'config:SelectResourceConfig');
+              const declared = estate.declaredGap(account, region, 'config:SelectResourceConfig') ?? unreported();
               gap(`no configuration items for ${account}/${region}: neither a snapshot file nor a SelectResourceConfig response${declared ? ` (${declared.reason})` : ''}`, 'config:SelectResourceConfig');
               continue;
             }
@@ -379,7 +383,7 @@ export class Evaluation {
             const seenAt = recorder?.basis === 'delivered-snapshot' && recorder.lastStartTime ? recorder.lastStartTime : snapshot.meta.collectedAt;
             const notAtEnd = pointInTime && (check.source.kind === 'config' ? absenceNotAtEnd(seenAt, pointInTime) : observationNotAtEnd(`${check.source.api} answered`, snapshot.meta.collectedAt, pointInTime));
             const basis = check.source.kind !== 'config' ? `${check.source.api} answered with none`
-              : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (the recorded types are not visible through an aggregator)`
+              : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (whether the recorder runs, and which types it records, is not visible through an aggregator)`
               : recorder!.basis === 'delivered-snapshot' ? `${recorder!.name} (a delivered snapshot does not state which types the recorder records)`
               : `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`;
             const absence = `0 ${what} in ${account}/${region}; ${basis}`;

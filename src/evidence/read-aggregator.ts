@@ -109,8 +109,9 @@ export class AggregatorReader {
 
   /**
    * Per account and region in scope, the source status that covers it (its own ACCOUNT source, else the
-   * ORGANIZATION source of the region) as recorder state; a SUCCEEDED source with the inventory file
-   * present counts as an inventory response.
+   * ORGANIZATION source of the region) as recorder state, unless the member account's own recorders were
+   * read (through the assumed role): they say whether it records. A SUCCEEDED source with the inventory
+   * file present counts as an inventory response.
    */
   finish(): void {
     if (!this.name) return;
@@ -121,18 +122,21 @@ export class AggregatorReader {
           ?? this.sources.find((s) => s.source.SourceType === 'ORGANIZATION' && s.source.AwsRegion === region);
         if (!found) continue;
         const { source } = found;
-        snapshot.recorders.push({
-          account, region,
-          name: `aggregator ${this.name} source ${source.SourceType === 'ACCOUNT' ? account : source.SourceId}`,
-          recording: source.LastUpdateStatus === 'SUCCEEDED',
-          allSupported: true,
-          includeGlobalResourceTypes: true,
-          resourceTypes: [],
-          lastStatus: source.LastUpdateStatus,
-          lastStartTime: source.LastUpdateTime === undefined ? undefined : isoTime(source.LastUpdateTime, this.ctx.shown(found.file), 'LastUpdateTime'),
-          basis: 'aggregator',
-          origin: { file: found.file, pointer: found.pointer, api: 'config:DescribeConfigurationAggregatorSourcesStatus' },
-        });
+        const memberRecorders = snapshot.recorders.some((r) => r.account === account && r.region === region && r.basis === undefined);
+        if (!memberRecorders) {
+          snapshot.recorders.push({
+            account, region,
+            name: `aggregator ${this.name} source ${source.SourceType === 'ACCOUNT' ? account : source.SourceId}`,
+            recording: source.LastUpdateStatus === 'SUCCEEDED',
+            allSupported: true,
+            includeGlobalResourceTypes: true,
+            resourceTypes: [],
+            lastStatus: source.LastUpdateStatus,
+            lastStartTime: source.LastUpdateTime === undefined ? undefined : isoTime(source.LastUpdateTime, this.ctx.shown(found.file), 'LastUpdateTime'),
+            basis: 'aggregator',
+            origin: { file: found.file, pointer: found.pointer, api: 'config:DescribeConfigurationAggregatorSourcesStatus' },
+          });
+        }
         if (source.LastUpdateStatus === 'SUCCEEDED' && this.inventoryFile) {
           snapshot.apiResponses.push({ account, region, api: 'config:SelectAggregateResourceConfig', file: this.inventoryFile });
         }
