@@ -39,7 +39,7 @@ const kinds: Record<string, (key: string) => fc.Arbitrary<Plant>> = {
   'session token, env form': () => chars(b64, 180, 300).map((k) => ({ kind: 'aws-session-token', text: `aws_session_token=IQoJb3JpZ2luX2Vj${k}==`, secret: `IQoJb3JpZ2luX2Vj${k}==` })),
   'session token, query form': () => chars(b64, 180, 300).map((k) => {
     const v = encodeURIComponent(`FwoGZXIvYXdz${k}=`);
-    return { kind: 'aws-session-token', text: `https://reports.s3.amazonaws.com/r.csv?X-Amz-Expires=300&X-Amz-Security-Token=${v}&X-Amz-Date=20261031T000000Z`, secret: v };
+    return { kind: 'url-token', text: `https://reports.s3.amazonaws.com/r.csv?X-Amz-Expires=300&X-Amz-Security-Token=${v}&X-Amz-Date=20261031T000000Z`, secret: v };
   }),
   'session token, JSON field': () => chars(b64, 180, 300).map((k) => ({ kind: 'aws-session-token', text: `{"SessionToken":"IQoJb3JpZ2lu${k}"}`, secret: `IQoJb3JpZ2lu${k}` })),
   'bearer authorization': () => chars(b64url, 30).map((k) => ({ kind: 'authorization', text: `Bearer t0k${k}`, secret: `t0k${k}` })),

@@ -62,9 +62,10 @@ export const vendorPrefixes = ['ghp_', 'github_pat_', 'gho_', 'ghu_', 'ghs_', 'g
 
 /**
  * Key names that say their value is a secret: the name ends with one of these words (so `password` and
- * `DbPassword` count, `PasswordLastUsed`, `MinimumPasswordLength` and `TokenValidity` do not).
+ * `DbPassword` count, `PasswordLastUsed`, `MinimumPasswordLength` and `TokenValidity` do not). Not
+ * "ConnectionString": a WorkSpaces alias's is a host name (evidence); a password in one is caught as `Password=`.
  */
-const secretWord = 'secret[_ .-]?access[_ .-]?key|session[_ .-]?token|security[_ .-]?token|client[_ .-]?secret|private[_ .-]?key|secret[_ .-]?key|api[_ .-]?key|x-api-key|access[_ .-]?token|auth[_ .-]?token|refresh[_ .-]?token|connection[_ .-]?string|password|passwd|passphrase|pwd|secret|token|credentials?|authorization';
+const secretWord = 'secret[_ .-]?access[_ .-]?key|session[_ .-]?token|security[_ .-]?token|client[_ .-]?secret|private[_ .-]?key|secret[_ .-]?key|api[_ .-]?key|x-api-key|access[_ .-]?token|auth[_ .-]?token|refresh[_ .-]?token|password|passwd|passphrase|pwd|secret|token|credentials?|authorization';
 const secretKeyName = new RegExp(`(?:${secretWord})s?$`, 'i');
 const keyKind = (key: string): SensitiveKind =>
   /secret[_ .-]?access[_ .-]?key/i.test(key) ? 'aws-secret-key'
@@ -73,8 +74,16 @@ const keyKind = (key: string): SensitiveKind =>
 
 /** Whether a key name (a JSON member, a tag key, an environment variable) says its value is a secret. */
 export function isSecretKeyName(key: string): boolean {
-  return key.length <= 256 && secretKeyName.test(key);
+  let known = secretKeyNames.get(key);
+  if (known === undefined) {
+    known = key.length <= 256 && secretKeyName.test(key);
+    if (secretKeyNames.size >= cacheLimit) secretKeyNames.clear();
+    secretKeyNames.set(key, known);
+  }
+  return known;
 }
+// Member names repeat across items (a few hundred in an estate): each is tested once.
+const secretKeyNames = new Map<string, boolean>();
 
 /** Values that hide nothing (placeholders and switches), left as they are after a secret-named key in text. */
 const notASecret = /^(?:true|false|null|none|nil|n\/a|undefined|\*+|-+)$/i;
@@ -102,6 +111,12 @@ const detectors: Detector[] = [
   },
   // Oracle's user/password@host (jdbc:oracle:thin:scott/tiger@db:1521:orcl).
   { kind: 'connection-string', pattern: /:thin:([^\s/@:]{1,128}\/[^\s@]{1,256})@/gi, secret: ([, creds]) => creds },
+  // A token in a query string first: the credentials-in-urls check looks for this kind.
+  {
+    kind: 'url-token',
+    pattern: /[?&#](?:access_token|id_token|token|api_key|apikey|key|secret|password|passwd|pwd|sig|signature|code|x-amz-signature|x-amz-credential|x-amz-security-token)=([^&#\s"']{1,8192})/gi,
+    secret: ([, v]) => v,
+  },
   // key=value, key: value, "key": "value", key="value" (and JSON escaped in a string: \"key\":\"value\"), the
   // key named like a secret (see secretWord); not a segment of an ARN (arn:…:secret:name).
   {
@@ -114,11 +129,6 @@ const detectors: Detector[] = [
       if (bare !== undefined && separator === ':' && prose && /^[a-z]{1,20}$/.test(bare)) return undefined;
       return value;
     },
-  },
-  {
-    kind: 'url-token',
-    pattern: /[?&#;](?:access_token|id_token|token|api_key|apikey|key|secret|password|passwd|pwd|sig|signature|code|x-amz-signature|x-amz-credential|x-amz-security-token)=([^&#\s"']{1,8192})/gi,
-    secret: ([, v]) => v,
   },
   {
     kind: 'authorization',
@@ -194,22 +204,37 @@ export function maskToken(kind: SensitiveKind, value: string): string {
 }
 
 // What every detector needs, in one case-insensitive pass: '@' (e-mail, credentials in a URL), '=' and ':'
-// after a secret word, '-----', 'ey…' (JWT), an access key's prefix, a vendor token's prefix, 'Bearer'/'Basic',
+// after a secret word, '-----', '.ey' (a JWT's payload), an access key's prefix, a vendor token's prefix, 'Bearer'/'Basic',
 // ':thin:'; and, counted in one loop over the characters: a run of 40 base64 characters, a run of digits that
 // can be a card number (13+, from 2-6), a '+' or '(' before digits (phone), an upper-case run that can be an
 // IBAN. ARNs, dates, account ids and most names have none, and skip the detectors and the cache.
-const literalTrigger = new RegExp(`[@=]|-----|ey[A-Za-z0-9_-]{8}|a3t|akia|asia|abia|acca|bearer|basic|:thin:|passw|passphrase|pwd|secret|token|credential|authoriz|api[_ .-]?key|private[_ .-]?key|connection[_ .-]?string|${vendorPrefixes.filter((p) => p.length > 2 && p !== 'xox').map((p) => p.replace(/[.]/g, '\\.')).join('|')}|xox[abposer]-|do[opr]_v1_|sk_|rk_`, 'i');
+// Case-sensitive over the lower-cased text: 3× quicker than one case-insensitive alternation in V8.
+const literalTrigger = new RegExp(`[@=]|-----|\\.ey|a3t|akia|asia|abia|acca|bearer|basic|:thin:|passw|passphrase|pwd|secret|token|credential|authoriz|api[_ .-]?key|private[_ .-]?key|${vendorPrefixes.filter((p) => p.length > 2 && p !== 'xox').map((p) => p.replace(/[.]/g, '\\.')).join('|')}|xox[abposer]-|do[opr]_v1_|sk_|rk_`);
+// A short string is quicker tested as it is than lower-cased first.
+const literalTriggerAnyCase = new RegExp(literalTrigger.source, 'i');
 export function mayBeSensitive(text: string): boolean {
-  return literalTrigger.test(text) || hasNumericOrBase64Run(text);
+  return (text.length < 64 ? literalTriggerAnyCase.test(text) : literalTrigger.test(text.toLowerCase())) || hasNumericOrBase64Run(text);
 }
 
-const enum C { plus = 43, lparen = 40, space = 32, dash = 45, d0 = 48, d9 = 57, A = 65, Z = 90 }
-const inBase64 = new Uint8Array(128).map((_, c) => (/[A-Za-z0-9/+]/.test(String.fromCharCode(c)) ? 1 : 0));
+// Character classes for the one pass below (ASCII; anything else ends every run).
+const B64 = 1;
+const DIGIT = 2;
+const UPPER = 4;
+const SEP = 8;
+const OPEN = 16;
+const charClass = new Uint8Array(128).map((_, c) => {
+  const ch = String.fromCharCode(c);
+  return (/[A-Za-z0-9/+]/.test(ch) ? B64 : 0) | (/[0-9]/.test(ch) ? DIGIT : 0) | (/[A-Z]/.test(ch) ? UPPER : 0) | (ch === ' ' || ch === '-' ? SEP : 0) | (ch === '+' || ch === '(' ? OPEN : 0);
+});
+const isDigitAt = (t: string, i: number) => { const c = t.charCodeAt(i); return c >= 48 && c <= 57; };
+const isLetterAt = (t: string, i: number) => { const c = t.charCodeAt(i); return c >= 65 && c <= 90; };
+const isIbanStart = (t: string, i: number) => isLetterAt(t, i) && isLetterAt(t, i + 1) && isDigitAt(t, i + 2) && isDigitAt(t, i + 3);
 
 /**
  * One pass: 40 base64 characters in a row; 13+ digits (single spaces or dashes between) starting with 2-6;
  * 10+ such digits with a dash or space among them (a grouped phone number); '+' or '(' before a digit;
  * 15+ upper-case letters and digits (single spaces between) starting with two letters and two digits.
+ * Lower-case letters, most of any text, take the first test only.
  */
 function hasNumericOrBase64Run(text: string): boolean {
   let b64 = 0;
@@ -217,37 +242,36 @@ function hasNumericOrBase64Run(text: string): boolean {
   let digitStart = 0;
   let grouped = false;
   let upper = 0;
-  let upperStart = -1;
+  let upperStart = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 128 && inBase64[c] === 1) {
+    const k = c < 128 ? charClass[c]! : 0;
+    if (k & B64) {
       if (++b64 >= 40) return true;
     } else b64 = 0;
-    const isDigit = c >= C.d0 && c <= C.d9;
-    if (isDigit) {
-      if (digits === 0) { digitStart = c; grouped = false; }
-      digits++;
-      if (digits >= 13 && digitStart >= C.d0 + 2 && digitStart <= C.d0 + 6) return true;
-      if (digits >= 10 && grouped) return true;
-    } else if ((c === C.space || c === C.dash) && digits > 0 && i + 1 < text.length && isDigitCode(text.charCodeAt(i + 1))) {
-      grouped = true;
-    } else {
+    if (k === B64 || k === 0) {
       digits = 0;
-      if ((c === C.plus || c === C.lparen) && i + 1 < text.length && isDigitCode(text.charCodeAt(i + 1))) return true;
+      upper = 0;
+      continue;
     }
-    if ((c >= C.A && c <= C.Z) || isDigit) {
-      if (upper === 0) upperStart = i;
+    if (k & DIGIT) {
+      if (digits === 0) { digitStart = c; grouped = false; }
+      if (++digits >= 13 && digitStart >= 50 && digitStart <= 54) return true;
+      if (digits >= 10 && grouped) return true;
+    } else if (k & SEP && digits > 0 && isDigitAt(text, i + 1)) grouped = true;
+    else {
+      digits = 0;
+      if (k & OPEN && isDigitAt(text, i + 1)) return true;
+    }
+    if (k & (UPPER | DIGIT)) {
+      // A run that did not start like an IBAN starts again at each group ("1234 DE89…").
+      if (upper === 0 || (text.charCodeAt(i - 1) === 32 && !isIbanStart(text, upperStart))) { upperStart = i; upper = 0; }
       upper++;
       if (upper >= 15 && isIbanStart(text, upperStart)) return true;
-    } else if (!(c === C.space && upper > 0)) upper = 0;
+    } else if (!(c === 32 && upper > 0)) upper = 0;
   }
   return false;
 }
-
-const isDigitCode = (c: number) => c >= C.d0 && c <= C.d9;
-const isLetterCode = (c: number) => c >= C.A && c <= C.Z;
-const isIbanStart = (t: string, i: number) =>
-  isLetterCode(t.charCodeAt(i)) && isLetterCode(t.charCodeAt(i + 1)) && isDigitCode(t.charCodeAt(i + 2)) && isDigitCode(t.charCodeAt(i + 3));
 
 /** Replaces every sensitive value in `text` by a mask; returns the new text and what was found. */
 export function redactText(text: string): { text: string; findings: SensitiveFinding[] } {
@@ -310,6 +334,7 @@ function secretMembers(obj: Record<string, unknown>, keys: string[]): Map<string
   for (const k of keys) {
     if (typeof obj[k] === 'string' && isSecretKeyName(k)) (found ??= new Map()).set(k, k);
   }
+  if (!('Value' in obj || 'value' in obj || 'ParameterValue' in obj)) return found;
   for (const n of pairNames) {
     const name = obj[n];
     if (typeof name !== 'string' || !isSecretKeyName(name)) continue;
