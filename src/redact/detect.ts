@@ -65,7 +65,7 @@ export const vendorPrefixes = ['ghp_', 'github_pat_', 'gho_', 'ghu_', 'ghs_', 'g
  * `DbPassword` count, `PasswordLastUsed`, `MinimumPasswordLength` and `TokenValidity` do not). Not
  * "ConnectionString": a WorkSpaces alias's is a host name (evidence); a password in one is caught as `Password=`.
  */
-const secretWord = 'secret[_ .-]?access[_ .-]?key|session[_ .-]?token|security[_ .-]?token|client[_ .-]?secret|private[_ .-]?key|secret[_ .-]?key|api[_ .-]?key|x-api-key|access[_ .-]?token|auth[_ .-]?token|refresh[_ .-]?token|password|passwd|passphrase|pwd|secret|token|credentials?|authorization';
+const secretWord = 'secret[_ .-]?access[_ .-]?key|session[_ .-]?token|security[_ .-]?token|client[_ .-]?secret|private[_ .-]?key|secret[_ .-]?key|api[_ .-]?key|x-api-key|access[_ .-]?token|auth[_ .-]?token|refresh[_ .-]?token|password|passwd|passphrase|pwd|pw|secret|token|credentials?|authorization';
 const secretKeyName = new RegExp(`(?:${secretWord})s?$`, 'i');
 const keyKind = (key: string): SensitiveKind =>
   /secret[_ .-]?access[_ .-]?key/i.test(key) ? 'aws-secret-key'
@@ -209,7 +209,7 @@ export function maskToken(kind: SensitiveKind, value: string): string {
 // can be a card number (13+, from 2-6), a '+' or '(' before digits (phone), an upper-case run that can be an
 // IBAN. ARNs, dates, account ids and most names have none, and skip the detectors and the cache.
 // Case-sensitive over the lower-cased text: 3× quicker than one case-insensitive alternation in V8.
-const literalTrigger = new RegExp(`[@=]|-----|\\.ey|a3t|akia|asia|abia|acca|bearer|basic|:thin:|passw|passphrase|pwd|secret|token|credential|authoriz|api[_ .-]?key|private[_ .-]?key|${vendorPrefixes.filter((p) => p.length > 2 && p !== 'xox').map((p) => p.replace(/[.]/g, '\\.')).join('|')}|xox[abposer]-|do[opr]_v1_|sk_|rk_`);
+const literalTrigger = new RegExp(`[@=]|-----|\\.ey|a3t|akia|asia|abia|acca|bearer|basic|:thin:|passw|passphrase|pw|secret|token|credential|authoriz|api[_ .-]?key|private[_ .-]?key|${vendorPrefixes.filter((p) => p.length > 2 && p !== 'xox').map((p) => p.replace(/[.]/g, '\\.')).join('|')}|xox[abposer]-|do[opr]_v1_|sk_|rk_`);
 // A short string is quicker tested as it is than lower-cased first.
 const literalTriggerAnyCase = new RegExp(literalTrigger.source, 'i');
 export function mayBeSensitive(text: string): boolean {
