@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { configDefaults, defaultConfigFile, findConfigFile, starterConfig } from './config-file.ts';
 import { ExitCode, UserError } from './errors.ts';
 import { tool } from './paths.ts';
+import { redactText } from './redact/detect.ts';
 import { chromiumEnv } from './render/chromium.ts';
 import { reportFormats } from './render/report-formats.ts';
 import { signingKeyEnv } from './sign/keys.ts';
@@ -211,18 +212,20 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     await cli.parseAsync();
     return code;
   } catch (e) {
+    // Messages quote values from the evidence and from servers: masked here, the last place before the terminal.
+    const masked = (text: string) => redactText(text).text;
     if (e instanceof UserError) {
-      process.stderr.write(`evidence-pack: ${e.message}\n`);
+      process.stderr.write(`evidence-pack: ${masked(e.message)}\n`);
       return e.exitCode;
     }
     // The disk, not the tool: a full or read-only file system is the user's to fix, and leaves nothing behind.
     const code = (e as NodeJS.ErrnoException).code;
     if (code && outputFailures[code]) {
       const path = (e as NodeJS.ErrnoException).path;
-      process.stderr.write(`evidence-pack: cannot write${path ? ` ${path}` : ' the output'}: ${outputFailures[code]} (${code}); nothing was left behind\n`);
+      process.stderr.write(masked(`evidence-pack: cannot write${path ? ` ${path}` : ' the output'}: ${outputFailures[code]} (${code}); nothing was left behind\n`));
       return ExitCode.badInput;
     }
-    process.stderr.write(`evidence-pack: internal error: ${(e as Error).message}\n${process.env.EVIDENCE_PACK_DEBUG ? `${(e as Error).stack}\n` : 'Set EVIDENCE_PACK_DEBUG=1 for details, and please report it.\n'}`);
+    process.stderr.write(masked(`evidence-pack: internal error: ${(e as Error).message}\n${process.env.EVIDENCE_PACK_DEBUG ? `${(e as Error).stack}\n` : 'Set EVIDENCE_PACK_DEBUG=1 for details, and please report it.\n'}`));
     return ExitCode.internal;
   }
 }
