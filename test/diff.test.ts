@@ -51,7 +51,7 @@ describe('diff between two monthly packs', () => {
     const r = await runCli(['diff', previous, current, '--fail-on', 'regressed']);
     assert.equal(r.code, 6);
     assert.match(r.stdout, /^# Drift: pack-20260915T000000Z-[0-9a-f]{8} → pack-20261101T000000Z-[0-9a-f]{8}/);
-    assert.match(r.stdout, /## regressed \(\d+\)\n\n- WSAS-11 111111111111\/us-east-1 AWS::WorkSpaces::Workspace ws-b8n3p5r2t \[check:workspaces-volume-encryption\]: pass → fail/);
+    assert.match(r.stdout, /## regressed \(\d+\)\n\n(- .*\n)*- WSAS-11 111111111111\/us-east-1 AWS::WorkSpaces::Workspace ws-b8n3p5r2t \[check:workspaces-volume-encryption\]: pass → fail/);
     assert.match(r.stderr, /--fail-on regressed: condition met/);
     const same = await runCli(['diff', current, current, '--fail-on', 'regressed', 'gap']);
     assert.equal(same.code, 0, same.stderr);
