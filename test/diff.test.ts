@@ -51,7 +51,7 @@ describe('diff between two monthly packs', () => {
     const r = await runCli(['diff', previous, current, '--fail-on', 'regressed']);
     assert.equal(r.code, 6);
     assert.match(r.stdout, /^# Drift: pack-20260915T000000Z-[0-9a-f]{8} → pack-20261101T000000Z-[0-9a-f]{8}/);
-    assert.match(r.stdout, /## regressed \(\d+\)\n\n- WSAS-11 111111111111\/us-east-1 AWS::WorkSpaces::Workspace ws-b8n3p5r2t \[check:workspaces-volume-encryption\]: pass → fail/);
+    assert.match(r.stdout, /## regressed \(\d+\)\n\n(- .*\n)*- WSAS-11 111111111111\/us-east-1 AWS::WorkSpaces::Workspace ws-b8n3p5r2t \[check:workspaces-volume-encryption\]: pass → fail/);
     assert.match(r.stderr, /--fail-on regressed: condition met/);
     const same = await runCli(['diff', current, current, '--fail-on', 'regressed', 'gap']);
     assert.equal(same.code, 0, same.stderr);
@@ -64,5 +64,41 @@ describe('diff between two monthly packs', () => {
     const r = await runCli(['diff', tampered, current]);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /tampered: does not verify \(changed result\.json\); refusing to compare/);
+  });
+});
+
+describe('diff of two packs of the same evidence', () => {
+  // A rule and its conformance-pack copy evaluate the same resources: AWS names the copy
+  // "<rule>-conformance-pack-<id>", and both share one managed-rule identifier.
+  it('shows no change where a rule and its conformance-pack copy judge the same resources', async (t) => {
+    const work = tempDir(t);
+    const evidence = join(work, 'evidence');
+    cpSync(sampleDir, evidence, { recursive: true });
+    const config = join(evidence, 'aws/222222222222/us-east-1/config');
+    const rules = JSON.parse(readFileSync(join(config, 'DescribeConfigRules.json'), 'utf8'));
+    const copies: string[] = [];
+    for (const rule of [...rules.ConfigRules]) {
+      const name = rule.ConfigRuleName.replace(/-conformance-pack-[a-z0-9]+$/, '');
+      const details = join(config, 'GetComplianceDetailsByConfigRule', `${rule.ConfigRuleName}.json`);
+      rules.ConfigRules.push({ ...rule, ConfigRuleName: name, ConfigRuleArn: `${rule.ConfigRuleArn}-standalone`, ConfigRuleId: `${rule.ConfigRuleId}0` });
+      writeFileSync(join(config, 'GetComplianceDetailsByConfigRule', `${name}.json`), readFileSync(details, 'utf8').replaceAll(rule.ConfigRuleName, name));
+      copies.push(name);
+    }
+    writeFileSync(join(config, 'DescribeConfigRules.json'), JSON.stringify(rules));
+    const packs: string[] = [];
+    for (const out of ['first', 'second']) {
+      const r = await runCli(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf']);
+      assert.equal(r.code, 0, r.stderr);
+      packs.push(onlyPack(join(work, out)));
+    }
+    const r = await runCli(['diff', packs[0]!, packs[1]!, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = JSON.parse(r.stdout);
+    assert.deepEqual(d.items, []);
+    assert.deepEqual(Object.entries(d.counts).filter(([k, n]) => k !== 'unchanged' && n !== 0), []);
+    // The copies were evaluated (the estate does hold both): each is an unchanged item of its own.
+    const result = JSON.parse(readFileSync(join(packs[1]!, 'result.json'), 'utf8'));
+    const names = new Set(result.controls.flatMap((c: any) => c.evidence).filter((i: any) => i.source.kind === 'config-rule').map((i: any) => i.source.ruleName));
+    assert.ok(copies.some((n) => names.has(n)) && [...names].some((n) => /-conformance-pack-/.test(n as string)), [...names].join(', '));
   });
 });

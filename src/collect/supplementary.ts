@@ -8,6 +8,7 @@ import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient 
 import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { paginateDescribeWorkspaceDirectories, WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { macieNotEnabledResponse } from '../evidence/macie-session.ts';
 import type { Operation } from './operations.ts';
 import { bounded, followNextToken, paginate, type CallScope, type CollectionSession } from './session.ts';
 
@@ -40,7 +41,7 @@ export function supplementaryReads(session: CollectionSession, scope: CallScope,
   const appstream = new AppStreamClient(config);
   const reads = [
     limit(() => session.many('workspaces:DescribeWorkspaceDirectories', scope, at('workspaces/DescribeWorkspaceDirectories.json'), undefined, paginate(paginateDescribeWorkspaceDirectories, { client: workspaces }, {}))),
-    limit(() => session.one('macie2:GetMacieSession', scope, at('macie2/GetMacieSession.json'), () => macie.send(new GetMacieSessionCommand({})))),
+    limit(() => session.one('macie2:GetMacieSession', scope, at('macie2/GetMacieSession.json'), () => macie.send(new GetMacieSessionCommand({})), macieNotEnabledResponse)),
     limit(() => session.many('cloudtrail:LookupEvents', scope, at('cloudtrail/LookupEvents.json'), undefined,
       bounded(paginate(paginateLookupEvents, { client: cloudtrail, pageSize: 50 }, { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] }), cloudtrailSampleSize, (p) => (p as { Events?: unknown[] }).Events?.length ?? 0))),
     limit(() => session.many('appstream:DescribeStacks', scope, at('appstream/DescribeStacks.json'), undefined, followNextToken((NextToken) => appstream.send(new DescribeStacksCommand({ NextToken }))))),
