@@ -171,7 +171,7 @@ describe('decompression bombs: bounded, named, streamed', () => {
     assert.ok(statSync(file).size < 200_000);
     await rejects(() => readJsonFile(file, 'ListUsers.json.gz'), /ListUsers\.json\.gz: expands to more than \d+ MiB from \d+ compressed bytes .*refused as a decompression bomb/);
     writeFileSync(join(dir, 'broken.json.gz'), Buffer.from('1f8b0800000000000003ffffffff', 'hex'));
-    await rejects(() => readJsonFile(join(dir, 'broken.json.gz'), 'broken.json.gz'), /broken\.json\.gz: not a valid gzip file \(/);
+    await rejects(() => readJsonFile(join(dir, 'broken.json.gz'), 'broken.json.gz'), /broken\.json\.gz: not a valid gzip file$/);
     const fine = join(dir, 'fine.json.gz');
     writeFileSync(fine, gzipSync('{"Users": []}'));
     assert.deepEqual(readJsonFile(fine, 'fine.json.gz').value, { Users: [] });

@@ -25,7 +25,7 @@ export function gunzipBounded(raw: Buffer, shownAs: string): Buffer {
   try {
     return gunzipSync(raw, { maxOutputLength: limit });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw new InputError(shownAs, undefined, `not a valid gzip file (${(e as Error).message.split('\n')[0]})`);
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw new InputError(shownAs, undefined, 'not a valid gzip file');
     if (limit === maxWholeFileBytes) throw new InputError(shownAs, undefined, `expands to more than ${mib(maxWholeFileBytes)}, the most a file read whole may hold: refused`);
     throw new InputError(shownAs, undefined, expansionProblem(limit + 1, raw.length)!);
   }

@@ -277,7 +277,7 @@ export async function streamConfigSnapshot(path: string, shownAs: string, onItem
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES') throw broken(`cannot read (${code})`);
     if (e instanceof TypeError) throw broken('not valid UTF-8');
-    throw broken(path.endsWith('.gz') ? `not a valid gzip file (${(e as Error).message.split('\n')[0]})` : `cannot read (${(e as Error).message})`);
+    throw broken(path.endsWith('.gz') ? 'not a valid gzip file' : `cannot read (${(e as Error).message})`);
   } finally {
     raw.destroy();
     if (source !== raw) source.destroy();
