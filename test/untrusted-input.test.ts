@@ -352,3 +352,81 @@ describe('numbers and times', () => {
     await rejects(readSnapshot(item), /configurationItems\[0\]\.configurationItemCaptureTime: not a timestamp: "2026-10-31T10:00:00" \(an ISO 8601 time with its zone is expected/);
   });
 });
+
+describe('names and text', () => {
+  it('CSV cells that a spreadsheet would still read as formulas are neutralised (white space, BOM, zero-width, full-width signs)', async () => {
+    const { neutraliseFormula } = await import('../src/render/csv.ts');
+    for (const s of [' =1+1', '\t=1+1', '\n=cmd', '\uFEFF=HYPERLINK("http://x")', '\u200B=cmd', '\u2060+1', '\u00A0@SUM(A1)', '\u3000-1', '＝1+1', '＋cmd', '－2', '＠SUM(A1)', ' \uFEFF ＝1']) {
+      assert.equal(neutraliseFormula(s), `'${s}`, JSON.stringify(s));
+    }
+    for (const s of ['ws-1', 'plain text', ' leading space only', 'a=b', '2026-10-31T23:55:00.000Z']) assert.equal(neutraliseFormula(s), s);
+  });
+
+  it('diff --format md and the ticket comment carry no Markdown or HTML from the packs', async () => {
+    const { driftMarkdown } = await import('../src/diff/diff.ts');
+    const { commentMarkdown } = await import('../src/attach/summary.ts');
+    const hostile = 'Acme <img src=x onerror=alert(1)> [click](https://evil.example) **bold** @everyone | cell\n# heading `code` www.evil.example';
+    const counts = { regressed: 1, 'new-failing': 0, 'waiver-expired': 0, 'new-gap': 0, fixed: 0, new: 0, gone: 0, unchanged: 0, changed: 0 };
+    const md = driftMarkdown({
+      previous: { generatedAt: 'a', catalog: 'c', collectedAt: hostile }, current: { generatedAt: 'b', catalog: 'c', collectedAt: 'x' }, catalogChanged: false,
+      controls: [{ id: 'AC-2', title: hostile, before: 'pass', after: 'fail', change: 'regressed', mappingChanged: false }],
+      items: [{ control: 'AC-2', key: 'k', change: 'regressed', before: 'pass', after: 'fail', account: '111111111111', region: 'us-east-1', resource: hostile, source: 'check:x', message: hostile }],
+      resources: { newlyInScope: [], gone: [] }, counts,
+    }, { previous: hostile, current: 'pack-b' });
+    const comment = commentMarkdown({ packId: 'pack-1', organization: hostile, period: '2026-10', controls: '1', evidenceItems: 1, gaps: 0, keyFingerprint: 'sha256:00', keyLabel: '', algorithm: 'Ed25519', managedKey: true, manifestSha256: '00' });
+    for (const [what, text] of [['diff', md], ['comment', comment]] as const) {
+      assert.doesNotMatch(text, /<img|(^|[^\\])\]\(https|(^|[^\\])\*\*bold|(^|[^;])@everyone|https:\/\/evil|(^|[^\\])www\.evil/, `${what}: ${text}`);
+      assert.ok(!text.split('\n').some((l) => /^# heading/.test(l)), `${what}: no new block from a value`);
+    }
+    // A table row stays one row: the value's pipe and line break are escaped.
+    const row = md.split('\n').find((l) => l.startsWith('| AC-2'))!;
+    assert.equal(row.split(/(?<!\\)\|/).length, 6, row);
+  });
+
+  it('sign refuses a FIFO and a name with a newline instead of hanging or writing a manifest the README recipe cannot check', { timeout: 120_000 }, async (t) => {
+    const fifo = tempDir(t);
+    writeFileSync(join(fifo, 'a.txt'), 'a');
+    mkfifo(join(fifo, 'b.txt'));
+    const a = await runCliWithin(50_000, ['sign', fifo]);
+    assert.equal(a.timedOut, false, 'no hang');
+    assert.equal(a.code, 2, a.stderr);
+    assert.match(a.stderr, /b\.txt: a named pipe \(FIFO\), not a regular file: refused/);
+    const newline = tempDir(t);
+    writeFileSync(join(newline, 'a\nb.txt'), 'a');
+    const b = await runCliWithin(50_000, ['sign', newline]);
+    assert.equal(b.code, 2, b.stderr);
+    assert.equal(b.stderr.trimEnd().split('\n').length, 1, b.stderr);
+    assert.match(b.stderr, /"a\\nb\.txt": a file name with control characters/);
+    assert.ok(!existsSync(join(newline, 'manifest.json')));
+  });
+
+  it('user templates that add a script, an event handler or a javascript: link, or drop the CSP, are refused before signing', { timeout: 300_000 }, async (t) => {
+    const { loadTemplates } = await import('../src/render/templates.ts');
+    const builtIn = readFileSync(join(root, 'templates/report.hbs'), 'utf8');
+    const cases: [string, string, RegExp][] = [
+      ['script', builtIn.replace('</body>', '<script>fetch("https://x")</script></body>'), /carry active content \(<script/],
+      ['handler', builtIn.replace('<body', '<body onload="alert(1)"'), /carry active content/],
+      ['javascript link', builtIn.replace('</body>', '<a href="javascript:alert(1)">x</a></body>'), /carry active content/],
+      ['refresh', builtIn.replace('<head>', '<head><meta http-equiv="refresh" content="0;url=https://x">'), /carry active content/],
+      ['no CSP', builtIn.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, ''), /lack the built-in Content-Security-Policy/],
+      ['loosened CSP', builtIn.replace("default-src 'none'", "default-src *"), /lack the built-in Content-Security-Policy/],
+    ];
+    for (const [name, text, expected] of cases) {
+      const dir = tempDir(t);
+      writeFileSync(join(dir, 'report.hbs'), text);
+      const templates = loadTemplates(dir);
+      assert.throws(() => templates.render({}), (e: Error) => e.name === 'UserError' && expected.test(e.message), name);
+    }
+    const same = tempDir(t);
+    writeFileSync(join(same, 'report.hbs'), builtIn.replace('</body>', '<p class="mine">Prepared by Acme</p></body>'));
+    assert.match(loadTemplates(same).render({}), /Prepared by Acme/, 'a harmless change renders');
+
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'report.hbs'), cases[0]![1]);
+    const out = join(tempDir(t), 'out');
+    const r = await runCliWithin(250_000, ['run', '--no-pdf', '--templates', dir, '--out', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^evidence-pack: --templates .*: the report would carry active content \(<script\): refused/);
+    assert.ok(!existsSync(out) || readdirSync(out).every((f) => !f.startsWith('pack-')), 'nothing signed');
+  });
+});
