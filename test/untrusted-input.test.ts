@@ -310,6 +310,17 @@ describe('manifest paths: only relative regular files inside the pack, and a key
     assert.deepEqual((await verifyPack(sig)).problems.map((p) => `${p.problem} ${p.file}`), ['unreadable manifest.sig']);
   });
 
+  it('a key name with escape characters in an unsigned manifest is shown escaped', { timeout: 60_000 }, async (t) => {
+    const dir = join(tempDir(t), 'pack');
+    cpSync(pack, dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    manifest.signature.keyFingerprint = 'sha256:\u001b[2J\u001b[31mtrusted';
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const details = (await verifyPack(dir)).problems.map((p) => p.detail).join('\n');
+    assert.match(details, /names key "sha256:\\u001b\[2J/);
+    assert.ok(!details.includes('\u001b'), details);
+  });
+
   it('with --expect-key another key stops verification before any file is hashed', { timeout: 60_000 }, async (t) => {
     const dir = forged(t, [{ path: 'evidence/pipe.json' }], (d) => mkfifo(join(d, 'evidence/pipe.json')));
     const r = await runCliWithin(50_000, ['verify', dir, '--expect-key', `sha256:${'0'.repeat(64)}`]);

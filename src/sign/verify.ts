@@ -78,7 +78,7 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
   if (!signed) {
     const named = manifest?.signature?.keyFingerprint;
     if (named && named !== fingerprint) {
-      problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest.json names key ${named}, public-key.pem holds ${fingerprint}` });
+      problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest.json names key ${shownName(String(named)).slice(0, 100)}, public-key.pem holds ${fingerprint}` });
     } else {
       // The signed bytes and the signature disagree; either file may be the one that changed.
       const detail = 'manifest.json and manifest.sig do not match: one of them was changed';
@@ -91,7 +91,7 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
     return report();
   }
   if (manifest.signature?.keyFingerprint !== fingerprint) {
-    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest names key ${manifest.signature?.keyFingerprint}, public-key.pem is ${fingerprint}` });
+    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest names key ${shownName(String(manifest.signature?.keyFingerprint)).slice(0, 100)}, public-key.pem is ${fingerprint}` });
   }
   const listed = new Set<string>();
   const realDir = realpathSync(dir);
