@@ -15,6 +15,22 @@ import { signingKeyEnv } from './sign/keys.ts';
 
 const paperChoices = ['A4', 'Letter'] as const;
 
+/** The bounds of every numeric flag: whole numbers, where a zero, a fraction or a huge value would make no sense (or no end). */
+export const numericFlags = {
+  'rows-per-print': { min: 1, max: 1_000_000 },
+  'max-evaluation-age': { min: 1, max: 3650 },
+  threads: { min: 0, max: 1024 },
+} as const;
+
+/** A yargs coerce for a numeric flag: a whole number within its bounds, else one line and exit 2. */
+const wholeNumber = (flag: keyof typeof numericFlags) => (value: unknown): number | undefined => {
+  if (value === undefined) return undefined;
+  const { min, max } = numericFlags[flag];
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`--${flag} ${Array.isArray(value) ? value.join(' ') : String(value)}: expected a whole number from ${min} to ${max.toLocaleString('en-US')}`);
+  return n;
+};
+
 const brandingOptions = <T>(y: Argv<T>) => y
   .option('logo', { type: 'string', describe: 'Logo on the cover (PNG, JPEG or SVG, up to 1 MiB)' })
   .option('accent', { type: 'string', describe: 'Accent colour of headings and links (#rrggbb)' });
@@ -24,20 +40,20 @@ const renderOptions = <T>(y: Argv<T>) => brandingOptions(y)
   .option('paper', { choices: paperChoices, default: 'A4' as const, describe: 'PDF paper size' })
   .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` })
   .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $EVIDENCE_PACK_PDF_CERT_PASSWORD); default: a self-signed demo certificate made for the run` })
-  .option('rows-per-print', { type: 'number', describe: 'Evidence rows Chromium lays out in one print; a larger report is printed in parts and merged (default 2000)' });
+  .option('rows-per-print', { type: 'number', coerce: wholeNumber('rows-per-print'), describe: 'Evidence rows Chromium lays out in one print; a larger report is printed in parts and merged (default 2000)' });
 
 const periodOptions = <T>(y: Argv<T>) => y
   .option('period', { type: 'string', describe: 'Reporting period: YYYY-MM, YYYY-Qn or previous-month (the default)' })
   .option('from', { type: 'string', describe: 'Period start day (YYYY-MM-DD), with --to' })
   .option('to', { type: 'string', describe: 'Period end day, included (YYYY-MM-DD), with --from' })
   .option('tz', { type: 'string', describe: 'Time zone of the period (IANA name; default UTC)' })
-  .option('max-evaluation-age', { type: 'number', describe: 'Days before the period end after which a rule result is stale (a gap); default 35' });
+  .option('max-evaluation-age', { type: 'number', coerce: wholeNumber('max-evaluation-age'), describe: 'Days before the period end after which a rule result is stale (a gap); default 35' });
 
 const assuranceOptions = <T>(y: Argv<T>) => periodOptions(y)
   .option('organization', { type: 'string', describe: 'Organization name on the report (default: the one in snapshot.json)' })
   .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })
   .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' })
-  .option('threads', { type: 'number', describe: 'Worker threads that evaluate AWS-delivered snapshot files and large (Aggregate)SelectResourceConfig files, 0 for none (default: one per CPU core when the files hold more than about 100,000 items)' });
+  .option('threads', { type: 'number', coerce: wholeNumber('threads'), describe: 'Worker threads that evaluate AWS-delivered snapshot files and large (Aggregate)SelectResourceConfig files, 0 for none (default: one per CPU core when the files hold more than about 100,000 items)' });
 
 const keyOption = <T>(y: Argv<T>) => y
   .option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` })
@@ -176,6 +192,8 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .help()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
+      // A flag's coerce refusing its value comes wrapped by yargs: still a usage error.
+      if (err?.name === 'YError') throw new UserError(err.message);
       throw err ?? new UserError(`${msg} (see --help)`);
     });
 }

@@ -24,7 +24,7 @@ const shared = {
   accent: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' },
   period: str,
   tz: str,
-  'max-evaluation-age': { type: 'integer', minimum: 1 },
+  'max-evaluation-age': { type: 'integer', minimum: 1, maximum: 3650 },
   jira: str,
   issue: { type: 'string', pattern: '^[A-Z][A-Z0-9_]+-\\d+$' },
   github: { type: 'string', pattern: '^[\\w.-]+/[\\w.-]+#\\d+$' },

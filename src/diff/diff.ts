@@ -1,4 +1,5 @@
 // Drift between two packs' results: what changed for each control, evidence item and resource.
+import { markdownText } from '../markdown-text.ts';
 import { controlItemBatches, resultResourceBatches } from '../evaluate/read-result.ts';
 import { statusOrder, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
 
@@ -178,22 +179,24 @@ const shown: ItemChange[] = ['regressed', 'new-failing', 'waiver-expired', 'new-
 
 /** The drift as Markdown, for a ticket comment or a scheduler's log. */
 export function driftMarkdown(d: Drift, names: { previous: string; current: string }): string {
+  // Every value below comes from the packs (evidence, tags, catalog, the names given): escaped, never markup.
+  const t = markdownText;
   const lines = [
-    `# Drift: ${names.previous} → ${names.current}`,
+    `# Drift: ${t(names.previous)} → ${t(names.current)}`,
     '',
-    `Evidence as of ${d.previous.collectedAt} → ${d.current.collectedAt}.${d.catalogChanged ? ` Catalog changed: ${d.previous.catalog} → ${d.current.catalog}.` : ''}`,
+    `Evidence as of ${t(d.previous.collectedAt)} → ${t(d.current.collectedAt)}.${d.catalogChanged ? ` Catalog changed: ${t(d.previous.catalog)} → ${t(d.current.catalog)}.` : ''}`,
     '',
     `Items: ${d.counts.regressed} regressed, ${d.counts['new-failing']} new failing, ${d.counts['waiver-expired']} waiver expired, ${d.counts['new-gap']} new gaps, ${d.counts.fixed} fixed, ${d.counts.new} new, ${d.counts.gone} gone, ${d.counts.unchanged} unchanged. Resources: ${d.resources.newlyInScope.length} newly in scope, ${d.resources.gone.length} gone.`,
     '',
     '| Control | Before | After | Change |',
     '|---|---|---|---|',
-    ...d.controls.filter((c) => c.change !== 'unchanged' || c.mappingChanged).map((c) => `| ${c.id} ${c.title} | ${c.before ?? '—'} | ${c.after ?? '—'} | ${c.change}${c.mappingChanged ? ', mapping changed' : ''} |`),
+    ...d.controls.filter((c) => c.change !== 'unchanged' || c.mappingChanged).map((c) => `| ${t(c.id)} ${t(c.title)} | ${t(c.before ?? '—')} | ${t(c.after ?? '—')} | ${t(c.change)}${c.mappingChanged ? ', mapping changed' : ''} |`),
   ];
   for (const change of shown) {
     const list = d.items.filter((i) => i.change === change);
     if (!list.length) continue;
     lines.push('', `## ${change} (${list.length})`, '');
-    for (const i of list) lines.push(`- ${i.control} ${i.account}/${i.region} ${i.resource ?? '(scope)'} [${i.source}]: ${i.before ?? '—'} → ${i.after ?? '—'}${i.message ? `: ${i.message}` : ''}`);
+    for (const i of list) lines.push(`- ${t(i.control)} ${t(i.account)}/${t(i.region)} ${t(i.resource ?? '(scope)')} [${t(i.source)}]: ${t(i.before ?? '—')} → ${t(i.after ?? '—')}${i.message ? `: ${t(i.message)}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }
