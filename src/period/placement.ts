@@ -119,8 +119,8 @@ export function readIndex(file: string): { entries: IndexEntry[]; problem?: stri
 
 async function writeIndex(out: string, org: string, entry: IndexEntry): Promise<string | undefined> {
   const file = join(out, org, 'index.json');
-  let { entries, problem } = readIndex(file);
-  entries = [...entries.filter((e) => e.packId !== entry.packId), entry].sort((a, b) => a.period.localeCompare(b.period) || a.generatedAt.localeCompare(b.generatedAt));
+  const { entries: found, problem } = readIndex(file);
+  const entries = [...found.filter((e) => e.packId !== entry.packId), entry].sort((a, b) => a.period.localeCompare(b.period) || a.generatedAt.localeCompare(b.generatedAt));
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, `${JSON.stringify({ organization: org, packs: entries }, null, 2)}\n`);
   await rename(tmp, file);

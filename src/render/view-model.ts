@@ -180,7 +180,6 @@ export function pagesFromOutline(view: ReportView, outline: { title: string; pag
   return pages;
 }
 
-/** Changes since the previous period's pack, for the report: notable items listed (capped), counts always. */
 /** Only earlier packs that verified and have a trusted signer are drawn; the others are named, without counts. */
 function trendView(trend?: TrendPoint[]) {
   const used = (trend ?? []).flatMap((p) => (p.verified ? [p] : []));
@@ -192,6 +191,7 @@ function trendView(trend?: TrendPoint[]) {
   };
 }
 
+/** Changes since the previous period's pack, for the report: notable items listed (capped), counts always. */
 function driftView(drift?: DriftRecord) {
   if (!drift) return undefined;
   if (drift.state !== 'compared') return { state: drift.state, previousPeriod: drift.previousPeriod, previousPack: 'previousPack' in drift ? drift.previousPack : undefined, problems: 'problems' in drift ? drift.problems.join(', ') : undefined };
