@@ -61,6 +61,14 @@ const keyOption = <T>(y: Argv<T>) => y
   .option('kms-signing-algorithm', { type: 'string', implies: 'kms-key-id', describe: 'KMS algorithm (default: the key\'s ECDSA, else RSASSA_PSS_SHA_256)' })
   .option('profile', { type: 'string', describe: 'AWS profile (for --kms-key-id; collect: the account to read)' })
   .option('region', { type: 'string', describe: 'Region of the KMS key when --kms-key-id is not an ARN' });
+const trustedKeysOption = <T>(y: Argv<T>) => y
+  .option('trusted-keys', { type: 'string', describe: 'File of trusted signer fingerprints, one a line (sha256:…); settings key trusted-keys' });
+/** What a pack's signer is checked against: without any, an intact pack is "intact, signer not verified" (exit 8). */
+const trustOptions = <T>(y: Argv<T>) => trustedKeysOption(y)
+  .option('expect-key', { type: 'string', describe: 'Trust a pack only if signed by this key (sha256:… fingerprint; repeat the flag for several)' })
+  .option('expect-kms-key', { type: 'string', describe: 'Trust the AWS KMS key with this ARN: its public key is read from KMS (kms:GetPublicKey, the one online step)' })
+  .option('profile', { type: 'string', describe: 'AWS profile for --expect-kms-key' })
+  .option('region', { type: 'string', describe: 'Region for --expect-kms-key when it is not in the ARN' });
 const forceOption = <T>(y: Argv<T>) => y.option('force', { type: 'boolean', default: false, describe: 'Replace existing output' });
 
 function initCommand(force: boolean): number {
@@ -100,9 +108,9 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON on stdout' })
     .option('config', { type: 'string', describe: `Settings file (default: ./${defaultConfigFile} when present); flags win` })
-    .command(['run', '$0'], 'Evaluate, render and sign a pack (default: the embedded sample)', (y) => assuranceOptions(forceOption(keyOption(renderOptions(y
+    .command(['run', '$0'], 'Evaluate, render and sign a pack (default: the embedded sample)', (y) => trustedKeysOption(assuranceOptions(forceOption(keyOption(renderOptions(y
       .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample, evidence/sample)' })
-      .option('out', { type: 'string', default: 'out', describe: 'Directory the pack directory is written into' })))))
+      .option('out', { type: 'string', default: 'out', describe: 'Directory the pack directory is written into' }))))))
       .example('$0 run', 'Pack from the embedded sample into out/')
       .example('$0 run --evidence snapshot/ --out packs/ --signing-key key.pem', 'Pack from a collected snapshot, signed with your key'),
     async (a) => exit(await (await import('./commands/run.ts')).runCommand(a)))
@@ -142,14 +150,14 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 sign out/work --signing-key key.pem', '')
       .example('$0 sign out/work --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'KMS signs; verify stays offline'),
     async (a) => exit(await (await import('./commands/sign.ts')).signCommand(a)))
-    .command('diff <previous> <current>', 'Drift between two packs (both verified first): regressed, fixed, new, gone, waiver expired', (y) => y
+    .command('diff <previous> <current>', 'Drift between two packs (both verified first): regressed, fixed, new, gone, waiver expired', (y) => trustOptions(y)
       .positional('previous', { type: 'string', demandOption: true, describe: 'Earlier pack (directory or .zip)' })
       .positional('current', { type: 'string', demandOption: true, describe: 'Later pack (directory or .zip)' })
       .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'Output format' })
       .option('fail-on', { choices: ['regressed', 'gap', 'fail'] as const, array: true, describe: 'Exit 6 when the drift has regressions, new gaps, or failing controls' })
       .example('$0 diff out/pack-2026-10.zip out/pack-2026-11.zip --fail-on regressed', ''),
     async (a) => exit(await (await import('./commands/diff.ts')).diffCommand(a)))
-    .command('attach <pack>', 'Attach a verified pack to a ticket: Jira (archive + PDF as attachments, and a comment) or GitHub (a comment)', (y) => y
+    .command('attach <pack>', 'Attach a verified pack to a ticket: Jira (archive + PDF as attachments, and a comment) or GitHub (a comment)', (y) => trustOptions(y)
       .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or archive (.zip); verified before anything is sent' })
       .option('jira', { type: 'string', describe: `Jira base URL (https://example.atlassian.net); token from $JIRA_API_TOKEN (+ $JIRA_EMAIL for Jira Cloud)` })
       .option('issue', { type: 'string', describe: 'Jira issue key, e.g. AUDIT-42' })
@@ -179,13 +187,13 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('table', { choices: ['edges', 'controls'] as const, default: 'edges' as const, describe: 'With --format csv: which table' })
       .example('$0 catalog export --format csv > mappings.csv', 'Every {framework, rule, control, source} edge for a spreadsheet'),
     async (a) => exit(await (await import('./commands/catalog.ts')).catalogExportCommand(a)))
-    .command('verify <pack>', 'Check a pack offline: signature, every file hash, no extra files', (y) => y
+    .command('verify <pack>', 'Check a pack offline: signature, every file hash, no extra files, and the signer against your trust anchors', (y) => trustOptions(y)
       .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or pack archive (.zip)' })
-      .option('expect-key', { type: 'string', describe: 'Fail unless the pack is signed by this key (sha256:… fingerprint)' })
-      .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', '')
-      .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given'),
+      .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given')
+      .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d --trusted-keys trusted-keys.txt', 'Any of the keys your organization trusts')
+      .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', 'No anchor: "intact, signer not verified", exit 8'),
     async (a) => exit(await (await import('./commands/verify.ts')).verifyCommand(a)))
-    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach).')
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach); 8 intact, signer not verified (no trust anchor names the key).')
     .strict()
     .recommendCommands()
     .version(tool.version)
@@ -200,11 +208,13 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
 
 /** Which settings of the config file each command takes (the rest belong to other commands). */
 const configKeys: Record<string, string[]> = {
-  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'rows-per-print', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age', 'threads'],
+  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'rows-per-print', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age', 'threads', 'trusted-keys'],
   evaluate: ['organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age', 'threads'],
   render: ['templates', 'paper', 'rows-per-print', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
-  attach: ['jira', 'issue', 'github', 'link'],
+  attach: ['jira', 'issue', 'github', 'link', 'trusted-keys'],
+  verify: ['trusted-keys', 'profile'],
+  diff: ['trusted-keys', 'profile'],
   collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role', 'from-files', 'cloudtrail-logs'],
 };
 

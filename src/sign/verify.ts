@@ -4,6 +4,7 @@ import { entryKind, shownName } from '../files.ts';
 import { join } from 'node:path';
 import { isSignatureAlgorithm, verifySignature } from './algorithms.ts';
 import { publicKeyFingerprint } from './keys.ts';
+import { normalizeFingerprint, type TrustedKey } from './trust.ts';
 import { manifestFile, publicKeyFile, signatureFile, signatureFiles, type Manifest } from './manifest.ts';
 import { listPackFiles, sha256File } from './sign.ts';
 
@@ -16,6 +17,10 @@ export interface VerifyReport {
   keyLabel?: string;
   managedKey?: boolean;
   algorithm?: string;
+  /** True only when the signing key is one of the trust anchors given; an intact pack without one is "signer not verified". */
+  signerVerified: boolean;
+  /** The anchor that matched. */
+  trustedBy?: string;
   filesChecked: number;
   problems: VerifyProblem[];
 }
@@ -32,10 +37,15 @@ export function unsafeManifestPath(path: unknown): string | undefined {
   return undefined;
 }
 
-/** Checks a pack offline: the signature over manifest.json, then every file's hash, then extra files. */
-export async function verifyPack(dir: string, opts: { expectKey?: string } = {}): Promise<VerifyReport> {
+/**
+ * Checks a pack offline: the signature over manifest.json, then every file's hash, then extra files.
+ * With trust anchors (trusted, or expectKey), a pack signed by any other key fails (key-mismatch); an
+ * expectKey that is not a fingerprint (an empty one too) matches no key, so it can only fail.
+ */
+export async function verifyPack(dir: string, opts: { expectKey?: string; trusted?: TrustedKey[] } = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
-  const report = (): VerifyReport => ({ ok: problems.length === 0, filesChecked: 0, problems });
+  const report = (): VerifyReport => ({ ok: problems.length === 0, signerVerified: false, filesChecked: 0, problems });
+  const anchors = [...(opts.trusted ?? []), ...(opts.expectKey !== undefined ? [{ fingerprint: normalizeFingerprint(opts.expectKey) ?? 'not a fingerprint', source: '--expect-key' }] : [])];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     problems.push({ file: dir, problem: 'not-a-pack', detail: 'not a directory' });
     return report();
@@ -55,8 +65,11 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
     return report();
   }
   const fingerprint = publicKeyFingerprint(publicKey);
-  if (opts.expectKey && opts.expectKey.replace(/^sha256:/, '').toLowerCase() !== fingerprint.replace(/^sha256:/, '')) {
-    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `key ${fingerprint} is not the expected ${opts.expectKey}` });
+  const anchor = anchors.find((a) => a.fingerprint === fingerprint);
+  if (anchors.length && !anchor) {
+    const sources = [...new Set(anchors.map((a) => a.source.replace(/ line \d+$/, '')))].join(', ');
+    const expected = anchors.length === 1 ? `the expected ${anchors[0]!.fingerprint}` : `any of the ${anchors.length} trusted keys`;
+    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `signed by key ${fingerprint}, not ${expected} (${sources})` });
     // Not the signer asked for: nothing in the pack is worth reading further.
     return report();
   }
@@ -133,6 +146,8 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
     keyLabel: manifest.signature.keyLabel,
     managedKey: manifest.signature.managedKey,
     algorithm,
+    signerVerified: problems.length === 0 && anchor !== undefined,
+    ...(anchor && problems.length === 0 ? { trustedBy: anchor.source } : {}),
     filesChecked: manifest.files.length,
     problems,
   };
