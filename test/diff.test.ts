@@ -101,6 +101,10 @@ describe('diff of two packs of the same evidence', () => {
   // "<rule>-conformance-pack-<id>", and both share one managed-rule identifier.
   it('shows no change where a rule and its conformance-pack copy judge the same resources', async (t) => {
     const work = tempDir(t);
+    const pair = generateKeyPairSync('ed25519');
+    const key = join(work, 'key.pem');
+    writeFileSync(key, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const pin = ['--expect-key', (await import('../src/sign/keys.ts')).publicKeyFingerprint(pair.publicKey)];
     const evidence = join(work, 'evidence');
     cpSync(sampleDir, evidence, { recursive: true });
     const config = join(evidence, 'aws/222222222222/us-east-1/config');
@@ -116,11 +120,11 @@ describe('diff of two packs of the same evidence', () => {
     writeFileSync(join(config, 'DescribeConfigRules.json'), JSON.stringify(rules));
     const packs: string[] = [];
     for (const out of ['first', 'second']) {
-      const r = await runCli(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf']);
+      const r = await runCli(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf', '--signing-key', key]);
       assert.equal(r.code, 0, r.stderr);
       packs.push(onlyPack(join(work, out)));
     }
-    const r = await runCli(['diff', packs[0]!, packs[1]!, '--format', 'json']);
+    const r = await runCli(['diff', packs[0]!, packs[1]!, '--format', 'json', ...pin]);
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     assert.deepEqual(d.items, []);

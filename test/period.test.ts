@@ -99,7 +99,7 @@ describe('reporting periods', () => {
     assert.match(drift.previous.catalog, /2026\.10\.0 \(000000000000\)$/);
     assert.deepEqual(drift.controls.filter((c: { mappingChanged: boolean }) => c.mappingChanged).map((c: { id: string }) => c.id), ['WSAS-01'], `WSAS-01 gained ${dropped.id} back`);
     const md = await runCli(['diff', october!, packsUnder(out)[1]!]);
-    assert.match(md.stdout, /Catalog changed: workspaces-appstream-data-protection 2026\.10\.0 \(000000000000\) → workspaces-appstream-data-protection 2026\.11\.\d+ /);
+    assert.match(md.stdout, /Catalog changed: workspaces-appstream-data-protection 2026\.10\.0 \(000000000000\) → workspaces-appstream-data-protection 2026\.\d+\.\d+ /);
     assert.match(md.stdout, /\| WSAS-01 .* mapping changed \|/);
   });
 });
@@ -128,7 +128,7 @@ describe('earlier packs and index.json are untrusted input', () => {
     const augPack = join(org, '2026-08', sepPack!.split('/').pop()!);
     mkdirSync(join(org, '2026-08'));
     cpSync(sepPack!, augPack, { recursive: true });
-    writeFileSync(join(augPack, 'result.json'), readFileSync(join(augPack, 'result.json'), 'utf8').replace('"fail": 11', '"fail": 0'));
+    writeFileSync(join(augPack, 'result.json'), `${readFileSync(join(augPack, 'result.json'), 'utf8')} `); // any edit: September's sample pack is all gaps (its evidence is from October)
     // index.json with markup in every field, pointing at the packs that are there.
     const markup = '<h1>INJECTED</h1><a href="https://evil.example/">click</a>';
     const crafted = (period: string, path: string) => ({ period, packId: markup, path, generatedAt: markup, controls: { fail: markup, pass: markup, [markup]: 1 } });

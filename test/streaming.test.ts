@@ -235,6 +235,6 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
   it('refuses a number of threads that is not a whole number', async (t) => {
     const r = await runCli(['evaluate', '--evidence', sampleDir, '--out', join(tempDir(t), 'p'), '--threads', '1.5']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr.trim(), /^evidence-pack: --threads: 1\.5 is not a whole number/);
+    assert.match(r.stderr.trim(), /^evidence-pack: --threads 1\.5: expected a whole number from 0 to 1,024/);
   });
 });

@@ -326,7 +326,7 @@ describe('manifest paths: only relative regular files inside the pack, and a key
     const r = await runCliWithin(50_000, ['verify', dir, '--expect-key', `sha256:${'0'.repeat(64)}`]);
     assert.equal(r.timedOut, false, 'no hang');
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /^key-mismatch: public-key\.pem: key sha256:[0-9a-f]{64} is not the expected sha256:0{64}\n/);
+    assert.match(r.stderr, /^key-mismatch: public-key\.pem: signed by key sha256:[0-9a-f]{64}, not the expected sha256:0{64} \(--expect-key\)\n/);
     assert.doesNotMatch(r.stderr, /pipe\.json/);
   });
 });
