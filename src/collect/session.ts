@@ -80,9 +80,9 @@ export class CollectionSession {
     }
   }
 
-  /** A single-response operation, saved as one object at rel. */
-  async one(operation: Operation, scope: CallScope, rel: string, send: () => Promise<Metadata>): Promise<unknown | undefined> {
-    const pages = await this.run(operation, scope, undefined, async () => {
+  /** A single-response operation, saved as one object at rel; target (e.g. a trail) is named in the log and in a gap. */
+  async one(operation: Operation, scope: CallScope, rel: string, send: () => Promise<Metadata>, target?: string): Promise<unknown | undefined> {
+    const pages = await this.run(operation, scope, target, async () => {
       const page = await send();
       return { pages: [withoutMetadata(page)], attempts: page.$metadata?.attempts ?? 1 };
     });
