@@ -7,12 +7,29 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { configDefaults, defaultConfigFile, findConfigFile, starterConfig } from './config-file.ts';
 import { ExitCode, UserError } from './errors.ts';
 import { tool } from './paths.ts';
+import { redactText } from './redact/detect.ts';
 import { chromiumEnv } from './render/chromium.ts';
 import { reportFormats } from './render/report-formats.ts';
 import { signingKeyEnv } from './sign/keys.ts';
 
 
 const paperChoices = ['A4', 'Letter'] as const;
+
+/** The bounds of every numeric flag: whole numbers, where a zero, a fraction or a huge value would make no sense (or no end). */
+export const numericFlags = {
+  'rows-per-print': { min: 1, max: 1_000_000 },
+  'max-evaluation-age': { min: 1, max: 3650 },
+  threads: { min: 0, max: 1024 },
+} as const;
+
+/** A yargs coerce for a numeric flag: a whole number within its bounds, else one line and exit 2. */
+const wholeNumber = (flag: keyof typeof numericFlags) => (value: unknown): number | undefined => {
+  if (value === undefined) return undefined;
+  const { min, max } = numericFlags[flag];
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`--${flag} ${Array.isArray(value) ? value.join(' ') : String(value)}: expected a whole number from ${min} to ${max.toLocaleString('en-US')}`);
+  return n;
+};
 
 const brandingOptions = <T>(y: Argv<T>) => y
   .option('logo', { type: 'string', describe: 'Logo on the cover (PNG, JPEG or SVG, up to 1 MiB)' })
@@ -23,20 +40,20 @@ const renderOptions = <T>(y: Argv<T>) => brandingOptions(y)
   .option('paper', { choices: paperChoices, default: 'A4' as const, describe: 'PDF paper size' })
   .option('pdf', { type: 'boolean', default: true, describe: `Print report.pdf with Chromium (--no-pdf to skip; Chromium from PATH or $${chromiumEnv})` })
   .option('pdf-certificate', { type: 'string', describe: `PKCS#12 file whose certificate signs report.pdf (password in $EVIDENCE_PACK_PDF_CERT_PASSWORD); default: a self-signed demo certificate made for the run` })
-  .option('rows-per-print', { type: 'number', describe: 'Evidence rows Chromium lays out in one print; a larger report is printed in parts and merged (default 2000)' });
+  .option('rows-per-print', { type: 'number', coerce: wholeNumber('rows-per-print'), describe: 'Evidence rows Chromium lays out in one print; a larger report is printed in parts and merged (default 2000)' });
 
 const periodOptions = <T>(y: Argv<T>) => y
   .option('period', { type: 'string', describe: 'Reporting period: YYYY-MM, YYYY-Qn or previous-month (the default)' })
   .option('from', { type: 'string', describe: 'Period start day (YYYY-MM-DD), with --to' })
   .option('to', { type: 'string', describe: 'Period end day, included (YYYY-MM-DD), with --from' })
   .option('tz', { type: 'string', describe: 'Time zone of the period (IANA name; default UTC)' })
-  .option('max-evaluation-age', { type: 'number', describe: 'Days before the period end after which a rule result is stale (a gap); default 35' });
+  .option('max-evaluation-age', { type: 'number', coerce: wholeNumber('max-evaluation-age'), describe: 'Days before the period end after which a rule result is stale (a gap); default 35' });
 
 const assuranceOptions = <T>(y: Argv<T>) => periodOptions(y)
   .option('organization', { type: 'string', describe: 'Organization name on the report (default: the one in snapshot.json)' })
   .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })
   .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' })
-  .option('threads', { type: 'number', describe: 'Worker threads that evaluate AWS-delivered snapshot files and large (Aggregate)SelectResourceConfig files, 0 for none (default: one per CPU core when the files hold more than about 100,000 items)' });
+  .option('threads', { type: 'number', coerce: wholeNumber('threads'), describe: 'Worker threads that evaluate AWS-delivered snapshot files and large (Aggregate)SelectResourceConfig files, 0 for none (default: one per CPU core when the files hold more than about 100,000 items)' });
 
 const keyOption = <T>(y: Argv<T>) => y
   .option('signing-key', { type: 'string', describe: `Ed25519 private key (PEM) to sign with; else $${signingKeyEnv}; else an unmanaged demo key made for this run` })
@@ -44,6 +61,14 @@ const keyOption = <T>(y: Argv<T>) => y
   .option('kms-signing-algorithm', { type: 'string', implies: 'kms-key-id', describe: 'KMS algorithm (default: the key\'s ECDSA, else RSASSA_PSS_SHA_256)' })
   .option('profile', { type: 'string', describe: 'AWS profile (for --kms-key-id; collect: the account to read)' })
   .option('region', { type: 'string', describe: 'Region of the KMS key when --kms-key-id is not an ARN' });
+const trustedKeysOption = <T>(y: Argv<T>) => y
+  .option('trusted-keys', { type: 'string', describe: 'File of trusted signer fingerprints, one a line (sha256:…); settings key trusted-keys' });
+/** What a pack's signer is checked against: without any, an intact pack is "intact, signer not verified" (exit 8). */
+const trustOptions = <T>(y: Argv<T>) => trustedKeysOption(y)
+  .option('expect-key', { type: 'string', describe: 'Trust a pack only if signed by this key (sha256:… fingerprint; repeat the flag for several)' })
+  .option('expect-kms-key', { type: 'string', describe: 'Trust the AWS KMS key with this ARN: its public key is read from KMS (kms:GetPublicKey, the one online step)' })
+  .option('profile', { type: 'string', describe: 'AWS profile for --expect-kms-key' })
+  .option('region', { type: 'string', describe: 'Region for --expect-kms-key when it is not in the ARN' });
 const forceOption = <T>(y: Argv<T>) => y.option('force', { type: 'boolean', default: false, describe: 'Replace existing output' });
 
 function initCommand(force: boolean): number {
@@ -83,9 +108,9 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing but errors' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the outcome as JSON on stdout' })
     .option('config', { type: 'string', describe: `Settings file (default: ./${defaultConfigFile} when present); flags win` })
-    .command(['run', '$0'], 'Evaluate, render and sign a pack (default: the embedded sample)', (y) => assuranceOptions(forceOption(keyOption(renderOptions(y
+    .command(['run', '$0'], 'Evaluate, render and sign a pack (default: the embedded sample)', (y) => trustedKeysOption(assuranceOptions(forceOption(keyOption(renderOptions(y
       .option('evidence', { type: 'string', describe: 'Evidence directory (default: the embedded sample, evidence/sample)' })
-      .option('out', { type: 'string', default: 'out', describe: 'Directory the pack directory is written into' })))))
+      .option('out', { type: 'string', default: 'out', describe: 'Directory the pack directory is written into' }))))))
       .example('$0 run', 'Pack from the embedded sample into out/')
       .example('$0 run --evidence snapshot/ --out packs/ --signing-key key.pem', 'Pack from a collected snapshot, signed with your key'),
     async (a) => exit(await (await import('./commands/run.ts')).runCommand(a)))
@@ -125,14 +150,14 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 sign out/work --signing-key key.pem', '')
       .example('$0 sign out/work --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'KMS signs; verify stays offline'),
     async (a) => exit(await (await import('./commands/sign.ts')).signCommand(a)))
-    .command('diff <previous> <current>', 'Drift between two packs (both verified first): regressed, fixed, new, gone, waiver expired', (y) => y
+    .command('diff <previous> <current>', 'Drift between two packs (both verified first): regressed, fixed, new, gone, waiver expired', (y) => trustOptions(y)
       .positional('previous', { type: 'string', demandOption: true, describe: 'Earlier pack (directory or .zip)' })
       .positional('current', { type: 'string', demandOption: true, describe: 'Later pack (directory or .zip)' })
       .option('format', { choices: ['md', 'json'] as const, default: 'md' as const, describe: 'Output format' })
       .option('fail-on', { choices: ['regressed', 'gap', 'fail'] as const, array: true, describe: 'Exit 6 when the drift has regressions, new gaps, or failing controls' })
       .example('$0 diff out/pack-2026-10.zip out/pack-2026-11.zip --fail-on regressed', ''),
     async (a) => exit(await (await import('./commands/diff.ts')).diffCommand(a)))
-    .command('attach <pack>', 'Attach a verified pack to a ticket: Jira (archive + PDF as attachments, and a comment) or GitHub (a comment)', (y) => y
+    .command('attach <pack>', 'Attach a verified pack to a ticket: Jira (archive + PDF as attachments, and a comment) or GitHub (a comment)', (y) => trustOptions(y)
       .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or archive (.zip); verified before anything is sent' })
       .option('jira', { type: 'string', describe: `Jira base URL (https://example.atlassian.net); token from $JIRA_API_TOKEN (+ $JIRA_EMAIL for Jira Cloud)` })
       .option('issue', { type: 'string', describe: 'Jira issue key, e.g. AUDIT-42' })
@@ -162,30 +187,34 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('table', { choices: ['edges', 'controls'] as const, default: 'edges' as const, describe: 'With --format csv: which table' })
       .example('$0 catalog export --format csv > mappings.csv', 'Every {framework, rule, control, source} edge for a spreadsheet'),
     async (a) => exit(await (await import('./commands/catalog.ts')).catalogExportCommand(a)))
-    .command('verify <pack>', 'Check a pack offline: signature, every file hash, no extra files', (y) => y
+    .command('verify <pack>', 'Check a pack offline: signature, every file hash, no extra files, and the signer against your trust anchors', (y) => trustOptions(y)
       .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or pack archive (.zip)' })
-      .option('expect-key', { type: 'string', describe: 'Fail unless the pack is signed by this key (sha256:… fingerprint)' })
-      .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', '')
-      .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given'),
+      .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given')
+      .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d --trusted-keys trusted-keys.txt', 'Any of the keys your organization trusts')
+      .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', 'No anchor: "intact, signer not verified", exit 8'),
     async (a) => exit(await (await import('./commands/verify.ts')).verifyCommand(a)))
-    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach).')
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach); 8 intact, signer not verified (no trust anchor names the key).')
     .strict()
     .recommendCommands()
     .version(tool.version)
     .help()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
+      // A flag's coerce refusing its value comes wrapped by yargs: still a usage error.
+      if (err?.name === 'YError') throw new UserError(err.message);
       throw err ?? new UserError(`${msg} (see --help)`);
     });
 }
 
 /** Which settings of the config file each command takes (the rest belong to other commands). */
 const configKeys: Record<string, string[]> = {
-  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'rows-per-print', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age', 'threads'],
+  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'rows-per-print', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age', 'threads', 'trusted-keys'],
   evaluate: ['organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age', 'threads'],
   render: ['templates', 'paper', 'rows-per-print', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
-  attach: ['jira', 'issue', 'github', 'link'],
+  attach: ['jira', 'issue', 'github', 'link', 'trusted-keys'],
+  verify: ['trusted-keys', 'profile'],
+  diff: ['trusted-keys', 'profile'],
   collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role', 'from-files', 'cloudtrail-logs'],
 };
 
@@ -211,18 +240,20 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     await cli.parseAsync();
     return code;
   } catch (e) {
+    // Messages quote values from the evidence and from servers: masked here, the last place before the terminal.
+    const masked = (text: string) => redactText(text).text;
     if (e instanceof UserError) {
-      process.stderr.write(`evidence-pack: ${e.message}\n`);
+      process.stderr.write(`evidence-pack: ${masked(e.message)}\n`);
       return e.exitCode;
     }
     // The disk, not the tool: a full or read-only file system is the user's to fix, and leaves nothing behind.
     const code = (e as NodeJS.ErrnoException).code;
     if (code && outputFailures[code]) {
       const path = (e as NodeJS.ErrnoException).path;
-      process.stderr.write(`evidence-pack: cannot write${path ? ` ${path}` : ' the output'}: ${outputFailures[code]} (${code}); nothing was left behind\n`);
+      process.stderr.write(masked(`evidence-pack: cannot write${path ? ` ${path}` : ' the output'}: ${outputFailures[code]} (${code}); nothing was left behind\n`));
       return ExitCode.badInput;
     }
-    process.stderr.write(`evidence-pack: internal error: ${(e as Error).message}\n${process.env.EVIDENCE_PACK_DEBUG ? `${(e as Error).stack}\n` : 'Set EVIDENCE_PACK_DEBUG=1 for details, and please report it.\n'}`);
+    process.stderr.write(masked(`evidence-pack: internal error: ${(e as Error).message}\n${process.env.EVIDENCE_PACK_DEBUG ? `${(e as Error).stack}\n` : 'Set EVIDENCE_PACK_DEBUG=1 for details, and please report it.\n'}`));
     return ExitCode.internal;
   }
 }

@@ -24,11 +24,12 @@ const shared = {
   accent: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' },
   period: str,
   tz: str,
-  'max-evaluation-age': { type: 'integer', minimum: 1 },
+  'max-evaluation-age': { type: 'integer', minimum: 1, maximum: 3650 },
   jira: str,
   issue: { type: 'string', pattern: '^[A-Z][A-Z0-9_]+-\\d+$' },
   github: { type: 'string', pattern: '^[\\w.-]+/[\\w.-]+#\\d+$' },
   link: str,
+  'trusted-keys': str,
 } as const;
 
 // An all-comment file (the starter) is an empty document: null.
@@ -47,7 +48,7 @@ const schema = {
 
 type Config = (Record<string, unknown> & { collect?: Record<string, unknown> }) | null;
 const validate = compileSchema<Config>(schema);
-const pathKeys = new Set(['evidence', 'out', 'attestations', 'waivers', 'signing-key', 'pdf-certificate', 'templates', 'logo']);
+const pathKeys = new Set(['evidence', 'out', 'attestations', 'waivers', 'signing-key', 'pdf-certificate', 'templates', 'logo', 'trusted-keys']);
 
 /** The defaults a config file gives one command, paths made absolute. */
 export function configDefaults(file: string, command: string): Record<string, unknown> {
@@ -78,6 +79,8 @@ export const starterConfig = `# evidence-pack.yaml: what a monthly run repeats. 
 # waivers: compliance/waivers.yaml      # waivers (default: <evidence>/waivers.yaml)
 # signing-key: keys/signing-key.pem     # Ed25519 key (or set EVIDENCE_PACK_SIGNING_KEY)
 # kms-key-id: arn:aws:kms:eu-west-1:111122223333:key/…  # or sign with an AWS KMS key instead
+# trusted-keys: keys/trusted-keys.txt  # signer fingerprints (sha256:…, one a line) that verify, diff, attach and
+#                                      # run (for earlier periods' packs) trust besides the run's own key
 # profile: audit                        # AWS profile for the KMS key
 # pdf-certificate: keys/signer.p12      # signs report.pdf (password in EVIDENCE_PACK_PDF_CERT_PASSWORD)
 # paper: A4                             # or Letter

@@ -8,6 +8,8 @@ export const ExitCode = {
   completedWithGaps: 5,
   failOn: 6,
   ticketRefused: 7,
+  /** The pack is intact, but no trust anchor names its key: who signed it is unknown. */
+  signerNotVerified: 8,
 } as const;
 
 /** An error the user can fix: printed as one line, never with a stack trace. */

@@ -168,6 +168,34 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     }
   });
 
+  it('two packs of the same organization evidence diff to zero changes, a rule beside its conformance-pack copy', async (t) => {
+    // Alpha also runs the managed rule on its own, under its plain name: the same identifier, the same users.
+    const evidence = join(tempDir(t), 'evidence');
+    cpSync(snapshot, evidence, { recursive: true });
+    const config = join(evidence, 'aws/aggregator/org-all/us-east-1/config');
+    const standalone = 'iam-user-mfa-enabled';
+    const rules = JSON.parse(readFileSync(join(config, 'DescribeAggregateComplianceByConfigRules.json'), 'utf8'));
+    const copied = rules[0].AggregateComplianceByConfigRules.find((r: any) => r.ConfigRuleName === mfaRule && r.AccountId === alpha);
+    rules[0].AggregateComplianceByConfigRules.push({ ...copied, ConfigRuleName: standalone });
+    writeFileSync(join(config, 'DescribeAggregateComplianceByConfigRules.json'), JSON.stringify(rules));
+    const details = join(config, 'GetAggregateComplianceDetailsByConfigRule', alpha, 'us-east-1');
+    writeFileSync(join(details, `${standalone}.json`), readFileSync(join(details, `${mfaRule}.json`), 'utf8').replaceAll(mfaRule, standalone));
+    const work = tempDir(t);
+    const packs: string[] = [];
+    for (const out of ['first', 'second']) {
+      const r = await runCli(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf']);
+      assert.equal(r.code, 0, r.stderr);
+      packs.push(onlyPack(join(work, out)));
+    }
+    const names = new Set((await packResult(packs[1]!)).controls.flatMap((c) => c.evidence).flatMap((e) => (e.source.kind === 'config-rule' ? [e.source.ruleName] : [])));
+    assert.ok(names.has(standalone) && names.has(mfaRule), [...names].join(', '));
+    const r = await runCli(['diff', packs[0]!, packs[1]!, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = JSON.parse(r.stdout);
+    assert.deepEqual(d.items, []);
+    assert.deepEqual(Object.entries(d.counts).filter(([k, n]) => k !== 'unchanged' && n !== 0), []);
+  });
+
   it('needs exactly the actions that iam-policy prints for the aggregator identity and for the member role', async () => {
     const hubPolicy = JSON.parse((await runCli(['iam-policy', '--aggregator', '--assume-role', 'EvidencePackReadOnly'])).stdout);
     const memberPolicy = JSON.parse((await runCli(['iam-policy', '--member-role'])).stdout);

@@ -15,6 +15,8 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   let work: string;
   let pack: string;
   let archive: string;
+  /** The pack's own key, pinned: attach sends only packs whose signer is verified. */
+  let pin: string[];
   const env = () => ({ JIRA_API_TOKEN: token, JIRA_EMAIL: 'auditor@example.org', GITHUB_TOKEN: ghToken, GITHUB_API_URL: `${api.url}/api/v3` });
   const noSecrets = (r: { stdout: string; stderr: string }) => {
     for (const s of [token, ghToken, Buffer.from(`auditor@example.org:${token}`).toString('base64')]) {
@@ -29,12 +31,13 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(join(work, 'out'));
     archive = `${pack}.zip`;
+    pin = ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
   });
   after(() => api.close());
   beforeEach(() => { api.requests.length = 0; });
 
   it('uploads the archive and the PDF to Jira as multipart attachments, then comments with the pack facts', async () => {
-    const r = await runCli(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+    const r = await runCli(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
     assert.equal(r.code, 0, r.stderr);
     noSecrets(r);
     assert.deepEqual(api.requests.map((q) => `${q.method} ${q.path}`), [
@@ -66,7 +69,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   });
 
   it('comments on a GitHub issue with the same facts and the storage link', async () => {
-    const r = await runCli(['attach', pack, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/', '--json'], env());
+    const r = await runCli(['attach', pack, ...pin, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/', '--json'], env());
     assert.equal(r.code, 0, r.stderr);
     noSecrets(r);
     assert.equal(api.requests.length, 1);
@@ -83,7 +86,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
 
   it('waits out a 429 with Retry-After, then succeeds', async () => {
     api.script.attachments = [{ status: 429, headers: { 'retry-after': '1' }, body: { message: 'slow down' } }];
-    const r = await runCli(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+    const r = await runCli(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
     assert.equal(r.code, 0, r.stderr);
     assert.equal(api.requests.filter((q) => q.path.endsWith('/attachments')).length, 3, 'the refused upload was sent again');
   });
@@ -99,7 +102,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   for (const f of failures) {
     it(`HTTP ${f.status} from Jira: exit 7, one line, no comment sent`, async () => {
       api.script.attachments = [{ status: f.status, headers: f.headers, body: { errorMessages: [f.status === 403 ? 'You do not have permission to create attachments for this issue.' : 'Internal server error'] } }];
-      const r = await runCli(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+      const r = await runCli(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
       assert.equal(r.code, 7, r.stderr);
       assert.match(r.stderr, f.expect);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -113,9 +116,20 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     const copy = join(tempDir(t), pack.split('/').pop()!);
     cpSync(pack, copy, { recursive: true });
     appendFileSync(join(copy, 'evidence.csv'), 'x');
-    const r = await runCli(['attach', copy, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+    const r = await runCli(['attach', copy, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /does not verify \(changed evidence\.csv\); refusing to attach it/);
+    assert.equal(api.requests.length, 0);
+  });
+
+  it('refuses a pack whose signer no trust anchor names (exit 8), or signed by another key (exit 3), before sending anything', async () => {
+    const r = await runCli(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+    assert.equal(r.code, 8, r.stderr);
+    assert.match(r.stderr, /^evidence-pack: \S+\.zip: intact, signer not verified: signed by key sha256:[0-9a-f]{64}, and no trust anchor was given \(--expect-key, --expect-kms-key or trusted-keys\); refusing to attach it\n$/);
+    const other = await runCli(['attach', pack, '--github', 'acme/compliance#7', '--expect-key', `sha256:${'d'.repeat(64)}`], env());
+    assert.equal(other.code, 3, other.stderr);
+    assert.match(other.stderr, /does not verify \(signed by key sha256:[0-9a-f]{64}, not the expected sha256:d{64} \(--expect-key\)\); refusing to attach it/);
+    assert.equal((await runCli(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42', '--expect-key'], env())).code, 2);
     assert.equal(api.requests.length, 0);
   });
 
@@ -129,7 +143,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
       [[], env(), /name a ticket with --jira URL --issue KEY, or --github owner\/repo#N/],
     ];
     for (const [args, e, expect] of cases) {
-      const r = await runCli(['attach', archive, ...args], e);
+      const r = await runCli(['attach', archive, ...pin, ...args], e);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, expect);
     }

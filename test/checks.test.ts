@@ -185,6 +185,10 @@ describe('checks', () => {
   it('macie-enabled', () => {
     assert.equal(run('macie-enabled', apiRecord(apiResourceTypes.macieSession, { status: 'ENABLED' })).status, 'pass');
     assert.equal(run('macie-enabled', apiRecord(apiResourceTypes.macieSession, { status: 'PAUSED' })).status, 'fail');
+    // Macie's answer where it is off is a fact (fail); another error kept in its place decides nothing (gap).
+    const off = run('macie-enabled', apiRecord(apiResourceTypes.macieSession, { Error: { Code: 'AccessDeniedException', Message: 'Macie is not enabled.', HttpStatusCode: 403 } }));
+    assert.deepEqual(off, { status: 'fail', message: 'Macie is not enabled: GetMacieSession answered AccessDeniedException "Macie is not enabled." (HTTP 403)' });
+    missing('macie-enabled', apiRecord(apiResourceTypes.macieSession, { Error: { Code: 'AccessDeniedException', Message: 'User: arn:aws:sts::1:assumed-role/r/s is not authorized to perform: macie2:GetMacieSession' } }), /^configuration\.status$/);
   });
 
   it('sensitive-data-in-tags-and-names reports with the value masked', () => {

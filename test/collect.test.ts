@@ -79,7 +79,8 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
         'ap-southeast-2': { resources: [], directories: [], macie: 'ENABLED' },
       },
       throttle: { 'us-east-1|config.SelectResourceConfig': 2 },
-      deny: ['ap-southeast-2|config.SelectResourceConfig'],
+      // eu-west-1 has no Macie (the service answers 403 "Macie is not enabled"); in ap-southeast-2 the role may not ask.
+      deny: ['ap-southeast-2|config.SelectResourceConfig', 'ap-southeast-2|macie2.GET /macie'],
     });
     snapshot = join(work, 'snapshot');
     collected = await runCli(['collect', '--region', 'us-east-1', '--region', 'eu-west-1', '--region', 'ap-southeast-2', '--organization', 'Fake Corp', '--out', snapshot], fakeAwsEnv(aws.url));
@@ -88,12 +89,22 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
 
   it('finishes with exit 5 (completed with gaps) and names each gap', () => {
     assert.equal(collected.code, 5, collected.stderr);
-    assert.match(collected.stdout, /^Wrote .*snapshot: account 333333333333, 3 region\(s\), \d+ operations \(\d+ API pages\), 2 gap\(s\): ap-southeast-2 config:SelectResourceConfig; eu-west-1 macie2:GetMacieSession\n$/);
+    assert.match(collected.stdout, /^Wrote .*snapshot: account 333333333333, 3 region\(s\), \d+ operations \(\d+ API pages\), 2 gap\(s\): ap-southeast-2 config:SelectResourceConfig; ap-southeast-2 macie2:GetMacieSession\n$/);
     const meta = JSON.parse(readFileSync(join(snapshot, 'snapshot.json'), 'utf8'));
     assert.equal(meta.collector.identity, `arn:aws:sts::${account}:assumed-role/EvidenceCollector/compliance`);
-    assert.deepEqual(meta.gaps.map((g: { region: string; api: string }) => `${g.region} ${g.api}`), ['ap-southeast-2 config:SelectResourceConfig', 'eu-west-1 macie2:GetMacieSession']);
+    assert.deepEqual(meta.gaps.map((g: { region: string; api: string }) => `${g.region} ${g.api}`), ['ap-southeast-2 config:SelectResourceConfig', 'ap-southeast-2 macie2:GetMacieSession']);
     assert.match(meta.gaps[0].reason, /^AccessDeniedException: User is not authorized/);
-    assert.match(meta.gaps[1].reason, /Macie is not enabled/);
+    assert.match(meta.gaps[1].reason, /^AccessDeniedException: User is not authorized to perform macie2\.GET \/macie in ap-southeast-2 \(HTTP 403\)$/, 'a permission denial stays a gap');
+  });
+
+  it('keeps Macie\'s "not enabled" answer as the response: a fact about the account, not a gap', () => {
+    const file = join(snapshot, 'aws', account, 'eu-west-1', 'macie2', 'GetMacieSession.json');
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { Error: { Code: 'AccessDeniedException', Message: 'Macie is not enabled', HttpStatusCode: 403 } });
+    assert.ok(!existsSync(join(snapshot, 'aws', account, 'ap-southeast-2', 'macie2', 'GetMacieSession.json')), 'a denied call leaves no response');
+    const log = JSON.parse(readFileSync(join(snapshot, 'collection-log.json'), 'utf8'));
+    const call = (region: string) => log.calls.find((c: { region: string; operation: string }) => c.region === region && c.operation === 'macie2:GetMacieSession');
+    assert.equal(call('eu-west-1').outcome, 'answered: AccessDeniedException: Macie is not enabled (HTTP 403)');
+    assert.match(call('ap-southeast-2').outcome, /^AccessDeniedException: User is not authorized/);
   });
 
   it('makes no more API calls than the page sizes require', (t) => {
@@ -156,8 +167,13 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     const tls = items('WSAS-03').find((e) => e.region === 'us-east-1' && e.source.kind === 'check' && e.source.id === 'cloudtrail-tls-version')!;
     assert.equal(tls.status, 'fail');
     assert.match(tls.message, /^1 call\(s\) below TLS 1\.2 \(TLSv1\.0 1, TLSv1\.3 499; 500 events sampled/);
-    assert.match(items('WSAS-06').find((e) => e.region === 'eu-west-1')!.message, /Macie is not enabled/);
-    assert.equal(result.controls.find((c) => c.id === 'WSAS-06')!.status, 'gap');
+    const macie = (region: string) => items('WSAS-06').find((e) => e.region === region)!;
+    assert.deepEqual([macie('eu-west-1').status, macie('eu-west-1').message], ['fail', 'Macie is not enabled: GetMacieSession answered AccessDeniedException "Macie is not enabled" (HTTP 403)']);
+    assert.equal(macie('eu-west-1').origin?.file, `evidence/aws/${account}/eu-west-1/macie2/GetMacieSession.json`, 'the answer is in the pack for the auditor');
+    assert.deepEqual([macie('ap-southeast-2').status, macie('ap-southeast-2').source.kind], ['gap', 'coverage']);
+    assert.match(macie('ap-southeast-2').message, /no macie2:GetMacieSession response for 333333333333\/ap-southeast-2: AccessDeniedException: User is not authorized/);
+    assert.equal(macie('us-east-1').status, 'pass');
+    assert.equal(result.controls.find((c) => c.id === 'WSAS-06')!.status, 'fail');
   });
 
   it('needs exactly the IAM actions that iam-policy prints', async () => {

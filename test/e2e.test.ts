@@ -171,9 +171,10 @@ describe('evidence-pack run on the embedded sample', () => {
   });
 
   it('verifies offline with the tool and with stock openssl', async () => {
-    const v = await runCli(['verify', pack]);
+    const pin = ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
+    const v = await runCli(['verify', pack, ...pin]);
     assert.equal(v.code, 0, v.stderr);
-    const zipped = await runCli(['verify', `${pack}.zip`]);
+    const zipped = await runCli(['verify', `${pack}.zip`, ...pin]);
     assert.equal(zipped.code, 0, zipped.stderr);
     assert.match(v.stdout, new RegExp(`^Verified .*: ${listFiles(pack).length - 3} files intact, signature valid`));
     const openssl = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'public-key.pem', '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: pack, encoding: 'utf8' });

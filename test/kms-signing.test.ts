@@ -55,6 +55,31 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
     assert.equal(kms.requests.length, 2, 'verification made no KMS call');
   });
 
+  it('--expect-kms-key ARN: the public key is read from KMS and pinned; the ARN a manifest names is not enough', async () => {
+    const before = kms.requests.length;
+    const r = await runCli(['verify', pack, '--expect-kms-key', kms.keyArn], fakeAwsEnv(kms.url));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`signer verified \\(key ${publicKeyFingerprint(kms.publicKey)}, trusted by --expect-kms-key ${kms.keyArn}\\)`));
+    assert.deepEqual(kms.requests.slice(before).map((q) => q.operation), ['GetPublicKey'], 'one read, no signing');
+    // A pack signed by another key whose manifest names this ARN: refused.
+    const other = await startFakeKms();
+    try {
+      const dir = join(work, 'claims-the-arn');
+      assert.equal((await runCli(['evaluate', '--out', dir])).code, 0);
+      assert.equal((await runCli(['sign', dir, '--kms-key-id', other.keyArn], fakeAwsEnv(other.url))).code, 0);
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      assert.equal(manifest.signature.kmsKeyArn, kms.keyArn, 'the fake names one ARN for every key: the forger\'s manifest claims ours');
+      const refused = await runCli(['verify', dir, '--expect-kms-key', kms.keyArn], fakeAwsEnv(kms.url));
+      assert.equal(refused.code, 3, refused.stderr);
+      assert.match(refused.stderr, /key-mismatch: public-key\.pem: signed by key sha256:[0-9a-f]{64}, not the expected sha256:[0-9a-f]{64} \(--expect-kms-key arn:/);
+    } finally {
+      await other.close();
+    }
+    const bad = await runCli(['verify', pack, '--expect-kms-key', 'alias/evidence-pack']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--expect-kms-key "alias\/evidence-pack": expected a KMS key ARN/);
+  });
+
   it('verifies with the OpenSSL command the pack README gives', { skip: !hasOpenssl && 'openssl is not installed' }, () => {
     assert.equal(opensslVerifies(pack, 'ECDSA_SHA_256'), true);
   });

@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parsePeriod, periodFromDates, previousPeriod, resolvePeriod } from '../src/period/period.ts';
+import { stackedBars } from '../src/render/charts.ts';
+import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { packsUnder, runCli, tempDir } from './helpers.ts';
+
+/** Writes a new Ed25519 signing key (PEM) to file; returns the file. */
+function newKey(file: string): string {
+  writeFileSync(file, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  return file;
+}
+const fingerprintOf = (keyFile: string) => publicKeyFingerprint(createPublicKey(readFileSync(keyFile)));
 
 describe('reporting periods', () => {
   it('months of 28 to 31 days, leap February, quarters', () => {
@@ -34,10 +44,13 @@ describe('reporting periods', () => {
   });
 
   it('places packs by organization and period, indexes them, and compares with the previous period\'s pack', async (t) => {
-    const out = join(tempDir(t), 'out');
-    const first = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-10']);
+    const work = tempDir(t);
+    const out = join(work, 'out');
+    // Both runs sign with one key: an earlier pack counts only when signed by a key the run trusts.
+    const key = newKey(join(work, 'key.pem'));
+    const first = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
     assert.equal(first.code, 0, first.stderr);
-    const second = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-11'], { SOURCE_DATE_EPOCH: '1796169600' });
+    const second = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', key], { SOURCE_DATE_EPOCH: '1796169600' });
     assert.equal(second.code, 0, second.stderr);
     const [october, november] = packsUnder(out);
     assert.match(october!, /\/example-corp-sample-estate\/2026-10\/pack-/);
@@ -63,8 +76,7 @@ describe('reporting periods', () => {
   it('compares with a previous pack made from another catalog version: catalog and mapping changes are named', async (t) => {
     const work = tempDir(t);
     const out = join(work, 'out');
-    const key = join(work, 'key.pem');
-    writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const key = newKey(join(work, 'key.pem'));
     const first = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
     assert.equal(first.code, 0, first.stderr);
     const [october] = packsUnder(out);
@@ -89,5 +101,77 @@ describe('reporting periods', () => {
     const md = await runCli(['diff', october!, packsUnder(out)[1]!]);
     assert.match(md.stdout, /Catalog changed: workspaces-appstream-data-protection 2026\.10\.0 \(000000000000\) → workspaces-appstream-data-protection 2026\.11\.\d+ /);
     assert.match(md.stdout, /\| WSAS-01 .* mapping changed \|/);
+  });
+});
+
+describe('earlier packs and index.json are untrusted input', () => {
+  it('charts escape everything and draw only whole non-negative counts', () => {
+    const svg = stackedBars([{ label: '<h1>label</h1>', counts: { fail: '<h1>INJECTED</h1><a href="https://evil.example/">x</a>' as never, pass: -3, gap: 2.5, manual: 4 } }], { title: '<b>t</b>' });
+    assert.ok(!/<h1|<a |<b>/.test(svg), svg);
+    assert.ok(!svg.includes('INJECTED'), 'a count that is not a number is not drawn');
+    assert.match(svg, /<title>Manual: attestation needed: 4<\/title>/);
+  });
+
+  it('drift and trend use only earlier packs that verify and are signed by a trusted key; a crafted index.json reaches nothing', async (t) => {
+    const work = tempDir(t);
+    const out = join(work, 'out');
+    const org = join(out, 'example-corp-sample-estate');
+    const ours = newKey(join(work, 'ours.pem'));
+    const other = newKey(join(work, 'other.pem'));
+    // September: our key. October: another key (a previous pack re-signed by someone else).
+    const september = await runCli(['run', '--out', out, '--no-pdf', '--quiet', '--period', '2026-09', '--signing-key', ours]);
+    assert.equal(september.code, 0, september.stderr);
+    const october = await runCli(['run', '--out', out, '--no-pdf', '--quiet', '--period', '2026-10', '--signing-key', other]);
+    assert.equal(october.code, 0, october.stderr);
+    const [sepPack, octPack] = packsUnder(out);
+    // August: a copy of September's pack whose result was edited afterwards (does not verify).
+    const augPack = join(org, '2026-08', sepPack!.split('/').pop()!);
+    mkdirSync(join(org, '2026-08'));
+    cpSync(sepPack!, augPack, { recursive: true });
+    writeFileSync(join(augPack, 'result.json'), readFileSync(join(augPack, 'result.json'), 'utf8').replace('"fail": 11', '"fail": 0'));
+    // index.json with markup in every field, pointing at the packs that are there.
+    const markup = '<h1>INJECTED</h1><a href="https://evil.example/">click</a>';
+    const crafted = (period: string, path: string) => ({ period, packId: markup, path, generatedAt: markup, controls: { fail: markup, pass: markup, [markup]: 1 } });
+    writeFileSync(join(org, 'index.json'), JSON.stringify({ organization: markup, packs: [
+      crafted('2026-08', `2026-08/${augPack.split('/').pop()}`),
+      crafted(`2026-08${markup}`, `2026-08/${augPack.split('/').pop()}`),
+      crafted('2026-10', `2026-10/${octPack!.split('/').pop()}`),
+    ] }));
+
+    const november = await runCli(['run', '--out', out, '--period', '2026-11', '--signing-key', ours], { SOURCE_DATE_EPOCH: '1796169600' });
+    assert.equal(november.code, 0, november.stderr);
+    const otherKey = fingerprintOf(other);
+    assert.match(november.stderr, new RegExp(`^evidence-pack: previous pack example-corp-sample-estate/2026-10/pack-\\S+: signed by an untrusted key ${otherKey}: not used$`, 'm'));
+    assert.match(november.stderr, /^evidence-pack: earlier pack example-corp-sample-estate\/2026-08\/pack-\S+: changed result\.json: not used in the trend$/m);
+    assert.match(november.stderr, /index\.json: 3 entries are not a pack's \(period, packId, path, generatedAt, counts\); left out$/m);
+    const novPack = packsUnder(out).find((p) => p.includes('/2026-11/'))!;
+    const drift = JSON.parse(readFileSync(join(novPack, 'drift.json'), 'utf8'));
+    assert.deepEqual([drift.state, drift.problems], ['previous-pack-refused', [`signed by an untrusted key ${otherKey}`]]);
+    const trend = JSON.parse(readFileSync(join(novPack, 'trend.json'), 'utf8'));
+    assert.deepEqual(trend.map((p: { period: string; verified: boolean; controls?: unknown }) => [p.period, p.verified, p.controls !== undefined]),
+      [['2026-08', false, false], ['2026-09', true, true], ['2026-10', false, false], ['2026-11', true, true]], 'figures only from verified, trusted packs');
+    assert.equal(trend[1].controls.fail, 11, 'September\'s counts come from its own signed result.json');
+
+    const html = readFileSync(join(novPack, 'report.html'), 'utf8');
+    assert.ok(!html.includes('INJECTED') && !html.includes('evil.example'), 'nothing of index.json reaches the report');
+    assert.match(html, /Earlier packs not used, because they do not verify or are signed by a key this run does not trust: 2026-08 pack-\S+ \(changed result\.json\); 2026-10 pack-\S+ \(signed by an untrusted key sha256:[0-9a-f]{64}\)\./);
+    assert.match(html, /The pack of the previous period \(pack-\S+\) was not used \(signed by an untrusted key sha256:[0-9a-f]{64}\)/);
+    if (existsSync(join(novPack, 'report.pdf'))) {
+      const text = execFileSync('pdftotext', [join(novPack, 'report.pdf'), '-'], { encoding: 'utf8' });
+      assert.ok(!text.includes('INJECTED') && !text.includes('evil.example'), 'nor the signed PDF');
+    }
+
+    // A truncated index.json: one line, the run goes on, the index is whole again. And a key listed in
+    // trusted-keys is trusted: October's pack is compared.
+    writeFileSync(join(org, 'index.json'), '{"organization": "example-corp-sample-estate", "packs": [');
+    writeFileSync(join(work, 'trusted-keys.txt'), `${otherKey}\n`);
+    const again = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', ours, '--trusted-keys', join(work, 'trusted-keys.txt')], { SOURCE_DATE_EPOCH: '1796169660' });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^evidence-pack: \S+index\.json: not valid JSON \(.*\); started afresh$/m);
+    assert.ok(!/internal error/.test(again.stderr));
+    const index = JSON.parse(readFileSync(join(org, 'index.json'), 'utf8'));
+    assert.equal(index.packs.length, 1);
+    const latest = packsUnder(out).filter((p) => p.includes('/2026-11/')).at(-1)!;
+    assert.equal(JSON.parse(readFileSync(join(latest, 'drift.json'), 'utf8')).state, 'compared');
   });
 });

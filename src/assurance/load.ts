@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { compileSchema, loadYamlFile } from '../data-file.ts';
 import { InputError } from '../errors.ts';
+import { listFilesUnder, regularFile, shownName } from '../files.ts';
 import { attestationSchema, waiversSchema } from './schemas.ts';
 import type { Attestation, Waiver } from './types.ts';
 
@@ -21,7 +22,9 @@ const validateWaivers = compileSchema<{ waivers: Waiver[] }>(waiversSchema);
 /** Every *.yaml attestation in dir, with the evidence files it names hashed. */
 export function loadAttestations(dir: string): Attestation[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, undefined, 'attestations directory not found');
-  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.ya?ml$/.test(f)).sort();
+  // Every entry is a regular file (links and special files are refused), so what a statement names is copied from inside dir.
+  const present = new Set(listFilesUnder(dir));
+  const files = [...present].filter((f) => /\.ya?ml$/.test(f));
   return files.map((rel) => {
     const file = join(dir, rel);
     const { data } = loadYamlFile(file, validateAttestation);
@@ -29,12 +32,8 @@ export function loadAttestations(dir: string): Attestation[] {
     const evidence = (data.evidence ?? []).map((e, i) => {
       const path = normalize(join(dirname(rel), e));
       if (path.startsWith('..') || path.startsWith(sep)) throw new InputError(file, `evidence[${i}]`, 'must be a file inside the attestations directory');
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(join(dir, path));
-      } catch {
-        throw new InputError(file, `evidence[${i}]`, `${e}: file not found`);
-      }
+      if (!present.has(path.split(sep).join('/'))) throw new InputError(file, `evidence[${i}]`, `${shownName(e)}: file not found`);
+      const bytes = readFileSync(join(dir, path));
       return { path: path.split(sep).join('/'), sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
     });
     return { file: rel.split(sep).join('/'), control: data.control, statement: data.statement, attestedBy: data.attested_by, date: data.date, expires: data.expires, evidence };
@@ -42,6 +41,7 @@ export function loadAttestations(dir: string): Attestation[] {
 }
 
 export function loadWaivers(file: string): Waiver[] {
+  regularFile(file);
   const { data } = loadYamlFile(file, validateWaivers);
   const ids = new Set<string>();
   data.waivers.forEach((w, i) => {

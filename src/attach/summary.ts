@@ -1,4 +1,5 @@
 // What a ticket says about a pack: facts from the verified pack, the same for Jira and GitHub.
+import { markdownText } from '../markdown-text.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -63,7 +64,7 @@ export function commentMarkdown(f: PackFacts): string {
   const c = commentLines(f);
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
   return [
-    `**${cell(c.heading)}**`,
+    `**${markdownText(c.heading)}**`,
     '',
     '| | |',
     '|---|---|',

@@ -5,16 +5,15 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFilesUnder } from '../files.ts';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import pLimit from 'p-limit';
 import { UserError } from '../errors.ts';
+import { gunzipBounded } from '../evidence/gzip-limits.ts';
+import { parseZonedTime } from '../evidence/json-file.ts';
 import { TlsSummaryBuilder, type TrailEvent } from '../evidence/cloudtrail-summary.ts';
 import type { SnapshotMeta } from '../evidence/types.ts';
 import type { Period } from '../period/period.ts';
 import { ensureDir } from '../ensure-dir.ts';
 
-const unzip = promisify(gunzip);
 
 interface LogRecord extends TrailEvent { awsRegion?: string; recipientAccountId?: string }
 
@@ -33,6 +32,7 @@ function listLogFiles(dir: string): string[] {
   try {
     files = listFilesUnder(dir).filter((f) => /\.json(\.gz)?$/.test(f));
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(`--cloudtrail-logs ${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
   }
   if (files.length === 0) throw new UserError(`--cloudtrail-logs ${dir}: no CloudTrail log files (*.json.gz) in it`);
@@ -52,16 +52,18 @@ export async function summarizeCloudTrailLogs(dir: string, evidenceDir: string, 
     const bytes = await readFile(file);
     let records: LogRecord[];
     try {
-      const text = file.endsWith('.gz') ? (await unzip(bytes)).toString('utf8') : bytes.toString('utf8');
+      const text = file.endsWith('.gz') ? gunzipBounded(bytes, file).toString('utf8') : bytes.toString('utf8');
       records = (JSON.parse(text) as { Records?: LogRecord[] }).Records as LogRecord[];
     } catch (e) {
+      if (e instanceof UserError) throw e;
       throw new UserError(`${file}: not a CloudTrail log file (${(e as Error).message.split('\n')[0]})`);
     }
     if (!Array.isArray(records)) throw new UserError(`${file}: Records: missing; a CloudTrail log file holds {"Records": [...]}`);
     const perGroup = new Map<string, number>();
     for (const r of records) {
       const account = r.recipientAccountId;
-      const at = r.eventTime === undefined ? NaN : Date.parse(r.eventTime);
+      const at = typeof r.eventTime === 'string' ? parseZonedTime(r.eventTime) : NaN;
+      if (r.eventTime !== undefined && Number.isNaN(at)) throw new UserError(`${file}: eventTime ${JSON.stringify(r.eventTime).slice(0, 60)}: not an ISO 8601 time with its zone`);
       const inPeriod = !window || (at >= window.from && at <= window.to);
       if (!account || !r.awsRegion || !scope.accounts.includes(account) || !scope.regions.includes(r.awsRegion) || !inPeriod) {
         outOfScope++;

@@ -1,7 +1,8 @@
 // Evidence from the configuration snapshot files AWS Config delivered (to S3, or copied to a local
 // directory): per account and region, the snapshot closest to the period end is copied, as a stream,
 // into the evidence directory, and the choice is recorded.
-import { createWriteStream, readdirSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { listFilesUnder } from '../files.ts';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -62,8 +63,9 @@ export function chooseSnapshots(files: DeliveredFile[], period?: Period): { file
 function localFiles(dir: string): DeliveredFile[] {
   let entries: string[];
   try {
-    entries = (readdirSync(dir, { recursive: true }) as string[]).map((p) => join(dir, p));
+    entries = listFilesUnder(dir).map((p) => join(dir, p));
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(`--from-files ${dir}: cannot read the directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   return entries.map((p) => delivered(p)).filter((f): f is DeliveredFile => f !== undefined);

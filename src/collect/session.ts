@@ -62,12 +62,12 @@ export class CollectionSession {
   }
 
   /** Runs one operation (all its pages); on failure records a gap and returns undefined. */
-  async run(operation: Operation, scope: CallScope, target: string | undefined, fetch: () => Promise<{ pages: unknown[]; attempts: number; count?: number }>): Promise<unknown[] | undefined> {
+  async run(operation: Operation, scope: CallScope, target: string | undefined, fetch: () => Promise<{ pages: unknown[]; attempts: number; count?: number; outcome?: string }>): Promise<unknown[] | undefined> {
     const started = performance.now();
     const { account, region } = scope;
     try {
-      const { pages, attempts, count } = await fetch();
-      this.calls.push({ operation, account, region, target, pages: count ?? pages.length, attempts, durationMs: Math.round(performance.now() - started), outcome: 'ok' });
+      const { pages, attempts, count, outcome } = await fetch();
+      this.calls.push({ operation, account, region, target, pages: count ?? pages.length, attempts, durationMs: Math.round(performance.now() - started), outcome: outcome ?? 'ok' });
       return pages;
     } catch (e) {
       const attempts = (e as Metadata).$metadata?.attempts ?? 1;
@@ -80,11 +80,21 @@ export class CollectionSession {
     }
   }
 
-  /** A single-response operation, saved as one object at rel; target (e.g. a trail) is named in the log and in a gap. */
-  async one(operation: Operation, scope: CallScope, rel: string, send: () => Promise<Metadata>, target?: string): Promise<unknown | undefined> {
-    const pages = await this.run(operation, scope, target, async () => {
-      const page = await send();
-      return { pages: [withoutMetadata(page)], attempts: page.$metadata?.attempts ?? 1 };
+  /**
+   * A single-response operation, saved as one object at rel; `target` (e.g. a trail) is named in the log and in
+   * a gap. `answer`: for an error that is the service's answer about the account (not a failure to read it), the
+   * document to save in its place; the call is logged with that error as its outcome, and no gap is recorded.
+   */
+  async one(operation: Operation, scope: CallScope, rel: string, send: () => Promise<Metadata>, opts: { answer?: (e: unknown) => object | undefined; target?: string } = {}): Promise<unknown | undefined> {
+    const pages = await this.run(operation, scope, opts.target, async () => {
+      try {
+        const page = await send();
+        return { pages: [withoutMetadata(page)], attempts: page.$metadata?.attempts ?? 1 };
+      } catch (e) {
+        const doc = opts.answer?.(e);
+        if (!doc) throw e;
+        return { pages: [doc], attempts: (e as Metadata).$metadata?.attempts ?? 1, outcome: `answered: ${describeError(e)}` };
+      }
     });
     if (pages) await this.save(rel, pages[0]);
     return pages?.[0];

@@ -9,6 +9,7 @@ import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient 
 import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { paginateDescribeWorkspaceDirectories, WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { macieNotEnabledResponse } from '../evidence/macie-session.ts';
 import type { Operation } from './operations.ts';
 import { bounded, followNextToken, paginate, type CallScope, type CollectionSession } from './session.ts';
 
@@ -41,7 +42,7 @@ export function supplementaryReads(session: CollectionSession, scope: CallScope,
   const appstream = new AppStreamClient(config);
   const reads = [
     limit(() => session.many('workspaces:DescribeWorkspaceDirectories', scope, at('workspaces/DescribeWorkspaceDirectories.json'), undefined, paginate(paginateDescribeWorkspaceDirectories, { client: workspaces }, {}))),
-    limit(() => session.one('macie2:GetMacieSession', scope, at('macie2/GetMacieSession.json'), () => macie.send(new GetMacieSessionCommand({})))),
+    limit(() => session.one('macie2:GetMacieSession', scope, at('macie2/GetMacieSession.json'), () => macie.send(new GetMacieSessionCommand({})), { answer: macieNotEnabledResponse })),
     limit(() => session.many('cloudtrail:LookupEvents', scope, at('cloudtrail/LookupEvents.json'), undefined,
       bounded(paginate(paginateLookupEvents, { client: cloudtrail, pageSize: 50 }, { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] }), cloudtrailSampleSize, (p) => (p as { Events?: unknown[] }).Events?.length ?? 0))),
     trailReads(session, scope, cloudtrail, limit),
@@ -66,8 +67,8 @@ async function trailReads(session: CollectionSession, scope: CallScope, cloudtra
     const name = t.Name!;
     const file = `${encodeURIComponent(name)}.json`;
     return [
-      limit(() => session.one('cloudtrail:GetTrailStatus', scope, at(`GetTrailStatus/${file}`), () => cloudtrail.send(new GetTrailStatusCommand({ Name: t.TrailARN ?? name })), name)),
-      limit(() => session.one('cloudtrail:GetEventSelectors', scope, at(`GetEventSelectors/${file}`), () => cloudtrail.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN ?? name })), name)),
+      limit(() => session.one('cloudtrail:GetTrailStatus', scope, at(`GetTrailStatus/${file}`), () => cloudtrail.send(new GetTrailStatusCommand({ Name: t.TrailARN ?? name })), { target: name })),
+      limit(() => session.one('cloudtrail:GetEventSelectors', scope, at(`GetEventSelectors/${file}`), () => cloudtrail.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN ?? name })), { target: name })),
     ];
   }));
 }

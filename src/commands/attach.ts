@@ -5,14 +5,15 @@ import { basename, join } from 'node:path';
 import { commentOnGithub } from '../attach/github.ts';
 import { attachToJira } from '../attach/jira.ts';
 import { packFacts } from '../attach/summary.ts';
-import { UserError } from '../errors.ts';
+import { ExitCode, UserError } from '../errors.ts';
 import { writePackArchive } from '../pack/archive.ts';
-import { openVerifiedPack } from '../pack/open-verified.ts';
+import { openVerifiedPack, signerNotVerifiedLine } from '../pack/open-verified.ts';
+import { trustAnchors, type TrustedKey, type TrustOptions } from '../sign/trust.ts';
 import { outputs } from '../pack/stages.ts';
 import { createProgress } from '../progress.ts';
 import { report, type GlobalOptions } from './output.ts';
 
-export interface AttachOptions extends GlobalOptions {
+export interface AttachOptions extends GlobalOptions, TrustOptions {
   pack: string;
   jira?: string;
   issue?: string;
@@ -24,24 +25,32 @@ export interface AttachOptions extends GlobalOptions {
  * The archive that will be uploaded, verified as it is: the .zip given, the .zip beside a pack
  * directory, or one made now from the (verified) directory.
  */
-async function verifiedArchive(pack: string, tmp: string) {
+async function verifiedArchive(pack: string, tmp: string, trusted: TrustedKey[]) {
   const dir = pack.replace(/\/+$/, '');
-  if (dir.endsWith('.zip')) return { archive: dir, pack: await openVerifiedPack(dir, tmp, 'attach it') };
+  if (dir.endsWith('.zip')) return { archive: dir, pack: await signedByTrustedKey(dir, tmp, trusted) };
   const beside = `${dir}.zip`;
-  if (existsSync(beside)) return { archive: beside, pack: await openVerifiedPack(beside, tmp, 'attach it') };
-  const opened = await openVerifiedPack(dir, tmp, 'attach it');
+  if (existsSync(beside)) return { archive: beside, pack: await signedByTrustedKey(beside, tmp, trusted) };
+  const opened = await signedByTrustedKey(dir, tmp, trusted);
   const archive = join(tmp, `${opened.verification.packId ?? basename(dir)}.zip`);
   await writePackArchive(dir, opened.verification.packId ?? basename(dir), archive, new Date(opened.result.generatedAt));
   return { archive, pack: opened };
+}
+
+/** A ticket is where a pack is handed over as evidence: one whose signer nobody vouched for is not sent (exit 8). */
+async function signedByTrustedKey(pack: string, tmp: string, trusted: TrustedKey[]) {
+  const opened = await openVerifiedPack(pack, tmp, 'attach it', trusted);
+  if (!opened.verification.signerVerified) throw new UserError(`${signerNotVerifiedLine(pack, opened.verification.keyFingerprint)}; refusing to attach it`, ExitCode.signerNotVerified);
+  return opened;
 }
 
 export async function attachCommand(opts: AttachOptions): Promise<number> {
   if (!opts.jira && !opts.github) throw new UserError('attach: name a ticket with --jira URL --issue KEY, or --github owner/repo#N');
   if (opts.jira && !opts.issue) throw new UserError('--jira needs --issue KEY (e.g. AUDIT-42)');
   if (!existsSync(opts.pack)) throw new UserError(`${opts.pack}: not found`);
+  const trusted = await trustAnchors(opts);
   const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-attach-'));
   try {
-    const { archive, pack } = await verifiedArchive(opts.pack, tmp);
+    const { archive, pack } = await verifiedArchive(opts.pack, tmp, trusted);
     const facts = await packFacts(pack, archive, opts.link);
     const pdf = join(pack.dir, outputs.pdf);
     const files = existsSync(pdf) ? [archive, pdf] : [archive];

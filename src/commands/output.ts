@@ -1,4 +1,5 @@
 import type { ControlStatus } from '../evaluate/result.ts';
+import { redactJson, redactText } from '../redact/detect.ts';
 import { statusOrder } from '../render/status.ts';
 
 export interface GlobalOptions { quiet?: boolean; json?: boolean }
@@ -8,8 +9,8 @@ export function statusCounts(counts: Record<ControlStatus, number>): string {
   return statusOrder.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`).join(', ');
 }
 
-/** The final line (or JSON document) a command prints on stdout. */
+/** The final line (or JSON document) a command prints on stdout, values from the evidence masked. */
 export function report(opts: GlobalOptions, line: string, data: object): void {
-  if (opts.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-  else if (!opts.quiet) process.stdout.write(`${line}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify(redactJson(data), null, 2)}\n`);
+  else if (!opts.quiet) process.stdout.write(`${redactText(line).text}\n`);
 }

@@ -18,6 +18,7 @@ import { signingKeyFor, type SigningKeyOptions } from '../sign/signing-key-for.t
 import { pdfCertificateFromFile } from '../sign/pdf-signature.ts';
 import { loadBranding } from '../render/branding.ts';
 import { signPack } from '../sign/sign.ts';
+import { trustAnchors } from '../sign/trust.ts';
 import { report, statusCounts, type GlobalOptions } from './output.ts';
 
 export interface RunOptions extends GlobalOptions, SigningKeyOptions {
@@ -40,12 +41,16 @@ export interface RunOptions extends GlobalOptions, SigningKeyOptions {
   tz?: string;
   maxEvaluationAge?: number;
   threads?: number;
+  trustedKeys?: string;
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
   const evidence = opts.evidence ?? sampleEvidenceDir;
   const generatedAt = runTime();
   const key = await signingKeyFor(opts);
+  // Earlier periods' packs (drift, trend) count only when signed by this run's key or one the settings trust.
+  const trusted = [{ fingerprint: key.fingerprint, source: "this run's signing key" }, ...(await trustAnchors({ trustedKeys: opts.trustedKeys }))];
+  const warn = (line: string) => { if (!opts.quiet) process.stderr.write(`evidence-pack: ${line}\n`); };
   const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
   const branding = loadBranding(opts);
   const period = resolvePeriod(opts, generatedAt, readSnapshotMeta(evidence));
@@ -55,9 +60,11 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads, onProgress: (t) => progress.detail(t) });
     const packId = packIdFor(result);
     const org = organizationSlug(result.organization);
-    const drift = await driftFromPrevious(opts.out, org, previousPeriod(period), result, tmp);
-    if (drift) await writeFile(join(tmp, driftFile), `${JSON.stringify(drift, null, 2)}\n`);
-    const trend = await buildTrend(opts.out, org, { period: period.label, packId, result });
+    const drift = await driftFromPrevious(opts.out, org, previousPeriod(period), result, tmp, trusted);
+    if (drift.state === 'previous-pack-refused') warn(`previous pack ${join(org, drift.previousPeriod, drift.previousPack)}: ${drift.problems.join(', ')}: not used`);
+    await writeFile(join(tmp, driftFile), `${JSON.stringify(drift, null, 2)}\n`);
+    const trend = await buildTrend(opts.out, org, { period: period.label, packId, result }, trusted);
+    for (const p of trend) if (!p.verified && p.period !== drift.previousPeriod) warn(`earlier pack ${join(org, p.period, p.packId)}: ${p.notUsed}: not used in the trend`);
     await writeFile(join(tmp, trendFile), `${JSON.stringify(trend, null, 2)}\n`);
     progress.stage(opts.pdf ? 'Rendering HTML, CSV and printing the PDF' : 'Rendering HTML and CSV');
     await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed }, branding }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, drift, trend, rowsPerPrint: opts.rowsPerPrint, onProgress: (t) => progress.detail(t) });
@@ -70,8 +77,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const partial = join(opts.out, `.tmp-${process.pid}-${pack.packId}.zip`);
   await writePackArchive(pack.path, pack.packId, partial, new Date(generatedAt));
   await rename(partial, archive);
-  await addToIndex(opts.out, pack.org, { period: period.label, packId: pack.packId, path: join(period.label, pack.packId), generatedAt, controls: pack.result.summary.controls });
+  const indexProblem = await addToIndex(opts.out, pack.org, { period: period.label, packId: pack.packId, path: join(period.label, pack.packId), generatedAt, controls: pack.result.summary.controls });
   progress.done();
+  if (indexProblem) warn(indexProblem);
   const files = pack.manifest.files.length + 3;
   report(opts,
     `Wrote ${pack.path} and ${basename(archive)} (period ${period.label}, ${files} files, signed with ${key.managed ? '' : 'demo key '}${key.fingerprint.slice(0, 23)}…): ${pack.result.controls.length} controls: ${statusCounts(pack.result.summary.controls)}`,

@@ -3,29 +3,37 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractPackArchive } from '../pack/archive.ts';
+import { trustAnchors, type TrustOptions } from '../sign/trust.ts';
 import { verifyPack, type VerifyReport } from '../sign/verify.ts';
 import type { GlobalOptions } from './output.ts';
 
-/** Verifies a pack directory, or a pack archive (.zip) extracted into a temporary directory. */
-export async function verifyCommand(opts: GlobalOptions & { pack: string; expectKey?: string }): Promise<number> {
+/**
+ * Verifies a pack directory, or a pack archive (.zip) extracted into a temporary directory: exit 0
+ * only when it is intact and signed by a trusted key; 8 when intact but no anchor names its key.
+ */
+export async function verifyCommand(opts: GlobalOptions & TrustOptions & { pack: string }): Promise<number> {
+  const trusted = await trustAnchors(opts);
   let r: VerifyReport;
   if (opts.pack.endsWith('.zip')) {
     const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-verify-'));
     try {
-      r = await verifyPack(await extractPackArchive(opts.pack, tmp), { expectKey: opts.expectKey });
+      r = await verifyPack(await extractPackArchive(opts.pack, tmp), { trusted });
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
   } else {
-    r = await verifyPack(opts.pack, { expectKey: opts.expectKey });
+    r = await verifyPack(opts.pack, { trusted });
   }
+  const code = !r.ok ? ExitCode.verifyFailed : r.signerVerified ? ExitCode.ok : ExitCode.signerNotVerified;
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ pack: opts.pack, ...r }, null, 2)}\n`);
-  } else if (r.ok) {
-    if (!opts.quiet) process.stdout.write(`Verified ${opts.pack}: ${r.filesChecked} files intact, signature valid (key ${r.keyFingerprint}${r.managedKey ? '' : ', unmanaged demo key'})\n`);
+  } else if (code === ExitCode.ok) {
+    if (!opts.quiet) process.stdout.write(`Verified ${opts.pack}: ${r.filesChecked} files intact, signature valid, signer verified (key ${r.keyFingerprint}, trusted by ${r.trustedBy}${r.managedKey ? '' : '; an unmanaged demo key'})\n`);
+  } else if (code === ExitCode.signerNotVerified) {
+    process.stderr.write(`${opts.pack}: ${r.filesChecked} files intact, signer not verified: signed by key ${r.keyFingerprint}, and no trust anchor was given (pin the fingerprint you were given with --expect-key, or list it in a trusted-keys file)\n`);
   } else {
     for (const p of r.problems) process.stderr.write(`${p.problem}: ${p.file}: ${p.detail}\n`);
     process.stderr.write(`FAILED ${opts.pack}: ${r.problems.length} problem(s)\n`);
   }
-  return r.ok ? ExitCode.ok : ExitCode.verifyFailed;
+  return code;
 }

@@ -1,4 +1,5 @@
 // Drift between two packs' results: what changed for each control, evidence item and resource.
+import { markdownText } from '../markdown-text.ts';
 import { controlItemBatches, resultResourceBatches } from '../evaluate/read-result.ts';
 import { statusOrder, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
 
@@ -41,10 +42,21 @@ const bad = new Set<ItemStatus>(['fail', 'gap']);
 /** Higher is worse: the report's precedence (fail, gap, manual, waived, pass, inherited, not applicable). */
 const severity = (s: ControlStatus) => statusOrder.length - statusOrder.indexOf(s);
 
+/**
+ * What judged the item. A rule is named by its deployed name, not its managed-rule identifier: a rule and
+ * its conformance-pack copy share the identifier, and AWS names the copy "<rule>-conformance-pack-<id>".
+ * A rule name is unique in its account and region, and every result format has carried it.
+ */
 function sourceKey(i: EvidenceItem): string {
-  return i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `rule:${i.source.rule}` : `coverage:${i.source.api}`;
+  return i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `rule:${i.source.ruleName}` : `coverage:${i.source.api}`;
 }
 
+/** How the drift names the source: a rule's pack where the evidence states it. */
+function sourceShown(i: EvidenceItem): string {
+  return i.source.kind === 'config-rule' && i.source.conformancePack ? `${sourceKey(i)} (conformance pack ${i.source.conformancePack})` : sourceKey(i);
+}
+
+/** An item's identity across packs: control, source, account, region and resource. */
 function itemKey(control: string, i: EvidenceItem): string {
   return [control, sourceKey(i), i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? ''].join('|');
 }
@@ -84,7 +96,7 @@ interface SeenItem {
   message: string;
 }
 
-const seen = (i: EvidenceItem): SeenItem => ({ status: i.status, waiver: i.waiver, account: i.account, region: i.region, resource: i.resource ? `${i.resource.type} ${i.resource.id}` : undefined, source: sourceKey(i), message: i.message });
+const seen = (i: EvidenceItem): SeenItem => ({ status: i.status, waiver: i.waiver, account: i.account, region: i.region, resource: i.resource ? `${i.resource.type} ${i.resource.id}` : undefined, source: sourceShown(i), message: i.message });
 
 /**
  * Compares two packs a control at a time, reading each control's items files as they stream: memory holds
@@ -112,30 +124,38 @@ export async function diffPacks(previous: PackResult, current: PackResult): Prom
     items.push({ control, key, change, before: b?.status, after: a?.status, account: any.account, region: any.region, resource: any.resource, source: any.source, message: a?.message ?? b?.message });
   };
   for (const id of ids) {
-    const before = new Map<string, SeenItem>();
+    // Items of one key (coverage of a scope that several checks share an API for) pair up in the order they come.
+    const before = new Map<string, SeenItem | SeenItem[]>();
     const p = prevControls.get(id);
-    if (p) for await (const batch of controlItemBatches(previous.dir, p)) for (const i of batch) before.set(itemKey(id, i), seen(i));
-    // An item without a resource (coverage of a scope) can share its key with another; as before, the last one counts.
-    const scopes = new Map<string, SeenItem>();
+    if (p) {
+      for await (const batch of controlItemBatches(previous.dir, p)) {
+        for (const i of batch) {
+          const key = itemKey(id, i);
+          const had = before.get(key);
+          before.set(key, had === undefined ? seen(i) : Array.isArray(had) ? (had.push(seen(i)), had) : [had, seen(i)]);
+        }
+      }
+    }
+    const take = (key: string): SeenItem | undefined => {
+      const had = before.get(key);
+      if (!Array.isArray(had)) {
+        before.delete(key);
+        return had;
+      }
+      const first = had.shift();
+      if (had.length === 0) before.delete(key);
+      return first;
+    };
     const c = curControls.get(id);
     if (c) {
       for await (const batch of controlItemBatches(current.dir, c)) {
         for (const i of batch) {
           const key = itemKey(id, i);
-          if (!i.resource) {
-            scopes.set(key, seen(i));
-            continue;
-          }
-          record(id, key, before.get(key), seen(i));
-          before.delete(key);
+          record(id, key, take(key), seen(i));
         }
       }
     }
-    for (const [key, a] of scopes) {
-      record(id, key, before.get(key), a);
-      before.delete(key);
-    }
-    for (const [key, b] of before) record(id, key, b, undefined);
+    for (const [key, b] of before) for (const one of Array.isArray(b) ? b : [b]) record(id, key, one, undefined);
   }
   items.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 
@@ -159,22 +179,24 @@ const shown: ItemChange[] = ['regressed', 'new-failing', 'waiver-expired', 'new-
 
 /** The drift as Markdown, for a ticket comment or a scheduler's log. */
 export function driftMarkdown(d: Drift, names: { previous: string; current: string }): string {
+  // Every value below comes from the packs (evidence, tags, catalog, the names given): escaped, never markup.
+  const t = markdownText;
   const lines = [
-    `# Drift: ${names.previous} → ${names.current}`,
+    `# Drift: ${t(names.previous)} → ${t(names.current)}`,
     '',
-    `Evidence as of ${d.previous.collectedAt} → ${d.current.collectedAt}.${d.catalogChanged ? ` Catalog changed: ${d.previous.catalog} → ${d.current.catalog}.` : ''}`,
+    `Evidence as of ${t(d.previous.collectedAt)} → ${t(d.current.collectedAt)}.${d.catalogChanged ? ` Catalog changed: ${t(d.previous.catalog)} → ${t(d.current.catalog)}.` : ''}`,
     '',
     `Items: ${d.counts.regressed} regressed, ${d.counts['new-failing']} new failing, ${d.counts['waiver-expired']} waiver expired, ${d.counts['new-gap']} new gaps, ${d.counts.fixed} fixed, ${d.counts.new} new, ${d.counts.gone} gone, ${d.counts.unchanged} unchanged. Resources: ${d.resources.newlyInScope.length} newly in scope, ${d.resources.gone.length} gone.`,
     '',
     '| Control | Before | After | Change |',
     '|---|---|---|---|',
-    ...d.controls.filter((c) => c.change !== 'unchanged' || c.mappingChanged).map((c) => `| ${c.id} ${c.title} | ${c.before ?? '—'} | ${c.after ?? '—'} | ${c.change}${c.mappingChanged ? ', mapping changed' : ''} |`),
+    ...d.controls.filter((c) => c.change !== 'unchanged' || c.mappingChanged).map((c) => `| ${t(c.id)} ${t(c.title)} | ${t(c.before ?? '—')} | ${t(c.after ?? '—')} | ${t(c.change)}${c.mappingChanged ? ', mapping changed' : ''} |`),
   ];
   for (const change of shown) {
     const list = d.items.filter((i) => i.change === change);
     if (!list.length) continue;
     lines.push('', `## ${change} (${list.length})`, '');
-    for (const i of list) lines.push(`- ${i.control} ${i.account}/${i.region} ${i.resource ?? '(scope)'} [${i.source}]: ${i.before ?? '—'} → ${i.after ?? '—'}${i.message ? `: ${i.message}` : ''}`);
+    for (const i of list) lines.push(`- ${t(i.control)} ${t(i.account)}/${t(i.region)} ${t(i.resource ?? '(scope)')} [${t(i.source)}]: ${t(i.before ?? '—')} → ${t(i.after ?? '—')}${i.message ? `: ${t(i.message)}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

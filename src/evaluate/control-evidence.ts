@@ -8,6 +8,18 @@ import { itemStatuses, listedOthers, zeroCounts, type EvidenceItem, type ItemSta
 const listedInFull = (s: ItemStatus) => s === 'fail' || s === 'gap' || s === 'waived';
 const decided = (i: EvidenceItem) => i.resource !== undefined && (i.status === 'pass' || i.status === 'fail');
 
+/** The later of two observations, or undefined when they were made at the same time. */
+function newerOf(a: EvidenceItem, b: EvidenceItem): EvidenceItem | undefined {
+  const [ta, tb] = [Date.parse(a.observedAt), Date.parse(b.observedAt)];
+  return ta > tb ? a : tb > ta ? b : undefined;
+}
+
+/** One item of a control: what judged which resource where. */
+function itemIdentity(i: EvidenceItem): string {
+  const source = i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `rule:${i.source.ruleName}` : `coverage:${i.source.api}`;
+  return [source, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? ''].join('|');
+}
+
 export interface ControlEvidencePart {
   id: string;
   counts: Record<ItemStatus, number>;
@@ -85,23 +97,51 @@ export class ControlEvidence {
     return itemStatuses.reduce((n, s) => n + this.counts[s], 0);
   }
 
-  /** A built-in check and an AWS Config rule that test the same property and judged the same resource differently. */
+  /**
+   * A built-in check and an AWS Config rule that test the same property and judged the same resource differently.
+   * The newer observation decides: the older item takes its status and says why (the text shows both times); at the
+   * same time, neither does.
+   */
   disagreements(): string[] {
     const key = (i: EvidenceItem) => `${i.account}|${i.resource!.type}|${i.resource!.id}`;
     const ruleSays = new Map<string, EvidenceItem[]>();
     for (const b of this.verdicts) if (b.source.kind === 'config-rule') (ruleSays.get(key(b)) ?? ruleSays.set(key(b), []).get(key(b))!).push(b);
     const out: string[] = [];
+    const overruled = new Map<EvidenceItem, EvidenceItem>();
     for (const a of this.verdicts) {
       if (a.source.kind !== 'check') continue;
       for (const b of ruleSays.get(key(a)) ?? []) {
         if (a.status !== b.status && b.source.kind === 'config-rule' && this.sameProperty(a.source.id, b.source.rule)) {
-          out.push(`${a.resource!.type} ${a.resource!.id} (${a.account}/${a.region}): built-in check ${a.source.id} says ${a.status} (captured ${a.observedAt}); AWS Config rule ${b.source.ruleName} says ${b.status} (recorded ${b.observedAt})`);
+          const newer = newerOf(a, b);
+          if (newer) {
+            const older = newer === a ? b : a;
+            const other = overruled.get(older);
+            if (!other || newerOf(newer, other) === newer) overruled.set(older, newer);
+          }
+          const decides = !newer ? 'observed at the same time, neither decides' : newer === a ? 'the newer, the built-in check, decides' : 'the newer, the AWS Config rule, decides';
+          out.push(`${a.resource!.type} ${a.resource!.id} (${a.account}/${a.region}): built-in check ${a.source.id} says ${a.status} (captured ${a.observedAt}); AWS Config rule ${b.source.ruleName} says ${b.status} (recorded ${b.observedAt}): ${decides}`);
         }
       }
     }
+    if (overruled.size) this.overrule(overruled);
     return out;
   }
 
+  /** Replaces each older item with one that takes the newer observation's status and names it. */
+  private overrule(by: Map<EvidenceItem, EvidenceItem>): void {
+    const newerOfItem = new Map([...by].map(([older, newer]) => [itemIdentity(older), newer]));
+    const dropped: EvidenceItem[] = [];
+    this.drop((i) => i.resource !== undefined && newerOfItem.has(itemIdentity(i)) && (dropped.push(i), true));
+    const seen = new Set<string>();
+    for (const item of dropped) {
+      const id = itemIdentity(item);
+      if (seen.has(id)) continue; // the same item met in the listed items and the file
+      seen.add(id);
+      const newer = newerOfItem.get(id)!;
+      const what = newer.source.kind === 'check' ? `built-in check ${newer.source.id} (captured ${newer.observedAt})` : `AWS Config rule ${(newer.source as { ruleName: string }).ruleName} (recorded ${newer.observedAt})`;
+      this.add({ ...item, status: newer.status, message: `the newer observation decides: ${what} says ${newer.status}; this one, of ${item.observedAt}, said ${item.status} (${item.message})` }, true);
+    }
+  }
   /** The listed items by account and region (otherwise as they came), and the items file. */
   close(): { listed: EvidenceItem[]; items: JsonLinesFile[] } {
     const listed = this.listed.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));

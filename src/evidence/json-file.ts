@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { readFileSync, statSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
 import { describeAjvError } from '../data-file.ts';
 import { InputError } from '../errors.ts';
+import { gunzipBounded, maxWholeFileBytes } from './gzip-limits.ts';
 
 export interface JsonFile<T> { value: T; sha256: string; bytes: number }
 
@@ -112,20 +112,16 @@ function lineAndColumn(text: string, position: number): string {
 export function readJsonFile<T>(path: string, shownAs: string, validate?: ValidateFunction<T>): JsonFile<T> {
   let raw: Buffer | undefined;
   try {
+    if (statSync(path).size > maxWholeFileBytes) throw new InputError(shownAs, undefined, `larger than ${maxWholeFileBytes / 1024 / 1024} MiB, the most a file read whole may hold: refused`);
     raw = readFileSync(path);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(shownAs, undefined, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const sha256 = createHash('sha256').update(raw).digest('hex');
   const size = raw.length;
   let bytes: Buffer | undefined = raw;
-  if (path.endsWith('.gz')) {
-    try {
-      bytes = gunzipSync(raw);
-    } catch {
-      throw new InputError(shownAs, undefined, 'not a valid gzip file');
-    }
-  }
+  if (path.endsWith('.gz')) bytes = gunzipBounded(raw, shownAs);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
@@ -149,9 +145,21 @@ export function readJsonFile<T>(path: string, shownAs: string, validate?: Valida
   return { value: value as T, sha256, bytes: size };
 }
 
-/** AWS timestamps arrive as ISO strings (files) or epoch seconds (API/CLI JSON). */
+// An ISO 8601 date and time with its zone (Z or ±hh:mm). A time without one would be read in the
+// host's zone, and the same evidence would mean another instant on another machine.
+const zonedTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** Milliseconds since the epoch of an ISO time with a zone, or NaN for anything else (no zone, no time, not a date). */
+export function parseZonedTime(value: string): number {
+  return zonedTime.test(value) ? Date.parse(value) : NaN;
+}
+
+/** AWS timestamps arrive as ISO strings with a zone (files) or epoch seconds (API/CLI JSON). */
 export function isoTime(value: unknown, file: string, field: string): string {
-  const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) throw new InputError(file, field, `not a timestamp: ${JSON.stringify(value)}`);
+  const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(parseZonedTime(value)) : undefined;
+  if (!date || Number.isNaN(date.getTime())) {
+    const zoneless = typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    throw new InputError(file, field, `not a timestamp: ${JSON.stringify(value).slice(0, 80)}${zoneless ? ' (an ISO 8601 time with its zone is expected, e.g. 2026-10-31T23:55:00Z)' : ''}`);
+  }
   return date.toISOString();
 }

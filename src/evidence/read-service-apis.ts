@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
 import { compileSchema } from '../data-file.ts';
 import { pages, resourceKey } from './config-items.ts';
+import { isMacieNotEnabled } from './macie-session.ts';
 import { TlsSummaryBuilder, type TrailEvent } from './cloudtrail-summary.ts';
 import { isoTime } from './json-file.ts';
 import { cloudtrailLogFilesSchema, credentialReportSchema, describeStacksSchema, describeTrailsSchema, eventSelectorsSchema, lookupEventsSchema, macieSessionSchema, trailStatusSchema, workspaceDirectoriesSchema } from './schemas.ts';
@@ -120,7 +121,11 @@ export async function readServiceResponse(ctx: ServiceReadContext, rel: string, 
     record(apiResourceTypes.cloudtrailEventSelectors, trail, doc, '', { name: trail, ...(doc.TrailARN ? { arn: doc.TrailARN } : {}) });
   } else if (api === 'macie2:GetMacieSession') {
     const doc = await read<any>(rel, 'aws-response', validate.macie);
-    record(apiResourceTypes.macieSession, `${account}/${region}`, doc, '');
+    // An error kept as the response is evidence only when it is Macie saying it is not enabled.
+    if (doc.Error && !isMacieNotEnabled(doc.Error.Code, doc.Error.Message)) {
+      throw new InputError(shown(rel), 'Error', `${doc.Error.Code}: ${doc.Error.Message} is not an answer about the account; a failed call is a gap in snapshot.json, not a response`);
+    }
+    record(apiResourceTypes.macieSession, `${account}/${region}`, doc, doc.Error ? '/Error' : '');
   } else if (api === 'iam:GetCredentialReport') {
     if (region !== 'global') throw new InputError(shown(rel), undefined, 'the IAM credential report is account-wide: keep it under aws/<account>/global/iam/');
     const doc = await read<any>(rel, 'aws-response', validate.credentialReport);

@@ -151,6 +151,8 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const all = [...listed.filter((f) => !holdsConfigurationItems(f)), ...listed.filter(holdsConfigurationItems)];
   if (!all.includes('snapshot.json')) throw new InputError(shown('snapshot.json'), undefined, 'missing: an evidence directory starts with snapshot.json');
   const meta = await read('snapshot.json', 'snapshot-meta', validate.meta);
+  // Compared with the period's instants as strings: one form, in UTC.
+  meta.collectedAt = isoTime(meta.collectedAt, shown('snapshot.json'), 'collectedAt');
   const inScope = scopeCheck(meta);
 
   const snapshot: Snapshot = { dir, meta, files, resources: [], rules: [], evaluations: [], recorders: [], apiResponses: [], gaps: [...meta.gaps] };

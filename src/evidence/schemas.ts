@@ -217,10 +217,20 @@ export const workspaceDirectoriesSchema = {
   },
 } as const;
 
+/** The session, or the error Macie answers where it is not enabled (kept by the collector as the response). */
 export const macieSessionSchema = {
-  type: 'object',
-  required: ['status'],
-  properties: { status: { enum: ['ENABLED', 'PAUSED'] }, createdAt: time, updatedAt: time, findingPublishingFrequency: str },
+  oneOf: [
+    {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { enum: ['ENABLED', 'PAUSED'] }, createdAt: time, updatedAt: time, findingPublishingFrequency: str },
+    },
+    {
+      type: 'object',
+      required: ['Error'],
+      properties: { Error: { type: 'object', required: ['Code', 'Message'], properties: { Code: str, Message: str, HttpStatusCode: { type: 'integer' }, RequestId: str } } },
+    },
+  ],
 } as const;
 
 export const lookupEventsSchema = {

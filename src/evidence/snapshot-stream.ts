@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.ts';
 import { duplicateMember } from './json-file.ts';
+import { expansionProblem } from './gzip-limits.ts';
 
 /**
  * Far larger than any configuration item AWS records; a bigger one is refused before it is parsed.
@@ -262,8 +263,14 @@ export async function streamConfigSnapshot(path: string, shownAs: string, onItem
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const broken = (problem: string) => new InputError(shownAs, undefined, problem);
   const scanner = snapshotScanner(shownAs, onItem, document, opts);
+  let expanded = 0;
   try {
-    for await (const chunk of source) await scanner.feed(decoder.decode(chunk as Buffer, { stream: true }));
+    for await (const chunk of source) {
+      expanded += (chunk as Buffer).length;
+      const bomb = source !== raw ? expansionProblem(expanded, bytes) : undefined;
+      if (bomb) throw broken(bomb);
+      await scanner.feed(decoder.decode(chunk as Buffer, { stream: true }));
+    }
     await scanner.feed(decoder.decode());
   } catch (e) {
     if (e instanceof InputError) throw e;
@@ -273,6 +280,7 @@ export async function streamConfigSnapshot(path: string, shownAs: string, onItem
     throw broken(path.endsWith('.gz') ? 'not a valid gzip file' : `cannot read (${(e as Error).message})`);
   } finally {
     raw.destroy();
+    if (source !== raw) source.destroy();
   }
   return { ...scanner.finish(), sha256: hash.digest('hex'), bytes };
 }

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { dirname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
@@ -19,35 +20,76 @@ export async function writePackArchive(packDir: string, name: string, zipFile: s
   await Promise.race([pipeline(zip.outputStream, createWriteStream(zipFile)), failed]);
 }
 
+const MiB = 1024 * 1024;
+/** An archive may always hold this much once extracted, whatever its ratio. */
+export const freeArchiveBytes = 64 * MiB;
+/** Beyond freeArchiveBytes, at most this many bytes extracted per archive byte (a pack compresses about 7 to 30 times). */
+export const maxArchiveRatio = 100;
+
+const unprintableName = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 /**
- * Extracts a pack archive into dir and returns the pack directory inside it. Refuses entries that
- * would land outside dir, links, and archives holding anything but one top-level pack directory.
+ * Extracts a pack archive into dir and returns the pack directory inside it. Archives are untrusted:
+ * every entry is checked from the central directory before one byte is written. Refuses entries that
+ * would land outside dir, links and other special files, names with control characters, entries whose
+ * compressed data overlap (one stream counted many times: a zip bomb), a total past the size bounds,
+ * and archives holding anything but one top-level pack directory. Each entry's actual size is checked
+ * against the declared one as it is written. What was written is the caller's to remove (dir).
  */
 export async function extractPackArchive(zipFile: string, dir: string): Promise<string> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(zipFile, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, z) => (err ? reject(new InputError(zipFile, undefined, `not a readable zip archive (${err.message})`)) : resolve(z!))));
-  const tops = new Set<string>();
-  await new Promise<void>((resolve, reject) => {
-    const fail = (problem: string) => { zip.close(); reject(new InputError(zipFile, undefined, problem)); };
-    zip.on('error', (e: Error) => fail(e.message));
-    zip.on('end', () => resolve());
-    zip.on('entry', (entry: yauzl.Entry) => {
-      const path = normalize(entry.fileName);
-      if (path.startsWith('..') || path.startsWith(sep) || /^[a-zA-Z]:/.test(path)) return fail(`entry ${entry.fileName} would be written outside the pack`);
-      const kind = (entry.externalFileAttributes >>> 16) & 0o170000;
-      if (kind === 0o120000) return fail(`entry ${entry.fileName} is a symbolic link`);
-      tops.add(path.split(sep)[0]!);
-      if (entry.fileName.endsWith('/')) return zip.readEntry();
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return fail(err.message);
-        const target = join(dir, path);
-        mkdir(dirname(target), { recursive: true })
-          .then(() => pipeline(stream!, createWriteStream(target, { flags: 'wx' })))
-          .then(() => zip.readEntry(), (e: Error) => fail(e.message));
+    yauzl.open(zipFile, { lazyEntries: true, autoClose: false, strictFileNames: true, validateEntrySizes: true }, (err, z) => (err ? reject(new InputError(zipFile, undefined, `not a readable zip archive (${err.message})`)) : resolve(z!))));
+  const refuse = (problem: string) => new InputError(zipFile, undefined, problem);
+  try {
+    const entries = await new Promise<yauzl.Entry[]>((resolve, reject) => {
+      const all: yauzl.Entry[] = [];
+      zip.on('error', (e: Error) => reject(refuse(e.message)));
+      zip.on('end', () => resolve(all));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        all.push(entry);
+        zip.readEntry();
       });
+      zip.readEntry();
     });
-    zip.readEntry();
-  });
-  if (tops.size !== 1) throw new InputError(zipFile, undefined, `expected one pack directory in the archive, found ${tops.size}`);
-  return join(dir, [...tops][0]!);
+    const tops = new Set<string>();
+    let total = 0;
+    for (const entry of entries) {
+      const shown = JSON.stringify(entry.fileName);
+      if (unprintableName.test(entry.fileName)) throw refuse(`entry ${shown} has control characters in its name`);
+      const path = normalize(entry.fileName);
+      if (path.startsWith('..') || path.startsWith(sep) || /^[a-zA-Z]:/.test(path)) throw refuse(`entry ${entry.fileName} would be written outside the pack`);
+      const kind = (entry.externalFileAttributes >>> 16) & 0o170000;
+      if (kind === 0o120000) throw refuse(`entry ${entry.fileName} is a symbolic link`);
+      if (kind !== 0 && kind !== 0o100000 && kind !== 0o040000) throw refuse(`entry ${entry.fileName} is not a regular file or directory (mode ${kind.toString(8)})`);
+      tops.add(path.split(sep)[0]!);
+      total += entry.uncompressedSize;
+    }
+    const archiveBytes = (await stat(zipFile)).size;
+    if (total > freeArchiveBytes && total > maxArchiveRatio * archiveBytes) {
+      throw refuse(`would extract to ${Math.round(total / MiB)} MiB from ${archiveBytes} bytes (over ${maxArchiveRatio} times, beyond the first ${freeArchiveBytes / MiB} MiB): refused as a zip bomb`);
+    }
+    // A local header is at least 30 bytes, then the compressed data: an entry that starts before the
+    // previous one's data ends shares its bytes.
+    const byOffset = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+    for (let i = 1; i < byOffset.length; i++) {
+      const a = byOffset[i - 1]!;
+      const b = byOffset[i]!;
+      if (a.relativeOffsetOfLocalHeader + 30 + a.compressedSize > b.relativeOffsetOfLocalHeader) {
+        throw refuse(`entries ${a.fileName} and ${b.fileName} overlap (they share compressed data, as a zip bomb does): refused`);
+      }
+    }
+    if (tops.size !== 1) throw refuse(`expected one pack directory in the archive, found ${tops.size}`);
+    for (const entry of entries) {
+      if (entry.fileName.endsWith('/')) continue;
+      const target = join(dir, normalize(entry.fileName));
+      const stream = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(refuse(err.message)) : resolve(s!))));
+      await mkdir(dirname(target), { recursive: true });
+      await pipeline(stream, createWriteStream(target, { flags: 'wx' })).catch((e: Error) => {
+        throw e instanceof InputError || (e as NodeJS.ErrnoException).code === 'ENOSPC' ? e : refuse(`entry ${entry.fileName}: ${e.message}`);
+      });
+    }
+    return join(dir, [...tops][0]!);
+  } finally {
+    zip.close();
+  }
 }

@@ -18,9 +18,10 @@ line (a large estate's in parts, <control>.2.jsonl and on, as result.json lists 
 resources.jsonl every resource evaluated; evidence.csv one row per evidence item;
 evidence/ the evidence files as received, redacted.
 
-Verify with the tool (offline):
-  evidence-pack verify ${packId}            (or the .zip)
+Verify with the tool (offline; the directory or the .zip), pinned to the key fingerprint the
+pack's author gave you, not the one this file states (a re-signed pack would state its own):
   evidence-pack verify ${packId} --expect-key ${key.fingerprint}
+Without a pin (or a trusted-keys file) the answer is "intact, signer not verified", exit 8.
 
 Verify with OpenSSL 3 and sha256sum alone, inside this directory:
   ${opensslVerifyCommand(key.algorithm)}

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { compileSchema } from '../data-file.ts';
 import { UserError } from '../errors.ts';
 import { processAlive } from '../pid.ts';
 import { join } from 'node:path';
@@ -73,21 +74,55 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** out/<org>/index.json: every pack written there, newest last (replaced atomically, under a lock). */
-export async function addToIndex(out: string, org: string, entry: IndexEntry): Promise<void> {
-  await withLock(join(out, org, 'index.json.lock'), () => writeIndex(out, org, entry));
+/**
+ * out/<org>/index.json: every pack written there, newest last (replaced atomically, under a lock).
+ * Returns what was wrong with the index found there, if anything: it was rewritten without it.
+ */
+export async function addToIndex(out: string, org: string, entry: IndexEntry): Promise<string | undefined> {
+  return withLock(join(out, org, 'index.json.lock'), () => writeIndex(out, org, entry));
 }
 
-async function writeIndex(out: string, org: string, entry: IndexEntry): Promise<void> {
-  const file = join(out, org, 'index.json');
-  let entries: IndexEntry[] = [];
+const validIndex = compileSchema<{ packs: IndexEntry[] }>({
+  type: 'object',
+  required: ['packs'],
+  properties: { packs: { type: 'array', maxItems: 100_000 } },
+});
+const validEntry = compileSchema<IndexEntry>({
+  type: 'object',
+  required: ['period', 'packId', 'path', 'generatedAt', 'controls'],
+  properties: {
+    period: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$' },
+    packId: { type: 'string', pattern: '^pack-[0-9A-Za-z_-]{1,80}$' },
+    path: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}/pack-[0-9A-Za-z_-]{1,80}$' },
+    generatedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z$' },
+    controls: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+  },
+});
+
+/**
+ * The entries of an index file, each checked: the file is anyone's who can write out/, so an entry that
+ * is not what `run` writes is dropped (and said), and a file that is not an index at all is started afresh.
+ */
+export function readIndex(file: string): { entries: IndexEntry[]; problem?: string } {
+  if (!existsSync(file)) return { entries: [] };
+  let doc: unknown;
   try {
-    entries = (JSON.parse(readFileSync(file, 'utf8')) as { packs: IndexEntry[] }).packs;
-  } catch {
-    entries = [];
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return { entries: [], problem: `${file}: not valid JSON (${(e as Error).message.split('\n')[0]!.slice(0, 80)}); started afresh` };
   }
-  entries = [...entries.filter((e) => e.packId !== entry.packId), entry].sort((a, b) => a.period.localeCompare(b.period) || a.generatedAt.localeCompare(b.generatedAt));
+  if (!validIndex(doc)) return { entries: [], problem: `${file}: not an index (no list of packs); started afresh` };
+  const entries = doc.packs.filter((e) => validEntry(e));
+  const dropped = doc.packs.length - entries.length;
+  return { entries, ...(dropped ? { problem: `${file}: ${dropped} entr${dropped === 1 ? 'y is' : 'ies are'} not a pack's (period, packId, path, generatedAt, counts); left out` } : {}) };
+}
+
+async function writeIndex(out: string, org: string, entry: IndexEntry): Promise<string | undefined> {
+  const file = join(out, org, 'index.json');
+  const { entries: found, problem } = readIndex(file);
+  const entries = [...found.filter((e) => e.packId !== entry.packId), entry].sort((a, b) => a.period.localeCompare(b.period) || a.generatedAt.localeCompare(b.generatedAt));
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, `${JSON.stringify({ organization: org, packs: entries }, null, 2)}\n`);
   await rename(tmp, file);
+  return problem;
 }

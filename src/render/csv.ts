@@ -4,9 +4,13 @@ import { runInThread } from '../threads.ts';
 import { controlItemBatches } from '../evaluate/read-result.ts';
 import { linesTotal, type ControlResult, type EvidenceItem, type Result } from '../evaluate/result.ts';
 
+// A spreadsheet skips leading white space and invisible characters (BOM, zero-width, no-break space)
+// and reads full-width signs as their ASCII forms: a cell that starts with any of them is prefixed too.
+const formulaStart = /^[\s\u00a0\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66]|^[\t\r\n\ufeff\u200b-\u200d\u2060]/;
+
 /** Cells a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP CSV injection advice). */
 export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return formulaStart.test(value) ? `'${value}` : value;
 }
 
 const columns = ['control', 'control_status', 'item_status', 'account', 'region', 'resource_type', 'resource_id', 'resource_name', 'resource_arn', 'source', 'finding', 'evidence_time', 'evidence_file', 'evidence_pointer', 'nist_800_53_r5', 'gdpr'];

@@ -72,8 +72,36 @@ export function loadTemplates(userDir?: string): ReportTemplates {
       throw new UserError(`${where}: ${lines[0]?.startsWith('Parse error') ? `${lines[0]} ${lines[1] ?? ''}${expecting ? ` (${expecting.slice(0, 120)})` : ''}` : lines[0]}`);
     }
   };
-  return {
-    render: (view) => guarded(() => template({ ...view, css })),
-    ...(rows ? { renderRows: (items: object[]) => guarded(() => rows({ items })) } : {}),
+  if (!userDir) {
+    return {
+      render: (view) => guarded(() => template({ ...view, css })),
+      ...(rows ? { renderRows: (items: object[]) => guarded(() => rows({ items })) } : {}),
+    };
+  }
+  // A user's templates are held to what the built-in report promises: no script, and the built-in
+  // Content-Security-Policy in the head. A report that breaks either is refused before it is signed.
+  const checked = (html: string, whole: boolean) => {
+    const problem = activeContent(html) ?? (whole ? missingPolicy(html) : undefined);
+    if (problem) throw new UserError(`${where}: the report would ${problem}: refused (user templates may restyle the report, not make it run code)`);
+    return html;
   };
+  return {
+    render: (view) => checked(guarded(() => template({ ...view, css })), true),
+    ...(rows ? { renderRows: (items: object[]) => checked(guarded(() => rows({ items })), false) } : {}),
+  };
+}
+
+/** The policy every report carries in its head (templates/report.hbs). */
+export const reportPolicy = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`;
+
+/** What in a rendered report could run or load something, or undefined. */
+function activeContent(html: string): string | undefined {
+  const m = /<(script|iframe|frame|object|embed|applet|base|link|form|portal)\b|<meta[^>]+http-equiv\s*=\s*["']?refresh|<[^>]*\son[a-z]+\s*=|<[^>]*(?:href|src|action|formaction|xlink:href)\s*=\s*["']?\s*(?:javascript|vbscript):/i.exec(html);
+  return m ? `carry active content (${m[0].trim().slice(0, 40)})` : undefined;
+}
+
+function missingPolicy(html: string): string | undefined {
+  const at = html.indexOf(reportPolicy);
+  const body = html.search(/<body\b/i);
+  return at < 0 || (body >= 0 && at > body) ? 'lack the built-in Content-Security-Policy in its head' : undefined;
 }

@@ -180,6 +180,17 @@ export function pagesFromOutline(view: ReportView, outline: { title: string; pag
   return pages;
 }
 
+/** Only earlier packs that verified and have a trusted signer are drawn; the others are named, without counts. */
+function trendView(trend?: TrendPoint[]) {
+  const used = (trend ?? []).flatMap((p) => (p.verified ? [p] : []));
+  const notUsed = (trend ?? []).flatMap((p) => (p.verified ? [] : [`${p.period} ${p.packId} (${p.notUsed})`]));
+  if (used.length < 2 && !notUsed.length) return undefined;
+  return {
+    chart: used.length > 1 ? stackedBars(used.map((p) => ({ label: p.period, counts: p.controls })), { title: 'Controls by status, period by period' }) : undefined,
+    notUsed: notUsed.join('; '),
+  };
+}
+
 /** Changes since the previous period's pack, for the report: notable items listed (capped), counts always. */
 function driftView(drift?: DriftRecord) {
   if (!drift) return undefined;
@@ -249,10 +260,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     branding: pack.branding ?? {},
     period: result.period && { ...result.period, lastDay: new Date(new Date(result.period.to).getTime() - 1).toISOString() },
     drift: driftView(pack.drift),
-    trend: pack.trend && pack.trend.length > 1 ? {
-      chart: stackedBars(pack.trend.map((p) => ({ label: `${p.period}${p.verified ? '' : ' (unverified)'}`, counts: p.controls })), { title: 'Controls by status, period by period' }),
-      unverified: pack.trend.filter((p) => !p.verified).map((p) => p.packId).join(', '),
-    } : undefined,
+    trend: trendView(pack.trend),
     generatedAt: result.generatedAt,
     tool: result.tool,
     catalog: result.catalog,

@@ -85,3 +85,8 @@ export async function kmsSigningKey(keyId: string, opts: KmsKeyOptions = {}): Pr
     },
   };
 }
+
+/** The fingerprint of a KMS key's public half, read from KMS: what --expect-kms-key pins. */
+export async function kmsPublicKeyFingerprint(keyArn: string, opts: KmsKeyOptions = {}): Promise<string> {
+  return (await kmsSigningKey(keyArn, opts)).fingerprint;
+}

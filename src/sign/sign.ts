@@ -19,7 +19,9 @@ export const listPackFiles = (dir: string): string[] => listFilesUnder(dir, { ev
 /** Writes manifest.json (sha256 of every other file), manifest.sig (the key's raw signature over it) and public-key.pem. */
 export async function signPack(dir: string, opts: { packId: string; createdAt: string; tool: Manifest['tool']; key: SigningKey }): Promise<Manifest> {
   const files: ManifestEntry[] = [];
-  for (const path of listPackFiles(dir)) {
+  // Only regular files with printable names are signed: a link, pipe or device is refused (exit 2), as is
+  // a name that would break the line-based recipe in README.txt.
+  for (const path of listFilesUnder(dir)) {
     if ((signatureFiles as readonly string[]).includes(path)) continue;
     const full = join(dir, path);
     files.push({ path, sha256: await sha256File(full), bytes: statSync(full).size, mediaType: mediaTypeOf(path) });

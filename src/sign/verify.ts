@@ -1,8 +1,10 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { entryKind, shownName } from '../files.ts';
 import { join } from 'node:path';
 import { isSignatureAlgorithm, verifySignature } from './algorithms.ts';
 import { publicKeyFingerprint } from './keys.ts';
+import { normalizeFingerprint, type TrustedKey } from './trust.ts';
 import { manifestFile, publicKeyFile, signatureFile, signatureFiles, type Manifest } from './manifest.ts';
 import { listPackFiles, sha256File } from './sign.ts';
 
@@ -15,20 +17,42 @@ export interface VerifyReport {
   keyLabel?: string;
   managedKey?: boolean;
   algorithm?: string;
+  /** True only when the signing key is one of the trust anchors given; an intact pack without one is "signer not verified". */
+  signerVerified: boolean;
+  /** The anchor that matched. */
+  trustedBy?: string;
   filesChecked: number;
   problems: VerifyProblem[];
 }
 
-/** Checks a pack offline: the signature over manifest.json, then every file's hash, then extra files. */
-export async function verifyPack(dir: string, opts: { expectKey?: string } = {}): Promise<VerifyReport> {
+/**
+ * Why a manifest path may not be read, or undefined: only a plain relative path to a file inside the
+ * pack is (no '..', no absolute or drive path, no backslash, no empty or '.' segment, no control characters).
+ */
+export function unsafeManifestPath(path: unknown): string | undefined {
+  if (typeof path !== 'string' || path === '') return 'is not a file name';
+  if (shownName(path) !== path) return 'has control characters';
+  if (path.startsWith('/') || /^[a-zA-Z]:/.test(path) || path.includes('\\')) return 'is not relative to the pack';
+  if (path.split('/').some((s) => s === '' || s === '.' || s === '..')) return 'leaves the pack or is not plain';
+  return undefined;
+}
+
+/**
+ * Checks a pack offline: the signature over manifest.json, then every file's hash, then extra files.
+ * With trust anchors (trusted, or expectKey), a pack signed by any other key fails (key-mismatch); an
+ * expectKey that is not a fingerprint (an empty one too) matches no key, so it can only fail.
+ */
+export async function verifyPack(dir: string, opts: { expectKey?: string; trusted?: TrustedKey[] } = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
-  const report = (): VerifyReport => ({ ok: problems.length === 0, filesChecked: 0, problems });
+  const report = (): VerifyReport => ({ ok: problems.length === 0, signerVerified: false, filesChecked: 0, problems });
+  const anchors = [...(opts.trusted ?? []), ...(opts.expectKey !== undefined ? [{ fingerprint: normalizeFingerprint(opts.expectKey) ?? 'not a fingerprint', source: '--expect-key' }] : [])];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     problems.push({ file: dir, problem: 'not-a-pack', detail: 'not a directory' });
     return report();
   }
   for (const f of signatureFiles) {
     if (!existsSync(join(dir, f))) problems.push({ file: f, problem: 'missing', detail: 'required for verification' });
+    else if (!lstatSync(join(dir, f)).isFile()) problems.push({ file: f, problem: 'unreadable', detail: `${entryKind(lstatSync(join(dir, f)))}, not a regular file: not read` });
   }
   if (problems.length) return report();
 
@@ -41,8 +65,13 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
     return report();
   }
   const fingerprint = publicKeyFingerprint(publicKey);
-  if (opts.expectKey && opts.expectKey.replace(/^sha256:/, '').toLowerCase() !== fingerprint.replace(/^sha256:/, '')) {
-    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `key ${fingerprint} is not the expected ${opts.expectKey}` });
+  const anchor = anchors.find((a) => a.fingerprint === fingerprint);
+  if (anchors.length && !anchor) {
+    const sources = [...new Set(anchors.map((a) => a.source.replace(/ line \d+$/, '')))].join(', ');
+    const expected = anchors.length === 1 ? `the expected ${anchors[0]!.fingerprint}` : `any of the ${anchors.length} trusted keys`;
+    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `signed by key ${fingerprint}, not ${expected} (${sources})` });
+    // Not the signer asked for: nothing in the pack is worth reading further.
+    return report();
   }
   let manifest: Manifest | undefined;
   try {
@@ -62,7 +91,7 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
   if (!signed) {
     const named = manifest?.signature?.keyFingerprint;
     if (named && named !== fingerprint) {
-      problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest.json names key ${named}, public-key.pem holds ${fingerprint}` });
+      problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest.json names key ${shownName(String(named)).slice(0, 100)}, public-key.pem holds ${fingerprint}` });
     } else {
       // The signed bytes and the signature disagree; either file may be the one that changed.
       const detail = 'manifest.json and manifest.sig do not match: one of them was changed';
@@ -75,17 +104,31 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
     return report();
   }
   if (manifest.signature?.keyFingerprint !== fingerprint) {
-    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest names key ${manifest.signature?.keyFingerprint}, public-key.pem is ${fingerprint}` });
+    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest names key ${shownName(String(manifest.signature?.keyFingerprint)).slice(0, 100)}, public-key.pem is ${fingerprint}` });
   }
   const listed = new Set<string>();
+  const realDir = realpathSync(dir);
   for (const entry of manifest.files) {
+    const unsafe = unsafeManifestPath(entry?.path);
+    if (unsafe) {
+      problems.push({ file: shownName(String(entry?.path)), problem: 'unreadable', detail: `manifest path ${unsafe}: not checked` });
+      continue;
+    }
     listed.add(entry.path);
     const full = join(dir, entry.path);
-    if (!existsSync(full)) {
+    let kind: Stats;
+    try {
+      kind = lstatSync(full);
+    } catch {
       problems.push({ file: entry.path, problem: 'missing', detail: 'listed in the manifest, not in the pack' });
       continue;
     }
-    const size = statSync(full).size;
+    // A link anywhere on the way (a linked directory) would read a file outside the pack.
+    if (!kind.isFile() || realpathSync(full) !== join(realDir, entry.path)) {
+      problems.push({ file: entry.path, problem: 'changed', detail: `${kind.isFile() ? 'reached through a symbolic link' : entryKind(kind)}, not a regular file of the pack: not read` });
+      continue;
+    }
+    const size = kind.size;
     const digest = await sha256File(full);
     if (digest !== entry.sha256 || size !== entry.bytes) {
       problems.push({ file: entry.path, problem: 'changed', detail: `sha256 ${digest.slice(0, 12)}…, manifest says ${entry.sha256.slice(0, 12)}…` });
@@ -93,7 +136,7 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
   }
   for (const path of listPackFiles(dir)) {
     if (!listed.has(path) && !(signatureFiles as readonly string[]).includes(path)) {
-      problems.push({ file: path, problem: 'extra', detail: 'in the pack, not in the manifest' });
+      problems.push({ file: shownName(path), problem: 'extra', detail: 'in the pack, not in the manifest' });
     }
   }
   return {
@@ -103,6 +146,8 @@ export async function verifyPack(dir: string, opts: { expectKey?: string } = {})
     keyLabel: manifest.signature.keyLabel,
     managedKey: manifest.signature.managedKey,
     algorithm,
+    signerVerified: problems.length === 0 && anchor !== undefined,
+    ...(anchor && problems.length === 0 ? { trustedBy: anchor.source } : {}),
     filesChecked: manifest.files.length,
     problems,
   };

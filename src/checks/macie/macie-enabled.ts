@@ -1,6 +1,7 @@
 import { apiResourceTypes } from '../../evidence/read.ts';
-import { requireField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { isMacieNotEnabled } from '../../evidence/macie-session.ts';
+import { optionalField, requireField } from '../fields.ts';
+import { MissingEvidence, type Check } from '../types.ts';
 
 export const macieEnabled: Check = {
   id: 'macie-enabled',
@@ -11,6 +12,12 @@ export const macieEnabled: Check = {
   remediation: 'Enable Amazon Macie (EnableMacie) or resume it (UpdateMacieSession status=ENABLED).',
   sameProperty: ['MACIE_STATUS_CHECK'],
   evaluate(session) {
+    const error = optionalField(session, 'configuration', 'Error') as { Code?: unknown; Message?: unknown; HttpStatusCode?: unknown } | undefined;
+    if (error) {
+      // Only Macie's own "not enabled" answer is a fact; any other error decides nothing.
+      if (!isMacieNotEnabled(error.Code, error.Message)) throw new MissingEvidence('configuration.status');
+      return { status: 'fail', message: `Macie is not enabled: GetMacieSession answered ${error.Code} "${error.Message}"${typeof error.HttpStatusCode === 'number' ? ` (HTTP ${error.HttpStatusCode})` : ''}` };
+    }
     const status = requireField(session, 'configuration', 'status', 'string');
     return status === 'ENABLED'
       ? { status: 'pass', message: 'Macie session ENABLED' }
