@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,7 @@ import { readSnapshot } from '../src/evidence/read.ts';
 import { listFilesUnder } from '../src/files.ts';
 import { evidenceCopyPath } from '../src/pack/redacted-copies.ts';
 import { evaluateStage } from '../src/pack/stages.ts';
+import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
 import { assertSameEvidence, onlyPack, runCli, tempDir, packResult, withEveryItem } from './helpers.ts';
 
@@ -181,15 +183,19 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     const details = join(config, 'GetAggregateComplianceDetailsByConfigRule', alpha, 'us-east-1');
     writeFileSync(join(details, `${standalone}.json`), readFileSync(join(details, `${mfaRule}.json`), 'utf8').replaceAll(mfaRule, standalone));
     const work = tempDir(t);
+    // Both packs signed by one key, pinned for the diff (an unpinned diff says the signer is not verified).
+    const pair = generateKeyPairSync('ed25519');
+    const key = join(work, 'key.pem');
+    writeFileSync(key, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const packs: string[] = [];
     for (const out of ['first', 'second']) {
-      const r = await runCli(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf']);
+      const r = await runCli(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf', '--signing-key', key]);
       assert.equal(r.code, 0, r.stderr);
       packs.push(onlyPack(join(work, out)));
     }
     const names = new Set((await packResult(packs[1]!)).controls.flatMap((c) => c.evidence).flatMap((e) => (e.source.kind === 'config-rule' ? [e.source.ruleName] : [])));
     assert.ok(names.has(standalone) && names.has(mfaRule), [...names].join(', '));
-    const r = await runCli(['diff', packs[0]!, packs[1]!, '--format', 'json']);
+    const r = await runCli(['diff', packs[0]!, packs[1]!, '--format', 'json', '--expect-key', publicKeyFingerprint(pair.publicKey)]);
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     assert.deepEqual(d.items, []);

@@ -84,6 +84,11 @@ describe('redaction', () => {
       secrets: [{ name: 'X_TOKEN', valueFrom: 'arn:aws:ssm:us-east-1:111111111111:parameter/x' }],
       ManageMasterUserPassword: true, MinimumPasswordLength: 14, Authorization: masked('Authorization', 'Bearer zz', 'authorization'), aws_secret_access_key: masked('', 'short', 'aws-secret-key'), empty: { password: '' },
     });
+    // AWS's pagination tokens are opaque base64 under a name ending in "Token", and no secret: evidence copies keep them.
+    const pages = { NextToken: 'eyJvZmZzZXQiOjEwMCwibWFjIjoiSUZleEhIc3dfcXowdGdUaGRsdlZyOVN1bUF3V0NlT2pYdENiVXRsNE95WSJ9', nextToken: 'abc', NextContinuationToken: '1x2y', PaginationToken: 'p' };
+    assert.deepEqual(redactJson(pages), pages);
+    assert.equal(redactText(JSON.stringify(pages)).text, JSON.stringify(pages));
+    assert.match(redactText('{"NextToken": "a", "AuthToken": "hunter2x"}').text, /"AuthToken": "\[REDACTED secret-assignment/);
     const inPlace = { tags: { DbPassword: 'x' }, Tags: [{ Key: 'ApiToken', Value: 'v' }] };
     assert.deepEqual(redactJsonInPlace(inPlace), redactJson({ tags: { DbPassword: 'x' }, Tags: [{ Key: 'ApiToken', Value: 'v' }] }));
   });

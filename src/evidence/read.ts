@@ -123,6 +123,7 @@ const holdsConfigurationItems = (rel: string) => /^config-snapshots\/|\/config\/
  */
 /** snapshot.json alone, validated: what a command needs before reading the evidence (its time and period). */
 export function readSnapshotMeta(dir: string): SnapshotMeta {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: evidence directory not found`);
   if (!existsSync(join(dir, 'snapshot.json'))) throw new UserError(`${join(dir, 'snapshot.json')}: missing: an evidence directory starts with snapshot.json`);
   return readJsonFile<SnapshotMeta>(join(dir, 'snapshot.json'), join(dir, 'snapshot.json'), validate.meta).value;
 }

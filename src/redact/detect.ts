@@ -67,6 +67,8 @@ export const vendorPrefixes = ['ghp_', 'github_pat_', 'gho_', 'ghu_', 'ghs_', 'g
  */
 const secretWord = 'secret[_ .-]?access[_ .-]?key|session[_ .-]?token|security[_ .-]?token|client[_ .-]?secret|private[_ .-]?key|secret[_ .-]?key|api[_ .-]?key|x-api-key|access[_ .-]?token|auth[_ .-]?token|refresh[_ .-]?token|password|passwd|passphrase|pwd|pw|secret|token|credentials?|authorization';
 const secretKeyName = new RegExp(`(?:${secretWord})s?$`, 'i');
+/** Pagination tokens (AWS's NextToken, S3's continuation tokens, …): names ending in "token" that hold no secret. */
+const paginationTokenName = /^(?:next|starting|continuation|next[_ .-]?continuation|pagination|page|marker)[_ .-]?tokens?$/i;
 const keyKind = (key: string): SensitiveKind =>
   /secret[_ .-]?access[_ .-]?key/i.test(key) ? 'aws-secret-key'
     : /(?:session|security)[_ .-]?token/i.test(key) ? 'aws-session-token'
@@ -76,7 +78,7 @@ const keyKind = (key: string): SensitiveKind =>
 export function isSecretKeyName(key: string): boolean {
   let known = secretKeyNames.get(key);
   if (known === undefined) {
-    known = key.length <= 256 && secretKeyName.test(key);
+    known = key.length <= 256 && secretKeyName.test(key) && !paginationTokenName.test(key);
     if (secretKeyNames.size >= cacheLimit) secretKeyNames.clear();
     secretKeyNames.set(key, known);
   }
@@ -118,10 +120,10 @@ const detectors: Detector[] = [
     secret: ([, v]) => v,
   },
   // key=value, key: value, "key": "value", key="value" (and JSON escaped in a string: \"key\":\"value\"), the
-  // key named like a secret (see secretWord); not a segment of an ARN (arn:…:secret:name).
+  // key named like a secret (see secretWord); not a segment of an ARN (arn:…:secret:name), not a pagination token.
   {
     kind: (args) => keyKind(args[1]!),
-    pattern: new RegExp(`(?<![:/])(${secretWord})(?:\\\\?["'])?\\s{0,8}(=>|:=|[=:])\\s{0,8}(?:\\\\?["']([^"'\\\\\\r\\n]{1,4096})|(?:(?:Bearer|Basic|Token|Digest)\\s{1,8})?([^\\s"'\\\\<>,;&)}\\]]{1,4096})(?=(\\s{1,8}[a-z]{1,20}\\b)|))`, 'gi'),
+    pattern: new RegExp(`(?<![:/])(?<!(?:next|starting|continuation|pagination|page|marker)[_ .-]?)(${secretWord})(?:\\\\?["'])?\\s{0,8}(=>|:=|[=:])\\s{0,8}(?:\\\\?["']([^"'\\\\\\r\\n]{1,4096})|(?:(?:Bearer|Basic|Token|Digest)\\s{1,8})?([^\\s"'\\\\<>,;&)}\\]]{1,4096})(?=(\\s{1,8}[a-z]{1,20}\\b)|))`, 'gi'),
     secret: ([, , separator, quoted, bare, prose]) => {
       const value = quoted ?? bare;
       if (!value || notASecret.test(value)) return undefined;
