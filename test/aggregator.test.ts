@@ -80,7 +80,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
       regions: { 'us-east-1': {} },
       aggregators: { 'org-all': aggregator },
       // Only alpha lets the collector in; beta denies AssumeRole.
-      members: { [alpha]: { 'us-east-1': { directories: [{ DirectoryId: 'd-1', DirectoryName: 'corp', EndpointEncryptionMode: 'FIPS_VALIDATED' }], macie: 'ENABLED' }, 'eu-west-1': { directories: [], macie: 'ENABLED' } } },
+      members: { [alpha]: { 'us-east-1': { directories: [{ DirectoryId: 'd-1', DirectoryName: 'corp', EndpointEncryptionMode: 'FIPS_VALIDATED' }], macie: 'ENABLED', trails: [{ Name: 'alpha-trail', IsMultiRegionTrail: true }] }, 'eu-west-1': { directories: [], macie: 'ENABLED' } } },
     });
     snapshot = join(work, 'snapshot');
     collected = await runCli(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--assume-role', 'EvidencePackReadOnly', '--organization', 'Org', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
@@ -109,6 +109,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     assert.ok(gaps.some((g: any) => g.account === beta && g.region === 'us-east-1' && g.api === 'workspaces:DescribeWorkspaceDirectories' && /cannot assume arn:aws:iam::222222222222:role\/EvidencePackReadOnly/.test(g.reason)), 'each unread service is a gap');
     assert.ok(!gaps.some((g: any) => g.account === alpha && g.api !== 'cloudtrail:LookupEvents'), JSON.stringify(gaps.filter((g: any) => g.account === alpha)));
     assert.ok(existsSync(join(snapshot, `aws/${alpha}/us-east-1/workspaces/DescribeWorkspaceDirectories.json`)), 'member read saved under the member account');
+    assert.ok(existsSync(join(snapshot, `aws/${alpha}/us-east-1/cloudtrail/GetTrailStatus/alpha-trail.json`)), 'the member\'s trail status read through the role');
   });
 
   it('evaluates into a pack: resources per account, rules identified by name, sources as coverage', async () => {
@@ -218,7 +219,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     assert.equal(r.code, 5, r.stderr);
     const { gaps } = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8'));
     const unread = gaps.filter((g: any) => g.reason === 'not read: collecting through an aggregator without --assume-role');
-    assert.equal(unread.length, 2 /* accounts */ * (2 /* regions */ * 4 /* regional APIs */ + 1 /* the IAM credential report */));
+    assert.equal(unread.length, 2 /* accounts */ * (2 /* regions */ * 5 /* regional APIs */ + 1 /* the IAM credential report */));
   });
 
   it('an unknown aggregator or a second region stops with one line and exit 2, leaving nothing', async () => {

@@ -55,6 +55,7 @@ const usEast1: FakeRegion = {
     `dana,arn:aws:iam::${account}:user/dana,2024-01-01T00:00:00+00:00,true,2026-11-17T00:00:00+00:00,true,false,false`,
   ].join('\n'),
   packs: { 'Operational-Best-Practices-for-FedRAMP-Moderate': ['iam-user-mfa-enabled-conformance-pack-abc'] },
+  trails: [{ Name: 'main-trail', IsMultiRegionTrail: true }],
   // 1,200 events: the collector must stop at its 500-event sample (10 pages of 50).
   events: Array.from({ length: 1200 }, (_, i) => ({
     EventId: `evt-${i}`, EventName: 'DescribeWorkspaces', EventSource: 'workspaces.amazonaws.com', EventTime: epoch - i * 60,
@@ -117,7 +118,9 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     assert.equal(count('appstream.DescribeStacks'), 1);
     assert.equal(count('iam.GenerateCredentialReport'), 2, 'STARTED, then COMPLETE');
     assert.equal(count('iam.GetCredentialReport'), 1);
-    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 /* conformance packs */ + 1 /* stacks */ + 1 /* rule verdicts */) + 1 /* verdicts, 2nd page */ + 2 + 1 /* credential report */ + 1 /* sts */ + 1 /* the one pack's compliance */ + (2 - 1) /* rules, 2nd page */ + (3 + 2 * 29) /* rule details: every rule's results, then its NOT_APPLICABLE ones */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
+    assert.equal(count('cloudtrail.DescribeTrails'), 1, 'not paginated: one response lists the region\'s trails');
+    assert.equal(count('cloudtrail.GetTrailStatus') + count('cloudtrail.GetEventSelectors'), 2, 'once each for the one trail');
+    const minimum = 3 /* regions */ * (1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 /* conformance packs */ + 1 /* stacks */ + 1 /* rule verdicts */ + 1 /* trails */) + 2 /* the trail's status and selectors */ + 1 /* verdicts, 2nd page */ + 2 + 1 /* credential report */ + 1 /* sts */ + 1 /* the one pack's compliance */ + (2 - 1) /* rules, 2nd page */ + (3 + 2 * 29) /* rule details: every rule's results, then its NOT_APPLICABLE ones */ + (3 - 1) /* inventory pages */ + (10 - 1) /* event pages */;
     const made = [...aws.calls.values()].reduce((a, b) => a + b, 0) - 2 /* injected throttles */;
     assert.ok(made >= minimum && made <= minimum * 1.05, `made ${made}, minimum ${minimum}`);
     t.diagnostic(`API calls: ${made} made (plus 2 injected throttles retried), ${minimum} the page sizes require`);

@@ -1,5 +1,5 @@
 // A fake AWS endpoint for tests: one HTTP server on 127.0.0.1 that speaks the protocols the real
-// SDK clients use (AWS JSON 1.1 for Config and WorkSpaces, REST-JSON for Macie, Query/XML for STS),
+// SDK clients use (AWS JSON 1.1 for Config, WorkSpaces and CloudTrail, REST-JSON for Macie, Query/XML for STS),
 // pages like AWS does, counts calls, and injects throttling and AccessDenied on request.
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -27,7 +27,11 @@ export interface FakeRegion {
   stacks?: object[];
   /** The IAM credential report (CSV) of the account, answered in the region the IAM client signs for; null: none exists. Default: the root user with MFA. */
   credentialReport?: string | null;
+  /** CloudTrail trails homed in the region: DescribeTrails' fields, plus the GetTrailStatus answer (default: logging) and custom GetEventSelectors (default: all management events). */
+  trails?: FakeTrail[];
 }
+
+export interface FakeTrail { Name: string; IsMultiRegionTrail: boolean; status?: object; selectors?: object }
 
 export interface FakeAggregator {
   sources: { SourceId: string; SourceType: 'ACCOUNT' | 'ORGANIZATION'; AwsRegion: string; LastUpdateStatus: 'SUCCEEDED' | 'FAILED' | 'OUTDATED'; LastErrorCode?: string; LastErrorMessage?: string }[];
@@ -99,6 +103,10 @@ function page<T>(items: T[], request: string, token: unknown, size: number): { i
   const end = start + size;
   return { items: items.slice(start, end), next: end < items.length ? issueToken(request, end) : undefined };
 }
+
+const trailArn = (region: string, account: string, name: string) => `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
+/** The time trail statuses are given at (2026-11-18, the collection tests' clock). */
+const epochNow = 1795000000;
 
 /** A call AWS refuses as malformed (HTTP 400). */
 class RejectedCall extends Error {
@@ -249,6 +257,23 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
           }
           const p = pageOf(agg.evaluations[`${input.AccountId}/${input.AwsRegion}/${input.ConfigRuleName}`] ?? [], 'NextToken', sizeOf('Limit', 50, 100));
           return json(res, 200, { AggregateEvaluationResults: p.items, NextToken: p.next });
+        }
+        case 'cloudtrail.DescribeTrails': {
+          // As AWS does: the region's trails, and the shadows of the account's multi-region trails homed elsewhere unless includeShadowTrails is false. Not paginated.
+          const account = member ?? opts.account;
+          const regions = (member ? opts.members![member]! : opts.regions) as Record<string, FakeRegion>;
+          const homed = Object.entries(regions).flatMap(([home, d]) => (d.trails ?? []).map((t) => ({ t, home })));
+          const listed = homed.filter(({ t, home }) => home === region || (input.includeShadowTrails !== false && t.IsMultiRegionTrail));
+          return json(res, 200, { trailList: listed.map(({ t, home }) => ({ Name: t.Name, TrailARN: trailArn(home, account, t.Name), HomeRegion: home, IsMultiRegionTrail: t.IsMultiRegionTrail, S3BucketName: `trail-logs-${account}`, HasCustomEventSelectors: Boolean(t.selectors), IsOrganizationTrail: false })) });
+        }
+        case 'cloudtrail.GetTrailStatus':
+        case 'cloudtrail.GetEventSelectors': {
+          const account = member ?? opts.account;
+          const asked = String(operation.endsWith('Status') ? input.Name : input.TrailName);
+          const t = (data.trails ?? []).find((x) => asked === x.Name || asked === trailArn(region, account, x.Name));
+          if (!t) return error(400, 'TrailNotFoundException', `Unknown trail: ${asked} for the user: ${account}`);
+          if (operation.endsWith('Status')) return json(res, 200, t.status ?? { IsLogging: true, LatestDeliveryTime: epochNow - 600, StartLoggingTime: epochNow - 86400 * 30 });
+          return json(res, 200, { TrailARN: trailArn(region, account, t.Name), ...(t.selectors ?? { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] }) });
         }
         case 'appstream.DescribeStacks': {
           const p = pageOf(data.stacks ?? [], 'NextToken', 10);

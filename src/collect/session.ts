@@ -81,17 +81,17 @@ export class CollectionSession {
   }
 
   /**
-   * A single-response operation, saved as one object at rel. `answer`: for an error that is the service's
-   * answer about the account (not a failure to read it), the document to save in its place; the call is
-   * logged with that error as its outcome, and no gap is recorded.
+   * A single-response operation, saved as one object at rel; `target` (e.g. a trail) is named in the log and in
+   * a gap. `answer`: for an error that is the service's answer about the account (not a failure to read it), the
+   * document to save in its place; the call is logged with that error as its outcome, and no gap is recorded.
    */
-  async one(operation: Operation, scope: CallScope, rel: string, send: () => Promise<Metadata>, answer?: (e: unknown) => object | undefined): Promise<unknown | undefined> {
-    const pages = await this.run(operation, scope, undefined, async () => {
+  async one(operation: Operation, scope: CallScope, rel: string, send: () => Promise<Metadata>, opts: { answer?: (e: unknown) => object | undefined; target?: string } = {}): Promise<unknown | undefined> {
+    const pages = await this.run(operation, scope, opts.target, async () => {
       try {
         const page = await send();
         return { pages: [withoutMetadata(page)], attempts: page.$metadata?.attempts ?? 1 };
       } catch (e) {
-        const doc = answer?.(e);
+        const doc = opts.answer?.(e);
         if (!doc) throw e;
         return { pages: [doc], attempts: (e as Metadata).$metadata?.attempts ?? 1, outcome: `answered: ${describeError(e)}` };
       }

@@ -1,9 +1,10 @@
 // Reads from services whose evidence AWS Config does not hold: WorkSpaces directories (endpoint
 // encryption mode), the Macie session, a bounded CloudTrail event sample (TLS details), AppStream
-// stacks (the application-settings bucket), and the account's IAM credential report (MFA).
+// stacks (the application-settings bucket), each trail's logging status and event selectors, and the
+// account's IAM credential report (MFA).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppStreamClient, DescribeStacksCommand } from '@aws-sdk/client-appstream';
-import { CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, paginateLookupEvents, type DescribeTrailsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { paginateDescribeWorkspaceDirectories, WorkSpacesClient } from '@aws-sdk/client-workspaces';
@@ -20,7 +21,7 @@ export const credentialReportWaitMs = 60_000;
 
 /** What the supplementary reads give: per region, and once per account (IAM, recorded under "global"). */
 export const supplementaryApis = {
-  regional: ['workspaces:DescribeWorkspaceDirectories', 'macie2:GetMacieSession', 'cloudtrail:LookupEvents', 'appstream:DescribeStacks'],
+  regional: ['workspaces:DescribeWorkspaceDirectories', 'macie2:GetMacieSession', 'cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails', 'appstream:DescribeStacks'],
   global: ['iam:GetCredentialReport'],
 } as const satisfies Record<string, readonly Operation[]>;
 
@@ -41,13 +42,35 @@ export function supplementaryReads(session: CollectionSession, scope: CallScope,
   const appstream = new AppStreamClient(config);
   const reads = [
     limit(() => session.many('workspaces:DescribeWorkspaceDirectories', scope, at('workspaces/DescribeWorkspaceDirectories.json'), undefined, paginate(paginateDescribeWorkspaceDirectories, { client: workspaces }, {}))),
-    limit(() => session.one('macie2:GetMacieSession', scope, at('macie2/GetMacieSession.json'), () => macie.send(new GetMacieSessionCommand({})), macieNotEnabledResponse)),
+    limit(() => session.one('macie2:GetMacieSession', scope, at('macie2/GetMacieSession.json'), () => macie.send(new GetMacieSessionCommand({})), { answer: macieNotEnabledResponse })),
     limit(() => session.many('cloudtrail:LookupEvents', scope, at('cloudtrail/LookupEvents.json'), undefined,
       bounded(paginate(paginateLookupEvents, { client: cloudtrail, pageSize: 50 }, { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] }), cloudtrailSampleSize, (p) => (p as { Events?: unknown[] }).Events?.length ?? 0))),
+    trailReads(session, scope, cloudtrail, limit),
     limit(() => session.many('appstream:DescribeStacks', scope, at('appstream/DescribeStacks.json'), undefined, followNextToken((NextToken) => appstream.send(new DescribeStacksCommand({ NextToken }))))),
   ];
   void Promise.allSettled(reads).then(() => { for (const c of [workspaces, macie, cloudtrail, appstream]) c.destroy(); });
   return reads;
+}
+
+/**
+ * The trails homed in this region, then each one's logging status and event selectors, saved under
+ * cloudtrail/GetTrailStatus/<trail>.json and cloudtrail/GetEventSelectors/<trail>.json. Shadow trails (a
+ * multi-region trail's copies in other regions, an organization trail seen from a member account) are left
+ * out: each trail is read once, in its home region, by the account that owns it.
+ */
+async function trailReads(session: CollectionSession, scope: CallScope, cloudtrail: CloudTrailClient, limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
+  const at = (rel: string) => `aws/${scope.account}/${scope.region}/cloudtrail/${rel}`;
+  // DescribeTrails is not paginated: one response lists every trail of the region.
+  const described = await limit(() => session.one('cloudtrail:DescribeTrails', scope, at('DescribeTrails.json'), () => cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: false })))) as DescribeTrailsCommandOutput | undefined;
+  const trails = (described?.trailList ?? []).filter((t) => t.Name && (t.HomeRegion ?? scope.region) === scope.region);
+  await Promise.all(trails.flatMap((t) => {
+    const name = t.Name!;
+    const file = `${encodeURIComponent(name)}.json`;
+    return [
+      limit(() => session.one('cloudtrail:GetTrailStatus', scope, at(`GetTrailStatus/${file}`), () => cloudtrail.send(new GetTrailStatusCommand({ Name: t.TrailARN ?? name })), { target: name })),
+      limit(() => session.one('cloudtrail:GetEventSelectors', scope, at(`GetEventSelectors/${file}`), () => cloudtrail.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN ?? name })), { target: name })),
+    ];
+  }));
 }
 
 /**

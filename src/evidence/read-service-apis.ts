@@ -1,6 +1,6 @@
 // Readers for the responses of services whose evidence AWS Config does not hold (WorkSpaces
-// directories, the Macie session, CloudTrail's TLS details, the IAM credential report, AppStream
-// stack settings). Each turns one saved response into records the checks read like resources.
+// directories, the Macie session, CloudTrail's TLS details and each trail's logging status and event
+// selectors, the IAM credential report, AppStream stack settings). Each turns one saved response into records the checks read like resources.
 import { parse as parseCsv } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
 import { compileSchema } from '../data-file.ts';
@@ -8,7 +8,7 @@ import { pages, resourceKey } from './config-items.ts';
 import { isMacieNotEnabled } from './macie-session.ts';
 import { TlsSummaryBuilder, type TrailEvent } from './cloudtrail-summary.ts';
 import { isoTime } from './json-file.ts';
-import { cloudtrailLogFilesSchema, credentialReportSchema, describeStacksSchema, lookupEventsSchema, macieSessionSchema, workspaceDirectoriesSchema } from './schemas.ts';
+import { cloudtrailLogFilesSchema, credentialReportSchema, describeStacksSchema, describeTrailsSchema, eventSelectorsSchema, lookupEventsSchema, macieSessionSchema, trailStatusSchema, workspaceDirectoriesSchema } from './schemas.ts';
 import type { Resource, Snapshot } from './types.ts';
 
 /** Record types read from service APIs, because AWS Config does not record them (or not all of it). */
@@ -19,16 +19,23 @@ export const apiResourceTypes = {
   iamCredentialReport: 'AWS::IAM::CredentialReport',
   /** DescribeStacks: what AWS Config's stack item lacks, such as the application-settings bucket's name. */
   appstreamStackSettings: 'AWS::AppStream::StackSettings',
+  /** GetTrailStatus of one trail (id: its name), in its home region: whether it is logging, which AWS Config does not record. */
+  cloudtrailTrailStatus: 'AWS::CloudTrail::TrailStatus',
+  /** GetEventSelectors of one trail (id: its name), in its home region: AWS Config records only whether they are custom. */
+  cloudtrailEventSelectors: 'AWS::CloudTrail::EventSelectors',
 } as const;
 
 /**
  * Records that complement AWS Config's items rather than stand for resources of their own: checks
  * that look at every resource ('*') skip them, so one stack or user is never reported twice.
  */
-export const complementaryRecordTypes: ReadonlySet<string> = new Set([apiResourceTypes.iamCredentialReport, apiResourceTypes.appstreamStackSettings]);
+export const complementaryRecordTypes: ReadonlySet<string> = new Set([apiResourceTypes.iamCredentialReport, apiResourceTypes.appstreamStackSettings, apiResourceTypes.cloudtrailTrailStatus, apiResourceTypes.cloudtrailEventSelectors]);
 
 /** The service/operation pairs read here, as they appear in aws/<account>/<region>/<service>/<operation>.json. */
-export const serviceApis = ['workspaces:DescribeWorkspaceDirectories', 'cloudtrail:LookupEvents', 'cloudtrail:LogFiles', 'macie2:GetMacieSession', 'iam:GetCredentialReport', 'appstream:DescribeStacks'] as const;
+export const serviceApis = ['workspaces:DescribeWorkspaceDirectories', 'cloudtrail:LookupEvents', 'cloudtrail:LogFiles', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'macie2:GetMacieSession', 'iam:GetCredentialReport', 'appstream:DescribeStacks'] as const;
+
+/** Operations answered once per trail, saved as <service>/<operation>/<trail name, URI-encoded>.json. */
+const perTrail: ReadonlySet<string> = new Set(['cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors']);
 
 export interface ServiceReadContext {
   snapshot: Snapshot;
@@ -44,6 +51,9 @@ const validate = {
   credentialReport: compileSchema<any>(credentialReportSchema),
   stacks: compileSchema<any>(describeStacksSchema),
   logFiles: compileSchema<any>(cloudtrailLogFilesSchema),
+  trails: compileSchema<any>(describeTrailsSchema),
+  trailStatus: compileSchema<any>(trailStatusSchema),
+  eventSelectors: compileSchema<any>(eventSelectorsSchema),
 };
 
 /** Columns of the credential report a check reads; AWS documents them, and a report without them is not one. */
@@ -60,9 +70,10 @@ export interface CredentialReportRow {
 }
 
 /** Reads one service response file; false when the service/operation is not one of these. */
-export async function readServiceResponse(ctx: ServiceReadContext, rel: string, account: string, region: string, service: string, operation: string): Promise<boolean> {
+export async function readServiceResponse(ctx: ServiceReadContext, rel: string, account: string, region: string, service: string, file: string): Promise<boolean> {
+  const [operation, target, ...deeper] = file.split('/') as [string, string | undefined];
   const api = `${service}:${operation}`;
-  if (!(serviceApis as readonly string[]).includes(api)) return false;
+  if (!(serviceApis as readonly string[]).includes(api) || deeper.length || (target !== undefined) !== perTrail.has(api)) return false;
   const { snapshot, read, shown, addResource } = ctx;
   const collectedAt = snapshot.meta.collectedAt;
   const record = (type: string, id: string, configuration: Record<string, unknown>, pointer: string, extra: Partial<Resource> = {}) => addResource({
@@ -97,6 +108,17 @@ export async function readServiceResponse(ctx: ServiceReadContext, rel: string, 
   } else if (api === 'cloudtrail:LogFiles') {
     const doc = await read<any>(rel, 'cloudtrail-log-summary', validate.logFiles);
     record(apiResourceTypes.cloudtrailEventSample, `${account}/${region}`, { ...doc.summary, basis: { kind: 'log-files', files: doc.files.length } }, '/summary');
+  } else if (api === 'cloudtrail:DescribeTrails') {
+    await read(rel, 'aws-response', validate.trails);
+  } else if (api === 'cloudtrail:GetTrailStatus') {
+    const trail = trailName(target!, shown(rel));
+    const doc = await read<any>(rel, 'aws-response', validate.trailStatus);
+    const times = Object.fromEntries(['LatestDeliveryTime', 'StartLoggingTime', 'StopLoggingTime'].filter((f) => doc[f] !== undefined).map((f) => [f, isoTime(doc[f], shown(rel), f)]));
+    record(apiResourceTypes.cloudtrailTrailStatus, trail, { ...doc, ...times }, '', { name: trail });
+  } else if (api === 'cloudtrail:GetEventSelectors') {
+    const trail = trailName(target!, shown(rel));
+    const doc = await read<any>(rel, 'aws-response', validate.eventSelectors);
+    record(apiResourceTypes.cloudtrailEventSelectors, trail, doc, '', { name: trail, ...(doc.TrailARN ? { arn: doc.TrailARN } : {}) });
   } else if (api === 'macie2:GetMacieSession') {
     const doc = await read<any>(rel, 'aws-response', validate.macie);
     // An error kept as the response is evidence only when it is Macie saying it is not enabled.
@@ -118,6 +140,15 @@ export async function readServiceResponse(ctx: ServiceReadContext, rel: string, 
       record(apiResourceTypes.appstreamStackSettings, s.Name, s, `/Stacks/${i}`, { name: s.Name, arn: s.Arn }));
   }
   return true;
+}
+
+/** The trail a per-trail file is named after (URI-encoded as the collector writes it). */
+function trailName(encoded: string, file: string): string {
+  try {
+    const name = decodeURIComponent(encoded);
+    if (name) return name;
+  } catch { /* reported below */ }
+  throw new InputError(file, undefined, 'the file name is not a trail name (cloudtrail/<operation>/<trail name>.json)');
 }
 
 /** The CSV AWS generates (base64 in the API response), one row per IAM user plus <root_account>. */

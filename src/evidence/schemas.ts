@@ -244,6 +244,31 @@ export const lookupEventsSchema = {
   },
 } as const;
 
+/** DescribeTrails with includeShadowTrails false: the trails homed in the region. */
+export const describeTrailsSchema = {
+  type: 'object',
+  required: ['trailList'],
+  properties: {
+    trailList: { type: 'array', items: { type: 'object', required: ['Name'], properties: { Name: str, TrailARN: str, HomeRegion: str, IsMultiRegionTrail: { type: 'boolean' }, HasCustomEventSelectors: { type: 'boolean' } } } },
+  },
+} as const;
+
+export const trailStatusSchema = {
+  type: 'object',
+  required: ['IsLogging'],
+  properties: { IsLogging: { type: 'boolean' }, LatestDeliveryTime: time, StartLoggingTime: time, StopLoggingTime: time, LatestDeliveryError: { type: 'string' } },
+} as const;
+
+const fieldSelectors = { type: 'array', items: { type: 'object', required: ['Field'], properties: { Field: str, Equals: { type: 'array', items: { type: 'string' } } } } } as const;
+export const eventSelectorsSchema = {
+  type: 'object',
+  properties: {
+    TrailARN: str,
+    EventSelectors: { type: 'array', items: { type: 'object', properties: { ReadWriteType: { enum: ['ReadOnly', 'WriteOnly', 'All'] }, IncludeManagementEvents: { type: 'boolean' }, ExcludeManagementEventSources: { type: 'array', items: { type: 'string' } } } } },
+    AdvancedEventSelectors: { type: 'array', items: { type: 'object', required: ['FieldSelectors'], properties: { Name: { type: 'string' }, FieldSelectors: fieldSelectors } } },
+  },
+} as const;
+
 const count = { type: 'integer', minimum: 0 } as const;
 
 /** What `collect --cloudtrail-logs` writes per account and region: the files read (hashed) and their summary. */

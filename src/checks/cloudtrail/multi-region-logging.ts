@@ -1,41 +1,64 @@
+import { apiResourceTypes } from '../../evidence/read-service-apis.ts';
 import type { Resource } from '../../evidence/types.ts';
 import { everyRegion, MissingEvidence, type Check, type CheckContext } from '../types.ts';
 
 const trailType = 'AWS::CloudTrail::Trail';
 
 /** Whether one trail records management events in every region: yes, no (why), or not shown by the evidence (which field). */
-type Verdict = { is: 'yes' } | { is: 'no'; why: string } | { is: 'unknown'; field: string };
+type Verdict = { is: 'yes'; how: string } | { is: 'no'; why: string } | { is: 'unknown'; field: string };
 
-interface EventSelector { includeManagementEvents?: boolean; readWriteType?: string; excludeManagementEventSources?: string[] }
-interface AdvancedSelector { fieldSelectors?: { field?: string; equals?: string[] }[] }
+// GetEventSelectors' shapes (the API's own field names).
+interface EventSelector { IncludeManagementEvents?: boolean; ReadWriteType?: string; ExcludeManagementEventSources?: string[] }
+interface AdvancedSelector { FieldSelectors?: { Field?: string; Equals?: string[] }[] }
 
-/** Management events, read and write, none excluded: the default selectors, or custom ones that keep them. */
-function managementEvents(trail: Resource): Verdict {
-  const c = trail.configuration;
-  if (c.hasCustomEventSelectors === false) return { is: 'yes' };
-  if (Array.isArray(c.eventSelectors)) {
-    const all = (c.eventSelectors as EventSelector[]).some((s) => s.includeManagementEvents === true && (s.readWriteType ?? 'All') === 'All' && !(s.excludeManagementEventSources ?? []).length);
-    return all ? { is: 'yes' } : { is: 'no', why: 'event selectors leave out read or write management events' };
+const nameOf = (trail: Resource) => (typeof trail.configuration.name === 'string' ? trail.configuration.name : trail.id);
+const homeOf = (trail: Resource) => (typeof trail.configuration.homeRegion === 'string' ? trail.configuration.homeRegion : trail.region);
+/** The trail's record of a CloudTrail API read (GetTrailStatus, GetEventSelectors): made in its home region, named after it. */
+const readOf = (ctx: CheckContext, trail: Resource, type: string) => ctx.findResources(trail.account, homeOf(trail), type, (r) => r.id === nameOf(trail))[0];
+const notRead = (api: string, trail: Resource, why = '') => `the CloudTrail ${api} response for trail ${nameOf(trail)} (${trail.account}/${homeOf(trail)})${why}`;
+
+/**
+ * Management events, read and write, none excluded. A trail without custom selectors logs them all: "By default,
+ * trails created without specific event selectors will be configured to log all read and write management events"
+ * (AWS CloudTrail API Reference, EventSelector; also
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-eventselector.html).
+ */
+function managementEvents(ctx: CheckContext, trail: Resource): Verdict {
+  const read = readOf(ctx, trail, apiResourceTypes.cloudtrailEventSelectors);
+  if (!read) {
+    if (trail.configuration.hasCustomEventSelectors === false) return { is: 'yes', how: 'default event selectors' };
+    return { is: 'unknown', field: notRead('GetEventSelectors', trail, ' (AWS Config records only that the trail has custom event selectors)') };
   }
-  if (Array.isArray(c.advancedEventSelectors)) {
-    const all = (c.advancedEventSelectors as AdvancedSelector[]).some((s) => {
-      const fields = s.fieldSelectors ?? [];
-      return fields.some((f) => f.field === 'eventCategory' && f.equals?.includes('Management')) && !fields.some((f) => f.field === 'readOnly' || f.field === 'eventSource');
+  const basic = (read.configuration.EventSelectors ?? []) as EventSelector[];
+  const advanced = (read.configuration.AdvancedEventSelectors ?? []) as AdvancedSelector[];
+  if (basic.length) {
+    const kinds = new Set(basic.filter((s) => s.IncludeManagementEvents === true && !(s.ExcludeManagementEventSources ?? []).length).map((s) => s.ReadWriteType ?? 'All'));
+    const all = kinds.has('All') || (kinds.has('ReadOnly') && kinds.has('WriteOnly'));
+    return all ? { is: 'yes', how: 'event selectors with all management events' } : { is: 'no', why: 'event selectors leave out read or write management events' };
+  }
+  if (advanced.length) {
+    const all = advanced.some((s) => {
+      const fields = s.FieldSelectors ?? [];
+      return fields.some((f) => f.Field === 'eventCategory' && f.Equals?.includes('Management')) && !fields.some((f) => f.Field === 'readOnly' || f.Field === 'eventSource');
     });
-    return all ? { is: 'yes' } : { is: 'no', why: 'advanced event selectors leave out read or write management events' };
+    return all ? { is: 'yes', how: 'advanced event selectors with all management events' } : { is: 'no', why: 'advanced event selectors leave out read or write management events' };
   }
-  return { is: 'unknown', field: `configuration.eventSelectors of trail ${trail.id} (the trail has custom event selectors)` };
+  return { is: 'yes', how: 'no custom event selectors (the default: all management events)' };
 }
 
-function verdict(trail: Resource): Verdict {
+function verdict(trail: Resource, ctx: CheckContext): Verdict {
   const c = trail.configuration;
   if (typeof c.isMultiRegionTrail !== 'boolean') return { is: 'unknown', field: `configuration.isMultiRegionTrail of trail ${trail.id}` };
   if (!c.isMultiRegionTrail) return { is: 'no', why: `single-region trail (records ${trail.region} only)` };
-  const events = managementEvents(trail);
+  const events = managementEvents(ctx, trail);
   if (events.is !== 'yes') return events;
-  if (c.isLogging === false) return { is: 'no', why: 'multi-region trail that is not logging' };
-  if (c.isLogging !== true) return { is: 'unknown', field: `configuration.isLogging of trail ${trail.id} (AWS Config does not record whether a trail is logging: CloudTrail GetTrailStatus)` };
-  return { is: 'yes' };
+  // AWS Config does not record whether a trail is logging: CloudTrail's GetTrailStatus does.
+  const status = readOf(ctx, trail, apiResourceTypes.cloudtrailTrailStatus)?.configuration;
+  if (!status) return { is: 'unknown', field: notRead('GetTrailStatus', trail, ' (AWS Config does not record whether a trail is logging)') };
+  if (status.IsLogging !== true) return { is: 'no', why: `multi-region trail that is not logging${status.StopLoggingTime ? ` (stopped ${status.StopLoggingTime})` : ''}` };
+  const delivered = status.LatestDeliveryTime ? `, latest delivery ${status.LatestDeliveryTime}` : '';
+  const error = status.LatestDeliveryError ? `, latest delivery error ${status.LatestDeliveryError}` : '';
+  return { is: 'yes', how: `logging${status.StartLoggingTime ? ` since ${status.StartLoggingTime}` : ''}${delivered}${error}; ${events.how}` };
 }
 
 /** Trails a failure names (an account may hold thousands). */
@@ -62,9 +85,9 @@ export const cloudtrailMultiRegionLogging: Check = {
   // Every trail of the account is looked at, in whichever region it is recorded.
   retains: (candidate) => candidate.type === trailType,
   evaluate(trail, ctx) {
-    const own = verdict(trail);
-    if (own.is === 'yes') return { status: 'pass', message: `logging multi-region trail with all management events: records API activity in every region of ${trail.account}` };
-    const judged = trailsOf(ctx, trail).map((t) => ({ t, v: t.key === trail.key ? own : verdict(t) }));
+    const own = verdict(trail, ctx);
+    if (own.is === 'yes') return { status: 'pass', message: `logging multi-region trail with all management events (${own.how}): records API activity in every region of ${trail.account}` };
+    const judged = trailsOf(ctx, trail).map((t) => ({ t, v: t.key === trail.key ? own : verdict(t, ctx) }));
     const qualifying = judged.find((j) => j.v.is === 'yes');
     const why = own.is === 'no' ? own.why : 'whether this trail qualifies is not in the evidence';
     if (qualifying) return { status: 'not-applicable', message: `${why}; not a failure: trail ${where(qualifying.t)} records every region of ${trail.account}` };
