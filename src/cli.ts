@@ -6,6 +6,7 @@ import type { CollectOption } from './collect/operations.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { configDefaults, defaultConfigFile, findConfigFile, starterConfig } from './config-file.ts';
 import { ExitCode, UserError } from './errors.ts';
+import { stopCleanlyOnSignals } from './interrupt.ts';
 import { tool } from './paths.ts';
 import { chromiumEnv } from './render/chromium.ts';
 import { reportFormats } from './render/report-formats.ts';
@@ -168,7 +169,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', '')
       .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given'),
     async (a) => exit(await (await import('./commands/verify.ts')).verifyCommand(a)))
-    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach).')
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM (temporaries removed).')
     .strict()
     .recommendCommands()
     .version(tool.version)
@@ -198,6 +199,7 @@ const outputFailures: Record<string, string> = {
 };
 
 export async function main(argv = hideBin(process.argv)): Promise<number> {
+  stopCleanlyOnSignals();
   try {
     let code: number = ExitCode.ok;
     const cli = buildCli(argv, (c) => { code = c; });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { removeOnInterrupt } from '../interrupt.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -40,6 +41,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
   if (opts.jira && !opts.issue) throw new UserError('--jira needs --issue KEY (e.g. AUDIT-42)');
   if (!existsSync(opts.pack)) throw new UserError(`${opts.pack}: not found`);
   const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-attach-'));
+  const forget = removeOnInterrupt(tmp);
   try {
     const { archive, pack } = await verifiedArchive(opts.pack, tmp);
     const facts = await packFacts(pack, archive, opts.link);
@@ -64,5 +66,6 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
     return 0;
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    forget();
   }
 }

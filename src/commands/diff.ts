@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { removeOnInterrupt } from '../interrupt.ts';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { diffPacks, driftMarkdown, type Drift } from '../diff/diff.ts';
@@ -22,6 +23,7 @@ function tripped(d: Drift, failOn: FailOn[]): string[] {
 
 export async function diffCommand(opts: { previous: string; current: string; format: 'md' | 'json'; failOn?: FailOn[] }): Promise<number> {
   const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-diff-'));
+  const forget = removeOnInterrupt(tmp);
   try {
     const drift = await diffPacks(await verifiedPack(opts.previous, tmp), await verifiedPack(opts.current, tmp));
     const names = { previous: basename(opts.previous).replace(/\.zip$/, ''), current: basename(opts.current).replace(/\.zip$/, '') };
@@ -31,5 +33,6 @@ export async function diffCommand(opts: { previous: string; current: string; for
     return hits.length ? ExitCode.failOn : ExitCode.ok;
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    forget();
   }
 }

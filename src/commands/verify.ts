@@ -1,4 +1,5 @@
 import { ExitCode } from '../errors.ts';
+import { removeOnInterrupt } from '../interrupt.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +12,12 @@ export async function verifyCommand(opts: GlobalOptions & { pack: string; expect
   let r: VerifyReport;
   if (opts.pack.endsWith('.zip')) {
     const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-verify-'));
+    const forget = removeOnInterrupt(tmp);
     try {
       r = await verifyPack(await extractPackArchive(opts.pack, tmp), { expectKey: opts.expectKey });
     } finally {
       await rm(tmp, { recursive: true, force: true });
+      forget();
     }
   } else {
     r = await verifyPack(opts.pack, { expectKey: opts.expectKey });
