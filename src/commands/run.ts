@@ -1,15 +1,15 @@
 import { readdirSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { writePackArchive } from '../pack/archive.ts';
 import { driftFile, driftFromPrevious } from '../diff/previous.ts';
 import { readSnapshotMeta } from '../evidence/read.ts';
 import { previousPeriod, resolvePeriod } from '../period/period.ts';
-import { addToIndex, organizationSlug } from '../period/placement.ts';
+import { organizationSlug } from '../period/placement.ts';
 import { buildTrend, trendFile } from '../period/trend.ts';
 import { packReadme } from '../pack/readme.ts';
 import { runTime } from '../clock.ts';
 import { writeDirAtomically } from '../pack/atomic-dir.ts';
+import { completeInterruptedPacks, finishPack } from '../pack/finish.ts';
 import { evaluateStage, packIdFor, renderStage } from '../pack/stages.ts';
 import { sampleEvidenceDir, tool } from '../paths.ts';
 import { createProgress } from '../progress.ts';
@@ -55,6 +55,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads, onProgress: (t) => progress.detail(t) });
     const packId = packIdFor(result);
     const org = organizationSlug(result.organization);
+    for (const note of await completeInterruptedPacks(opts.out, org)) if (!opts.quiet) process.stderr.write(`evidence-pack: ${note}\n`);
     const drift = await driftFromPrevious(opts.out, org, previousPeriod(period), result, tmp);
     if (drift) await writeFile(join(tmp, driftFile), `${JSON.stringify(drift, null, 2)}\n`);
     const trend = await buildTrend(opts.out, org, { period: period.label, packId, result });
@@ -66,11 +67,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const manifest = await signPack(tmp, { packId, createdAt: generatedAt, tool, key });
     return { name: join(org, period.label, packId), packId, org, result, manifest };
   }, { force: opts.force });
-  const archive = `${pack.path}.zip`;
-  const partial = join(opts.out, `.tmp-${process.pid}-${pack.packId}.zip`);
-  await writePackArchive(pack.path, pack.packId, partial, new Date(generatedAt));
-  await rename(partial, archive);
-  await addToIndex(opts.out, pack.org, { period: period.label, packId: pack.packId, path: join(period.label, pack.packId), generatedAt, controls: pack.result.summary.controls });
+  const archive = await finishPack(opts.out, pack.org, pack.path, { period: period.label, packId: pack.packId, path: join(period.label, pack.packId), generatedAt, controls: pack.result.summary.controls });
   progress.done();
   const files = pack.manifest.files.length + 3;
   report(opts,
