@@ -169,7 +169,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', '')
       .example('$0 verify pack-20261101T000000Z-1a2b3c4d.zip --expect-key sha256:…', 'The archive as attached to a ticket, pinned to the key you were given'),
     async (a) => exit(await (await import('./commands/verify.ts')).verifyCommand(a)))
-    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM (temporaries removed).')
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach); 8 the credentials expired during collect (what was collected is kept); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM (temporaries removed).')
     .strict()
     .recommendCommands()
     .version(tool.version)

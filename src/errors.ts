@@ -8,6 +8,7 @@ export const ExitCode = {
   completedWithGaps: 5,
   failOn: 6,
   ticketRefused: 7,
+  credentialsExpired: 8,
 } as const;
 
 /** An error the user can fix: printed as one line, never with a stack trace. */
