@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
@@ -34,7 +33,20 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, ms =
   }
 }
 
-const profilesOf = (pid: number) => readdirSync(tmpdir()).filter((n) => n.startsWith(`evidence-pack-chromium-${pid}-`));
+/** The profile folder of the Chromium a CLI process started (read from the child's command line). */
+function profileOf(pid: number): string | undefined {
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) !== pid) continue;
+      const dir = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').find((a) => a.startsWith('--user-data-dir='));
+      if (dir) return dir.slice('--user-data-dir='.length);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
 
 /** Processes whose command line names this profile folder: the Chromium of one print and its helpers. */
 function chromiumsUsing(profile: string): number[] {
@@ -82,7 +94,7 @@ describe('signals', { skip: !existsSync('/proc/self/cmdline') && 'needs /proc (L
       const work = tempDir(t);
       const out = join(work, 'out');
       const run = startCli(['run', '--out', out]);
-      const profile = join(tmpdir(), await waitFor('Chromium\'s profile folder', () => profilesOf(run.child.pid!)[0], 200_000));
+      const profile = await waitFor('Chromium', () => profileOf(run.child.pid!), 200_000);
       const browsers = await waitFor('Chromium', () => { const p = chromiumsUsing(profile); return p.length ? p : undefined; });
       run.child.kill(signal);
       const r = await run.done;
@@ -101,7 +113,7 @@ describe('signals', { skip: !existsSync('/proc/self/cmdline') && 'needs /proc (L
     const out = join(work, 'out');
     const run = startCli(['run', '--out', out]);
     const pid = run.child.pid!;
-    const profile = join(tmpdir(), await waitFor('Chromium\'s profile folder', () => profilesOf(pid)[0], 200_000));
+    const profile = await waitFor('Chromium', () => profileOf(pid), 200_000);
     const browsers = await waitFor('Chromium', () => { const p = chromiumsUsing(profile); return p.length ? p : undefined; });
     run.child.kill('SIGKILL');
     await run.done;

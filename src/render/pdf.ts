@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +40,28 @@ function killGroup(group: number | undefined): void {
   } catch {
     // already gone
   }
+}
+
+/** Processes whose command line names this folder (Linux /proc; elsewhere none are found). */
+function processesUsing(profile: string): number[] {
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return [];
+  }
+  return pids.filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`--user-data-dir=${profile}`);
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+/** Removes a profile folder; Chromium's killed helpers may still be writing to it for a few milliseconds. */
+function removeProfile(profile: string): void {
+  rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
 }
 
 const firstLine = (e: unknown) => ((e as Error).message ?? String(e)).split('\n')[0];
@@ -116,8 +138,9 @@ export class PdfPrinter {
     const profile = mkdtempSync(join(tmpdir(), `evidence-pack-chromium-${process.pid}-`));
     let group: number | undefined;
     const forget = onInterrupt(() => {
-      killGroup(group);
-      rmSync(profile, { recursive: true, force: true });
+      // A signal during the launch comes before puppeteer names the process: it is found by its profile folder.
+      for (const pid of group ? [group] : processesUsing(profile)) killGroup(pid);
+      removeProfile(profile);
     });
     try {
       // A large estate's report takes Chromium minutes to lay out: no 30 s or 3 min cut-off, but not forever either.
@@ -129,11 +152,11 @@ export class PdfPrinter {
       return new PdfPrinter(browser, () => {
         killGroup(group);
         forget();
-        rmSync(profile, { recursive: true, force: true });
+        removeProfile(profile);
       });
     } catch (e) {
       forget();
-      rmSync(profile, { recursive: true, force: true });
+      removeProfile(profile);
       throw new UserError(`Chromium (${executablePath}) did not start: ${firstLine(e)}; check it runs (${executablePath} --headless --version), or --no-pdf skips the PDF`, ExitCode.environment);
     }
   }
