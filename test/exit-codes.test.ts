@@ -1,6 +1,6 @@
 // Inputs and dependencies that used to end in exit 1 ("internal error"): each is one line and its documented code.
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, tempDir } from './helpers.ts';
@@ -37,4 +37,17 @@ describe('exit codes where 1 was given', () => {
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     });
   }
+});
+
+describe('two runs at once with one SOURCE_DATE_EPOCH', () => {
+  it('one writes the pack, the other exits 2 in one line; nothing half-written', { timeout: 180_000 }, async (t) => {
+    const out = join(tempDir(t), 'out');
+    const runs = await Promise.all([0, 1, 2].map(() => runCli(['run', '--no-pdf', '-q', '--out', out])));
+    const codes = runs.map((r) => r.code).sort();
+    assert.deepEqual(codes, [0, 2, 2], runs.map((r) => r.stderr).join('\n'));
+    for (const r of runs.filter((x) => x.code === 2)) {
+      assert.match(r.stderr.trim(), /^evidence-pack: .*pack-20261101T000000Z-[0-9a-f]+: already exists( \(written by another run meanwhile; use --force to replace it\)| \(use --force to replace it\))$/);
+    }
+    assert.deepEqual((readdirSync(out, { recursive: true }) as string[]).filter((p) => p.includes('.tmp-')), []);
+  });
 });

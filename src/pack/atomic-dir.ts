@@ -75,7 +75,11 @@ export async function writeDirAtomically<T extends { name: string }>(parent: str
     fsyncTree(tmp);
     if (targetExists) await rm(target, { recursive: true, force: true });
     await mkdir(dirname(target), { recursive: true });
-    await rename(tmp, target);
+    await rename(tmp, target).catch((e: NodeJS.ErrnoException) => {
+      // Another run (e.g. with the same SOURCE_DATE_EPOCH) placed the same name since the check above.
+      if (e.code === 'ENOTEMPTY' || e.code === 'EEXIST') throw new UserError(`${target}: already exists (written by another run meanwhile; use --force to replace it)`);
+      throw e;
+    });
     fsyncPath(dirname(target));
     return { ...value, path: target };
   } catch (e) {
