@@ -30,7 +30,7 @@ export async function attachToJira(baseUrl: string, issue: string, files: string
       const form = new FormData();
       form.append('file', blob, basename(file));
       return { method: 'POST', headers: { Authorization: auth, 'X-Atlassian-Token': 'no-check', Accept: 'application/json' }, body: form };
-    }) as { id?: string }[] | undefined;
+    }, { uploadBytes: blob.size }) as { id?: string }[] | undefined;
     attachments.push(sent?.[0]?.id ?? basename(file));
   }
   onStep(`Commenting on ${issue}`);
