@@ -71,4 +71,13 @@ describe('attach against a misbehaving server', () => {
     assert.ok(sent < 256 * 1024 * 1024, `the server could send ${sent} bytes before the client stopped reading`);
     t.diagnostic(`endless answer: the server sent ${(sent / 1024 / 1024).toFixed(0)} MiB before the client closed the connection`);
   });
+
+  it('GitHub without --link: exit 2 before anything is sent (GitHub cannot hold the archive)', { timeout: 60_000 }, async (t) => {
+    let requests = 0;
+    const api = await serve(t, (_req, res) => { requests++; res.writeHead(201, { 'content-type': 'application/json' }); res.end('{"html_url": "x"}'); });
+    const r = await runCli(['attach', pack, '--github', 'acme/audit#7'], { GITHUB_TOKEN: token, GITHUB_API_URL: api });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr.trim(), /^evidence-pack: --github acme\/audit#7: GitHub cannot hold the archive: store it .* and name the place with --link$/);
+    assert.equal(requests, 0);
+  });
 });

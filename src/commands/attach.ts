@@ -3,8 +3,8 @@ import { removeOnInterrupt } from '../interrupt.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { commentOnGithub } from '../attach/github.ts';
-import { attachToJira } from '../attach/jira.ts';
+import { commentOnGithub, parseGithubIssue } from '../attach/github.ts';
+import { attachmentName, attachToJira } from '../attach/jira.ts';
 import { packFacts } from '../attach/summary.ts';
 import { UserError } from '../errors.ts';
 import { writePackArchive } from '../pack/archive.ts';
@@ -39,6 +39,7 @@ async function verifiedArchive(pack: string, tmp: string) {
 export async function attachCommand(opts: AttachOptions): Promise<number> {
   if (!opts.jira && !opts.github) throw new UserError('attach: name a ticket with --jira URL --issue KEY, or --github owner/repo#N');
   if (opts.jira && !opts.issue) throw new UserError('--jira needs --issue KEY (e.g. AUDIT-42)');
+  if (opts.github && parseGithubIssue(opts.github) && !opts.link) throw new UserError(`--github ${opts.github}: GitHub cannot hold the archive: store it (an Actions artifact, S3, a share) and name the place with --link`);
   if (!existsSync(opts.pack)) throw new UserError(`${opts.pack}: not found`);
   const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-attach-'));
   const forget = removeOnInterrupt(tmp);
@@ -53,7 +54,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
     if (opts.jira) {
       const jira = await attachToJira(opts.jira, opts.issue!, files, facts, (s) => progress.stage(s));
       outcome.jira = { issue: opts.issue, ...jira };
-      done.push(`attached ${files.map((f) => basename(f)).join(' and ')} to Jira ${opts.issue} with a comment`);
+      done.push(`attached ${files.map((f) => attachmentName(f, facts.packId)).join(' and ')} to Jira ${opts.issue} with a comment`);
     }
     if (opts.github) {
       progress.stage(`Commenting on ${opts.github}`);
