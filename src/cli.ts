@@ -6,6 +6,7 @@ import type { CollectOption } from './collect/operations.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { configDefaults, defaultConfigFile, findConfigFile, starterConfig } from './config-file.ts';
 import { ExitCode, UserError } from './errors.ts';
+import { stopCleanlyOnSignals } from './interrupt.ts';
 import { tool } from './paths.ts';
 import { redactText } from './redact/detect.ts';
 import { chromiumEnv } from './render/chromium.ts';
@@ -193,7 +194,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d --trusted-keys trusted-keys.txt', 'Any of the keys your organization trusts')
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', 'No anchor: "intact, signer not verified", exit 8'),
     async (a) => exit(await (await import('./commands/verify.ts')).verifyCommand(a)))
-    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach); 8 intact, signer not verified (no trust anchor names the key).')
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach); 8 intact, signer not verified (no trust anchor names the key); 9 the credentials expired during collect (what was collected is kept); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM (temporaries removed).')
     .strict()
     .recommendCommands()
     .version(tool.version)
@@ -227,6 +228,7 @@ const outputFailures: Record<string, string> = {
 };
 
 export async function main(argv = hideBin(process.argv)): Promise<number> {
+  stopCleanlyOnSignals();
   try {
     let code: number = ExitCode.ok;
     const cli = buildCli(argv, (c) => { code = c; });

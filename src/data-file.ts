@@ -38,7 +38,13 @@ export function loadYamlFile<T>(file: string, validate: ValidateFunction<T>): { 
     const pos = e.linePos?.[0];
     throw new InputError(pos ? `${file}:${pos.line}` : file, undefined, e.message.split('\n')[0]!);
   }
-  const data = doc.toJS();
+  let data: unknown;
+  try {
+    // Aliases are expanded as they are met: a few lines can name billions of nodes ("billion laughs").
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError(file, undefined, (e as Error).message.split('\n')[0]!);
+  }
   if (!validate(data)) {
     const err = validate.errors![0]!;
     const { field, problem } = describeAjvError(err);

@@ -10,6 +10,7 @@ export const ExitCode = {
   ticketRefused: 7,
   /** The pack is intact, but no trust anchor names its key: who signed it is unknown. */
   signerNotVerified: 8,
+  credentialsExpired: 9,
 } as const;
 
 /** An error the user can fix: printed as one line, never with a stack trace. */

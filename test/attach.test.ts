@@ -54,7 +54,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     assert.equal(zipFile.name, archive.split('/').pop());
     assert.equal(sha256(Buffer.from(await zipFile.arrayBuffer())), sha256(readFileSync(archive)), 'the archive arrives byte for byte');
     const pdfFile = (await formOf(pdfUpload)).get('file') as File;
-    assert.equal(pdfFile.name, 'report.pdf');
+    assert.equal(pdfFile.name, `${archive.split('/').pop()!.replace(/\.zip$/, '')}.pdf`, 'named after the pack, not report.pdf');
     assert.equal(sha256(Buffer.from(await pdfFile.arrayBuffer())), sha256(readFileSync(join(pack, 'report.pdf'))));
 
     const body = JSON.parse(comment.body.toString('utf8')).body;
@@ -65,7 +65,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     assert.ok(text.includes('18 controls: fail 11, gap 1, manual 4, inherited 2'), text);
     assert.ok(text.includes(sha256(readFileSync(join(pack, 'manifest.json')))), 'manifest digest in the comment');
     assert.ok(text.includes(`sha256 ${sha256(readFileSync(archive))}`), 'archive digest in the comment');
-    assert.match(r.stdout, new RegExp(`^${packId}: attached ${packId}\\.zip and report\\.pdf to Jira AUDIT-42 with a comment: 18 controls`));
+    assert.match(r.stdout, new RegExp(`^${packId}: attached ${packId}\\.zip and ${packId}\\.pdf to Jira AUDIT-42 with a comment: 18 controls`));
   });
 
   it('comments on a GitHub issue with the same facts and the storage link', async () => {
@@ -139,7 +139,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
       [['--jira', api.url, '--issue', 'audit 42'], env(), /--issue audit 42: not a Jira issue key/],
       [['--jira', 'http://jira.example.org', '--issue', 'AUDIT-42'], env(), /use https \(plain http is accepted only for localhost\)/],
       [['--github', 'acme/compliance'], env(), /--github acme\/compliance: expected owner\/repo#number/],
-      [['--github', 'acme/compliance#7'], { ...env(), GITHUB_TOKEN: '', GH_TOKEN: '' }, /set GITHUB_TOKEN or GH_TOKEN/],
+      [['--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/'], { ...env(), GITHUB_TOKEN: '', GH_TOKEN: '' }, /set GITHUB_TOKEN or GH_TOKEN/],
       [[], env(), /name a ticket with --jira URL --issue KEY, or --github owner\/repo#N/],
     ];
     for (const [args, e, expect] of cases) {

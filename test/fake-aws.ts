@@ -57,6 +57,10 @@ export interface FakeAwsOptions {
   deny?: string[];
   /** Answer every STS call with this error. */
   stsError?: string;
+  /** Answer every call after the first N (STS included) with ExpiredTokenException: credentials that expire mid-collection. */
+  expireAfter?: number;
+  /** Never answer calls to these "region|service.Operation" keys (until close): a collection caught mid-way. */
+  hold?: string[];
 }
 
 export interface FakeAws {
@@ -116,6 +120,7 @@ class RejectedCall extends Error {
 export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
   const calls = new Map<string, number>();
   const rejected: string[] = [];
+  let answered = 0;
 
   const handle = (req: IncomingMessage, body: string, res: ServerResponse) => {
     const auth = req.headers.authorization ?? '';
@@ -134,6 +139,19 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     const member = /Credential=ASIAFAKE(\d{12})\//.exec(auth)?.[1];
     const counted = member ? `${member}:${key}` : key;
     calls.set(counted, (calls.get(counted) ?? 0) + 1);
+    if (opts.hold?.includes(key)) return;
+    if (opts.expireAfter !== undefined && ++answered > opts.expireAfter) {
+      const message = 'The security token included in the request is expired';
+      if (isQuery) {
+        res.writeHead(403, { 'content-type': 'text/xml' });
+        return res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>${message}</Message></Error><RequestId>x</RequestId></ErrorResponse>`);
+      }
+      if (operation.startsWith('macie2.') || operation.startsWith('account.')) {
+        res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'ExpiredTokenException' });
+        return res.end(JSON.stringify({ message }));
+      }
+      return json(res, 400, { __type: 'ExpiredTokenException', message });
+    }
 
     if (operation === 'sts.AssumeRole') {
       const roleArn = new URLSearchParams(body).get('RoleArn') ?? '';

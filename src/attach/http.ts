@@ -1,6 +1,7 @@
 // HTTP for ticket systems: tokens only in headers, never in messages; 429 honoured (Retry-After);
 // every failure one line naming the service, the target and what to do.
 import { ExitCode, UserError } from '../errors.ts';
+import { redactText } from '../redact/detect.ts';
 
 export interface Target {
   /** e.g. "Jira PROJ-12" or "GitHub acme/audit#7": how errors name the destination. */
@@ -11,6 +12,47 @@ export interface Target {
 
 const maxRetries = 3;
 const maxWaitSeconds = 60;
+/** The most of an answer read: ticket APIs answer in kilobytes; a larger body is not read further. */
+const maxAnswerBytes = 1024 * 1024;
+/** Seconds a request may take (plus one per MiB uploaded); $EVIDENCE_PACK_HTTP_TIMEOUT overrides. */
+const timeoutSeconds = () => Number(process.env.EVIDENCE_PACK_HTTP_TIMEOUT) > 0 ? Number(process.env.EVIDENCE_PACK_HTTP_TIMEOUT) : 60;
+
+/**
+ * Server text made safe to print: the request's own credentials (a server may echo the Authorization
+ * header) and any other secret masked, control and bidirectional characters (terminal escapes) removed.
+ */
+export function safeServerText(text: string, authorization?: string): string {
+  let out = text;
+  const secrets = new Set<string>();
+  if (authorization) {
+    secrets.add(authorization);
+    const credential = authorization.replace(/^\S+\s+/, '');
+    secrets.add(credential);
+    if (/^basic\s/i.test(authorization)) for (const part of Buffer.from(credential, 'base64').toString('utf8').split(':')) secrets.add(part);
+  }
+  for (const secret of [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(secret).join('[REDACTED credential]');
+  // eslint-disable-next-line no-control-regex
+  return redactText(out).text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ');
+}
+
+/** The body as text, read up to limit bytes; undefined when it is longer (the rest is not read). */
+async function boundedText(res: Response, limit: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Rejects plain http except to this machine: a token must not cross a network in clear text. */
 export function checkBaseUrl(url: string, flag: string): URL {
@@ -35,7 +77,7 @@ function retryAfterSeconds(res: Response): number | undefined {
 }
 
 async function problemText(res: Response): Promise<string> {
-  const text = (await res.text().catch(() => '')).slice(0, 2000);
+  const text = ((await boundedText(res, 64 * 1024).catch(() => '')) ?? '').slice(0, 2000);
   try {
     const body = JSON.parse(text) as { message?: string; errorMessages?: string[]; errors?: Record<string, string> };
     const parts = [body.message, ...(body.errorMessages ?? []), ...Object.values(body.errors ?? {})].filter(Boolean);
@@ -50,24 +92,40 @@ async function problemText(res: Response): Promise<string> {
  * Sends a request (rebuilt for each attempt, since a body stream is consumed), retrying on 429 and on
  * GitHub's secondary rate limit (403 with Retry-After) up to three times; returns the parsed JSON body.
  */
-export async function send(target: Target, what: string, url: URL, init: () => RequestInit): Promise<unknown> {
+export async function send(target: Target, what: string, url: URL, init: () => RequestInit, opts: { uploadBytes?: number } = {}): Promise<unknown> {
+  const seconds = timeoutSeconds() + Math.ceil((opts.uploadBytes ?? 0) / (1024 * 1024));
   for (let attempt = 0; ; attempt++) {
-    let res: Response;
-    try {
-      res = await fetch(url, { ...init(), redirect: 'manual' });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new UserError(`${target.name}: ${what}: cannot reach ${url.origin} (${cause?.code ?? cause?.message ?? (e as Error).message})`, ExitCode.ticketRefused);
+    const request = init();
+    const authorization = new Headers(request.headers).get('authorization') ?? undefined;
+    const signal = AbortSignal.timeout(seconds * 1000);
+    const answer = async <T>(read: () => Promise<T>): Promise<T> => {
+      try {
+        return await read();
+      } catch (e) {
+        if ((e as Error).name === 'TimeoutError' || signal.aborted) throw new UserError(`${target.name}: ${what}: ${url.origin} did not answer within ${seconds} s (EVIDENCE_PACK_HTTP_TIMEOUT sets the limit)`, ExitCode.ticketRefused);
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        throw new UserError(`${target.name}: ${what}: cannot reach ${url.origin} (${safeServerText(String(cause?.code ?? cause?.message ?? (e as Error).message), authorization)})`, ExitCode.ticketRefused);
+      }
+    };
+    const res = await answer(() => fetch(url, { ...request, redirect: 'manual', signal }));
+    if (res.ok) {
+      if (res.status === 204) return undefined;
+      const text = await answer(() => boundedText(res, maxAnswerBytes));
+      if (text === undefined) throw new UserError(`${target.name}: ${what}: the answer is larger than ${maxAnswerBytes / 1024 / 1024} MiB; not read`, ExitCode.ticketRefused);
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return undefined;
+      }
     }
-    if (res.ok) return res.status === 204 ? undefined : res.json().catch(() => undefined);
     const wait = retryAfterSeconds(res);
     const limited = res.status === 429 || (res.status === 403 && wait !== undefined);
     if (limited && attempt < maxRetries && (wait ?? 1) <= maxWaitSeconds) {
-      await res.body?.cancel();
+      await res.body?.cancel().catch(() => undefined);
       await new Promise((r) => setTimeout(r, (wait ?? 2 ** attempt) * 1000));
       continue;
     }
-    const detail = await problemText(res);
+    const detail = safeServerText(await problemText(res), authorization);
     const reasons: Record<number, string> = {
       401: `authentication failed: check ${target.credentials}`,
       403: 'the token may not do this (permission denied)',
@@ -75,7 +133,7 @@ export async function send(target: Target, what: string, url: URL, init: () => R
       413: 'the file is larger than the server accepts: attach the PDF alone or store the archive elsewhere and pass --link',
       429: `rate limited${wait !== undefined ? ` (retry after ${Math.ceil(wait)} s)` : ''}; try again later`,
     };
-    const reason = res.status >= 300 && res.status < 400 ? `redirected to ${res.headers.get('location') ?? '?'}; give the final base URL` : reasons[res.status] ?? detail;
+    const reason = res.status >= 300 && res.status < 400 ? `redirected to ${safeServerText(res.headers.get('location') ?? '?', authorization).slice(0, 300)}; give the final base URL` : reasons[res.status] ?? detail;
     throw new UserError(`${target.name}: ${what}: HTTP ${res.status}: ${reason}${reasons[res.status] && detail !== res.statusText ? ` (${detail})` : ''}`, ExitCode.ticketRefused);
   }
 }

@@ -16,6 +16,12 @@ function authorization(env: NodeJS.ProcessEnv): string {
   return email ? `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}` : `Bearer ${token}`;
 }
 
+/** The name a file is attached under: the pack's id, so attachments of several packs on one issue are told apart. */
+export function attachmentName(file: string, packId: string): string {
+  const ext = /\.[a-z]+$/i.exec(basename(file))?.[0] ?? '';
+  return `${packId}${ext}`;
+}
+
 export async function attachToJira(baseUrl: string, issue: string, files: string[], facts: PackFacts, onStep: (label: string) => void, env = process.env): Promise<{ attachments: string[]; comment: string }> {
   if (!/^[A-Z][A-Z0-9_]+-\d+$/.test(issue)) throw new UserError(`--issue ${issue}: not a Jira issue key (e.g. AUDIT-42)`);
   const base = checkBaseUrl(baseUrl, '--jira');
@@ -24,14 +30,15 @@ export async function attachToJira(baseUrl: string, issue: string, files: string
   const api = (path: string) => new URL(`${base.pathname.replace(/\/$/, '')}/rest/api/3/issue/${encodeURIComponent(issue)}/${path}`, base);
   const attachments: string[] = [];
   for (const file of files) {
-    onStep(`Uploading ${basename(file)} to ${issue}`);
+    const name = attachmentName(file, facts.packId);
+    onStep(`Uploading ${name} to ${issue}`);
     const blob = await openAsBlob(file);
-    const sent = await send(target, `attaching ${basename(file)}`, api('attachments'), () => {
+    const sent = await send(target, `attaching ${name}`, api('attachments'), () => {
       const form = new FormData();
-      form.append('file', blob, basename(file));
+      form.append('file', blob, name);
       return { method: 'POST', headers: { Authorization: auth, 'X-Atlassian-Token': 'no-check', Accept: 'application/json' }, body: form };
-    }) as { id?: string }[] | undefined;
-    attachments.push(sent?.[0]?.id ?? basename(file));
+    }, { uploadBytes: blob.size }) as { id?: string }[] | undefined;
+    attachments.push(sent?.[0]?.id ?? name);
   }
   onStep(`Commenting on ${issue}`);
   const comment = await send(target, 'adding the comment', api('comment'), () => ({

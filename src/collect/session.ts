@@ -49,9 +49,29 @@ export async function* followNextToken<T extends { NextToken?: string }>(send: (
 /** Where a call is made: the account whose data it reads and the region (and, for logs, a target such as a rule). */
 export interface CallScope { account: string; region: string }
 
+const expiredNames = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired', 'ExpiredTokenError']);
+
+/** Whether an SDK error says the credentials expired (STS session token, SSO session, refreshed role credentials). */
+export function isExpiredCredentials(e: unknown): boolean {
+  const err = e as { name?: string; Code?: string; message?: string };
+  return expiredNames.has(err.name ?? '') || expiredNames.has(err.Code ?? '')
+    || /security token included in the request is expired|(token|credentials|session)( \S+){0,4} (has |have )?expired/i.test(err.message ?? '');
+}
+
+const notCalled = 'not called: the credentials expired during the collection';
+
+/** Whether a collection met expired credentials, from its gaps: the reason, and how many calls were then not made. */
+export function credentialsExpiry(gaps: Gap[]): { reason: string; notCalled: number } | undefined {
+  const skipped = gaps.filter((g) => g.reason.includes(notCalled)).length;
+  const met = gaps.find((g) => !g.reason.includes(notCalled) && (/\b(ExpiredToken(Exception)?|TokenRefreshRequired)\b/.test(g.reason) || isExpiredCredentials({ message: g.reason })));
+  return met ? { reason: met.reason, notCalled: skipped } : undefined;
+}
+
 export class CollectionSession {
   readonly calls: CallRecord[] = [];
   readonly gaps: Gap[] = [];
+  /** The first expired-credentials error: no call is made after it (each one left is a gap saying why). */
+  private expired: string | undefined;
 
   constructor(private readonly dir: string, private readonly onProgress?: (label: string) => void) {}
 
@@ -65,6 +85,12 @@ export class CollectionSession {
   async run(operation: Operation, scope: CallScope, target: string | undefined, fetch: () => Promise<{ pages: unknown[]; attempts: number; count?: number; outcome?: string }>): Promise<unknown[] | undefined> {
     const started = performance.now();
     const { account, region } = scope;
+    if (this.expired) {
+      this.calls.push({ operation, account, region, target, pages: 0, attempts: 0, durationMs: 0, outcome: notCalled });
+      this.gaps.push({ account, region, api: operation, reason: `${target ? `${target}: ` : ''}${notCalled} (${this.expired})` });
+      this.onProgress?.(`${region} ${operation}${target ? ` ${target}` : ''}`);
+      return undefined;
+    }
     try {
       const { pages, attempts, count, outcome } = await fetch();
       this.calls.push({ operation, account, region, target, pages: count ?? pages.length, attempts, durationMs: Math.round(performance.now() - started), outcome: outcome ?? 'ok' });
@@ -72,6 +98,7 @@ export class CollectionSession {
     } catch (e) {
       const attempts = (e as Metadata).$metadata?.attempts ?? 1;
       const reason = describeError(e);
+      if (isExpiredCredentials(e)) this.expired ??= reason;
       this.calls.push({ operation, account, region, target, pages: 0, attempts, durationMs: Math.round(performance.now() - started), outcome: reason });
       this.gaps.push({ account, region, api: operation, reason: target ? `${target}: ${reason}` : reason });
       return undefined;

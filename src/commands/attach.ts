@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
+import { removeOnInterrupt } from '../interrupt.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { commentOnGithub } from '../attach/github.ts';
-import { attachToJira } from '../attach/jira.ts';
+import { commentOnGithub, parseGithubIssue } from '../attach/github.ts';
+import { attachmentName, attachToJira } from '../attach/jira.ts';
 import { packFacts } from '../attach/summary.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { writePackArchive } from '../pack/archive.ts';
@@ -46,9 +47,11 @@ async function signedByTrustedKey(pack: string, tmp: string, trusted: TrustedKey
 export async function attachCommand(opts: AttachOptions): Promise<number> {
   if (!opts.jira && !opts.github) throw new UserError('attach: name a ticket with --jira URL --issue KEY, or --github owner/repo#N');
   if (opts.jira && !opts.issue) throw new UserError('--jira needs --issue KEY (e.g. AUDIT-42)');
+  if (opts.github && parseGithubIssue(opts.github) && !opts.link) throw new UserError(`--github ${opts.github}: GitHub cannot hold the archive: store it (an Actions artifact, S3, a share) and name the place with --link`);
   if (!existsSync(opts.pack)) throw new UserError(`${opts.pack}: not found`);
   const trusted = await trustAnchors(opts);
   const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-attach-'));
+  const forget = removeOnInterrupt(tmp);
   try {
     const { archive, pack } = await verifiedArchive(opts.pack, tmp, trusted);
     const facts = await packFacts(pack, archive, opts.link);
@@ -60,7 +63,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
     if (opts.jira) {
       const jira = await attachToJira(opts.jira, opts.issue!, files, facts, (s) => progress.stage(s));
       outcome.jira = { issue: opts.issue, ...jira };
-      done.push(`attached ${files.map((f) => basename(f)).join(' and ')} to Jira ${opts.issue} with a comment`);
+      done.push(`attached ${files.map((f) => attachmentName(f, facts.packId)).join(' and ')} to Jira ${opts.issue} with a comment`);
     }
     if (opts.github) {
       progress.stage(`Commenting on ${opts.github}`);
@@ -73,5 +76,6 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
     return 0;
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    forget();
   }
 }

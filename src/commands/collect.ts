@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { runTime } from '../clock.ts';
 import { collect, type CollectOutcome } from '../collect/collect.ts';
+import { credentialsExpiry } from '../collect/session.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { writeDirAtomically } from '../pack/atomic-dir.ts';
 import { resolvePeriod, type Period } from '../period/period.ts';
@@ -59,6 +60,11 @@ export async function collectCommand(opts: CollectCommandOptions): Promise<numbe
     `Wrote ${done.path}: ${opts.fromFiles ? `delivered snapshots of ${outcome.accounts.length} account(s)` : opts.aggregator ? `aggregator ${opts.aggregator} (${outcome.accounts.length} account(s))` : `account ${outcome.account}`}, ${outcome.regions.length} region(s), ${outcome.log.calls.length} operations (${calls} API pages), ${outcome.gaps.length} gap(s)${outcome.gaps.length ? `: ${outcome.gaps.slice(0, 3).map((g) => `${g.region} ${g.api}`).join('; ')}${outcome.gaps.length > 3 ? '; …' : ''}` : ''}`
       + (outcome.cloudtrailLogs ? `; CloudTrail log files: ${outcome.cloudtrailLogs.files} read, ${outcome.cloudtrailLogs.events} events summarised` : ''),
     { snapshot: done.path, ...(outcome.cloudtrailLogs ? { cloudtrailLogs: outcome.cloudtrailLogs } : {}), account: outcome.account, accounts: outcome.accounts, identity: outcome.identity, regions: outcome.regions, gaps: outcome.gaps, operations: outcome.log.calls.length });
+  const expiry = credentialsExpiry(outcome.gaps);
+  if (expiry) {
+    process.stderr.write(`evidence-pack: collect: the credentials expired during the collection (${expiry.reason}); ${expiry.notCalled} call(s) not made after it, each a gap; what was collected is kept in ${done.path}: renew the credentials and collect again\n`);
+    return ExitCode.credentialsExpired;
+  }
   return outcome.gaps.length ? ExitCode.completedWithGaps : ExitCode.ok;
 }
 

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { removeOnInterrupt } from '../interrupt.ts';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { diffPacks, driftMarkdown, type Drift } from '../diff/diff.ts';
@@ -29,6 +30,7 @@ function tripped(d: Drift, failOn: FailOn[]): string[] {
 export async function diffCommand(opts: TrustOptions & { previous: string; current: string; format: 'md' | 'json'; failOn?: FailOn[] }): Promise<number> {
   const trusted = await trustAnchors(opts);
   const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-diff-'));
+  const forget = removeOnInterrupt(tmp);
   try {
     const previous = await verifiedPack(opts.previous, tmp, trusted);
     const current = await verifiedPack(opts.current, tmp, trusted);
@@ -44,5 +46,6 @@ export async function diffCommand(opts: TrustOptions & { previous: string; curre
     return hits.length ? ExitCode.failOn : unverified.length ? ExitCode.signerNotVerified : ExitCode.ok;
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    forget();
   }
 }

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { removeOnInterrupt } from '../interrupt.ts';
 import { driftFile, type DriftRecord } from '../diff/previous.ts';
 import { trendFile, type TrendPoint } from '../period/trend.ts';
 import { rename, rm } from 'node:fs/promises';
@@ -28,6 +29,7 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
   const present = targets.filter((f) => existsSync(join(opts.dir, f)));
   if (present.length && !opts.force) throw new UserError(`${join(opts.dir, present[0]!)}: already exists (use --force to replace it)`);
   const tmp = mkdtempSync(join(opts.dir, '.tmp-render-'));
+  const forget = removeOnInterrupt(tmp);
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: 1 });
   try {
     const named = formats.map((f) => f.toUpperCase()).join(', ');
@@ -41,6 +43,7 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
     report(opts, `Wrote ${written.map((f) => join(opts.dir, f)).join(', ')}`, { written: written.map((f) => join(opts.dir, f)) });
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    forget();
   }
   return 0;
 }

@@ -1,4 +1,5 @@
 import { ExitCode } from '../errors.ts';
+import { removeOnInterrupt } from '../interrupt.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +17,12 @@ export async function verifyCommand(opts: GlobalOptions & TrustOptions & { pack:
   let r: VerifyReport;
   if (opts.pack.endsWith('.zip')) {
     const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-verify-'));
+    const forget = removeOnInterrupt(tmp);
     try {
       r = await verifyPack(await extractPackArchive(opts.pack, tmp), { trusted });
     } finally {
       await rm(tmp, { recursive: true, force: true });
+      forget();
     }
   } else {
     r = await verifyPack(opts.pack, { trusted });

@@ -1,8 +1,9 @@
-import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ensureDir } from '../ensure-dir.ts';
 import { UserError } from '../errors.ts';
+import { onInterrupt } from '../interrupt.ts';
 import { processAlive } from '../pid.ts';
 
 function fsyncPath(path: string): void {
@@ -28,8 +29,8 @@ const exists = (p: string) => stat(p).then(() => true, () => false);
 const tmpPrefix = `.tmp-${process.pid}-`;
 
 
-/** Removes what killed runs left behind: temporary entries whose process is gone. */
-export async function removeStaleTemporaries(parent: string): Promise<string[]> {
+/** Removes what killed runs left behind: temporary entries (named with their process id, as pattern's first group) whose process is gone. */
+export async function removeStaleTemporaries(parent: string, pattern = /^\.tmp-(\d+)-/): Promise<string[]> {
   const removed: string[] = [];
   let names: string[] = [];
   try {
@@ -38,7 +39,7 @@ export async function removeStaleTemporaries(parent: string): Promise<string[]> 
     return removed;
   }
   for (const name of names) {
-    const m = /^\.tmp-(\d+)-/.exec(name);
+    const m = pattern.exec(name);
     if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
     await rm(join(parent, name), { recursive: true, force: true });
     removed.push(name);
@@ -61,6 +62,10 @@ export async function writeDirAtomically<T extends { name: string }>(parent: str
   } catch (e) {
     throw new UserError(`${parent}: cannot write the output directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  const forget = onInterrupt(() => {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!parentExisted) rmdirSync(parent);
+  });
   try {
     const value = await build(tmp);
     const target = join(parent, value.name);
@@ -70,12 +75,18 @@ export async function writeDirAtomically<T extends { name: string }>(parent: str
     fsyncTree(tmp);
     if (targetExists) await rm(target, { recursive: true, force: true });
     await mkdir(dirname(target), { recursive: true });
-    await rename(tmp, target);
+    await rename(tmp, target).catch((e: NodeJS.ErrnoException) => {
+      // Another run (e.g. with the same SOURCE_DATE_EPOCH) placed the same name since the check above.
+      if (e.code === 'ENOTEMPTY' || e.code === 'EEXIST') throw new UserError(`${target}: already exists (written by another run meanwhile; use --force to replace it)`);
+      throw e;
+    });
     fsyncPath(dirname(target));
     return { ...value, path: target };
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     if (!parentExisted) await rmdir(parent).catch(() => undefined);
     throw e;
+  } finally {
+    forget();
   }
 }

@@ -3,6 +3,7 @@ import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { compileSchema } from '../data-file.ts';
 import { UserError } from '../errors.ts';
 import { processAlive } from '../pid.ts';
+import { removeOnInterrupt } from '../interrupt.ts';
 import { join } from 'node:path';
 import type { Result } from '../evaluate/result.ts';
 
@@ -67,10 +68,12 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
       else await new Promise((r) => setTimeout(r, 200));
     }
   }
+  const forget = removeOnInterrupt(lock);
   try {
     return await fn();
   } finally {
     await rm(lock, { force: true });
+    forget();
   }
 }
 
@@ -125,4 +128,19 @@ async function writeIndex(out: string, org: string, entry: IndexEntry): Promise<
   await writeFile(tmp, `${JSON.stringify({ organization: org, packs: entries }, null, 2)}\n`);
   await rename(tmp, file);
   return problem;
+}
+
+/** The temporary file writeIndex replaces index.json with: removed by a run that stops before the rename. */
+export function indexTemporary(out: string, org: string): string {
+  return join(out, org, `index.json.tmp-${process.pid}`);
+}
+
+/** The packIds index.json lists; none when it is missing or unreadable (every pack is then added again). */
+export function indexedPackIds(out: string, org: string): Set<string> {
+  try {
+    const doc = JSON.parse(readFileSync(join(out, org, 'index.json'), 'utf8')) as { packs?: { packId?: unknown }[] };
+    return new Set((Array.isArray(doc.packs) ? doc.packs : []).map((e) => String(e?.packId)));
+  } catch {
+    return new Set();
+  }
 }

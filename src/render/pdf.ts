@@ -1,10 +1,14 @@
-import { statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFObject } from 'pdf-lib';
 import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer-core';
 import { ExitCode, UserError } from '../errors.ts';
 import { findChromium } from './chromium.ts';
+import { onInterrupt } from '../interrupt.ts';
+import { removeStaleTemporaries } from '../pack/atomic-dir.ts';
 
 /** Longest a single load or print may take. */
 const printTimeoutMs = 60 * 60 * 1000;
@@ -27,6 +31,40 @@ const chromiumArgs = [
 ];
 
 const footerStyle = 'font-family: DejaVu Sans, sans-serif; font-size: 7.5pt; color: #5b6570; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between;';
+
+/** Kills a Chromium launched detached (it leads its own process group) with its renderers and helpers. */
+function killGroup(group: number | undefined): void {
+  if (!group) return;
+  try {
+    process.kill(-group, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Processes whose command line names this folder (Linux /proc; elsewhere none are found). */
+function processesUsing(profile: string): number[] {
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return [];
+  }
+  return pids.filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`--user-data-dir=${profile}`);
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+/** Removes a profile folder; Chromium's killed helpers may still be writing to it for a few milliseconds. */
+function removeProfile(profile: string): void {
+  rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
+}
+
+const firstLine = (e: unknown) => ((e as Error).message ?? String(e)).split('\n')[0];
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -86,11 +124,41 @@ export function outlineOf(doc: PDFDocument): OutlineEntry[] {
 /** One Chromium for the prints of one report (the contents need two: layout, then page numbers). */
 export class PdfPrinter {
   readonly blockedRequests: string[] = [];
-  private constructor(private readonly browser: Browser) {}
+  private constructor(private readonly browser: Browser, private readonly forget: () => void) {}
 
+  /**
+   * Starts Chromium in its own process group with a profile folder of ours (evidence-pack-chromium-<pid>-* in the
+   * system's temporary directory). A signal kills the group and removes the folder (src/interrupt.ts); the
+   * DevTools pipe makes Chromium quit by itself when this process is killed outright, and the next launch
+   * removes the folders such a process left.
+   */
   static async launch(): Promise<PdfPrinter> {
-    // A large estate's report takes Chromium minutes to lay out: no 30 s or 3 min cut-off, but not forever either.
-    return new PdfPrinter(await puppeteer.launch({ executablePath: findChromium(), headless: true, args: chromiumArgs, protocolTimeout: printTimeoutMs }));
+    const executablePath = findChromium();
+    await removeStaleTemporaries(tmpdir(), /^evidence-pack-chromium-(\d+)-/);
+    const profile = mkdtempSync(join(tmpdir(), `evidence-pack-chromium-${process.pid}-`));
+    let group: number | undefined;
+    const forget = onInterrupt(() => {
+      // A signal during the launch comes before puppeteer names the process: it is found by its profile folder.
+      for (const pid of group ? [group] : processesUsing(profile)) killGroup(pid);
+      removeProfile(profile);
+    });
+    try {
+      // A large estate's report takes Chromium minutes to lay out: no 30 s or 3 min cut-off, but not forever either.
+      const browser = await puppeteer.launch({
+        executablePath, headless: true, args: chromiumArgs, protocolTimeout: printTimeoutMs, userDataDir: profile, pipe: true,
+        handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+      });
+      group = browser.process()?.pid;
+      return new PdfPrinter(browser, () => {
+        killGroup(group);
+        forget();
+        removeProfile(profile);
+      });
+    } catch (e) {
+      forget();
+      removeProfile(profile);
+      throw new UserError(`Chromium (${executablePath}) did not start: ${firstLine(e)}; check it runs (${executablePath} --headless --version), or --no-pdf skips the PDF`, ExitCode.environment);
+    }
   }
 
   /**
@@ -98,6 +166,16 @@ export class PdfPrinter {
    * (data: URIs excepted), so nothing in the report can reach the network or the disk.
    */
   async print(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper; pageNumbers?: boolean }): Promise<void> {
+    try {
+      await this.printOnce(htmlFile, pdfFile, opts);
+    } catch (e) {
+      // The disk's errors and ours keep their meaning; the rest is Chromium failing (crashed, closed, timed out).
+      if (e instanceof UserError || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code))) throw e;
+      throw new UserError(`Chromium failed while printing ${htmlFile}: ${firstLine(e)}; --no-pdf skips the PDF (report.html and evidence.csv hold the whole report)`, ExitCode.environment);
+    }
+  }
+
+  private async printOnce(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper; pageNumbers?: boolean }): Promise<void> {
     const page = await this.browser.newPage();
     try {
       await page.setJavaScriptEnabled(false);
@@ -140,7 +218,16 @@ export class PdfPrinter {
     }
   }
 
+  /** Closes Chromium; one that crashed or does not answer within 5 s is killed. Never throws. */
   async close(): Promise<void> {
-    await this.browser.close();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([this.browser.close(), new Promise((resolve) => { timer = setTimeout(resolve, 5000); })]);
+    } catch {
+      // a browser that crashed cannot be closed: it is killed below
+    } finally {
+      clearTimeout(timer);
+      this.forget();
+    }
   }
 }
