@@ -1,9 +1,12 @@
 // attach against servers that misbehave: silent, echoing the token and terminal escapes, answering without end.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { onlyPack, runCli, tempDir } from './helpers.ts';
 
 const token = 'ghp_FAKEtokenFORtestsONLY0123456789abcdef';
@@ -17,13 +20,20 @@ async function serve(t: { after(fn: () => void): void }, handle: (req: IncomingM
 
 describe('attach against a misbehaving server', () => {
   let pack: string;
+  let pin: string[];
   before(async () => {
-    const out = join(tempDir({ after: (fn) => process.on('exit', fn) }), 'out');
-    const r = await runCli(['run', '--no-pdf', '-q', '--out', out]);
+    const work = tempDir({ after: (fn) => process.on('exit', fn) });
+    const out = join(work, 'out');
+    // Signed with a key the attach pins: an unanchored pack is never sent (exit 8).
+    const pair = generateKeyPairSync('ed25519');
+    const key = join(work, 'key.pem');
+    writeFileSync(key, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    pin = ['--expect-key', publicKeyFingerprint(pair.publicKey)];
+    const r = await runCli(['run', '--no-pdf', '-q', '--out', out, '--signing-key', key]);
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(out);
   });
-  const attach = (api: string, env: NodeJS.ProcessEnv = {}) => runCli(['attach', pack, '--github', 'acme/audit#7', '--link', 's3://acme/2026-10/'], { GITHUB_TOKEN: token, GITHUB_API_URL: api, ...env });
+  const attach = (api: string, env: NodeJS.ProcessEnv = {}) => runCli(['attach', pack, '--github', 'acme/audit#7', '--link', 's3://acme/2026-10/', ...pin], { GITHUB_TOKEN: token, GITHUB_API_URL: api, ...env });
 
   it('a silent server: exit 7 after the timeout, one line', { timeout: 60_000 }, async (t) => {
     const api = await serve(t, () => undefined);

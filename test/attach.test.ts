@@ -126,7 +126,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     const r = await runCli(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42'], env());
     assert.equal(r.code, 8, r.stderr);
     assert.match(r.stderr, /^evidence-pack: \S+\.zip: intact, signer not verified: signed by key sha256:[0-9a-f]{64}, and no trust anchor was given \(--expect-key, --expect-kms-key or trusted-keys\); refusing to attach it\n$/);
-    const other = await runCli(['attach', pack, '--github', 'acme/compliance#7', '--expect-key', `sha256:${'d'.repeat(64)}`], env());
+    const other = await runCli(['attach', pack, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/', '--expect-key', `sha256:${'d'.repeat(64)}`], env());
     assert.equal(other.code, 3, other.stderr);
     assert.match(other.stderr, /does not verify \(signed by key sha256:[0-9a-f]{64}, not the expected sha256:d{64} \(--expect-key\)\); refusing to attach it/);
     assert.equal((await runCli(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42', '--expect-key'], env())).code, 2);
