@@ -150,7 +150,9 @@ describe('earlier packs and index.json are untrusted input', () => {
     const trend = JSON.parse(readFileSync(join(novPack, 'trend.json'), 'utf8'));
     assert.deepEqual(trend.map((p: { period: string; verified: boolean; controls?: unknown }) => [p.period, p.verified, p.controls !== undefined]),
       [['2026-08', false, false], ['2026-09', true, true], ['2026-10', false, false], ['2026-11', true, true]], 'figures only from verified, trusted packs');
-    assert.equal(trend[1].controls.fail, 11, 'September\'s counts come from its own signed result.json');
+    // (the sample's evidence is from October, so September's pack is gaps: 12 controls, none failing)
+    assert.deepEqual(trend[1].controls, JSON.parse(readFileSync(join(sepPack!, 'result.json'), 'utf8')).summary.controls, 'September\'s counts come from its own signed result.json');
+    assert.equal(trend[1].controls.gap, 12);
 
     const html = readFileSync(join(novPack, 'report.html'), 'utf8');
     assert.ok(!html.includes('INJECTED') && !html.includes('evil.example'), 'nothing of index.json reaches the report');
@@ -170,7 +172,8 @@ describe('earlier packs and index.json are untrusted input', () => {
     assert.match(again.stderr, /^evidence-pack: \S+index\.json: not valid JSON \(.*\); started afresh$/m);
     assert.ok(!/internal error/.test(again.stderr));
     const index = JSON.parse(readFileSync(join(org, 'index.json'), 'utf8'));
-    assert.equal(index.packs.length, 1);
+    // Started afresh, then whole again: the packs that verify are indexed anew (the edited August copy is not).
+    assert.deepEqual(index.packs.map((p: { period: string }) => p.period).sort(), ['2026-09', '2026-10', '2026-11', '2026-11']);
     const latest = packsUnder(out).filter((p) => p.includes('/2026-11/')).at(-1)!;
     assert.equal(JSON.parse(readFileSync(join(latest, 'drift.json'), 'utf8')).state, 'compared');
   });

@@ -69,8 +69,9 @@ export async function completeInterruptedPacks(out: string, org: string): Promis
       }
       const result = readResult(join(packDir, 'result.json'));
       const entry: IndexEntry = { period, packId: e.name, path: join(period, e.name), generatedAt: result.generatedAt, controls: result.summary.controls };
-      if (zipped) await addToIndex(out, org, entry);
-      else await finishPack(out, org, packDir, entry, { keepPack: true });
+      const indexProblem = zipped ? await addToIndex(out, org, entry) : (await finishPack(out, org, packDir, entry, { keepPack: true })).indexProblem;
+      // What the index held that was not a pack's is said once, as a run that finds it says it.
+      if (indexProblem && !notes.includes(indexProblem)) notes.push(indexProblem);
       notes.push(`${packDir}: completed (${zipped ? 'index entry' : `${basename(packDir)}.zip and index entry`}) after an interrupted run`);
     }
   }
