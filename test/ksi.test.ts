@@ -134,7 +134,7 @@ describe('KSI roll-up', () => {
     assert.equal(a2!.related.counts['not-assessed'], 1);
     assert.equal(a2!.related.withAutomatedEvidence, 0);
     assert.equal(a3!.status, 'pass', 'a passing Config rule is automated evidence');
-    assert.match(a3!.reason, /1 of 2 related controls have no automated evidence here/);
+    assert.match(a3!.reason, /^1 related control with automated evidence, all passing; 1 other without automated evidence needs attestation$/);
     assert.equal(a4!.status, 'manual');
     assert.deepEqual(report.summary, { indicators: 5, statuses: { pass: 1, fail: 1, gap: 1, manual: 2, waived: 0, 'not-applicable': 0 } });
     const ajv = new Ajv({ allErrors: true });
@@ -204,5 +204,17 @@ describe('ksi.json in a pack', () => {
     assert.equal(rows.get('WSAS-14')!.basis, 'inherited');
     assert.ok(ksi.ucm.encryptionOnly.includes('WSAS-05'), 'KMS and S3 encryption evidence is named, not counted as FIPS mode');
     assert.ok(!rows.has('WSAS-05'));
+  });
+
+  it('is shown in the report: indicators grouped by theme with their status, and the UCM table', () => {
+    const html = readFileSync(join(pack, 'report.html'), 'utf8');
+    const section = html.slice(html.indexOf('<section id="ksi">'), html.indexOf('</section>', html.indexOf('<section id="ksi">')));
+    assert.ok(section.length > 0, 'the KSI section is there');
+    assert.match(html, /<a href="#ksi"><span class="toc-title">FedRAMP 20x Key Security Indicators<\/span>/, 'and in the contents');
+    for (const theme of ksi.themes) assert.ok(section.includes(`<tr class="family"><td colspan="6">${theme.id} `), theme.id);
+    const rows = [...section.matchAll(/<tr class="status-([a-z-]+)"><td class="mono">(KSI-[A-Z]{3}-[A-Z0-9]+)<\/td>/g)].map((m) => [m[2], m[1]]);
+    assert.deepEqual(rows, ksi.indicators.map((i) => [i.id, i.status]), 'every indicator, in theme order, with its status');
+    assert.match(section, /Cryptographic modules \(UCM, KSI-AFR-UCM\) and the FIPS view/);
+    assert.match(section, /<a href="#control-WSAS-07">WSAS-07<\/a>/);
   });
 });

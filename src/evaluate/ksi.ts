@@ -109,16 +109,16 @@ function reasonFor(status: KsiStatus, related: NistEvidence[]): string {
   const ids = (s: ControlStatus) => related.filter((r) => r.automated === s).map((r) => r.id).join(', ');
   const covered = related.filter((r) => r.automated).length;
   const without = related.length - covered;
-  const rest = without ? `; ${without} of ${related.length} related controls have no automated evidence here and need attestation` : '';
+  const rest = without ? `; ${without} other${without === 1 ? '' : 's'} without automated evidence need${without === 1 ? 's' : ''} attestation` : '';
   switch (status) {
     case 'fail': return `failing: ${ids('fail')}`;
     case 'gap': return `evidence gap: ${ids('gap')}${rest}`;
     case 'waived': return `waived: ${ids('waived')}${rest}`;
-    case 'pass': return `${covered} of ${related.length} related controls have automated evidence, all passing${rest}`;
+    case 'pass': return `${covered} related control${covered === 1 ? '' : 's'} with automated evidence, all passing${rest}`;
     case 'not-applicable': return `the automated evidence (${ids('not-applicable')}) shows no resource in scope${rest}`;
     case 'manual': return related.length
-      ? `none of the ${related.length} related controls has automated evidence in this pack: attestation needed`
-      : 'FedRAMP relates no NIST control to this indicator: attestation needed';
+      ? `no automated evidence here for its ${related.length} related control${related.length === 1 ? '' : 's'}: attestation needed`
+      : 'FedRAMP relates no NIST control to it: attestation needed';
   }
 }
 
