@@ -29,6 +29,8 @@ import { writeEvidenceCsv } from '../render/csv.ts';
 import { writeReportHtml } from '../render/html.ts';
 import { reportFormats, type ReportFormat } from '../render/report-formats.ts';
 import { renderOscal } from '../render/oscal.ts';
+import { loadKsiCatalog } from '../catalog/ksi.ts';
+import { ksiFile, rollUpKsi } from '../evaluate/ksi.ts';
 import { PdfPrinter, readOutline, setPdfMetadata, type Paper, type PdfMetadata } from '../render/pdf.ts';
 import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
 import { loadTemplates } from '../render/templates.ts';
@@ -41,6 +43,7 @@ export const outputs = {
   pdf: 'report.pdf',
   csv: 'evidence.csv',
   oscal: 'oscal-assessment-results.json',
+  ksi: ksiFile,
 } as const;
 
 export interface EvaluateOptions {
@@ -143,7 +146,9 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const written: string[] = [];
   const templates = loadTemplates(opts.templates);
   const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
-  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend };
+  const ksiCatalog = loadKsiCatalog();
+  const ksi = rollUpKsi(result, ksiCatalog.catalog, ksiCatalog.sha256);
+  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend, ksi };
   const wanted = new Set(opts.formats ?? reportFormats);
   // One at a time, each format's own data dropped before the next: a large estate's report view is hundreds of MB.
   if (wanted.has('csv')) {
@@ -160,6 +165,11 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
     opts.onProgress?.(`writing ${outputs.oscal}`);
     await writeJsonFile(join(outDir, outputs.oscal), renderOscal(result, opts.pack.packId));
     written.push(outputs.oscal);
+  }
+  if (wanted.has('ksi')) {
+    opts.onProgress?.(`writing ${outputs.ksi}`);
+    await writeFile(join(outDir, outputs.ksi), `${JSON.stringify(ksi, null, 2)}\n`);
+    written.push(outputs.ksi);
   }
   if (cert) {
     await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => buildReportView(result, context, pages));
