@@ -1,3 +1,4 @@
+import { agreementByEdge, mappingSources, packEdges, packTableCitation, type Agreement } from './pack-tables.ts';
 import type { Catalog, EdgeSource } from './types.ts';
 
 export interface ExportedEdge {
@@ -10,6 +11,13 @@ export interface ExportedEdge {
   sourceType: EdgeSource['type'];
   /** For built-in checks: the catalog control whose mapping the edge comes from. */
   via?: string;
+  /** From an AWS pack table: the control ids as the page prints them (FedRAMP's carry statement parts). */
+  printed?: string;
+  /** For a NIST edge of a rule that both AWS's pack table and Security Hub map: which of them has this pair. */
+  agreement?: Agreement;
+  /** The other source of an edge both have. */
+  secondSource?: string;
+  note?: string;
 }
 
 function describeSource(s: EdgeSource, catalog: Catalog): string {
@@ -21,10 +29,24 @@ function describeSource(s: EdgeSource, catalog: Catalog): string {
 /** Every mapping edge (rule or check → framework control) with its source, and every catalog control. */
 export function exportCatalog(catalog: Catalog) {
   const edges: ExportedEdge[] = [];
+  const { nist, fedramp } = catalog.packTables;
+  const agreement = agreementByEdge(nist, catalog.ruleMappings);
+  const securityHub = new Map(catalog.ruleMappings.rules.map((r) => [r.rule, `AWS Security Hub controls reference: ${r.source.replace(/^Security Hub /, '')} (Related requirements)`]));
+  // AWS's own pack table is the primary source of its rules' edges; Security Hub's related requirements are the second.
+  for (const e of packEdges(nist)) {
+    const a = agreement.get(`${e.rule}|${e.control}`);
+    edges.push({ framework: nist.framework, rule: e.rule, ruleKind: 'aws-managed-rule', control: e.control, source: packTableCitation(nist), sourceType: 'conformance-pack', printed: e.printed.join(' '), ...(a ? { agreement: a } : {}), ...(a === 'both' ? { secondSource: securityHub.get(e.rule)! } : {}) });
+  }
   for (const r of catalog.ruleMappings.rules) {
     for (const control of r.controls) {
-      edges.push({ framework: catalog.ruleMappings.framework, rule: r.rule, ruleKind: 'aws-managed-rule', control, source: `AWS Security Hub controls reference: ${r.source.replace(/^Security Hub /, '')} (Related requirements)`, sourceType: 'aws-document' });
+      const a = agreement.get(`${r.rule}|${control}`);
+      if (a === 'both') continue;
+      edges.push({ framework: catalog.ruleMappings.framework, rule: r.rule, ruleKind: 'aws-managed-rule', control, source: securityHub.get(r.rule)!, sourceType: 'aws-document', ...(a ? { agreement: a } : {}) });
     }
+  }
+  const baseline = new Set(catalog.fedrampModerate.controls);
+  for (const e of packEdges(fedramp)) {
+    edges.push({ framework: fedramp.framework, rule: e.rule, ruleKind: 'aws-managed-rule', control: e.control, source: packTableCitation(fedramp), sourceType: 'conformance-pack', printed: e.printed.join(' '), ...(baseline.has(e.control) ? {} : { note: 'not in the FedRAMP Rev. 5 Moderate baseline' }) });
   }
   for (const c of catalog.controls.controls) {
     // A managed rule is evidence of the catalog control whose property it tests: that edge has its own source.
@@ -58,6 +80,7 @@ export function exportCatalog(catalog: Catalog) {
       rules: (c.evidence?.rules ?? []).map((r) => r.rule),
       guidance: c.guidance.map((g) => `${catalog.controls.sources[g.source]!.url} (${g.section})`),
     })),
+    mappingSources: mappingSources(catalog.packTables, catalog.ruleMappings, catalog.fedrampModerate.controls),
     edges: unique,
   };
 }

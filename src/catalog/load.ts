@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { compileSchema, loadYamlFile } from '../data-file.ts';
 import { InputError } from '../errors.ts';
 import { catalogsDir } from '../paths.ts';
-import { baselineSchema, controlCatalogSchema, fipsViewSchema, frameworkSchema, ruleMappingsSchema } from './schemas.ts';
-import type { Baseline, Catalog, ControlCatalog, FipsView, Framework, FrameworkId, RuleMappings } from './types.ts';
+import { controlsOfPrintedId } from './pack-tables.ts';
+import { baselineSchema, controlCatalogSchema, fipsViewSchema, frameworkSchema, packTableSchema, ruleMappingsSchema } from './schemas.ts';
+import type { Baseline, Catalog, ControlCatalog, FipsView, Framework, FrameworkId, PackTable, RuleMappings } from './types.ts';
 
 const files = {
   controls: 'controls/workspaces-appstream-data-protection.yaml',
@@ -13,6 +14,8 @@ const files = {
   fedramp: 'frameworks/fedramp-r5-moderate.yaml',
   fips: 'frameworks/fips-view.yaml',
   rules: 'mappings/aws-managed-rules.yaml',
+  nistPack: 'mappings/aws-pack-nist-800-53-r5.yaml',
+  fedrampPack: 'mappings/aws-pack-fedramp-moderate.yaml',
 } as const;
 
 const validators = {
@@ -21,6 +24,7 @@ const validators = {
   baseline: compileSchema<Baseline>(baselineSchema),
   fips: compileSchema<FipsView>(fipsViewSchema),
   rules: compileSchema<RuleMappings>(ruleMappingsSchema),
+  packTable: compileSchema<PackTable>(packTableSchema),
 };
 
 /**
@@ -40,6 +44,7 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
   const fedrampModerate = load(files.fedramp, validators.baseline);
   const fips = load(files.fips, validators.fips);
   const ruleMappings = load(files.rules, validators.rules);
+  const packTables = { nist: load(files.nistPack, validators.packTable), fedramp: load(files.fedrampPack, validators.packTable) };
   const frameworks: Record<FrameworkId, Framework> = { 'nist-sp-800-53-r5': nist, gdpr };
 
   const ids = (fw: Framework) => new Map(fw.controls.map((c) => [c.id, c]));
@@ -94,5 +99,21 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
     r.controls.forEach((id) => requireControl(files.rules, `rules[${i}].controls`, 'nist-sp-800-53-r5', id));
   });
 
-  return { digest: digest.digest('hex'), controls, frameworks, fedrampModerate, fips, ruleMappings };
+  for (const [file, table, framework] of [[files.nistPack, packTables.nist, 'nist-sp-800-53-r5'], [files.fedrampPack, packTables.fedramp, 'fedramp-r5-moderate']] as const) {
+    if (table.framework !== framework) throw new InputError(join(dir, file), 'framework', `expected ${framework}`);
+    const seenRules = new Set<string>();
+    [...table.rules, ...table.withoutRow].forEach((r, i) => {
+      const at = i < table.rules.length ? `rules[${i}]` : `withoutRow[${i - table.rules.length}]`;
+      if (seenRules.has(r.rule)) throw new InputError(join(dir, file), `${at}.rule`, `duplicate rule ${r.rule}`);
+      seenRules.add(r.rule);
+    });
+    table.rules.forEach((r, i) => r.controls.forEach((printed) => {
+      // NIST's table prints Rev. 5 ids as they are; FedRAMP's prints Rev. 4 ids with statement parts.
+      const ids = framework === 'nist-sp-800-53-r5' ? [printed] : controlsOfPrintedId(printed);
+      if (!ids) throw new InputError(join(dir, file), `rules[${i}].controls`, `not a control id as AWS prints them: "${printed}"`);
+      for (const id of ids) requireControl(file, `rules[${i}].controls`, 'nist-sp-800-53-r5', table.withdrawnInRev5?.[id] ?? id);
+    }));
+  }
+
+  return { digest: digest.digest('hex'), controls, frameworks, fedrampModerate, fips, ruleMappings, packTables };
 }

@@ -58,6 +58,23 @@ export interface RuleMappings {
   rules: { rule: string; source: string; controls: string[]; names?: string[] }[];
 }
 
+/**
+ * The rule → control table AWS publishes for one of its conformance packs, row facts only: each rule by
+ * SourceIdentifier and pack rule name, with the control ids as the page prints them (FedRAMP's carry statement
+ * parts, e.g. "AC-2(f)"). `withoutRow`: rules the pack template deploys that the page maps to nothing.
+ */
+export interface PackTable {
+  framework: 'nist-sp-800-53-r5' | 'fedramp-r5-moderate';
+  title: string;
+  url: string;
+  template: string;
+  provenance: Record<string, string>[];
+  /** Printed ids NIST withdrew in Rev. 5 → the control NIST incorporated each into. */
+  withdrawnInRev5?: Record<string, string>;
+  rules: { rule: string; name: string; controls: string[] }[];
+  withoutRow: { rule: string; name: string }[];
+}
+
 /** Everything evaluate needs from catalogs/, validated and cross-checked. */
 export interface Catalog {
   /** sha256 over the catalog files' bytes, in path order: the "catalog version" a pack records. */
@@ -67,4 +84,6 @@ export interface Catalog {
   fedrampModerate: Baseline;
   fips: FipsView;
   ruleMappings: RuleMappings;
+  /** AWS's own tables for its NIST SP 800-53 rev5 and FedRAMP Moderate packs: the primary source of those packs' edges. */
+  packTables: { nist: PackTable; fedramp: PackTable };
 }

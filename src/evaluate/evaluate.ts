@@ -1,4 +1,5 @@
 import type { Catalog, CatalogControl } from '../catalog/types.ts';
+import { mappingSources, packEdges } from '../catalog/pack-tables.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
 import { everyRegion, MissingEvidence } from '../checks/types.ts';
 import { inventorySources } from '../evidence/read.ts';
@@ -518,16 +519,16 @@ export class Evaluation {
     });
 
     const byId = new Map(controls.map((c) => [c.id, c]));
-    // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the baseline controls AWS maps them to.
-    const ruleEvidence = new Map<string, BaselineRow['rules'][number]>();
-    for (const m of catalog.ruleMappings.rules) {
-      const items = ruleItems(m.rule, false);
-      if (items.length) ruleEvidence.set(m.rule, { rule: m.rule, source: m.source, status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length });
-    }
+    // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the FedRAMP controls AWS's FedRAMP pack table maps them to.
+    const ruleEvidence = new Map<string, { status: ControlStatus; results: number } | undefined>();
     const rulesForControl = new Map<string, BaselineRow['rules']>();
-    for (const m of catalog.ruleMappings.rules) {
-      const evidence = ruleEvidence.get(m.rule);
-      if (evidence) for (const id of m.controls) (rulesForControl.get(id) ?? rulesForControl.set(id, []).get(id)!).push(evidence);
+    for (const e of packEdges(catalog.packTables.fedramp)) {
+      if (!ruleEvidence.has(e.rule)) {
+        const items = ruleItems(e.rule, false);
+        ruleEvidence.set(e.rule, items.length ? { status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length } : undefined);
+      }
+      const evidence = ruleEvidence.get(e.rule);
+      if (evidence) (rulesForControl.get(e.control) ?? rulesForControl.set(e.control, []).get(e.control)!).push({ rule: e.rule, source: `AWS FedRAMP pack table: ${e.printed.join(', ')}`, ...evidence });
     }
     const baselineRows: BaselineRow[] = catalog.fedrampModerate.controls.map((id) => {
       const via = controls.filter((c) => c.mappings.nist.some((m) => m.id === id)).map((c) => c.id);
@@ -554,7 +555,8 @@ export class Evaluation {
       ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
     ];
 
-    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...catalog.ruleMappings.rules.map((m) => m.rule)]);
+    // Rules whose results count towards a status: catalog controls' rules and the FedRAMP pack table's.
+    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...catalog.packTables.fedramp.rules.map((m) => m.rule)]);
     const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
       const results = zeroCounts(itemStatuses);
       for (const e of resultsByRule.get(`${r.account}/${r.region}/${r.name}`) ?? []) results[ruleStatus[e.compliance]]++;
@@ -590,6 +592,7 @@ export class Evaluation {
       summary: { controls: controlCounts, evidence: evidenceCounts, resources: this.resources, gaps: gaps.length },
       controls,
       baselines: [{ id: catalog.fedrampModerate.baseline, title: catalog.fedrampModerate.title, rows: baselineRows }],
+      mappingSources: mappingSources(catalog.packTables, catalog.ruleMappings, catalog.fedrampModerate.controls),
       attestations,
       waivers,
       inventory: this.inventory.close(),

@@ -3,6 +3,7 @@
 // upgrade old documents in readResult rather than branching in templates.
 import type { Gap, RecorderState, SnapshotMeta } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
+import type { MappingSources } from '../catalog/pack-tables.ts';
 import type { Assessment, EdgeSource, Owner } from '../catalog/types.ts';
 
 export const resultSchemaVersion = 'evidence-pack/result@3';
@@ -177,6 +178,8 @@ export interface Result {
   gaps: Gap[];
   /** AWS Config rules deployed in scope that no catalog control or mapping uses: listed, so nothing is dropped unseen. */
   unmappedRules?: UnmappedRule[];
+  /** The AWS pack tables the rule edges come from, and where Security Hub's related requirements disagree with them. */
+  mappingSources?: MappingSources;
 }
 
 export interface UnmappedRule {

@@ -294,6 +294,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
     controls,
     baselines: baselineView(result),
+    mappingSources: result.mappingSources,
     attestations: result.attestations.map((a) => ({ ...a, anchor: `control-${a.control}` })),
     waivers: result.waivers,
     manualNeeded: result.controls.filter((c) => c.status === 'manual' && !c.attestations.some((a) => a.state === 'valid')).length,
