@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import type { Resource } from '../src/evidence/types.ts';
 import { inventoryHeaders } from '../src/inventory/columns.ts';
 import { assetFacts } from '../src/inventory/facts.ts';
+import { StreamedWorkbook } from '../src/inventory/xlsx.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
 import { onlyPack, runCli, sampleDir, tempDir } from './helpers.ts';
 
@@ -154,6 +155,24 @@ describe('hostile tag values in the inventory', () => {
     let formulas = 0;
     sheet.eachRow((r) => r.eachCell((c) => { if (c.type === ExcelJS.ValueType.Formula) formulas++; }));
     assert.equal(formulas, 0, 'no formula cell in the workbook');
+  });
+});
+
+describe('a workbook past the sheet row limit', () => {
+  it('goes on in a further sheet, the header row first in each; the same rows and time give the same bytes', async (t) => {
+    const dir = tempDir(t);
+    const write = async (name: string) => {
+      const wb = new StreamedWorkbook(join(dir, name), { name: 'Inventory', header: ['A', 'B'], widths: [10, 10] }, { creator: 'test', title: 'test', time: new Date('2026-11-01T00:00:00Z') }, 2);
+      for (let i = 1; i <= 5; i++) wb.addRow([`a${i}`, i % 2 ? '' : `b${i}`]);
+      await wb.finish([{ name: 'Legend', rows: [['Column', 'Source']], widths: [10, 10] }], new Date('2026-11-01T00:00:00Z'));
+    };
+    await write('one.xlsx');
+    const wb = await readWorkbook(join(dir, 'one.xlsx'));
+    assert.deepEqual(wb.worksheets.map((s) => s.name), ['Inventory', 'Inventory (2)', 'Inventory (3)', 'Legend']);
+    assert.deepEqual(wb.worksheets.slice(0, 3).map((s) => sheetRows(s)), [[['A', 'B'], ['a1', ''], ['a2', 'b2']], [['A', 'B'], ['a3', ''], ['a4', 'b4']], [['A', 'B'], ['a5', '']]]);
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // past the 2 s resolution of a zip entry's time
+    await write('two.xlsx');
+    assert.ok(readFileSync(join(dir, 'one.xlsx')).equals(readFileSync(join(dir, 'two.xlsx'))), 'the same bytes');
   });
 });
 

@@ -25,7 +25,7 @@ export class StreamedWorkbook {
   private rowsInSheet = 0;
   private sheets = 0;
 
-  constructor(private readonly file: string, private readonly spec: SheetSpec, meta: { creator: string; title: string; time: Date }) {
+  constructor(private readonly file: string, private readonly spec: SheetSpec, meta: { creator: string; title: string; time: Date }, private readonly rowsPerSheet = maxSheetRows) {
     // No styles and no shared strings: each costs the streaming writer more than the rest of a row (measured: a
     // styled workbook took 3× as long), and a million rows' strings would sit in memory until the end.
     this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: `${file}.part`, useStyles: false, useSharedStrings: false });
@@ -44,7 +44,7 @@ export class StreamedWorkbook {
   }
 
   addRow(values: string[]): void {
-    const sheet = !this.sheet || this.rowsInSheet >= maxSheetRows ? this.nextSheet() : this.sheet;
+    const sheet = !this.sheet || this.rowsInSheet >= this.rowsPerSheet ? this.nextSheet() : this.sheet;
     // A blank is no cell at all, not an empty string's: most of an AWS resource's row is blank.
     sheet.addRow(values.map((v) => (v === '' ? null : v))).commit();
     this.rowsInSheet++;
