@@ -25,7 +25,7 @@ function onlyFormats(text: string): ReportFormat[] {
 export async function renderCommand(opts: GlobalOptions & { dir: string; templates?: string; paper: Paper; pdf: boolean; force?: boolean; pdfCertificate?: string; rowsPerPrint?: number; logo?: string; accent?: string; only?: string }): Promise<number> {
   const result = readResult(join(opts.dir, outputs.result));
   const formats = opts.only === undefined ? reportFormats : onlyFormats(opts.only);
-  const targets = [...formats.map((f) => outputs[f]), ...(opts.pdf ? [outputs.pdf] : [])];
+  const targets = [...formats.flatMap((f) => (f === 'inventory' ? [outputs.inventory, outputs.inventoryXlsx] : [outputs[f]])), ...(opts.pdf ? [outputs.pdf] : [])];
   const present = targets.filter((f) => existsSync(join(opts.dir, f)));
   if (present.length && !opts.force) throw new UserError(`${join(opts.dir, present[0]!)}: already exists (use --force to replace it)`);
   const tmp = mkdtempSync(join(opts.dir, '.tmp-render-'));

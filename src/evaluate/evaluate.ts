@@ -7,6 +7,7 @@ import { complementaryRecordTypes } from '../evidence/read-service-apis.ts';
 import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Period } from '../period/period.ts';
+import { assetFacts } from '../inventory/facts.ts';
 import { redactJsonInPlace } from '../redact/detect.ts';
 import { absenceNotAtEnd, observationNotAtEnd, pointInTimeFor, resourceNotAtEnd, type PointInTime } from './point-in-time.ts';
 import { attestationResult, waiverResults } from './assurance.ts';
@@ -266,6 +267,7 @@ export class Evaluation {
       key: redactJsonInPlace(r.key), account: r.account, region: r.region, type: r.type, id: resource.id, name: resource.name, arn: resource.arn, capturedAt: r.capturedAt,
       ...(r.changesInPeriod === undefined ? {} : { changesInPeriod: r.changesInPeriod, ...(r.changesCapped ? { changesCapped: true } : {}) }),
       origin,
+      asset: redactJsonInPlace(assetFacts(r)),
     });
     let lineParts: ReturnType<typeof itemLineParts> | undefined;
     const notAtEnd = this.pointInTime && resourceNotAtEnd(r, this.pointInTime);

@@ -5,6 +5,7 @@ import type { Gap, RecorderState, SnapshotMeta } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { MappingSources } from '../catalog/pack-tables.ts';
 import type { Assessment, EdgeSource, Owner } from '../catalog/types.ts';
+import type { AssetFacts } from '../inventory/facts.ts';
 
 export const resultSchemaVersion = 'evidence-pack/result@3';
 /** Still read and re-rendered: @2 pins each JSON-lines file as one file, not a list of parts; @1 has every item and resource inline. */
@@ -137,6 +138,8 @@ export interface ResultResource {
   changesInPeriod?: number;
   changesCapped?: boolean;
   origin: { file: string; pointer: string; api: string };
+  /** What inventory.csv/.xlsx show beyond the above (addresses, OS, image, owner tags…), redacted; absent in older packs. */
+  asset?: AssetFacts;
 }
 
 export interface Result {

@@ -26,6 +26,7 @@ import { snapshotUnitReader } from './snapshot-units.ts';
 export { evidenceCopyPath };
 import { tool } from '../paths.ts';
 import { writeEvidenceCsv } from '../render/csv.ts';
+import { inventoryFiles, summariseInventory, writeInventory, type InventorySummary } from '../inventory/write.ts';
 import { writeReportHtml } from '../render/html.ts';
 import { reportFormats, type ReportFormat } from '../render/report-formats.ts';
 import { renderOscal } from '../render/oscal.ts';
@@ -44,6 +45,8 @@ export const outputs = {
   csv: 'evidence.csv',
   oscal: 'oscal-assessment-results.json',
   ksi: ksiFile,
+  inventory: inventoryFiles.csv,
+  inventoryXlsx: inventoryFiles.xlsx,
 } as const;
 
 export interface EvaluateOptions {
@@ -141,7 +144,7 @@ export interface RenderOptions {
 }
 
 
-/** result.json → report.html, evidence.csv, OSCAL assessment-results and a signed report.pdf in outDir. */
+/** result.json → report.html, evidence.csv, OSCAL assessment-results, inventory.csv/.xlsx and a signed report.pdf in outDir. */
 export async function renderStage(result: Result, outDir: string, opts: RenderOptions): Promise<string[]> {
   const written: string[] = [];
   const templates = loadTemplates(opts.templates);
@@ -156,6 +159,13 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
     await writeEvidenceCsv(result, opts.packDir ?? outDir, join(outDir, outputs.csv));
     written.push(outputs.csv);
   }
+  let inventory: InventorySummary | undefined;
+  if (wanted.has('inventory')) {
+    opts.onProgress?.(`writing ${outputs.inventory} and ${outputs.inventoryXlsx}`);
+    inventory = await writeInventory(result, opts.packDir ?? outDir, outDir);
+    written.push(outputs.inventory, outputs.inventoryXlsx);
+  }
+  if (wanted.has('html') || cert) context.inventory = inventory ?? await summariseInventory(result, opts.packDir ?? outDir);
   if (wanted.has('html')) {
     opts.onProgress?.(`writing ${outputs.html}`);
     await writeReportHtml(join(outDir, outputs.html), templates, result, context);

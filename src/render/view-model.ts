@@ -7,6 +7,8 @@ import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
 import type { KsiReport } from '../evaluate/ksi.ts';
 import { ksiView } from './ksi-view.ts';
+import type { InventorySummary } from '../inventory/write.ts';
+import { inventoryView } from '../inventory/view.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
 
 export interface PackContext {
@@ -20,6 +22,8 @@ export interface PackContext {
   trend?: TrendPoint[];
   /** FedRAMP 20x KSI roll-up (ksi.json) and UCM, when rendered with the KSI catalog. */
   ksi?: KsiReport;
+  /** Resources by type and account (inventory.csv and inventory.xlsx list them). */
+  inventory?: InventorySummary;
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -157,14 +161,15 @@ function baselineView(result: Result) {
 interface ContentsEntry { anchor: string; heading: string; page?: number; statusView?: ReturnType<typeof statusView>; children?: ContentsEntry[] }
 
 /** Sections of the report as the contents list shows them: anchor, heading text, and sub-entries. */
-function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean, hasKsi = false): ContentsEntry[] {
+function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean, has: { ksi?: boolean; inventory?: boolean } = {}): ContentsEntry[] {
   const entry = (anchor: string, heading: string): ContentsEntry => ({ anchor, heading, page: pages?.get(anchor) });
   return [
     entry('summary', 'Executive summary'),
     { ...entry('controls', 'Controls and evidence'), children: controls.map((c) => ({ ...entry(c.anchor, `${c.id} ${c.title}`), statusView: c.statusView })) },
     ...(hasDrift ? [entry('drift', 'Changes since the previous period')] : []),
+    ...(has.inventory ? [entry('inventory', 'System inventory')] : []),
     entry('frameworks', 'Framework views'),
-    ...(hasKsi ? [entry('ksi', 'FedRAMP 20x Key Security Indicators')] : []),
+    ...(has.ksi ? [entry('ksi', 'FedRAMP 20x Key Security Indicators')] : []),
     entry('responsibility', 'Shared responsibility matrix'),
     entry('gaps', 'Evidence gaps and disagreements'),
     entry('assurance', 'Attestations and waivers'),
@@ -289,7 +294,8 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
       byService: stackedBars(byService(result), { title: 'Controls by service' }),
       byFramework: stackedBars(byFramework(result, nist, gdpr), { title: 'Framework controls by status (assessed ones)' }),
     },
-    contents: contentsView(controls, pages, pack.drift !== undefined, pack.ksi !== undefined),
+    contents: contentsView(controls, pages, pack.drift !== undefined, { ksi: pack.ksi !== undefined, inventory: pack.inventory !== undefined }),
+    inventory: inventoryView(pack.inventory),
     paged: pages !== undefined,
     topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
     controls,
@@ -363,7 +369,7 @@ export function splitForPrint(view: ReportView, maxRows: number): PrintView[] | 
     } while (from < c.items.length);
   }
   flush();
-  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), 'frameworks', ...(view.ksi ? ['ksi'] : []), 'responsibility', 'gaps', 'assurance', 'method'] });
+  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), ...(view.inventory ? ['inventory'] : []), 'frameworks', ...(view.ksi ? ['ksi'] : []), 'responsibility', 'gaps', 'assurance', 'method'] });
   const all = parts.flatMap((p) => p.holds);
   return parts.map((p) => ({ ...p, printStubs: all.filter((a) => !p.holds.includes(a)) }));
 }
