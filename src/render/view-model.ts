@@ -5,6 +5,8 @@ import { controlStatuses, itemStatuses, listedOthers } from '../evaluate/result.
 import { stackedBars } from './charts.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
+import type { PoamDocument } from '../poam/poam.ts';
+import { poamView } from '../poam/view.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
 
 export interface PackContext {
@@ -16,6 +18,7 @@ export interface PackContext {
   branding?: { logo?: string; accent?: string };
   drift?: DriftRecord;
   trend?: TrendPoint[];
+  poam?: PoamDocument;
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -153,12 +156,13 @@ function baselineView(result: Result) {
 interface ContentsEntry { anchor: string; heading: string; page?: number; statusView?: ReturnType<typeof statusView>; children?: ContentsEntry[] }
 
 /** Sections of the report as the contents list shows them: anchor, heading text, and sub-entries. */
-function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean): ContentsEntry[] {
+function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean, hasPoam = false): ContentsEntry[] {
   const entry = (anchor: string, heading: string): ContentsEntry => ({ anchor, heading, page: pages?.get(anchor) });
   return [
     entry('summary', 'Executive summary'),
     { ...entry('controls', 'Controls and evidence'), children: controls.map((c) => ({ ...entry(c.anchor, `${c.id} ${c.title}`), statusView: c.statusView })) },
     ...(hasDrift ? [entry('drift', 'Changes since the previous period')] : []),
+    ...(hasPoam ? [entry('poam', 'Plan of action and milestones')] : []),
     entry('frameworks', 'Framework views'),
     entry('responsibility', 'Shared responsibility matrix'),
     entry('gaps', 'Evidence gaps and disagreements'),
@@ -261,6 +265,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     period: result.period && { ...result.period, lastDay: new Date(new Date(result.period.to).getTime() - 1).toISOString() },
     drift: driftView(pack.drift),
     trend: trendView(pack.trend),
+    poam: poamView(pack.poam),
     generatedAt: result.generatedAt,
     tool: result.tool,
     catalog: result.catalog,
@@ -284,7 +289,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
       byService: stackedBars(byService(result), { title: 'Controls by service' }),
       byFramework: stackedBars(byFramework(result, nist, gdpr), { title: 'Framework controls by status (assessed ones)' }),
     },
-    contents: contentsView(controls, pages, pack.drift !== undefined),
+    contents: contentsView(controls, pages, pack.drift !== undefined, pack.poam !== undefined),
     paged: pages !== undefined,
     topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
     controls,
@@ -356,7 +361,7 @@ export function splitForPrint(view: ReportView, maxRows: number): PrintView[] | 
     } while (from < c.items.length);
   }
   flush();
-  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), 'frameworks', 'responsibility', 'gaps', 'assurance', 'method'] });
+  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), ...(view.poam ? ['poam'] : []), 'frameworks', 'responsibility', 'gaps', 'assurance', 'method'] });
   const all = parts.flatMap((p) => p.holds);
   return parts.map((p) => ({ ...p, printStubs: all.filter((a) => !p.holds.includes(a)) }));
 }
