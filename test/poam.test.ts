@@ -11,6 +11,9 @@ import { readResult } from '../src/evaluate/read-result.ts';
 import { extraColumns, fedrampColumns, renderOscalPoam } from '../src/poam/outputs.ts';
 import { buildPoam, type PoamDocument, type PoamItem } from '../src/poam/poam.ts';
 import { scheduledCompletion } from '../src/poam/risk.ts';
+import { packFacts, commentLines } from '../src/attach/summary.ts';
+import { publicKeyFingerprint } from '../src/sign/keys.ts';
+import { createPublicKey } from 'node:crypto';
 import { packsUnder, referenceDir, runCli, sampleDir, tempDir } from './helpers.ts';
 
 const schemaFile = join(referenceDir, 'oscal/v1.1.3/oscal_complete_schema.json');
@@ -137,6 +140,18 @@ describe('POA&M: October then November into one output folder', () => {
     assert.deepEqual(rows.slice(0, 3), nov.items.slice(0, 3).map((i) => i.id), 'open items in poam.json order: oldest detection first');
     assert.match(section, new RegExp(`Detection dates are carried from pack <span class="mono">${oct.packId}</span>`));
     assert.ok(section.includes('Closed this period'));
+  });
+
+  it('diff, drift.json and attach name the POA&M changes: new, closed, overdue', async () => {
+    const fixed = byAsset(oct, 'workspaces-volume-encryption', 'ws-b8n3p5r2t')!.id;
+    const drift = JSON.parse(readFileSync(join(november, 'drift.json'), 'utf8'));
+    assert.deepEqual(drift.poam, { open: nov.counts.open, overdue: 0, new: [], closed: [fixed] });
+    const pin = publicKeyFingerprint(createPublicKey(readFileSync(join(work, 'key.pem'))));
+    const r = await runCli(['diff', october, november, '--expect-key', pin]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.includes(`POA&M: ${nov.counts.open} open (0 overdue); 0 new, 1 closed since the previous pack.`), r.stdout.slice(0, 600));
+    const facts = await packFacts({ dir: november, result: readResult(join(november, 'result.json')), verification: {} as any }, undefined, undefined);
+    assert.deepEqual(commentLines(facts).rows.find(([k]) => k === 'POA&M'), ['POA&M', `${nov.counts.open} open (0 overdue); 0 new, 1 closed this period`]);
   });
 
   it('starts afresh, and says so, when the previous pack is signed by a key this run does not trust', async () => {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { controlItemBatches } from '../evaluate/read-result.ts';
 import type { EvidenceItem, Result, WaiverResult } from '../evaluate/result.ts';
-import { originalRisk, riskRule, scheduledCompletion, type RiskRating } from './risk.ts';
+import { originalRisk, riskRatings, riskRule, scheduledCompletion, type RiskRating } from './risk.ts';
 
 export const poamSchemaVersion = 'evidence-pack/poam@1';
 export const poamFile = 'poam.json';
@@ -77,7 +77,7 @@ export interface PoamDocument {
   previous: Exclude<PreviousPoam, { state: 'carried' }> | { state: 'carried'; packId: string; period: string };
   riskRule: string;
   counts: PoamCounts;
-  /** Open and risk-accepted items, oldest detection first, then closed items, latest closure first. */
+  /** Open and risk-accepted items, oldest detection first (High risk first among equals), then closed items, latest closure first. */
   items: PoamItem[];
 }
 
@@ -213,6 +213,7 @@ export async function buildPoam(result: Result, packDir: string, packId: string,
 
   items.sort((a, b) => (a.status === 'closed' ? 1 : 0) - (b.status === 'closed' ? 1 : 0)
     || (a.status === 'closed' ? b.closed!.date.localeCompare(a.closed!.date) : a.detected.date.localeCompare(b.detected.date))
+    || riskRatings.indexOf(a.risk) - riskRatings.indexOf(b.risk)
     || a.id.localeCompare(b.id));
   const open = items.filter((i) => i.status !== 'closed');
   const closed = items.filter((i) => i.status === 'closed');
