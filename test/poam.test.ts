@@ -136,7 +136,7 @@ describe('POA&M: October then November into one output folder', () => {
     const html = readFileSync(join(november, 'report.html'), 'utf8');
     const section = html.slice(html.indexOf('<section id="poam">'), html.indexOf('</section>', html.indexOf('<section id="poam">')));
     assert.ok(section.includes(`<strong>${nov.counts.open}</strong> open weakness(es), ${nov.counts.riskAccepted} of them under an active waiver; <strong>0</strong> overdue; 0 new this period; 1 closed this period`), section.slice(0, 400));
-    const rows = [...section.matchAll(/<td class="mono">(EP-[0-9A-F]{12})<\/td>/g)].map((m) => m[1]);
+    const rows = [...section.matchAll(/<td class="mono"[^>]*>(EP-[0-9A-F]{12})<\/td>/g)].map((m) => m[1]);
     assert.deepEqual(rows.slice(0, 3), nov.items.slice(0, 3).map((i) => i.id), 'open items in poam.json order: oldest detection first');
     assert.match(section, new RegExp(`Detection dates are carried from pack <span class="mono">${oct.packId}</span>`));
     assert.ok(section.includes('Closed this period'));
