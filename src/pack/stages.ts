@@ -16,6 +16,8 @@ import { ruleIdentifierByName } from '../catalog/rule-names.ts';
 import type { Period } from '../period/period.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
+import type { PoamDocument } from '../poam/poam.ts';
+import { writePoamFiles } from '../poam/outputs.ts';
 import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { jsonChunks, writeJsonFile } from '../json-stream.ts';
@@ -135,6 +137,8 @@ export interface RenderOptions {
   drift?: DriftRecord;
   /** Control counts of this and earlier periods' packs (trend.json). */
   trend?: TrendPoint[];
+  /** This pack's plan of action and milestones (poam.json): written as CSV, xlsx and OSCAL, and summarised in the report. */
+  poam?: PoamDocument;
   /** Evidence rows per Chromium print (default rowsPerPrint); tests set it low to exercise the parts. */
   rowsPerPrint?: number;
   /** Called as each report is written and as the PDF's parts are printed (a large estate's take minutes). */
@@ -151,7 +155,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
   const ksiCatalog = loadKsiCatalog();
   const ksi = rollUpKsi(result, ksiCatalog.catalog, ksiCatalog.sha256);
-  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend, ksi };
+  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend, ksi, poam: opts.poam };
   const wanted = new Set(opts.formats ?? reportFormats);
   // One at a time, each format's own data dropped before the next: a large estate's report view is hundreds of MB.
   if (wanted.has('csv')) {
@@ -180,6 +184,10 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
     opts.onProgress?.(`writing ${outputs.ksi}`);
     await writeFile(join(outDir, outputs.ksi), `${JSON.stringify(ksi, null, 2)}\n`);
     written.push(outputs.ksi);
+  }
+  if (opts.poam && wanted.has('csv')) {
+    opts.onProgress?.('writing the POA&M (CSV, xlsx, OSCAL)');
+    written.push(...(await writePoamFiles(opts.poam, outDir)));
   }
   if (cert) {
     await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => buildReportView(result, context, pages));

@@ -9,6 +9,8 @@ import type { KsiReport } from '../evaluate/ksi.ts';
 import { ksiView } from './ksi-view.ts';
 import type { InventorySummary } from '../inventory/write.ts';
 import { inventoryView } from '../inventory/view.ts';
+import type { PoamDocument } from '../poam/poam.ts';
+import { poamView } from '../poam/view.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
 
 export interface PackContext {
@@ -24,6 +26,7 @@ export interface PackContext {
   ksi?: KsiReport;
   /** Resources by type and account (inventory.csv and inventory.xlsx list them). */
   inventory?: InventorySummary;
+  poam?: PoamDocument;
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -161,12 +164,13 @@ function baselineView(result: Result) {
 interface ContentsEntry { anchor: string; heading: string; page?: number; statusView?: ReturnType<typeof statusView>; children?: ContentsEntry[] }
 
 /** Sections of the report as the contents list shows them: anchor, heading text, and sub-entries. */
-function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean, has: { ksi?: boolean; inventory?: boolean } = {}): ContentsEntry[] {
+function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean, has: { ksi?: boolean; inventory?: boolean; poam?: boolean } = {}): ContentsEntry[] {
   const entry = (anchor: string, heading: string): ContentsEntry => ({ anchor, heading, page: pages?.get(anchor) });
   return [
     entry('summary', 'Executive summary'),
     { ...entry('controls', 'Controls and evidence'), children: controls.map((c) => ({ ...entry(c.anchor, `${c.id} ${c.title}`), statusView: c.statusView })) },
     ...(hasDrift ? [entry('drift', 'Changes since the previous period')] : []),
+    ...(has.poam ? [entry('poam', 'Plan of action and milestones')] : []),
     ...(has.inventory ? [entry('inventory', 'System inventory')] : []),
     entry('frameworks', 'Framework views'),
     ...(has.ksi ? [entry('ksi', 'FedRAMP 20x Key Security Indicators')] : []),
@@ -271,6 +275,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     period: result.period && { ...result.period, lastDay: new Date(new Date(result.period.to).getTime() - 1).toISOString() },
     drift: driftView(pack.drift),
     trend: trendView(pack.trend),
+    poam: poamView(pack.poam),
     generatedAt: result.generatedAt,
     tool: result.tool,
     catalog: result.catalog,
@@ -294,7 +299,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
       byService: stackedBars(byService(result), { title: 'Controls by service' }),
       byFramework: stackedBars(byFramework(result, nist, gdpr), { title: 'Framework controls by status (assessed ones)' }),
     },
-    contents: contentsView(controls, pages, pack.drift !== undefined, { ksi: pack.ksi !== undefined, inventory: pack.inventory !== undefined }),
+    contents: contentsView(controls, pages, pack.drift !== undefined, { ksi: pack.ksi !== undefined, inventory: pack.inventory !== undefined, poam: pack.poam !== undefined }),
     inventory: inventoryView(pack.inventory),
     paged: pages !== undefined,
     topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
@@ -369,7 +374,7 @@ export function splitForPrint(view: ReportView, maxRows: number): PrintView[] | 
     } while (from < c.items.length);
   }
   flush();
-  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), ...(view.inventory ? ['inventory'] : []), 'frameworks', ...(view.ksi ? ['ksi'] : []), 'responsibility', 'gaps', 'assurance', 'method'] });
+  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), ...(view.poam ? ['poam'] : []), ...(view.inventory ? ['inventory'] : []), 'frameworks', ...(view.ksi ? ['ksi'] : []), 'responsibility', 'gaps', 'assurance', 'method'] });
   const all = parts.flatMap((p) => p.holds);
   return parts.map((p) => ({ ...p, printStubs: all.filter((a) => !p.holds.includes(a)) }));
 }
