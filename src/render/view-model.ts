@@ -6,6 +6,7 @@ import { stackedBars } from './charts.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
+import { samplingNote, type PackSampling } from '../sampling/report-view.ts';
 
 export interface PackContext {
   packId: string;
@@ -16,6 +17,8 @@ export interface PackContext {
   branding?: { logo?: string; accent?: string };
   drift?: DriftRecord;
   trend?: TrendPoint[];
+  /** Populations and default samples written with the reports (absent: the first passing items are listed). */
+  sampling?: PackSampling;
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -63,20 +66,23 @@ export interface DeferredRows {
   view(item: EvidenceItem): ItemView;
 }
 
-function controlView(c: ControlResult, refs: FileRefs, deferred?: Map<string, DeferredRows>) {
+function controlView(c: ControlResult, refs: FileRefs, deferred?: Map<string, DeferredRows>, sampling?: PackSampling) {
   const sorted = [...c.evidence].sort((a, b) => itemOrder[a.status] - itemOrder[b.status]);
   const listedInFull = (i: EvidenceItem) => i.status === 'fail' || i.status === 'gap' || i.status === 'waived';
-  const problems = sorted.filter(listedInFull);
   const others = sorted.filter((i) => !listedInFull(i));
-  // result@2 lists the first few passing and not-applicable items; all of them are counted, and in evidence.csv.
-  const shown = others.slice(0, listedOthers);
+  // With a population, exceptions are listed up to a bound and passing items are its sample; without, the first few others.
+  const note = samplingNote(c, sampling?.get(c.id));
+  const problems = sorted.filter(listedInFull).slice(0, note?.exceptionsListed);
+  const shown = note ? note.sampleItems : others.slice(0, listedOthers);
   const listed = [...problems, ...shown];
   deferred?.set(rowsMarker(c.id), { items: listed, view: (i) => itemView(i, refs) });
   const items = deferred ? [] : listed.map((i) => itemView(i, refs));
-  const omitted = c.counts.pass + c.counts['not-applicable'] - shown.length;
+  const omitted = note ? 0 : c.counts.pass + c.counts['not-applicable'] - shown.length;
   return {
     ...(deferred ? { rowsMarker: rowsMarker(c.id) } : {}),
     omitted,
+    population: note?.population,
+    listing: note?.listing,
     ...c,
     anchor: `control-${c.id}`,
     statusView: statusView(c.status),
@@ -241,7 +247,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
   const refs: FileRefs = new Map(files.map((f) => [f.path, f.ref]));
   const controls = [...result.controls]
     .sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status) || a.id.localeCompare(b.id))
-    .map((c) => controlView(c, refs, deferred));
+    .map((c) => controlView(c, refs, deferred, pack.sampling));
   const byOwner = (['customer', 'shared', 'aws'] as const).map((owner) => {
     const counts: Partial<Record<ControlStatus, number>> = {};
     for (const c of result.controls) if (c.responsibility.owner === owner) counts[c.status] = (counts[c.status] ?? 0) + 1;
@@ -349,7 +355,7 @@ export function splitForPrint(view: ReportView, maxRows: number): PrintView[] | 
       if (used + headerWeight >= maxRows) flush();
       const take = Math.min(c.items.length - from, maxRows - used - headerWeight);
       const last = from + take >= c.items.length;
-      run.push({ ...c, items: c.items.slice(from, from + take), hasItems: take > 0, omitted: last ? c.omitted : 0, ...(from > 0 ? { continued: { from: from + 1, to: from + take, of: c.items.length } } : {}) });
+      run.push({ ...c, items: c.items.slice(from, from + take), hasItems: take > 0, omitted: last ? c.omitted : 0, listing: last ? c.listing : undefined, ...(from > 0 ? { continued: { from: from + 1, to: from + take, of: c.items.length } } : {}) });
       used += take + headerWeight;
       from += take;
       if (!last) flush();
