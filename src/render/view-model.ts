@@ -73,7 +73,8 @@ function controlView(c: ControlResult, refs: FileRefs, deferred?: Map<string, De
   // With a population, exceptions are listed up to a bound and passing items are its sample; without, the first few others.
   const note = samplingNote(c, sampling?.get(c.id));
   const problems = sorted.filter(listedInFull).slice(0, note?.exceptionsListed);
-  const shown = note ? note.sampleItems : others.slice(0, listedOthers);
+  // Not-applicable items are the evidence of absence: the first few are shown beside the sample.
+  const shown = note ? [...note.sampleItems, ...others.filter((i) => i.status === 'not-applicable').slice(0, listedOthers)] : others.slice(0, listedOthers);
   const listed = [...problems, ...shown];
   deferred?.set(rowsMarker(c.id), { items: listed, view: (i) => itemView(i, refs) });
   const items = deferred ? [] : listed.map((i) => itemView(i, refs));
@@ -82,7 +83,7 @@ function controlView(c: ControlResult, refs: FileRefs, deferred?: Map<string, De
     ...(deferred ? { rowsMarker: rowsMarker(c.id) } : {}),
     omitted,
     population: note?.population,
-    listing: note?.listing,
+    listing: note && { ...note.listing, notApplicableListed: shown.length - note.sampleItems.length },
     ...c,
     anchor: `control-${c.id}`,
     statusView: statusView(c.status),

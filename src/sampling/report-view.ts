@@ -22,7 +22,7 @@ export function samplingNote(c: ControlResult, s: ControlSampling | undefined) {
       exceptionsListed: n(listed),
       exceptionsUnlisted: exceptions > listed ? n(exceptions - listed) : undefined,
       itemsFiles: c.items?.length ? linesFileNames(c.items) : 'result.json',
-      sample: s.sample && { file: s.sample.file, size: n(s.sample.size), eligible: n(s.sample.eligible), plan: s.sample.plan, census: s.sample.size === s.sample.eligible },
+      sample: s.sample && { file: s.sample.file, size: n(s.sample.size), eligible: n(s.sample.eligible), plan: s.sample.plan, census: s.sample.size === s.sample.eligible, none: s.sample.eligible === 0 },
       passingUnlisted: !s.sample && c.counts.pass ? n(c.counts.pass) : undefined,
       notApplicable: c.counts['not-applicable'] ? n(c.counts['not-applicable']) : undefined,
     },
