@@ -6,7 +6,7 @@ import { stackedBars } from './charts.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
-import { samplingNote, type PackSampling } from '../sampling/report-view.ts';
+import { samplingMethod, samplingNote, type PackSampling } from '../sampling/report-view.ts';
 
 export interface PackContext {
   packId: string;
@@ -274,6 +274,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     evidence: result.evidence,
     files,
     listedPassingItems: listedOthers,
+    sampling: pack.sampling && samplingMethod(),
     accounts: result.evidence.scope.accounts.join(', '),
     regions: result.evidence.scope.regions.join(', '),
     summaryRows,

@@ -1,7 +1,8 @@
 // What the report says of a control's population and the items it lists: exceptions up to a bound, the
 // sample of passing items, and where every item is.
 import { linesFileNames, type ControlResult, type EvidenceItem } from '../evaluate/result.ts';
-import { listedExceptions } from './draw.ts';
+import { listedExceptions, selectionMethod } from './draw.ts';
+import { defaultPlan, describePlan, sampleSizeSource, tablePlan } from './sizes.ts';
 import type { ControlSampling, PackSampling } from './pack-sampling.ts';
 
 export type { PackSampling };
@@ -27,4 +28,9 @@ export function samplingNote(c: ControlResult, s: ControlSampling | undefined) {
       notApplicable: c.counts['not-applicable'] ? n(c.counts['not-applicable']) : undefined,
     },
   };
+}
+
+/** The method section's paragraph: the bound, the selection and the table it sizes from. */
+export function samplingMethod() {
+  return { exceptionsListed: n(listedExceptions), plan: describePlan(tablePlan(defaultPlan.confidence, defaultPlan.tolerableDeviation)), source: sampleSizeSource, selection: selectionMethod };
 }
