@@ -58,6 +58,7 @@ async function draw(packDir: string, control: string, plan: SamplePlan, seed?: s
 }
 
 function readSampleFile(file: string): SampleDocument {
+  if (!existsSync(file)) throw new UserError(`--verify ${file}: no such file`);
   let doc: SampleDocument;
   try {
     doc = JSON.parse(readFileSync(file, 'utf8')) as SampleDocument;
