@@ -2,11 +2,10 @@
 // the same name, size and sha256 is not uploaded again, and the pack's comment is not repeated.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { pinnedTo, runCli, runSample } from './helpers.ts';
 
 describe('attach rerun: nothing sent twice', () => {
   let api: FakeTickets;
@@ -19,12 +18,9 @@ describe('attach rerun: nothing sent twice', () => {
 
   before(async () => {
     api = await startFakeTickets();
-    const work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCli(['run', '--no-pdf', '-q', '--out', join(work, 'out')]);
-    assert.equal(r.code, 0, r.stderr);
-    const pack = onlyPack(join(work, 'out'));
+    const pack = await runSample(['--no-pdf', '-q']);
     archive = `${pack}.zip`;
-    pin = ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
+    pin = pinnedTo(pack);
   });
   after(() => api.close());
   beforeEach(() => {
@@ -33,7 +29,7 @@ describe('attach rerun: nothing sent twice', () => {
     api.stored.comments.length = 0;
   });
 
-  it('Jira: the comment fails once; the rerun does not upload the archive again, and a third run sends nothing', { timeout: 120_000 }, async () => {
+  it('Jira: the comment fails once; the rerun does not upload the archive again, and a third run sends nothing', { timeout: 600_000 }, async () => {
     api.script.comment = [{ status: 502, body: { errorMessages: ['Bad gateway'] } }];
     const first = await jira();
     assert.equal(first.code, 7, first.stderr);
@@ -58,7 +54,7 @@ describe('attach rerun: nothing sent twice', () => {
     assert.match(third.stdout, /\(pack-\S+\.zip already there\) to Jira AUDIT-42 which already has the comment/);
   });
 
-  it('Jira: an attachment of the same name and size but other bytes is not taken for ours: the archive is uploaded', { timeout: 120_000 }, async () => {
+  it('Jira: an attachment of the same name and size but other bytes is not taken for ours: the archive is uploaded', { timeout: 600_000 }, async () => {
     const size = statSync(archive).size;
     const name = archive.split('/').pop()!;
     const other = Buffer.alloc(size, 0x41);
@@ -69,7 +65,7 @@ describe('attach rerun: nothing sent twice', () => {
     assert.match(r.stdout, new RegExp(`attached ${name.replace(/\./g, '\\.')} to Jira AUDIT-42 with a comment`));
   });
 
-  it('GitHub: the comment fails once; the rerun comments once, and a third run does not comment again', { timeout: 120_000 }, async () => {
+  it('GitHub: the comment fails once; the rerun comments once, and a third run does not comment again', { timeout: 600_000 }, async () => {
     api.script.comments = [{ status: 500, body: { message: 'Server Error' } }];
     const first = await github();
     assert.equal(first.code, 7, first.stderr);

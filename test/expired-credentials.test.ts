@@ -8,7 +8,7 @@ import { fakeAwsEnv, startFakeAws } from './fake-aws.ts';
 import { runCli, tempDir } from './helpers.ts';
 
 describe('collect with credentials that expire midway', () => {
-  it('stops calling, keeps what it has, names the expiry in one line and exits 8', { timeout: 120_000 }, async (t) => {
+  it('stops calling, keeps what it has, names the expiry in one line and exits 9', { timeout: 120_000 }, async (t) => {
     const answered = 12;
     const aws = await startFakeAws({ account: '777788889999', regions: { 'us-east-1': { resources: [], directories: [] }, 'eu-west-1': { resources: [], directories: [] } }, expireAfter: answered });
     t.after(() => aws.close());

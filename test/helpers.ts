@@ -3,7 +3,7 @@ import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src
 import type { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,19 @@ export function onlyPack(out: string): string {
   const packs = packsUnder(out);
   if (packs.length !== 1) throw new Error(`expected one pack in ${out}, found ${packs.join(', ') || 'none'}`);
   return packs[0]!;
+}
+
+/** `run` on the embedded sample (at the pinned time) into a temporary out/ removed when the process exits: the pack. */
+export async function runSample(args: string[] = ['--no-pdf']): Promise<string> {
+  const out = tempDir({ after: (fn) => process.on('exit', fn) });
+  const r = await runCli(['run', '--out', out, ...args]);
+  assert.equal(r.code, 0, r.stderr);
+  return onlyPack(out);
+}
+
+/** `--expect-key` pinned to the key that signed this pack (a test trusts its own run's key). */
+export function pinnedTo(pack: string): string[] {
+  return ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
 }
 
 /** A pack's result.json with every evidence item and resource read in from the pack's JSON-lines files. */

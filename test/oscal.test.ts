@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import { onlyPack, referenceDir, runCli, tempDir } from './helpers.ts';
+import { referenceDir, runSample } from './helpers.ts';
 
 const schemaFile = join(referenceDir, 'oscal/v1.1.3/oscal_assessment-results_schema.json');
 const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (a: Ajv) => void;
@@ -13,10 +13,7 @@ describe('OSCAL assessment-results', { skip: existsSync(schemaFile) ? false : 'n
   let pack: string;
   let doc: any;
   before(async () => {
-    const out = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCli(['run', '--out', out, '--no-pdf']);
-    assert.equal(r.code, 0, r.stderr);
-    pack = onlyPack(out);
+    pack = await runSample();
     doc = JSON.parse(readFileSync(join(pack, 'oscal-assessment-results.json'), 'utf8'));
   });
 

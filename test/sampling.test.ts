@@ -11,7 +11,7 @@ import { drawFromPopulationFile, type SampleDocument } from '../src/sampling/sam
 import { populationColumns } from '../src/sampling/population.ts';
 import { listedExceptions } from '../src/sampling/draw.ts';
 import { sampleSizeTable, tablePlan } from '../src/sampling/sizes.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCli, runSample, tempDir } from './helpers.ts';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -83,10 +83,7 @@ describe('drawing a sample from a population file', () => {
 describe('a pack\'s populations and samples, and sample --verify', () => {
   let pack: string;
   before(async () => {
-    const out = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCli(['run', '--out', out, '--no-pdf']);
-    assert.equal(r.code, 0, r.stderr);
-    pack = onlyPack(out);
+    pack = await runSample();
   });
 
   it('holds a population file per control, listed in the signed manifest, with its count and sha256 in the report', () => {
