@@ -165,8 +165,11 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .option('issue', { type: 'string', describe: 'Jira issue key, e.g. AUDIT-42' })
       .option('github', { type: 'string', describe: 'GitHub issue owner/repo#N; token from $GITHUB_TOKEN (API at $GITHUB_API_URL)' })
       .option('link', { type: 'string', describe: 'Where the archive is stored (named in the comment; GitHub cannot hold attachments)' })
+      .option('request-list', { type: 'string', describe: 'Also attach the sample as the auditor\'s request list, <pack id>-request-list.csv: the pack\'s default samples of these controls (comma-separated; none named: every sampled control). GitHub: written beside the pack' })
+      .option('sample', { type: 'string', array: true, describe: 'A sample file made by evidence-pack sample, listed instead of the default sample of its control (re-derived first: a mismatch exits 3, nothing sent)' })
       .example('$0 attach out/acme/2026-10/pack-….zip --jira https://acme.atlassian.net --issue AUDIT-42', '')
-      .example('$0 attach out/acme/2026-10/pack-….zip --github acme/compliance#7 --link s3://acme-audit/2026-10/', ''),
+      .example('$0 attach out/acme/2026-10/pack-….zip --github acme/compliance#7 --link s3://acme-audit/2026-10/', '')
+      .example('$0 attach pack-….zip --jira https://acme.atlassian.net --issue AUDIT-42 --request-list WSAS-03,WSAS-05', 'Also attach the default samples of two controls as a CSV to tick off'),
     async (a) => exit(await (await import('./commands/attach.ts')).attachCommand(a)))
     .command('sample <pack>', 'Draw a reproducible sample of passing items from a pack\'s populations (seeded by the population\'s sha256 unless --seed), or re-derive a sample file (--verify)', (y) => y
       .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or archive (.zip); verify it first (evidence-pack verify)' })

@@ -3,6 +3,7 @@ import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
 import { sha256File } from '../sign/sign.ts';
+import { requestListName } from './request-list.ts';
 import { checkBaseUrl, downloadSha256, send, type Target } from './http.ts';
 import { commentAdf, type PackFacts } from './summary.ts';
 
@@ -17,8 +18,9 @@ function authorization(env: NodeJS.ProcessEnv): string {
   return email ? `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}` : `Bearer ${token}`;
 }
 
-/** The name a file is attached under: the pack's id, so attachments of several packs on one issue are told apart. */
+/** The name a file is attached under: the pack's id (the request list's name already starts with it), so attachments of several packs on one issue are told apart. */
 export function attachmentName(file: string, packId: string): string {
+  if (basename(file) === requestListName(packId)) return basename(file);
   const ext = /\.[a-z]+$/i.exec(basename(file))?.[0] ?? '';
   return `${packId}${ext}`;
 }

@@ -25,6 +25,8 @@ export interface PackFacts {
   poam?: string;
   archive?: { name: string; bytes: number; sha256: string };
   link?: string;
+  /** The auditor's request list sent (Jira) or written beside the pack (GitHub). */
+  requestList?: { name: string; items: number; controls: string[]; sha256: string; where: string };
 }
 
 export async function packFacts(pack: VerifiedPack, archive: string | undefined, link: string | undefined): Promise<PackFacts> {
@@ -63,6 +65,7 @@ export function commentLines(f: PackFacts): { heading: string; rows: [string, st
   if (f.poam) rows.push(['POA&M', f.poam]);
   if (f.archive) rows.push(['Archive', `${f.archive.name}, ${f.archive.bytes} bytes, sha256 ${f.archive.sha256}`]);
   if (f.link) rows.push(['Stored at', f.link]);
+  if (f.requestList) rows.push(['Request list', `${f.requestList.name}, ${f.requestList.items} sampled items of ${f.requestList.controls.join(', ')} to test, sha256 ${f.requestList.sha256}; ${f.requestList.where}`]);
   return {
     heading: `Evidence pack ${f.packId}: ${f.organization}, period ${f.period}`,
     rows,

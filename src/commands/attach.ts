@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { removeOnInterrupt } from '../interrupt.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { copyFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { commentOnGithub, parseGithubIssue } from '../attach/github.ts';
 import { attachmentName, attachToJira } from '../attach/jira.ts';
+import { parseControlList, requestListName, writeRequestList } from '../attach/request-list.ts';
 import { packFacts } from '../attach/summary.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { writePackArchive } from '../pack/archive.ts';
@@ -20,6 +22,10 @@ export interface AttachOptions extends GlobalOptions, TrustOptions {
   issue?: string;
   github?: string;
   link?: string;
+  /** Attach the sample as the auditor's request list: '' for every sampled control, or "A,B". */
+  requestList?: string;
+  /** Sample files (evidence-pack sample --out) listed instead of the pack's default samples. */
+  sample?: string[];
 }
 
 /**
@@ -57,9 +63,18 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
     const facts = await packFacts(pack, archive, opts.link);
     const pdf = join(pack.dir, outputs.pdf);
     const files = existsSync(pdf) ? [archive, pdf] : [archive];
+    let besidePack: string | undefined;
+    if (opts.requestList !== undefined || opts.sample?.length) {
+      const list = join(tmp, requestListName(facts.packId));
+      const written = await writeRequestList(pack.dir, facts.packId, { controls: parseControlList(opts.requestList ?? ''), sampleFiles: opts.sample ?? [] }, list);
+      files.push(list);
+      // GitHub holds no files: the list is written beside the pack, to be stored with the archive.
+      if (opts.github) await copyFile(list, besidePack = join(dirname(opts.pack.replace(/\/+$/, '')), written.name));
+      facts.requestList = { ...written, where: opts.jira ? 'attached' : `written beside the pack by attach, to be stored with the archive${opts.link ? ` (${opts.link})` : ''}` };
+    }
     const progress = createProgress({ quiet: opts.quiet || opts.json, total: (opts.jira ? files.length + 2 : 0) + (opts.github ? 1 : 0) });
     const done: string[] = [];
-    const outcome: Record<string, unknown> = { packId: facts.packId, manifestSha256: facts.manifestSha256, archive: facts.archive };
+    const outcome: Record<string, unknown> = { packId: facts.packId, manifestSha256: facts.manifestSha256, archive: facts.archive, ...(facts.requestList ? { requestList: { ...facts.requestList, ...(besidePack ? { file: besidePack } : {}) } } : {}) };
     if (opts.jira) {
       const jira = await attachToJira(opts.jira, opts.issue!, files, facts, (s) => progress.stage(s));
       outcome.jira = { issue: opts.issue, ...jira };
@@ -73,6 +88,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
       outcome.github = { issue: opts.github, comment: url, alreadyThere };
       done.push(alreadyThere ? `GitHub ${opts.github} already has the comment (${url})` : `commented on GitHub ${opts.github} (${url})`);
     }
+    if (besidePack) done.push(`wrote the request list to ${besidePack}: store it with the archive`);
     progress.done();
     report(opts, `${facts.packId}: ${done.join('; ')}: ${facts.controls}`, outcome);
     return 0;

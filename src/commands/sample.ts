@@ -57,8 +57,8 @@ async function draw(packDir: string, control: string, plan: SamplePlan, seed?: s
   return drawFromPopulationFile(path, { control, population: { file, sha256: await sha256Of(path) }, plan, seed });
 }
 
-function readSampleFile(file: string): SampleDocument {
-  if (!existsSync(file)) throw new UserError(`--verify ${file}: no such file`);
+function readSampleFile(file: string, flag: string): SampleDocument {
+  if (!existsSync(file)) throw new UserError(`${flag} ${file}: no such file`);
   let doc: SampleDocument;
   try {
     doc = JSON.parse(readFileSync(file, 'utf8')) as SampleDocument;
@@ -78,13 +78,19 @@ function claimedPlan(doc: SampleDocument): SamplePlan {
   throw new UserError(`plan: ${JSON.stringify(p)} is not a plan this tool draws (table ${confidences.join('/')}% × ${tolerableDeviations.join('/')}%, or a given size)`, ExitCode.verifyFailed);
 }
 
-async function verifySample(packDir: string, opts: SampleOptions): Promise<number> {
-  const doc = readSampleFile(opts.verify!);
+/** Reads a sample file and draws it again from the pack's population file: `problems` is empty when they match. */
+export async function reDeriveSampleFile(packDir: string, file: string, flag = '--verify') {
+  const doc = readSampleFile(file, flag);
   const plan = claimedPlan(doc);
   const derived = await draw(packDir, doc.control, plan, doc.seedSource === 'given' ? doc.seed : undefined);
   const problems = sampleDifferences(doc, derived);
   if (doc.seedSource !== 'given' && doc.seed !== derived.seed) problems.unshift(`seed: ${doc.seed} is not the population's sha256 ${derived.seed}`);
   if (doc.plan.kind === 'table' && doc.plan.size !== sampleSizeTable[plan.kind === 'table' ? plan.confidence : 95][plan.kind === 'table' ? plan.tolerableDeviation : 5]) problems.unshift(`plan.size: ${doc.plan.size}, where the table gives ${plan.size}`);
+  return { doc, plan, derived, problems };
+}
+
+async function verifySample(packDir: string, opts: SampleOptions): Promise<number> {
+  const { doc, plan, derived, problems } = await reDeriveSampleFile(packDir, opts.verify!);
   if (problems.length) {
     if (opts.json) process.stdout.write(`${JSON.stringify({ sample: opts.verify, matches: false, problems }, null, 2)}\n`);
     else {
