@@ -200,7 +200,7 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
     assert.match(silentItems[0]!.message, /no source status/);
   });
 
-  it('keeps a POA&M over two months of organization evidence: same ids, first detection dates carried, none closed', async () => {
+  it('keeps a POA&M over two months of organization evidence: same ids, first detection dates carried, gaps entering in the second month', async () => {
     const out = join(work, 'poam-out');
     const key = join(work, 'poam-key.pem');
     writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
@@ -211,13 +211,20 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
     const [first, second] = packsUnder(out).map((p) => JSON.parse(readFileSync(join(p, 'poam.json'), 'utf8')) as PoamDocument) as [PoamDocument, PoamDocument];
     const open = first.items.filter((i) => i.status !== 'closed');
     assert.deepEqual([...new Set(open.map((i) => i.account))].sort(), accounts, 'weaknesses in every member account');
+    assert.equal(first.items.some((i) => i.finding === 'gap'), false, 'the first month\'s gaps are pending, not items');
+    assert.ok(first.counts.pending > 0 && first.counts.pending === first.pendingGaps.length);
     assert.equal(second.previous.state, 'carried');
     const later = new Map(second.items.map((i) => [i.id, i]));
     for (const i of open) {
       assert.equal(later.get(i.id)?.detected.packId, first.packId, `${i.id} keeps its first detection`);
       assert.notEqual(later.get(i.id)?.status, 'closed', `${i.id}: the same evidence fixes nothing`);
     }
-    console.log(`# organization POA&M: ${first.counts.open} open in 2026-11, ${second.counts.open} open (${second.counts.newThisPeriod} new, ${second.counts.closedThisPeriod} closed, ${second.counts.overdue} overdue) in 2026-12`);
+    for (const g of first.pendingGaps) {
+      assert.deepEqual(later.get(g.id)?.detected, g.firstSeen, `${g.id}: the same gap a second month is an item, dated from the first`);
+    }
+    assert.equal(second.counts.promotedThisPeriod, first.counts.pending);
+    assert.ok(second.pendingGaps.every((g) => !first.pendingGaps.some((f) => f.id === g.id) && !first.items.some((i) => i.id === g.id)), 'pending in December: first seen in December');
+    console.log(`# organization POA&M: 2026-11 ${first.counts.open} open, ${first.counts.pending} gaps pending; 2026-12 ${second.counts.open} open (${second.counts.newThisPeriod} new, ${second.counts.promotedThisPeriod} of them gaps pending since 2026-11), ${second.counts.pending} pending, ${second.counts.closedThisPeriod} closed, ${second.counts.overdue} overdue`);
   });
 
   it('every SDK paginator in src/collect runs over its own copy of the input (through paginate())', () => {

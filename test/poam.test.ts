@@ -20,6 +20,8 @@ const schemaFile = join(referenceDir, 'oscal/v1.1.3/oscal_complete_schema.json')
 const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (a: Ajv) => void;
 const readPoam = (pack: string) => JSON.parse(readFileSync(join(pack, 'poam.json'), 'utf8')) as PoamDocument;
 const byAsset = (doc: PoamDocument, source: string, asset: string) => doc.items.find((i) => i.sourceIdentifier === source && i.asset.endsWith(asset));
+/** A KMS key whose rotation status October's evidence lacks (an evidence gap), and whose rule result is INSUFFICIENT_DATA. */
+const gapKey = '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b';
 const newKey = (file: string) => {
   writeFileSync(file, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
   return file;
@@ -37,7 +39,8 @@ describe('POA&M: October then November into one output folder', () => {
     work = tempDir({ after: (fn) => process.on('exit', fn) });
     out = join(work, 'out');
     const key = newKey(join(work, 'key.pem'));
-    // October: the KMS key's rotation waiver still runs (to 15 Nov); November: it has expired, and one WorkSpace is fixed.
+    // October: the KMS key's rotation waiver still runs (to 15 Nov); November: it has expired, one WorkSpace is fixed,
+    // and the rotation status of account 222222222222's key, missing in October (an evidence gap), is recorded.
     const evOct = join(work, 'october');
     cpSync(sampleDir, evOct, { recursive: true });
     const waivers = join(evOct, 'waivers.yaml');
@@ -48,6 +51,10 @@ describe('POA&M: October then November into one output folder', () => {
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     doc.configurationItems.find((i: any) => i.resourceId === 'ws-b8n3p5r2t').configuration.RootVolumeEncryptionEnabled = true;
     writeFileSync(file, JSON.stringify(doc));
+    const beta = join(evNov, 'config-snapshots', readdirSync(join(evNov, 'config-snapshots')).find((f) => f.startsWith('222222222222_Config_us-east-1'))!);
+    const betaDoc = JSON.parse(readFileSync(beta, 'utf8'));
+    betaDoc.configurationItems.find((i: any) => i.resourceId === gapKey).supplementaryConfiguration.KeyRotationStatus = true;
+    writeFileSync(beta, JSON.stringify(betaDoc));
     const first = await runCli(['run', '--evidence', evOct, '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
     assert.equal(first.code, 0, first.stderr);
     const second = await runCli(['run', '--evidence', evNov, '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', key], { SOURCE_DATE_EPOCH: '1796083200' }); // 2026-12-01
@@ -69,8 +76,44 @@ describe('POA&M: October then November into one output folder', () => {
     assert.deepEqual(mfa.detected, { date: '2026-11-01T00:00:00.000Z', packId: october.split('/').pop() });
     assert.equal(mfa.scheduledCompletion, '2026-12-01T00:00:00.000Z', 'High: 30 days from detection');
     assert.equal(byAsset(nov, 's3-bucket-tls-only', 'legacy-exports-2019')!.scheduledCompletion, '2027-01-30T00:00:00.000Z', 'Moderate: 90 days');
-    assert.equal(nov.counts.newThisPeriod, 0, 'nothing new in November');
+    assert.equal(nov.counts.newThisPeriod, nov.counts.promotedThisPeriod, 'nothing new in November but October\'s persisting gaps');
     assert.equal(oct.counts.newThisPeriod, oct.counts.open);
+  });
+
+  it('keeps a gap seen in October alone pending, not an item, and drops it once gone', () => {
+    const pending = oct.pendingGaps.find((g) => g.sourceIdentifier === 'kms-key-rotation' && g.asset.endsWith(gapKey))!;
+    assert.deepEqual(pending.firstSeen, { date: '2026-11-01T00:00:00.000Z', packId: oct.packId });
+    assert.equal(oct.items.some((i) => i.id === pending.id), false, 'not an October item');
+    assert.equal(oct.items.some((i) => i.finding === 'gap'), false, 'no previous pack: every gap is pending');
+    assert.equal(oct.counts.pending, oct.pendingGaps.length);
+    assert.equal(oct.counts.pending, 4);
+    assert.equal(readFileSync(join(october, 'poam.csv'), 'utf8').includes(pending.id), false, 'poam.csv holds items only');
+    // November records the key's rotation: the gap is gone, and never was an item.
+    assert.equal(nov.items.some((i) => i.id === pending.id), false);
+    assert.equal(nov.pendingGaps.some((g) => g.id === pending.id), false);
+  });
+
+  it('makes a gap seen in October and November an item in November, with October\'s detection date', () => {
+    const octGap = oct.pendingGaps.find((g) => g.sourceIdentifier === 'CMK_BACKING_KEY_ROTATION_ENABLED' && g.asset.endsWith(gapKey))!;
+    const item = nov.items.find((i) => i.id === octGap.id)!;
+    assert.equal(item.status, 'open');
+    assert.equal(item.finding, 'gap');
+    assert.deepEqual(item.detected, { date: '2026-11-01T00:00:00.000Z', packId: oct.packId });
+    assert.equal(item.scheduledCompletion, scheduledCompletion('2026-11-01T00:00:00.000Z', 'Moderate'));
+    assert.match(item.milestoneChanges.at(-1)!, /^Entered the POA&M 2026-12-01 by pack-.*: an evidence gap since 2026-11-01 \(pack-20261101T000000Z-[0-9a-f]{8}\), shown by a second consecutive pack$/);
+    assert.equal(nov.counts.promotedThisPeriod, 3, 'the rule result, the eu-west-1 recorder and Macie: all but the fixed key');
+    assert.deepEqual(nov.pendingGaps, [], 'no gap first seen in November');
+    // A weakness already on the POA&M stays on it when it turns into a gap (its rule result went stale by December).
+    const stale = byAsset(nov, 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', 'legacy-exports-2019')!;
+    assert.equal(byAsset(oct, 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', 'legacy-exports-2019')!.finding, 'fail');
+    assert.deepEqual([stale.finding, stale.status, stale.detected.packId], ['gap', 'open', oct.packId]);
+  });
+
+  it('enters a failing item at once, dated from the pack that first shows it', () => {
+    const mfa = byAsset(oct, 'iam-user-mfa', 'user/bob.ops')!;
+    assert.equal(mfa.status, 'open');
+    assert.equal(mfa.finding, 'fail');
+    assert.deepEqual(mfa.detected, { date: '2026-11-01T00:00:00.000Z', packId: oct.packId });
   });
 
   it('closes a weakness fixed in November, with the pack and date that showed it fixed', () => {
@@ -82,7 +125,7 @@ describe('POA&M: October then November into one output folder', () => {
     assert.equal(after.detected.packId, october.split('/').pop());
     assert.match(after.milestoneChanges.at(-1)!, /^Closed 2026-12-01 by pack-20261201T000000Z-[0-9a-f]{8}: no longer failing$/);
     assert.equal(nov.counts.closedThisPeriod, 1);
-    assert.equal(nov.counts.open, oct.counts.open - 1);
+    assert.equal(nov.counts.open, oct.counts.open - 1 + nov.counts.promotedThisPeriod);
   });
 
   it('reopens a risk-accepted weakness when its waiver expires', () => {
@@ -132,10 +175,16 @@ describe('POA&M: October then November into one output folder', () => {
     assert.equal(wb.created.toISOString(), '2026-12-01T00:00:00.000Z', 'document properties from the run time, not the clock');
   });
 
-  it('shows the POA&M in the report: counts, oldest open items first', () => {
-    const html = readFileSync(join(november, 'report.html'), 'utf8');
-    const section = html.slice(html.indexOf('<section id="poam">'), html.indexOf('</section>', html.indexOf('<section id="poam">')));
-    assert.ok(section.includes(`<strong>${nov.counts.open}</strong> open weakness(es), ${nov.counts.riskAccepted} of them under an active waiver; <strong>0</strong> overdue; 0 new this period; 1 closed this period`), section.slice(0, 400));
+  it('shows the POA&M in the report: counts, pending gaps, oldest open items first', () => {
+    const sectionOf = (pack: string) => {
+      const html = readFileSync(join(pack, 'report.html'), 'utf8');
+      return html.slice(html.indexOf('<section id="poam">'), html.indexOf('</section>', html.indexOf('<section id="poam">')));
+    };
+    assert.ok(sectionOf(october).includes('<strong>4</strong> evidence gap(s) first seen in this pack are pending, not items (without a verified previous pack, every gap this pack shows is pending)'), sectionOf(october).slice(0, 1200));
+    const section = sectionOf(november);
+    assert.ok(section.includes(`<strong>${nov.counts.open}</strong> open weakness(es), ${nov.counts.riskAccepted} of them under an active waiver; <strong>0</strong> overdue; 3 new this period; 1 closed this period`), section.slice(0, 400));
+    assert.ok(section.includes('<strong>0</strong> evidence gap(s) first seen in this pack are pending, not items: they are listed'), section.slice(0, 1200));
+    assert.ok(section.includes('3 of this period\'s new item(s) were pending gaps in the previous pack.'));
     const rows = [...section.matchAll(/<td class="mono"[^>]*>(EP-[0-9A-F]{12})<\/td>/g)].map((m) => m[1]);
     assert.deepEqual(rows.slice(0, 3), nov.items.slice(0, 3).map((i) => i.id), 'open items in poam.json order: oldest detection first');
     assert.match(section, new RegExp(`Detection dates are carried from pack <span class="mono">${oct.packId}</span>`));
@@ -144,14 +193,17 @@ describe('POA&M: October then November into one output folder', () => {
 
   it('diff, drift.json and attach name the POA&M changes: new, closed, overdue', async () => {
     const fixed = byAsset(oct, 'workspaces-volume-encryption', 'ws-b8n3p5r2t')!.id;
+    const pending = new Set(oct.pendingGaps.map((g) => g.id));
+    const promoted = nov.items.filter((i) => pending.has(i.id)).map((i) => i.id).sort();
+    assert.equal(promoted.length, 3);
     const drift = JSON.parse(readFileSync(join(november, 'drift.json'), 'utf8'));
-    assert.deepEqual(drift.poam, { open: nov.counts.open, overdue: 0, new: [], closed: [fixed] });
+    assert.deepEqual(drift.poam, { open: nov.counts.open, overdue: 0, new: promoted, closed: [fixed] });
     const pin = publicKeyFingerprint(createPublicKey(readFileSync(join(work, 'key.pem'))));
     const r = await runCli(['diff', october, november, '--expect-key', pin]);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.stdout.includes(`POA&M: ${nov.counts.open} open (0 overdue); 0 new, 1 closed since the previous pack.`), r.stdout.slice(0, 600));
+    assert.ok(r.stdout.includes(`POA&M: ${nov.counts.open} open (0 overdue); 3 new, 1 closed since the previous pack.`), r.stdout.slice(0, 600));
     const facts = await packFacts({ dir: november, result: readResult(join(november, 'result.json')), verification: {} as any }, undefined, undefined);
-    assert.deepEqual(commentLines(facts).rows.find(([k]) => k === 'POA&M'), ['POA&M', `${nov.counts.open} open (0 overdue); 0 new, 1 closed this period`]);
+    assert.deepEqual(commentLines(facts).rows.find(([k]) => k === 'POA&M'), ['POA&M', `${nov.counts.open} open (0 overdue); 3 new, 1 closed this period`]);
   });
 
   it('starts afresh, and says so, when the previous pack is signed by a key this run does not trust', async () => {
@@ -162,6 +214,8 @@ describe('POA&M: October then November into one output folder', () => {
     const doc = readPoam(latest);
     assert.equal(doc.previous.state, 'previous-pack-refused');
     assert.ok(doc.items.every((i) => i.detected.packId === doc.packId), 'no detection date taken from an untrusted pack');
+    assert.ok(doc.items.every((i) => i.finding !== 'gap'), 'no gap promoted on an untrusted pack\'s word');
+    assert.ok(doc.counts.pending > 0 && doc.counts.pending === doc.pendingGaps.length);
   });
 
   it('is valid OSCAL 1.1.3 plan-of-action-and-milestones', { skip: existsSync(schemaFile) ? false : 'needs ../shared/reference (NIST OSCAL complete schema; present in CI)' }, () => {

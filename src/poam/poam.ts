@@ -1,6 +1,9 @@
 // The plan of action and milestones (POA&M) of a pack: every open weakness of result.json, remembered from
 // the previous period's verified pack (its poam.json), so a weakness keeps its id and first detection date
 // month after month and is closed, with the pack that showed it fixed, once it no longer fails.
+// A failing or waived item is a weakness at once; an evidence gap only when it persists: a gap first seen here is
+// pending (poam.json's pendingGaps, signed with the pack), and enters the POA&M, dated from the pack that first
+// showed it, when the next period's pack shows it again.
 import { createHash } from 'node:crypto';
 import { controlItemBatches } from '../evaluate/read-result.ts';
 import type { EvidenceItem, Result, WaiverResult } from '../evaluate/result.ts';
@@ -58,13 +61,31 @@ export type PreviousPoam =
   | { state: 'no-poam-in-pack'; packId: string; period: string }
   | { state: 'previous-pack-refused'; packId: string; period: string; problems: string[] };
 
+/** An evidence gap this pack shows that is not (yet) a POA&M item: it becomes one if the next period's pack shows it too. */
+export interface PendingGap {
+  id: string;
+  /** The pack that first showed the gap: the item's original detection date once it enters the POA&M. */
+  firstSeen: { date: string; packId: string };
+  name: string;
+  sourceIdentifier: string;
+  asset: string;
+  account: string;
+  region: string;
+  controls: string[];
+}
+
 export interface PoamCounts {
   open: number;
   riskAccepted: number;
   overdue: number;
+  /** Open items that entered the POA&M with this pack: first detected by it, or promoted from the previous pack's pending gaps. */
   newThisPeriod: number;
   closedThisPeriod: number;
   closed: number;
+  /** Evidence gaps seen first by this pack, not items (pendingGaps). */
+  pending: number;
+  /** Open items that were pending gaps in the previous pack and entered the POA&M in this one. */
+  promotedThisPeriod: number;
 }
 
 export interface PoamDocument {
@@ -79,6 +100,8 @@ export interface PoamDocument {
   counts: PoamCounts;
   /** Open and risk-accepted items, oldest detection first (High risk first among equals), then closed items, latest closure first. */
   items: PoamItem[];
+  /** Evidence gaps first seen by this pack (none in packs made before gaps waited a period), by id. */
+  pendingGaps: PendingGap[];
 }
 
 const statusRank: Record<EvidenceItem['status'], number> = { fail: 0, gap: 1, waived: 2, pass: 3, 'not-applicable': 4 };
@@ -161,22 +184,35 @@ export async function buildPoam(result: Result, packDir: string, packId: string,
   const now = result.generatedAt;
   const periodEnd = result.period?.to ?? now;
   const before = new Map((previous.state === 'carried' ? previous.doc.items : []).map((i) => [i.id, i]));
+  const watched = new Map((previous.state === 'carried' ? previous.doc.pendingGaps ?? [] : []).map((g) => [g.id, g]));
   const items: PoamItem[] = [];
+  const pendingGaps: PendingGap[] = [];
+  const promoted = new Set<string>();
   const overdue = (status: PoamStatus, scheduled: string) => status === 'open' && scheduled < periodEnd;
 
   for (const [id, s] of await currentWeaknesses(result, packDir)) {
     const prev = before.get(id);
+    const firstSeen = watched.get(id)?.firstSeen;
     const src = describeSource(s.item.source, result.tool);
+    const r = s.item.resource;
+    const asset = r?.arn ?? (r ? `${s.item.account}/${s.item.region}/${r.type}/${r.id}` : `${s.item.account}/${s.item.region}`);
+    if (s.finding === 'gap' && !firstSeen && (!prev || prev.status === 'closed')) {
+      pendingGaps.push({ id, firstSeen: { date: now, packId }, name: src.name, sourceIdentifier: src.identifier, asset, account: s.item.account, region: s.item.region, controls: [...s.controls] });
+      continue;
+    }
     const risk = originalRisk(s.item.source);
-    const detected = prev?.detected ?? { date: now, packId };
+    const detected = prev?.detected ?? firstSeen ?? { date: now, packId };
     const status: PoamStatus = s.finding === 'waived' ? 'risk-accepted' : 'open';
     const deviation = deviationOf(s.waiver, result.waivers);
     const changes = [...(prev?.milestoneChanges ?? [])];
-    if (prev?.status === 'closed') changes.push(`Reopened ${day(now)} by ${packId}: failing again after closure by ${prev.closed?.packId}`);
+    if (firstSeen && (!prev || prev.status === 'closed')) promoted.add(id);
+    if (firstSeen && !prev) {
+      changes.push(`Entered the POA&M ${day(now)} by ${packId}: an evidence gap since ${day(firstSeen.date)} (${firstSeen.packId})${s.finding === 'gap' ? ', shown by a second consecutive pack' : `, now ${s.finding === 'fail' ? 'failing' : 'waived'}`}`);
+    }
+    if (prev?.status === 'closed') changes.push(`Reopened ${day(now)} by ${packId}: ${s.finding === 'gap' ? 'an evidence gap' : 'failing'} again after closure by ${prev.closed?.packId}`);
     else if (prev?.status === 'risk-accepted' && status === 'open') changes.push(`Reopened ${day(now)} by ${packId}: ${deviation?.state === 'expired' ? `waiver ${deviation.waiver} expired on ${deviation.expires}` : `waiver ${prev.deviation?.waiver ?? ''} no longer covers it`}`);
     else if (prev?.status === 'open' && status === 'risk-accepted') changes.push(`Risk accepted ${day(now)} by ${packId}: waiver ${deviation?.waiver} until ${deviation?.expires}`);
     const scheduled = scheduledCompletion(detected.date, risk);
-    const r = s.item.resource;
     const comments = [
       s.finding === 'gap' ? 'Evidence gap: the property could not be established (a gap is never a pass).' : '',
       deviation?.state === 'expired' ? `Waiver ${deviation.waiver} expired on ${deviation.expires}: the item fails again.` : '',
@@ -187,7 +223,7 @@ export async function buildPoam(result: Result, packDir: string, packId: string,
       name: src.name,
       description: [...s.messages].join('; ') + (s.more ? `; and ${s.more} more` : ''),
       detector: src.detector, sourceIdentifier: src.identifier,
-      asset: r?.arn ?? (r ? `${s.item.account}/${s.item.region}/${r.type}/${r.id}` : `${s.item.account}/${s.item.region}`),
+      asset,
       account: s.item.account, region: s.item.region,
       ...(r ? { resource: { type: r.type, id: r.id, ...(r.arn ? { arn: r.arn } : {}) } } : {}),
       remediation: s.remediation, risk, detected, scheduledCompletion: scheduled,
@@ -229,10 +265,13 @@ export async function buildPoam(result: Result, packDir: string, packId: string,
       open: open.length,
       riskAccepted: open.filter((i) => i.status === 'risk-accepted').length,
       overdue: open.filter((i) => i.overdue).length,
-      newThisPeriod: open.filter((i) => i.detected.packId === packId).length,
+      newThisPeriod: open.filter((i) => i.detected.packId === packId || promoted.has(i.id)).length,
       closedThisPeriod: closed.filter((i) => i.closed?.packId === packId).length,
       closed: closed.length,
+      pending: pendingGaps.length,
+      promotedThisPeriod: open.filter((i) => promoted.has(i.id)).length,
     },
     items,
+    pendingGaps: pendingGaps.sort((a, b) => a.id.localeCompare(b.id)),
   };
 }

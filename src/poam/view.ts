@@ -18,6 +18,9 @@ export function poamView(doc?: PoamDocument) {
     counts: doc.counts,
     previous: doc.previous,
     carried: doc.previous.state === 'carried',
+    /** Packs made before gaps waited a period have no pending count. */
+    pending: doc.counts.pending ?? 0,
+    promoted: doc.counts.promotedThisPeriod ?? 0,
     items: open.slice(0, listedPoamItems).map(row),
     omitted: Math.max(0, open.length - listedPoamItems),
     closedNow: closedNow.slice(0, listedPoamItems).map(row),
