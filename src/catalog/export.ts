@@ -2,9 +2,9 @@ import type { Catalog, EdgeSource } from './types.ts';
 
 export interface ExportedEdge {
   framework: string;
-  /** A managed-rule SourceIdentifier, or a built-in check id. */
+  /** A managed-rule SourceIdentifier, a built-in check id, or (framework-control) `<framework>:<control>` inherited from. */
   rule: string;
-  ruleKind: 'aws-managed-rule' | 'built-in-check';
+  ruleKind: 'aws-managed-rule' | 'built-in-check' | 'framework-control';
   control: string;
   source: string;
   sourceType: EdgeSource['type'];
@@ -21,9 +21,22 @@ function describeSource(s: EdgeSource, catalog: Catalog): string {
 /** Every mapping edge (rule or check → framework control) with its source, and every catalog control. */
 export function exportCatalog(catalog: Catalog) {
   const edges: ExportedEdge[] = [];
-  for (const r of catalog.ruleMappings.rules) {
-    for (const control of r.controls) {
-      edges.push({ framework: catalog.ruleMappings.framework, rule: r.rule, ruleKind: 'aws-managed-rule', control, source: `AWS Security Hub controls reference: ${r.source.replace(/^Security Hub /, '')} (Related requirements)`, sourceType: 'aws-document' });
+  for (const m of catalog.ruleMappings) {
+    for (const r of m.rules) {
+      for (const control of r.controls) {
+        edges.push({ framework: m.framework, rule: r.rule, ruleKind: 'aws-managed-rule', control, source: `AWS Security Hub controls reference: ${r.source.replace(/^Security Hub /, '')} (Related requirements)`, sourceType: 'aws-document' });
+      }
+    }
+  }
+  // A framework's own edges (a user's control set): rules and checks it names, and the controls it inherits from.
+  for (const f of catalog.frameworks) {
+    for (const c of f.controls) {
+      const source = `${f.title}: the framework's data file`;
+      for (const rule of c.rules ?? []) edges.push({ framework: f.framework, rule, ruleKind: 'aws-managed-rule', control: c.id, source, sourceType: 'own-reasoning' });
+      for (const check of c.checks ?? []) edges.push({ framework: f.framework, rule: check, ruleKind: 'built-in-check', control: c.id, source, sourceType: 'own-reasoning' });
+      for (const [framework, ids] of Object.entries(c.inherits ?? {})) {
+        for (const id of ids) edges.push({ framework: f.framework, rule: `${framework}:${id}`, ruleKind: 'framework-control', control: c.id, source, sourceType: 'own-reasoning' });
+      }
     }
   }
   for (const c of catalog.controls.controls) {

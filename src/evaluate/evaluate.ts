@@ -1,4 +1,4 @@
-import type { Catalog, CatalogControl } from '../catalog/types.ts';
+import type { Catalog } from '../catalog/types.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
 import { everyRegion, MissingEvidence } from '../checks/types.ts';
 import { inventorySources } from '../evidence/read.ts';
@@ -10,6 +10,7 @@ import { redactJsonInPlace } from '../redact/detect.ts';
 import { absenceNotAtEnd, observationNotAtEnd, pointInTimeFor, resourceNotAtEnd, type PointInTime } from './point-in-time.ts';
 import { attestationResult, waiverResults } from './assurance.ts';
 import { ControlEvidence, type ControlEvidencePart } from './control-evidence.ts';
+import { frameworkResults, mappedControls, rulesOfFrameworks } from './framework-rows.ts';
 import { inventoryFile, itemsFileOf, MemoryLinesStore, type LinesStore, type LinesWriter } from './item-files.ts';
 import {
   controlStatuses,
@@ -24,10 +25,8 @@ import {
   type ResultResource,
   type WaiverResult,
   type BaselineRow,
-  type MappedControl,
   type Result,
   type UnmappedRule,
-  worstStatus,
 } from './result.ts';
 
 export interface EvaluateInput {
@@ -447,25 +446,6 @@ export class Evaluation {
       return items;
     };
 
-    const nistFw = new Map(catalog.frameworks['nist-sp-800-53-r5'].controls.map((x) => [x.id, x]));
-    const gdprFw = new Map(catalog.frameworks.gdpr.controls.map((x) => [x.id, x]));
-    const fedramp = new Set(catalog.fedrampModerate.controls);
-    const fips = new Set(catalog.fips.controls.map((x) => x.id));
-    const mapped = (c: CatalogControl) => {
-      const nist: MappedControl[] = [];
-      const gdpr: MappedControl[] = [];
-      for (const m of c.mappings) {
-        for (const id of m.controls) {
-          if (m.framework === 'gdpr') gdpr.push({ id, title: gdprFw.get(id)!.title, source: m.source });
-          else {
-            const fc = nistFw.get(id)!;
-            nist.push({ id, title: fc.title, family: fc.family, source: m.source, nistModerate: fc.moderate ?? false, fedrampModerate: fedramp.has(id), fips: fips.has(id) });
-          }
-        }
-      }
-      return { nist, gdpr };
-    };
-
     const input = this.input;
     const attestations = (input.attestations ?? []).map((a) => attestationResult(a, input.generatedAt, input.attestationPathOf ?? ((p) => `attestations/${p}`)));
     const waivers = this.waivers;
@@ -508,7 +488,7 @@ export class Evaluation {
         status,
         statusReason,
         remediation: c.remediation,
-        mappings: mapped(c),
+        mappings: mappedControls(catalog, c.mappings),
         evidence,
         ...(items ? { items } : {}),
         counts,
@@ -517,31 +497,13 @@ export class Evaluation {
       };
     });
 
-    const byId = new Map(controls.map((c) => [c.id, c]));
-    // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the baseline controls AWS maps them to.
+    // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the framework controls they are mapped to.
     const ruleEvidence = new Map<string, BaselineRow['rules'][number]>();
-    for (const m of catalog.ruleMappings.rules) {
-      const items = ruleItems(m.rule, false);
-      if (items.length) ruleEvidence.set(m.rule, { rule: m.rule, source: m.source, status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length });
+    const ruleSource = new Map(catalog.ruleMappings.flatMap((m) => m.rules.map((r) => [r.rule, r.source] as const)));
+    for (const rule of rulesOfFrameworks(catalog)) {
+      const items = ruleItems(rule, false);
+      if (items.length) ruleEvidence.set(rule, { rule, source: ruleSource.get(rule) ?? 'framework data file', status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length });
     }
-    const rulesForControl = new Map<string, BaselineRow['rules']>();
-    for (const m of catalog.ruleMappings.rules) {
-      const evidence = ruleEvidence.get(m.rule);
-      if (evidence) for (const id of m.controls) (rulesForControl.get(id) ?? rulesForControl.set(id, []).get(id)!).push(evidence);
-    }
-    const baselineRows: BaselineRow[] = catalog.fedrampModerate.controls.map((id) => {
-      const via = controls.filter((c) => c.mappings.nist.some((m) => m.id === id)).map((c) => c.id);
-      const rules = rulesForControl.get(id) ?? [];
-      const statuses = [...via.map((v) => byId.get(v)!.status), ...rules.map((r) => r.status)];
-      return {
-        id,
-        title: nistFw.get(id)!.title,
-        family: nistFw.get(id)!.family!,
-        status: statuses.length ? worstStatus(statuses) : 'not-assessed',
-        via,
-        rules,
-      };
-    });
 
     const controlCounts = zeroCounts(controlStatuses);
     const evidenceCounts = zeroCounts(itemStatuses);
@@ -554,7 +516,7 @@ export class Evaluation {
       ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
     ];
 
-    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...catalog.ruleMappings.rules.map((m) => m.rule)]);
+    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...rulesOfFrameworks(catalog)]);
     const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
       const results = zeroCounts(itemStatuses);
       for (const e of resultsByRule.get(`${r.account}/${r.region}/${r.name}`) ?? []) results[ruleStatus[e.compliance]]++;
@@ -589,7 +551,7 @@ export class Evaluation {
       },
       summary: { controls: controlCounts, evidence: evidenceCounts, resources: this.resources, gaps: gaps.length },
       controls,
-      baselines: [{ id: catalog.fedrampModerate.baseline, title: catalog.fedrampModerate.title, rows: baselineRows }],
+      frameworks: frameworkResults(catalog, controls, ruleEvidence),
       attestations,
       waivers,
       inventory: this.inventory.close(),
