@@ -109,10 +109,10 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
   };
 
   const [builtIn, ...userControls] = controlFiles;
-  const controls: ControlCatalog = { ...builtIn!.data, sources: { ...builtIn!.data.sources }, controls: [...builtIn!.data.controls] };
-  const controlRef = new Map(builtIn!.data.controls.map((c, i) => [c.id, { ref: builtIn!, index: i }] as const));
-  for (const u of userControls) {
-    for (const [k, v] of Object.entries(u.data.sources)) {
+  const controls: ControlCatalog = { ...builtIn!.data, sources: { ...builtIn!.data.sources }, controls: [] };
+  const controlRef = new Map<string, { ref: DataFileRef; index: number }>();
+  for (const u of [builtIn!, ...userControls]) {
+    for (const [k, v] of Object.entries(u === builtIn ? {} : u.data.sources)) {
       if (controls.sources[k]) fail(u, ['sources', k], `sources.${k}`, `source "${k}" is already defined`);
       controls.sources[k] = v;
     }

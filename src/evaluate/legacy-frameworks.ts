@@ -4,6 +4,9 @@
 import { edgeSourceLabel } from './framework-rows.ts';
 import { worstStatus, type BaselineRow, type ControlResult, type FrameworkResult, type MappedControl, type Result } from './result.ts';
 
+/** A mapped control as result@3 and older recorded it: flags where `in` is now. */
+type LegacyMapped = MappedControl & { fedrampModerate?: boolean; fips?: boolean };
+
 const legacy = {
   nist: { id: 'nist-sp-800-53-r5', title: 'NIST SP 800-53 Rev. 5', label: 'NIST 800-53 r5' },
   gdpr: { id: 'gdpr', title: 'GDPR (Regulation (EU) 2016/679)', label: 'GDPR' },
@@ -11,7 +14,7 @@ const legacy = {
   baselineLabels: { 'fedramp-r5-moderate': 'FedRAMP Moderate' } as Record<string, string>,
 };
 
-function mappedRows(controls: ControlResult[], key: string, keep: (m: MappedControl) => boolean): BaselineRow[] {
+function mappedRows(controls: ControlResult[], key: string, keep: (m: LegacyMapped) => boolean): BaselineRow[] {
   const rows = new Map<string, BaselineRow & { statuses: ControlResult['status'][] }>();
   for (const c of controls) {
     for (const m of c.mappings[key] ?? []) {
@@ -38,7 +41,7 @@ export function frameworksFromLegacy(result: Result): Result {
     { id: legacy.fips.id, kind: 'view', title: legacy.fips.title, label: legacy.fips.label, of: legacy.nist.id, tag: legacy.fips.tag, list: 'mapped', rows: mappedRows(controls, legacy.nist.id, (m) => m.fips === true) },
     { id: legacy.gdpr.id, kind: 'framework', title: legacy.gdpr.title, label: legacy.gdpr.label, list: 'mapped', rows: mappedRows(controls, legacy.gdpr.id, () => true) },
   ];
-  const inViews = (m: MappedControl) => [...(m.fedrampModerate ? Object.keys(legacy.baselineLabels) : []), ...(m.fips ? [legacy.fips.id] : [])];
+  const inViews = (m: LegacyMapped) => [...(m.fedrampModerate ? Object.keys(legacy.baselineLabels) : []), ...(m.fips ? [legacy.fips.id] : [])];
   return {
     ...result,
     controls: controls.map((c) => ({ ...c, mappings: Object.fromEntries(Object.entries(c.mappings).map(([k, ms]) => [k, ms.map((m) => (inViews(m).length ? { ...m, in: inViews(m) } : m))])) })),

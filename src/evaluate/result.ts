@@ -98,10 +98,6 @@ export interface MappedControl {
   family?: string;
   /** The baselines and views (ids) that hold this control. */
   in?: string[];
-  /** result@3 and older only: replaced by `in`. */
-  nistModerate?: boolean;
-  fedrampModerate?: boolean;
-  fips?: boolean;
 }
 
 export interface ControlResult {
