@@ -99,6 +99,7 @@ function controlView(c: ControlResult, refs: FileRefs, frameworks: Result['frame
 
 /** Every framework, baseline and view of the pack, in report order: counts, and rows by family where the data has families. */
 function frameworksView(result: Result) {
+  const labelOf = new Map(result.frameworks.map((f) => [f.id, f.label]));
   return result.frameworks.map((b) => {
     const families = new Map<string, typeof b.rows>();
     for (const row of b.rows) (families.get(row.family) ?? families.set(row.family, []).get(row.family)!).push(row);
@@ -120,7 +121,7 @@ function frameworksView(result: Result) {
           viaLinks: r.via.map((id) => ({ id, anchor: `control-${id}` })),
           // Packs made before rule evidence reached the baseline have no rules on their rows.
           ruleViews: (r.rules ?? []).map((x) => ({ ...x, statusView: statusView(x.status) })),
-          inheritViews: (r.inherits ?? []).map((x) => ({ ...x, statusView: statusView(x.status) })),
+          inheritViews: (r.inherits ?? []).map((x) => ({ ...x, frameworkLabel: labelOf.get(x.framework) ?? x.framework, statusView: statusView(x.status) })),
           sourcesText: (r.sources ?? []).join('; '),
         })),
       })),
