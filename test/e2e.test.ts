@@ -210,6 +210,7 @@ describe('the FedRAMP Moderate baseline in result.json', () => {
         { rule: 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS', source: 'Security Hub IAM.5', status: 'fail', results: 4 },
         { rule: 'ROOT_ACCOUNT_MFA_ENABLED', source: 'Security Hub IAM.9', status: 'pass', results: 2 },
       ],
+      sources: ['AWS: IAM.5, IAM.9, IAM.19'],
     });
     // Evidence from AWS Config rules alone: a baseline control no catalog control maps to, with a deployed rule AWS maps to it.
     const byRules = rows.filter((r) => r.via.length === 0 && r.rules.length > 0);
