@@ -138,7 +138,7 @@ describe('catalog export', () => {
     assert.equal(doc.controls.length, catalog.controls.controls.length);
     const csv = await runCli(['catalog', 'export', '--format', 'csv']);
     const lines = csv.stdout.trimEnd().split('\r\n');
-    assert.equal(lines[0], 'framework,rule,ruleKind,control,source,sourceType,via');
+    assert.equal(lines[0], 'framework,rule,ruleKind,control,source,sourceType,via,printed,agreement,secondSource,note');
     assert.equal(lines.length, doc.edges.length + 1);
   });
 });

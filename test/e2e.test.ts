@@ -206,12 +206,16 @@ describe('the FedRAMP Moderate baseline in result.json', () => {
     assert.deepEqual(rows.find((r) => r.id === 'IA-2(1)'), {
       id: 'IA-2(1)', title: 'Multi-factor Authentication to Privileged Accounts', family: 'IA', status: 'fail', via: ['WSAS-02'],
       rules: [
-        { rule: 'IAM_USER_MFA_ENABLED', source: 'Security Hub IAM.19', status: 'fail', results: 4 },
-        { rule: 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS', source: 'Security Hub IAM.5', status: 'fail', results: 4 },
-        { rule: 'ROOT_ACCOUNT_MFA_ENABLED', source: 'Security Hub IAM.9', status: 'pass', results: 2 },
+        { rule: 'IAM_USER_MFA_ENABLED', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'fail', results: 4 },
+        { rule: 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'fail', results: 4 },
+        { rule: 'ROOT_ACCOUNT_MFA_ENABLED', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'pass', results: 2 },
       ],
       sources: ['AWS: IAM.5, IAM.9, IAM.19'],
     });
+    // FedRAMP is mapped from AWS's FedRAMP table, not derived from NIST edges: "AC-2(f)"/"AC-2(j)" rows put the MFA rule
+    // on AC-2, which Security Hub's NIST requirements for it (IA-2(1), IA-2(2), IA-2(6), IA-2(8)) never name.
+    assert.ok(rows.find((r) => r.id === 'AC-2')!.rules.some((r) => r.rule === 'IAM_USER_MFA_ENABLED' && r.source === 'AWS FedRAMP pack table: AC-2(f), AC-2(j)'));
+    assert.equal(result.mappingSources!.packTables.find((t) => t.framework === 'fedramp-r5-moderate')!.rows, 609);
     // Evidence from AWS Config rules alone: a baseline control no catalog control maps to, with a deployed rule AWS maps to it.
     const byRules = rows.filter((r) => r.via.length === 0 && r.rules.length > 0);
     assert.ok(byRules.length > 0, 'some baseline controls are assessed by rules alone');

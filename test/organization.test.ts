@@ -2,14 +2,16 @@
 // (tokens bound to the request that produced them): 3 accounts × 2 regions, more than 100 rule rows, several
 // pages of results per rule, a stopped recorder, a failed source and a source that never reported.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { checksById } from '../src/checks/index.ts';
 import type { EvidenceItem } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws, type FakeRegion } from './fake-aws.ts';
-import { onlyPack, packResult, root, runCli, tempDir } from './helpers.ts';
+import type { PoamDocument } from '../src/poam/poam.ts';
+import { onlyPack, packResult, packsUnder, root, runCli, tempDir } from './helpers.ts';
 
 const hub = '999999999999';
 const [alpha, beta, gamma] = ['111111111111', '222222222222', '333333333333'];
@@ -196,6 +198,26 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
     const silentItems = result.controls.find((c) => c.id === 'WSAS-11')!.evidence.filter((e) => `${e.account}/${e.region}` === silent);
     assert.deepEqual(silentItems.map((e) => e.status), ['gap']);
     assert.match(silentItems[0]!.message, /no source status/);
+  });
+
+  it('keeps a POA&M over two months of organization evidence: same ids, first detection dates carried, none closed', async () => {
+    const out = join(work, 'poam-out');
+    const key = join(work, 'poam-key.pem');
+    writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    for (const [period, at] of [['2026-11', '1796083200'], ['2026-12', '1798761600']] as const) {
+      const r = await runCli(['run', '--evidence', withRole, '--out', out, '--no-pdf', '--period', period, '--signing-key', key], { SOURCE_DATE_EPOCH: at });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const [first, second] = packsUnder(out).map((p) => JSON.parse(readFileSync(join(p, 'poam.json'), 'utf8')) as PoamDocument) as [PoamDocument, PoamDocument];
+    const open = first.items.filter((i) => i.status !== 'closed');
+    assert.deepEqual([...new Set(open.map((i) => i.account))].sort(), accounts, 'weaknesses in every member account');
+    assert.equal(second.previous.state, 'carried');
+    const later = new Map(second.items.map((i) => [i.id, i]));
+    for (const i of open) {
+      assert.equal(later.get(i.id)?.detected.packId, first.packId, `${i.id} keeps its first detection`);
+      assert.notEqual(later.get(i.id)?.status, 'closed', `${i.id}: the same evidence fixes nothing`);
+    }
+    console.log(`# organization POA&M: ${first.counts.open} open in 2026-11, ${second.counts.open} open (${second.counts.newThisPeriod} new, ${second.counts.closedThisPeriod} closed, ${second.counts.overdue} overdue) in 2026-12`);
   });
 
   it('every SDK paginator in src/collect runs over its own copy of the input (through paginate())', () => {

@@ -37,7 +37,7 @@ describe('rendering', () => {
     assert.ok(!readdirSync(work).includes('oscal-assessment-results.json'), 'OSCAL not written');
     const bad = await runCli(['render', work, '--no-pdf', '--only', 'html,docx']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^evidence-pack: --only: unknown report "docx" \(choose from html, csv, oscal\)\n$/);
+    assert.match(bad.stderr, /^evidence-pack: --only: unknown report "docx" \(choose from html, csv, oscal, ksi, inventory\)\n$/);
   });
 
   it('writes the same report.html with its rows rendered a batch at a time as rendered whole', async (t) => {

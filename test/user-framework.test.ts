@@ -181,6 +181,19 @@ describe('no framework is named in code', () => {
     'src/catalog/import-oscal.ts': 'developer tool that writes NIST\'s and GSA\'s OSCAL files into those frameworks\' data files',
     'src/catalog/import-rule-mappings.ts': 'developer tool that writes AWS\'s published rule → 800-53 table into its mapping file',
     'src/evaluate/legacy-frameworks.ts': 'reads packs made before frameworks were data (result@3 and older name them by fixed keys)',
+    // FedRAMP's own deliverables: document formats a FedRAMP package requires, not framework sections. Which
+    // framework's statuses they read comes from data (the KSI catalog's controlsOf and ucmView, the baselines' framework).
+    'src/catalog/import-ksi.ts': 'developer tool that writes FedRAMP\'s FRMR file into catalogs/ksi/',
+    'src/catalog/ksi.ts': 'the FedRAMP 20x KSI catalog: where it lives (catalogs/ksi/) and its indicator levels',
+    'src/evaluate/ksi.ts': 'the FedRAMP 20x KSI roll-up (ksi.json): its rule and reasons name FedRAMP as the indicators\' author',
+    'src/evaluate/ksi.schema.json': 'ksi.json\'s schema: its title and the KSI catalog\'s id',
+    'templates/partials/ksi.hbs': 'the report\'s KSI section: FedRAMP\'s indicators and UCM standard',
+    'src/poam/outputs.ts': 'poam.csv/.xlsx/OSCAL in FedRAMP\'s POA&M template columns and OSCAL namespace',
+    'src/poam/risk.ts': 'POA&M remediation windows as FedRAMP\'s continuous monitoring guide sets them',
+    'templates/partials/poam.hbs': 'says the POA&M files follow FedRAMP\'s template',
+    'src/inventory/columns.ts': 'inventory columns of FedRAMP\'s Integrated Inventory Workbook',
+    'src/inventory/write.ts': 'inventory.csv/.xlsx in the Integrated Inventory Workbook\'s columns',
+    'src/pack/readme.ts': 'the pack README names the inventory\'s format (FedRAMP\'s Integrated Inventory Workbook)',
   };
   const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);

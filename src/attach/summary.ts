@@ -7,6 +7,7 @@ import { statusCounts } from '../commands/output.ts';
 import type { VerifiedPack } from '../pack/open-verified.ts';
 import { manifestFile } from '../sign/manifest.ts';
 import { sha256File } from '../sign/sign.ts';
+import { readPoamOf } from '../poam/changes.ts';
 
 export interface PackFacts {
   packId: string;
@@ -20,6 +21,8 @@ export interface PackFacts {
   algorithm: string;
   managedKey: boolean;
   manifestSha256: string;
+  /** The pack's POA&M against the previous period's: "37 open (0 overdue); 2 new, 1 closed this period". */
+  poam?: string;
   archive?: { name: string; bytes: number; sha256: string };
   link?: string;
 }
@@ -37,10 +40,16 @@ export async function packFacts(pack: VerifiedPack, archive: string | undefined,
     keyLabel: verification.keyLabel ?? '',
     algorithm: verification.algorithm ?? 'Ed25519',
     managedKey: verification.managedKey === true,
+    ...poamFact(pack.dir),
     manifestSha256: createHash('sha256').update(readFileSync(join(pack.dir, manifestFile))).digest('hex'),
     ...(archive ? { archive: { name: basename(archive), bytes: statSync(archive).size, sha256: await sha256File(archive) } } : {}),
     ...(link ? { link } : {}),
   };
+}
+
+function poamFact(dir: string): { poam?: string } {
+  const c = readPoamOf(dir)?.counts;
+  return c ? { poam: `${c.open} open (${c.overdue} overdue); ${c.newThisPeriod} new, ${c.closedThisPeriod} closed this period` } : {};
 }
 
 /** The lines of the comment, as [label, value] pairs after a heading; rendered as Markdown or as Jira's ADF. */
@@ -51,6 +60,7 @@ export function commentLines(f: PackFacts): { heading: string; rows: [string, st
     ['Signed by', `${f.keyFingerprint} (${f.algorithm}${f.managedKey ? '' : ', UNMANAGED DEMO KEY: proves integrity, not authorship'})`],
     ['manifest.json sha256', f.manifestSha256],
   ];
+  if (f.poam) rows.push(['POA&M', f.poam]);
   if (f.archive) rows.push(['Archive', `${f.archive.name}, ${f.archive.bytes} bytes, sha256 ${f.archive.sha256}`]);
   if (f.link) rows.push(['Stored at', f.link]);
   return {

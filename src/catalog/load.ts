@@ -5,8 +5,9 @@ import { parseDocument } from 'yaml';
 import { compileSchema, loadYamlFile } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
 import { catalogsDir } from '../paths.ts';
-import { baselineSchema, controlCatalogSchema, frameworkSchema, ruleMappingsSchema, viewSchema } from './schemas.ts';
-import type { Baseline, Catalog, ControlCatalog, DataFileRef, Framework, FrameworkControl, FrameworkView, RuleMappings } from './types.ts';
+import { controlsOfPrintedId } from './pack-tables.ts';
+import { baselineSchema, controlCatalogSchema, frameworkSchema, packTableSchema, ruleMappingsSchema, viewSchema } from './schemas.ts';
+import type { Baseline, Catalog, ControlCatalog, DataFileRef, Framework, FrameworkControl, FrameworkView, PackTable, RuleMappings } from './types.ts';
 
 const validators = {
   controls: compileSchema<ControlCatalog>(controlCatalogSchema),
@@ -14,6 +15,7 @@ const validators = {
   baseline: compileSchema<Baseline>(baselineSchema),
   view: compileSchema<FrameworkView>(viewSchema),
   rules: compileSchema<RuleMappings>(ruleMappingsSchema),
+  packTable: compileSchema<PackTable>(packTableSchema),
 };
 
 const yamlFiles = (dir: string) => (existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : []);
@@ -28,6 +30,15 @@ function kindOf(file: string): 'framework' | 'baseline' | 'view' {
     // reported by loadYamlFile
   }
   return 'framework';
+}
+
+/** A mapping file is an AWS conformance pack's published table when it names the pack's `template`; otherwise rule mappings. */
+function isPackTable(file: string): boolean {
+  try {
+    return parseDocument(readFileSync(file, 'utf8')).has('template');
+  } catch {
+    return false;
+  }
 }
 
 type Loaded<T> = { data: T } & DataFileRef;
@@ -50,6 +61,7 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
   const baselineFiles: Loaded<Baseline>[] = [];
   const viewFiles: Loaded<FrameworkView>[] = [];
   const mappingFiles: Loaded<RuleMappings>[] = [];
+  const packTableFiles: Loaded<PackTable>[] = [];
   const loadFrameworkFile = (file: string, label: string) => {
     const kind = kindOf(file);
     if (kind === 'baseline') baselineFiles.push(load(file, label, validators.baseline));
@@ -61,15 +73,19 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
     for (const f of yamlFiles(join(base, 'frameworks'))) loadFrameworkFile(join(base, 'frameworks', f), `${prefix}frameworks/${f}`);
     // A user's directory may hold framework files at its top level too (one file, one framework).
     if (user) for (const f of yamlFiles(base)) loadFrameworkFile(join(base, f), `${prefix}${f}`);
-    for (const f of yamlFiles(join(base, 'mappings'))) mappingFiles.push(load(join(base, 'mappings', f), `${prefix}mappings/${f}`, validators.rules));
+    for (const f of yamlFiles(join(base, 'mappings'))) {
+      const file = join(base, 'mappings', f);
+      if (isPackTable(file)) packTableFiles.push(load(file, `${prefix}mappings/${f}`, validators.packTable));
+      else mappingFiles.push(load(file, `${prefix}mappings/${f}`, validators.rules));
+    }
   };
   loadDir(dir, '', false);
   if (controlFiles.length !== 1) throw new InputError(join(dir, 'controls'), undefined, `expected one built-in control catalog, found ${controlFiles.length}`);
   userDirs.forEach((u, i) => {
     if (!existsSync(u) || !statSync(u).isDirectory()) throw new UserError(`--catalog ${u}: not a directory`);
-    const before = controlFiles.length + frameworkFiles.length + baselineFiles.length + viewFiles.length + mappingFiles.length;
+    const before = controlFiles.length + frameworkFiles.length + baselineFiles.length + viewFiles.length + mappingFiles.length + packTableFiles.length;
     loadDir(u, `--catalog[${i}]/`, true);
-    if (controlFiles.length + frameworkFiles.length + baselineFiles.length + viewFiles.length + mappingFiles.length === before) {
+    if (controlFiles.length + frameworkFiles.length + baselineFiles.length + viewFiles.length + mappingFiles.length + packTableFiles.length === before) {
       throw new UserError(`--catalog ${u}: no catalog files (*.yaml, frameworks/*.yaml, mappings/*.yaml or controls/*.yaml)`);
     }
   });
@@ -189,6 +205,28 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
     });
   }
 
+  for (const t of packTableFiles) {
+    if (t.data.baseline) {
+      const b = baselineFiles.find((x) => x.data.baseline === t.data.baseline);
+      if (!b) fail(t, ['baseline'], 'baseline', `unknown baseline "${t.data.baseline}"`);
+      if (b!.data.framework !== t.data.framework) fail(t, ['baseline'], 'baseline', `baseline "${t.data.baseline}" is of ${b!.data.framework}, not ${t.data.framework}`);
+      const other = packTableFiles.find((x) => x !== t && x.data.baseline === t.data.baseline);
+      if (other) fail(t, ['baseline'], 'baseline', `baseline "${t.data.baseline}" already takes its rule edges from ${other.file}`);
+    }
+    const seenRules = new Set<string>();
+    [...t.data.rules, ...t.data.withoutRow].forEach((r, i) => {
+      const path = i < t.data.rules.length ? ['rules', i] : ['withoutRow', i - t.data.rules.length];
+      if (seenRules.has(r.rule)) fail(t, [...path, 'rule'], `${path[0]}[${path[1]}].rule`, `duplicate rule ${r.rule}`);
+      seenRules.add(r.rule);
+    });
+    // Printed ids may carry statement parts ("AC-2(f)") and ids withdrawn since (withdrawnInRev5).
+    t.data.rules.forEach((r, i) => r.controls.forEach((printed, j) => {
+      const ids = controlsOfPrintedId(printed);
+      if (!ids) fail(t, ['rules', i, 'controls', j], `rules[${i}].controls`, `not a control id as AWS prints them: "${printed}"`);
+      for (const id of ids!) requireControl(t, ['rules', i, 'controls', j], `rules[${i}].controls`, t.data.framework, t.data.withdrawnInRev5?.[id] ?? id);
+    }));
+  }
+
   const order = (x: { order?: number }) => x.order ?? 100;
   const byOrder = <T extends { order?: number }>(list: T[], id: (t: T) => string) => list.sort((a, b) => order(a) - order(b) || id(a).localeCompare(id(b)));
   return {
@@ -198,5 +236,7 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
     baselines: byOrder(baselineFiles.map((f) => f.data), (b) => b.baseline),
     views: byOrder(viewFiles.map((f) => f.data), (v) => v.view),
     ruleMappings: mappingFiles.map((m) => m.data),
+    // A framework's own tables first, then those that stand in for a baseline's edges.
+    packTables: [...packTableFiles.filter((t) => !t.data.baseline), ...packTableFiles.filter((t) => t.data.baseline)].map((t) => t.data),
   };
 }

@@ -160,3 +160,34 @@ export const ruleMappingsSchema = {
     },
   },
 } as const;
+
+/** An AWS conformance pack's published rule → control table (catalogs/mappings/aws-pack-*.yaml). */
+export const packTableSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['framework', 'title', 'url', 'template', 'provenance', 'rules', 'withoutRow'],
+  properties: {
+    framework: frameworkId,
+    baseline: frameworkId,
+    label: str,
+    title: str,
+    url: { type: 'string', pattern: '^https://docs\\.aws\\.amazon\\.com/' },
+    template: str,
+    provenance: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: { type: 'string' } } },
+    withdrawnInRev5: { type: 'object', additionalProperties: str },
+    rules: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'name', 'controls'],
+        properties: { rule: { type: 'string', pattern: '^[A-Z0-9_]+$' }, name: { type: 'string', pattern: '^[a-z0-9-]+$' }, controls: { ...strList, minItems: 1 } },
+      },
+    },
+    withoutRow: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['rule', 'name'], properties: { rule: { type: 'string', pattern: '^[A-Z0-9_]+$' }, name: { type: 'string', pattern: '^[a-z0-9-]+$' } } },
+    },
+  },
+} as const;

@@ -86,6 +86,28 @@ export interface RuleMappings {
 /** Where a loaded data file came from, and how to find a field's line in it. */
 export interface DataFileRef { file: string; lineOf: (path: (string | number)[]) => number | undefined }
 
+/**
+ * The rule → control table AWS publishes for one of its conformance packs, row facts only: each rule by
+ * SourceIdentifier and pack rule name, with the control ids as the page prints them (some carry statement
+ * parts, e.g. "AC-2(f)"). `withoutRow`: rules the pack template deploys that the page maps to nothing.
+ */
+export interface PackTable {
+  /** The framework whose controls the printed ids name (after reading statement parts and withdrawn ids). */
+  framework: FrameworkId;
+  /** A baseline of that framework whose rows take their managed-rule edges from this table alone. */
+  baseline?: string;
+  /** How a baseline row cites an edge of this table (default: the title). */
+  label?: string;
+  title: string;
+  url: string;
+  template: string;
+  provenance: Record<string, string>[];
+  /** Printed ids NIST withdrew in Rev. 5 → the control NIST incorporated each into. */
+  withdrawnInRev5?: Record<string, string>;
+  rules: { rule: string; name: string; controls: string[] }[];
+  withoutRow: { rule: string; name: string }[];
+}
+
 /** Everything evaluate needs from catalogs/ (and the user's --catalog directories), validated and cross-checked. */
 export interface Catalog {
   /** sha256 over the catalog files' bytes, in path order: the "catalog version" a pack records. */
@@ -96,4 +118,6 @@ export interface Catalog {
   baselines: Baseline[];
   views: FrameworkView[];
   ruleMappings: RuleMappings[];
+  /** AWS's own tables for its conformance packs (mappings/*.yaml with a `template`): the primary source of those packs' edges. */
+  packTables: PackTable[];
 }

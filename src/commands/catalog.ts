@@ -11,7 +11,7 @@ export async function catalogExportCommand(opts: { format: 'json' | 'csv'; table
     return 0;
   }
   const rows = (opts.table === 'edges' ? exported.edges : exported.controls.map((c) => ({ ...c, checks: c.checks.join(' '), rules: c.rules.join(' '), guidance: c.guidance.join(' ') }))) as unknown as Record<string, unknown>[];
-  const columns = Object.keys(opts.table === 'edges' ? { framework: 1, rule: 1, ruleKind: 1, control: 1, source: 1, sourceType: 1, via: 1 } : rows[0]!);
+  const columns = Object.keys(opts.table === 'edges' ? { framework: 1, rule: 1, ruleKind: 1, control: 1, source: 1, sourceType: 1, via: 1, printed: 1, agreement: 1, secondSource: 1, note: 1 } : rows[0]!);
   process.stdout.write(stringify([columns, ...rows.map((r) => columns.map((c) => neutraliseFormula(String(r[c] ?? ''))))], { record_delimiter: '\r\n' }));
   return 0;
 }

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { removeOnInterrupt } from '../interrupt.ts';
 import { driftFile, type DriftRecord } from '../diff/previous.ts';
 import { trendFile, type TrendPoint } from '../period/trend.ts';
+import { poamFile, type PoamDocument } from '../poam/poam.ts';
+import { poamOutputs } from '../poam/outputs.ts';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readResult } from '../evaluate/read-result.ts';
@@ -25,7 +27,8 @@ function onlyFormats(text: string): ReportFormat[] {
 export async function renderCommand(opts: GlobalOptions & { dir: string; templates?: string; paper: Paper; pdf: boolean; force?: boolean; pdfCertificate?: string; rowsPerPrint?: number; logo?: string; accent?: string; only?: string }): Promise<number> {
   const result = readResult(join(opts.dir, outputs.result));
   const formats = opts.only === undefined ? reportFormats : onlyFormats(opts.only);
-  const targets = [...formats.map((f) => outputs[f]), ...(opts.pdf ? [outputs.pdf] : [])];
+  const poam = existsSync(join(opts.dir, poamFile)) ? (JSON.parse(readFileSync(join(opts.dir, poamFile), 'utf8')) as PoamDocument) : undefined;
+  const targets = [...formats.flatMap((f) => (f === 'inventory' ? [outputs.inventory, outputs.inventoryXlsx] : [outputs[f]])), ...(opts.pdf ? [outputs.pdf] : []), ...(poam && formats.includes('csv') ? Object.values(poamOutputs) : [])];
   const present = targets.filter((f) => existsSync(join(opts.dir, f)));
   if (present.length && !opts.force) throw new UserError(`${join(opts.dir, present[0]!)}: already exists (use --force to replace it)`);
   const tmp = mkdtempSync(join(opts.dir, '.tmp-render-'));
@@ -37,7 +40,7 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
     const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
     const drift = existsSync(join(opts.dir, driftFile)) ? (JSON.parse(readFileSync(join(opts.dir, driftFile), 'utf8')) as DriftRecord) : undefined;
     const trend = existsSync(join(opts.dir, trendFile)) ? (JSON.parse(readFileSync(join(opts.dir, trendFile), 'utf8')) as TrendPoint[]) : undefined;
-    const written = await renderStage(result, tmp, { packDir: opts.dir, drift, trend, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, rowsPerPrint: opts.rowsPerPrint, formats, onProgress: (t) => progress.detail(t) });
+    const written = await renderStage(result, tmp, { packDir: opts.dir, drift, trend, poam, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, rowsPerPrint: opts.rowsPerPrint, formats, onProgress: (t) => progress.detail(t) });
     progress.done();
     for (const f of written) await rename(join(tmp, f), join(opts.dir, f));
     report(opts, `Wrote ${written.map((f) => join(opts.dir, f)).join(', ')}`, { written: written.map((f) => join(opts.dir, f)) });

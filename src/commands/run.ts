@@ -6,6 +6,8 @@ import { readSnapshotMeta } from '../evidence/read.ts';
 import { previousPeriod, resolvePeriod } from '../period/period.ts';
 import { organizationSlug } from '../period/placement.ts';
 import { buildTrend, trendFile } from '../period/trend.ts';
+import { buildPoam, poamFile } from '../poam/poam.ts';
+import { previousPoam } from '../poam/previous.ts';
 import { packReadme } from '../pack/readme.ts';
 import { runTime } from '../clock.ts';
 import { writeDirAtomically } from '../pack/atomic-dir.ts';
@@ -62,6 +64,10 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const packId = packIdFor(result);
     const org = organizationSlug(result.organization);
     for (const note of await completeInterruptedPacks(opts.out, org)) if (!opts.quiet) process.stderr.write(`evidence-pack: ${note}\n`);
+    // The POA&M remembers the previous period's verified pack (a refused pack is said once, for the drift);
+    // written before the drift, which counts its new and closed items.
+    const poam = await buildPoam(result, tmp, packId, await previousPoam(opts.out, org, previousPeriod(period), trusted));
+    await writeFile(join(tmp, poamFile), `${JSON.stringify(poam, null, 2)}\n`);
     const drift = await driftFromPrevious(opts.out, org, previousPeriod(period), result, tmp, trusted);
     if (drift.state === 'previous-pack-refused') warn(`previous pack ${join(org, drift.previousPeriod, drift.previousPack)}: ${drift.problems.join(', ')}: not used`);
     await writeFile(join(tmp, driftFile), `${JSON.stringify(drift, null, 2)}\n`);
@@ -69,7 +75,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     for (const p of trend) if (!p.verified && p.period !== drift.previousPeriod) warn(`earlier pack ${join(org, p.period, p.packId)}: ${p.notUsed}: not used in the trend`);
     await writeFile(join(tmp, trendFile), `${JSON.stringify(trend, null, 2)}\n`);
     progress.stage(opts.pdf ? 'Rendering HTML, CSV and printing the PDF' : 'Rendering HTML and CSV');
-    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed }, branding }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, drift, trend, rowsPerPrint: opts.rowsPerPrint, onProgress: (t) => progress.detail(t) });
+    await renderStage(result, tmp, { pack: { packId, signer: { fingerprint: key.fingerprint, label: key.label, managed: key.managed }, branding }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, drift, trend, poam, rowsPerPrint: opts.rowsPerPrint, onProgress: (t) => progress.detail(t) });
     await writeFile(join(tmp, 'README.txt'), packReadme(result, packId, key));
     progress.stage('Signing');
     const manifest = await signPack(tmp, { packId, createdAt: generatedAt, tool, key });

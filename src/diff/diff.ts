@@ -2,6 +2,7 @@
 import { markdownText } from '../markdown-text.ts';
 import { controlItemBatches, resultResourceBatches } from '../evaluate/read-result.ts';
 import { statusOrder, type BaselineStatus, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
+import { poamChanges, poamChangesLine, readPoamOf, type PoamChanges } from '../poam/changes.ts';
 
 export type ItemChange = 'regressed' | 'fixed' | 'new-failing' | 'new-gap' | 'waiver-expired' | 'new' | 'gone' | 'unchanged' | 'changed';
 
@@ -47,6 +48,8 @@ export interface Drift {
   items: ItemDrift[];
   resources: { newlyInScope: string[]; gone: string[] };
   counts: Record<ItemChange, number>;
+  /** POA&M items new and closed since the previous pack, when the current pack has a POA&M. */
+  poam?: PoamChanges;
 }
 
 const bad = new Set<ItemStatus>(['fail', 'gap']);
@@ -195,6 +198,7 @@ export async function diffPacks(previous: PackResult, current: PackResult): Prom
   for await (const batch of resultResourceBatches(previous.dir, previous.result)) for (const r of batch) prevRes.add(r.key);
   const newlyInScope: string[] = [];
   for await (const batch of resultResourceBatches(current.dir, current.result)) for (const r of batch) if (!prevRes.delete(r.key)) newlyInScope.push(r.key);
+  const poam = poamChanges(readPoamOf(previous.dir), readPoamOf(current.dir));
   const meta = (r: Result) => ({ generatedAt: r.generatedAt, catalog: `${r.catalog.name} ${r.catalog.version} (${r.catalog.digest.slice(0, 12)})`, collectedAt: r.evidence.collectedAt });
   return {
     previous: meta(previous.result),
@@ -205,6 +209,7 @@ export async function diffPacks(previous: PackResult, current: PackResult): Prom
     items,
     resources: { newlyInScope: newlyInScope.sort(), gone: [...prevRes].sort() },
     counts,
+    ...(poam ? { poam } : {}),
   };
 }
 
@@ -219,6 +224,7 @@ export function driftMarkdown(d: Drift, names: { previous: string; current: stri
     '',
     `Evidence as of ${t(d.previous.collectedAt)} → ${t(d.current.collectedAt)}.${d.catalogChanged ? ` Catalog changed: ${t(d.previous.catalog)} → ${t(d.current.catalog)}.` : ''}`,
     '',
+    ...(d.poam ? [`POA&M: ${poamChangesLine(d.poam)} since the previous pack.`, ''] : []),
     `Items: ${d.counts.regressed} regressed, ${d.counts['new-failing']} new failing, ${d.counts['waiver-expired']} waiver expired, ${d.counts['new-gap']} new gaps, ${d.counts.fixed} fixed, ${d.counts.new} new, ${d.counts.gone} gone, ${d.counts.unchanged} unchanged. Resources: ${d.resources.newlyInScope.length} newly in scope, ${d.resources.gone.length} gone.`,
     '',
     '| Control | Before | After | Change |',

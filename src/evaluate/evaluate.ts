@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/types.ts';
+import { mappingSources } from '../catalog/pack-tables.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
 import { everyRegion, MissingEvidence } from '../checks/types.ts';
 import { inventorySources } from '../evidence/read.ts';
@@ -6,6 +7,7 @@ import { complementaryRecordTypes } from '../evidence/read-service-apis.ts';
 import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Period } from '../period/period.ts';
+import { assetFacts } from '../inventory/facts.ts';
 import { redactJsonInPlace } from '../redact/detect.ts';
 import { absenceNotAtEnd, observationNotAtEnd, pointInTimeFor, resourceNotAtEnd, type PointInTime } from './point-in-time.ts';
 import { attestationResult, waiverResults } from './assurance.ts';
@@ -264,6 +266,7 @@ export class Evaluation {
       key: redactJsonInPlace(r.key), account: r.account, region: r.region, type: r.type, id: resource.id, name: resource.name, arn: resource.arn, capturedAt: r.capturedAt,
       ...(r.changesInPeriod === undefined ? {} : { changesInPeriod: r.changesInPeriod, ...(r.changesCapped ? { changesCapped: true } : {}) }),
       origin,
+      asset: redactJsonInPlace(assetFacts(r)),
     });
     let lineParts: ReturnType<typeof itemLineParts> | undefined;
     const notAtEnd = this.pointInTime && resourceNotAtEnd(r, this.pointInTime);
@@ -516,6 +519,8 @@ export class Evaluation {
       ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
     ];
 
+    const sources = mappingSources(catalog);
+    // Rules whose results count towards a status: catalog controls' rules, the frameworks' rule mappings and the baselines' pack tables.
     const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...rulesOfFrameworks(catalog)]);
     const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
       const results = zeroCounts(itemStatuses);
@@ -552,6 +557,7 @@ export class Evaluation {
       summary: { controls: controlCounts, evidence: evidenceCounts, resources: this.resources, gaps: gaps.length },
       controls,
       frameworks: frameworkResults(catalog, controls, ruleEvidence),
+      ...(sources ? { mappingSources: sources } : {}),
       attestations,
       waivers,
       inventory: this.inventory.close(),

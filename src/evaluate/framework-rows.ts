@@ -1,6 +1,7 @@
 // Every framework, baseline and view the catalogs declare, as report rows: one loop over the data, no
 // framework named. A row takes the most severe status of its evidence: the catalog controls mapped to it (or
 // running a check it names), the managed rules mapped to it, and the controls of other frameworks it inherits.
+import { packEdges } from '../catalog/pack-tables.ts';
 import type { Catalog, EdgeSource, FrameworkControl } from '../catalog/types.ts';
 import { worstStatus, type BaselineRow, type BaselineStatus, type ControlResult, type ControlStatus, type FrameworkResult, type MappedControl } from './result.ts';
 
@@ -12,9 +13,28 @@ export function edgeSourceLabel(s: EdgeSource): string {
   return s.type === 'own-reasoning' ? 'own reasoning' : `AWS: ${s.section ?? s.ref}`;
 }
 
-/** The managed rules every framework's edges name: these are rolled up from the rule results in scope. */
+/** The managed rules every framework's and baseline's edges name: these are rolled up from the rule results in scope. */
 export function rulesOfFrameworks(catalog: Catalog): Set<string> {
-  return new Set([...catalog.ruleMappings.flatMap((m) => m.rules.map((r) => r.rule)), ...catalog.frameworks.flatMap((f) => f.controls.flatMap((c) => c.rules ?? []))]);
+  return new Set([
+    ...catalog.ruleMappings.flatMap((m) => m.rules.map((r) => r.rule)),
+    ...catalog.frameworks.flatMap((f) => f.controls.flatMap((c) => c.rules ?? [])),
+    ...catalog.packTables.filter((t) => t.baseline).flatMap((t) => t.rules.map((r) => r.rule)),
+  ]);
+}
+
+/**
+ * A baseline whose AWS pack table says so (the table's `baseline`) takes its rows' rule edges from that table
+ * alone, each citing the ids the table prints; other baselines take their framework's rule mappings.
+ */
+function baselineRules(catalog: Catalog, baseline: string, ruleEvidence: ReadonlyMap<string, RuleEvidence>): Map<string, RuleEvidence[]> | undefined {
+  const table = catalog.packTables.find((t) => t.baseline === baseline);
+  if (!table) return undefined;
+  const out = new Map<string, RuleEvidence[]>();
+  for (const e of packEdges(table)) {
+    const evidence = ruleEvidence.get(e.rule);
+    if (evidence) (out.get(e.control) ?? out.set(e.control, []).get(e.control)!).push({ ...evidence, source: `${table.label ?? table.title}: ${e.printed.join(', ')}` });
+  }
+  return out;
 }
 
 /** A catalog control's mapping edges by framework id, each control marked with the baselines and views holding it. */
@@ -46,11 +66,11 @@ export function frameworkResults(catalog: Catalog, controls: ControlResult[], ru
   const controlsRunning = (check: string) => controls.filter((c) => (catalog.controls.controls.find((x) => x.id === c.id)?.evidence?.checks ?? []).includes(check));
 
   /** One control's row; `inherit` false for the controls a row inherits from (one level: no chains, no cycles). */
-  const row = (framework: string, id: string, inherit: boolean): BaselineRow => {
+  const row = (framework: string, id: string, inherit: boolean, ruleEdges?: ReadonlyMap<string, RuleEvidence[]>): BaselineRow => {
     const fc: FrameworkControl = byFramework.get(framework)!.get(id)!;
     const mappedBy = controls.filter((c) => (c.mappings[framework] ?? []).some((m) => m.id === id));
     const via = [...new Set([...mappedBy, ...(fc.checks ?? []).flatMap(controlsRunning)])];
-    const rules = [...(rulesFor.get(`${framework}|${id}`) ?? [])];
+    const rules = [...((ruleEdges ? ruleEdges.get(id) : rulesFor.get(`${framework}|${id}`)) ?? [])];
     for (const r of fc.rules ?? []) {
       const evidence = ruleEvidence.get(r);
       if (evidence && !rules.includes(evidence)) rules.push(evidence);
@@ -81,7 +101,10 @@ export function frameworkResults(catalog: Catalog, controls: ControlResult[], ru
       const ids = list === 'all' ? f.controls.filter((c) => !c.withdrawn).map((c) => c.id) : mappedIds(f.framework);
       return { id: f.framework, kind: 'framework' as const, ...shown(f), list, rows: ids.map((id) => row(f.framework, id, true)), order: f.order ?? 100 };
     }),
-    ...catalog.baselines.map((b) => ({ id: b.baseline, kind: 'baseline' as const, ...shown(b), of: b.framework, list: 'all' as const, rows: b.controls.map((id) => row(b.framework, id, true)), order: b.order ?? 100 })),
+    ...catalog.baselines.map((b) => {
+      const ruleEdges = baselineRules(catalog, b.baseline, ruleEvidence);
+      return { id: b.baseline, kind: 'baseline' as const, ...shown(b), of: b.framework, list: 'all' as const, rows: b.controls.map((id) => row(b.framework, id, true, ruleEdges)), order: b.order ?? 100 };
+    }),
     ...catalog.views.map((v) => {
       const inView = new Set(v.controls.map((c) => c.id));
       return { id: v.view, kind: 'view' as const, ...shown(v), of: v.framework, ...(v.tag ? { tag: v.tag } : {}), list: 'mapped' as const, rows: mappedIds(v.framework).filter((id) => inView.has(id)).map((id) => row(v.framework, id, true)), order: v.order ?? 100 };

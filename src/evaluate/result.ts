@@ -3,7 +3,9 @@
 // upgrade old documents in readResult rather than branching in templates.
 import type { Gap, RecorderState, SnapshotMeta } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
+import type { MappingSources } from '../catalog/pack-tables.ts';
 import type { Assessment, EdgeSource, Owner } from '../catalog/types.ts';
+import type { AssetFacts } from '../inventory/facts.ts';
 
 export const resultSchemaVersion = 'evidence-pack/result@4';
 /**
@@ -159,6 +161,8 @@ export interface ResultResource {
   changesInPeriod?: number;
   changesCapped?: boolean;
   origin: { file: string; pointer: string; api: string };
+  /** What inventory.csv/.xlsx show beyond the above (addresses, OS, image, owner tags…), redacted; absent in older packs. */
+  asset?: AssetFacts;
 }
 
 export interface Result {
@@ -203,6 +207,8 @@ export interface Result {
   gaps: Gap[];
   /** AWS Config rules deployed in scope that no catalog control or mapping uses: listed, so nothing is dropped unseen. */
   unmappedRules?: UnmappedRule[];
+  /** The AWS pack tables the rule edges come from, and where Security Hub's related requirements disagree with them. */
+  mappingSources?: MappingSources;
 }
 
 export interface UnmappedRule {

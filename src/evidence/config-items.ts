@@ -45,6 +45,9 @@ export function resourceKey(account: string, region: string, type: string, id: s
   return `${account}/${region}/${type}/${id}`;
 }
 
+/** An availability zone's name (us-east-1a) or id (use1-az1), not Config's "Regional" or "Not Applicable". */
+const zoneName = /^([a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+[a-z]|[a-z]{3,5}\d?-az\d+)$/;
+
 /**
  * One configuration item, in the delivered-file shape (awsAccountId, ARN, configuration object) or
  * the API shape (accountId, arn, configuration as a JSON string), as a Resource.
@@ -70,6 +73,7 @@ export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'
     supplementary,
     capturedAt: isoTime(ci.configurationItemCaptureTime, file, `${field}.configurationItemCaptureTime`),
     status: ci.configurationItemStatus,
+    ...(zoneName.test(ci.availabilityZone ?? '') ? { zone: ci.availabilityZone } : {}),
     origin,
   };
 }

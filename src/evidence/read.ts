@@ -110,17 +110,12 @@ function unitsOf(files: string[]): string[][] {
 /** account/type/id of a resource key (account/region/type/id): a resource read from its history, whatever its region. */
 const withoutRegion = (key: string) => key.replace(/^([^/]*)\/[^/]*\//, '$1/');
 
-/** The APIs whose records are configuration items (what onConfigurationItem receives). */
-/** Where configuration items come from: these describe a resource's state from their capture time on. */
+/** The APIs whose records are configuration items (what onConfigurationItem receives): each describes a resource's state from its capture time on. */
 export const configurationItemApis: ReadonlySet<string> = new Set(['AWS Config snapshot', 'config:SelectResourceConfig', 'config:GetResourceConfigHistory', 'config:SelectAggregateResourceConfig']);
 
 /** Files of configuration items: read after the others, so everything a check may look up is known first. */
 const holdsConfigurationItems = (rel: string) => /^config-snapshots\/|\/config\/(SelectResourceConfig|GetResourceConfigHistory\/|SelectAggregateResourceConfig)/.test(rel);
 
-/**
- * Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files).
- * Configuration snapshot files are streamed item by item; the other files are API responses, read whole.
- */
 /** snapshot.json alone, validated: what a command needs before reading the evidence (its time and period). */
 export function readSnapshotMeta(dir: string): SnapshotMeta {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: evidence directory not found`);
@@ -128,6 +123,10 @@ export function readSnapshotMeta(dir: string): SnapshotMeta {
   return readJsonFile<SnapshotMeta>(join(dir, 'snapshot.json'), join(dir, 'snapshot.json'), validate.meta).value;
 }
 
+/**
+ * Reads an evidence directory (the embedded sample, a collected snapshot, or AWS-delivered files).
+ * Configuration snapshot files are streamed item by item; the other files are API responses, read whole.
+ */
 export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}): Promise<Snapshot> {
   let isDir = false;
   try {

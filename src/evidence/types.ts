@@ -12,6 +12,8 @@ export interface Resource {
   supplementary: Record<string, unknown>;
   capturedAt: string;
   status: string;
+  /** The availability zone the item names (not "Regional", "Not Applicable" or "Multiple Availability Zones"). */
+  zone?: string;
   /** With a period from configuration history: items recorded during the period (a lower bound when `changesCapped`). */
   changesInPeriod?: number;
   changesCapped?: boolean;

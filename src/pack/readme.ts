@@ -16,6 +16,9 @@ Read report.pdf (or report.html). result.json holds every control, its status an
 the evidence the report lists; items/<control>.jsonl every evidence item, one JSON document a
 line (a large estate's in parts, <control>.2.jsonl and on, as result.json lists them);
 resources.jsonl every resource evaluated; evidence.csv one row per evidence item;
+inventory.csv and inventory.xlsx the system inventory (FedRAMP Integrated Inventory Workbook
+columns, a legend sheet);
+poam.xlsx / poam.csv / oscal-poam.json the plan of action and milestones (poam.json);
 evidence/ the evidence files as received, redacted.
 
 Verify with the tool (offline; the directory or the .zip), pinned to the key fingerprint the

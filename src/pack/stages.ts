@@ -16,6 +16,8 @@ import { ruleIdentifierByName } from '../catalog/rule-names.ts';
 import type { Period } from '../period/period.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
+import type { PoamDocument } from '../poam/poam.ts';
+import { writePoamFiles } from '../poam/outputs.ts';
 import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { jsonChunks, writeJsonFile } from '../json-stream.ts';
@@ -26,9 +28,12 @@ import { snapshotUnitReader } from './snapshot-units.ts';
 export { evidenceCopyPath };
 import { tool } from '../paths.ts';
 import { writeEvidenceCsv } from '../render/csv.ts';
+import { inventoryFiles, summariseInventory, writeInventory, type InventorySummary } from '../inventory/write.ts';
 import { writeReportHtml } from '../render/html.ts';
 import { reportFormats, type ReportFormat } from '../render/report-formats.ts';
 import { renderOscal } from '../render/oscal.ts';
+import { loadKsiCatalog } from '../catalog/ksi.ts';
+import { ksiFile, rollUpKsi } from '../evaluate/ksi.ts';
 import { PdfPrinter, readOutline, setPdfMetadata, type Paper, type PdfMetadata } from '../render/pdf.ts';
 import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
 import { loadTemplates } from '../render/templates.ts';
@@ -41,6 +46,9 @@ export const outputs = {
   pdf: 'report.pdf',
   csv: 'evidence.csv',
   oscal: 'oscal-assessment-results.json',
+  ksi: ksiFile,
+  inventory: inventoryFiles.csv,
+  inventoryXlsx: inventoryFiles.xlsx,
 } as const;
 
 export interface EvaluateOptions {
@@ -131,6 +139,8 @@ export interface RenderOptions {
   drift?: DriftRecord;
   /** Control counts of this and earlier periods' packs (trend.json). */
   trend?: TrendPoint[];
+  /** This pack's plan of action and milestones (poam.json): written as CSV, xlsx and OSCAL, and summarised in the report. */
+  poam?: PoamDocument;
   /** Evidence rows per Chromium print (default rowsPerPrint); tests set it low to exercise the parts. */
   rowsPerPrint?: number;
   /** Called as each report is written and as the PDF's parts are printed (a large estate's take minutes). */
@@ -140,12 +150,14 @@ export interface RenderOptions {
 }
 
 
-/** result.json → report.html, evidence.csv, OSCAL assessment-results and a signed report.pdf in outDir. */
+/** result.json → report.html, evidence.csv, OSCAL assessment-results, inventory.csv/.xlsx and a signed report.pdf in outDir. */
 export async function renderStage(result: Result, outDir: string, opts: RenderOptions): Promise<string[]> {
   const written: string[] = [];
   const templates = loadTemplates(opts.templates);
   const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
-  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend };
+  const ksiCatalog = loadKsiCatalog();
+  const ksi = rollUpKsi(result, ksiCatalog.catalog, ksiCatalog.sha256);
+  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend, ksi, poam: opts.poam };
   const wanted = new Set(opts.formats ?? reportFormats);
   // One at a time, each format's own data dropped before the next: a large estate's report view is hundreds of MB.
   if (wanted.has('csv')) {
@@ -153,6 +165,13 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
     await writeEvidenceCsv(result, opts.packDir ?? outDir, join(outDir, outputs.csv));
     written.push(outputs.csv);
   }
+  let inventory: InventorySummary | undefined;
+  if (wanted.has('inventory')) {
+    opts.onProgress?.(`writing ${outputs.inventory} and ${outputs.inventoryXlsx}`);
+    inventory = await writeInventory(result, opts.packDir ?? outDir, outDir);
+    written.push(outputs.inventory, outputs.inventoryXlsx);
+  }
+  if (wanted.has('html') || cert) context.inventory = inventory ?? await summariseInventory(result, opts.packDir ?? outDir);
   if (wanted.has('html')) {
     opts.onProgress?.(`writing ${outputs.html}`);
     await writeReportHtml(join(outDir, outputs.html), templates, result, context);
@@ -162,6 +181,15 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
     opts.onProgress?.(`writing ${outputs.oscal}`);
     await writeJsonFile(join(outDir, outputs.oscal), renderOscal(result, opts.pack.packId));
     written.push(outputs.oscal);
+  }
+  if (wanted.has('ksi')) {
+    opts.onProgress?.(`writing ${outputs.ksi}`);
+    await writeFile(join(outDir, outputs.ksi), `${JSON.stringify(ksi, null, 2)}\n`);
+    written.push(outputs.ksi);
+  }
+  if (opts.poam && wanted.has('csv')) {
+    opts.onProgress?.('writing the POA&M (CSV, xlsx, OSCAL)');
+    written.push(...(await writePoamFiles(opts.poam, outDir)));
   }
   if (cert) {
     await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => buildReportView(result, context, pages));

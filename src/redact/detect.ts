@@ -68,7 +68,8 @@ export const vendorPrefixes = ['ghp_', 'github_pat_', 'gho_', 'ghu_', 'ghs_', 'g
 const secretWord = 'secret[_ .-]?access[_ .-]?key|session[_ .-]?token|security[_ .-]?token|client[_ .-]?secret|private[_ .-]?key|secret[_ .-]?key|api[_ .-]?key|x-api-key|access[_ .-]?token|auth[_ .-]?token|refresh[_ .-]?token|password|passwd|passphrase|pwd|pw|secret|token|credentials?|authorization';
 const secretKeyName = new RegExp(`(?:${secretWord})s?$`, 'i');
 /** Pagination tokens (AWS's NextToken, S3's continuation tokens, …): names ending in "token" that hold no secret. */
-const paginationTokenName = /^(?:next|starting|continuation|next[_ .-]?continuation|pagination|page|marker)[_ .-]?tokens?$/i;
+const paginationPrefix = '(?:next|starting|continuation|next[_ .-]?continuation|pagination|page|marker)';
+const paginationTokenName = new RegExp(`^${paginationPrefix}[_ .-]?tokens?$`, 'i');
 const keyKind = (key: string): SensitiveKind =>
   /secret[_ .-]?access[_ .-]?key/i.test(key) ? 'aws-secret-key'
     : /(?:session|security)[_ .-]?token/i.test(key) ? 'aws-session-token'
@@ -123,7 +124,7 @@ const detectors: Detector[] = [
   // key named like a secret (see secretWord); not a segment of an ARN (arn:…:secret:name), not a pagination token.
   {
     kind: (args) => keyKind(args[1]!),
-    pattern: new RegExp(`(?<![:/])(?<!(?:next|starting|continuation|pagination|page|marker)[_ .-]?)(${secretWord})(?:\\\\?["'])?\\s{0,8}(=>|:=|[=:])\\s{0,8}(?:\\\\?["']([^"'\\\\\\r\\n]{1,4096})|(?:(?:Bearer|Basic|Token|Digest)\\s{1,8})?([^\\s"'\\\\<>,;&)}\\]]{1,4096})(?=(\\s{1,8}[a-z]{1,20}\\b)|))`, 'gi'),
+    pattern: new RegExp(`(?<![:/])(?<!${paginationPrefix}[_ .-]?)(${secretWord})(?:\\\\?["'])?\\s{0,8}(=>|:=|[=:])\\s{0,8}(?:\\\\?["']([^"'\\\\\\r\\n]{1,4096})|(?:(?:Bearer|Basic|Token|Digest)\\s{1,8})?([^\\s"'\\\\<>,;&)}\\]]{1,4096})(?=(\\s{1,8}[a-z]{1,20}\\b)|))`, 'gi'),
     secret: ([, , separator, quoted, bare, prose]) => {
       const value = quoted ?? bare;
       if (!value || notASecret.test(value)) return undefined;

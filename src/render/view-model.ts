@@ -5,6 +5,12 @@ import { controlStatuses, itemStatuses, listedOthers } from '../evaluate/result.
 import { stackedBars } from './charts.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
+import type { KsiReport } from '../evaluate/ksi.ts';
+import { ksiView } from './ksi-view.ts';
+import type { InventorySummary } from '../inventory/write.ts';
+import { inventoryView } from '../inventory/view.ts';
+import type { PoamDocument } from '../poam/poam.ts';
+import { poamView } from '../poam/view.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
 
 export interface PackContext {
@@ -16,6 +22,11 @@ export interface PackContext {
   branding?: { logo?: string; accent?: string };
   drift?: DriftRecord;
   trend?: TrendPoint[];
+  /** The KSI roll-up (ksi.json) and UCM, when rendered with the KSI catalog (catalogs/ksi/). */
+  ksi?: KsiReport;
+  /** Resources by type and account (inventory.csv and inventory.xlsx list them). */
+  inventory?: InventorySummary;
+  poam?: PoamDocument;
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -132,13 +143,16 @@ function frameworksView(result: Result) {
 interface ContentsEntry { anchor: string; heading: string; page?: number; statusView?: ReturnType<typeof statusView>; children?: ContentsEntry[] }
 
 /** Sections of the report as the contents list shows them: anchor, heading text, and sub-entries. */
-function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean): ContentsEntry[] {
+function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean, has: { ksi?: string; inventory?: boolean; poam?: boolean } = {}): ContentsEntry[] {
   const entry = (anchor: string, heading: string): ContentsEntry => ({ anchor, heading, page: pages?.get(anchor) });
   return [
     entry('summary', 'Executive summary'),
     { ...entry('controls', 'Controls and evidence'), children: controls.map((c) => ({ ...entry(c.anchor, `${c.id} ${c.title}`), statusView: c.statusView })) },
     ...(hasDrift ? [entry('drift', 'Changes since the previous period')] : []),
+    ...(has.poam ? [entry('poam', 'Plan of action and milestones')] : []),
+    ...(has.inventory ? [entry('inventory', 'System inventory')] : []),
     entry('frameworks', 'Framework views'),
+    ...(has.ksi ? [entry('ksi', has.ksi)] : []),
     entry('responsibility', 'Shared responsibility matrix'),
     entry('gaps', 'Evidence gaps and disagreements'),
     entry('assurance', 'Attestations and waivers'),
@@ -234,6 +248,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     period: result.period && { ...result.period, lastDay: new Date(new Date(result.period.to).getTime() - 1).toISOString() },
     drift: driftView(pack.drift),
     trend: trendView(pack.trend),
+    poam: poamView(pack.poam),
     generatedAt: result.generatedAt,
     tool: result.tool,
     catalog: result.catalog,
@@ -257,7 +272,8 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
       byService: stackedBars(byService(result), { title: 'Controls by service' }),
       byFramework: stackedBars(byFramework(result), { title: 'Framework controls by status (assessed ones)' }),
     },
-    contents: contentsView(controls, pages, pack.drift !== undefined),
+    contents: contentsView(controls, pages, pack.drift !== undefined, { ksi: pack.ksi?.source.title, inventory: pack.inventory !== undefined, poam: pack.poam !== undefined }),
+    inventory: inventoryView(pack.inventory),
     paged: pages !== undefined,
     topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
     controls,
@@ -265,6 +281,8 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     attestations: result.attestations.map((a) => ({ ...a, anchor: `control-${a.control}` })),
     waivers: result.waivers,
     manualNeeded: result.controls.filter((c) => c.status === 'manual' && !c.attestations.some((a) => a.state === 'valid')).length,
+    mappingSources: result.mappingSources,
+    ksi: ksiView(pack.ksi),
     disagreements: result.controls.flatMap((c) => c.disagreements.map((d) => ({ control: c.id, anchor: `control-${c.id}`, text: d }))),
     gaps: result.gaps,
     unmappedRules: (result.unmappedRules ?? []).map((r) => ({
@@ -324,7 +342,7 @@ export function splitForPrint(view: ReportView, maxRows: number): PrintView[] | 
     } while (from < c.items.length);
   }
   flush();
-  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), 'frameworks', 'responsibility', 'gaps', 'assurance', 'method'] });
+  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), ...(view.poam ? ['poam'] : []), ...(view.inventory ? ['inventory'] : []), 'frameworks', ...(view.ksi ? ['ksi'] : []), 'responsibility', 'gaps', 'assurance', 'method'] });
   const all = parts.flatMap((p) => p.holds);
   return parts.map((p) => ({ ...p, printStubs: all.filter((a) => !p.holds.includes(a)) }));
 }

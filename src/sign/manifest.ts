@@ -30,6 +30,7 @@ const mediaTypes: Record<string, string> = {
   txt: 'text/plain; charset=utf-8',
   pem: 'application/x-pem-file',
   gz: 'application/gzip',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
 export function mediaTypeOf(path: string): string {
