@@ -21,6 +21,7 @@ export const numericFlags = {
   'rows-per-print': { min: 1, max: 1_000_000 },
   'max-evaluation-age': { min: 1, max: 3650 },
   threads: { min: 0, max: 1024 },
+  size: { min: 1, max: 1_000_000 },
 } as const;
 
 /** A yargs coerce for a numeric flag: a whole number within its bounds, else one line and exit 2. */
@@ -170,6 +171,19 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 attach out/acme/2026-10/pack-….zip --jira https://acme.atlassian.net --issue AUDIT-42', '')
       .example('$0 attach out/acme/2026-10/pack-….zip --github acme/compliance#7 --link s3://acme-audit/2026-10/', ''),
     async (a) => exit(await (await import('./commands/attach.ts')).attachCommand(a)))
+    .command('sample <pack>', 'Draw a reproducible sample of passing items from a pack\'s populations (seeded by the population\'s sha256 unless --seed), or re-derive a sample file (--verify)', (y) => y
+      .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or archive (.zip); verify it first (evidence-pack verify)' })
+      .option('control', { type: 'string', describe: 'One control (default: every control with a population)' })
+      .option('size', { type: 'number', coerce: wholeNumber('size'), describe: 'Sample size (instead of --confidence and --tolerable-deviation)' })
+      .option('confidence', { type: 'number', choices: [90, 95], describe: 'Confidence (%), with --tolerable-deviation: the size from the attribute-sampling table (default 95)' })
+      .option('tolerable-deviation', { type: 'number', choices: [5, 10], describe: 'Tolerable deviation rate (%) (default 5)' })
+      .option('seed', { type: 'string', describe: "Your own seed text (default: the population file's sha256, fixed once the pack is signed)" })
+      .option('out', { type: 'string', describe: 'Write each sample as <control>.json into this directory' })
+      .option('verify', { type: 'string', describe: 'Re-derive this sample file from the pack and say whether it matches (exit 3 if not)' })
+      .example('$0 sample pack-….zip --control WSAS-03', '59 passing items of WSAS-03 (95% confidence, 5% tolerable deviation)')
+      .example('$0 sample pack-….zip --confidence 90 --tolerable-deviation 10 --seed "audit 2026 request 1" --out request/', 'Your own seed, a sample file per control')
+      .example('$0 sample pack-… --verify pack-…/samples/WSAS-03.json', 'Check the pack\'s default sample'),
+    async (a) => exit(await (await import('./commands/sample.ts')).sampleCommand(a)))
     .command('init', `Write a commented starter ${defaultConfigFile} in the current directory`, (y) => forceOption(y)
       .example('$0 init && $EDITOR evidence-pack.yaml', 'Then `evidence-pack run` picks the settings up'), async (a) => exit(initCommand(a.force)))
     .command('iam-policy', 'Print the least-privilege IAM policy (JSON) for what collect calls', (y) => y
@@ -197,7 +211,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d --trusted-keys trusted-keys.txt', 'Any of the keys your organization trusts')
       .example('$0 verify out/pack-20261101T000000Z-1a2b3c4d', 'No anchor: "intact, signer not verified", exit 8'),
     async (a) => exit(await (await import('./commands/verify.ts')).verifyCommand(a)))
-    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed; 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach); 8 intact, signer not verified (no trust anchor names the key); 9 the credentials expired during collect (what was collected is kept); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM (temporaries removed).')
+    .epilogue('Exit codes: 0 ok; 1 internal error; 2 bad input or usage; 3 verification failed (a pack, or a sample file with sample --verify); 4 missing dependency (Chromium); 5 collection completed with gaps; 6 a --fail-on condition was met; 7 the ticket system refused an attachment or comment (attach); 8 intact, signer not verified (no trust anchor names the key); 9 the credentials expired during collect (what was collected is kept); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM (temporaries removed).')
     .strict()
     .recommendCommands()
     .version(tool.version)

@@ -11,8 +11,13 @@ import { onlyPack, runCli, tempDir } from './helpers.ts';
 
 const token = 'ghp_FAKEtokenFORtestsONLY0123456789abcdef';
 
+/** A server that misbehaves on the comment itself: the listing of earlier comments (a GET) is answered, empty. */
 async function serve(t: { after(fn: () => void): void }, handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server = createServer(handle);
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET') return handle(req, res);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('[]');
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => { server.closeAllConnections(); server.close(); });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

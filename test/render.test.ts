@@ -33,7 +33,7 @@ describe('rendering', () => {
     assert.equal((await runCli(['evaluate', '--out', work, '-q'])).code, 0);
     const r = await runCli(['render', work, '--no-pdf', '--only', 'html,csv', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout).written.map((f: string) => f.split('/').pop()).sort(), ['evidence.csv', 'report.html']);
+    assert.deepEqual(JSON.parse(r.stdout).written.map((f: string) => f.split('/').pop()).sort(), ['evidence.csv', 'populations', 'report.html', 'samples'], 'the report cites the populations and samples: written with it');
     assert.ok(!readdirSync(work).includes('oscal-assessment-results.json'), 'OSCAL not written');
     const bad = await runCli(['render', work, '--no-pdf', '--only', 'html,docx']);
     assert.equal(bad.code, 2);

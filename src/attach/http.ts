@@ -1,5 +1,6 @@
 // HTTP for ticket systems: tokens only in headers, never in messages; 429 honoured (Retry-After);
 // every failure one line naming the service, the target and what to do.
+import { createHash } from 'node:crypto';
 import { ExitCode, UserError } from '../errors.ts';
 import { redactText } from '../redact/detect.ts';
 
@@ -135,5 +136,37 @@ export async function send(target: Target, what: string, url: URL, init: () => R
     };
     const reason = res.status >= 300 && res.status < 400 ? `redirected to ${safeServerText(res.headers.get('location') ?? '?', authorization).slice(0, 300)}; give the final base URL` : reasons[res.status] ?? detail;
     throw new UserError(`${target.name}: ${what}: HTTP ${res.status}: ${reason}${reasons[res.status] && detail !== res.statusText ? ` (${detail})` : ''}`, ExitCode.ticketRefused);
+  }
+}
+
+/**
+ * The sha256 of a file the ticket system holds, read as it streams (never to disk), or undefined when it
+ * cannot be read or is not exactly `bytes` long: an attachment is only taken as already there when its
+ * bytes are ours. Reading stops at `bytes` + 1, so a server cannot make this read more than the file.
+ */
+export async function downloadSha256(url: URL, headers: Record<string, string>, bytes: number): Promise<string | undefined> {
+  const signal = AbortSignal.timeout((timeoutSeconds() + Math.ceil(bytes / (1024 * 1024))) * 1000);
+  try {
+    const res = await fetch(url, { headers, redirect: 'manual', signal });
+    if (!res.ok || !res.body) {
+      await res.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
+    const hash = createHash('sha256');
+    let size = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > bytes) {
+        await reader.cancel();
+        return undefined;
+      }
+      hash.update(value);
+    }
+    return size === bytes ? hash.digest('hex') : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -70,6 +70,9 @@ export function commentLines(f: PackFacts): { heading: string; rows: [string, st
   };
 }
 
+/** Hidden in the rendered comment; a rerun finds the pack's comment by it (the manifest digest names the pack). */
+export const githubMarker = (f: Pick<PackFacts, 'manifestSha256'>) => `<!-- evidence-pack manifest-sha256:${f.manifestSha256} -->`;
+
 export function commentMarkdown(f: PackFacts): string {
   const c = commentLines(f);
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
@@ -85,6 +88,8 @@ export function commentMarkdown(f: PackFacts): string {
     '```',
     c.verify,
     '```',
+    '',
+    githubMarker(f),
     '',
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 
-export interface GenerateOptions { items: number; accounts: number; regions: number; out: string; seed: number }
+export interface GenerateOptions { items: number; accounts: number; regions: number; out: string; seed: number; /** Share of resources made non-compliant (default 0.1). */ failRate?: number }
 
 /** mulberry32: small, fast, deterministic. */
 function prng(seed: number): () => number {
@@ -80,7 +80,7 @@ export async function generateEstate(opts: GenerateOptions): Promise<{ files: nu
       function* items(): Generator<string> {
         for (let i = 0; i < count; i++) {
           const id = `${account.slice(-4)}${region.slice(0, 2)}${String(made + i).padStart(8, '0')}`;
-          const fail = r() < 0.1;
+          const fail = r() < (opts.failRate ?? 0.1);
           const m = pick(r)(id, fail, r);
           const global = m.type === 'AWS::IAM::User';
           if (global && region !== regions[0]) { i--; continue; }

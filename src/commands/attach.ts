@@ -57,19 +57,21 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
     const facts = await packFacts(pack, archive, opts.link);
     const pdf = join(pack.dir, outputs.pdf);
     const files = existsSync(pdf) ? [archive, pdf] : [archive];
-    const progress = createProgress({ quiet: opts.quiet || opts.json, total: (opts.jira ? files.length + 1 : 0) + (opts.github ? 1 : 0) });
+    const progress = createProgress({ quiet: opts.quiet || opts.json, total: (opts.jira ? files.length + 2 : 0) + (opts.github ? 1 : 0) });
     const done: string[] = [];
     const outcome: Record<string, unknown> = { packId: facts.packId, manifestSha256: facts.manifestSha256, archive: facts.archive };
     if (opts.jira) {
       const jira = await attachToJira(opts.jira, opts.issue!, files, facts, (s) => progress.stage(s));
       outcome.jira = { issue: opts.issue, ...jira };
-      done.push(`attached ${files.map((f) => attachmentName(f, facts.packId)).join(' and ')} to Jira ${opts.issue} with a comment`);
+      const sent = files.map((f) => attachmentName(f, facts.packId)).filter((n) => !jira.alreadyAttached.includes(n));
+      const already = jira.alreadyAttached.length ? ` (${jira.alreadyAttached.join(' and ')} already there)` : '';
+      done.push(`${sent.length ? `attached ${sent.join(' and ')}` : 'attached nothing new'}${already} to Jira ${opts.issue} ${jira.commentAlreadyThere ? 'which already has the comment' : 'with a comment'}`);
     }
     if (opts.github) {
       progress.stage(`Commenting on ${opts.github}`);
-      const url = await commentOnGithub(opts.github, facts);
-      outcome.github = { issue: opts.github, comment: url };
-      done.push(`commented on GitHub ${opts.github} (${url})`);
+      const { url, alreadyThere } = await commentOnGithub(opts.github, facts);
+      outcome.github = { issue: opts.github, comment: url, alreadyThere };
+      done.push(alreadyThere ? `GitHub ${opts.github} already has the comment (${url})` : `commented on GitHub ${opts.github} (${url})`);
     }
     progress.done();
     report(opts, `${facts.packId}: ${done.join('; ')}: ${facts.controls}`, outcome);

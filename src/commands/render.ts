@@ -15,6 +15,8 @@ import { pdfCertificateFromFile } from '../sign/pdf-signature.ts';
 import { loadBranding } from '../render/branding.ts';
 import { createProgress } from '../progress.ts';
 import { report, type GlobalOptions } from './output.ts';
+import { populationsDir } from '../sampling/population.ts';
+import { samplesDir } from '../sampling/sample.ts';
 
 function onlyFormats(text: string): ReportFormat[] {
   const asked = text.split(',').map((f) => f.trim()).filter(Boolean);
@@ -28,7 +30,7 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
   const result = readResult(join(opts.dir, outputs.result));
   const formats = opts.only === undefined ? reportFormats : onlyFormats(opts.only);
   const poam = existsSync(join(opts.dir, poamFile)) ? (JSON.parse(readFileSync(join(opts.dir, poamFile), 'utf8')) as PoamDocument) : undefined;
-  const targets = [...formats.flatMap((f) => (f === 'inventory' ? [outputs.inventory, outputs.inventoryXlsx] : [outputs[f]])), ...(opts.pdf ? [outputs.pdf] : []), ...(poam && formats.includes('csv') ? Object.values(poamOutputs) : [])];
+  const targets = [...formats.flatMap((f) => (f === 'inventory' ? [outputs.inventory, outputs.inventoryXlsx] : [outputs[f]])), ...(opts.pdf ? [outputs.pdf] : []), ...(poam && formats.includes('csv') ? Object.values(poamOutputs) : []), ...(opts.pdf || formats.includes('html') ? [populationsDir, samplesDir] : [])];
   const present = targets.filter((f) => existsSync(join(opts.dir, f)));
   if (present.length && !opts.force) throw new UserError(`${join(opts.dir, present[0]!)}: already exists (use --force to replace it)`);
   const tmp = mkdtempSync(join(opts.dir, '.tmp-render-'));
@@ -42,7 +44,10 @@ export async function renderCommand(opts: GlobalOptions & { dir: string; templat
     const trend = existsSync(join(opts.dir, trendFile)) ? (JSON.parse(readFileSync(join(opts.dir, trendFile), 'utf8')) as TrendPoint[]) : undefined;
     const written = await renderStage(result, tmp, { packDir: opts.dir, drift, trend, poam, pack: { packId: packIdFor(result), branding: loadBranding(opts) }, templates: opts.templates, paper: opts.paper, pdf: opts.pdf, pdfCertificate, rowsPerPrint: opts.rowsPerPrint, formats, onProgress: (t) => progress.detail(t) });
     progress.done();
-    for (const f of written) await rename(join(tmp, f), join(opts.dir, f));
+    for (const f of written) {
+      await rm(join(opts.dir, f), { recursive: true, force: true }); // populations/ and samples/ are directories
+      await rename(join(tmp, f), join(opts.dir, f));
+    }
     report(opts, `Wrote ${written.map((f) => join(opts.dir, f)).join(', ')}`, { written: written.map((f) => join(opts.dir, f)) });
   } finally {
     await rm(tmp, { recursive: true, force: true });

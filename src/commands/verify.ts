@@ -1,29 +1,18 @@
 import { ExitCode } from '../errors.ts';
-import { removeOnInterrupt } from '../interrupt.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { extractPackArchive } from '../pack/archive.ts';
 import { trustAnchors, type TrustOptions } from '../sign/trust.ts';
 import { verifyPack, type VerifyReport } from '../sign/verify.ts';
+import { verifyPackArchive } from '../sign/verify-archive.ts';
 import type { GlobalOptions } from './output.ts';
 
 /**
- * Verifies a pack directory, or a pack archive (.zip) extracted into a temporary directory: exit 0
+ * Verifies a pack directory, or a pack archive (.zip) hashed entry by entry as it streams (nothing extracted): exit 0
  * only when it is intact and signed by a trusted key; 8 when intact but no anchor names its key.
  */
 export async function verifyCommand(opts: GlobalOptions & TrustOptions & { pack: string }): Promise<number> {
   const trusted = await trustAnchors(opts);
   let r: VerifyReport;
   if (opts.pack.endsWith('.zip')) {
-    const tmp = await mkdtemp(join(tmpdir(), 'evidence-pack-verify-'));
-    const forget = removeOnInterrupt(tmp);
-    try {
-      r = await verifyPack(await extractPackArchive(opts.pack, tmp), { trusted });
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-      forget();
-    }
+    r = await verifyPackArchive(opts.pack, { trusted });
   } else {
     r = await verifyPack(opts.pack, { trusted });
   }

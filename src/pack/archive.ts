@@ -28,15 +28,23 @@ export const maxArchiveRatio = 100;
 
 const unprintableName = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+export interface CheckedArchive {
+  zip: yauzl.ZipFile;
+  /** Every entry, each checked: inside the archive, a regular file or directory, no overlap, within the size bounds. */
+  entries: yauzl.Entry[];
+  /** The one top-level (pack) directory. */
+  top: string;
+  refuse: (problem: string) => InputError;
+}
+
 /**
- * Extracts a pack archive into dir and returns the pack directory inside it. Archives are untrusted:
- * every entry is checked from the central directory before one byte is written. Refuses entries that
- * would land outside dir, links and other special files, names with control characters, entries whose
- * compressed data overlap (one stream counted many times: a zip bomb), a total past the size bounds,
- * and archives holding anything but one top-level pack directory. Each entry's actual size is checked
- * against the declared one as it is written. What was written is the caller's to remove (dir).
+ * Opens a pack archive and checks every entry from the central directory before one byte is read. Archives
+ * are untrusted: refuses entries that would land outside the pack, links and other special files, names with
+ * control characters, entries whose compressed data overlap (one stream counted many times: a zip bomb), a
+ * total past the size bounds, and archives holding anything but one top-level pack directory. The caller
+ * closes the zip.
  */
-export async function extractPackArchive(zipFile: string, dir: string): Promise<string> {
+export async function openPackArchive(zipFile: string): Promise<CheckedArchive> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(zipFile, { lazyEntries: true, autoClose: false, strictFileNames: true, validateEntrySizes: true }, (err, z) => (err ? reject(new InputError(zipFile, undefined, `not a readable zip archive (${err.message})`)) : resolve(z!))));
   const refuse = (problem: string) => new InputError(zipFile, undefined, problem);
@@ -79,17 +87,37 @@ export async function extractPackArchive(zipFile: string, dir: string): Promise<
       }
     }
     if (tops.size !== 1) throw refuse(`expected one pack directory in the archive, found ${tops.size}`);
+    return { zip, entries, top: [...tops][0]!, refuse };
+  } catch (e) {
+    zip.close();
+    throw e;
+  }
+}
+
+/** An entry's bytes as a stream (its size is checked against the declared one as it is read). */
+export function entryStream(archive: CheckedArchive, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise<Readable>((resolve, reject) => archive.zip.openReadStream(entry, (err, s) => (err ? reject(archive.refuse(err.message)) : resolve(s!))));
+}
+
+/**
+ * Extracts a pack archive (checked as openPackArchive does) into dir and returns the pack directory inside it.
+ * What was written is the caller's to remove (dir).
+ */
+export async function extractPackArchive(zipFile: string, dir: string): Promise<string> {
+  const archive = await openPackArchive(zipFile);
+  const { entries, refuse } = archive;
+  try {
     for (const entry of entries) {
       if (entry.fileName.endsWith('/')) continue;
       const target = join(dir, normalize(entry.fileName));
-      const stream = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(refuse(err.message)) : resolve(s!))));
+      const stream = await entryStream(archive, entry);
       await mkdir(dirname(target), { recursive: true });
       await pipeline(stream, createWriteStream(target, { flags: 'wx' })).catch((e: Error) => {
         throw e instanceof InputError || (e as NodeJS.ErrnoException).code === 'ENOSPC' ? e : refuse(`entry ${entry.fileName}: ${e.message}`);
       });
     }
-    return join(dir, [...tops][0]!);
+    return join(dir, archive.top);
   } finally {
-    zip.close();
+    archive.zip.close();
   }
 }

@@ -39,6 +39,7 @@ import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
 import { loadTemplates } from '../render/templates.ts';
 import { buildReportView, pagesFromOutline, splitForPrint, type PackContext, type ReportView } from '../render/view-model.ts';
 import { demoPdfCertificate, signPdfFile, type PdfCertificate } from '../sign/pdf-signature.ts';
+import { writeSampling } from '../sampling/pack-sampling.ts';
 
 export const outputs = {
   result: 'result.json',
@@ -157,8 +158,16 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
   const ksiCatalog = loadKsiCatalog();
   const ksi = rollUpKsi(result, ksiCatalog.catalog, ksiCatalog.sha256);
-  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend, ksi, poam: opts.poam };
   const wanted = new Set(opts.formats ?? reportFormats);
+  // The report cites each control's population and sample: they are written with it.
+  let sampling;
+  if (wanted.has('html') || cert) {
+    opts.onProgress?.('writing populations and samples');
+    const s = await writeSampling(result, opts.packDir ?? outDir, outDir);
+    written.push(...s.written);
+    sampling = s.sampling;
+  }
+  const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend, ksi, poam: opts.poam, sampling };
   // One at a time, each format's own data dropped before the next: a large estate's report view is hundreds of MB.
   if (wanted.has('csv')) {
     opts.onProgress?.(`writing ${outputs.csv}`);

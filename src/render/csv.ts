@@ -36,9 +36,13 @@ export function csvField(value: string): string {
 
 const csvLine = (row: string[]) => `${row.map(csvField).join(',')}\r\n`;
 
+/** "check:WSAS-03-01", "config-rule:RULE:name", "coverage:API": an item's source as one cell. */
+export function sourceText(i: EvidenceItem): string {
+  return i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `config-rule:${i.source.rule}:${i.source.ruleName}` : `coverage:${i.source.api}`;
+}
+
 function row(c: CsvControl, frameworks: string[], i: EvidenceItem): string[] {
-  const source = i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `config-rule:${i.source.rule}:${i.source.ruleName}` : `coverage:${i.source.api}`;
-  return [c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', source, i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', ...frameworks];
+  return [c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', sourceText(i), i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', ...frameworks];
 }
 
 /** The rows of these controls' items, in order, appended to `out`. */

@@ -9,9 +9,10 @@ import { ExitCode, UserError } from '../errors.ts';
 import { findChromium } from './chromium.ts';
 import { onInterrupt } from '../interrupt.ts';
 import { removeStaleTemporaries } from '../pack/atomic-dir.ts';
+import { baseSeconds, DeadlinePassed, printDeadlineSeconds, printTimeoutEnv, withDeadline } from './print-deadline.ts';
 
-/** Longest a single load or print may take. */
-const printTimeoutMs = 60 * 60 * 1000;
+/** Puppeteer's own ceiling on one DevTools call; each start and print has a shorter deadline of ours (print-deadline.ts). */
+const protocolCeilingMs = 24 * 60 * 60 * 1000;
 
 export type Paper = 'A4' | 'Letter';
 
@@ -40,6 +41,25 @@ function killGroup(group: number | undefined): void {
   } catch {
     // already gone
   }
+}
+
+/** Processes this one started detached (each leads its own group): a Chromium whose pid puppeteer has not yet handed over. */
+function detachedChildren(): number[] {
+  const pids: number[] = [];
+  try {
+    for (const p of readdirSync('/proc')) {
+      if (!/^\d+$/.test(p)) continue;
+      try {
+        const [ppid, pgrp] = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(1, 3).map(Number);
+        if (ppid === process.pid && pgrp === Number(p)) pids.push(Number(p));
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return pids;
 }
 
 /** Processes whose command line names this folder (Linux /proc; elsewhere none are found). */
@@ -136,18 +156,25 @@ export class PdfPrinter {
     const executablePath = findChromium();
     await removeStaleTemporaries(tmpdir(), /^evidence-pack-chromium-(\d+)-/);
     const profile = mkdtempSync(join(tmpdir(), `evidence-pack-chromium-${process.pid}-`));
+    // Chromium's own temporary folders (org.chromium.Chromium.*) go inside the profile, so a kill leaves none
+    // behind, unless that would make its socket's path too long for a Unix socket (108 bytes).
+    const ownTemporaries = `${profile}/org.chromium.Chromium.XXXXXX/SingletonSocket`.length < 104 ? { TMPDIR: profile } : {};
     let group: number | undefined;
-    const forget = onInterrupt(() => {
-      // A signal during the launch comes before puppeteer names the process: it is found by its profile folder.
-      for (const pid of group ? [group] : processesUsing(profile)) killGroup(pid);
+    // A signal (or a launch past its deadline) before puppeteer names the process: it is found by its profile folder
+    // or as the group this process started.
+    const stop = () => {
+      for (const pid of group ? [group] : new Set([...processesUsing(profile), ...detachedChildren()])) killGroup(pid);
       removeProfile(profile);
-    });
+    };
+    const forget = onInterrupt(stop);
+    const seconds = baseSeconds();
     try {
-      // A large estate's report takes Chromium minutes to lay out: no 30 s or 3 min cut-off, but not forever either.
-      const browser = await puppeteer.launch({
-        executablePath, headless: true, args: chromiumArgs, protocolTimeout: printTimeoutMs, userDataDir: profile, pipe: true,
+      // A large estate's report takes Chromium minutes to lay out: each print has a deadline scaled by its size (print()).
+      const browser = await withDeadline(seconds, puppeteer.launch({
+        executablePath, headless: true, args: chromiumArgs, protocolTimeout: protocolCeilingMs, userDataDir: profile, pipe: true,
+        env: { ...process.env, ...ownTemporaries },
         handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
-      });
+      }), stop);
       group = browser.process()?.pid;
       return new PdfPrinter(browser, () => {
         killGroup(group);
@@ -155,8 +182,10 @@ export class PdfPrinter {
         removeProfile(profile);
       });
     } catch (e) {
+      if (e instanceof DeadlinePassed) stop();
       forget();
       removeProfile(profile);
+      if (e instanceof DeadlinePassed) throw new UserError(`Chromium (${executablePath}) did not answer within ${e.seconds} s of starting; Chromium was stopped; check it runs (${executablePath} --headless --version), or --no-pdf skips the PDF`, ExitCode.environment);
       throw new UserError(`Chromium (${executablePath}) did not start: ${firstLine(e)}; check it runs (${executablePath} --headless --version), or --no-pdf skips the PDF`, ExitCode.environment);
     }
   }
@@ -166,16 +195,20 @@ export class PdfPrinter {
    * (data: URIs excepted), so nothing in the report can reach the network or the disk.
    */
   async print(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper; pageNumbers?: boolean }): Promise<void> {
+    const bytes = statSync(htmlFile).size;
+    const seconds = printDeadlineSeconds(bytes);
     try {
-      await this.printOnce(htmlFile, pdfFile, opts);
+      // Past the deadline Chromium is killed with its process tree and profile; the other parts' prints then fail too.
+      await withDeadline(seconds, this.printOnce(htmlFile, pdfFile, opts, seconds * 1000), () => this.forget());
     } catch (e) {
+      if (e instanceof DeadlinePassed) throw new UserError(`Chromium did not answer within ${seconds} s while printing ${htmlFile} (${(bytes / 1024 / 1024).toFixed(1)} MB of HTML); Chromium was stopped; ${printTimeoutEnv} sets the limit, or --no-pdf skips the PDF`, ExitCode.environment);
       // The disk's errors and ours keep their meaning; the rest is Chromium failing (crashed, closed, timed out).
       if (e instanceof UserError || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code))) throw e;
       throw new UserError(`Chromium failed while printing ${htmlFile}: ${firstLine(e)}; --no-pdf skips the PDF (report.html and evidence.csv hold the whole report)`, ExitCode.environment);
     }
   }
 
-  private async printOnce(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper; pageNumbers?: boolean }): Promise<void> {
+  private async printOnce(htmlFile: string, pdfFile: string, opts: { packId: string; title: string; paper: Paper; pageNumbers?: boolean }, timeoutMs: number): Promise<void> {
     const page = await this.browser.newPage();
     try {
       await page.setJavaScriptEnabled(false);
@@ -188,9 +221,9 @@ export class PdfPrinter {
           void req.abort('blockedbyclient');
         }
       });
-      await page.goto(url, { waitUntil: 'load', timeout: printTimeoutMs });
+      await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
       await this.printPage(page, htmlFile, {
-        timeout: printTimeoutMs,
+        timeout: timeoutMs,
         path: pdfFile,
         format: opts.paper,
         printBackground: true,

@@ -1,28 +1,43 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
 import { format } from 'date-fns';
 import Handlebars from 'handlebars';
-import { UserError } from '../errors.ts';
+import { InputError, UserError } from '../errors.ts';
+import { entryKind, shownName } from '../files.ts';
 import { templatesDir } from '../paths.ts';
+
+const isTemplate = (name: string) => /\.(hbs|css)$/.test(name);
+
+/**
+ * A user's template file or partials folder that is a link, named pipe or device is refused (exit 2, naming
+ * it), as in an evidence folder: skipping it silently printed the built-in file in its place.
+ */
+function checkUserEntry(dir: string, sub: string, e: Dirent): void {
+  const wanted = sub === '' && e.name === 'partials' ? e.isDirectory() : e.isFile();
+  if (!wanted) throw new InputError(join(dir, sub, shownName(e.name)), undefined, `${entryKind(e)}, not a regular file: refused (links and special files are not followed)`);
+  if (shownName(e.name) !== e.name) throw new InputError(join(dir, sub, shownName(e.name)), undefined, 'a file name with control characters (a newline, an escape…): refused; rename it');
+}
 
 /** Template files by name (report.hbs, partials/*.hbs, report.css): the built-ins, overlaid by the user's directory. */
 function templateFiles(userDir?: string): Map<string, string> {
   const files = new Map<string, string>();
-  const add = (dir: string, sub = '') => {
+  const add = (dir: string, sub = '', user = false) => {
     const d = join(dir, sub);
     if (!existsSync(d)) return;
     for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isFile() && /\.(hbs|css)$/.test(e.name)) files.set(join(sub, e.name), join(d, e.name));
+      if (user && (isTemplate(e.name) || (sub === '' && e.name === 'partials'))) checkUserEntry(dir, sub, e);
+      if (e.isFile() && isTemplate(e.name)) files.set(join(sub, e.name), join(d, e.name));
     }
   };
   add(templatesDir);
   add(templatesDir, 'partials');
   if (userDir) {
     if (!existsSync(userDir)) throw new UserError(`--templates ${userDir}: directory not found`);
-    add(userDir);
-    add(userDir, 'partials');
+    if (!statSync(userDir).isDirectory()) throw new UserError(`--templates ${userDir}: not a directory`);
+    add(userDir, '', true);
+    add(userDir, 'partials', true);
   }
   return files;
 }

@@ -12,6 +12,7 @@ import { inventoryView } from '../inventory/view.ts';
 import type { PoamDocument } from '../poam/poam.ts';
 import { poamView } from '../poam/view.ts';
 import { statusInfo, statusOrder, worstStatus } from './status.ts';
+import { samplingMethod, samplingNote, type PackSampling } from '../sampling/report-view.ts';
 
 export interface PackContext {
   packId: string;
@@ -27,6 +28,8 @@ export interface PackContext {
   /** Resources by type and account (inventory.csv and inventory.xlsx list them). */
   inventory?: InventorySummary;
   poam?: PoamDocument;
+  /** Populations and default samples written with the reports (absent: the first passing items are listed). */
+  sampling?: PackSampling;
 }
 
 const ownerLabel = { aws: 'AWS', customer: 'Customer', shared: 'Shared' } as const;
@@ -83,20 +86,24 @@ function mappingViews(c: ControlResult, frameworks: Result['frameworks']) {
   });
 }
 
-function controlView(c: ControlResult, refs: FileRefs, frameworks: Result['frameworks'], deferred?: Map<string, DeferredRows>) {
+function controlView(c: ControlResult, refs: FileRefs, frameworks: Result['frameworks'], deferred?: Map<string, DeferredRows>, sampling?: PackSampling) {
   const sorted = [...c.evidence].sort((a, b) => itemOrder[a.status] - itemOrder[b.status]);
   const listedInFull = (i: EvidenceItem) => i.status === 'fail' || i.status === 'gap' || i.status === 'waived';
-  const problems = sorted.filter(listedInFull);
   const others = sorted.filter((i) => !listedInFull(i));
-  // result@2 lists the first few passing and not-applicable items; all of them are counted, and in evidence.csv.
-  const shown = others.slice(0, listedOthers);
+  // With a population, exceptions are listed up to a bound and passing items are its sample; without, the first few others.
+  const note = samplingNote(c, sampling?.get(c.id));
+  const problems = sorted.filter(listedInFull).slice(0, note?.exceptionsListed);
+  // Not-applicable items are the evidence of absence: the first few are shown beside the sample.
+  const shown = note ? [...note.sampleItems, ...others.filter((i) => i.status === 'not-applicable').slice(0, listedOthers)] : others.slice(0, listedOthers);
   const listed = [...problems, ...shown];
   deferred?.set(rowsMarker(c.id), { items: listed, view: (i) => itemView(i, refs) });
   const items = deferred ? [] : listed.map((i) => itemView(i, refs));
-  const omitted = c.counts.pass + c.counts['not-applicable'] - shown.length;
+  const omitted = note ? 0 : c.counts.pass + c.counts['not-applicable'] - shown.length;
   return {
     ...(deferred ? { rowsMarker: rowsMarker(c.id) } : {}),
     omitted,
+    population: note?.population,
+    listing: note && { ...note.listing, notApplicableListed: shown.length - note.sampleItems.length },
     ...c,
     anchor: `control-${c.id}`,
     statusView: statusView(c.status),
@@ -230,7 +237,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
   const refs: FileRefs = new Map(files.map((f) => [f.path, f.ref]));
   const controls = [...result.controls]
     .sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status) || a.id.localeCompare(b.id))
-    .map((c) => controlView(c, refs, result.frameworks, deferred));
+    .map((c) => controlView(c, refs, result.frameworks, deferred, pack.sampling));
   const byOwner = (['customer', 'shared', 'aws'] as const).map((owner) => {
     const counts: Partial<Record<ControlStatus, number>> = {};
     for (const c of result.controls) if (c.responsibility.owner === owner) counts[c.status] = (counts[c.status] ?? 0) + 1;
@@ -255,6 +262,7 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     evidence: result.evidence,
     files,
     listedPassingItems: listedOthers,
+    sampling: pack.sampling && samplingMethod(),
     accounts: result.evidence.scope.accounts.join(', '),
     regions: result.evidence.scope.regions.join(', '),
     summaryRows,
@@ -335,7 +343,7 @@ export function splitForPrint(view: ReportView, maxRows: number): PrintView[] | 
       if (used + headerWeight >= maxRows) flush();
       const take = Math.min(c.items.length - from, maxRows - used - headerWeight);
       const last = from + take >= c.items.length;
-      run.push({ ...c, items: c.items.slice(from, from + take), hasItems: take > 0, omitted: last ? c.omitted : 0, ...(from > 0 ? { continued: { from: from + 1, to: from + take, of: c.items.length } } : {}) });
+      run.push({ ...c, items: c.items.slice(from, from + take), hasItems: take > 0, omitted: last ? c.omitted : 0, listing: last ? c.listing : undefined, ...(from > 0 ? { continued: { from: from + 1, to: from + take, of: c.items.length } } : {}) });
       used += take + headerWeight;
       from += take;
       if (!last) flush();

@@ -37,32 +37,24 @@ export function unsafeManifestPath(path: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Checks a pack offline: the signature over manifest.json, then every file's hash, then extra files.
- * With trust anchors (trusted, or expectKey), a pack signed by any other key fails (key-mismatch); an
- * expectKey that is not a fingerprint (an empty one too) matches no key, so it can only fail.
- */
-export async function verifyPack(dir: string, opts: { expectKey?: string; trusted?: TrustedKey[] } = {}): Promise<VerifyReport> {
-  const problems: VerifyProblem[] = [];
-  const report = (): VerifyReport => ({ ok: problems.length === 0, signerVerified: false, filesChecked: 0, problems });
-  const anchors = [...(opts.trusted ?? []), ...(opts.expectKey !== undefined ? [{ fingerprint: normalizeFingerprint(opts.expectKey) ?? 'not a fingerprint', source: '--expect-key' }] : [])];
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    problems.push({ file: dir, problem: 'not-a-pack', detail: 'not a directory' });
-    return report();
-  }
-  for (const f of signatureFiles) {
-    if (!existsSync(join(dir, f))) problems.push({ file: f, problem: 'missing', detail: 'required for verification' });
-    else if (!lstatSync(join(dir, f)).isFile()) problems.push({ file: f, problem: 'unreadable', detail: `${entryKind(lstatSync(join(dir, f)))}, not a regular file: not read` });
-  }
-  if (problems.length) return report();
+export interface SignedManifest { manifest: Manifest; fingerprint: string; anchor?: TrustedKey; algorithm: string }
 
-  const manifestBytes = readFileSync(join(dir, manifestFile));
+/** The trust anchors of a verification: the trusted keys and --expect-key (one that is not a fingerprint matches nothing). */
+export function anchorsOf(opts: { expectKey?: string; trusted?: TrustedKey[] }): TrustedKey[] {
+  return [...(opts.trusted ?? []), ...(opts.expectKey !== undefined ? [{ fingerprint: normalizeFingerprint(opts.expectKey) ?? 'not a fingerprint', source: '--expect-key' }] : [])];
+}
+
+/**
+ * The signature over manifest.json checked against public-key.pem and the anchors; undefined (with the
+ * problems recorded) when nothing in the pack is worth reading further.
+ */
+export function checkSignedManifest(manifestBytes: Buffer, pem: Buffer, signature: Buffer, anchors: TrustedKey[], problems: VerifyProblem[]): SignedManifest | undefined {
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey(readFileSync(join(dir, publicKeyFile)));
+    publicKey = createPublicKey(pem);
   } catch {
     problems.push({ file: publicKeyFile, problem: 'unreadable', detail: 'not a PEM public key' });
-    return report();
+    return undefined;
   }
   const fingerprint = publicKeyFingerprint(publicKey);
   const anchor = anchors.find((a) => a.fingerprint === fingerprint);
@@ -71,7 +63,7 @@ export async function verifyPack(dir: string, opts: { expectKey?: string; truste
     const expected = anchors.length === 1 ? `the expected ${anchors[0]!.fingerprint}` : `any of the ${anchors.length} trusted keys`;
     problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `signed by key ${fingerprint}, not ${expected} (${sources})` });
     // Not the signer asked for: nothing in the pack is worth reading further.
-    return report();
+    return undefined;
   }
   let manifest: Manifest | undefined;
   try {
@@ -79,13 +71,12 @@ export async function verifyPack(dir: string, opts: { expectKey?: string; truste
   } catch {
     manifest = undefined;
   }
-  const signature = readFileSync(join(dir, signatureFile));
   // Packs from before the algorithm field were Ed25519. The algorithm must fit the key's type, so a
   // changed field can only make verification fail, never choose a weaker check.
   const algorithm = manifest?.signature?.algorithm ?? 'Ed25519';
   if (!isSignatureAlgorithm(algorithm)) {
     problems.push({ file: manifestFile, problem: 'unreadable', detail: `unknown signature algorithm ${JSON.stringify(algorithm).slice(0, 60)}` });
-    return report();
+    return undefined;
   }
   const signed = verifySignature(algorithm, manifestBytes, publicKey, signature);
   if (!signed) {
@@ -97,15 +88,57 @@ export async function verifyPack(dir: string, opts: { expectKey?: string; truste
       const detail = 'manifest.json and manifest.sig do not match: one of them was changed';
       problems.push({ file: manifestFile, problem: 'bad-signature', detail }, { file: signatureFile, problem: 'bad-signature', detail });
     }
-    return report();
+    return undefined;
   }
   if (!manifest || !Array.isArray(manifest.files)) {
     problems.push({ file: manifestFile, problem: 'unreadable', detail: 'signed, but not a manifest' });
-    return report();
+    return undefined;
   }
   if (manifest.signature?.keyFingerprint !== fingerprint) {
     problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest names key ${shownName(String(manifest.signature?.keyFingerprint)).slice(0, 100)}, public-key.pem is ${fingerprint}` });
   }
+  return { manifest, fingerprint, anchor, algorithm };
+}
+
+/** The report of a pack whose files were checked. */
+export function signedReport(signed: SignedManifest, problems: VerifyProblem[]): VerifyReport {
+  const { manifest, fingerprint, anchor, algorithm } = signed;
+  return {
+    ok: problems.length === 0,
+    packId: manifest.packId,
+    keyFingerprint: fingerprint,
+    keyLabel: manifest.signature.keyLabel,
+    managedKey: manifest.signature.managedKey,
+    algorithm,
+    signerVerified: problems.length === 0 && anchor !== undefined,
+    ...(anchor && problems.length === 0 ? { trustedBy: anchor.source } : {}),
+    filesChecked: manifest.files.length,
+    problems,
+  };
+}
+
+/**
+ * Checks a pack offline: the signature over manifest.json, then every file's hash, then extra files.
+ * With trust anchors (trusted, or expectKey), a pack signed by any other key fails (key-mismatch); an
+ * expectKey that is not a fingerprint (an empty one too) matches no key, so it can only fail.
+ */
+export async function verifyPack(dir: string, opts: { expectKey?: string; trusted?: TrustedKey[] } = {}): Promise<VerifyReport> {
+  const problems: VerifyProblem[] = [];
+  const report = (): VerifyReport => ({ ok: problems.length === 0, signerVerified: false, filesChecked: 0, problems });
+  const anchors = anchorsOf(opts);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    problems.push({ file: dir, problem: 'not-a-pack', detail: 'not a directory' });
+    return report();
+  }
+  for (const f of signatureFiles) {
+    if (!existsSync(join(dir, f))) problems.push({ file: f, problem: 'missing', detail: 'required for verification' });
+    else if (!lstatSync(join(dir, f)).isFile()) problems.push({ file: f, problem: 'unreadable', detail: `${entryKind(lstatSync(join(dir, f)))}, not a regular file: not read` });
+  }
+  if (problems.length) return report();
+
+  const signed = checkSignedManifest(readFileSync(join(dir, manifestFile)), readFileSync(join(dir, publicKeyFile)), readFileSync(join(dir, signatureFile)), anchors, problems);
+  if (!signed) return report();
+  const { manifest } = signed;
   const listed = new Set<string>();
   const realDir = realpathSync(dir);
   for (const entry of manifest.files) {
@@ -139,16 +172,5 @@ export async function verifyPack(dir: string, opts: { expectKey?: string; truste
       problems.push({ file: shownName(path), problem: 'extra', detail: 'in the pack, not in the manifest' });
     }
   }
-  return {
-    ok: problems.length === 0,
-    packId: manifest.packId,
-    keyFingerprint: fingerprint,
-    keyLabel: manifest.signature.keyLabel,
-    managedKey: manifest.signature.managedKey,
-    algorithm,
-    signerVerified: problems.length === 0 && anchor !== undefined,
-    ...(anchor && problems.length === 0 ? { trustedBy: anchor.source } : {}),
-    filesChecked: manifest.files.length,
-    problems,
-  };
+  return signedReport(signed, problems);
 }
