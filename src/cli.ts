@@ -51,7 +51,10 @@ const periodOptions = <T>(y: Argv<T>) => y
   .option('tz', { type: 'string', describe: 'Time zone of the period (IANA name; default UTC)' })
   .option('max-evaluation-age', { type: 'number', coerce: wholeNumber('max-evaluation-age'), describe: 'Days before the period end after which a rule result is stale (a gap); default 35' });
 
-const assuranceOptions = <T>(y: Argv<T>) => periodOptions(y)
+const catalogOption = <T>(y: Argv<T>) => y
+  .option('catalog', { type: 'string', array: true, describe: 'Directory of your own frameworks, mappings and controls, added to the built-in catalogs (repeatable; see "The catalog as data")' });
+
+const assuranceOptions = <T>(y: Argv<T>) => catalogOption(periodOptions(y))
   .option('organization', { type: 'string', describe: 'Organization name on the report (default: the one in snapshot.json)' })
   .option('attestations', { type: 'string', describe: 'Directory of attestation YAML files (default: <evidence>/attestations when present)' })
   .option('waivers', { type: 'string', describe: 'Waivers YAML file (default: <evidence>/waivers.yaml when present)' })
@@ -199,7 +202,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       .example('$0 iam-policy --kms-key-id arn:aws:kms:eu-west-1:111122223333:key/…', 'For the identity that signs packs')
       .example('$0 iam-policy --member-role --format cloudformation > member-role.json', 'The role --assume-role uses, for a StackSet'),
     async (a) => exit(await iamPolicyCommand([...(a.allRegions ? ['all-regions' as const] : []), ...(a.period ? ['period' as const] : [])], a)))
-    .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => y
+    .command('catalog <action>', 'Export the catalog: every mapping edge with its source, every control with its owner', (y) => catalogOption(y)
       .positional('action', { choices: ['export'] as const, demandOption: true, describe: 'What to do with the catalog' })
       .option('format', { choices: ['json', 'csv'] as const, default: 'json' as const, describe: 'Output format' })
       .option('table', { choices: ['edges', 'controls'] as const, default: 'edges' as const, describe: 'With --format csv: which table' })
@@ -226,12 +229,13 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
 
 /** Which settings of the config file each command takes (the rest belong to other commands). */
 const configKeys: Record<string, string[]> = {
-  run: ['organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'rows-per-print', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age', 'threads', 'trusted-keys'],
-  evaluate: ['organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age', 'threads'],
+  run: ['catalog', 'organization', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile', 'pdf-certificate', 'templates', 'paper', 'rows-per-print', 'logo', 'accent', 'period', 'tz', 'max-evaluation-age', 'threads', 'trusted-keys'],
+  evaluate: ['catalog', 'organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age', 'threads'],
   render: ['templates', 'paper', 'rows-per-print', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
   attach: ['jira', 'issue', 'github', 'link', 'trusted-keys'],
   verify: ['trusted-keys', 'profile'],
+  catalog: ['catalog'],
   diff: ['trusted-keys', 'profile'],
   collect: ['organization', 'out', 'profile', 'region', 'aggregator', 'assume-role', 'from-files', 'cloudtrail-logs'],
 };

@@ -30,6 +30,7 @@ const shared = {
   github: { type: 'string', pattern: '^[\\w.-]+/[\\w.-]+#\\d+$' },
   link: str,
   'trusted-keys': str,
+  catalog: { anyOf: [str, { type: 'array', items: str, minItems: 1 }] },
 } as const;
 
 // An all-comment file (the starter) is an empty document: null.
@@ -48,7 +49,7 @@ const schema = {
 
 type Config = (Record<string, unknown> & { collect?: Record<string, unknown> }) | null;
 const validate = compileSchema<Config>(schema);
-const pathKeys = new Set(['evidence', 'out', 'attestations', 'waivers', 'signing-key', 'pdf-certificate', 'templates', 'logo', 'trusted-keys']);
+const pathKeys = new Set(['catalog', 'evidence', 'out', 'attestations', 'waivers', 'signing-key', 'pdf-certificate', 'templates', 'logo', 'trusted-keys']);
 
 /** The defaults a config file gives one command, paths made absolute. */
 export function configDefaults(file: string, command: string): Record<string, unknown> {
@@ -57,7 +58,10 @@ export function configDefaults(file: string, command: string): Record<string, un
   const { collect, ...top } = data ?? {};
   const chosen: Record<string, unknown> = command === 'collect' ? { ...collect } : top;
   for (const [k, v] of Object.entries(chosen)) {
-    if (pathKeys.has(k) && typeof v === 'string' && !isAbsolute(v)) chosen[k] = resolve(base, v);
+    if (!pathKeys.has(k)) continue;
+    if (typeof v === 'string' && !isAbsolute(v)) chosen[k] = resolve(base, v);
+    // A list of paths (catalog: [dir, …]); a single one is a list of one.
+    if (Array.isArray(v)) chosen[k] = v.map((p: string) => (isAbsolute(p) ? p : resolve(base, p)));
   }
   return chosen;
 }
@@ -79,6 +83,7 @@ export const starterConfig = `# evidence-pack.yaml: what a monthly run repeats. 
 # waivers: compliance/waivers.yaml      # waivers (default: <evidence>/waivers.yaml)
 # signing-key: keys/signing-key.pem     # Ed25519 key (or set EVIDENCE_PACK_SIGNING_KEY)
 # kms-key-id: arn:aws:kms:eu-west-1:111122223333:key/…  # or sign with an AWS KMS key instead
+# catalog: compliance/catalog          # your own frameworks (see the README, "The catalog as data")
 # trusted-keys: keys/trusted-keys.txt  # signer fingerprints (sha256:…, one a line) that verify, diff, attach and
 #                                      # run (for earlier periods' packs) trust besides the run's own key
 # profile: audit                        # AWS profile for the KMS key

@@ -23,8 +23,11 @@ export function describeAjvError(err: { instancePath: string; message?: string; 
   return { field: fieldPath(err.instancePath, extra) || '(top level)', problem };
 }
 
-/** Reads a YAML (or JSON) data file and validates it; errors name file:line and the field. */
-export function loadYamlFile<T>(file: string, validate: ValidateFunction<T>): { data: T; bytes: Buffer } {
+/**
+ * Reads a YAML (or JSON) data file and validates it; errors name file:line and the field. `lineOf` finds
+ * the line of a field for errors found later (cross-checks between files).
+ */
+export function loadYamlFile<T>(file: string, validate: ValidateFunction<T>): { data: T; bytes: Buffer; lineOf: (path: (string | number)[]) => number | undefined } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -45,13 +48,15 @@ export function loadYamlFile<T>(file: string, validate: ValidateFunction<T>): { 
   } catch (e) {
     throw new InputError(file, undefined, (e as Error).message.split('\n')[0]!);
   }
+  const lineOf = (path: (string | number)[]) => {
+    const node = doc.getIn(path, true);
+    return isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  };
   if (!validate(data)) {
     const err = validate.errors![0]!;
     const { field, problem } = describeAjvError(err);
-    const path = err.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-    const node = doc.getIn(path, true);
-    const line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    const line = lineOf(err.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
     throw new InputError(line ? `${file}:${line}` : file, field, problem);
   }
-  return { data, bytes };
+  return { data, bytes, lineOf };
 }

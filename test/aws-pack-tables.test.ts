@@ -10,7 +10,9 @@ import { referenceDir, runCli, tempDir } from './helpers.ts';
 
 const knownChecks = new Set(checksById.keys());
 const catalog = loadCatalog(knownChecks);
-const { nist, fedramp } = catalog.packTables;
+// The framework's own table, and the one a baseline takes its rule edges from.
+const nist = catalog.packTables.find((t) => !t.baseline)!;
+const fedramp = catalog.packTables.find((t) => t.baseline)!;
 const byName = (t: typeof nist) => new Map(t.rules.map((r) => [r.name, r]));
 
 // Counted from the pages' tables (every row is one control id and one rule):
@@ -98,6 +100,25 @@ describe("AWS's conformance-pack tables", () => {
   });
 });
 
+describe('pack tables as data', () => {
+  it("a table's baseline names a declared baseline of the table's framework, or the load stops naming file:line and field", (t) => {
+    assert.deepEqual([nist.framework, nist.baseline], ['nist-sp-800-53-r5', undefined]);
+    assert.deepEqual([fedramp.framework, fedramp.baseline], ['nist-sp-800-53-r5', 'fedramp-r5-moderate']);
+    const dir = join(tempDir(t), 'catalogs');
+    cpSync(catalogsDir, dir, { recursive: true });
+    const file = join(dir, 'mappings/aws-pack-fedramp-moderate.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('baseline: fedramp-r5-moderate', 'baseline: no-such-baseline'));
+    assert.throws(() => loadCatalog(knownChecks, dir), (e: Error) => e.message.includes(`${file}:`) && /baseline: unknown baseline "no-such-baseline"/.test(e.message));
+  });
+
+  it('the KSI catalog is not a framework: it lives in catalogs/ksi/, and no framework, baseline or view is discovered from it', () => {
+    assert.ok(existsSync(join(catalogsDir, 'ksi/fedramp-20x-ksi.yaml')));
+    assert.ok(!existsSync(join(catalogsDir, 'frameworks/fedramp-20x-ksi.yaml')));
+    const ids = [...catalog.frameworks.map((f) => f.framework), ...catalog.baselines.map((b) => b.baseline), ...catalog.views.map((v) => v.view)];
+    assert.deepEqual(ids.filter((id) => /ksi/.test(id)), []);
+  });
+});
+
 describe('catalog export of the pack tables', () => {
   it('lists FedRAMP Moderate and NIST rev5 edges for every rule of both packs, each citing its source, and says where Security Hub disagrees', async () => {
     const r = await runCli(['catalog', 'export', '--format', 'json']);
@@ -106,7 +127,7 @@ describe('catalog export of the pack tables', () => {
     type Edge = { framework: string; rule: string; control: string; source: string; sourceType: string; printed?: string; agreement?: string; secondSource?: string; note?: string };
     const edges: Edge[] = doc.edges;
     for (const table of [nist, fedramp]) {
-      const fromTable = edges.filter((e) => e.framework === table.framework && e.sourceType === 'conformance-pack');
+      const fromTable = edges.filter((e) => e.framework === (table.baseline ?? table.framework) && e.sourceType === 'conformance-pack');
       assert.ok(fromTable.every((e) => e.source.includes(table.title) && e.source.includes(table.url)));
       for (const rule of table.rules) assert.ok(fromTable.some((e) => e.rule === rule.rule), `${table.framework}: ${rule.rule}`);
       assert.equal(fromTable.length, packEdges(table).length);

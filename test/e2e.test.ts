@@ -118,10 +118,10 @@ describe('evidence-pack run on the embedded sample', () => {
 
   it('maps every control to NIST SP 800-53 rev5 with FedRAMP membership, and GDPR where it applies', () => {
     const mfa = control('WSAS-02').mappings;
-    assert.deepEqual(mfa.nist.map((m) => m.id), ['IA-2(1)', 'IA-2(2)']);
-    assert.ok(mfa.nist.every((m) => m.fedrampModerate));
-    assert.deepEqual(mfa.gdpr.map((m) => m.id), ['Art. 32']);
-    assert.ok(control('WSAS-07').mappings.nist.some((m) => m.id === 'SC-13' && m.fips));
+    assert.deepEqual(mfa['nist-sp-800-53-r5']!.map((m) => m.id), ['IA-2(1)', 'IA-2(2)']);
+    assert.ok(mfa['nist-sp-800-53-r5']!.every((m) => m.in?.includes('fedramp-r5-moderate')));
+    assert.deepEqual(mfa.gdpr!.map((m) => m.id), ['Art. 32']);
+    assert.ok(control('WSAS-07').mappings['nist-sp-800-53-r5']!.some((m) => m.id === 'SC-13' && m.in?.includes('fips')));
   });
 
   it('carries provenance on every evidence item', () => {
@@ -200,7 +200,7 @@ describe('the FedRAMP Moderate baseline in result.json', () => {
     const r = await runCli(['run', '--out', out, '--no-pdf']);
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
-    const rows = result.baselines.find((b) => b.id === 'fedramp-r5-moderate')!.rows;
+    const rows = result.frameworks.find((b) => b.id === 'fedramp-r5-moderate')!.rows;
     assert.equal(rows.length, 323);
     assert.equal(new Set(rows.map((r) => r.id)).size, 323);
     assert.deepEqual(rows.find((r) => r.id === 'IA-2(1)'), {
@@ -210,6 +210,7 @@ describe('the FedRAMP Moderate baseline in result.json', () => {
         { rule: 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'fail', results: 4 },
         { rule: 'ROOT_ACCOUNT_MFA_ENABLED', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'pass', results: 2 },
       ],
+      sources: ['AWS: IAM.5, IAM.9, IAM.19'],
     });
     // FedRAMP is mapped from AWS's FedRAMP table, not derived from NIST edges: "AC-2(f)"/"AC-2(j)" rows put the MFA rule
     // on AC-2, which Security Hub's NIST requirements for it (IA-2(1), IA-2(2), IA-2(6), IA-2(8)) never name.

@@ -49,7 +49,9 @@ describe('FedRAMP 20x KSI catalog', () => {
   });
 
   it('relates only controls the NIST catalog defines', () => {
-    const nist = loadCatalog(new Set(checksById.keys())).frameworks['nist-sp-800-53-r5'];
+    const { catalog: ksi } = loadKsiCatalog();
+    const nist = loadCatalog(new Set(checksById.keys())).frameworks.find((f) => f.framework === ksi.controlsOf)!;
+    assert.ok(nist, `controlsOf names a framework of catalogs/frameworks/: ${ksi.controlsOf}`);
     assert.doesNotThrow(() => loadKsiCatalog(catalogsDir, new Set(nist.controls.map((c) => c.id))));
   });
 
@@ -71,7 +73,7 @@ describe('FedRAMP 20x KSI catalog', () => {
 function control(id: string, status: ControlStatus, nist: string[], assessment: ControlResult['assessment'] = 'automated'): ControlResult {
   return {
     id, title: id, services: [], guidance: [], responsibility: { owner: 'customer', aws: '', customer: '' }, assessment, status, statusReason: '', remediation: '',
-    mappings: { nist: nist.map((n) => ({ id: n, title: n, source: { type: 'own-reasoning', rationale: 'test' } })), gdpr: [] },
+    mappings: { 'nist-sp-800-53-r5': nist.map((n) => ({ id: n, title: n, source: { type: 'own-reasoning', rationale: 'test' } })), gdpr: [] },
     evidence: [{ source: { kind: 'check', id: 'x', title: 'x' }, status: status === 'fail' ? 'fail' : 'pass', account: '1', region: 'r', message: '', observedAt: '', origin: { file: `evidence/${id}.json`, pointer: '', api: 'x' } }],
     items: [{ file: `items/${id}.jsonl`, count: 1, bytes: 1, sha256: '' }],
     counts: { pass: 0, fail: 0, 'not-applicable': 0, gap: 0, waived: 0 }, disagreements: [], attestations: [],
@@ -81,12 +83,12 @@ function control(id: string, status: ControlStatus, nist: string[], assessment: 
 function resultWith(controls: ControlResult[], rules: { nist: string; rule: string; status: ControlStatus }[] = []): Result {
   return {
     generatedAt: '2026-11-01T00:00:00Z', organization: 'Test', controls,
-    baselines: [{ id: 'b', title: 'b', rows: rules.map((r) => ({ id: r.nist, title: r.nist, family: 'X', status: r.status, via: [], rules: [{ rule: r.rule, source: 'test', status: r.status, results: 1 }] })) }],
+    frameworks: [{ id: 'b', kind: 'baseline', of: 'nist-sp-800-53-r5', title: 'b', label: 'b', list: 'all', rows: rules.map((r) => ({ id: r.nist, title: r.nist, family: 'X', status: r.status, via: [], rules: [{ rule: r.rule, source: 'test', status: r.status, results: 1 }] })) }],
   } as unknown as Result;
 }
 
 const catalogOf = (controls: string[][]): KsiCatalog => ({
-  framework: 'fedramp-20x-ksi', title: 't', provenance: [{ publisher: 'p', file: 'f', version: 'v', lastUpdated: '2026-04-08', sha256: '0'.repeat(64), repository: 'r' }],
+  framework: 'fedramp-20x-ksi', title: 't', controlsOf: 'nist-sp-800-53-r5', ucmView: 'fips', provenance: [{ publisher: 'p', file: 'f', version: 'v', lastUpdated: '2026-04-08', sha256: '0'.repeat(64), repository: 'r' }],
   ucm: { id: 'UCM', name: 'u', requirements: [{ id: 'UCM-CSX-CMD', name: 'n' }] },
   themes: [{ id: 'KSI-TST', name: 'test', indicators: controls.map((c, i) => ({ id: `KSI-TST-A${i}`, name: `i${i}`, low: 'required', moderate: 'required', controls: c })) }],
 });

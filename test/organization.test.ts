@@ -30,7 +30,7 @@ const covered = reporting.filter((s) => s !== stopped && s !== failed);
 // 24 rules in each of the 5 reporting account/regions, 120 rule rows.
 const catalog = loadCatalog(new Set(checksById.keys()));
 const controlRules = new Set(catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)));
-const mappedNames = catalog.ruleMappings.rules.filter((r) => controlRules.has(r.rule) && r.names?.length).map((r) => `${r.names![0]}-conformance-pack-q7x2m9ab`);
+const mappedNames = catalog.ruleMappings.flatMap((m) => m.rules).filter((r) => controlRules.has(r.rule) && r.names?.length).map((r) => `${r.names![0]}-conformance-pack-q7x2m9ab`);
 const ruleNames = [...mappedNames, ...Array.from({ length: 24 - mappedNames.length }, (_, i) => `team-custom-rule-${i}`)];
 
 /** 101 to 221 results a rule: two or three pages of GetAggregateComplianceDetailsByConfigRule at 100 a page. */

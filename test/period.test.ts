@@ -86,7 +86,7 @@ describe('reporting periods', () => {
     older.catalog.version = '2026.10.0';
     older.catalog.digest = '0'.repeat(64);
     const wsas01 = older.controls.find((c: { id: string }) => c.id === 'WSAS-01');
-    const dropped = wsas01.mappings.nist.pop();
+    const dropped = wsas01.mappings['nist-sp-800-53-r5'].pop();
     writeFileSync(resultFile, `${JSON.stringify(older, null, 2)}\n`);
     for (const f of ['manifest.json', 'manifest.sig', 'public-key.pem']) rmSync(join(october!, f));
     assert.equal((await runCli(['sign', october!, '--signing-key', key])).code, 0);

@@ -65,7 +65,7 @@ describe('rendering', () => {
     assert.equal(neutraliseFormula('=HYPERLINK("http://x")'), `'=HYPERLINK("http://x")`);
     for (const s of ['+cmd', '-2+3', '@SUM(A1)']) assert.equal(neutraliseFormula(s), `'${s}`);
     assert.equal(neutraliseFormula('ws-1'), 'ws-1');
-    const result = { controls: [{ id: 'X-01', status: 'fail', mappings: { nist: [], gdpr: [] }, evidence: [{ source: { kind: 'check', id: 'c', title: 't' }, status: 'fail', account: '1', region: 'r', resource: { type: 'T', id: '=cmd|x' }, message: 'a "quoted", line\nbreak', observedAt: 'now' }] }] };
+    const result = { frameworks: [], controls: [{ id: 'X-01', status: 'fail', mappings: {}, evidence: [{ source: { kind: 'check', id: 'c', title: 't' }, status: 'fail', account: '1', region: 'r', resource: { type: 'T', id: '=cmd|x' }, message: 'a "quoted", line\nbreak', observedAt: 'now' }] }] };
     const file = join(tempDir(t), 'evidence.csv');
     await writeEvidenceCsv(result as never, tempDir(t), file);
     const csv = readFileSync(file, 'utf8');

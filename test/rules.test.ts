@@ -61,7 +61,7 @@ describe('managed rules named in the catalog', { skip: existsSync(managedRulePag
       assert.equal(r.source.type, 'aws-document', `${r.control}: ${r.rule}`);
       assert.equal(catalog.controls.sources[r.source.ref!]!.url, `https://docs.aws.amazon.com/config/latest/developerguide/${name}.html`, `${r.control}: ${r.rule} cites its own page`);
     }
-    for (const r of catalog.ruleMappings.rules) assert.ok(nameOf.has(r.rule), `mapping: ${r.rule}`);
+    for (const r of catalog.ruleMappings.flatMap((m) => m.rules)) assert.ok(nameOf.has(r.rule), `mapping: ${r.rule}`);
     for (const c of checks) for (const r of c.sameProperty ?? []) assert.ok(nameOf.has(r) || newerThanReference[r], `${c.id}: ${r}`);
   });
 

@@ -381,6 +381,7 @@ describe('names and text', () => {
     const md = driftMarkdown({
       previous: { generatedAt: 'a', catalog: 'c', collectedAt: hostile }, current: { generatedAt: 'b', catalog: 'c', collectedAt: 'x' }, catalogChanged: false,
       controls: [{ id: 'AC-2', title: hostile, before: 'pass', after: 'fail', change: 'regressed', mappingChanged: false }],
+      frameworks: [{ id: 'x', label: hostile, changes: [{ id: hostile, before: 'pass', after: 'fail', change: 'regressed' }] }],
       items: [{ control: 'AC-2', key: 'k', change: 'regressed', before: 'pass', after: 'fail', account: '111111111111', region: 'us-east-1', resource: hostile, source: 'check:x', message: hostile }],
       resources: { newlyInScope: [], gone: [] }, counts,
     }, { previous: hostile, current: 'pack-b' });

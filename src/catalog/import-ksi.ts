@@ -1,4 +1,4 @@
-// Developer tool: regenerates catalogs/frameworks/fedramp-20x-ksi.yaml from FedRAMP's machine-readable
+// Developer tool: regenerates catalogs/ksi/fedramp-20x-ksi.yaml from FedRAMP's machine-readable
 // documentation (FRMR.documentation.json): theme and indicator ids, short names, Low/Moderate
 // applicability, related NIST SP 800-53 rev5 controls, and the UCM standard's requirement ids. No prose.
 // Usage: node --import tsx src/catalog/import-ksi.ts ../shared/reference
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { oscalIdToControlId } from './control-id.ts';
 
 export const frmrFile = 'fedramp-20x/FRMR.documentation.json';
-export const ksiCatalogFile = 'frameworks/fedramp-20x-ksi.yaml';
+export const ksiCatalogFile = 'ksi/fedramp-20x-ksi.yaml';
 
 type Level = 'required' | 'optional' | 'not-applicable';
 interface FrmrIndicator { fka?: string; name: string; statement?: string; varies_by_level?: Record<string, { statement: string }>; controls?: string[] }
@@ -32,6 +32,10 @@ export function ksiCatalogYaml(bytes: Buffer): string {
   lines.push('# Facts only: theme and indicator ids, short names, Low/Moderate applicability, related NIST SP 800-53 rev5 controls.');
   lines.push('framework: fedramp-20x-ksi');
   lines.push('title: FedRAMP 20x Key Security Indicators');
+  lines.push('# The framework whose control ids the indicators\' related controls are.');
+  lines.push('controlsOf: nist-sp-800-53-r5');
+  lines.push('# The view whose controls\' evidence the UCM rows are tied to.');
+  lines.push('ucmView: fips');
   lines.push('provenance:');
   lines.push(`  - {publisher: GSA FedRAMP PMO, file: "FRMR.documentation.json", version: ${q(frmr.info.version)}, lastUpdated: ${q(frmr.info.last_updated)}, sha256: ${sha256}, repository: FedRAMP/docs}`);
   const ucm = frmr.FRR.UCM;

@@ -1,12 +1,13 @@
-// The FedRAMP 20x Key Security Indicator catalog (catalogs/frameworks/fedramp-20x-ksi.yaml, written by
-// import-ksi.ts): loaded and validated like the other catalog files, errors naming file:line and field.
+// The FedRAMP 20x Key Security Indicator catalog (catalogs/ksi/, written by import-ksi.ts): loaded and validated
+// like the other catalog files, errors naming file:line and field. It lives outside catalogs/frameworks/: it is
+// not a framework section of the report but a roll-up of another framework's statuses (`controlsOf`).
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { compileSchema, loadYamlFile } from '../data-file.ts';
 import { InputError } from '../errors.ts';
 import { catalogsDir } from '../paths.ts';
 
-export const ksiCatalogPath = 'frameworks/fedramp-20x-ksi.yaml';
+export const ksiCatalogPath = 'ksi/fedramp-20x-ksi.yaml';
 
 export type KsiLevel = 'required' | 'optional' | 'not-applicable';
 
@@ -14,8 +15,12 @@ export interface KsiIndicator { id: string; fka?: string; name: string; low: Ksi
 export interface KsiTheme { id: string; name: string; indicators: KsiIndicator[] }
 
 export interface KsiCatalog {
-  framework: 'fedramp-20x-ksi';
+  framework: string;
   title: string;
+  /** The framework whose control ids `controls` are: its statuses are what the indicators roll up. */
+  controlsOf: string;
+  /** The view (catalogs/frameworks/) whose controls' evidence UCM is tied to. */
+  ucmView: string;
   provenance: { publisher: string; file: string; version: string; lastUpdated: string; sha256: string; repository: string }[];
   /** The UCM standard (using cryptographic modules): its id and requirement ids, for the FIPS evidence to cite. */
   ucm: { id: string; name: string; requirements: { id: string; name: string; moderate?: string }[] };
@@ -29,10 +34,12 @@ const nistId = { type: 'string', pattern: '^[A-Z]{2}-\\d+(\\(\\d+\\))?$' } as co
 export const ksiCatalogSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['framework', 'title', 'provenance', 'ucm', 'themes'],
+  required: ['framework', 'title', 'controlsOf', 'ucmView', 'provenance', 'ucm', 'themes'],
   properties: {
-    framework: { const: 'fedramp-20x-ksi' },
+    framework: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
     title: str,
+    controlsOf: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
+    ucmView: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
     provenance: {
       type: 'array',
       minItems: 1,
@@ -91,7 +98,7 @@ export function loadKsiCatalog(dir: string = catalogsDir, nistControls?: Readonl
       seen.add(ind.id);
       if (!ind.id.startsWith(`${theme.id}-`)) throw new InputError(file, `${at}.id`, `${ind.id} is not in theme ${theme.id}`);
       ind.controls.forEach((c, k) => {
-        if (nistControls && !nistControls.has(c)) throw new InputError(file, `${at}.controls[${k}]`, `unknown nist-sp-800-53-r5 control "${c}"`);
+        if (nistControls && !nistControls.has(c)) throw new InputError(file, `${at}.controls[${k}]`, `unknown ${data.controlsOf} control "${c}"`);
       });
     });
   });

@@ -1,7 +1,7 @@
-import type { PackTable, RuleMappings } from './types.ts';
+import type { Catalog, PackTable, RuleMappings } from './types.ts';
 
 /**
- * The controls a printed control id names. AWS's FedRAMP table prints Rev. 4 ids with statement parts:
+ * The controls a printed control id names. Some of AWS's tables print Rev. 4 ids with statement parts:
  * "AC-2(f)" and "AC-5c" are parts of AC-2 and AC-5; "AU-6(1)(3)" is AU-6(1) and AU-6(3); "AC-2(12)(a)" is
  * part a of AC-2(12). Undefined for anything else.
  */
@@ -15,7 +15,7 @@ export function controlsOfPrintedId(printed: string): string[] | undefined {
 export interface PackEdge {
   rule: string;
   name: string;
-  /** The framework's control id (a Rev. 5 id for FedRAMP). */
+  /** The framework's control id (after reading statement parts and withdrawn ids). */
   control: string;
   /** The ids the page prints for this edge, e.g. ["AC-2(f)", "AC-2(j)"] → AC-2. */
   printed: string[];
@@ -88,7 +88,8 @@ export function compareSources(nist: PackTable, securityHub: RuleMappings): Sour
 /** What the report and the export say about the mapping sources: each AWS table's size, and where the NIST sources disagree. */
 export interface MappingSources {
   packTables: {
-    framework: PackTable['framework'];
+    /** The baseline a table's edges are for, else the framework. */
+    framework: string;
     title: string;
     url: string;
     /** Rules with a row, printed (control, rule) rows, and edges to the framework's controls after reading the printed ids. */
@@ -97,32 +98,42 @@ export interface MappingSources {
     edges: number;
     /** Rules the pack template deploys that the page maps to nothing (pack rule names). */
     withoutRow: string[];
-    /** Edges to controls outside the FedRAMP Rev. 5 Moderate baseline (AWS's FedRAMP page predates Rev. 5). */
+    /** For a baseline's table: edges to controls outside that baseline (AWS's page may predate it). */
     outsideBaseline?: number;
   }[];
+  /** The first framework table (no baseline) against Security Hub's related requirements for that framework. */
   nistComparison: SourceComparison;
 }
 
-export function mappingSources(tables: { nist: PackTable; fedramp: PackTable }, securityHub: RuleMappings, fedrampBaseline: readonly string[]): MappingSources {
-  const baseline = new Set(fedrampBaseline);
+/** Every rule mapping of a framework (Security Hub's related requirements), as one list. */
+export function securityHubOf(catalog: Pick<Catalog, 'ruleMappings'>, framework: string): RuleMappings {
+  return { framework, rules: catalog.ruleMappings.filter((m) => m.framework === framework).flatMap((m) => m.rules) };
+}
+
+/** The table a framework's pack edges come from (one without a baseline), if any. */
+export const frameworkTableOf = (catalog: Pick<Catalog, 'packTables'>, framework: string) => catalog.packTables.find((t) => !t.baseline && t.framework === framework);
+
+export function mappingSources(catalog: Pick<Catalog, 'packTables' | 'ruleMappings' | 'baselines'>): MappingSources | undefined {
+  const compared = catalog.packTables.find((t) => !t.baseline);
+  if (!compared) return undefined;
   return {
-    packTables: [tables.nist, tables.fedramp].map((t) => {
+    packTables: catalog.packTables.map((t) => {
       const edges = packEdges(t);
+      const baseline = t.baseline ? new Set(catalog.baselines.find((b) => b.baseline === t.baseline)!.controls) : undefined;
       return {
-        framework: t.framework,
+        framework: t.baseline ?? t.framework,
         title: t.title,
         url: t.url,
         rules: t.rules.length,
         rows: t.rules.reduce((n, r) => n + r.controls.length, 0),
         edges: edges.length,
         withoutRow: t.withoutRow.map((r) => r.name),
-        ...(t.framework === 'fedramp-r5-moderate' ? { outsideBaseline: edges.filter((e) => !baseline.has(e.control)).length } : {}),
+        ...(baseline ? { outsideBaseline: edges.filter((e) => !baseline.has(e.control)).length } : {}),
       };
     }),
-    nistComparison: compareSources(tables.nist, securityHub),
+    nistComparison: compareSources(compared, securityHubOf(catalog, compared.framework)),
   };
 }
 
 /** How an edge cites AWS's pack table. */
 export const packTableCitation = (t: PackTable) => `AWS Config conformance pack table: ${t.title} <${t.url}>`;
-

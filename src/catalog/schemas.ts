@@ -1,5 +1,10 @@
 const str = { type: 'string', minLength: 1 } as const;
 const strList = { type: 'array', items: str, uniqueItems: true } as const;
+/** A framework, baseline or view id: frameworks are data, so any id its file declares (cross-checked on load). */
+const frameworkId = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' } as const;
+const ruleId = { type: 'string', pattern: '^[A-Z0-9_]+$' } as const;
+/** How a framework, baseline or view is shown: label (short name), report order, a paragraph. */
+const presented = { title: str, label: str, order: { type: 'integer', minimum: 0, maximum: 1000 }, description: str } as const;
 
 const edgeSource = {
   type: 'object',
@@ -75,7 +80,7 @@ export const controlCatalogSchema = {
               type: 'object',
               additionalProperties: false,
               required: ['framework', 'controls', 'source'],
-              properties: { framework: { enum: ['nist-sp-800-53-r5', 'gdpr'] }, controls: { ...strList, minItems: 1 }, source: edgeSource },
+              properties: { framework: frameworkId, controls: { ...strList, minItems: 1 }, source: edgeSource },
             },
           },
         },
@@ -89,8 +94,9 @@ export const frameworkSchema = {
   additionalProperties: false,
   required: ['framework', 'title', 'provenance', 'controls'],
   properties: {
-    framework: { enum: ['nist-sp-800-53-r5', 'gdpr'] },
-    title: str,
+    framework: frameworkId,
+    ...presented,
+    list: { enum: ['all', 'mapped'] },
     provenance: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: { type: 'string' } } },
     families: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['id', 'title'], properties: { id: str, title: str } } },
     controls: {
@@ -100,7 +106,12 @@ export const frameworkSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['id', 'title'],
-        properties: { id: str, title: str, family: str, withdrawn: { type: 'boolean' }, moderate: { type: 'boolean' } },
+        properties: {
+          id: str, title: str, family: str, withdrawn: { type: 'boolean' }, moderate: { type: 'boolean' },
+          rules: { type: 'array', items: ruleId, uniqueItems: true },
+          checks: strList,
+          inherits: { type: 'object', propertyNames: frameworkId, additionalProperties: { ...strList, minItems: 1 } },
+        },
       },
     },
   },
@@ -111,22 +122,23 @@ export const baselineSchema = {
   additionalProperties: false,
   required: ['baseline', 'title', 'framework', 'controls'],
   properties: {
-    baseline: str,
-    title: str,
-    framework: { const: 'nist-sp-800-53-r5' },
+    baseline: frameworkId,
+    ...presented,
+    framework: frameworkId,
     provenance: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } },
     controls: { ...strList, minItems: 1 },
   },
 } as const;
 
-export const fipsViewSchema = {
+export const viewSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['view', 'title', 'framework', 'controls'],
   properties: {
-    view: { const: 'fips' },
-    title: str,
-    framework: { const: 'nist-sp-800-53-r5' },
+    view: frameworkId,
+    ...presented,
+    tag: str,
+    framework: frameworkId,
     controls: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['id', 'rationale'], properties: { id: str, rationale: str } } },
   },
 } as const;
@@ -136,7 +148,7 @@ export const ruleMappingsSchema = {
   additionalProperties: false,
   required: ['framework', 'rules'],
   properties: {
-    framework: { const: 'nist-sp-800-53-r5' },
+    framework: frameworkId,
     rules: {
       type: 'array',
       items: {
@@ -155,7 +167,9 @@ export const packTableSchema = {
   additionalProperties: false,
   required: ['framework', 'title', 'url', 'template', 'provenance', 'rules', 'withoutRow'],
   properties: {
-    framework: { enum: ['nist-sp-800-53-r5', 'fedramp-r5-moderate'] },
+    framework: frameworkId,
+    baseline: frameworkId,
+    label: str,
     title: str,
     url: { type: 'string', pattern: '^https://docs\\.aws\\.amazon\\.com/' },
     template: str,

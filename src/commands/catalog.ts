@@ -4,8 +4,8 @@ import { loadCatalog } from '../catalog/load.ts';
 import { checksById } from '../checks/index.ts';
 import { neutraliseFormula } from '../render/csv.ts';
 
-export async function catalogExportCommand(opts: { format: 'json' | 'csv'; table: 'edges' | 'controls' }): Promise<number> {
-  const exported = exportCatalog(loadCatalog(new Set(checksById.keys())));
+export async function catalogExportCommand(opts: { format: 'json' | 'csv'; table: 'edges' | 'controls'; catalog?: string[] }): Promise<number> {
+  const exported = exportCatalog(loadCatalog(new Set(checksById.keys()), undefined, opts.catalog));
   if (opts.format === 'json') {
     process.stdout.write(`${JSON.stringify(exported, null, 2)}\n`);
     return 0;

@@ -44,6 +44,7 @@ export interface RunOptions extends GlobalOptions, SigningKeyOptions {
   maxEvaluationAge?: number;
   threads?: number;
   trustedKeys?: string;
+  catalog?: string[];
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
@@ -59,7 +60,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.pdf ? 4 : 3 });
   const pack = await writeDirAtomically(opts.out, async (tmp) => {
     progress.stage('Evaluating evidence');
-    const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads, onProgress: (t) => progress.detail(t) });
+    const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads, catalogs: opts.catalog, onProgress: (t) => progress.detail(t) });
     const packId = packIdFor(result);
     const org = organizationSlug(result.organization);
     for (const note of await completeInterruptedPacks(opts.out, org)) if (!opts.quiet) process.stderr.write(`evidence-pack: ${note}\n`);

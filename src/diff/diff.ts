@@ -1,7 +1,7 @@
 // Drift between two packs' results: what changed for each control, evidence item and resource.
 import { markdownText } from '../markdown-text.ts';
 import { controlItemBatches, resultResourceBatches } from '../evaluate/read-result.ts';
-import { statusOrder, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
+import { statusOrder, type BaselineStatus, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
 import { poamChanges, poamChangesLine, readPoamOf, type PoamChanges } from '../poam/changes.ts';
 
 export type ItemChange = 'regressed' | 'fixed' | 'new-failing' | 'new-gap' | 'waiver-expired' | 'new' | 'gone' | 'unchanged' | 'changed';
@@ -28,11 +28,22 @@ export interface ControlDrift {
   mappingChanged: boolean;
 }
 
+/** One framework's (or baseline's, or view's) controls whose status changed between the packs. */
+export interface FrameworkDrift {
+  id: string;
+  label: string;
+  /** In one pack only. */
+  presence?: 'new' | 'gone';
+  changes: { id: string; before?: BaselineStatus; after?: BaselineStatus; change: ControlDrift['change'] }[];
+}
+
 export interface Drift {
   previous: { generatedAt: string; catalog: string; collectedAt: string };
   current: { generatedAt: string; catalog: string; collectedAt: string };
   catalogChanged: boolean;
   controls: ControlDrift[];
+  /** Per framework of either pack, in the current pack's order: the controls whose status changed. */
+  frameworks: FrameworkDrift[];
   /** Every item whose status changed, appeared or went (unchanged items are only counted). */
   items: ItemDrift[];
   resources: { newlyInScope: string[]; gone: string[] };
@@ -82,6 +93,27 @@ function controlChange(before: ControlStatus | undefined, after: ControlStatus |
   return severity(after) > severity(before) ? 'regressed' : severity(after) < severity(before) && (before === 'fail' || before === 'gap') ? 'fixed' : 'changed';
 }
 
+function rowChange(before: BaselineStatus | undefined, after: BaselineStatus | undefined): ControlDrift['change'] {
+  if (before === 'not-assessed' || after === 'not-assessed') return before === after ? 'unchanged' : !before ? 'new' : !after ? 'gone' : 'changed';
+  return controlChange(before, after);
+}
+
+/** Each framework present in either pack, compared a control at a time. */
+function frameworkDrift(previous: Result, current: Result): FrameworkDrift[] {
+  const prev = new Map(previous.frameworks.map((f) => [f.id, f]));
+  const ids = [...new Set([...current.frameworks.map((f) => f.id), ...prev.keys()])];
+  return ids.map((id) => {
+    const b = prev.get(id);
+    const a = current.frameworks.find((f) => f.id === id);
+    const before = new Map((b?.rows ?? []).map((r) => [r.id, r.status]));
+    const after = new Map((a?.rows ?? []).map((r) => [r.id, r.status]));
+    const changes = [...new Set([...after.keys(), ...before.keys()])]
+      .map((c) => ({ id: c, before: before.get(c), after: after.get(c), change: rowChange(before.get(c), after.get(c)) }))
+      .filter((c) => c.change !== 'unchanged');
+    return { id, label: (a ?? b)!.label, ...(!b ? { presence: 'new' as const } : !a ? { presence: 'gone' as const } : {}), changes };
+  });
+}
+
 /** A pack to compare: its directory (the items and inventory files) and its result.json. */
 export interface PackResult {
   dir: string;
@@ -109,7 +141,7 @@ const seen = (i: EvidenceItem): SeenItem => ({ status: i.status, waiver: i.waive
 export async function diffPacks(previous: PackResult, current: PackResult): Promise<Drift> {
   const prevControls = new Map(previous.result.controls.map((c) => [c.id, c]));
   const curControls = new Map(current.result.controls.map((c) => [c.id, c]));
-  const mapping = (c?: Result['controls'][number]) => (c ? [...c.mappings.nist, ...c.mappings.gdpr].map((m) => m.id).sort().join(',') : '');
+  const mapping = (c?: Result['controls'][number]) => (c ? Object.entries(c.mappings).flatMap(([fw, ms]) => ms.map((m) => `${fw}:${m.id}`)).sort().join(',') : '');
   const ids = [...new Set([...prevControls.keys(), ...curControls.keys()])].sort();
   const controls: ControlDrift[] = ids.map((id) => {
     const b = prevControls.get(id);
@@ -173,6 +205,7 @@ export async function diffPacks(previous: PackResult, current: PackResult): Prom
     current: meta(current.result),
     catalogChanged: previous.result.catalog.digest !== current.result.catalog.digest,
     controls,
+    frameworks: frameworkDrift(previous.result, current.result),
     items,
     resources: { newlyInScope: newlyInScope.sort(), gone: [...prevRes].sort() },
     counts,
@@ -198,6 +231,11 @@ export function driftMarkdown(d: Drift, names: { previous: string; current: stri
     '|---|---|---|---|',
     ...d.controls.filter((c) => c.change !== 'unchanged' || c.mappingChanged).map((c) => `| ${t(c.id)} ${t(c.title)} | ${t(c.before ?? '—')} | ${t(c.after ?? '—')} | ${t(c.change)}${c.mappingChanged ? ', mapping changed' : ''} |`),
   ];
+  for (const f of d.frameworks) {
+    if (!f.changes.length && !f.presence) continue;
+    lines.push('', `## ${t(f.label)}${f.presence ? ` (${f.presence} in this pack)` : ''}: ${f.changes.length} control(s) changed`, '');
+    for (const c of f.changes) lines.push(`- ${t(c.id)}: ${t(c.before ?? '—')} → ${t(c.after ?? '—')} (${t(c.change)})`);
+  }
   for (const change of shown) {
     const list = d.items.filter((i) => i.change === change);
     if (!list.length) continue;

@@ -1,5 +1,5 @@
-import type { Catalog, CatalogControl } from '../catalog/types.ts';
-import { mappingSources, packEdges } from '../catalog/pack-tables.ts';
+import type { Catalog } from '../catalog/types.ts';
+import { mappingSources } from '../catalog/pack-tables.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
 import { everyRegion, MissingEvidence } from '../checks/types.ts';
 import { inventorySources } from '../evidence/read.ts';
@@ -12,6 +12,7 @@ import { redactJsonInPlace } from '../redact/detect.ts';
 import { absenceNotAtEnd, observationNotAtEnd, pointInTimeFor, resourceNotAtEnd, type PointInTime } from './point-in-time.ts';
 import { attestationResult, waiverResults } from './assurance.ts';
 import { ControlEvidence, type ControlEvidencePart } from './control-evidence.ts';
+import { frameworkResults, mappedControls, rulesOfFrameworks } from './framework-rows.ts';
 import { inventoryFile, itemsFileOf, MemoryLinesStore, type LinesStore, type LinesWriter } from './item-files.ts';
 import {
   controlStatuses,
@@ -26,10 +27,8 @@ import {
   type ResultResource,
   type WaiverResult,
   type BaselineRow,
-  type MappedControl,
   type Result,
   type UnmappedRule,
-  worstStatus,
 } from './result.ts';
 
 export interface EvaluateInput {
@@ -450,25 +449,6 @@ export class Evaluation {
       return items;
     };
 
-    const nistFw = new Map(catalog.frameworks['nist-sp-800-53-r5'].controls.map((x) => [x.id, x]));
-    const gdprFw = new Map(catalog.frameworks.gdpr.controls.map((x) => [x.id, x]));
-    const fedramp = new Set(catalog.fedrampModerate.controls);
-    const fips = new Set(catalog.fips.controls.map((x) => x.id));
-    const mapped = (c: CatalogControl) => {
-      const nist: MappedControl[] = [];
-      const gdpr: MappedControl[] = [];
-      for (const m of c.mappings) {
-        for (const id of m.controls) {
-          if (m.framework === 'gdpr') gdpr.push({ id, title: gdprFw.get(id)!.title, source: m.source });
-          else {
-            const fc = nistFw.get(id)!;
-            nist.push({ id, title: fc.title, family: fc.family, source: m.source, nistModerate: fc.moderate ?? false, fedrampModerate: fedramp.has(id), fips: fips.has(id) });
-          }
-        }
-      }
-      return { nist, gdpr };
-    };
-
     const input = this.input;
     const attestations = (input.attestations ?? []).map((a) => attestationResult(a, input.generatedAt, input.attestationPathOf ?? ((p) => `attestations/${p}`)));
     const waivers = this.waivers;
@@ -511,7 +491,7 @@ export class Evaluation {
         status,
         statusReason,
         remediation: c.remediation,
-        mappings: mapped(c),
+        mappings: mappedControls(catalog, c.mappings),
         evidence,
         ...(items ? { items } : {}),
         counts,
@@ -520,31 +500,13 @@ export class Evaluation {
       };
     });
 
-    const byId = new Map(controls.map((c) => [c.id, c]));
-    // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the FedRAMP controls AWS's FedRAMP pack table maps them to.
-    const ruleEvidence = new Map<string, { status: ControlStatus; results: number } | undefined>();
-    const rulesForControl = new Map<string, BaselineRow['rules']>();
-    for (const e of packEdges(catalog.packTables.fedramp)) {
-      if (!ruleEvidence.has(e.rule)) {
-        const items = ruleItems(e.rule, false);
-        ruleEvidence.set(e.rule, items.length ? { status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length } : undefined);
-      }
-      const evidence = ruleEvidence.get(e.rule);
-      if (evidence) (rulesForControl.get(e.control) ?? rulesForControl.set(e.control, []).get(e.control)!).push({ rule: e.rule, source: `AWS FedRAMP pack table: ${e.printed.join(', ')}`, ...evidence });
+    // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the framework controls they are mapped to.
+    const ruleEvidence = new Map<string, BaselineRow['rules'][number]>();
+    const ruleSource = new Map(catalog.ruleMappings.flatMap((m) => m.rules.map((r) => [r.rule, r.source] as const)));
+    for (const rule of rulesOfFrameworks(catalog)) {
+      const items = ruleItems(rule, false);
+      if (items.length) ruleEvidence.set(rule, { rule, source: ruleSource.get(rule) ?? 'framework data file', status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length });
     }
-    const baselineRows: BaselineRow[] = catalog.fedrampModerate.controls.map((id) => {
-      const via = controls.filter((c) => c.mappings.nist.some((m) => m.id === id)).map((c) => c.id);
-      const rules = rulesForControl.get(id) ?? [];
-      const statuses = [...via.map((v) => byId.get(v)!.status), ...rules.map((r) => r.status)];
-      return {
-        id,
-        title: nistFw.get(id)!.title,
-        family: nistFw.get(id)!.family!,
-        status: statuses.length ? worstStatus(statuses) : 'not-assessed',
-        via,
-        rules,
-      };
-    });
 
     const controlCounts = zeroCounts(controlStatuses);
     const evidenceCounts = zeroCounts(itemStatuses);
@@ -557,8 +519,9 @@ export class Evaluation {
       ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
     ];
 
-    // Rules whose results count towards a status: catalog controls' rules and the FedRAMP pack table's.
-    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...catalog.packTables.fedramp.rules.map((m) => m.rule)]);
+    const sources = mappingSources(catalog);
+    // Rules whose results count towards a status: catalog controls' rules, the frameworks' rule mappings and the baselines' pack tables.
+    const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...rulesOfFrameworks(catalog)]);
     const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
       const results = zeroCounts(itemStatuses);
       for (const e of resultsByRule.get(`${r.account}/${r.region}/${r.name}`) ?? []) results[ruleStatus[e.compliance]]++;
@@ -593,8 +556,8 @@ export class Evaluation {
       },
       summary: { controls: controlCounts, evidence: evidenceCounts, resources: this.resources, gaps: gaps.length },
       controls,
-      baselines: [{ id: catalog.fedrampModerate.baseline, title: catalog.fedrampModerate.title, rows: baselineRows }],
-      mappingSources: mappingSources(catalog.packTables, catalog.ruleMappings, catalog.fedrampModerate.controls),
+      frameworks: frameworkResults(catalog, controls, ruleEvidence),
+      ...(sources ? { mappingSources: sources } : {}),
       attestations,
       waivers,
       inventory: this.inventory.close(),

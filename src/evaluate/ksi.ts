@@ -65,14 +65,17 @@ const baselineStatuses: BaselineStatus[] = [...statusOrder, 'not-assessed'];
 const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
-/** Every NIST control the pack speaks of: the baselines' rows (with their AWS Config rules) and the catalog controls' mappings. */
-export function nistEvidence(result: Result): Map<string, NistEvidence> {
+/**
+ * Every control of `framework` (the KSI catalog's `controlsOf`) the pack speaks of: the rows of the baselines
+ * of that framework in result.frameworks (with their AWS Config rules) and the catalog controls' mappings.
+ */
+export function nistEvidence(result: Result, framework: string): Map<string, NistEvidence> {
   const byId = new Map(result.controls.map((c) => [c.id, c]));
   const viaOf = new Map<string, Set<string>>();
   const rulesOf = new Map<string, Map<string, ControlStatus>>();
   const add = <V>(m: Map<string, V>, id: string, make: () => V) => m.get(id) ?? m.set(id, make()).get(id)!;
-  for (const c of result.controls) for (const m of c.mappings.nist) add(viaOf, m.id, () => new Set()).add(c.id);
-  for (const b of result.baselines) {
+  for (const c of result.controls) for (const m of c.mappings[framework] ?? []) add(viaOf, m.id, () => new Set()).add(c.id);
+  for (const b of result.frameworks.filter((f) => f.kind === 'baseline' && f.of === framework)) {
     for (const row of b.rows) {
       for (const v of row.via) add(viaOf, row.id, () => new Set()).add(v);
       for (const r of row.rules ?? []) add(rulesOf, row.id, () => new Map()).set(r.rule, r.status);
@@ -124,7 +127,7 @@ function reasonFor(status: KsiStatus, related: NistEvidence[]): string {
 
 /** result.json + the KSI catalog → ksi.json: every indicator that applies at Moderate, its status, counts and evidence pointers. */
 export function rollUpKsi(result: Result, catalog: KsiCatalog, catalogSha256: string): KsiReport {
-  const nist = nistEvidence(result);
+  const nist = nistEvidence(result, catalog.controlsOf);
   const byId = new Map(result.controls.map((c) => [c.id, c]));
   const indicators = moderateIndicators(catalog).map((ind): KsiIndicatorResult => {
     const related = ind.controls.map((id) => nist.get(id) ?? { id, status: 'not-assessed' as const, controls: [], rules: [] });

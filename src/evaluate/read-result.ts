@@ -1,5 +1,6 @@
 import { readJsonFile } from '../evidence/json-file.ts';
 import { InputError } from '../errors.ts';
+import { frameworksFromLegacy } from './legacy-frameworks.ts';
 import { readLineBatches } from './item-files.ts';
 import { legacyResultSchemaVersions, resultSchemaVersion, type ControlResult, type EvidenceItem, type JsonLinesFile, type Result, type ResultResource } from './result.ts';
 
@@ -12,12 +13,13 @@ export function readResult(file: string): Result {
   if (!readable.includes(value.schema as string)) {
     throw new InputError(file, 'schema', `unsupported result schema ${JSON.stringify(value.schema)} (this tool reads ${readable.join(', ')})`);
   }
-  for (const field of ['controls', 'gaps', ...(value.schema === 'evidence-pack/result@1' ? ['resources'] as const : [])] as const) {
+  for (const field of ['controls', 'gaps', ...(value.schema === 'evidence-pack/result@1' ? ['resources'] as const : []), ...(value.schema === resultSchemaVersion ? ['frameworks'] as const : [])] as const) {
     if (!Array.isArray(value[field])) throw new InputError(file, field, 'missing or not a list');
   }
-  if (value.schema === 'evidence-pack/result@1') return value as Result;
+  if (value.schema === 'evidence-pack/result@1') return frameworksFromLegacy(value as Result);
   if (typeof value.inventory !== 'object' || value.inventory === null) throw new InputError(file, 'inventory', 'missing');
-  return value.schema === resultSchemaVersion ? (value as Result) : partsFromResult2(value as Result);
+  if (value.schema === resultSchemaVersion) return value as Result;
+  return frameworksFromLegacy(value.schema === 'evidence-pack/result@3' ? (value as Result) : partsFromResult2(value as Result));
 }
 
 /** result@2 pinned each JSON-lines file as one file: the same as a list of one part. */
@@ -27,7 +29,7 @@ function partsFromResult2(result: Result): Result {
 }
 
 /** Every evidence item of a control, in batches: from its JSON-lines file in the pack, or inline in an older result. */
-export async function* controlItemBatches(packDir: string, control: ControlResult): AsyncGenerator<EvidenceItem[]> {
+export async function* controlItemBatches(packDir: string, control: Pick<ControlResult, 'items' | 'evidence'>): AsyncGenerator<EvidenceItem[]> {
   if (control.items) yield* readLineBatches<EvidenceItem>(packDir, control.items);
   else yield control.evidence;
 }

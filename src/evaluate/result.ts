@@ -7,9 +7,12 @@ import type { MappingSources } from '../catalog/pack-tables.ts';
 import type { Assessment, EdgeSource, Owner } from '../catalog/types.ts';
 import type { AssetFacts } from '../inventory/facts.ts';
 
-export const resultSchemaVersion = 'evidence-pack/result@3';
-/** Still read and re-rendered: @2 pins each JSON-lines file as one file, not a list of parts; @1 has every item and resource inline. */
-export const legacyResultSchemaVersions = ['evidence-pack/result@2', 'evidence-pack/result@1'] as const;
+export const resultSchemaVersion = 'evidence-pack/result@4';
+/**
+ * Still read and re-rendered: @3 and older name two frameworks' mappings by fixed keys and carry `baselines`, not
+ * `frameworks`; @2 pins each JSON-lines file as one file, not a list of parts; @1 has every item and resource inline.
+ */
+export const legacyResultSchemaVersions = ['evidence-pack/result@3', 'evidence-pack/result@2', 'evidence-pack/result@1'] as const;
 
 export const controlStatuses = ['pass', 'fail', 'not-applicable', 'manual', 'inherited', 'waived', 'gap'] as const;
 export type ControlStatus = (typeof controlStatuses)[number];
@@ -58,7 +61,7 @@ export interface WaiverResult extends Waiver {
 
 export type BaselineStatus = ControlStatus | 'not-assessed';
 
-/** One control of a baseline (e.g. FedRAMP Moderate): every control appears, mapped or not. */
+/** One control of a framework, baseline or view, with the evidence that decides its status. */
 export interface BaselineRow {
   id: string;
   title: string;
@@ -68,6 +71,26 @@ export interface BaselineRow {
   via: string[];
   /** AWS Config managed rules deployed in scope that AWS maps to this control, each rolled up over its results. */
   rules: { rule: string; source: string; status: ControlStatus; results: number }[];
+  /** Controls of other frameworks this one takes its status from (the framework's `inherits` edges). */
+  inherits?: { framework: string; id: string; status: BaselineStatus }[];
+  /** Where the catalog controls' mapping edges come from. */
+  sources?: string[];
+}
+
+/** A framework, baseline or view as its data file declares it, with a row per control it lists. */
+export interface FrameworkResult {
+  id: string;
+  kind: 'framework' | 'baseline' | 'view';
+  title: string;
+  label: string;
+  description?: string;
+  /** For a baseline or view: the framework whose controls it selects. */
+  of?: string;
+  /** A view's tag on the control pages of catalog controls that map into it. */
+  tag?: string;
+  /** all: every control, "not assessed" where nothing addresses it; mapped: those the catalog's controls map to. */
+  list: 'all' | 'mapped';
+  rows: BaselineRow[];
 }
 
 export interface MappedControl {
@@ -75,9 +98,8 @@ export interface MappedControl {
   title: string;
   source: EdgeSource;
   family?: string;
-  nistModerate?: boolean;
-  fedrampModerate?: boolean;
-  fips?: boolean;
+  /** The baselines and views (ids) that hold this control. */
+  in?: string[];
 }
 
 export interface ControlResult {
@@ -90,7 +112,8 @@ export interface ControlResult {
   status: ControlStatus;
   statusReason: string;
   remediation: string;
-  mappings: { nist: MappedControl[]; gdpr: MappedControl[] };
+  /** By framework id (result@3 and older: by fixed keys, upgraded on reading). */
+  mappings: Record<string, MappedControl[]>;
   /**
    * The items the report lists: every failing, gap and waived one, then the first `listedOthers` passing
    * and not-applicable ones (in result@1 documents: every item).
@@ -172,7 +195,10 @@ export interface Result {
     gaps: number;
   };
   controls: ControlResult[];
-  baselines: { id: string; title: string; rows: BaselineRow[] }[];
+  /** Every framework, baseline and view of the catalogs, in report order. */
+  frameworks: FrameworkResult[];
+  /** result@3 and older only: upgraded to `frameworks` on reading. */
+  baselines?: { id: string; title: string; rows: BaselineRow[] }[];
   attestations: AttestationResult[];
   waivers: WaiverResult[];
   /** Every resource evaluated, one a line, in one or more files (one file in result@2); result@1 documents carry them inline in `resources`. */

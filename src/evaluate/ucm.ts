@@ -1,5 +1,5 @@
-// FedRAMP 20x UCM (using cryptographic modules) tied to the FIPS view: of the catalog controls whose NIST
-// mappings are in the FIPS view, which resources the FIPS endpoint/mode checks show using FIPS-validated
+// The KSI catalog's UCM standard (using cryptographic modules) tied to the FIPS view (the KSI catalog's `ucmView`): of the catalog
+// controls whose mappings are in that view, which resources the FIPS endpoint/mode checks show using FIPS-validated
 // endpoints or modes, which not, and which answers rest on an attestation or on AWS. A pure function of result.json.
 import type { KsiCatalog } from '../catalog/ksi.ts';
 import type { ControlResult, ControlStatus, EvidenceItem, Result } from './result.ts';
@@ -42,7 +42,7 @@ const resourceOf = (e: EvidenceItem): UcmResource => ({
 
 export function ucmReport(result: Result, catalog: KsiCatalog): UcmReport {
   const indicator = catalog.themes.flatMap((t) => t.indicators).find((i) => i.id.endsWith(`-${catalog.ucm.id}`));
-  const inFipsView = result.controls.filter((c) => c.mappings.nist.some((m) => m.fips));
+  const inFipsView = result.controls.filter((c) => Object.values(c.mappings).some((ms) => ms.some((m) => m.in?.includes(catalog.ucmView))));
   const usesFipsChecks = (c: ControlResult) => c.evidence.some((e) => e.source.kind === 'check' && fipsModeChecks.has(e.source.id));
   const rows: UcmRow[] = [];
   const encryptionOnly: string[] = [];

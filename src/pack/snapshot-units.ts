@@ -22,7 +22,8 @@ export interface UnitInput {
   outDir: string;
   /** The estate as read before the first configuration item (what checks look up). */
   snapshot: Snapshot;
-  evaluate: Pick<EvaluateInput, 'generatedAt' | 'tool' | 'waivers' | 'period' | 'maxEvaluationAgeDays'>;
+  /** catalogDirs: the user's --catalog directories, loaded on top of the built-in catalogs. */
+  evaluate: Pick<EvaluateInput, 'generatedAt' | 'tool' | 'waivers' | 'period' | 'maxEvaluationAgeDays'> & { catalogDirs?: string[] };
 }
 
 export interface UnitOutcome {
@@ -36,13 +37,13 @@ export interface UnitOutcome {
 const partDirOf = (outDir: string, index: number) => join(outDir, '.units', String(index));
 
 let catalog: ReturnType<typeof loadCatalog> | undefined;
-/** The catalog, loaded once a thread. */
-export const threadCatalog = () => (catalog ??= loadCatalog(new Set(checksById.keys())));
+/** The catalog, loaded once a thread (the same directories as the main thread's). */
+export const threadCatalog = (userDirs: string[] = []) => (catalog ??= loadCatalog(new Set(checksById.keys()), undefined, userDirs));
 
 /** Reads and evaluates one unit's files, writing its lines files under the unit's own directory. */
 export async function evaluateUnit(unit: string[], index: number, input: UnitInput): Promise<UnitOutcome> {
   const copies = new RedactedCopies(input.outDir);
-  const evaluation = new Evaluation({ ...input.evaluate, catalog: threadCatalog(), checks: checksById, packPathOf: evidenceCopyPath, lines: new FileLinesStore(partDirOf(input.outDir, index)) });
+  const evaluation = new Evaluation({ ...input.evaluate, catalog: threadCatalog(input.evaluate.catalogDirs), checks: checksById, packPathOf: evidenceCopyPath, lines: new FileLinesStore(partDirOf(input.outDir, index)) });
   evaluation.begin(input.snapshot);
   const seen = new Set<string>();
   const handBack: Resource[] = [];

@@ -67,6 +67,8 @@ export interface EvaluateOptions {
   ownPartFrom?: number;
   /** Characters of (Aggregate)SelectResourceConfig pages evaluated together (default 4 Mi; tests set it small). */
   runChars?: number;
+  /** The user's catalog directories (--catalog): frameworks, mappings and controls on top of the built-in ones. */
+  catalogs?: string[];
   /** Called as evidence files are read and evaluated ("12 of 40 evidence files"). */
   onProgress?: (text: string) => void;
 }
@@ -78,7 +80,7 @@ export const attestationCopyPath = (path: string) => `attestations/${path}`;
  * file, and the attestations with their attached files, in outDir.
  */
 export async function evaluateStage(evidenceDir: string, outDir: string, generatedAt: string, assurance: EvaluateOptions = {}): Promise<Result> {
-  const catalog = loadCatalog(new Set(checksById.keys()));
+  const catalog = loadCatalog(new Set(checksById.keys()), undefined, assurance.catalogs);
   const copies = new RedactedCopies(outDir);
   const attestationsDir = assurance.attestations ?? (existsSync(join(evidenceDir, assuranceFiles.attestations)) ? join(evidenceDir, assuranceFiles.attestations) : undefined);
   const waiversFile = assurance.waivers ?? (existsSync(join(evidenceDir, assuranceFiles.waivers)) ? join(evidenceDir, assuranceFiles.waivers) : undefined);
@@ -86,7 +88,7 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
   const waivers = waiversFile ? loadWaivers(waiversFile) : [];
   checkAssuranceAgainstCatalog(catalog, attestations, waivers, { attestations: attestationsDir, waivers: waiversFile });
   if (assurance.threads !== undefined && !(Number.isInteger(assurance.threads) && assurance.threads >= 0)) throw new UserError(`--threads: ${assurance.threads} is not a whole number of threads (0 or more)`);
-  const evaluate = { generatedAt, tool, waivers, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays };
+  const evaluate = { generatedAt, tool, waivers, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays, catalogDirs: assurance.catalogs };
   const evaluation = new Evaluation({ ...evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, attestations, attestationPathOf: attestationCopyPath, copies: copies.written, lines: new FileLinesStore(outDir, { ownPartFrom: assurance.ownPartFrom }) });
   // Configuration items are evaluated as they are read, never held together; delivered snapshot files a unit at a
   // time and (Aggregate)SelectResourceConfig files a run of pages at a time, in threads when large.
@@ -226,7 +228,7 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
     author: result.organization,
     creator: `${result.tool.name} ${result.tool.version}`,
     created: new Date(result.generatedAt),
-    keywords: ['audit evidence', 'NIST SP 800-53 rev5', 'FedRAMP Moderate', 'GDPR', opts.pack.packId],
+    keywords: ['audit evidence', ...result.frameworks.filter((f) => f.kind !== 'view').map((f) => f.label), opts.pack.packId],
   };
   const printer = await PdfPrinter.launch();
   const scratch: string[] = [];

@@ -140,8 +140,14 @@ interface Seen {
 }
 
 /** The weaknesses result.json holds now: every failing, gap and waived item, one per id, read from the items files. */
+/** The framework whose control ids a POA&M item's impacted controls are: the one the pack's baselines select from. */
+export function impactedControlsFramework(result: Pick<Result, 'frameworks'>): string | undefined {
+  return result.frameworks.find((f) => f.kind === 'baseline')?.of;
+}
+
 async function currentWeaknesses(result: Result, packDir: string): Promise<Map<string, Seen>> {
   const seen = new Map<string, Seen>();
+  const framework = impactedControlsFramework(result);
   for (const c of result.controls) {
     if (c.counts.fail + c.counts.gap + c.counts.waived === 0) continue;
     for await (const batch of controlItemBatches(packDir, c)) {
@@ -153,7 +159,7 @@ async function currentWeaknesses(result: Result, packDir: string): Promise<Map<s
         if (statusRank[item.status] < statusRank[s.finding]) s.finding = item.status;
         if (item.waiver && (!s.waiver || item.waiver.state === 'expired')) s.waiver = item.waiver;
         s.controls.add(c.id);
-        for (const m of c.mappings.nist) s.nist.add(m.id);
+        for (const m of (framework && c.mappings[framework]) || []) s.nist.add(m.id);
         if (s.messages.size < maxMessages) s.messages.add(item.message);
         else if (!s.messages.has(item.message)) s.more++;
         for (const f of c.items ?? []) s.documents.add(f.file);

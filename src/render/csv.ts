@@ -13,7 +13,16 @@ export function neutraliseFormula(value: string): string {
   return formulaStart.test(value) ? `'${value}` : value;
 }
 
-const columns = ['control', 'control_status', 'item_status', 'account', 'region', 'resource_type', 'resource_id', 'resource_name', 'resource_arn', 'source', 'finding', 'evidence_time', 'evidence_file', 'evidence_pointer', 'nist_800_53_r5', 'gdpr'];
+const columns = ['control', 'control_status', 'item_status', 'account', 'region', 'resource_type', 'resource_id', 'resource_name', 'resource_arn', 'source', 'finding', 'evidence_time', 'evidence_file', 'evidence_pointer'];
+
+/** A column per framework of the pack (its id, with underscores): the ids of its controls each catalog control is evidence for. */
+export function frameworkColumns(result: Result): { names: string[]; cells: Map<string, string[]> } {
+  const frameworks = result.frameworks.filter((f) => f.kind === 'framework');
+  const cells = new Map(result.controls.map((c) => [c.id, frameworks.map((f) => f.rows
+    .filter((r) => r.via.includes(c.id) || (r.inherits ?? []).some((i) => (c.mappings[i.framework] ?? []).some((m) => m.id === i.id)))
+    .map((r) => r.id).join(' '))]));
+  return { names: frameworks.map((f) => f.id.replace(/[^A-Za-z0-9]+/g, '_')), cells };
+}
 
 /**
  * One field as RFC 4180 wants it: quoted when it holds white space, a comma or a quote, quotes doubled.
@@ -32,28 +41,25 @@ export function sourceText(i: EvidenceItem): string {
   return i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `config-rule:${i.source.rule}:${i.source.ruleName}` : `coverage:${i.source.api}`;
 }
 
-function row(c: ControlResult, nist: string, gdpr: string, i: EvidenceItem): string[] {
-  const source = sourceText(i);
-  return [c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', source, i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', nist, gdpr];
+function row(c: CsvControl, frameworks: string[], i: EvidenceItem): string[] {
+  return [c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', sourceText(i), i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', ...frameworks];
 }
 
 /** The rows of these controls' items, in order, appended to `out`. */
-async function writeRows(controls: ControlResult[], packDir: string, out: BufferedFileWriter): Promise<void> {
+async function writeRows(controls: CsvControl[], packDir: string, out: BufferedFileWriter): Promise<void> {
   for (const c of controls) {
-    const nist = c.mappings.nist.map((m) => m.id).join(' ');
-    const gdpr = c.mappings.gdpr.map((m) => m.id).join(' ');
-    for await (const batch of controlItemBatches(packDir, c)) for (const i of batch) out.write(csvLine(row(c, nist, gdpr, i)));
+    for await (const batch of controlItemBatches(packDir, c)) for (const i of batch) out.write(csvLine(row(c, c.frameworks, i)));
   }
 }
 
 /** What a thread needs of a control to write its rows (not the listed items result.json carries). */
-export type CsvControl = Pick<ControlResult, 'id' | 'status' | 'mappings' | 'items' | 'evidence'>;
+export type CsvControl = Pick<ControlResult, 'id' | 'status' | 'items' | 'evidence'> & { frameworks: string[] };
 
 /** In a thread (csv-thread.ts): the rows of some controls into a file of their own. */
 export async function writeCsvPart(controls: CsvControl[], packDir: string, file: string): Promise<void> {
   const out = new BufferedFileWriter(file, { hashed: false });
   try {
-    await writeRows(controls as ControlResult[], packDir, out);
+    await writeRows(controls, packDir, out);
   } finally {
     out.close();
   }
@@ -70,7 +76,8 @@ const defaultThreadedFrom = 64 * 1024 * 1024;
  * memory. A large pack's later controls are written by a second thread into a part appended at the end.
  */
 export async function writeEvidenceCsv(result: Result, packDir: string, file: string, opts: { threadedFrom?: number } = {}): Promise<void> {
-  const controls = result.controls;
+  const fw = frameworkColumns(result);
+  const controls: CsvControl[] = result.controls.map((c) => ({ id: c.id, status: c.status, items: c.items, evidence: c.evidence, frameworks: fw.cells.get(c.id)! }));
   const bytes = controls.map((c) => (c.items ? linesTotal(c.items).bytes : 0));
   const total = bytes.reduce((a, b) => a + b, 0);
   let split = controls.length;
@@ -84,11 +91,11 @@ export async function writeEvidenceCsv(result: Result, packDir: string, file: st
     }
   }
   const partFile = `${file}.part`;
-  const rest: CsvControl[] = controls.slice(split).map((c) => ({ id: c.id, status: c.status, mappings: c.mappings, items: c.items, evidence: c.items ? [] : c.evidence }));
+  const rest: CsvControl[] = controls.slice(split).map((c) => ({ ...c, evidence: c.items ? [] : c.evidence }));
   const part = rest.length ? runInThread<void>(new URL('./csv-thread.ts', import.meta.url), { controls: rest, packDir, file: partFile }) : undefined;
   const out = new BufferedFileWriter(file, { hashed: false });
   try {
-    out.write(csvLine(columns));
+    out.write(csvLine([...columns, ...fw.names]));
     await writeRows(controls.slice(0, split), packDir, out);
     if (part) {
       await part.done;

@@ -1,7 +1,7 @@
 // result.json → OSCAL 1.1.3 assessment-results (JSON). Every uuid is derived from the content it
 // names (UUID v5), so the same result.json gives the same document.
 import { createHash } from 'node:crypto';
-import { controlIdToOscalId } from '../catalog/control-id.ts';
+import { frameworkControlIdToOscalId } from '../catalog/control-id.ts';
 import { linesFileNames, linesTotal, type BaselineStatus, type EvidenceItem, type JsonLinesFile, type Result } from '../evaluate/result.ts';
 import { LazyList } from '../json-stream.ts';
 import { mediaTypeOf } from '../sign/manifest.ts';
@@ -121,9 +121,10 @@ export function renderOscal(result: Result, packId: string): object {
   });
 
   const byId = new Map(result.controls.map((c) => [c.id, c]));
-  const assessed = result.baselines.flatMap((b) => b.rows).filter((r) => r.status !== 'not-assessed');
-  const unique = [...new Map(assessed.map((r) => [r.id, r])).values()];
-  const findings = unique.map((row) => {
+  // A finding per assessed control of every framework that lists all its controls (baselines, a user's control set).
+  const assessed = result.frameworks.filter((f) => f.list === 'all').flatMap((f) => f.rows.filter((r) => r.status !== 'not-assessed').map((row) => ({ framework: f, row })));
+  const reviewed = [...new Set(assessed.map(({ row }) => frameworkControlIdToOscalId(row.id)))];
+  const findings = assessed.map(({ framework, row }) => {
     const via = row.via.map((id) => byId.get(id)!);
     const attested = row.status === 'manual' && via.filter((c) => c.status === 'manual').every((c) => c.attestations.some((a) => a.state === 'valid'));
     // Written as it is read: a large estate's baseline rows each point at hundreds of thousands of observations.
@@ -131,11 +132,15 @@ export function renderOscal(result: Result, packId: string): object {
       for (const c of via) for (let i = 0; i < observationCount(c); i++) yield { 'observation-uuid': observationUuid(c, i) };
     });
     return {
-      uuid: derivedUuid(seed, 'finding', row.id),
-      title: `${row.id} ${row.title}`,
-      description: via.map((c) => `${c.id} ${c.title}: ${c.status} (${c.statusReason})`).join('\n'),
-      props: [prop('evidence-pack-status', row.status), ...via.map((c) => prop('catalog-control', c.id))],
-      target: { type: 'statement-id', 'target-id': `${controlIdToOscalId(row.id)}_smt`, status: targetStatus(row.status, attested) },
+      uuid: derivedUuid(seed, 'finding', framework.id, row.id),
+      title: `${framework.label} ${row.id} ${row.title}`,
+      description: [
+        ...via.map((c) => `${c.id} ${c.title}: ${c.status} (${c.statusReason})`),
+        ...row.rules.map((r) => `AWS Config rule ${r.rule}: ${r.status} (${r.results} results; ${r.source})`),
+        ...(row.inherits ?? []).map((i) => `inherited from ${i.framework} ${i.id}: ${i.status}`),
+      ].join('\n'),
+      props: [prop('framework', framework.id), prop('evidence-pack-status', row.status), ...via.map((c) => prop('catalog-control', c.id))],
+      target: { type: 'statement-id', 'target-id': `${frameworkControlIdToOscalId(row.id)}_smt`, status: targetStatus(row.status, attested) },
       ...(related.length ? { 'related-observations': related } : {}),
     };
   });
@@ -162,7 +167,7 @@ export function renderOscal(result: Result, packId: string): object {
           components: [{ uuid: toolUuid, type: 'software', title: result.tool.name, description: `${result.tool.name} ${result.tool.version}: evidence collection and evaluation tool`, status: { state: 'operational' } }],
           ...(inventory.size ? { 'inventory-items': inventoryItems } : {}),
         },
-        'reviewed-controls': { 'control-selections': [{ 'include-controls': unique.map((r) => ({ 'control-id': controlIdToOscalId(r.id) })) }] },
+        'reviewed-controls': { 'control-selections': [{ 'include-controls': reviewed.map((id) => ({ 'control-id': id })) }] },
         ...(observations.length ? { observations } : {}),
         ...(findings.length ? { findings } : {}),
       }],

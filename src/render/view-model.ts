@@ -23,7 +23,7 @@ export interface PackContext {
   branding?: { logo?: string; accent?: string };
   drift?: DriftRecord;
   trend?: TrendPoint[];
-  /** FedRAMP 20x KSI roll-up (ksi.json) and UCM, when rendered with the KSI catalog. */
+  /** The KSI roll-up (ksi.json) and UCM, when rendered with the KSI catalog (catalogs/ksi/). */
   ksi?: KsiReport;
   /** Resources by type and account (inventory.csv and inventory.xlsx list them). */
   inventory?: InventorySummary;
@@ -77,7 +77,16 @@ export interface DeferredRows {
   view(item: EvidenceItem): ItemView;
 }
 
-function controlView(c: ControlResult, refs: FileRefs, deferred?: Map<string, DeferredRows>, sampling?: PackSampling) {
+/** A control's mapping edges, one line a framework it maps to, tagged with the views that hold them. */
+function mappingViews(c: ControlResult, frameworks: Result['frameworks']) {
+  return frameworks.filter((f) => f.kind === 'framework' && c.mappings[f.id]?.length).map((f) => {
+    const mapped = c.mappings[f.id]!;
+    const tags = frameworks.filter((v) => v.tag && mapped.some((m) => m.in?.includes(v.id))).map((v) => v.tag!);
+    return { label: f.label, ids: mapped.map((m) => m.id).join(', '), tags };
+  });
+}
+
+function controlView(c: ControlResult, refs: FileRefs, frameworks: Result['frameworks'], deferred?: Map<string, DeferredRows>, sampling?: PackSampling) {
   const sorted = [...c.evidence].sort((a, b) => itemOrder[a.status] - itemOrder[b.status]);
   const listedInFull = (i: EvidenceItem) => i.status === 'fail' || i.status === 'gap' || i.status === 'waived';
   const others = sorted.filter((i) => !listedInFull(i));
@@ -102,53 +111,21 @@ function controlView(c: ControlResult, refs: FileRefs, deferred?: Map<string, De
     assessmentLabel: assessmentLabel[c.assessment],
     items,
     hasItems: listed.length > 0,
-    nistIds: c.mappings.nist.map((m) => m.id).join(', '),
-    gdprIds: c.mappings.gdpr.map((m) => m.id).join(', '),
-    fedrampIds: c.mappings.nist.filter((m) => m.fedrampModerate).map((m) => m.id).join(', '),
-    fips: c.mappings.nist.some((m) => m.fips),
+    mappingViews: mappingViews(c, frameworks),
   };
 }
 
-interface FrameworkRow {
-  id: string;
-  title: string;
-  family?: string;
-  status: ReturnType<typeof statusView>;
-  controls: { id: string; anchor: string; status: ReturnType<typeof statusView> }[];
-  sources: string;
-}
-
-function frameworkRows(result: Result, pick: 'nist' | 'gdpr', filter: (m: ControlResult['mappings']['nist'][number]) => boolean = () => true): FrameworkRow[] {
-  const rows = new Map<string, { id: string; title: string; family?: string; controls: ControlResult[]; sources: Set<string> }>();
-  for (const c of result.controls) {
-    for (const m of c.mappings[pick]) {
-      if (!filter(m)) continue;
-      const row = rows.get(m.id) ?? rows.set(m.id, { id: m.id, title: m.title, family: m.family, controls: [], sources: new Set() }).get(m.id)!;
-      row.controls.push(c);
-      row.sources.add(m.source.type === 'own-reasoning' ? 'own reasoning' : `AWS: ${m.source.section ?? m.source.ref}`);
-    }
-  }
-  const natural = (id: string) => id.replace(/\d+/g, (n) => n.padStart(4, '0'));
-  return [...rows.values()]
-    .sort((a, b) => natural(a.id).localeCompare(natural(b.id)))
-    .map((r) => ({
-      id: r.id,
-      title: r.title,
-      family: r.family,
-      status: statusView(worstStatus(r.controls.map((c) => c.status))),
-      controls: r.controls.map((c) => ({ id: c.id, anchor: `control-${c.id}`, status: statusView(c.status) })),
-      sources: [...r.sources].join('; '),
-    }));
-}
-
-function baselineView(result: Result) {
-  return result.baselines.map((b) => {
+/** Every framework, baseline and view of the pack, in report order: counts, and rows by family where the data has families. */
+function frameworksView(result: Result) {
+  const labelOf = new Map(result.frameworks.map((f) => [f.id, f.label]));
+  return result.frameworks.map((b) => {
     const families = new Map<string, typeof b.rows>();
     for (const row of b.rows) (families.get(row.family) ?? families.set(row.family, []).get(row.family)!).push(row);
     const counts: Partial<Record<BaselineStatus, number>> = {};
     for (const row of b.rows) counts[row.status] = (counts[row.status] ?? 0) + 1;
     return {
       ...b,
+      listsAll: b.list === 'all',
       total: b.rows.length,
       assessed: b.rows.filter((r) => r.status !== 'not-assessed').length,
       byRulesOnly: b.rows.filter((r) => r.via.length === 0 && (r.rules ?? []).length > 0).length,
@@ -162,6 +139,8 @@ function baselineView(result: Result) {
           viaLinks: r.via.map((id) => ({ id, anchor: `control-${id}` })),
           // Packs made before rule evidence reached the baseline have no rules on their rows.
           ruleViews: (r.rules ?? []).map((x) => ({ ...x, statusView: statusView(x.status) })),
+          inheritViews: (r.inherits ?? []).map((x) => ({ ...x, frameworkLabel: labelOf.get(x.framework) ?? x.framework, statusView: statusView(x.status) })),
+          sourcesText: (r.sources ?? []).join('; '),
         })),
       })),
     };
@@ -171,7 +150,7 @@ function baselineView(result: Result) {
 interface ContentsEntry { anchor: string; heading: string; page?: number; statusView?: ReturnType<typeof statusView>; children?: ContentsEntry[] }
 
 /** Sections of the report as the contents list shows them: anchor, heading text, and sub-entries. */
-function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean, has: { ksi?: boolean; inventory?: boolean; poam?: boolean } = {}): ContentsEntry[] {
+function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean, has: { ksi?: string; inventory?: boolean; poam?: boolean } = {}): ContentsEntry[] {
   const entry = (anchor: string, heading: string): ContentsEntry => ({ anchor, heading, page: pages?.get(anchor) });
   return [
     entry('summary', 'Executive summary'),
@@ -180,7 +159,7 @@ function contentsView(controls: { anchor: string; id: string; title: string; sta
     ...(has.poam ? [entry('poam', 'Plan of action and milestones')] : []),
     ...(has.inventory ? [entry('inventory', 'System inventory')] : []),
     entry('frameworks', 'Framework views'),
-    ...(has.ksi ? [entry('ksi', 'FedRAMP 20x Key Security Indicators')] : []),
+    ...(has.ksi ? [entry('ksi', has.ksi)] : []),
     entry('responsibility', 'Shared responsibility matrix'),
     entry('gaps', 'Evidence gaps and disagreements'),
     entry('assurance', 'Attestations and waivers'),
@@ -245,12 +224,8 @@ function byService(result: Result) {
   return services.map((s) => ({ label: s, counts: count(result.controls.filter((c) => c.services.includes(s)), (c) => c.status) }));
 }
 
-function byFramework(result: Result, nist: FrameworkRow[], gdpr: FrameworkRow[]) {
-  return [
-    ...result.baselines.map((b) => ({ label: b.id === 'fedramp-r5-moderate' ? 'FedRAMP Moderate' : b.id, counts: count(b.rows.filter((r) => r.status !== 'not-assessed'), (r) => r.status as ControlStatus) })),
-    { label: 'NIST 800-53 r5', counts: count(nist, (r) => r.status.status as ControlStatus) },
-    { label: 'GDPR', counts: count(gdpr, (r) => r.status.status as ControlStatus) },
-  ];
+function byFramework(result: Result) {
+  return result.frameworks.filter((f) => f.kind !== 'view').map((f) => ({ label: f.label, counts: count(f.rows.filter((r) => r.status !== 'not-assessed'), (r) => r.status as ControlStatus) }));
 }
 
 /**
@@ -262,15 +237,13 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
   const refs: FileRefs = new Map(files.map((f) => [f.path, f.ref]));
   const controls = [...result.controls]
     .sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status) || a.id.localeCompare(b.id))
-    .map((c) => controlView(c, refs, deferred, pack.sampling));
+    .map((c) => controlView(c, refs, result.frameworks, deferred, pack.sampling));
   const byOwner = (['customer', 'shared', 'aws'] as const).map((owner) => {
     const counts: Partial<Record<ControlStatus, number>> = {};
     for (const c of result.controls) if (c.responsibility.owner === owner) counts[c.status] = (counts[c.status] ?? 0) + 1;
     return { label: ownerLabel[owner], counts };
   });
   const evidenceCounts = result.summary.evidence;
-  const nist = frameworkRows(result, 'nist');
-  const gdpr = frameworkRows(result, 'gdpr');
   const summaryRows = statusOrder.map((s) => ({ ...statusView(s), count: result.summary.controls[s] })).filter((r) => r.count > 0);
   return {
     title: `Evidence pack: ${result.catalog.title}`,
@@ -305,23 +278,18 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
       byStatus: stackedBars([{ label: 'All controls', counts: result.summary.controls }], { title: 'Controls by status' }),
       byOwner: stackedBars(byOwner, { title: 'Controls by responsibility' }),
       byService: stackedBars(byService(result), { title: 'Controls by service' }),
-      byFramework: stackedBars(byFramework(result, nist, gdpr), { title: 'Framework controls by status (assessed ones)' }),
+      byFramework: stackedBars(byFramework(result), { title: 'Framework controls by status (assessed ones)' }),
     },
-    contents: contentsView(controls, pages, pack.drift !== undefined, { ksi: pack.ksi !== undefined, inventory: pack.inventory !== undefined, poam: pack.poam !== undefined }),
+    contents: contentsView(controls, pages, pack.drift !== undefined, { ksi: pack.ksi?.source.title, inventory: pack.inventory !== undefined, poam: pack.poam !== undefined }),
     inventory: inventoryView(pack.inventory),
     paged: pages !== undefined,
     topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
     controls,
-    baselines: baselineView(result),
-    mappingSources: result.mappingSources,
+    frameworks: frameworksView(result),
     attestations: result.attestations.map((a) => ({ ...a, anchor: `control-${a.control}` })),
     waivers: result.waivers,
     manualNeeded: result.controls.filter((c) => c.status === 'manual' && !c.attestations.some((a) => a.state === 'valid')).length,
-    frameworks: {
-      nist,
-      fips: frameworkRows(result, 'nist', (m) => m.fips === true),
-      gdpr,
-    },
+    mappingSources: result.mappingSources,
     ksi: ksiView(pack.ksi),
     disagreements: result.controls.flatMap((c) => c.disagreements.map((d) => ({ control: c.id, anchor: `control-${c.id}`, text: d }))),
     gaps: result.gaps,
