@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { requestListColumns } from '../src/attach/request-list.ts';
 import type { SampleDocument } from '../src/sampling/sample.ts';
 import { formOf, startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { pinnedTo, runCli, runSample, tempDir } from './helpers.ts';
 
 describe('attach --request-list: the sample as the auditor\'s request list', () => {
   let api: FakeTickets;
@@ -41,12 +41,10 @@ describe('attach --request-list: the sample as the auditor\'s request list', () 
   before(async () => {
     api = await startFakeTickets();
     work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCli(['run', '--no-pdf', '-q', '--out', join(work, 'out')]);
-    assert.equal(r.code, 0, r.stderr);
-    pack = onlyPack(join(work, 'out'));
+    pack = await runSample(['--no-pdf', '-q']);
     packId = pack.split('/').pop()!;
     archive = `${pack}.zip`;
-    pin = ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
+    pin = pinnedTo(pack);
   });
   after(() => api.close());
   beforeEach(() => {
