@@ -37,22 +37,26 @@ export function safeServerText(text: string, authorization?: string): string {
 }
 
 /** The body as text, read up to limit bytes; undefined when it is longer (the rest is not read). */
-async function boundedText(res: Response, limit: number): Promise<string | undefined> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+/** Hands each chunk of a body to onChunk while the total stays within limit: the byte count, or undefined past it. */
+async function readWithin(body: ReadableStream<Uint8Array>, limit: number, onChunk: (chunk: Uint8Array) => void): Promise<number | undefined> {
+  const reader = body.getReader();
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return size;
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
       return undefined;
     }
-    chunks.push(value);
+    onChunk(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function boundedText(res: Response, limit: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  return (await readWithin(res.body, limit, (c) => chunks.push(c))) === undefined ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 /** Rejects plain http except to this machine: a token must not cross a network in clear text. */
@@ -153,19 +157,7 @@ export async function downloadSha256(url: URL, headers: Record<string, string>, 
       return undefined;
     }
     const hash = createHash('sha256');
-    let size = 0;
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > bytes) {
-        await reader.cancel();
-        return undefined;
-      }
-      hash.update(value);
-    }
-    return size === bytes ? hash.digest('hex') : undefined;
+    return (await readWithin(res.body, bytes, (c) => hash.update(c))) === bytes ? hash.digest('hex') : undefined;
   } catch {
     return undefined;
   }
