@@ -40,7 +40,7 @@ describe('attach against a misbehaving server', () => {
   });
   const attach = (api: string, env: NodeJS.ProcessEnv = {}) => runCli(['attach', pack, '--github', 'acme/audit#7', '--link', 's3://acme/2026-10/', ...pin], { GITHUB_TOKEN: token, GITHUB_API_URL: api, ...env });
 
-  it('a silent server: exit 7 after the timeout, one line', { timeout: 60_000 }, async (t) => {
+  it('a silent server: exit 7 after the timeout, one line', { timeout: 180_000 }, async (t) => {
     const api = await serve(t, () => undefined);
     const started = Date.now();
     const r = await attach(api, { EVIDENCE_PACK_HTTP_TIMEOUT: '2' });
@@ -50,7 +50,7 @@ describe('attach against a misbehaving server', () => {
     t.diagnostic(`silent server: exit 7 after ${seconds.toFixed(1)} s (limit 2 s)`);
   });
 
-  it('a server echoing the Authorization header and terminal escapes: neither is printed', { timeout: 60_000 }, async (t) => {
+  it('a server echoing the Authorization header and terminal escapes: neither is printed', { timeout: 180_000 }, async (t) => {
     const api = await serve(t, (req, res) => {
       res.writeHead(422, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: `bad request: Authorization: ${req.headers.authorization} \u001b[2J\u001b]0;pwned\u0007 token=${token.slice(4)}` }));
@@ -63,7 +63,7 @@ describe('attach against a misbehaving server', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 
-  it('an answer without end: read no further than 1 MiB, exit 7', { timeout: 60_000 }, async (t) => {
+  it('an answer without end: read no further than 1 MiB, exit 7', { timeout: 180_000 }, async (t) => {
     let sent = 0;
     const api = await serve(t, (_req, res) => {
       res.writeHead(201, { 'content-type': 'application/json' });
@@ -86,7 +86,7 @@ describe('attach against a misbehaving server', () => {
     t.diagnostic(`endless answer: the server sent ${(sent / 1024 / 1024).toFixed(0)} MiB before the client closed the connection`);
   });
 
-  it('GitHub without --link: exit 2 before anything is sent (GitHub cannot hold the archive)', { timeout: 60_000 }, async (t) => {
+  it('GitHub without --link: exit 2 before anything is sent (GitHub cannot hold the archive)', { timeout: 180_000 }, async (t) => {
     let requests = 0;
     const api = await serve(t, (_req, res) => { requests++; res.writeHead(201, { 'content-type': 'application/json' }); res.end('{"html_url": "x"}'); });
     const r = await runCli(['attach', pack, '--github', 'acme/audit#7'], { GITHUB_TOKEN: token, GITHUB_API_URL: api });

@@ -12,7 +12,7 @@ const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
 })].join('\n');
 
 describe('exit codes where 1 was given', () => {
-  it('a YAML billion-laughs settings file: exit 2 naming the file', { timeout: 60_000 }, async (t) => {
+  it('a YAML billion-laughs settings file: exit 2 naming the file', { timeout: 180_000 }, async (t) => {
     const dir = tempDir(t);
     const file = join(dir, 'evidence-pack.yaml');
     writeFileSync(file, `${laughs}\n`);
