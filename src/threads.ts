@@ -6,9 +6,22 @@ import { UserError } from './errors.ts';
 /** What a thread posts for each job it was given. */
 export type ThreadAnswer<T> = { outcome: T } | { userError: { message: string; exitCode: number } } | { crash: string };
 
+/** Whether this is the compiled package (dist/*.js) rather than the TypeScript sources run through tsx. */
+const compiled = import.meta.url.endsWith('.js');
+
+/**
+ * The module a thread runs, named by its source file (`new URL('./x-thread.ts', import.meta.url)`): the
+ * compiled sibling in dist/, or, from source, thread-entry.js, which loads TypeScript (a worker does not
+ * inherit the main thread's loader) and then the module.
+ */
+export function threadModule(module: URL): { entry: URL; module: string } {
+  return compiled ? { entry: new URL(module.href.replace(/\.ts$/, '.js')), module: '' } : { entry: new URL('./thread-entry.js', import.meta.url), module: module.href };
+}
+
 /** Starts `module` (a URL) in a worker thread; it reads `data` as workerData.data. */
 export function startThread(module: URL, data: unknown): Worker {
-  return new Worker(new URL('./thread-entry.js', import.meta.url), { workerData: { module: module.href, data }, execArgv: [] });
+  const { entry, module: source } = threadModule(module);
+  return new Worker(entry, { workerData: { module: source, data }, execArgv: [] });
 }
 
 /** In a thread: runs a job and posts its answer. */

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { addToIndex } from '../src/period/placement.ts';
 import { verifyPack } from '../src/sign/verify.ts';
-import { packsUnder, pinnedEpoch, root, runCli, tempDir } from './helpers.ts';
+import { cliEntry, packsUnder, pinnedEpoch, runCli, tempDir } from './helpers.ts';
 
 /** Starts `run` at its own pinned minute and kills it with SIGKILL after `ms` milliseconds (or lets it finish). */
 function runAndKill(out: string, ms: number, minute: number): Promise<void> {
   return new Promise((resolve) => {
     const env = { ...process.env, CI: '1', SOURCE_DATE_EPOCH: String(Number(pinnedEpoch) + 60 * minute) };
-    const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), 'run', '--no-pdf', '--out', out], { env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [cliEntry, 'run', '--no-pdf', '--out', out], { env, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
     child.on('exit', () => { clearTimeout(timer); resolve(); });
   });

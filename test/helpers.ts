@@ -3,7 +3,7 @@ import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src
 import type { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,18 @@ import { fileURLToPath } from 'node:url';
 export const root = fileURLToPath(new URL('../', import.meta.url));
 export const sampleDir = join(root, 'evidence/sample');
 export const referenceDir = join(root, '../shared/reference');
+
+/** The command as installed: the compiled CLI in dist/ (`npm test` builds it first). */
+export const cliEntry = join(root, 'dist/bin/evidence-pack.js');
+
+/** Fails a test run at once, with the fix, when dist/ is missing or older than a source file (not a test against stale code). */
+function assertBuilt(): void {
+  const built = statSync(join(root, 'dist/.tsbuildinfo'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = readdirSync(join(root, 'src'), { recursive: true }) as string[];
+  const stale = sources.filter((f) => f.endsWith('.ts') && !f.startsWith('bench/') && statSync(join(root, 'src', f)).mtimeMs > built);
+  if (stale.length) throw new Error(`dist/ is ${built ? `older than src/${stale[0]}` : 'missing'}: run \`npm run build\` (npm test does)`);
+}
+assertBuilt();
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 
@@ -24,7 +36,7 @@ export const pinnedEpoch = '1793491200';
 /** Runs the real CLI in a child process, as a user would, at the pinned time unless env says otherwise. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), ...args], {
+    const child = spawn(process.execPath, [cliEntry, ...args], {
       cwd,
       env: { ...process.env, CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
 import { processAlive } from '../src/pid.ts';
-import { pinnedEpoch, root, runCli, tempDir } from './helpers.ts';
+import { cliEntry, pinnedEpoch, root, runCli, tempDir } from './helpers.ts';
 
 interface Running { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> }
 
 function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), ...args], {
+  const child = spawn(process.execPath, [cliEntry, ...args], {
     cwd: root,
     env: { ...process.env, CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

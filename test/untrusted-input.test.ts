@@ -17,12 +17,12 @@ import { extractPackArchive } from '../src/pack/archive.ts';
 import { loadBranding } from '../src/render/branding.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { verifyPack } from '../src/sign/verify.ts';
-import { onlyPack, pinnedEpoch, root, runCli, sampleDir, tempDir, type CliResult } from './helpers.ts';
+import { cliEntry, onlyPack, pinnedEpoch, root, runCli, sampleDir, tempDir, type CliResult } from './helpers.ts';
 
 /** runCli, but the child is killed after ms: a hang is a result (code null, timedOut), not a stuck suite. */
 function runCliWithin(ms: number, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult & { timedOut: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), ...args], { cwd: root, env: { ...process.env, CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliEntry, ...args], { cwd: root, env: { ...process.env, CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -16,7 +16,7 @@ import { generateEstate } from './generate.ts';
 
 interface Measure { seconds: number; maxRssMb: number; ok: boolean; note?: string }
 
-const cli = join(packageRoot, 'src/bin/evidence-pack.js');
+const cli = join(packageRoot, 'dist/bin/evidence-pack.js');
 const stageTimeoutMs = 30 * 60 * 1000;
 
 /** Runs a command under GNU time; wall seconds and peak RSS of the process tree's largest member. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx, so the package needs no build step.
+// The installed command. It runs as compiled JavaScript from dist/ (`npm run build`); in development
+// `node --import tsx src/bin/evidence-pack.ts` runs the same file from source.
 import { setFlagsFromString } from 'node:v8';
-import { register } from 'tsx/esm/api';
 
 // V8 lets the heap grow to about four times what survived the last full collection before collecting
 // again; a million-item estate's evaluation and report then peak near 1.1 GiB, half of it garbage.
@@ -11,6 +11,5 @@ setFlagsFromString('--heap-growing-percent=50');
 // The lockfile pins SDK versions that support Node 20; their notice about future releases would
 // break the one-line error contract, so it is off unless the user turns it on.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
 const { main } = await import('../cli.ts');
 process.exitCode = await main();
