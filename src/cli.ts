@@ -143,7 +143,8 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     const cli = buildCli(argv, (c) => { code = c; });
     const file = findConfigFile(argv);
     if (file) {
-      const command = argv.find((a) => !a.startsWith('-')) ?? 'run';
+      // The first word naming a command (a flag's value, such as --config's file, can come before it); none: run.
+      const command = argv.find((a) => !a.startsWith('-') && Object.hasOwn(commandOptions, a)) ?? 'run';
       const accepted = settingsKeys(command);
       const defaults = Object.fromEntries(Object.entries(configDefaults(file, command)).filter(([k]) => accepted.includes(k)));
       cli.config(defaults);

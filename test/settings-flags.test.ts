@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import { buildCli } from '../src/cli.ts';
 import { commandOptions, globalOptions, settingsKeys, type OptionSpec } from '../src/cli-options.ts';
 import { configDefaults, settingsSchema, starterConfig } from '../src/config-file.ts';
 import { fakeAwsEnv, startFakeAws } from './fake-aws.ts';
-import { runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCli, tempDir } from './helpers.ts';
 
 /** The flags a command's --help lists, as yargs built them (in-process: nothing runs). */
 async function helpFlags(command: string): Promise<string[]> {
@@ -66,6 +66,14 @@ describe('settings file and flags: the keys the flags have', () => {
     writeFileSync(join(dir, 'evidence-pack.yaml'), 'threads: 2\nrows-per-print: 500\nout: packs\n');
     const r = await runCli(['run', '--no-pdf'], {}, dir);
     assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('applies to the command when --config comes before it', async (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'settings.yaml'), 'organization: Before Corp\n');
+    const r = await runCli(['--config', join(dir, 'settings.yaml'), 'run', '--no-pdf', '--out', join(dir, 'packs')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(readFileSync(join(onlyPack(join(dir, 'packs')), 'report.html'), 'utf8').includes('<p class="org">Before Corp</p>'));
   });
 
   it('takes cloudtrail-logs in the collect section, relative to the file', async (t) => {
