@@ -31,7 +31,8 @@ const chromiumArgs = [
   '--disable-domain-reliability',
 ];
 
-const footerStyle = 'font-family: DejaVu Sans, sans-serif; font-size: 7.5pt; color: #5b6570; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between;';
+/** The running header (title, pack id) and footer (pack id, page numbers) of every page. */
+const marginStyle = 'font-family: DejaVu Sans, sans-serif; font-size: 7.5pt; color: #5b6570; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between;';
 
 /** Kills a Chromium launched detached (it leads its own process group) with its renderers and helpers. */
 function killGroup(group: number | undefined): void {
@@ -90,10 +91,6 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/**
- * Prints a local HTML file to PDF with JavaScript disabled and every request but the file itself
- * blocked (data: URIs excepted), so nothing in the report can reach the network or the disk.
- */
 export interface PdfMetadata { title: string; subject: string; author: string; creator: string; created: Date; keywords: string[] }
 
 /** Sets the document information to the run's values (Chromium writes the clock's time and its own name). */
@@ -228,9 +225,9 @@ export class PdfPrinter {
         format: opts.paper,
         printBackground: true,
         displayHeaderFooter: true,
-        headerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.title)}</span><span>${escapeHtml(opts.packId)}</span></div>`,
+        headerTemplate: `<div style="${marginStyle}"><span>${escapeHtml(opts.title)}</span><span>${escapeHtml(opts.packId)}</span></div>`,
         // A part of a larger report leaves the numbers to the merge (mergeParts), which knows the whole.
-        footerTemplate: `<div style="${footerStyle}"><span>${escapeHtml(opts.packId)}</span>${opts.pageNumbers === false ? '' : '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>'}</div>`,
+        footerTemplate: `<div style="${marginStyle}"><span>${escapeHtml(opts.packId)}</span>${opts.pageNumbers === false ? '' : '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>'}</div>`,
         margin: { top: '18mm', bottom: '18mm', left: '14mm', right: '14mm' },
         preferCSSPageSize: false,
         tagged: true,
