@@ -165,6 +165,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
     .command('attach <pack>', 'Attach a verified pack to a ticket: Jira (archive + PDF as attachments, and a comment) or GitHub (a comment)', (y) => trustOptions(y)
       .positional('pack', { type: 'string', demandOption: true, describe: 'Pack directory or archive (.zip); verified before anything is sent' })
       .option('jira', { type: 'string', describe: `Jira base URL (https://example.atlassian.net); token from $JIRA_API_TOKEN (+ $JIRA_EMAIL for Jira Cloud)` })
+      .option('jira-flavor', { choices: ['cloud', 'datacenter'] as const, describe: 'Jira Cloud (REST API v3, ADF comment) or Data Center/Server (REST API v2, wiki-markup comment); default: cloud when $JIRA_EMAIL is set, else datacenter' })
       .option('issue', { type: 'string', describe: 'Jira issue key, e.g. AUDIT-42' })
       .option('github', { type: 'string', describe: 'GitHub issue owner/repo#N; token from $GITHUB_TOKEN (API at $GITHUB_API_URL)' })
       .option('link', { type: 'string', describe: 'Where the archive is stored (named in the comment; GitHub cannot hold attachments)' })
@@ -233,7 +234,7 @@ const configKeys: Record<string, string[]> = {
   evaluate: ['catalog', 'organization', 'evidence', 'attestations', 'waivers', 'period', 'tz', 'max-evaluation-age', 'threads'],
   render: ['templates', 'paper', 'rows-per-print', 'pdf-certificate', 'logo', 'accent'],
   sign: ['signing-key', 'kms-key-id', 'kms-signing-algorithm', 'profile'],
-  attach: ['jira', 'issue', 'github', 'link', 'trusted-keys'],
+  attach: ['jira', 'jira-flavor', 'issue', 'github', 'link', 'trusted-keys'],
   verify: ['trusted-keys', 'profile'],
   catalog: ['catalog'],
   diff: ['trusted-keys', 'profile'],

@@ -26,6 +26,7 @@ const shared = {
   tz: str,
   'max-evaluation-age': { type: 'integer', minimum: 1, maximum: 3650 },
   jira: str,
+  'jira-flavor': { enum: ['cloud', 'datacenter'] },
   issue: { type: 'string', pattern: '^[A-Z][A-Z0-9_]+-\\d+$' },
   github: { type: 'string', pattern: '^[\\w.-]+/[\\w.-]+#\\d+$' },
   link: str,
