@@ -187,6 +187,7 @@ export const commandOptions = {
     options: {
       ...trustOptions,
       jira: { type: 'string', describe: 'Jira base URL (https://example.atlassian.net); token from $JIRA_API_TOKEN (+ $JIRA_EMAIL for Jira Cloud)', starter: ['https://example.atlassian.net', 'evidence-pack attach: token in JIRA_API_TOKEN (+ JIRA_EMAIL)'] },
+      'jira-flavor': { choices: ['cloud', 'datacenter'], describe: 'Jira Cloud (REST API v3, ADF comment) or Data Center/Server (REST API v2, wiki-markup comment); default: cloud when $JIRA_EMAIL is set, else datacenter', starter: ['datacenter', 'or cloud; default: cloud when JIRA_EMAIL is set'] },
       issue: { type: 'string', pattern: '^[A-Z][A-Z0-9_]+-\\d+$', describe: 'Jira issue key, e.g. AUDIT-42', starter: ['AUDIT-42'] },
       github: { type: 'string', pattern: '^[\\w.-]+/[\\w.-]+#\\d+$', describe: 'GitHub issue owner/repo#N; token from $GITHUB_TOKEN (API at $GITHUB_API_URL)', starter: ['example/compliance#7', 'or a GitHub issue (token in GITHUB_TOKEN)'] },
       link: { type: 'string', describe: 'Where the archive is stored (named in the comment; GitHub cannot hold attachments)', starter: ['s3://example-audit/packs/', 'where archives are stored (named in the comment)'] },

@@ -59,6 +59,12 @@ export interface FakeAwsOptions {
   stsError?: string;
   /** Answer every call after the first N (STS included) with ExpiredTokenException: credentials that expire mid-collection. */
   expireAfter?: number;
+  /**
+   * Member-role credentials that expire: each AssumeRole issues new ones (a new session token) whose Expiration is a
+   * minute after issue, inside the SDK's five-minute refresh window, and each set answers ExpiredToken once it has
+   * signed this many calls. Default: one set per account, good until 2099.
+   */
+  memberCredentialUses?: number;
   /** Never answer calls to these "region|service.Operation" keys (until close): a collection caught mid-way. */
   hold?: string[];
 }
@@ -121,6 +127,9 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
   const calls = new Map<string, number>();
   const rejected: string[] = [];
   let answered = 0;
+  let issued = 0;
+  /** Calls signed with each member session token that can expire. */
+  const memberTokenUses = new Map<string, number>();
 
   const handle = (req: IncomingMessage, body: string, res: ServerResponse) => {
     const auth = req.headers.authorization ?? '';
@@ -140,7 +149,7 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     const counted = member ? `${member}:${key}` : key;
     calls.set(counted, (calls.get(counted) ?? 0) + 1);
     if (opts.hold?.includes(key)) return;
-    if (opts.expireAfter !== undefined && ++answered > opts.expireAfter) {
+    const expiredToken = () => {
       const message = 'The security token included in the request is expired';
       if (isQuery) {
         res.writeHead(403, { 'content-type': 'text/xml' });
@@ -151,6 +160,14 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
         return res.end(JSON.stringify({ message }));
       }
       return json(res, 400, { __type: 'ExpiredTokenException', message });
+    };
+    if (opts.expireAfter !== undefined && ++answered > opts.expireAfter) return expiredToken();
+
+    if (member && opts.memberCredentialUses !== undefined) {
+      const token = String(req.headers['x-amz-security-token'] ?? '');
+      const uses = (memberTokenUses.get(token) ?? 0) + 1;
+      memberTokenUses.set(token, uses);
+      if (uses > opts.memberCredentialUses) return expiredToken();
     }
 
     if (operation === 'sts.AssumeRole') {
@@ -160,8 +177,10 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
         res.writeHead(403, { 'content-type': 'text/xml' });
         return res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>x</RequestId></ErrorResponse>`);
       }
+      const expiring = opts.memberCredentialUses !== undefined;
+      const [session, expiration] = expiring ? [`member-session-${++issued}`, new Date(Date.now() + 60_000).toISOString()] : ['member-session', '2099-01-01T00:00:00Z'];
       res.writeHead(200, { 'content-type': 'text/xml' });
-      return res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKE${member}</AccessKeyId><SecretAccessKey>member-secret</SecretAccessKey><SessionToken>member-session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}/evidence-pack</Arn><AssumedRoleId>AROAFAKE:evidence-pack</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></AssumeRoleResponse>`);
+      return res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKE${member}</AccessKeyId><SecretAccessKey>member-secret</SecretAccessKey><SessionToken>${session}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}/evidence-pack</Arn><AssumedRoleId>AROAFAKE:evidence-pack</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></AssumeRoleResponse>`);
     }
     if (operation.startsWith('sts.')) {
       if (opts.stsError) {

@@ -1,6 +1,7 @@
 // A fake Jira and GitHub API on 127.0.0.1: records every request (headers and raw body), keeps what was
 // attached and commented (so a rerun can list it), and answers from a script of statuses, so tests can
-// check multipart bodies, comments, error handling and reruns.
+// check multipart bodies, comments, error handling and reruns. Jira is Cloud (REST API v3, ADF comments) or, with
+// { jira: 'datacenter' }, Data Center (REST API v2 only, comment bodies as wiki-markup strings, downloads under /secure/attachment).
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,12 +20,13 @@ export interface FakeTickets {
    * "comments") for a POST, or "GET " and the suffix (query left off) for a GET.
    */
   script: Record<string, Scripted[]>;
-  /** What the issues hold: attachments (Jira) and comment bodies (Jira's ADF as JSON text, GitHub's Markdown). */
+  /** What the issues hold: attachments (Jira) and comment bodies as JSON text (Jira Cloud's ADF, Jira Data Center's wiki markup, GitHub's Markdown). */
   stored: { attachments: StoredAttachment[]; comments: string[] };
   close(): Promise<void>;
 }
 
-export async function startFakeTickets(): Promise<FakeTickets> {
+export async function startFakeTickets(opts: { jira?: 'cloud' | 'datacenter' } = {}): Promise<FakeTickets> {
+  const jiraApi = opts.jira === 'datacenter' ? '/rest/api/2' : '/rest/api/3';
   const requests: RecordedRequest[] = [];
   const script: FakeTickets['script'] = {};
   const stored: FakeTickets['stored'] = { attachments: [], comments: [] };
@@ -32,6 +34,7 @@ export async function startFakeTickets(): Promise<FakeTickets> {
   const answer = async (method: string, path: string, body: Buffer, headers: IncomingHttpHeaders): Promise<{ status: number; body: unknown; raw?: Buffer }> => {
     const [route = '', query = ''] = path.split('?');
     const kind = route.split('/').pop() ?? '';
+    if (route.includes('/rest/api/') && !route.includes(`${jiraApi}/`)) return { status: 404, body: { errorMessages: [`no such API on this Jira: ${route}`] } };
     if (method === 'POST' && kind === 'attachments') {
       const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': String(headers['content-type']) }, body: new Uint8Array(body) }).formData();
       const file = form.get('file') as File;
@@ -41,14 +44,19 @@ export async function startFakeTickets(): Promise<FakeTickets> {
       return { status: 200, body: [{ id, filename: file.name }] };
     }
     if (method === 'POST' && (kind === 'comment' || kind === 'comments')) {
-      stored.comments.push(JSON.stringify(JSON.parse(body.toString('utf8')).body));
+      const comment = JSON.parse(body.toString('utf8')).body;
+      // Jira Data Center's API v2 takes a wiki-markup string; an ADF document is refused.
+      if (opts.jira === 'datacenter' && typeof comment !== 'string') return { status: 400, body: { errorMessages: ['Can not deserialize instance of java.lang.String out of START_OBJECT token'] } };
+      stored.comments.push(JSON.stringify(comment));
       return { status: 201, body: kind === 'comment' ? { id: '20001', self: `${route}/20001` } : { id: 1, html_url: 'https://github.example/acme/compliance/issues/7#issuecomment-1' } };
     }
-    if (method === 'GET' && /\/rest\/api\/3\/issue\/[^/]+$/.test(route)) {
-      return { status: 200, body: { fields: { attachment: stored.attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size, content: `${base}/rest/api/3/attachment/content/${a.id}` })) } } };
+    if (method === 'GET' && /\/rest\/api\/\d\/issue\/[^/]+$/.test(route)) {
+      const content = (a: StoredAttachment) => (opts.jira === 'datacenter' ? `${base}/secure/attachment/${a.id}/${encodeURIComponent(a.filename)}` : `${base}/rest/api/3/attachment/content/${a.id}`);
+      return { status: 200, body: { fields: { attachment: stored.attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size, content: content(a) })) } } };
     }
-    if (method === 'GET' && route.startsWith('/rest/api/3/attachment/content/')) {
-      const a = stored.attachments.find((x) => x.id === kind);
+    const download = opts.jira === 'datacenter' ? /^\/secure\/attachment\/(\d+)\// : /^\/rest\/api\/3\/attachment\/content\/(\d+)$/;
+    if (method === 'GET' && download.test(route)) {
+      const a = stored.attachments.find((x) => x.id === download.exec(route)![1]);
       return a ? { status: 200, body: undefined, raw: a.bytes } : { status: 404, body: { errorMessages: ['no such attachment'] } };
     }
     if (method === 'GET' && kind === 'comment') {

@@ -1,14 +1,23 @@
-// Jira (Cloud or Data Center) REST API v3: attachments, then a comment with the pack's facts.
+// Jira: attachments, then a comment with the pack's facts. Cloud on REST API v3 with an ADF comment; Data Center
+// and Server on REST API v2 with a wiki-markup comment.
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
 import { sha256File } from '../sign/sign.ts';
 import { requestListName } from './request-list.ts';
 import { checkBaseUrl, downloadSha256, send, type Target } from './http.ts';
+import { commentWiki, wikiText } from './jira-wiki.ts';
 import { commentAdf, type PackFacts } from './summary.ts';
 
 export const jiraTokenEnv = 'JIRA_API_TOKEN';
 export const jiraEmailEnv = 'JIRA_EMAIL';
+
+export type JiraFlavor = 'cloud' | 'datacenter';
+
+/** The API spoken unless --jira-flavor says: Cloud's with an e-mail and API token, Data Center's with a token alone (a personal access token). */
+export function defaultJiraFlavor(env: NodeJS.ProcessEnv): JiraFlavor {
+  return env[jiraEmailEnv] ? 'cloud' : 'datacenter';
+}
 
 /** Basic auth (Cloud: e-mail + API token) when JIRA_EMAIL is set, else a bearer personal access token (Data Center). */
 function authorization(env: NodeJS.ProcessEnv): string {
@@ -50,14 +59,17 @@ async function alreadyAttached(existing: JiraAttachment[], name: string, file: s
   return undefined;
 }
 
-/** An earlier comment of this pack (its id and manifest digest in the text), or undefined. */
-async function earlierComment(target: Target, api: (path: string) => URL, auth: string, facts: PackFacts): Promise<string | undefined> {
+/** An earlier comment of this pack (its id, as the comment spells it, and manifest digest in the text), or undefined. */
+async function earlierComment(target: Target, api: (path: string) => URL, auth: string, facts: PackFacts, packIdAs: string): Promise<string | undefined> {
   for (let page = 0, startAt = 0; page < maxCommentPages; page++) {
     const url = api('comment');
     url.search = new URLSearchParams({ startAt: String(startAt), maxResults: '50', orderBy: '-created' }).toString();
     const answer = await send(target, 'reading earlier comments', url, () => ({ method: 'GET', headers: { Authorization: auth, Accept: 'application/json' } })) as { total?: number; comments?: { id?: string; self?: string; body?: unknown }[] } | undefined;
     const comments = answer?.comments ?? [];
-    const ours = comments.find((c) => { const text = JSON.stringify(c.body ?? ''); return text.includes(facts.packId) && text.includes(facts.manifestSha256); });
+    const ours = comments.find((c) => {
+      const text = typeof c.body === 'string' ? c.body : JSON.stringify(c.body ?? '');
+      return text.includes(packIdAs) && text.includes(facts.manifestSha256);
+    });
     if (ours) return ours.self ?? ours.id ?? 'found';
     startAt += comments.length;
     if (!comments.length || startAt >= (answer?.total ?? 0)) return undefined;
@@ -70,12 +82,14 @@ async function earlierComment(target: Target, api: (path: string) => URL, auth: 
  * name, size and sha256 match an attachment already on the issue is not uploaded again, and a comment
  * naming the pack's id and manifest digest is not repeated.
  */
-export async function attachToJira(baseUrl: string, issue: string, files: string[], facts: PackFacts, onStep: (label: string) => void, env = process.env): Promise<{ attachments: string[]; alreadyAttached: string[]; comment: string; commentAlreadyThere: boolean }> {
+export async function attachToJira(baseUrl: string, issue: string, files: string[], facts: PackFacts, onStep: (label: string) => void, env = process.env, flavor = defaultJiraFlavor(env)): Promise<{ attachments: string[]; alreadyAttached: string[]; comment: string; commentAlreadyThere: boolean }> {
   if (!/^[A-Z][A-Z0-9_]+-\d+$/.test(issue)) throw new UserError(`--issue ${issue}: not a Jira issue key (e.g. AUDIT-42)`);
   const base = checkBaseUrl(baseUrl, '--jira');
+  const cloud = flavor === 'cloud';
+  if (cloud && !env[jiraEmailEnv]) throw new UserError(`--jira-flavor cloud: set ${jiraEmailEnv} (the account's e-mail) besides ${jiraTokenEnv}`);
   const auth = authorization(env);
-  const target: Target = { name: `Jira ${issue}`, credentials: `${jiraEmailEnv} and ${jiraTokenEnv}` };
-  const api = (path: string) => new URL(`${base.pathname.replace(/\/$/, '')}/rest/api/3/issue/${encodeURIComponent(issue)}${path ? `/${path}` : ''}`, base);
+  const target: Target = { name: `Jira ${issue}`, credentials: env[jiraEmailEnv] ? `${jiraEmailEnv} and ${jiraTokenEnv}` : jiraTokenEnv };
+  const api = (path: string) => new URL(`${base.pathname.replace(/\/$/, '')}/rest/api/${cloud ? 3 : 2}/issue/${encodeURIComponent(issue)}${path ? `/${path}` : ''}`, base);
   onStep(`Reading the attachments of ${issue}`);
   const listing = api('');
   listing.search = 'fields=attachment';
@@ -100,12 +114,12 @@ export async function attachToJira(baseUrl: string, issue: string, files: string
     attachments.push(sent?.[0]?.id ?? name);
   }
   onStep(`Commenting on ${issue}`);
-  const earlier = await earlierComment(target, api, auth, facts);
+  const earlier = await earlierComment(target, api, auth, facts, cloud ? facts.packId : wikiText(facts.packId));
   if (earlier) return { attachments, alreadyAttached: already, comment: earlier, commentAlreadyThere: true };
   const comment = await send(target, 'adding the comment', api('comment'), () => ({
     method: 'POST',
     headers: { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ body: commentAdf(facts) }),
+    body: JSON.stringify({ body: cloud ? commentAdf(facts) : commentWiki(facts) }),
   })) as { id?: string; self?: string } | undefined;
   return { attachments, alreadyAttached: already, comment: comment?.self ?? comment?.id ?? 'added', commentAlreadyThere: false };
 }

@@ -10,7 +10,6 @@ import {
   paginateGetAggregateComplianceDetailsByConfigRule,
   paginateSelectAggregateResourceConfig,
 } from '@aws-sdk/client-config-service';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import pLimit from 'p-limit';
 import { UserError } from '../errors.ts';
 import type { SnapshotMeta } from '../evidence/types.ts';
@@ -19,6 +18,7 @@ import { inventoryQuery } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import type { Operation } from './operations.ts';
 import { describeError } from '../aws-error.ts';
+import { memberRoleCredentials } from './member-credentials.ts';
 import { CollectionSession, paginate } from './session.ts';
 import { recorderReads } from './recorders.ts';
 import { accountReads, notRead, supplementaryReads, type ClientConfig } from './supplementary.ts';
@@ -130,34 +130,27 @@ async function memberReads(session: CollectionSession, accounts: string[], regio
     for (const account of accounts) notRead(session, account, regions, 'not read: collecting through an aggregator without --assume-role');
     return;
   }
-  const sts = new STSClient(home);
-  try {
-    await Promise.all(accounts.map(async (account) => {
-      const roleArn = `arn:aws:iam::${account}:role/${opts.assumeRole}`;
-      let credentials: ClientConfig['credentials'] | undefined;
-      await session.run('sts:AssumeRole', { account, region: home.region }, roleArn, async () => {
-        const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'evidence-pack', DurationSeconds: 3600 }));
-        const c = out.Credentials!;
-        const fixed = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken, expiration: c.Expiration };
-        credentials = async () => fixed;
-        return { pages: [], attempts: out.$metadata.attempts ?? 1 };
-      });
-      if (!credentials) {
-        notRead(session, account, regions, `not read: cannot assume ${roleArn}`);
-        return;
-      }
-      await Promise.all([
-        ...regions.flatMap((region) => {
-          const member = { ...home, region, credentials: credentials! };
-          const config = new ConfigServiceClient(member);
-          const recorders = recorderReads(session, { account, region }, config, limit);
-          void Promise.allSettled(recorders).then(() => config.destroy());
-          return [...recorders, ...supplementaryReads(session, { account, region }, member, limit)];
-        }),
-        limit(() => accountReads(session, account, { ...home, credentials: credentials! })),
-      ]);
-    }));
-  } finally {
-    sts.destroy();
-  }
+  await Promise.all(accounts.map(async (account) => {
+    const roleArn = `arn:aws:iam::${account}:role/${opts.assumeRole}`;
+    const credentials = memberRoleCredentials(roleArn, home);
+    // The first AssumeRole is made here, so a role that cannot be assumed is one gap; later ones refresh the credentials.
+    const assumed = await session.run('sts:AssumeRole', { account, region: home.region }, roleArn, async () => {
+      await credentials();
+      return { pages: [], attempts: 1 };
+    });
+    if (!assumed) {
+      notRead(session, account, regions, `not read: cannot assume ${roleArn}`);
+      return;
+    }
+    await Promise.all([
+      ...regions.flatMap((region) => {
+        const member = { ...home, region, credentials };
+        const config = new ConfigServiceClient(member);
+        const recorders = recorderReads(session, { account, region }, config, limit);
+        void Promise.allSettled(recorders).then(() => config.destroy());
+        return [...recorders, ...supplementaryReads(session, { account, region }, member, limit)];
+      }),
+      limit(() => accountReads(session, account, { ...home, credentials })),
+    ]);
+  }));
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { copyFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { commentOnGithub, parseGithubIssue } from '../attach/github.ts';
-import { attachmentName, attachToJira } from '../attach/jira.ts';
+import { attachmentName, attachToJira, type JiraFlavor } from '../attach/jira.ts';
 import { parseControlList, requestListName, writeRequestList } from '../attach/request-list.ts';
 import { packFacts } from '../attach/summary.ts';
 import { ExitCode, UserError } from '../errors.ts';
@@ -19,6 +19,7 @@ import { report, type GlobalOptions } from './output.ts';
 export interface AttachOptions extends GlobalOptions, TrustOptions {
   pack: string;
   jira?: string;
+  jiraFlavor?: JiraFlavor;
   issue?: string;
   github?: string;
   link?: string;
@@ -76,7 +77,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
     const done: string[] = [];
     const outcome: Record<string, unknown> = { packId: facts.packId, manifestSha256: facts.manifestSha256, archive: facts.archive, ...(facts.requestList ? { requestList: { ...facts.requestList, ...(besidePack ? { file: besidePack } : {}) } } : {}) };
     if (opts.jira) {
-      const jira = await attachToJira(opts.jira, opts.issue!, files, facts, (s) => progress.stage(s));
+      const jira = await attachToJira(opts.jira, opts.issue!, files, facts, (s) => progress.stage(s), process.env, opts.jiraFlavor);
       outcome.jira = { issue: opts.issue, ...jira };
       const sent = files.map((f) => attachmentName(f, facts.packId)).filter((n) => !jira.alreadyAttached.includes(n));
       const already = jira.alreadyAttached.length ? ` (${jira.alreadyAttached.join(' and ')} already there)` : '';
