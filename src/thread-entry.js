@@ -1,7 +1,8 @@
-// A worker thread's entry: loads TypeScript through tsx (as the CLI's entry does; a worker does not
-// inherit the main thread's loader), then the module that workerData names (threads.ts starts them).
+// The module piscina starts in each worker thread (threads.ts, pack/worker-pool.ts): loads the thread module
+// that workerData names and hands piscina its default export, which answers each job. A TypeScript module
+// (tests, development) needs tsx registered first: a worker does not inherit the main thread's loader.
 import { workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
 
-register();
-await import(workerData.module);
+if (workerData.module.endsWith('.ts')) (await import('tsx/esm/api')).register();
+const { default: answerJob } = await import(workerData.module);
+export default answerJob;

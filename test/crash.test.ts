@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { addToIndex } from '../src/period/placement.ts';
 import { verifyPack } from '../src/sign/verify.ts';
-import { cliEntry, packsUnder, pinnedEpoch, runCli, tempDir } from './helpers.ts';
+import { cliEntry, packsUnder, pinnedEpoch, root, runCli, tempDir } from './helpers.ts';
 
 /** Starts `run` at its own pinned minute and kills it with SIGKILL after `ms` milliseconds (or lets it finish). */
 function runAndKill(out: string, ms: number, minute: number): Promise<void> {
@@ -42,13 +42,14 @@ describe('crash safety', () => {
 });
 
 describe('stale index locks', () => {
-  it('an empty lock left by a run killed while taking it, and a lock of a dead process, are taken over', async (t) => {
-    for (const content of ['', '999999']) {
+  it('a lock left by a crashed run (a directory), and an earlier version\'s lock files (empty, or a dead process\'s), are taken over', async (t) => {
+    for (const content of ['directory', '', '999999']) {
       const out = join(tempDir(t), 'out');
       const org = join(out, 'example-corp-sample-estate');
       mkdirSync(org, { recursive: true });
       const lock = join(org, 'index.json.lock');
-      writeFileSync(lock, content);
+      if (content === 'directory') mkdirSync(lock);
+      else writeFileSync(lock, content);
       // Long before any run (not "a minute ago" by this process's clock: under faketime each process's clock starts anew).
       const longAgo = new Date('2020-01-01T00:00:00Z');
       utimesSync(lock, longAgo, longAgo);
@@ -63,19 +64,40 @@ describe('stale index locks', () => {
 
   // (The race this guards against, a waiter removing the lock another has just taken, needs two processes' timing;
   // here the breaker is exercised by many writers at once: none is lost, none deadlocks, nothing is left behind.)
-  it('writers that all find a dead holder\'s lock take it over one at a time: no index entry is lost', async (t) => {
+  it('writers that all find a crashed run\'s lock take it over one at a time: no index entry is lost', async (t) => {
     const writers = Array.from({ length: 12 }, (_, i) => i);
     const entry = (i: number) => ({ period: '2026-10', packId: `pack-${String(i).padStart(2, '0')}`, path: `2026-10/pack-${i}`, generatedAt: `2026-11-01T00:00:${String(i).padStart(2, '0')}.000Z`, controls: {} as never });
     for (let round = 0; round < 5; round++) {
       const out = tempDir(t);
       const org = join(out, 'acme');
       mkdirSync(org, { recursive: true });
-      writeFileSync(join(org, 'index.json.lock'), '999999');
+      // A crashed run's lock (a directory), or an earlier version's (a file naming a dead process).
+      if (round % 2) writeFileSync(join(org, 'index.json.lock'), '999999');
+      else mkdirSync(join(org, 'index.json.lock'));
+      utimesSync(join(org, 'index.json.lock'), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
       await Promise.all(writers.map((i) => addToIndex(out, 'acme', entry(i))));
       const packs = (JSON.parse(readFileSync(join(org, 'index.json'), 'utf8')) as { packs: { packId: string }[] }).packs.map((p) => p.packId);
       assert.deepEqual(packs, writers.map((i) => entry(i).packId), `round ${round}: each writer held the lock alone`);
       assert.deepEqual(readdirSync(org).filter((f) => f.includes('.lock')), [], 'lock and breaker released');
     }
+  });
+});
+
+describe('index lock and signals', () => {
+  it('a run stopped by SIGTERM while it holds the index lock leaves no lock behind', { timeout: 120_000 }, async (t) => {
+    const out = tempDir(t);
+    mkdirSync(join(out, 'acme'));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/fixtures/hold-index-lock.ts'), out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d; });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => { if (String(d).includes('held')) resolve(); });
+      child.on('exit', () => reject(new Error(`stopped before it held the lock: ${stderr}`)));
+    });
+    assert.ok(existsSync(join(out, 'acme', 'index.json.lock')), 'held while the process runs');
+    const code = await new Promise<number | null>((resolve) => { child.removeAllListeners('exit'); child.on('exit', resolve); child.kill('SIGTERM'); });
+    assert.equal(code, 143, stderr);
+    assert.deepEqual(readdirSync(join(out, 'acme')), [], 'the lock is removed');
   });
 });
 

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import fs, { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import lockfile from 'proper-lockfile';
 import { compileSchema } from '../data-file.ts';
 import { UserError } from '../errors.ts';
-import { processAlive } from '../pid.ts';
 import { removeOnInterrupt } from '../interrupt.ts';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Result } from '../evaluate/result.ts';
 
 /** "Example Corp (sample estate)" → "example-corp-sample-estate": the organization's folder under out/. */
@@ -23,57 +23,71 @@ export function latestPack(out: string, org: string, period: string): string | u
 export interface IndexEntry { period: string; packId: string; path: string; generatedAt: string; controls: Result['summary']['controls'] }
 
 
-async function lockState(lock: string): Promise<{ holder: number; stale: boolean }> {
-  const holder = Number(await readFile(lock, 'utf8').catch(() => '0')) || 0;
-  const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
-  // The pid is written right after the file is made: an empty lock seconds old was left by a run killed in between.
-  return { holder, stale: holder ? !processAlive(holder) : age > 5000 };
-}
+/** A lock untouched this long is a crashed run's and is taken over (the holder touches it every half of it). */
+const lockStaleMs = 10_000;
+
+/** The locks this process is releasing: removed whatever their age. */
+const releasing = new Set<string>();
 
 /**
- * Removes a stale lock, one waiter at a time (under <lock>.break), and only if it is still stale once
- * that is held: a second waiter that saw the same dead holder must not remove the lock the first one
- * has just taken.
+ * The file system proper-lockfile works through, with three differences. A lock directory gets this process's
+ * time as it is made (not the file system's, a moment later): under a shifted clock (faketime) a lock just made
+ * must not look years old. A stale lock is removed only if it is still stale at that moment: two waiters that
+ * found the same crashed run's lock must not have the second remove the lock the first has just taken. And a
+ * lock left by an earlier version, a file, can be removed.
  */
-async function breakStaleLock(lock: string): Promise<void> {
-  const breaker = `${lock}.break`;
-  try {
-    await (await open(breaker, 'wx')).close();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    const age = Date.now() - ((await stat(breaker).catch(() => undefined))?.mtimeMs ?? Date.now());
-    if (age > 5000) await rm(breaker, { force: true }); // left by a waiter killed while breaking
-    return;
-  }
-  try {
-    if ((await lockState(lock)).stale) await rm(lock, { force: true });
-  } finally {
-    await rm(breaker, { force: true });
-  }
-}
-
-/** Runs fn holding an exclusive lock file (pid inside; a lock whose process is gone is taken over). */
-async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+const lockFs = {
+  ...fs,
+  mkdir(path: string, done: (e: Error | null) => void) {
     try {
-      const handle = await open(lock, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
+      fs.mkdirSync(path);
+      const now = new Date();
+      fs.utimesSync(path, now, now);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const { holder, stale } = await lockState(lock);
-      if (stale) await breakStaleLock(lock);
-      else if (attempt > 300) throw new UserError(`${lock}: held by process ${holder} for over a minute; remove it if no run is going on`);
-      else await new Promise((r) => setTimeout(r, 200));
+      return done(e as Error);
     }
-  }
+    done(null);
+  },
+  rmdir(path: string, done: (e: Error | null) => void) {
+    try {
+      const fresh = fs.statSync(path).mtimeMs >= Date.now() - lockStaleMs;
+      if (releasing.has(path) || !fresh) fs.rmSync(path, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return done(e as Error);
+    }
+    done(null);
+  },
+};
+
+/**
+ * Runs fn holding `<file>.lock` (proper-lockfile: a directory kept fresh while held; one left stale by a crashed
+ * run is taken over). Waits up to a minute for another run to finish with it.
+ */
+export async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${file}.lock`;
+  const lockPath = `${resolve(file)}.lock`; // as proper-lockfile names it
+  let compromised: Error | undefined;
+  const release = await lockfile
+    .lock(file, {
+      realpath: false,
+      stale: lockStaleMs,
+      retries: { retries: 600, factor: 1, minTimeout: 100, maxTimeout: 100 },
+      fs: lockFs,
+      onCompromised: (e) => { compromised = e; },
+    })
+    .catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ELOCKED') throw new UserError(`${lock}: held by another run for over a minute; remove it if no run is going on`);
+      throw e;
+    });
   const forget = removeOnInterrupt(lock);
   try {
     return await fn();
   } finally {
-    await rm(lock, { force: true });
     forget();
+    releasing.add(lockPath);
+    await release().catch(() => {}); // a compromised lock is said below
+    releasing.delete(lockPath);
+    if (compromised) throw new Error(`${lock}: another run took the lock over while this one held it (${compromised.message})`);
   }
 }
 
@@ -82,7 +96,7 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
  * Returns what was wrong with the index found there, if anything: it was rewritten without it.
  */
 export async function addToIndex(out: string, org: string, entry: IndexEntry): Promise<string | undefined> {
-  return withLock(join(out, org, 'index.json.lock'), () => writeIndex(out, org, entry));
+  return withLock(join(out, org, 'index.json'), () => writeIndex(out, org, entry));
 }
 
 const validIndex = compileSchema<{ packs: IndexEntry[] }>({
