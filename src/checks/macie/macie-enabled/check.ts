@@ -1,4 +1,4 @@
-import { apiResourceTypes } from '../../../evidence/read.ts';
+import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
 import { isMacieNotEnabled } from '../../../evidence/macie-session.ts';
 import { optionalField, requireField } from '../../fields.ts';
 import { MissingEvidence, type Check } from '../../types.ts';

@@ -1,4 +1,4 @@
-import { apiResourceTypes } from '../../../evidence/read.ts';
+import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
 import { requireField } from '../../fields.ts';
 import type { Check } from '../../types.ts';
 
