@@ -227,6 +227,12 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
     }));
   }
 
+  // A built-in check no built-in control names would never run: a developer's omission, one line.
+  const onControls = new Set(builtIn!.data.controls.flatMap((c) => c.evidence?.checks ?? []));
+  for (const check of knownChecks) {
+    if (!onControls.has(check)) throw new Error(`src/checks/*/${check}/: built-in check "${check}" is on no control: name it in a control's evidence.checks in ${builtIn!.file}`);
+  }
+
   const order = (x: { order?: number }) => x.order ?? 100;
   const byOrder = <T extends { order?: number }>(list: T[], id: (t: T) => string) => list.sort((a, b) => order(a) - order(b) || id(a).localeCompare(id(b)));
   return {

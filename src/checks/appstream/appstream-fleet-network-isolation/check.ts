@@ -1,7 +1,7 @@
-import { optionalField, requireField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { optionalField, requireField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
-export const appstreamFleetNetworkIsolation: Check = {
+export const check: Check = {
   id: 'appstream-fleet-network-isolation',
   title: 'AppStream fleets run in the account\'s VPC without default internet access',
   service: 'AppStream 2.0',

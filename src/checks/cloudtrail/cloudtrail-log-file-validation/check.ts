@@ -1,7 +1,7 @@
-import { requireField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { requireField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
-export const cloudtrailLogFileValidation: Check = {
+export const check: Check = {
   id: 'cloudtrail-log-file-validation',
   title: 'CloudTrail log file integrity validation is enabled',
   service: 'CloudTrail',

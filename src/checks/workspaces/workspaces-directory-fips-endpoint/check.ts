@@ -1,8 +1,8 @@
-import { apiResourceTypes } from '../../evidence/read.ts';
-import { requireField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
+import { requireField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
-export const directoryFipsEndpoint: Check = {
+export const check: Check = {
   id: 'workspaces-directory-fips-endpoint',
   title: 'WorkSpaces directory streams with FIPS_VALIDATED endpoint encryption',
   service: 'WorkSpaces',

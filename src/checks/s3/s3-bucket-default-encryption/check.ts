@@ -1,9 +1,9 @@
-import { optionalField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { optionalField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
 interface SseRule { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string; kmsMasterKeyID?: string } }
 
-export const bucketDefaultEncryption: Check = {
+export const check: Check = {
   id: 's3-bucket-default-encryption',
   title: 'S3 bucket has default server-side encryption',
   service: 'S3',

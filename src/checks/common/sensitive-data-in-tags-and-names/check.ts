@@ -1,9 +1,9 @@
-import { redactText } from '../../redact/detect.ts';
-import type { Check } from '../types.ts';
+import { redactText } from '../../../redact/detect.ts';
+import type { Check } from '../../types.ts';
 
 const nameFields = ['Name', 'DisplayName', 'Description', 'name', 'displayName', 'description'];
 
-export const sensitiveDataInTagsAndNames: Check = {
+export const check: Check = {
   id: 'sensitive-data-in-tags-and-names',
   title: 'No e-mail addresses, keys, passwords or tokens in tags or Name fields',
   service: 'All services',

@@ -1,7 +1,7 @@
-import { optionalField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { optionalField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
-export const cloudtrailKmsEncryption: Check = {
+export const check: Check = {
   id: 'cloudtrail-kms-encryption',
   title: 'CloudTrail logs are encrypted with a KMS key (SSE-KMS)',
   service: 'CloudTrail',

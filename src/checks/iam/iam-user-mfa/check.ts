@@ -1,7 +1,7 @@
-import type { Check } from '../types.ts';
-import { credentialReport, keys, reportRow } from './credential-report.ts';
+import type { Check } from '../../types.ts';
+import { credentialReport, keys, reportRow } from '../credential-report.ts';
 
-export const iamUserMfa: Check = {
+export const check: Check = {
   id: 'iam-user-mfa',
   title: 'Every IAM user has an active MFA device',
   service: 'IAM',

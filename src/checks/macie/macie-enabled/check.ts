@@ -1,9 +1,9 @@
-import { apiResourceTypes } from '../../evidence/read.ts';
-import { isMacieNotEnabled } from '../../evidence/macie-session.ts';
-import { optionalField, requireField } from '../fields.ts';
-import { MissingEvidence, type Check } from '../types.ts';
+import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
+import { isMacieNotEnabled } from '../../../evidence/macie-session.ts';
+import { optionalField, requireField } from '../../fields.ts';
+import { MissingEvidence, type Check } from '../../types.ts';
 
-export const macieEnabled: Check = {
+export const check: Check = {
   id: 'macie-enabled',
   title: 'Amazon Macie is enabled in the account and region',
   service: 'Macie',

@@ -1,7 +1,7 @@
-import { optionalField, requireField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { optionalField, requireField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
-export const workspaceVolumeEncryption: Check = {
+export const check: Check = {
   id: 'workspaces-volume-encryption',
   title: 'WorkSpace root and user volumes are encrypted with a KMS key',
   service: 'WorkSpaces',

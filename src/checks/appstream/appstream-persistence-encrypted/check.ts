@@ -1,7 +1,7 @@
-import { apiResourceTypes } from '../../evidence/read-service-apis.ts';
-import type { Resource } from '../../evidence/types.ts';
-import { MissingEvidence, type Check, type CheckContext } from '../types.ts';
-import { bucketDefaultEncryption } from '../s3/bucket-default-encryption.ts';
+import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
+import type { Resource } from '../../../evidence/types.ts';
+import { MissingEvidence, type Check, type CheckContext } from '../../types.ts';
+import { check as bucketDefaultEncryption } from '../../s3/s3-bucket-default-encryption/check.ts';
 
 // AppStream 2.0 creates one bucket per account and region for each feature, named by these prefixes.
 const buckets = {
@@ -33,7 +33,7 @@ function persisted(stack: Resource): (keyof typeof buckets)[] {
   return features;
 }
 
-export const appstreamPersistenceEncrypted: Check = {
+export const check: Check = {
   id: 'appstream-persistence-encrypted',
   title: 'AppStream home folders and application settings persist to encrypted S3 buckets',
   service: 'AppStream 2.0',

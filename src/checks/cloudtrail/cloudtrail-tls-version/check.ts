@@ -1,9 +1,9 @@
-import { describeWindow, tlsVersionNumber, type TlsSummary } from '../../evidence/cloudtrail-summary.ts';
-import { apiResourceTypes } from '../../evidence/read-service-apis.ts';
-import { requireField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { describeWindow, tlsVersionNumber, type TlsSummary } from '../../../evidence/cloudtrail-summary.ts';
+import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
+import { requireField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
-export const cloudtrailTlsVersion: Check = {
+export const check: Check = {
   id: 'cloudtrail-tls-version',
   title: 'API calls recorded by CloudTrail use TLS 1.2 or later',
   service: 'CloudTrail',

@@ -1,5 +1,5 @@
-import { optionalField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { optionalField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
 interface Statement { Effect?: string; Principal?: unknown; Action?: string | string[]; Condition?: Record<string, Record<string, unknown>> }
 
@@ -18,7 +18,7 @@ function deniesInsecure(s: Statement): 'any-tls' | 'tls-1.2' | undefined {
   return undefined;
 }
 
-export const bucketTlsOnly: Check = {
+export const check: Check = {
   id: 's3-bucket-tls-only',
   title: 'S3 bucket policy denies requests not made over TLS',
   service: 'S3',

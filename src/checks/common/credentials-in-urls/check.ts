@@ -1,10 +1,10 @@
-import { redactText } from '../../redact/detect.ts';
-import { strings } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { redactText } from '../../../redact/detect.ts';
+import { strings } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
 const url = /\b[a-z][a-z0-9+.-]{0,31}:\/\/\S{1,8192}/gi;
 
-export const credentialsInUrls: Check = {
+export const check: Check = {
   id: 'credentials-in-urls',
   title: 'No credentials in URLs to external servers',
   service: 'All services',

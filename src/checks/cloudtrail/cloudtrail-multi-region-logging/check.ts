@@ -1,6 +1,6 @@
-import { apiResourceTypes } from '../../evidence/read-service-apis.ts';
-import type { Resource } from '../../evidence/types.ts';
-import { everyRegion, MissingEvidence, type Check, type CheckContext } from '../types.ts';
+import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
+import type { Resource } from '../../../evidence/types.ts';
+import { everyRegion, MissingEvidence, type Check, type CheckContext } from '../../types.ts';
 
 const trailType = 'AWS::CloudTrail::Trail';
 
@@ -74,7 +74,7 @@ function trailsOf(ctx: CheckContext, trail: Resource): Resource[] {
  * The property belongs to the account: one logging multi-region trail with management events records every
  * region. Other trails are context, never failures of it; without such a trail the account fails once.
  */
-export const cloudtrailMultiRegionLogging: Check = {
+export const check: Check = {
   id: 'cloudtrail-multi-region-logging',
   title: 'A logging multi-region CloudTrail trail records management events in every region of the account',
   service: 'CloudTrail',

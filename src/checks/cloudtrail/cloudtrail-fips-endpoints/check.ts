@@ -1,12 +1,12 @@
-import { describeWindow, type TlsSummary } from '../../evidence/cloudtrail-summary.ts';
-import { apiResourceTypes } from '../../evidence/read-service-apis.ts';
-import { requireField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { describeWindow, type TlsSummary } from '../../../evidence/cloudtrail-summary.ts';
+import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
+import { requireField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
 /** Commercial regions where AWS offers FIPS 140 endpoints (US and Canada). */
 const fipsRegions = new Set(['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'ca-west-1']);
 
-export const cloudtrailFipsEndpoints: Check = {
+export const check: Check = {
   id: 'cloudtrail-fips-endpoints',
   title: 'API calls recorded by CloudTrail reach FIPS endpoints where AWS offers them',
   service: 'CloudTrail',

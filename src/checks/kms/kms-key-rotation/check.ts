@@ -1,7 +1,7 @@
-import { requireField } from '../fields.ts';
-import type { Check } from '../types.ts';
+import { requireField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
 
-export const kmsKeyRotation: Check = {
+export const check: Check = {
   id: 'kms-key-rotation',
   title: 'Customer managed symmetric KMS keys rotate automatically',
   service: 'KMS',

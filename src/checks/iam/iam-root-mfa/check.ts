@@ -1,9 +1,9 @@
-import { apiResourceTypes } from '../../evidence/read-service-apis.ts';
-import { requireField } from '../fields.ts';
-import type { Check } from '../types.ts';
-import { keys, reportRow } from './credential-report.ts';
+import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
+import { requireField } from '../../fields.ts';
+import type { Check } from '../../types.ts';
+import { keys, reportRow } from '../credential-report.ts';
 
-export const iamRootMfa: Check = {
+export const check: Check = {
   id: 'iam-root-mfa',
   title: 'The root user of each account has an active MFA device',
   service: 'IAM',
