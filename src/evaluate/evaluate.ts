@@ -2,23 +2,25 @@ import type { Catalog } from '../catalog/types.ts';
 import { mappingSources } from '../catalog/pack-tables.ts';
 import type { Check, CheckContext } from '../checks/types.ts';
 import { everyRegion, MissingEvidence } from '../checks/types.ts';
-import { inventorySources } from '../evidence/read.ts';
 import { complementaryRecordTypes } from '../evidence/read-service-apis.ts';
-import type { Gap, Resource, RuleEvaluation, Snapshot } from '../evidence/types.ts';
+import type { Gap, Resource, Snapshot } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Period } from '../period/period.ts';
 import { assetFacts } from '../inventory/facts.ts';
 import { redactJsonInPlace } from '../redact/detect.ts';
-import { absenceNotAtEnd, observationNotAtEnd, pointInTimeFor, resourceNotAtEnd, type PointInTime } from './point-in-time.ts';
+import { pointInTimeFor, resourceNotAtEnd, type PointInTime } from './point-in-time.ts';
 import { attestationResult, waiverResults } from './assurance.ts';
 import { ControlEvidence, type ControlEvidencePart } from './control-evidence.ts';
+import { coverageItems } from './coverage.ts';
 import { frameworkResults, mappedControls, rulesOfFrameworks } from './framework-rows.ts';
 import { inventoryFile, itemsFileOf, MemoryLinesStore, type LinesStore, type LinesWriter } from './item-files.ts';
+import { resourceKeyOf, RuleItems } from './rule-items.ts';
 import {
   controlStatuses,
   itemStatuses,
   resultSchemaVersion,
   zeroCounts,
+  type AttestationResult,
   type ControlResult,
   type ControlStatus,
   type EvidenceItem,
@@ -28,7 +30,6 @@ import {
   type WaiverResult,
   type BaselineRow,
   type Result,
-  type UnmappedRule,
 } from './result.ts';
 
 export interface EvaluateInput {
@@ -55,15 +56,7 @@ export interface EvaluateInput {
   lines?: LinesStore;
 }
 
-const ruleStatus: Record<RuleEvaluation['compliance'], ItemStatus> = {
-  COMPLIANT: 'pass',
-  NON_COMPLIANT: 'fail',
-  NOT_APPLICABLE: 'not-applicable',
-  INSUFFICIENT_DATA: 'gap',
-};
-
 const scopeKey = (account: string, region: string) => `${account}/${region}`;
-const resourceKeyOf = (account: string, type: string, id: string) => `${account}/${type}/${id}`;
 
 /** The resources kept in memory (service API records, and what checks look up), indexed for lookups. */
 class Estate implements CheckContext {
@@ -309,226 +302,116 @@ export class Evaluation {
     return known;
   }
 
+  /** Evaluates what was kept, adds coverage and AWS Config rule evidence, rolls up, and returns the result. */
   finish(snapshot: Snapshot): Result {
+    this.evaluateKept(snapshot);
+    this.addCoverage(snapshot);
+    const rules = new RuleItems({ snapshot, subjects: this.ruleSubjects, pointInTime: this.pointInTime, origin: (o) => ({ ...o, file: this.input.packPathOf(o.file) }) });
+    const attestations = this.attestationResults();
+    const controls = this.input.catalog.controls.controls.map((c) => this.controlResult(c, rules, attestations));
+    // Every string that leaves evaluation is redacted once more, so no output can carry a raw secret.
+    return redactJsonInPlace(this.resultOf(snapshot, controls, rules, attestations));
+  }
+
+  /** Evaluates the resources kept for the end: those checks look up, and records the reader kept. */
+  private evaluateKept(snapshot: Snapshot): void {
     this.begin(snapshot);
     // Records the reader kept after the first configuration item (none today): evaluated too, never skipped.
     for (const r of snapshot.resources.slice(this.keptFromSnapshot)) this.keep(r);
     this.keptFromSnapshot = snapshot.resources.length;
     for (const r of this.waiting) this.evaluateResource(r, snapshot, true);
     this.waiting.length = 0;
-    const { catalog, checks, packPathOf } = this.input;
+  }
+
+  /** Each check's coverage items (coverage.ts), added to every control the check serves. */
+  private addCoverage(snapshot: Snapshot): void {
     const estate = this.estate!;
-    const { accounts, regions } = snapshot.meta.scope;
-    const origin = (o: Resource['origin']) => ({ ...o, file: packPathOf(o.file) });
-    const maxAge = this.input.maxEvaluationAgeDays ?? 35;
-    const pointInTime = this.pointInTime;
-
-    // Coverage: per check, account and region, what the evidence cannot show. Items already made
-    // for a scope found uncovered are taken back: the scope is a gap, not its resources' verdicts.
-    const coverageItems = (check: Check): EvidenceItem[] => {
-      const items: EvidenceItem[] = [];
-      const typed = check.resourceTypes !== '*';
-      for (const account of accounts) {
-        for (const region of this.regionsFor(check, regions)) {
-          const coverage = (status: ItemStatus, message: string, observedAt: string, api: string): EvidenceItem =>
-            ({ source: { kind: 'coverage', api }, status, account, region, message, observedAt });
-          const applicable = this.applicable.get(`${check.id}|${scopeKey(account, region)}`) ?? 0;
-          const gap = (message: string, api: string) => {
-            items.push(coverage('gap', message, snapshot.meta.collectedAt, api));
-            if (applicable > 0) {
-              for (const sink of this.usedBy.get(check.id)!) {
-                sink.drop((i) => i.source.kind === 'check' && i.source.id === check.id && i.account === account && i.region === region);
-              }
-            }
-          };
-          if (check.source.kind === 'config') {
-            const recorder = estate.recorderFor(account, region);
-            const types = typed ? (check.resourceTypes as string[]) : [];
-            const inventoried = snapshot.apiResponses.some((a) => a.account === account && (region === 'global' || a.region === region) && (inventorySources as readonly string[]).includes(a.api));
-            // An aggregator's word on an account and region it holds nothing current for (a source failed, or never reported).
-            const unreported = () => estate.declaredGap(account, region, 'config:DescribeConfigurationAggregatorSourcesStatus');
-            if (!recorder) {
-              if (region === 'global' && !this.inScope.get(scopeKey(account, region))) continue;
-              const silent = unreported();
-              if (silent) gap(`no recorder state for ${account}/${region}: ${silent.reason}`, 'config:DescribeConfigurationAggregatorSourcesStatus');
-              else gap(`no AWS Config recorder in ${account}/${region}: configuration not recorded`, 'config:DescribeConfigurationRecorders');
-              continue;
-            }
-            if (!recorder.recording) {
-              gap(`AWS Config recorder "${recorder.name}" is not recording in ${account}/${region}${recorder.lastStatus ? ` (last status ${recorder.lastStatus})` : ''}`, 'config:DescribeConfigurationRecorderStatus');
-              continue;
-            }
-            if (!inventoried) {
-              const declared = estate.declaredGap(account, region, 'config:SelectResourceConfig') ?? unreported();
-              gap(`no configuration items for ${account}/${region}: neither a snapshot file nor a SelectResourceConfig response${declared ? ` (${declared.reason})` : ''}`, 'config:SelectResourceConfig');
-              continue;
-            }
-            const unrecorded = recorder.allSupported ? [] : types.filter((t) => !recorder.resourceTypes.includes(t));
-            if (unrecorded.length) {
-              gap(`recorder "${recorder.name}" in ${account}/${region} does not record ${unrecorded.join(', ')}`, 'config:DescribeConfigurationRecorders');
-              continue;
-            }
-          } else {
-            const api = check.source.api;
-            const apis = [api, ...(check.source.alsoFrom ?? [])];
-            const answered = snapshot.apiResponses.some((a) => a.account === account && a.region === region && apis.includes(a.api));
-            if (!answered) {
-              const declared = estate.declaredGap(account, region, api);
-              gap(`no ${api} response for ${account}/${region}${declared ? `: ${declared.reason}` : ''}`, api);
-              continue;
-            }
-          }
-          if (applicable === 0) {
-            const recorder = estate.recorderFor(account, region);
-            const what = typed ? (check.resourceTypes as string[]).join(', ') : 'resources';
-            // A delivered snapshot shows absence at its own time; history for the period, at the period end.
-            const seenAt = recorder?.basis === 'delivered-snapshot' && recorder.lastStartTime ? recorder.lastStartTime : snapshot.meta.collectedAt;
-            const notAtEnd = pointInTime && (check.source.kind === 'config' ? absenceNotAtEnd(seenAt, pointInTime) : observationNotAtEnd(`${check.source.api} answered`, snapshot.meta.collectedAt, pointInTime));
-            const basis = check.source.kind !== 'config' ? `${check.source.api} answered with none`
-              : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (whether the recorder runs, and which types it records, is not visible through an aggregator)`
-              : recorder!.basis === 'delivered-snapshot' ? `${recorder!.name} (a delivered snapshot does not state which types the recorder records)`
-              : `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`;
-            const absence = `0 ${what} in ${account}/${region}; ${basis}`;
-            // Absence read from the period's configuration history is the absence at its end.
-            const observedAt = check.source.kind !== 'config' ? snapshot.meta.collectedAt : pointInTime?.itemsAsOfEnd ? pointInTime.end : seenAt;
-            items.push(coverage(notAtEnd ? 'gap' : 'not-applicable', notAtEnd ? `${notAtEnd}; as collected: ${absence}` : absence, observedAt, check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api));
-          }
-        }
-      }
-      return items;
-    };
-    for (const id of this.usedBy.keys()) {
-      const items = coverageItems(checks.get(id)!);
-      for (const sink of this.usedBy.get(id)!) for (const item of items) sink.add(structuredClone(item));
+    for (const [id, sinks] of this.usedBy) {
+      const check = this.input.checks.get(id)!;
+      const items = coverageItems(check, {
+        snapshot,
+        pointInTime: this.pointInTime,
+        recorderFor: (account, region) => estate.recorderFor(account, region),
+        declaredGap: (account, region, api) => estate.declaredGap(account, region, api),
+        regions: this.regionsFor(check, snapshot.meta.scope.regions),
+        applicable: (account, region) => this.applicable.get(`${check.id}|${scopeKey(account, region)}`) ?? 0,
+        resourcesIn: (account, region) => this.inScope.get(scopeKey(account, region)) ?? 0,
+        takeBack: (account, region) => {
+          for (const sink of sinks) sink.drop((i) => i.source.kind === 'check' && i.source.id === check.id && i.account === account && i.region === region);
+        },
+      });
+      for (const sink of sinks) for (const item of items) sink.add(structuredClone(item));
     }
+  }
 
-    // Rules by identifier and results by rule, indexed once: a large estate has many results and every mapped rule is looked up.
-    const rulesByIdentifier = new Map<string, typeof snapshot.rules>();
-    for (const r of snapshot.rules) (rulesByIdentifier.get(r.sourceIdentifier) ?? rulesByIdentifier.set(r.sourceIdentifier, []).get(r.sourceIdentifier)!).push(r);
-    const resultsByRule = new Map<string, typeof snapshot.evaluations>();
-    for (const e of snapshot.evaluations) {
-      const k = `${e.account}/${e.region}/${e.ruleName}`;
-      (resultsByRule.get(k) ?? resultsByRule.set(k, []).get(k)!).push(e);
-    }
-
-    const ruleItems = (sourceIdentifier: string, primary: boolean): EvidenceItem[] => {
-      const items: EvidenceItem[] = [];
-      for (const account of accounts) {
-        const deployed = (rulesByIdentifier.get(sourceIdentifier) ?? []).filter((r) => r.account === account);
-        if (deployed.length === 0) {
-          if (primary) {
-            items.push({ source: { kind: 'coverage', api: 'config:DescribeConfigRules' }, status: 'gap', account, region: '-', message: `no AWS Config rule with identifier ${sourceIdentifier} is deployed in ${account}`, observedAt: snapshot.meta.collectedAt });
-          }
-          continue;
-        }
-        for (const rule of deployed) {
-          const evaluations = resultsByRule.get(`${account}/${rule.region}/${rule.name}`) ?? [];
-          if (evaluations.length === 0) {
-            items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `rule ${rule.name} has no evaluation results`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.origin) });
-          }
-          // The rule's own verdict says it fails, yet no failing result was read: the results in hand are not all of them.
-          if (rule.summary?.compliance === 'NON_COMPLIANT' && !evaluations.some((e) => e.compliance === 'NON_COMPLIANT')) {
-            items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `AWS Config reports rule ${rule.name} NON_COMPLIANT, but none of the ${evaluations.length} evaluation result(s) read is: the results are incomplete`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.summary.origin) });
-          }
-          for (const e of evaluations) {
-            const r = this.ruleSubjects.get(resourceKeyOf(account, e.resourceType, e.resourceId));
-            const notAtEnd = pointInTime && observationNotAtEnd('rule result recorded', e.recordedAt, pointInTime);
-            items.push({
-              source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName, ...(rule.conformancePack ? { conformancePack: rule.conformancePack } : {}), ...(rule.identifiedBy ? { identifiedBy: rule.identifiedBy } : {}) },
-              status: notAtEnd ? 'gap' : ruleStatus[e.compliance],
-              account,
-              region: e.region,
-              resource: r ? { ...r } : { type: e.resourceType, id: e.resourceId },
-              message: `${e.compliance}${e.annotation ? `: ${e.annotation}` : ''}${notAtEnd ? ` (${notAtEnd})` : ''}`,
-              observedAt: e.recordedAt,
-              origin: origin(e.origin),
-            });
-          }
-        }
-      }
-      return items;
-    };
-
+  private attestationResults(): AttestationResult[] {
     const input = this.input;
-    const attestations = (input.attestations ?? []).map((a) => attestationResult(a, input.generatedAt, input.attestationPathOf ?? ((p) => `attestations/${p}`)));
-    const waivers = this.waivers;
+    return (input.attestations ?? []).map((a) => attestationResult(a, input.generatedAt, input.attestationPathOf ?? ((p) => `attestations/${p}`)));
+  }
 
-    const controls: ControlResult[] = catalog.controls.controls.map((c) => {
-      let evidence: EvidenceItem[] = [];
-      let items: JsonLinesFile[] | undefined;
-      let counts = zeroCounts(itemStatuses);
-      let disagreements: string[] = [];
-      let status: ControlStatus;
-      let statusReason: string;
-      const attested = attestations.filter((a) => a.control === c.id);
-      const valid = attested.find((a) => a.state === 'valid');
-      const attestationNote = valid
-        ? `attested by ${valid.attestedBy.name} (${valid.attestedBy.role}) on ${valid.date}, valid until ${valid.expires}`
-        : attested.length ? `attestation ${attested.map((a) => `${a.file} ${a.state}`).join(', ')}: a current one is needed` : undefined;
-      if (c.assessment === 'inherited') {
-        status = 'inherited';
-        statusReason = `AWS owns this control: ${c.responsibility.aws}${attestationNote ? `; ${attestationNote}` : ''}`;
-      } else if (c.assessment === 'manual') {
-        status = 'manual';
-        statusReason = attestationNote ?? 'AWS data cannot show this; an attestation by the customer is needed';
-      } else {
-        const hasChecks = (c.evidence?.checks?.length ?? 0) > 0;
-        const sink = this.evidence.get(c.id)!;
-        for (const { rule } of c.evidence?.rules ?? []) for (const item of ruleItems(rule, !hasChecks)) sink.add(item);
-        disagreements = sink.disagreements();
-        counts = { ...sink.counts };
-        ({ listed: evidence, items } = sink.close());
-        ({ status, reason: statusReason } = rollUp(counts));
-      }
-      const sources = catalog.controls.sources;
-      return {
-        id: c.id,
-        title: c.title,
-        services: c.services,
-        guidance: c.guidance.map((g) => ({ title: sources[g.source]!.title, url: sources[g.source]!.url, section: g.section, summary: g.summary })),
-        responsibility: c.responsibility,
-        assessment: c.assessment,
-        status,
-        statusReason,
-        remediation: c.remediation,
-        mappings: mappedControls(catalog, c.mappings),
-        evidence,
-        ...(items ? { items } : {}),
-        counts,
-        disagreements,
-        attestations: attested,
-      };
-    });
-
-    // AWS Config rules deployed in scope, rolled up per managed rule: evidence for the framework controls they are mapped to.
-    const ruleEvidence = new Map<string, BaselineRow['rules'][number]>();
-    const ruleSource = new Map(catalog.ruleMappings.flatMap((m) => m.rules.map((r) => [r.rule, r.source] as const)));
-    for (const rule of rulesOfFrameworks(catalog)) {
-      const items = ruleItems(rule, false);
-      if (items.length) ruleEvidence.set(rule, { rule, source: ruleSource.get(rule) ?? 'framework data file', status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length });
+  /** One control's status, reason and evidence: inherited and manual ones from their attestations, automated ones rolled up from their items. */
+  private controlResult(c: Catalog['controls']['controls'][number], rules: RuleItems, attestations: AttestationResult[]): ControlResult {
+    const { catalog } = this.input;
+    let evidence: EvidenceItem[] = [];
+    let items: JsonLinesFile[] | undefined;
+    let counts = zeroCounts(itemStatuses);
+    let disagreements: string[] = [];
+    let status: ControlStatus;
+    let statusReason: string;
+    const attested = attestations.filter((a) => a.control === c.id);
+    const valid = attested.find((a) => a.state === 'valid');
+    const attestationNote = valid
+      ? `attested by ${valid.attestedBy.name} (${valid.attestedBy.role}) on ${valid.date}, valid until ${valid.expires}`
+      : attested.length ? `attestation ${attested.map((a) => `${a.file} ${a.state}`).join(', ')}: a current one is needed` : undefined;
+    if (c.assessment === 'inherited') {
+      status = 'inherited';
+      statusReason = `AWS owns this control: ${c.responsibility.aws}${attestationNote ? `; ${attestationNote}` : ''}`;
+    } else if (c.assessment === 'manual') {
+      status = 'manual';
+      statusReason = attestationNote ?? 'AWS data cannot show this; an attestation by the customer is needed';
+    } else {
+      const hasChecks = (c.evidence?.checks?.length ?? 0) > 0;
+      const sink = this.evidence.get(c.id)!;
+      for (const { rule } of c.evidence?.rules ?? []) for (const item of rules.items(rule, !hasChecks)) sink.add(item);
+      disagreements = sink.disagreements();
+      counts = { ...sink.counts };
+      ({ listed: evidence, items } = sink.close());
+      ({ status, reason: statusReason } = rollUp(counts));
     }
+    const sources = catalog.controls.sources;
+    return {
+      id: c.id,
+      title: c.title,
+      services: c.services,
+      guidance: c.guidance.map((g) => ({ title: sources[g.source]!.title, url: sources[g.source]!.url, section: g.section, summary: g.summary })),
+      responsibility: c.responsibility,
+      assessment: c.assessment,
+      status,
+      statusReason,
+      remediation: c.remediation,
+      mappings: mappedControls(catalog, c.mappings),
+      evidence,
+      ...(items ? { items } : {}),
+      counts,
+      disagreements,
+      attestations: attested,
+    };
+  }
 
-    const controlCounts = zeroCounts(controlStatuses);
-    const evidenceCounts = zeroCounts(itemStatuses);
-    for (const c of controls) {
-      controlCounts[c.status]++;
-      for (const s of itemStatuses) evidenceCounts[s] += c.counts[s];
-    }
-    const gaps: Gap[] = [
-      ...snapshot.gaps,
-      ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
-    ];
-
+  /** The result document: the period, the evidence read, the counts, the controls, frameworks, inventory and gaps. */
+  private resultOf(snapshot: Snapshot, controls: ControlResult[], rules: RuleItems, attestations: AttestationResult[]): Result {
+    const { input } = this;
+    const { catalog } = input;
+    const maxAge = input.maxEvaluationAgeDays ?? 35;
+    const ruleEvidence = frameworkRuleEvidence(catalog, rules);
+    const { controlCounts, evidenceCounts } = countsOf(controls);
+    const gaps = gapsOf(snapshot);
     const sources = mappingSources(catalog);
     // Rules whose results count towards a status: catalog controls' rules, the frameworks' rule mappings and the baselines' pack tables.
     const mappedRules = new Set([...catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)), ...rulesOfFrameworks(catalog)]);
-    const unmappedRules: UnmappedRule[] = snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
-      const results = zeroCounts(itemStatuses);
-      for (const e of resultsByRule.get(`${r.account}/${r.region}/${r.name}`) ?? []) results[ruleStatus[e.compliance]]++;
-      return { rule: r.sourceIdentifier, ruleName: r.name, owner: r.owner, account: r.account, region: r.region, ...(r.conformancePack ? { conformancePack: r.conformancePack } : {}), results };
-    }).sort((a, b) => a.rule.localeCompare(b.rule) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.ruleName.localeCompare(b.ruleName));
+    const unmappedRules = rules.unmapped(mappedRules);
 
-    const result: Result = {
+    return {
       schema: resultSchemaVersion,
       tool: input.tool,
       generatedAt: input.generatedAt,
@@ -550,7 +433,7 @@ export class Evaluation {
         scope: snapshot.meta.scope,
         files: snapshot.files.map((f) => {
           const copy = input.copies?.get(f.path);
-          return { path: packPathOf(f.path), sha256: copy?.sha256 ?? '', bytes: copy?.bytes ?? 0, source: f.path, sourceSha256: f.sha256, sourceBytes: f.bytes, kind: f.kind };
+          return { path: input.packPathOf(f.path), sha256: copy?.sha256 ?? '', bytes: copy?.bytes ?? 0, source: f.path, sourceSha256: f.sha256, sourceBytes: f.bytes, kind: f.kind };
         }),
         recorders: snapshot.recorders.map(({ origin: _origin, ...r }) => r),
       },
@@ -559,12 +442,40 @@ export class Evaluation {
       frameworks: frameworkResults(catalog, controls, ruleEvidence),
       ...(sources ? { mappingSources: sources } : {}),
       attestations,
-      waivers,
+      waivers: this.waivers,
       inventory: this.inventory.close(),
       gaps,
       unmappedRules,
     };
-    // Every string that leaves evaluation is redacted once more, so no output can carry a raw secret.
-    return redactJsonInPlace(result);
   }
+}
+
+/** AWS Config rules deployed in scope, rolled up per managed rule: evidence for the framework controls they are mapped to. */
+function frameworkRuleEvidence(catalog: Catalog, rules: RuleItems): Map<string, BaselineRow['rules'][number]> {
+  const ruleEvidence = new Map<string, BaselineRow['rules'][number]>();
+  const ruleSource = new Map(catalog.ruleMappings.flatMap((m) => m.rules.map((r) => [r.rule, r.source] as const)));
+  for (const rule of rulesOfFrameworks(catalog)) {
+    const items = rules.items(rule, false);
+    if (items.length) ruleEvidence.set(rule, { rule, source: ruleSource.get(rule) ?? 'framework data file', status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length });
+  }
+  return ruleEvidence;
+}
+
+/** Controls by status, and their evidence items by status. */
+function countsOf(controls: ControlResult[]) {
+  const controlCounts = zeroCounts(controlStatuses);
+  const evidenceCounts = zeroCounts(itemStatuses);
+  for (const c of controls) {
+    controlCounts[c.status]++;
+    for (const s of itemStatuses) evidenceCounts[s] += c.counts[s];
+  }
+  return { controlCounts, evidenceCounts };
+}
+
+/** The gaps collection recorded, and every recorder not recording. */
+function gapsOf(snapshot: Snapshot): Gap[] {
+  return [
+    ...snapshot.gaps,
+    ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
+  ];
 }

@@ -1,29 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listFilesUnder } from '../files.ts';
-import { compileSchema, describeAjvError } from '../data-file.ts';
+import { compileSchema } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
-import { checkConfigItem, pages, resourceKey, resourceFromConfigurationItem } from './config-items.ts';
 import { readSelectPagesFile } from './read-select-pages.ts';
 import { configSnapshotFile, readConfigSnapshotFile, type SnapshotFileContext, type SnapshotFileRead } from './read-snapshot-file.ts';
 import { parseDeliveredName } from './delivered-name.ts';
 import { isoTime, readJsonFile } from './json-file.ts';
-import { readServiceResponse } from './read-service-apis.ts';
 import { AggregatorReader, aggregatorFile, type RuleIdentifierByName } from './read-aggregator.ts';
-import {
-  collectionLogSchema,
-  complianceDetailsSchema,
-  describeConfigRulesSchema,
-  conformancePackComplianceSchema,
-  conformancePacksSchema,
-  recordersSchema,
-  recorderStatusSchema,
-  snapshotMetaSchema,
-  resourceHistorySchema,
-  listDiscoveredResourcesSchema,
-  complianceByConfigRuleSchema,
-} from './schemas.ts';
-import type { ComplianceType, EvidenceFile, Resource, Snapshot, SnapshotMeta } from './types.ts';
+import { joinConfigRecords, newConfigJoins } from './readers/config-joins.ts';
+import { parseApiFile, readerFor } from './readers/registry.ts';
+import type { ReaderContext } from './readers/types.ts';
+import { collectionLogSchema, snapshotMetaSchema } from './schemas.ts';
+import type { EvidenceFile, Resource, Snapshot, SnapshotMeta } from './types.ts';
 
 export { apiResourceTypes } from './read-service-apis.ts';
 
@@ -33,18 +22,8 @@ export const inventorySources = ['config:snapshot-file', 'config:SelectResourceC
 const validate = {
   collectionLog: compileSchema<any>(collectionLogSchema),
   meta: compileSchema<SnapshotMeta>(snapshotMetaSchema),
-  rules: compileSchema<any>(describeConfigRulesSchema),
-  details: compileSchema<any>(complianceDetailsSchema),
-  recorders: compileSchema<any>(recordersSchema),
-  recorderStatus: compileSchema<any>(recorderStatusSchema),
-  conformancePacks: compileSchema<any>(conformancePacksSchema),
-  conformancePackCompliance: compileSchema<any>(conformancePackComplianceSchema),
-  history: compileSchema<any>(resourceHistorySchema),
-  discovered: compileSchema<any>(listDiscoveredResourcesSchema),
-  ruleCompliance: compileSchema<any>(complianceByConfigRuleSchema),
 };
 
-const apiFile = /^aws\/(\d{12})\/([a-z0-9-]+)\/(config|workspaces|macie2|cloudtrail|iam|appstream)\/(.+)\.json(\.gz)?$/;
 
 
 /** The customer's own statements kept beside the evidence: read by the assurance loaders, not here. */
@@ -107,9 +86,6 @@ function unitsOf(files: string[]): string[][] {
   return [...units.values()];
 }
 
-/** account/type/id of a resource key (account/region/type/id): a resource read from its history, whatever its region. */
-const withoutRegion = (key: string) => key.replace(/^([^/]*)\/[^/]*\//, '$1/');
-
 /** The APIs whose records are configuration items (what onConfigurationItem receives): each describes a resource's state from its capture time on. */
 export const configurationItemApis: ReadonlySet<string> = new Set(['AWS Config snapshot', 'config:SelectResourceConfig', 'config:GetResourceConfigHistory', 'config:SelectAggregateResourceConfig']);
 
@@ -156,8 +132,6 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const inScope = scopeCheck(meta);
 
   const snapshot: Snapshot = { dir, meta, files, resources: [], rules: [], evaluations: [], recorders: [], apiResponses: [], gaps: [...meta.gaps] };
-  const recorderStatus = new Map<string, any>();
-  const packOfRule = new Map<string, string>();
   const seenKeys = new Set<string>();
   // The same item in two snapshot files (e.g. a global resource) counts once.
   const firstSight = (key: string) => !seenKeys.has(key) && Boolean(seenKeys.add(key));
@@ -167,10 +141,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
     else snapshot.resources.push(r);
   };
 
-  const absentAtEnd = new Set<string>();
-  const seenResults = new Set<string>();
-  const ruleSummary = new Map<string, NonNullable<Snapshot['rules'][number]['summary']>>();
-  const deliveredSnapshots: (NonNullable<ReturnType<typeof parseDeliveredName>> & { rel: string })[] = [];
+  const joins = newConfigJoins();
   /** An (Aggregate)SelectResourceConfig file, streamed a page at a time; each row's resource counts when its key is admitted. */
   const selectPages = async (rel: string, api: string, admit: (key: string) => boolean = () => true) => {
     const elsewhere = opts.onConfigurationItem && opts.readSelectPages ? await opts.readSelectPages(rel, api, { snapshot, admit: (key) => admit(key) && firstSight(key) }) : undefined;
@@ -183,7 +154,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   const snapshotFileContext: SnapshotFileContext = { dir, shown, inScope, copies: opts.copies, addResource };
   const recordSnapshotFile = (f: SnapshotFileRead) => {
     if (f.located) snapshot.apiResponses.push({ ...f.located, api: 'config:snapshot-file', file: f.rel });
-    if (f.delivered) deliveredSnapshots.push({ ...f.delivered, rel: f.rel });
+    if (f.delivered) joins.delivered.push({ ...f.delivered, rel: f.rel });
     files.push({ path: f.rel, sha256: f.sha256, bytes: f.bytes, kind: 'config-snapshot' });
   };
   // When every configuration item is in AWS-named snapshot files, each account and region's files are a unit
@@ -194,135 +165,29 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   // Counted as each file starts (snapshot.json is read); a unit's files when the unit is done.
   let filesRead = 1;
   const readSoFar = (n: number) => opts.onProgress?.((filesRead += n), all.length);
+  const readerContext: ReaderContext = { snapshot, read, shown, inScope, addResource, selectPages, joins };
+  /** A saved API response, read by its service and operation's reader. */
+  const readApiFile = async (rel: string) => {
+    const file = parseApiFile(rel);
+    if (!file) throw new InputError(shown(rel), undefined, 'unrecognised evidence file (the evidence layout is in the README)');
+    inScope(shown(rel), file.account, file.region);
+    const reader = readerFor(file);
+    if (!reader) throw new InputError(shown(rel), undefined, `unrecognised ${file.service} response "${file.path}"`);
+    await reader.read(readerContext, file);
+  };
+  /** Any evidence file but snapshot.json, read as its place in the layout says. */
+  const readEvidenceFile = async (rel: string) => {
+    const fromAggregator = aggregatorFile.exec(rel);
+    if (fromAggregator) return aggregator.readFile(rel, fromAggregator);
+    if (rel === 'collection-log.json') return void (await read(rel, 'collection-log', validate.collectionLog));
+    if (configSnapshotFile.test(rel)) return recordSnapshotFile(await readConfigSnapshotFile(rel, snapshotFileContext));
+    return readApiFile(rel);
+  };
   for (const rel of all) {
     if (rel === 'snapshot.json') continue;
     if (unitsElsewhere && configSnapshotFile.test(rel)) continue;
     readSoFar(1);
-    const fromAggregator = aggregatorFile.exec(rel);
-    if (fromAggregator) {
-      await aggregator.readFile(rel, fromAggregator);
-      continue;
-    }
-    if (rel === 'collection-log.json') {
-      await read(rel, 'collection-log', validate.collectionLog);
-      continue;
-    }
-    if (configSnapshotFile.test(rel)) {
-      recordSnapshotFile(await readConfigSnapshotFile(rel, snapshotFileContext));
-      continue;
-    }
-    const m = apiFile.exec(rel);
-    if (!m) throw new InputError(shown(rel), undefined, 'unrecognised evidence file (the evidence layout is in the README)');
-    const [, account, region, service, operation] = m as unknown as [string, string, string, string, string];
-    inScope(shown(rel), account, region);
-    const origin = (pointer: string, api: string) => ({ file: rel, pointer, api });
-
-    if (service === 'config' && operation === 'SelectResourceConfig') {
-      snapshot.apiResponses.push({ account, region, api: 'config:SelectResourceConfig', file: rel });
-      // With a period, the current item of a resource read from its history is superseded, and one absent at the end left out.
-      await selectPages(rel, 'config:SelectResourceConfig', (key) => !absentAtEnd.has(withoutRegion(key)));
-    } else if (service === 'config' && operation.startsWith('GetResourceConfigHistory/')) {
-      const record = await read<any>(rel, 'resource-history', validate.history);
-      // Every item the record holds, each with where it is and when it was captured; the newest is the state at the period end.
-      const items = record.calls.flatMap((c: any, ci: number) => (c.response.configurationItems ?? []).map((item: any, ii: number) => {
-        const field = `calls[${ci}].response.configurationItems[${ii}]`;
-        checkConfigItem(item, undefined, shown(rel), field);
-        return { item, ci, field, pointer: `/calls/${ci}/response/configurationItems/${ii}`, at: isoTime(item.configurationItemCaptureTime, shown(rel), `${field}.configurationItemCaptureTime`) };
-      }));
-      const atEnd = items.sort((a: any, b: any) => b.at.localeCompare(a.at))[0];
-      if (!atEnd || /^ResourceDeleted/.test(atEnd.item.configurationItemStatus)) {
-        absentAtEnd.add(`${account}/${record.resourceType}/${record.resourceId}`);
-        continue;
-      }
-      inScope(shown(rel), atEnd.item.accountId ?? atEnd.item.awsAccountId, atEnd.item.awsRegion);
-      const changes = items.filter((x: any) => x.ci === 0).length;
-      addResource({
-        ...resourceFromConfigurationItem(atEnd.item, { file: rel, pointer: atEnd.pointer, api: 'config:GetResourceConfigHistory' }, shown(rel), atEnd.field),
-        changesInPeriod: changes,
-        ...(changes >= (record.calls[0].request.limit ?? Infinity) ? { changesCapped: true } : {}),
-      });
-    } else if (service === 'config' && operation === 'DescribeComplianceByConfigRule') {
-      const doc = await read(rel, 'aws-response');
-      pages(doc).forEach((page, p) => {
-        if (!validate.ruleCompliance(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeComplianceByConfigRule response');
-        page.ComplianceByConfigRules.forEach((c: any, i: number) => {
-          const pointer = `${Array.isArray(doc) ? `/${p}` : ''}/ComplianceByConfigRules/${i}`;
-          if (c.Compliance?.ComplianceType) ruleSummary.set(`${account}/${region}/${c.ConfigRuleName}`, { compliance: c.Compliance.ComplianceType, origin: origin(pointer, 'config:DescribeComplianceByConfigRule') });
-        });
-      });
-    } else if (service === 'config' && operation.startsWith('ListDiscoveredResources/')) {
-      // How resources deleted since the period end were found; their history files carry the items.
-      pages(await read(rel, 'aws-response')).forEach((page, p) => {
-        if (!validate.discovered(page)) throw new InputError(shown(rel), `[${p}]`, 'not a ListDiscoveredResources response');
-      });
-    } else if (service === 'config' && operation === 'DescribeConformancePacks') {
-      pages(await read(rel, 'aws-response')).forEach((page, p) => {
-        if (!validate.conformancePacks(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConformancePacks response');
-      });
-    } else if (service === 'config' && operation.startsWith('DescribeConformancePackCompliance/')) {
-      pages(await read(rel, 'aws-response')).forEach((page, p) => {
-        if (!validate.conformancePackCompliance(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConformancePackCompliance response');
-        for (const r of page.ConformancePackRuleComplianceList) packOfRule.set(`${account}/${region}/${r.ConfigRuleName}`, page.ConformancePackName ?? operation.split('/')[1]!);
-      });
-    } else if (service === 'config' && operation === 'DescribeConfigRules') {
-      pages(await read(rel, 'aws-response')).forEach((page, p) => {
-        if (!validate.rules(page)) throw new InputError(shown(rel), `[${p}]`, 'not a DescribeConfigRules response');
-        page.ConfigRules.forEach((r: any, i: number) => {
-          snapshot.rules.push({
-            account, region, name: r.ConfigRuleName, owner: r.Source.Owner,
-            sourceIdentifier: r.Source.SourceIdentifier ?? r.ConfigRuleName,
-            state: r.ConfigRuleState,
-            evaluated: false,
-            origin: origin(`/${Array.isArray(page) ? `${p}/` : ''}ConfigRules/${i}`, 'config:DescribeConfigRules'),
-          });
-        });
-      });
-    } else if (service === 'config' && operation === 'DescribeConfigurationRecorders') {
-      const doc = await read<any>(rel, 'aws-response', validate.recorders);
-      doc.ConfigurationRecorders.forEach((r: any, i: number) => {
-        const g = r.recordingGroup ?? {};
-        snapshot.recorders.push({
-          account, region, recording: false,
-          allSupported: g.allSupported ?? false,
-          includeGlobalResourceTypes: g.includeGlobalResourceTypes ?? false,
-          resourceTypes: g.resourceTypes ?? [],
-          name: r.name,
-          origin: origin(`/ConfigurationRecorders/${i}`, 'config:DescribeConfigurationRecorders'),
-        });
-      });
-    } else if (service === 'config' && operation === 'DescribeConfigurationRecorderStatus') {
-      const doc = await read<any>(rel, 'aws-response', validate.recorderStatus);
-      for (const s of doc.ConfigurationRecordersStatus) recorderStatus.set(`${account}/${region}/${s.name}`, { ...s, file: rel });
-    } else if (service === 'config' && operation.startsWith('GetComplianceDetailsByConfigRule/')) {
-      pages(await read(rel, 'aws-response')).forEach((page, p) => {
-        if (!validate.details(page)) {
-          const { field, problem } = describeAjvError(validate.details.errors![0]!);
-          throw new InputError(shown(rel), field, problem);
-        }
-        page.EvaluationResults.forEach((r: any, i: number) => {
-          const q = r.EvaluationResultIdentifier.EvaluationResultQualifier;
-          // A result can arrive twice (the unfiltered query and the NOT_APPLICABLE one): it counts once.
-          const once = `${account}/${region}/${q.ConfigRuleName}/${q.ResourceType}/${q.ResourceId}`;
-          if (seenResults.has(once)) return;
-          seenResults.add(once);
-          const field = `EvaluationResults[${i}]`;
-          snapshot.evaluations.push({
-            account, region,
-            ruleName: q.ConfigRuleName,
-            sourceIdentifier: '',
-            resourceType: q.ResourceType,
-            resourceId: q.ResourceId,
-            compliance: r.ComplianceType as ComplianceType,
-            recordedAt: isoTime(r.ResultRecordedTime, shown(rel), `${field}.ResultRecordedTime`),
-            invokedAt: r.ConfigRuleInvokedTime === undefined ? undefined : isoTime(r.ConfigRuleInvokedTime, shown(rel), `${field}.ConfigRuleInvokedTime`),
-            annotation: r.Annotation,
-            origin: origin(`/EvaluationResults/${i}`, 'config:GetComplianceDetailsByConfigRule'),
-          });
-        });
-      });
-    } else if (!(await readServiceResponse({ snapshot, read, shown, addResource }, rel, account, region, service, operation))) {
-      throw new InputError(shown(rel), undefined, `unrecognised ${service} response "${operation}"`);
-    }
+    await readEvidenceFile(rel);
   }
 
   if (units) {
@@ -330,37 +195,7 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   }
   readSoFar(0);
   aggregator.finish();
-  // A delivered snapshot shows that the recorder ran when it was taken; it stands in where no recorder was read.
-  for (const d of deliveredSnapshots) {
-    if (snapshot.recorders.some((r) => r.account === d.account && r.region === d.region)) continue;
-    snapshot.recorders.push({
-      account: d.account, region: d.region, name: `delivered snapshot ${d.name}`,
-      recording: true, allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [],
-      lastStartTime: d.time,
-      basis: 'delivered-snapshot',
-      origin: { file: d.rel, pointer: '', api: 'AWS Config snapshot' },
-    });
-  }
-  for (const r of snapshot.recorders) {
-    const s = recorderStatus.get(`${r.account}/${r.region}/${r.name}`);
-    if (s) {
-      r.recording = s.recording;
-      r.lastStatus = s.lastStatus;
-      r.lastStartTime = s.lastStartTime === undefined ? undefined : isoTime(s.lastStartTime, shown(s.file), 'lastStartTime');
-    }
-  }
-  for (const r of snapshot.rules) {
-    r.conformancePack = packOfRule.get(`${r.account}/${r.region}/${r.name}`);
-    const summary = ruleSummary.get(`${r.account}/${r.region}/${r.name}`);
-    if (summary) r.summary = summary;
-  }
-  const ruleByName = new Map(snapshot.rules.map((r) => [`${r.account}/${r.region}/${r.name}`, r]));
-  for (const e of snapshot.evaluations) {
-    const rule = ruleByName.get(`${e.account}/${e.region}/${e.ruleName}`);
-    if (!rule) throw new InputError(shown(e.origin.file), 'ConfigRuleName', `rule "${e.ruleName}" is not in aws/${e.account}/${e.region}/config/DescribeConfigRules.json`);
-    e.sourceIdentifier = rule.sourceIdentifier;
-    rule.evaluated = true;
-  }
+  joinConfigRecords(snapshot, joins, shown);
   const order = new Map([...listed.map((f, i) => [f, i] as const), ['snapshot.json', -1]]);
   files.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
   return snapshot;

@@ -158,84 +158,119 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
     return -1;
   };
 
-  const scan = async (text: string) => {
-    let i = 0;
-    if (first && text.length) {
-      first = false;
-      if (text.charCodeAt(0) === 0xfeff) i = 1;
+  /** Skips a byte order mark at the very start of the document; returns where the text begins. */
+  const textStart = (text: string) => {
+    if (!first || !text.length) return 0;
+    first = false;
+    return text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  };
+  /** Takes the captured value's text up to its end or the chunk's; returns where it ends (-1: it goes on in the next chunk). */
+  const capturePiece = (text: string, from: number) => {
+    const end = primitive ? primitiveEnd(text, from) : valueEnd(text, from);
+    const piece = text.slice(from, end === -1 ? text.length : end);
+    partChars += piece.length;
+    if (partChars > maxItemChars) throw new InputError(shownAs, where() ?? '(member name)', `larger than ${maxItemChars / 1024 / 1024} MiB`);
+    parts.push(piece);
+    return end;
+  };
+  /** The document's first character: a snapshot's object, or a pages file's list (or single page). Returns how many characters it took. */
+  const documentStart = (c: number) => {
+    if (document === 'pages') {
+      sawItems = true;
+      if (c === 0x5b) {
+        state = S.ElementOrEnd;
+        return 1;
+      }
+      if (c === 0x7b) {
+        onePage = true;
+        beginCapture(c, Kind.Element);
+        return 0;
+      }
+      throw broken('not an API response (the file starts with neither a list nor an object)');
     }
+    if (c !== 0x7b) throw broken('not an AWS Config snapshot (the file does not start with an object)');
+    state = S.KeyOrEnd;
+    return 1;
+  };
+  /** A top-level member's name, or the object's end where no member is due. */
+  const memberNameOrEnd = (c: number) => {
+    if (c === 0x7d && state === S.KeyOrEnd) {
+      state = S.Done;
+      return 1;
+    }
+    if (c !== 0x22) throw broken('malformed JSON: a member name was expected');
+    beginCapture(c, Kind.Key);
+    return 0;
+  };
+  /** The colon between a member's name and its value. */
+  const colon = (c: number) => {
+    if (c !== 0x3a) throw broken(`malformed JSON after member name "${key}"`);
+    state = S.ValueStart;
+    return 1;
+  };
+  /** A member's value: configurationItems' list is entered, any other value captured whole. */
+  const memberValue = (c: number) => {
+    if (key === 'configurationItems' && c === 0x5b) {
+      sawItems = true;
+      state = S.ElementOrEnd;
+      return 1;
+    }
+    beginCapture(c, Kind.Value);
+    return 0;
+  };
+  /** The comma before the next member, or the document's end. */
+  const afterMemberValue = (c: number) => {
+    if (c === 0x2c) state = S.KeyAfterComma;
+    else if (c === 0x7d) state = S.Done;
+    else throw broken(`malformed JSON after "${key}"`);
+    return 1;
+  };
+  /** An element (item or page) captured whole, or the list's end where no element is due. */
+  const elementOrEnd = (c: number) => {
+    if (c === 0x5d && state === S.ElementOrEnd) {
+      state = document === 'pages' ? S.Done : S.AfterValue;
+      return 1;
+    }
+    beginCapture(c, Kind.Element);
+    return 0;
+  };
+  /** The comma before the next element, or the list's end. */
+  const afterElement = (c: number) => {
+    if (c === 0x2c) state = S.ElementAfterComma;
+    else if (c === 0x5d) state = document === 'pages' ? S.Done : S.AfterValue;
+    else throw broken(`malformed JSON after ${elementName(index - 1)}`);
+    return 1;
+  };
+  /** The structural character c, read as the state expects; returns how many characters it took (0: a value to capture starts there). */
+  const structural = (c: number): number => {
+    switch (state) {
+      case S.Top: return documentStart(c);
+      case S.KeyOrEnd:
+      case S.KeyAfterComma: return memberNameOrEnd(c);
+      case S.Colon: return colon(c);
+      case S.ValueStart: return memberValue(c);
+      case S.AfterValue: return afterMemberValue(c);
+      case S.ElementOrEnd:
+      case S.ElementAfterComma: return elementOrEnd(c);
+      case S.AfterElement: return afterElement(c);
+      default: throw broken('malformed JSON: text after the end of the document');
+    }
+  };
+
+  const scan = async (text: string) => {
+    let i = textStart(text);
     const n = text.length;
     while (i < n) {
       if (state === S.Capture) {
-        const start = i;
-        const end = primitive ? primitiveEnd(text, i) : valueEnd(text, i);
-        i = end === -1 ? n : end;
-        const piece = text.slice(start, i);
-        partChars += piece.length;
-        if (partChars > maxItemChars) throw new InputError(shownAs, where() ?? '(member name)', `larger than ${maxItemChars / 1024 / 1024} MiB`);
-        parts.push(piece);
-        if (end !== -1) await endCapture(parts.length === 1 ? parts[0]! : parts.join(''));
+        const end = capturePiece(text, i);
+        if (end === -1) return;
+        i = end;
+        await endCapture(parts.length === 1 ? parts[0]! : parts.join(''));
         continue;
       }
       const c = text.charCodeAt(i);
       if (blank(c)) { i++; continue; }
-      switch (state) {
-        case S.Top:
-          if (document === 'pages') {
-            sawItems = true;
-            if (c === 0x5b) {
-              state = S.ElementOrEnd;
-              i++;
-            } else if (c === 0x7b) {
-              onePage = true;
-              beginCapture(c, Kind.Element);
-            } else throw broken('not an API response (the file starts with neither a list nor an object)');
-            continue;
-          }
-          if (c !== 0x7b) throw broken('not an AWS Config snapshot (the file does not start with an object)');
-          state = S.KeyOrEnd;
-          i++;
-          continue;
-        case S.KeyOrEnd:
-        case S.KeyAfterComma:
-          if (c === 0x7d && state === S.KeyOrEnd) { state = S.Done; i++; continue; }
-          if (c !== 0x22) throw broken('malformed JSON: a member name was expected');
-          beginCapture(c, Kind.Key);
-          continue;
-        case S.Colon:
-          if (c !== 0x3a) throw broken(`malformed JSON after member name "${key}"`);
-          state = S.ValueStart;
-          i++;
-          continue;
-        case S.ValueStart:
-          if (key === 'configurationItems' && c === 0x5b) {
-            sawItems = true;
-            state = S.ElementOrEnd;
-            i++;
-            continue;
-          }
-          beginCapture(c, Kind.Value);
-          continue;
-        case S.AfterValue:
-          if (c === 0x2c) state = S.KeyAfterComma;
-          else if (c === 0x7d) state = S.Done;
-          else throw broken(`malformed JSON after "${key}"`);
-          i++;
-          continue;
-        case S.ElementOrEnd:
-        case S.ElementAfterComma:
-          if (c === 0x5d && state === S.ElementOrEnd) { state = document === 'pages' ? S.Done : S.AfterValue; i++; continue; }
-          beginCapture(c, Kind.Element);
-          continue;
-        case S.AfterElement:
-          if (c === 0x2c) state = S.ElementAfterComma;
-          else if (c === 0x5d) state = document === 'pages' ? S.Done : S.AfterValue;
-          else throw broken(`malformed JSON after ${elementName(index - 1)}`);
-          i++;
-          continue;
-        default:
-          throw broken('malformed JSON: text after the end of the document');
-      }
+      i += structural(c);
     }
   };
 
