@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { BufferedFileWriter } from '../buffered-writer.ts';
 import { readLineBatches } from '../evaluate/item-files.ts';
 import type { ControlResult, EvidenceItem, ItemStatus } from '../evaluate/result.ts';
-import { csvField, sourceText } from '../render/csv.ts';
+import { csvField } from '../csv-field.ts';
+import { sourceText } from '../evaluate/item-source.ts';
 
 export const populationsDir = 'populations';
 export const populationFileOf = (control: string) => `${populationsDir}/${control}.csv`;
