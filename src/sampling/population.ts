@@ -60,7 +60,6 @@ export async function writePopulation(packDir: string, outDir: string, control: 
   const out = new BufferedFileWriter(join(outDir, file));
   const byStatus: Partial<Record<ItemStatus, number>> = {};
   let rows = 0;
-  let closed: { sha256: string; bytes: number };
   try {
     out.write(`${populationColumns.join(',')}\r\n`);
     for await (const r of controlRows(packDir, control)) {
@@ -73,6 +72,6 @@ export async function writePopulation(packDir: string, outDir: string, control: 
     out.close();
     throw e;
   }
-  closed = out.close();
+  const closed = out.close();
   return { control: control.id, file, ...closed, rows, byStatus, definition: definitionOf(control) };
 }
