@@ -14,13 +14,17 @@ const layers = [
   { name: 'commands', path: '^src/(cli\\.ts$|commands/|bin/|bench/)' },
 ];
 
-const layerRules = layers.slice(0, -1).map((layer, i) => ({
-  name: `${layer.name}-imports-layer-above`,
-  comment: `${layer.name} may import only itself and the layers below it: ${layers.slice(0, i).map((l) => l.name).join(', ') || 'none'}`,
-  severity: 'error',
-  from: { path: layer.path },
-  to: { path: layers.slice(i + 1).map((l) => `(?:${l.path})`).join('|') },
-}));
+const layerRules = layers.slice(0, -1).map((layer, i) => {
+  const below = layers.slice(0, i).map((l) => l.name);
+  const above = layers.slice(i + 1).map((l) => `(?:${l.path})`);
+  return {
+    name: `${layer.name}-imports-layer-above`,
+    comment: `${layer.name} may import only itself and the layers below it: ${below.join(', ') || 'none'}`,
+    severity: 'error',
+    from: { path: layer.path },
+    to: { path: above.join('|') },
+  };
+});
 
 // known-violations: imports the rules forbid that the folder move (issue 25, item 3) fixes rather than a
 // local edit. Each is reported as "ignored" until then; delete its line once the import is gone.
@@ -83,6 +87,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // Tests may reach across layers to set a module up; the rule is about the product's own imports.
+    exclude: { path: '\\.test\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
