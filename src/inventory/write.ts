@@ -9,8 +9,6 @@ import { inventoryColumns, inventoryHeaders, inventoryRow, inventoryTemplate } f
 import { StreamedWorkbook } from './xlsx.ts';
 import { inventoryFiles } from './files.ts';
 
-export { inventoryFiles };
-
 /**
  * A resource AWS Config recorded (a configuration item, delivered or read through its API), not a service API's
  * record that checks read as one (a trail's status, a credential report, an event sample).
