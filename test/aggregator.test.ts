@@ -10,7 +10,6 @@ import { UserError } from '../src/errors.ts';
 import { evaluate } from '../src/evaluate/evaluate.ts';
 import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import { readResult } from '../src/evaluate/read-result.ts';
-import type { Result } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import { listFilesUnder } from '../src/files.ts';
 import { evidenceCopyPath } from '../src/pack/redacted-copies.ts';

@@ -4,7 +4,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import type { Result } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
 import { onlyPack, runCli, tempDir, packResult } from './helpers.ts';
 

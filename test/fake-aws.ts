@@ -319,12 +319,13 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
         case 'iam.GenerateCredentialReport':
           // IAM answers STARTED first and COMPLETE once the report is ready.
           return iamXml('GenerateCredentialReport', `<State>${calls.get(counted)! > 1 ? 'COMPLETE' : 'STARTED'}</State><Description>No report exists. Starting a new report generation task</Description>`);
-        case 'iam.GetCredentialReport':
+        case 'iam.GetCredentialReport': {
           const report = data.credentialReport === undefined
             ? `user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n<root_account>,arn:aws:iam::${member ?? opts.account}:root,2020-01-01T00:00:00+00:00,not_supported,true,false,false`
             : data.credentialReport;
           if (report === null) return error(410, 'ReportNotPresent', 'Credential report not present');
           return iamXml('GetCredentialReport', `<Content>${Buffer.from(report).toString('base64')}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-10-31T23:50:12Z</GeneratedTime>`);
+        }
         case 'account.POST /listRegions':
           return json(res, 200, { Regions: Object.keys(opts.regions).map((r) => ({ RegionName: r, RegionOptStatus: 'ENABLED_BY_DEFAULT' })) }, 'application/json');
         case 'macie2.GET /macie':

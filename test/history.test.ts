@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Result } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
 import { inventoryResourceTypes } from '../src/collect/inventory.ts';
 import { onlyPack, runCli, tempDir, packResult } from './helpers.ts';

@@ -133,6 +133,7 @@ describe('a pack\'s populations and samples, and sample --verify', () => {
     const a = await runCli([...args, '--out', join(dir, 'a')]);
     const b = await runCli([...args, '--out', join(dir, 'b')]);
     assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
     assert.equal(readFileSync(join(dir, 'a/WSAS-05.json'), 'utf8'), readFileSync(join(dir, 'b/WSAS-05.json'), 'utf8'));
     assert.match(a.stdout, /^Method: rank every population row whose status is "pass" by HMAC-SHA256/m);
     assert.match(a.stdout, /^Size: 90% confidence, 10% tolerable deviation rate, 0 expected deviations: 22 \(AICPA/m);

@@ -10,7 +10,7 @@ import { checksById } from '../src/checks/index.ts';
 import { evaluate } from '../src/evaluate/evaluate.ts';
 import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import { readResult } from '../src/evaluate/read-result.ts';
-import type { EvidenceItem, Result } from '../src/evaluate/result.ts';
+import type { Result } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import type { Resource } from '../src/evidence/types.ts';
 import { evaluateStage } from '../src/pack/stages.ts';

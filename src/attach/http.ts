@@ -32,7 +32,6 @@ export function safeServerText(text: string, authorization?: string): string {
     if (/^basic\s/i.test(authorization)) for (const part of Buffer.from(credential, 'base64').toString('utf8').split(':')) secrets.add(part);
   }
   for (const secret of [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(secret).join('[REDACTED credential]');
-  // eslint-disable-next-line no-control-regex
   return redactText(out).text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ');
 }
 

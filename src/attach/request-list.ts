@@ -5,10 +5,10 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
-import { reDeriveSampleFile } from '../commands/sample.ts';
 import { ExitCode, InputError, UserError } from '../errors.ts';
 import { csvField } from '../render/csv.ts';
 import { populationIndexFile } from '../sampling/pack-sampling.ts';
+import { reDeriveSampleFile } from '../sampling/re-derive.ts';
 import { sampleFileOf, sampleSchema, type SampleDocument } from '../sampling/sample.ts';
 import { describePlan } from '../sampling/sizes.ts';
 

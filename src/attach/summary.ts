@@ -3,7 +3,7 @@ import { markdownText } from '../markdown-text.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { statusCounts } from '../commands/output.ts';
+import { statusCounts } from '../render/status.ts';
 import type { VerifiedPack } from '../pack/open-verified.ts';
 import { manifestFile } from '../sign/manifest.ts';
 import { sha256File } from '../sign/sign.ts';

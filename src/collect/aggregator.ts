@@ -16,7 +16,6 @@ import type { SnapshotMeta } from '../evidence/types.ts';
 import { callerIdentity, clientConfigFor, snapshotIdFor, writeSnapshotFiles, type CollectOutcome } from './collect.ts';
 import { inventoryQuery } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
-import type { Operation } from './operations.ts';
 import { describeError } from '../aws-error.ts';
 import { memberRoleCredentials } from './member-credentials.ts';
 import { CollectionSession, paginate } from './session.ts';

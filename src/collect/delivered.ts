@@ -111,7 +111,7 @@ export async function collectDelivered(dir: string, opts: DeliveredOptions): Pro
 
     const chosen = chooseSnapshots(found, opts.period);
     await mkdir(join(dir, 'config-snapshots'), { recursive: true });
-    for (const { file, choice } of chosen) {
+    for (const { file } of chosen) {
       const target = join(dir, 'config-snapshots', file.name);
       if (s3Source) {
         await session.run('s3:GetObject', { account: file.account, region: file.region }, file.location, async () => {

@@ -129,6 +129,7 @@ export function readJsonFile<T>(path: string, shownAs: string, validate?: Valida
     throw new InputError(shownAs, undefined, 'not valid UTF-8');
   }
   // The bytes are not needed once decoded: a large file's buffer need not outlive its parse.
+  // eslint-disable-next-line no-useless-assignment -- dropping the references is the point
   raw = bytes = undefined;
   let value: unknown;
   try {

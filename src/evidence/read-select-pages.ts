@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { resourcesFromSelectPage } from './config-items.ts';
 import { InputError } from '../errors.ts';
 import { checkNoDuplicateMembers, checkShape } from './json-file.ts';
-import type { EvidenceCopies } from './read.ts';
+import type { EvidenceCopies } from './evidence-copies.ts';
 import { streamConfigSnapshot } from './snapshot-stream.ts';
 import type { Resource } from './types.ts';
 

@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import { checkConfigItem, checkSnapshotHeader, resourceFromConfigurationItem } from './config-items.ts';
 import { parseDeliveredName } from './delivered-name.ts';
 import { streamConfigSnapshot } from './snapshot-stream.ts';
-import type { EvidenceCopies } from './read.ts';
+import type { EvidenceCopies } from './evidence-copies.ts';
 import type { Resource } from './types.ts';
 
 export const configSnapshotFile = /^config-snapshots\/[^/]+\.json(\.gz)?$/;

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EvidenceCopies } from './evidence-copies.ts';
 import { listFilesUnder } from '../files.ts';
 import { compileSchema } from '../data-file.ts';
 import { InputError, UserError } from '../errors.ts';
@@ -33,15 +34,6 @@ function isAssuranceFile(rel: string): boolean {
   return rel === assuranceFiles.waivers || rel.startsWith(`${assuranceFiles.attestations}/`);
 }
 
-
-/** Where the reader hands each evidence file once parsed, so that copies need no second read. */
-export interface EvidenceCopies {
-  json(rel: string, value: unknown): Promise<void>;
-  /** A configuration snapshot, item by item, then the file's other members. */
-  snapshot(rel: string): { item(value: unknown, text?: string): Promise<void>; end(header: Record<string, unknown>): Promise<void> };
-  /** An API response saved as pages, page by page (`onePage`: the file held one page, not a list). */
-  pages(rel: string): { page(value: unknown): Promise<void>; end(onePage: boolean): Promise<void> };
-}
 
 export interface ReadSnapshotOptions {
   ruleIdentifier?: RuleIdentifierByName;

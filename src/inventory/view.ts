@@ -1,6 +1,6 @@
 // The report's inventory summary: resources by type and by account, the largest first, a table each.
 import type { InventorySummary } from './write.ts';
-import { inventoryFiles } from './write.ts';
+import { inventoryFiles } from './files.ts';
 import { inventoryTemplate } from './columns.ts';
 
 /** Rows a summary table shows; the rest are counted in one line (the files list every resource). */

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { BufferedFileWriter } from '../buffered-writer.ts';
 import { resultResourceBatches } from '../evaluate/read-result.ts';
 import type { Result, ResultResource } from '../evaluate/result.ts';
-import { csvField } from '../render/csv.ts';
+import { csvField } from '../csv-field.ts';
 import { inventoryColumns, inventoryHeaders, inventoryRow, inventoryTemplate } from './columns.ts';
 import { StreamedWorkbook } from './xlsx.ts';
-
-export const inventoryFiles = { csv: 'inventory.csv', xlsx: 'inventory.xlsx' } as const;
+import { inventoryFiles } from './files.ts';
 
 /**
  * A resource AWS Config recorded (a configuration item, delivered or read through its API), not a service API's

@@ -32,7 +32,7 @@ const tmpPrefix = `.tmp-${process.pid}-`;
 /** Removes what killed runs left behind: temporary entries (named with their process id, as pattern's first group) whose process is gone. */
 export async function removeStaleTemporaries(parent: string, pattern = /^\.tmp-(\d+)-/): Promise<string[]> {
   const removed: string[] = [];
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(parent);
   } catch {

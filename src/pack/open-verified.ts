@@ -6,7 +6,7 @@ import { ExitCode, UserError } from '../errors.ts';
 import type { TrustedKey } from '../sign/trust.ts';
 import { verifyPack, type VerifyReport } from '../sign/verify.ts';
 import { extractPackArchive } from './archive.ts';
-import { outputs } from './stages.ts';
+import { outputs } from './layout.ts';
 
 export interface VerifiedPack { dir: string; result: Result; verification: VerifyReport }
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { EvidenceCopies } from '../evidence/read.ts';
+import type { EvidenceCopies } from '../evidence/evidence-copies.ts';
 import { BufferedFileWriter } from '../buffered-writer.ts';
 import { mayBeSensitive, redactJson } from '../redact/detect.ts';
 

@@ -1,7 +1,7 @@
 // The stages as a library: each reads files and writes files, so they meet only at files.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import pLimit from 'p-limit';
@@ -22,18 +22,19 @@ import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
 import { jsonChunks, writeJsonFile } from '../json-stream.ts';
 import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
+import { outputs } from './layout.ts';
 import { selectPageRuns } from './select-page-runs.ts';
 import { snapshotUnitReader } from './snapshot-units.ts';
 
 export { evidenceCopyPath };
 import { tool } from '../paths.ts';
 import { writeEvidenceCsv } from '../render/csv.ts';
-import { inventoryFiles, summariseInventory, writeInventory, type InventorySummary } from '../inventory/write.ts';
+import { summariseInventory, writeInventory, type InventorySummary } from '../inventory/write.ts';
 import { writeReportHtml } from '../render/html.ts';
 import { reportFormats, type ReportFormat } from '../render/report-formats.ts';
 import { renderOscal } from '../render/oscal.ts';
 import { loadKsiCatalog } from '../catalog/ksi.ts';
-import { ksiFile, rollUpKsi } from '../evaluate/ksi.ts';
+import { rollUpKsi } from '../evaluate/ksi.ts';
 import { PdfPrinter, readOutline, setPdfMetadata, type Paper, type PdfMetadata } from '../render/pdf.ts';
 import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
 import { loadTemplates } from '../render/templates.ts';
@@ -41,16 +42,7 @@ import { buildReportView, pagesFromOutline, splitForPrint, type PackContext, typ
 import { demoPdfCertificate, signPdfFile, type PdfCertificate } from '../sign/pdf-signature.ts';
 import { writeSampling } from '../sampling/pack-sampling.ts';
 
-export const outputs = {
-  result: 'result.json',
-  html: 'report.html',
-  pdf: 'report.pdf',
-  csv: 'evidence.csv',
-  oscal: 'oscal-assessment-results.json',
-  ksi: ksiFile,
-  inventory: inventoryFiles.csv,
-  inventoryXlsx: inventoryFiles.xlsx,
-} as const;
+export { outputs } from './layout.ts';
 
 export interface EvaluateOptions {
   /** Organization name for the report, instead of the snapshot's. */

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { controlIdToOscalId } from '../catalog/control-id.ts';
-import { neutraliseFormula } from '../render/csv.ts';
+import { neutraliseFormula } from '../csv-field.ts';
 import { derivedUuid, oscalVersion, propNamespace } from '../render/oscal.ts';
 import { writeJsonFile } from '../json-stream.ts';
 import { remediationDays } from './risk.ts';

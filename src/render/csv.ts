@@ -3,15 +3,10 @@ import { BufferedFileWriter } from '../buffered-writer.ts';
 import { runInThread } from '../threads.ts';
 import { controlItemBatches } from '../evaluate/read-result.ts';
 import { linesTotal, type ControlResult, type EvidenceItem, type Result } from '../evaluate/result.ts';
+import { sourceText } from '../evaluate/item-source.ts';
+import { csvField } from '../csv-field.ts';
 
-// A spreadsheet skips leading white space and invisible characters (BOM, zero-width, no-break space)
-// and reads full-width signs as their ASCII forms: a cell that starts with any of them is prefixed too.
-const formulaStart = /^[\s\u00a0\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66]|^[\t\r\n\ufeff\u200b-\u200d\u2060]/;
-
-/** Cells a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP CSV injection advice). */
-export function neutraliseFormula(value: string): string {
-  return formulaStart.test(value) ? `'${value}` : value;
-}
+export { csvField, neutraliseFormula } from '../csv-field.ts';
 
 const columns = ['control', 'control_status', 'item_status', 'account', 'region', 'resource_type', 'resource_id', 'resource_name', 'resource_arn', 'source', 'finding', 'evidence_time', 'evidence_file', 'evidence_pointer'];
 
@@ -24,22 +19,7 @@ export function frameworkColumns(result: Result): { names: string[]; cells: Map<
   return { names: frameworks.map((f) => f.id.replace(/[^A-Za-z0-9]+/g, '_')), cells };
 }
 
-/**
- * One field as RFC 4180 wants it: quoted when it holds white space, a comma or a quote, quotes doubled.
- * A large pack's CSV has millions of fields; this is csv-stringify's text for them (a property test holds
- * the two together) at a fraction of the library's cost per row.
- */
-export function csvField(value: string): string {
-  const v = neutraliseFormula(value);
-  return /[\s,"]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 const csvLine = (row: string[]) => `${row.map(csvField).join(',')}\r\n`;
-
-/** "check:WSAS-03-01", "config-rule:RULE:name", "coverage:API": an item's source as one cell. */
-export function sourceText(i: EvidenceItem): string {
-  return i.source.kind === 'check' ? `check:${i.source.id}` : i.source.kind === 'config-rule' ? `config-rule:${i.source.rule}:${i.source.ruleName}` : `coverage:${i.source.api}`;
-}
 
 function row(c: CsvControl, frameworks: string[], i: EvidenceItem): string[] {
   return [c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', sourceText(i), i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', ...frameworks];

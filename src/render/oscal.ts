@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { frameworkControlIdToOscalId } from '../catalog/control-id.ts';
 import { linesFileNames, linesTotal, type BaselineStatus, type EvidenceItem, type JsonLinesFile, type Result } from '../evaluate/result.ts';
 import { LazyList } from '../json-stream.ts';
-import { mediaTypeOf } from '../sign/manifest.ts';
+import { mediaTypeOf } from '../media-type.ts';
 
 export const oscalVersion = '1.1.3';
 /** Namespace of this tool's own OSCAL properties. */

@@ -65,7 +65,7 @@ function detachedChildren(): number[] {
 
 /** Processes whose command line names this folder (Linux /proc; elsewhere none are found). */
 function processesUsing(profile: string): number[] {
-  let pids: string[] = [];
+  let pids: string[];
   try {
     pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   } catch {

@@ -1,4 +1,4 @@
-import type { BaselineStatus } from '../evaluate/result.ts';
+import { statusOrder, type BaselineStatus, type ControlStatus } from '../evaluate/result.ts';
 export { statusOrder, worstStatus } from '../evaluate/result.ts';
 
 export const statusInfo: Record<BaselineStatus, { label: string; colour: string }> = {
@@ -11,3 +11,8 @@ export const statusInfo: Record<BaselineStatus, { label: string; colour: string 
   'not-applicable': { label: 'Not applicable', colour: '#607d8b' },
   'not-assessed': { label: 'Not assessed', colour: '#b0bec5' },
 };
+
+/** "fail 8, gap 1, manual 3" in report order, zero counts left out. */
+export function statusCounts(counts: Record<ControlStatus, number>): string {
+  return statusOrder.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`).join(', ');
+}

@@ -11,7 +11,7 @@ import type { InventorySummary } from '../inventory/write.ts';
 import { inventoryView } from '../inventory/view.ts';
 import type { PoamDocument } from '../poam/poam.ts';
 import { poamView } from '../poam/view.ts';
-import { statusInfo, statusOrder, worstStatus } from './status.ts';
+import { statusInfo, statusOrder } from './status.ts';
 import { samplingMethod, samplingNote, type PackSampling } from '../sampling/report-view.ts';
 
 export interface PackContext {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { BufferedFileWriter } from '../buffered-writer.ts';
 import { readLineBatches } from '../evaluate/item-files.ts';
 import type { ControlResult, EvidenceItem, ItemStatus } from '../evaluate/result.ts';
-import { csvField, sourceText } from '../render/csv.ts';
+import { csvField } from '../csv-field.ts';
+import { sourceText } from '../evaluate/item-source.ts';
 
 export const populationsDir = 'populations';
 export const populationFileOf = (control: string) => `${populationsDir}/${control}.csv`;
@@ -59,7 +60,6 @@ export async function writePopulation(packDir: string, outDir: string, control: 
   const out = new BufferedFileWriter(join(outDir, file));
   const byStatus: Partial<Record<ItemStatus, number>> = {};
   let rows = 0;
-  let closed: { sha256: string; bytes: number };
   try {
     out.write(`${populationColumns.join(',')}\r\n`);
     for await (const r of controlRows(packDir, control)) {
@@ -72,6 +72,6 @@ export async function writePopulation(packDir: string, outDir: string, control: 
     out.close();
     throw e;
   }
-  closed = out.close();
+  const closed = out.close();
   return { control: control.id, file, ...closed, rows, byStatus, definition: definitionOf(control) };
 }

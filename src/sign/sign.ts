@@ -4,7 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFilesUnder } from '../files.ts';
 import type { SigningKey } from './keys.ts';
-import { manifestFile, mediaTypeOf, publicKeyFile, signatureFile, signatureFiles, type Manifest, type ManifestEntry } from './manifest.ts';
+import { mediaTypeOf } from '../media-type.ts';
+import { manifestFile, publicKeyFile, signatureFile, signatureFiles, type Manifest, type ManifestEntry } from './manifest.ts';
 
 export function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => {

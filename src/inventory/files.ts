@@ -1,0 +1,1 @@
+export const inventoryFiles = { csv: 'inventory.csv', xlsx: 'inventory.xlsx' } as const;
