@@ -54,7 +54,7 @@ export function threadPool(module: URL, threads: number, data: unknown): ThreadP
         reply = await pool.run(job);
       } catch (e) {
         const why = stopping && lastError ? `no thread could start: ${lastError}` : (e as Error).message;
-        throw new Error(`a worker thread stopped before it answered (${why})`);
+        throw new Error(`a worker thread stopped before it answered (${why})`, { cause: e });
       }
       return outcomeOf(reply);
     },

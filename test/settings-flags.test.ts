@@ -52,7 +52,7 @@ describe('one declaration for flags and settings keys', () => {
 
   it('the starter names every key, and uncommented it is a valid settings file', (t) => {
     const dir = tempDir(t);
-    const uncommented = starterConfig.split('\n').map((l) => l.replace(/^# ((?:  )?[a-z-]+:)/, '$1')).join('\n');
+    const uncommented = starterConfig.split('\n').map((l) => l.replace(/^# ((?: {2})?[a-z-]+:)/, '$1')).join('\n');
     writeFileSync(join(dir, 'evidence-pack.yaml'), uncommented);
     const top = configDefaults(join(dir, 'evidence-pack.yaml'), 'run');
     assert.deepEqual(Object.keys(top).filter((k) => k !== 'collect').sort(), schemaKeys('top').filter((k) => k !== 'collect').sort());

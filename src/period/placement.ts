@@ -80,15 +80,17 @@ export async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T
       throw e;
     });
   const forget = removeOnInterrupt(lock);
+  let outcome: T;
   try {
-    return await fn();
+    outcome = await fn();
   } finally {
     forget();
     releasing.add(lockPath);
     await release().catch(() => {}); // a compromised lock is said below
     releasing.delete(lockPath);
-    if (compromised) throw new Error(`${lock}: another run took the lock over while this one held it (${compromised.message})`);
   }
+  if (compromised) throw new Error(`${lock}: another run took the lock over while this one held it (${compromised.message})`);
+  return outcome;
 }
 
 /**
