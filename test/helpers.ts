@@ -1,6 +1,8 @@
 import { controlItemBatches, readResult, resultResourceBatches } from '../src/evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src/evaluate/result.ts';
 import type { MemoryLinesStore } from '../src/evaluate/item-files.ts';
+import { main } from '../src/cli.ts';
+import { interruptSignals } from '../src/interrupt.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -21,10 +23,17 @@ export interface CliResult { code: number | null; stdout: string; stderr: string
  */
 export const pinnedEpoch = '1793491200';
 
-/** Runs the real CLI in a child process, as a user would, at the pinned time unless env says otherwise. */
+/** What runCli starts: the one place to point the subprocess at another build of the CLI. */
+export const cliEntry = join(root, 'src/bin/evidence-pack.js');
+
+/**
+ * Runs the real CLI in a child process, as a user would, at the pinned time unless env says otherwise.
+ * For tests where the process is the thing under test (signals, crashes, exit by signal, a terminal,
+ * runs at once); elsewhere runCliInProcess gives the same result without a process start.
+ */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'src/bin/evidence-pack.js'), ...args], {
+    const child = spawn(process.execPath, [cliEntry, ...args], {
       cwd,
       env: { ...process.env, CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,6 +45,46 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root):
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * The CLI's main in this process, with runCli's environment (CI, the pinned SOURCE_DATE_EPOCH, then env;
+ * an undefined value removes the variable) and cwd, its output captured. Everything it changes is put
+ * back after: process.env, the working directory, process.exitCode and the signal listeners main adds.
+ * Calls run one at a time (process.env and the cwd are the process's), so calls made at once do not overlap.
+ */
+export function runCliInProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
+  const run = inProcessQueue.then(() => mainWithEnv(args, env, cwd));
+  inProcessQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function mainWithEnv(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
+  const savedEnv = { ...process.env };
+  const savedCwd = process.cwd();
+  const savedExitCode = process.exitCode;
+  const savedListeners = Object.fromEntries(interruptSignals.map((s) => [s, process.listeners(s)]));
+  let stdout = '';
+  let stderr = '';
+  try {
+    for (const [k, v] of Object.entries({ CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env })) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    process.chdir(cwd);
+    const code = await main(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+    return { code, stdout, stderr };
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
+    process.chdir(savedCwd);
+    process.exitCode = savedExitCode;
+    for (const s of interruptSignals) {
+      for (const l of process.listeners(s)) if (!savedListeners[s]!.includes(l)) process.removeListener(s, l);
+    }
+  }
 }
 
 /** A temporary directory removed when the test ends. */

@@ -1,6 +1,7 @@
 import type { ControlStatus } from '../evaluate/result.ts';
 import { redactJson, redactText } from '../redact/detect.ts';
 import { statusOrder } from '../render/status.ts';
+import { stdout } from '../io.ts';
 
 export interface GlobalOptions { quiet?: boolean; json?: boolean }
 
@@ -11,6 +12,6 @@ export function statusCounts(counts: Record<ControlStatus, number>): string {
 
 /** The final line (or JSON document) a command prints on stdout, values from the evidence masked. */
 export function report(opts: GlobalOptions, line: string, data: object): void {
-  if (opts.json) process.stdout.write(`${JSON.stringify(redactJson(data), null, 2)}\n`);
-  else if (!opts.quiet) process.stdout.write(`${redactText(line).text}\n`);
+  if (opts.json) stdout(`${JSON.stringify(redactJson(data), null, 2)}\n`);
+  else if (!opts.quiet) stdout(`${redactText(line).text}\n`);
 }
