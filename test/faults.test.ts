@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, tempDir } from './helpers.ts';
+import { runCliInProcess, tempDir } from './helpers.ts';
 
 interface Fault { name: string; args: (work: string) => string[]; expect: RegExp; out: (work: string) => string }
 
@@ -52,7 +52,7 @@ describe('faults: bad output places and templates that throw', () => {
 
     let clean = 0;
     for (const f of faults) {
-      const r = await runCli(['run', '--no-pdf', ...f.args(work)]);
+      const r = await runCliInProcess(['run', '--no-pdf', ...f.args(work)]);
       assert.equal(r.code, 2, `${f.name}: ${r.stderr}`);
       assert.equal(r.stderr.trimEnd().split('\n').length, 1, `${f.name}: one line`);
       assert.match(r.stderr.trimEnd(), f.expect, f.name);

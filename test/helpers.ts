@@ -120,7 +120,7 @@ export function onlyPack(out: string): string {
 /** `run` on the embedded sample (at the pinned time) into a temporary out/ removed when the process exits: the pack. */
 export async function runSample(args: string[] = ['--no-pdf']): Promise<string> {
   const out = tempDir({ after: (fn) => process.on('exit', fn) });
-  const r = await runCli(['run', '--out', out, ...args]);
+  const r = await runCliInProcess(['run', '--out', out, ...args]);
   assert.equal(r.code, 0, r.stderr);
   return onlyPack(out);
 }
