@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCliInProcess, tempDir } from './helpers.ts';
+import { runCli, tempDir } from './helpers.ts';
 
 interface Fault { name: string; args: (work: string) => string[]; expect: RegExp; out: (work: string) => string }
 
@@ -22,6 +22,7 @@ function smallFs(t: { after(fn: () => void): void }, options: string): string | 
   return dir;
 }
 
+// In a child process, as a user runs it: run in-process, the test could not unmount the full tmpfs afterwards (EBUSY).
 describe('faults: bad output places and templates that throw', () => {
   it('each gives one line and exit 2, and leaves no pack or temporary directory', { timeout: 300_000 }, async (t) => {
     const work = tempDir(t);
@@ -52,7 +53,7 @@ describe('faults: bad output places and templates that throw', () => {
 
     let clean = 0;
     for (const f of faults) {
-      const r = await runCliInProcess(['run', '--no-pdf', ...f.args(work)]);
+      const r = await runCli(['run', '--no-pdf', ...f.args(work)]);
       assert.equal(r.code, 2, `${f.name}: ${r.stderr}`);
       assert.equal(r.stderr.trimEnd().split('\n').length, 1, `${f.name}: one line`);
       assert.match(r.stderr.trimEnd(), f.expect, f.name);
