@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmd
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { onlyPack, runCli, runCliInProcess, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
 
 /** A process id no process has: that of a child that has exited. */
 function deadPid(): number {
@@ -64,15 +64,14 @@ describe('a run after an interrupted one', () => {
     }
     t.after(() => { spawnSync('umount', [dir]); rmdirSync(dir); });
     // Sized from this pack: room for the pack folder, not for its archive as well.
-    // Runs in child processes: in-process, a failed run's handles could keep the tmpfs from being unmounted.
-    assert.equal((await runCli(['run', '--no-pdf', '-q', '--out', join(dir, 'probe')])).code, 0);
+    assert.equal((await runCliInProcess(['run', '--no-pdf', '-q', '--out', join(dir, 'probe')])).code, 0);
     const probe = onlyPack(join(dir, 'probe'));
     const kib = (p: string) => Number(spawnSync('du', ['-sk', p]).stdout.toString().split('\t')[0]);
     const size = kib(probe) + Math.floor(kib(`${probe}.zip`) / 2);
     spawnSync('umount', [dir]);
     assert.ok(mount(`${size}k`));
     const out = join(dir, 'out');
-    const r = await runCli(['run', '--no-pdf', '--out', out]);
+    const r = await runCliInProcess(['run', '--no-pdf', '--out', out]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr.trim(), /^evidence-pack: cannot write .*: no space left on the device \(ENOSPC\); nothing was left behind$/);
     const left = existsSync(out) ? (readdirSync(out, { recursive: true }) as string[]).filter((p) => /pack-|\.tmp-/.test(p)) : [];
