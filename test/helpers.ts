@@ -69,7 +69,8 @@ async function mainWithEnv(args: string[], env: NodeJS.ProcessEnv, cwd: string):
   let stdout = '';
   let stderr = '';
   try {
-    for (const [k, v] of Object.entries({ CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env })) {
+    // As the bin does: the SDK's notice about future Node versions is off unless the user turns it on.
+    for (const [k, v] of Object.entries({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env })) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
