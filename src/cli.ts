@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { commandOptions, globalOptions, settingsKeys, yargsOptions } from './cli-options.ts';
 import { configDefaults, defaultConfigFile, findConfigFile, starterConfig } from './config-file.ts';
 import { ExitCode, UserError } from './errors.ts';
+import { stderr, stdout, withIo, type Io } from './io.ts';
 import { stopCleanlyOnSignals } from './interrupt.ts';
 import { tool } from './paths.ts';
 import { redactText } from './redact/detect.ts';
@@ -18,7 +19,7 @@ const optionsOf = <C extends keyof typeof commandOptions>(command: C) => yargsOp
 function initCommand(force: boolean): number {
   if (existsSync(defaultConfigFile) && !force) throw new UserError(`${defaultConfigFile}: already exists (use --force to replace it)`);
   writeFileSync(defaultConfigFile, starterConfig);
-  process.stdout.write(`Wrote ${defaultConfigFile}\n`);
+  stdout(`Wrote ${defaultConfigFile}\n`);
   return ExitCode.ok;
 }
 
@@ -26,7 +27,7 @@ async function iamPolicyCommand(options: CollectOption[], a: { kmsKeyId?: string
   if (a.format !== 'json') {
     if (!a.memberRole) throw new UserError(`iam-policy --format ${a.format}: templates are for the member-account role (add --member-role)`);
     const { memberRoleCloudFormation, memberRoleTerraform } = await import('./collect/iam-templates.ts');
-    process.stdout.write(`${JSON.stringify(a.format === 'cloudformation' ? memberRoleCloudFormation() : memberRoleTerraform(), null, 2)}\n`);
+    stdout(`${JSON.stringify(a.format === 'cloudformation' ? memberRoleCloudFormation() : memberRoleTerraform(), null, 2)}\n`);
     return ExitCode.ok;
   }
   const { aggregatorPolicy, collectorPolicy, deliveredFilesPolicy, memberRolePolicy, signingPolicy } = await import('./collect/iam-policy.ts');
@@ -41,7 +42,7 @@ async function iamPolicyCommand(options: CollectOption[], a: { kmsKeyId?: string
     : a.memberRole ? memberRolePolicy()
     : a.aggregator ? aggregatorPolicy(a.assumeRole)
     : collectorPolicy(options);
-  process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+  stdout(`${JSON.stringify(policy, null, 2)}\n`);
   return ExitCode.ok;
 }
 
@@ -136,11 +137,20 @@ const outputFailures: Record<string, string> = {
   EPERM: 'operation not permitted',
 };
 
-export async function main(argv = hideBin(process.argv)): Promise<number> {
+/**
+ * Runs one command: the exit code. With io, the command's output goes there instead of the process's
+ * streams, and yargs's help and version text too, without ending the process (the tests' in-process runner).
+ */
+export async function main(argv = hideBin(process.argv), io?: Io): Promise<number> {
+  return io ? withIo(io, () => run(argv, true)) : run(argv, false);
+}
+
+async function run(argv: string[], inProcess: boolean): Promise<number> {
   stopCleanlyOnSignals();
   try {
     let code: number = ExitCode.ok;
     const cli = buildCli(argv, (c) => { code = c; });
+    if (inProcess) cli.exitProcess(false);
     const file = findConfigFile(argv);
     if (file) {
       // The first word naming a command (a flag's value, such as --config's file, can come before it); none: run.
@@ -149,23 +159,25 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       const defaults = Object.fromEntries(Object.entries(configDefaults(file, command)).filter(([k]) => accepted.includes(k)));
       cli.config(defaults);
     }
-    await cli.parseAsync();
+    // yargs prints help and version itself unless handed a callback, which then gets the text.
+    if (inProcess) await cli.parseAsync(argv, {}, (_err, _argv, output) => { if (output) stdout(`${output}\n`); });
+    else await cli.parseAsync();
     return code;
   } catch (e) {
     // Messages quote values from the evidence and from servers: masked here, the last place before the terminal.
     const masked = (text: string) => redactText(text).text;
     if (e instanceof UserError) {
-      process.stderr.write(`evidence-pack: ${masked(e.message)}\n`);
+      stderr(`evidence-pack: ${masked(e.message)}\n`);
       return e.exitCode;
     }
     // The disk, not the tool: a full or read-only file system is the user's to fix, and leaves nothing behind.
     const code = (e as NodeJS.ErrnoException).code;
     if (code && outputFailures[code]) {
       const path = (e as NodeJS.ErrnoException).path;
-      process.stderr.write(masked(`evidence-pack: cannot write${path ? ` ${path}` : ' the output'}: ${outputFailures[code]} (${code}); nothing was left behind\n`));
+      stderr(masked(`evidence-pack: cannot write${path ? ` ${path}` : ' the output'}: ${outputFailures[code]} (${code}); nothing was left behind\n`));
       return ExitCode.badInput;
     }
-    process.stderr.write(masked(`evidence-pack: internal error: ${(e as Error).message}\n${process.env.EVIDENCE_PACK_DEBUG ? `${(e as Error).stack}\n` : 'Set EVIDENCE_PACK_DEBUG=1 for details, and please report it.\n'}`));
+    stderr(masked(`evidence-pack: internal error: ${(e as Error).message}\n${process.env.EVIDENCE_PACK_DEBUG ? `${(e as Error).stack}\n` : 'Set EVIDENCE_PACK_DEBUG=1 for details, and please report it.\n'}`));
     return ExitCode.internal;
   }
 }

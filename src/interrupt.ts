@@ -37,17 +37,15 @@ export function undoAll(): void {
   }
 }
 
-let installed = false;
+const stopOn = Object.fromEntries(interruptSignals.map((signal) => [signal, () => {
+  undoAll();
+  process.stderr.write(`\nevidence-pack: stopped by ${signal}; its temporary files were removed\n`);
+  process.exit(interruptExitCode(signal));
+}]));
 
-/** Makes SIGINT, SIGTERM and SIGHUP stop the process cleanly (once per process). */
+/** Makes SIGINT, SIGTERM and SIGHUP stop the process cleanly (once per process, again if a caller removed the listeners). */
 export function stopCleanlyOnSignals(): void {
-  if (installed) return;
-  installed = true;
   for (const signal of interruptSignals) {
-    process.on(signal, () => {
-      undoAll();
-      process.stderr.write(`\nevidence-pack: stopped by ${signal}; its temporary files were removed\n`);
-      process.exit(interruptExitCode(signal));
-    });
+    if (!process.listeners(signal).includes(stopOn[signal]!)) process.on(signal, stopOn[signal]!);
   }
 }

@@ -16,7 +16,7 @@ import { evidenceCopyPath } from '../src/pack/redacted-copies.ts';
 import { evaluateStage } from '../src/pack/stages.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
-import { assertSameEvidence, onlyPack, runCli, tempDir, packResult, withEveryItem } from './helpers.ts';
+import { assertSameEvidence, onlyPack, runCliInProcess, tempDir, packResult, withEveryItem } from './helpers.ts';
 
 const hub = '999999999999';
 const [alpha, beta] = ['111111111111', '222222222222'];
@@ -69,7 +69,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
   let aws: FakeAws;
   let work: string;
   let snapshot: string;
-  let collected: Awaited<ReturnType<typeof runCli>>;
+  let collected: Awaited<ReturnType<typeof runCliInProcess>>;
   const calls = (op: string) => [...aws.calls.entries()].filter(([k]) => k.endsWith(`|${op}`) && !k.includes(':')).reduce((n, [, c]) => n + c, 0);
 
   before(async () => {
@@ -82,7 +82,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
       members: { [alpha]: { 'us-east-1': { directories: [{ DirectoryId: 'd-1', DirectoryName: 'corp', EndpointEncryptionMode: 'FIPS_VALIDATED' }], macie: 'ENABLED', trails: [{ Name: 'alpha-trail', IsMultiRegionTrail: true }] }, 'eu-west-1': { directories: [], macie: 'ENABLED' } } },
     });
     snapshot = join(work, 'snapshot');
-    collected = await runCli(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--assume-role', 'EvidencePackReadOnly', '--organization', 'Org', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
+    collected = await runCliInProcess(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--assume-role', 'EvidencePackReadOnly', '--organization', 'Org', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
   });
   after(() => aws.close());
 
@@ -113,7 +113,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
 
   it('evaluates into a pack: resources per account, rules identified by name, sources as coverage', async () => {
     const out = join(work, 'out');
-    const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf'], {});
+    const r = await runCliInProcess(['run', '--evidence', snapshot, '--out', out, '--no-pdf'], {});
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
     const items = (id: string) => result.controls.find((c) => c.id === id)!.evidence;
@@ -188,13 +188,13 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     writeFileSync(key, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const packs: string[] = [];
     for (const out of ['first', 'second']) {
-      const r = await runCli(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf', '--signing-key', key]);
+      const r = await runCliInProcess(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf', '--signing-key', key]);
       assert.equal(r.code, 0, r.stderr);
       packs.push(onlyPack(join(work, out)));
     }
     const names = new Set((await packResult(packs[1]!)).controls.flatMap((c) => c.evidence).flatMap((e) => (e.source.kind === 'config-rule' ? [e.source.ruleName] : [])));
     assert.ok(names.has(standalone) && names.has(mfaRule), [...names].join(', '));
-    const r = await runCli(['diff', packs[0]!, packs[1]!, '--format', 'json', '--expect-key', publicKeyFingerprint(pair.publicKey)]);
+    const r = await runCliInProcess(['diff', packs[0]!, packs[1]!, '--format', 'json', '--expect-key', publicKeyFingerprint(pair.publicKey)]);
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     assert.deepEqual(d.items, []);
@@ -202,8 +202,8 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
   });
 
   it('needs exactly the actions that iam-policy prints for the aggregator identity and for the member role', async () => {
-    const hubPolicy = JSON.parse((await runCli(['iam-policy', '--aggregator', '--assume-role', 'EvidencePackReadOnly'])).stdout);
-    const memberPolicy = JSON.parse((await runCli(['iam-policy', '--member-role'])).stdout);
+    const hubPolicy = JSON.parse((await runCliInProcess(['iam-policy', '--aggregator', '--assume-role', 'EvidencePackReadOnly'])).stdout);
+    const memberPolicy = JSON.parse((await runCliInProcess(['iam-policy', '--member-role'])).stdout);
     const iam = (op: string) => op.replace(/^macie2\.GET \/macie$/, 'macie2.GetMacieSession').replace('.', ':');
     const hubMade = new Set([...aws.calls.keys()].filter((k) => !/^\d{12}:/.test(k)).map((k) => iam(k.split('|')[1]!)).filter((a) => a !== 'sts:GetCallerIdentity'));
     const memberMade = new Set([...aws.calls.keys()].filter((k) => /^\d{12}:/.test(k)).map((k) => iam(k.split('|')[1]!)));
@@ -214,7 +214,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
 
   it('without --assume-role, names each unread service per account and region as a gap', async () => {
     const dir = join(work, 'no-role');
-    const r = await runCli(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--out', dir, '--json'], fakeAwsEnv(aws.url));
+    const r = await runCliInProcess(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--out', dir, '--json'], fakeAwsEnv(aws.url));
     assert.equal(r.code, 5, r.stderr);
     const { gaps } = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8'));
     const unread = gaps.filter((g: any) => g.reason === 'not read: collecting through an aggregator without --assume-role');
@@ -224,7 +224,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
   it('an unknown aggregator or a second region stops with one line and exit 2, leaving nothing', async () => {
     for (const args of [['--aggregator', 'nope', '--region', 'us-east-1'], ['--aggregator', 'org-all', '--region', 'us-east-1', '--region', 'eu-west-1']]) {
       const dir = join(work, `bad-${args[1]}`);
-      const r = await runCli(['collect', ...args, '--out', dir], fakeAwsEnv(aws.url));
+      const r = await runCliInProcess(['collect', ...args, '--out', dir], fakeAwsEnv(aws.url));
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       assert.match(r.stderr, /--aggregator (nope in us-east-1 \(account 999999999999\): NoSuchConfigurationAggregatorException|org-all: give the aggregator's home region with one --region)/);

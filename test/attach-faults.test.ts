@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
 
 const token = 'ghp_FAKEtokenFORtestsONLY0123456789abcdef';
 
@@ -34,11 +34,11 @@ describe('attach against a misbehaving server', () => {
     const key = join(work, 'key.pem');
     writeFileSync(key, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     pin = ['--expect-key', publicKeyFingerprint(pair.publicKey)];
-    const r = await runCli(['run', '--no-pdf', '-q', '--out', out, '--signing-key', key]);
+    const r = await runCliInProcess(['run', '--no-pdf', '-q', '--out', out, '--signing-key', key]);
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(out);
   });
-  const attach = (api: string, env: NodeJS.ProcessEnv = {}) => runCli(['attach', pack, '--github', 'acme/audit#7', '--link', 's3://acme/2026-10/', ...pin], { GITHUB_TOKEN: token, GITHUB_API_URL: api, ...env });
+  const attach = (api: string, env: NodeJS.ProcessEnv = {}) => runCliInProcess(['attach', pack, '--github', 'acme/audit#7', '--link', 's3://acme/2026-10/', ...pin], { GITHUB_TOKEN: token, GITHUB_API_URL: api, ...env });
 
   it('a silent server: exit 7 after the timeout, one line', { timeout: 180_000 }, async (t) => {
     const api = await serve(t, () => undefined);
@@ -89,7 +89,7 @@ describe('attach against a misbehaving server', () => {
   it('GitHub without --link: exit 2 before anything is sent (GitHub cannot hold the archive)', { timeout: 180_000 }, async (t) => {
     let requests = 0;
     const api = await serve(t, (_req, res) => { requests++; res.writeHead(201, { 'content-type': 'application/json' }); res.end('{"html_url": "x"}'); });
-    const r = await runCli(['attach', pack, '--github', 'acme/audit#7'], { GITHUB_TOKEN: token, GITHUB_API_URL: api });
+    const r = await runCliInProcess(['attach', pack, '--github', 'acme/audit#7'], { GITHUB_TOKEN: token, GITHUB_API_URL: api });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr.trim(), /^evidence-pack: --github acme\/audit#7: GitHub cannot hold the archive: store it .* and name the place with --link$/);
     assert.equal(requests, 0);

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { requestListColumns } from '../src/attach/request-list.ts';
 import type { SampleDocument } from '../src/sampling/sample.ts';
 import { formOf, startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { pinnedTo, runCli, runSample, tempDir } from './helpers.ts';
+import { pinnedTo, runCliInProcess, runSample, tempDir } from './helpers.ts';
 
 describe('attach --request-list: the sample as the auditor\'s request list', () => {
   let api: FakeTickets;
@@ -17,7 +17,7 @@ describe('attach --request-list: the sample as the auditor\'s request list', () 
   let archive: string;
   let pin: string[];
   const env = () => ({ JIRA_API_TOKEN: 'jira-token-0123456789abcdef', JIRA_EMAIL: 'auditor@example.org' });
-  const jira = (...extra: string[]) => runCli(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42', ...extra], env());
+  const jira = (...extra: string[]) => runCliInProcess(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42', ...extra], env());
   const listName = () => `${packId}-request-list.csv`;
   const uploaded = async () => {
     const names: string[] = [];
@@ -83,7 +83,7 @@ describe('attach --request-list: the sample as the auditor\'s request list', () 
 
   it('lists a sample file made by evidence-pack sample once re-derived, and refuses an edited one (exit 3, nothing sent)', { timeout: 120_000 }, async () => {
     const dir = join(work, 'request');
-    const drawn = await runCli(['sample', archive, '--control', 'WSAS-03', '--size', '3', '--seed', 'audit 2026 request 1', '--out', dir]);
+    const drawn = await runCliInProcess(['sample', archive, '--control', 'WSAS-03', '--size', '3', '--seed', 'audit 2026 request 1', '--out', dir]);
     assert.equal(drawn.code, 0, drawn.stderr);
     const file = join(dir, 'WSAS-03.json');
     const doc = JSON.parse(readFileSync(file, 'utf8')) as SampleDocument;

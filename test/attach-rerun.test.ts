@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { pinnedTo, runCli, runSample } from './helpers.ts';
+import { pinnedTo, runCliInProcess, runSample } from './helpers.ts';
 
 describe('attach rerun: nothing sent twice', () => {
   let api: FakeTickets;
@@ -13,8 +13,8 @@ describe('attach rerun: nothing sent twice', () => {
   let pin: string[];
   const env = () => ({ JIRA_API_TOKEN: 'jira-token-0123456789abcdef', JIRA_EMAIL: 'auditor@example.org', GITHUB_TOKEN: 'ghp_fakeTokenForRerunTests0000000000000', GITHUB_API_URL: `${api.url}/api/v3` });
   const posts = (suffix: string) => api.requests.filter((q) => q.method === 'POST' && q.path.endsWith(suffix)).length;
-  const jira = () => runCli(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
-  const github = () => runCli(['attach', archive, ...pin, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/'], env());
+  const jira = () => runCliInProcess(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+  const github = () => runCliInProcess(['attach', archive, ...pin, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/'], env());
 
   before(async () => {
     api = await startFakeTickets();

@@ -4,7 +4,7 @@ import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { formOf, startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
 
 const token = 'jira-secret-token-do-not-print-0123456789';
 const ghToken = 'ghp_fakeTokenThatMustNeverBePrinted000000';
@@ -27,7 +27,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   before(async () => {
     api = await startFakeTickets();
     work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCli(['run', '--out', join(work, 'out')]);
+    const r = await runCliInProcess(['run', '--out', join(work, 'out')]);
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(join(work, 'out'));
     archive = `${pack}.zip`;
@@ -41,7 +41,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   });
 
   it('uploads the archive and the PDF to Jira as multipart attachments, then comments with the pack facts', async () => {
-    const r = await runCli(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+    const r = await runCliInProcess(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
     assert.equal(r.code, 0, r.stderr);
     noSecrets(r);
     // Reading what the issue holds first makes a rerun send nothing twice (test/attach-rerun.test.ts).
@@ -76,7 +76,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   });
 
   it('comments on a GitHub issue with the same facts and the storage link', async () => {
-    const r = await runCli(['attach', pack, ...pin, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/', '--json'], env());
+    const r = await runCliInProcess(['attach', pack, ...pin, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/', '--json'], env());
     assert.equal(r.code, 0, r.stderr);
     noSecrets(r);
     assert.deepEqual(api.requests.map((q) => `${q.method} ${q.path}`), ['GET /api/v3/repos/acme/compliance/issues/7/comments?per_page=100&page=1', 'POST /api/v3/repos/acme/compliance/issues/7/comments']);
@@ -92,7 +92,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
 
   it('waits out a 429 with Retry-After, then succeeds', async () => {
     api.script.attachments = [{ status: 429, headers: { 'retry-after': '1' }, body: { message: 'slow down' } }];
-    const r = await runCli(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+    const r = await runCliInProcess(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
     assert.equal(r.code, 0, r.stderr);
     assert.equal(api.requests.filter((q) => q.path.endsWith('/attachments')).length, 3, 'the refused upload was sent again');
   });
@@ -108,7 +108,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   for (const f of failures) {
     it(`HTTP ${f.status} from Jira: exit 7, one line, no comment sent`, async () => {
       api.script.attachments = [{ status: f.status, headers: f.headers, body: { errorMessages: [f.status === 403 ? 'You do not have permission to create attachments for this issue.' : 'Internal server error'] } }];
-      const r = await runCli(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+      const r = await runCliInProcess(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
       assert.equal(r.code, 7, r.stderr);
       assert.match(r.stderr, f.expect);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -122,20 +122,20 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     const copy = join(tempDir(t), pack.split('/').pop()!);
     cpSync(pack, copy, { recursive: true });
     appendFileSync(join(copy, 'evidence.csv'), 'x');
-    const r = await runCli(['attach', copy, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+    const r = await runCliInProcess(['attach', copy, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /does not verify \(changed evidence\.csv\); refusing to attach it/);
     assert.equal(api.requests.length, 0);
   });
 
   it('refuses a pack whose signer no trust anchor names (exit 8), or signed by another key (exit 3), before sending anything', async () => {
-    const r = await runCli(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42'], env());
+    const r = await runCliInProcess(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42'], env());
     assert.equal(r.code, 8, r.stderr);
     assert.match(r.stderr, /^evidence-pack: \S+\.zip: intact, signer not verified: signed by key sha256:[0-9a-f]{64}, and no trust anchor was given \(--expect-key, --expect-kms-key or trusted-keys\); refusing to attach it\n$/);
-    const other = await runCli(['attach', pack, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/', '--expect-key', `sha256:${'d'.repeat(64)}`], env());
+    const other = await runCliInProcess(['attach', pack, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/', '--expect-key', `sha256:${'d'.repeat(64)}`], env());
     assert.equal(other.code, 3, other.stderr);
     assert.match(other.stderr, /does not verify \(signed by key sha256:[0-9a-f]{64}, not the expected sha256:d{64} \(--expect-key\)\); refusing to attach it/);
-    assert.equal((await runCli(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42', '--expect-key'], env())).code, 2);
+    assert.equal((await runCliInProcess(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42', '--expect-key'], env())).code, 2);
     assert.equal(api.requests.length, 0);
   });
 
@@ -149,7 +149,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
       [[], env(), /name a ticket with --jira URL --issue KEY, or --github owner\/repo#N/],
     ];
     for (const [args, e, expect] of cases) {
-      const r = await runCli(['attach', archive, ...pin, ...args], e);
+      const r = await runCliInProcess(['attach', archive, ...pin, ...args], e);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, expect);
     }

@@ -6,7 +6,7 @@ import { loadCatalog } from '../src/catalog/load.ts';
 import { controlsOfPrintedId, packEdges } from '../src/catalog/pack-tables.ts';
 import { checksById } from '../src/checks/index.ts';
 import { catalogsDir } from '../src/paths.ts';
-import { referenceDir, runCli, tempDir } from './helpers.ts';
+import { referenceDir, runCliInProcess, tempDir } from './helpers.ts';
 
 const knownChecks = new Set(checksById.keys());
 const catalog = loadCatalog(knownChecks);
@@ -121,7 +121,7 @@ describe('pack tables as data', () => {
 
 describe('catalog export of the pack tables', () => {
   it('lists FedRAMP Moderate and NIST rev5 edges for every rule of both packs, each citing its source, and says where Security Hub disagrees', async () => {
-    const r = await runCli(['catalog', 'export', '--format', 'json']);
+    const r = await runCliInProcess(['catalog', 'export', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     type Edge = { framework: string; rule: string; control: string; source: string; sourceType: string; printed?: string; agreement?: string; secondSource?: string; note?: string };

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { readResult } from '../src/evaluate/read-result.ts';
 import { UserError } from '../src/errors.ts';
 import { writeEvidenceCsv } from '../src/render/csv.ts';
-import { listFiles, runCli, sampleDir, tempDir } from './helpers.ts';
+import { listFiles, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 const snapshotFile = (dir: string) => join(dir, 'config-snapshots', readdirSync(join(dir, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
 
@@ -20,7 +20,7 @@ async function expectRejected(t: Parameters<typeof tempDir>[0], breakIt: (eviden
   mkdirSync(out);
   writeFileSync(join(out, 'previous-pack-marker'), 'keep me');
   const before = listFiles(out);
-  const r = await runCli(['run', '--evidence', evidence, '--out', out, '--no-pdf']);
+  const r = await runCliInProcess(['run', '--evidence', evidence, '--out', out, '--no-pdf']);
   assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');
@@ -68,17 +68,17 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
 
   it('a missing evidence directory', async (t) => {
     const work = tempDir(t);
-    const r = await runCli(['run', '--evidence', join(work, 'nope'), '--out', join(work, 'out')]);
+    const r = await runCliInProcess(['run', '--evidence', join(work, 'nope'), '--out', join(work, 'out')]);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, `evidence-pack: ${join(work, 'nope')}: evidence directory not found\n`);
     assert.deepEqual(readdirSync(work), [], 'out/ not created');
   });
 
   it('an unknown flag or command', async () => {
-    const flag = await runCli(['run', '--evidnce', 'x']);
+    const flag = await runCliInProcess(['run', '--evidnce', 'x']);
     assert.equal(flag.code, 2);
     assert.equal(flag.stderr, 'evidence-pack: Unknown argument: evidnce (see --help)\n');
-    const cmd = await runCli(['frobnicate']);
+    const cmd = await runCliInProcess(['frobnicate']);
     assert.equal(cmd.code, 2);
     assert.match(cmd.stderr, /^evidence-pack: Unknown argument: frobnicate/);
   });
@@ -88,27 +88,27 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
     writeFileSync(join(work, 'rsa.pem'), rsa);
-    const r = await runCli(['run', '--out', join(work, 'out'), '--signing-key', join(work, 'rsa.pem'), '--no-pdf']);
+    const r = await runCliInProcess(['run', '--out', join(work, 'out'), '--signing-key', join(work, 'rsa.pem'), '--no-pdf']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /rsa\.pem: an Ed25519 key is required, got rsa/);
   });
 
   it('verify of something that is not a pack exits 3 and says why', async (t) => {
     const work = tempDir(t);
-    const r = await runCli(['verify', work]);
+    const r = await runCliInProcess(['verify', work]);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /^missing: manifest\.json: required for verification$/m);
   });
 
   it('render of a pack whose items changed since evaluation refuses, naming the file, in either CSV thread', async (t) => {
     const pack = join(tempDir(t), 'pack');
-    assert.equal((await runCli(['evaluate', '--out', pack, '--quiet'])).code, 0);
+    assert.equal((await runCliInProcess(['evaluate', '--out', pack, '--quiet'])).code, 0);
     const result = readResult(join(pack, 'result.json'));
     const last = result.controls.filter((c) => c.items?.[0]?.count).at(-1)!;
     const file = join(pack, last.items![0]!.file);
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, `${original}{"status":"pass"}\n`);
-    const r = await runCli(['render', pack, '--no-pdf']);
+    const r = await runCliInProcess(['render', pack, '--no-pdf']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl: ${last.items![0]!.count + 1} lines, sha256 \\w+…, where result.json pins ${last.items![0]!.count} lines`));
     assert.equal(r.stderr.trim().split('\n').length, 1);
@@ -122,7 +122,7 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     const pinned = JSON.parse(readFileSync(join(pack, 'result.json'), 'utf8'));
     Object.assign(pinned.controls.find((c: { id: string }) => c.id === last.id).items[0], { count: last.items![0]!.count + 1, bytes: Buffer.byteLength(broken), sha256: createHash('sha256').update(broken).digest('hex') });
     writeFileSync(join(pack, 'result.json'), JSON.stringify(pinned));
-    const line = await runCli(['render', pack, '--no-pdf', '--force']);
+    const line = await runCliInProcess(['render', pack, '--no-pdf', '--force']);
     assert.equal(line.code, 2, line.stderr);
     assert.match(line.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl: line 2: not JSON \\(`));
   });

@@ -123,8 +123,8 @@ describe('catalog data against NIST and GSA OSCAL', { skip: have ? false : 'need
 
 describe('catalog export', () => {
   it('prints every edge once, each with a source, as JSON and as CSV', async () => {
-    const { runCli } = await import('./helpers.ts');
-    const json = await runCli(['catalog', 'export', '--format', 'json']);
+    const { runCliInProcess } = await import('./helpers.ts');
+    const json = await runCliInProcess(['catalog', 'export', '--format', 'json']);
     assert.equal(json.code, 0, json.stderr);
     const doc = JSON.parse(json.stdout);
     const keys = doc.edges.map((e: { framework: string; rule: string; control: string }) => `${e.framework}|${e.rule}|${e.control}`);
@@ -136,7 +136,7 @@ describe('catalog export', () => {
     const macie = doc.edges.find((e: { rule: string; control: string }) => e.rule === 'MACIE_STATUS_CHECK' && e.control === 'WSAS-06');
     assert.match(macie.source, /<https:\/\/docs\.aws\.amazon\.com\/config\/latest\/developerguide\/macie-status-check\.html>$/, 'a rule → control edge names the AWS page');
     assert.equal(doc.controls.length, catalog.controls.controls.length);
-    const csv = await runCli(['catalog', 'export', '--format', 'csv']);
+    const csv = await runCliInProcess(['catalog', 'export', '--format', 'csv']);
     const lines = csv.stdout.trimEnd().split('\r\n');
     assert.equal(lines[0], 'framework,rule,ruleKind,control,source,sourceType,via,printed,agreement,secondSource,note');
     assert.equal(lines.length, doc.edges.length + 1);

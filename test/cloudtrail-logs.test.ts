@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
-import { onlyPack, runCli, tempDir, packResult } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir, packResult } from './helpers.ts';
 
 const account = '333333333333';
 
@@ -23,7 +23,7 @@ describe('collect --cloudtrail-logs: every event of the log files, summarised wi
   let work: string;
   let logs: string;
   let snapshot: string;
-  let collected: Awaited<ReturnType<typeof runCli>>;
+  let collected: Awaited<ReturnType<typeof runCliInProcess>>;
   const files: Record<string, Buffer> = {};
 
   before(async () => {
@@ -45,7 +45,7 @@ describe('collect --cloudtrail-logs: every event of the log files, summarised wi
     ] })));
     aws = await startFakeAws({ account, regions: { 'us-east-1': { macie: 'ENABLED' } } });
     snapshot = join(work, 'snapshot');
-    collected = await runCli(['collect', '--region', 'us-east-1', '--period', '2026-10', '--cloudtrail-logs', logs, '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
+    collected = await runCliInProcess(['collect', '--region', 'us-east-1', '--period', '2026-10', '--cloudtrail-logs', logs, '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
   });
   after(() => aws.close());
 
@@ -66,7 +66,7 @@ describe('collect --cloudtrail-logs: every event of the log files, summarised wi
 
   it('gives the TLS and FIPS checks every event of the period instead of the sample', async () => {
     const out = join(work, 'out');
-    const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10']);
+    const r = await runCliInProcess(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10']);
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
     const item = (control: string) => result.controls.find((c) => c.id === control)!.evidence.find((e) => e.source.kind === 'check' && e.region === 'us-east-1')!;
@@ -81,7 +81,7 @@ describe('collect --cloudtrail-logs: every event of the log files, summarised wi
     mkdirSync(bad);
     writeFileSync(join(bad, 'broken.json.gz'), 'not gzip at all');
     const out = join(work, 'never');
-    const r = await runCli(['collect', '--region', 'us-east-1', '--cloudtrail-logs', bad, '--out', out], fakeAwsEnv(aws.url));
+    const r = await runCliInProcess(['collect', '--region', 'us-east-1', '--cloudtrail-logs', bad, '--out', out], fakeAwsEnv(aws.url));
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /broken\.json\.gz: not a valid gzip file$/m);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws, type FakeAws, type FakeRegion } from './fake-aws.ts';
-import { onlyPack, root, runCli, tempDir, packResult } from './helpers.ts';
+import { onlyPack, root, runCliInProcess, tempDir, packResult } from './helpers.ts';
 
 const account = '333333333333';
 const epoch = 1795000000; // 2026-11-18
@@ -66,7 +66,7 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
   let aws: FakeAws;
   let work: string;
   let snapshot: string;
-  let collected: Awaited<ReturnType<typeof runCli>>;
+  let collected: Awaited<ReturnType<typeof runCliInProcess>>;
 
   before(async () => {
     work = tempDir({ after: (fn) => process.on('exit', fn) });
@@ -82,7 +82,7 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
       deny: ['ap-southeast-2|config.SelectResourceConfig', 'ap-southeast-2|macie2.GET /macie'],
     });
     snapshot = join(work, 'snapshot');
-    collected = await runCli(['collect', '--region', 'us-east-1', '--region', 'eu-west-1', '--region', 'ap-southeast-2', '--organization', 'Fake Corp', '--out', snapshot], fakeAwsEnv(aws.url));
+    collected = await runCliInProcess(['collect', '--region', 'us-east-1', '--region', 'eu-west-1', '--region', 'ap-southeast-2', '--organization', 'Fake Corp', '--out', snapshot], fakeAwsEnv(aws.url));
   });
   after(() => aws.close());
 
@@ -141,7 +141,7 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
 
   it('yields evidence that run turns into a pack, gaps kept as gaps', async () => {
     const out = join(work, 'out');
-    const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf']);
+    const r = await runCliInProcess(['run', '--evidence', snapshot, '--out', out, '--no-pdf']);
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
     const items = (id: string) => result.controls.find((c) => c.id === id)!.evidence;
@@ -176,7 +176,7 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
   });
 
   it('needs exactly the IAM actions that iam-policy prints', async () => {
-    const r = await runCli(['iam-policy']);
+    const r = await runCliInProcess(['iam-policy']);
     const policy = JSON.parse(r.stdout);
     const printed = new Set<string>(policy.Statement.flatMap((s: { Action: string[] }) => s.Action));
     assert.ok([...printed].every((a) => !a.includes('*')), 'no wildcard actions');
@@ -197,14 +197,14 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
     const all = await startFakeAws({ account, regions: { 'us-east-1': { macie: 'ENABLED' }, 'sa-east-1': { macie: 'ENABLED' } } });
     try {
       const out = join(work, 'all-regions');
-      const r = await runCli(['collect', '--all-regions', '--out', out, '--json'], fakeAwsEnv(all.url));
+      const r = await runCliInProcess(['collect', '--all-regions', '--out', out, '--json'], fakeAwsEnv(all.url));
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout).regions, ['sa-east-1', 'us-east-1']);
       assert.deepEqual(JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8')).scope.regions, ['sa-east-1', 'us-east-1']);
       assert.equal([...all.calls.keys()].filter((k) => k.endsWith('account.POST /listRegions')).length, 1);
-      const policy = JSON.parse((await runCli(['iam-policy', '--all-regions'])).stdout);
+      const policy = JSON.parse((await runCliInProcess(['iam-policy', '--all-regions'])).stdout);
       assert.ok(policy.Statement[0].Action.includes('account:ListRegions'));
-      const both = await runCli(['collect', '--all-regions', '--region', 'us-east-1', '--out', join(work, 'x')], fakeAwsEnv(all.url));
+      const both = await runCliInProcess(['collect', '--all-regions', '--region', 'us-east-1', '--out', join(work, 'x')], fakeAwsEnv(all.url));
       assert.equal(both.code, 2);
       assert.match(both.stderr, /--region and --all-regions exclude each other/);
     } finally {
@@ -215,7 +215,7 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
   it('stops with one line and exit 2 when credentials do not work', async () => {
     const expired = await startFakeAws({ account, regions: {}, stsError: 'ExpiredToken' });
     try {
-      const r = await runCli(['collect', '--region', 'us-east-1', '--out', join(work, 'never')], fakeAwsEnv(expired.url));
+      const r = await runCliInProcess(['collect', '--region', 'us-east-1', '--out', join(work, 'never')], fakeAwsEnv(expired.url));
       assert.equal(r.code, 2);
       assert.equal(r.stderr.trim().split('\n').length, 1);
       assert.match(r.stderr, /^evidence-pack: cannot establish AWS credentials in us-east-1: ExpiredToken/);

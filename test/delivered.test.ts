@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
-import { onlyPack, runCli, sampleDir, tempDir, packResult } from './helpers.ts';
+import { onlyPack, runCliInProcess, sampleDir, tempDir, packResult } from './helpers.ts';
 
 const [alpha, beta] = ['111111111111', '222222222222'];
 
@@ -34,7 +34,7 @@ describe('collect from the snapshot files AWS Config delivered', () => {
   let aws: FakeAws;
   let work: string;
   let snapshot: string;
-  let collected: Awaited<ReturnType<typeof runCli>>;
+  let collected: Awaited<ReturnType<typeof runCliInProcess>>;
   const bucket: Record<string, Buffer> = {};
 
   before(async () => {
@@ -44,7 +44,7 @@ describe('collect from the snapshot files AWS Config delivered', () => {
     aws = await startFakeAws({ account: alpha, regions: {}, s3: { 'acme-config': bucket } });
     work = tempDir({ after: (fn) => process.on('exit', fn) });
     snapshot = join(work, 'snapshot');
-    collected = await runCli(['collect', '--from-files', 's3://acme-config/AWSLogs/', '--period', '2026-10', '--organization', 'Acme', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
+    collected = await runCliInProcess(['collect', '--from-files', 's3://acme-config/AWSLogs/', '--period', '2026-10', '--organization', 'Acme', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
   });
   after(() => aws.close());
 
@@ -70,7 +70,7 @@ describe('collect from the snapshot files AWS Config delivered', () => {
 
   it('evaluates into a pack whose absence rests on the delivered snapshot', async () => {
     const out = join(work, 'out');
-    const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10'], {});
+    const r = await runCliInProcess(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10'], {});
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
     const ids = result.resources.map((x) => x.id);
@@ -87,7 +87,7 @@ describe('collect from the snapshot files AWS Config delivered', () => {
       writeFileSync(join(dir, keyOf(f)), f.body);
     }
     const out = join(work, 'from-dir');
-    const r = await runCli(['collect', '--from-files', dir, '--out', out, '--json'], {});
+    const r = await runCliInProcess(['collect', '--from-files', dir, '--out', out, '--json'], {});
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(join(out, 'config-snapshots')).sort(), [files[2]!.name, files[3]!.name].sort());
   });
@@ -96,11 +96,11 @@ describe('collect from the snapshot files AWS Config delivered', () => {
     const denied = await startFakeAws({ account: alpha, regions: {}, s3: { 'acme-config': bucket }, deny: [`s3.GetObject ${keyOf(files[3]!)}`] });
     try {
       const out = join(work, 'denied');
-      const r = await runCli(['collect', '--from-files', 's3://acme-config/AWSLogs/', '--period', '2026-10', '--out', out], fakeAwsEnv(denied.url));
+      const r = await runCliInProcess(['collect', '--from-files', 's3://acme-config/AWSLogs/', '--period', '2026-10', '--out', out], fakeAwsEnv(denied.url));
       assert.equal(r.code, 5, r.stderr);
       const { gaps } = JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8'));
       assert.deepEqual(gaps.map((g: any) => [g.account, g.region, g.api]), [[beta, 'eu-west-1', 's3:GetObject']]);
-      const none = await runCli(['collect', '--from-files', 's3://acme-config/nothing-here/', '--out', join(work, 'none')], fakeAwsEnv(denied.url));
+      const none = await runCliInProcess(['collect', '--from-files', 's3://acme-config/nothing-here/', '--out', join(work, 'none')], fakeAwsEnv(denied.url));
       assert.equal(none.code, 2);
       assert.match(none.stderr, /^evidence-pack: --from-files s3:\/\/acme-config\/nothing-here\/: no AWS Config snapshot files .* found\n$/);
       assert.ok(!existsSync(join(work, 'none')), 'nothing is left behind');
@@ -110,7 +110,7 @@ describe('collect from the snapshot files AWS Config delivered', () => {
   });
 
   it('needs exactly the S3 actions that iam-policy --from-files prints, scoped to the prefix', async () => {
-    const policy = JSON.parse((await runCli(['iam-policy', '--from-files', 's3://acme-config/AWSLogs/'])).stdout);
+    const policy = JSON.parse((await runCliInProcess(['iam-policy', '--from-files', 's3://acme-config/AWSLogs/'])).stdout);
     assert.deepEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [[['s3:ListBucket'], 'arn:aws:s3:::acme-config'], [['s3:GetObject'], 'arn:aws:s3:::acme-config/AWSLogs/*']]);
     assert.deepEqual(policy.Statement[0].Condition, { StringLike: { 's3:prefix': ['AWSLogs/*'] } });
     assert.deepEqual([...aws.calls.keys()].filter((k) => k.startsWith('s3.')).sort(), ['s3.GetObject', 's3.ListObjectsV2']);

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { onlyPack, runCli, sampleDir, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 describe('diff between two monthly packs', () => {
   let previous: string;
@@ -27,16 +27,16 @@ describe('diff between two monthly packs', () => {
     doc.configurationItems.find((i: any) => i.resourceId === 'ws-f2k9x7m1q').configuration.UserVolumeEncryptionEnabled = false;
     doc.configurationItems = doc.configurationItems.filter((i: any) => i.resourceId !== 'legacy-exports-2019');
     writeFileSync(file, JSON.stringify(doc));
-    const prev = await runCli(['run', '--evidence', evidence, '--out', join(work, 'prev'), '--no-pdf', '--signing-key', key], { SOURCE_DATE_EPOCH: '1789430400' }); // 2026-09-15
+    const prev = await runCliInProcess(['run', '--evidence', evidence, '--out', join(work, 'prev'), '--no-pdf', '--signing-key', key], { SOURCE_DATE_EPOCH: '1789430400' }); // 2026-09-15
     assert.equal(prev.code, 0, prev.stderr);
-    const cur = await runCli(['run', '--out', join(work, 'cur'), '--no-pdf', '--signing-key', key], { SOURCE_DATE_EPOCH: '1793491200' }); // 2026-11-01
+    const cur = await runCliInProcess(['run', '--out', join(work, 'cur'), '--no-pdf', '--signing-key', key], { SOURCE_DATE_EPOCH: '1793491200' }); // 2026-11-01
     assert.equal(cur.code, 0, cur.stderr);
     previous = onlyPack(join(work, 'prev'));
     current = onlyPack(join(work, 'cur'));
   });
 
   it('names what regressed, what was fixed, what is new, and which waiver expired', async () => {
-    const r = await runCli(['diff', `${previous}.zip`, current, '--format', 'json', ...pin]);
+    const r = await runCliInProcess(['diff', `${previous}.zip`, current, '--format', 'json', ...pin]);
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     const find = (change: string, resource: string) => d.items.filter((i: any) => i.change === change && i.resource?.endsWith(resource));
@@ -55,12 +55,12 @@ describe('diff between two monthly packs', () => {
   });
 
   it('prints Markdown for tickets, and exits 6 for --fail-on regressed', async () => {
-    const r = await runCli(['diff', previous, current, '--fail-on', 'regressed', ...pin]);
+    const r = await runCliInProcess(['diff', previous, current, '--fail-on', 'regressed', ...pin]);
     assert.equal(r.code, 6);
     assert.match(r.stdout, /^# Drift: pack-20260915T000000Z-[0-9a-f]{8} → pack-20261101T000000Z-[0-9a-f]{8}/);
     assert.match(r.stdout, /## regressed \(\d+\)\n\n(- .*\n)*- WSAS-11 111111111111\/us-east-1 AWS::WorkSpaces::Workspace ws-b8n3p5r2t \[check:workspaces-volume-encryption\]: pass → fail/);
     assert.match(r.stderr, /--fail-on regressed: condition met/);
-    const same = await runCli(['diff', current, current, ...pin, '--fail-on', 'regressed', 'gap']);
+    const same = await runCliInProcess(['diff', current, current, ...pin, '--fail-on', 'regressed', 'gap']);
     assert.equal(same.code, 0, same.stderr);
   });
 
@@ -68,31 +68,31 @@ describe('diff between two monthly packs', () => {
     const tampered = join(work, 'tampered');
     cpSync(previous, tampered, { recursive: true });
     writeFileSync(join(tampered, 'result.json'), readFileSync(join(tampered, 'result.json'), 'utf8').replace('"fail"', '"pass"'));
-    const r = await runCli(['diff', tampered, current, ...pin]);
+    const r = await runCliInProcess(['diff', tampered, current, ...pin]);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /tampered: does not verify \(changed result\.json\); refusing to compare/);
   });
 
   it('without a trust anchor: prints the drift, says each signer is not verified, exits 8 (6 when --fail-on is met)', async () => {
-    const r = await runCli(['diff', previous, current]);
+    const r = await runCliInProcess(['diff', previous, current]);
     assert.equal(r.code, 8, r.stderr);
     assert.match(r.stdout, /^# Drift: /);
     assert.match(r.stdout, /^> Signer not verified: pack-20260915T000000Z-[0-9a-f]{8} \(key sha256:[0-9a-f]{64}\)/m);
     assert.match(r.stdout, /^> Signer not verified: pack-20261101T000000Z-[0-9a-f]{8} /m);
     assert.equal(r.stderr.match(/intact, signer not verified: signed by key sha256:[0-9a-f]{64}/g)?.length, 2, r.stderr);
-    const json = JSON.parse((await runCli(['diff', previous, current, '--format', 'json'])).stdout);
+    const json = JSON.parse((await runCliInProcess(['diff', previous, current, '--format', 'json'])).stdout);
     assert.deepEqual([json.signers.previous.verified, json.signers.current.verified], [false, false]);
-    assert.equal((await runCli(['diff', previous, current, '--fail-on', 'regressed'])).code, 6);
-    const pinned = JSON.parse((await runCli(['diff', previous, current, '--format', 'json', ...pin])).stdout);
+    assert.equal((await runCliInProcess(['diff', previous, current, '--fail-on', 'regressed'])).code, 6);
+    const pinned = JSON.parse((await runCliInProcess(['diff', previous, current, '--format', 'json', ...pin])).stdout);
     assert.deepEqual([pinned.signers.previous.verified, pinned.signers.current.verified], [true, true]);
   });
 
   it('refuses a pack signed by a key other than the pinned one (exit 3), and an empty pin (exit 2)', async () => {
     const other = `sha256:${'c'.repeat(64)}`;
-    const r = await runCli(['diff', previous, current, '--expect-key', other]);
+    const r = await runCliInProcess(['diff', previous, current, '--expect-key', other]);
     assert.equal(r.code, 3);
     assert.match(r.stderr, new RegExp(`does not verify \\(signed by key sha256:[0-9a-f]{64}, not the expected ${other} \\(--expect-key\\)\\); refusing to compare`));
-    assert.equal((await runCli(['diff', previous, current, '--expect-key='])).code, 2);
+    assert.equal((await runCliInProcess(['diff', previous, current, '--expect-key='])).code, 2);
   });
 });
 
@@ -120,11 +120,11 @@ describe('diff of two packs of the same evidence', () => {
     writeFileSync(join(config, 'DescribeConfigRules.json'), JSON.stringify(rules));
     const packs: string[] = [];
     for (const out of ['first', 'second']) {
-      const r = await runCli(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf', '--signing-key', key]);
+      const r = await runCliInProcess(['run', '--evidence', evidence, '--out', join(work, out), '--no-pdf', '--signing-key', key]);
       assert.equal(r.code, 0, r.stderr);
       packs.push(onlyPack(join(work, out)));
     }
-    const r = await runCli(['diff', packs[0]!, packs[1]!, '--format', 'json', ...pin]);
+    const r = await runCliInProcess(['diff', packs[0]!, packs[1]!, '--format', 'json', ...pin]);
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     assert.deepEqual(d.items, []);

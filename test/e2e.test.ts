@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import type { ControlResult, Result } from '../src/evaluate/result.ts';
 import { detachedCmsSignature } from '../src/sign/cms-signature.ts';
 import { demoPdfCertificate } from '../src/sign/pdf-signature.ts';
-import { listFiles, onlyPack, runCli, tempDir, packResult } from './helpers.ts';
+import { listFiles, onlyPack, runCliInProcess, tempDir, packResult } from './helpers.ts';
 
 // Values planted in the sample; none may appear in any output.
 export const plantedSecrets = ['jane.doe@example.com', 'Hunter2Secret', 'svc-feedback:', 'Autumn#2026', 'kms-owner@example.com', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'];
@@ -22,7 +22,7 @@ describe('evidence-pack run on the embedded sample', () => {
 
   before(async (t) => {
     const out = tempDir({ after: (fn) => process.on('exit', fn) });
-    runOutput = await runCli(['run', '--evidence', 'evidence/sample', '--out', out]);
+    runOutput = await runCliInProcess(['run', '--evidence', 'evidence/sample', '--out', out]);
     assert.equal(runOutput.code, 0, runOutput.stderr);
     pack = onlyPack(out);
     result = await packResult(pack);
@@ -172,9 +172,9 @@ describe('evidence-pack run on the embedded sample', () => {
 
   it('verifies offline with the tool and with stock openssl', async () => {
     const pin = ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
-    const v = await runCli(['verify', pack, ...pin]);
+    const v = await runCliInProcess(['verify', pack, ...pin]);
     assert.equal(v.code, 0, v.stderr);
-    const zipped = await runCli(['verify', `${pack}.zip`, ...pin]);
+    const zipped = await runCliInProcess(['verify', `${pack}.zip`, ...pin]);
     assert.equal(zipped.code, 0, zipped.stderr);
     assert.match(v.stdout, new RegExp(`^Verified .*: ${listFiles(pack).length - 3} files intact, signature valid`));
     const openssl = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'public-key.pem', '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: pack, encoding: 'utf8' });
@@ -197,7 +197,7 @@ describe('evidence-pack run on the embedded sample', () => {
 describe('the FedRAMP Moderate baseline in result.json', () => {
   it('lists all 323 controls with one status each, nothing silently missing', async (t) => {
     const out = tempDir(t);
-    const r = await runCli(['run', '--out', out, '--no-pdf']);
+    const r = await runCliInProcess(['run', '--out', out, '--no-pdf']);
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
     const rows = result.frameworks.find((b) => b.id === 'fedramp-r5-moderate')!.rows;
@@ -230,7 +230,7 @@ describe('the FedRAMP Moderate baseline in result.json', () => {
 describe('the signature inside report.pdf', () => {
   it('is reported valid by pdfsig with the demo certificate, and broken by a one-byte change', async (t) => {
     const out = tempDir(t);
-    const r = await runCli(['run', '--out', out]);
+    const r = await runCliInProcess(['run', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     const pdf = join(onlyPack(out), 'report.pdf');
     const info = spawnSync('pdfsig', [pdf], { encoding: 'utf8' });
@@ -265,12 +265,12 @@ describe('the signature inside report.pdf', () => {
     const openssl = (args: string[]) => assert.equal(spawnSync('openssl', args, { cwd: work, encoding: 'utf8' }).status, 0);
     openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '30', '-subj', '/CN=Compliance Office Signing/O=Example Corp']);
     openssl(['pkcs12', '-export', '-inkey', 'k.pem', '-in', 'c.pem', '-out', 'signer.p12', '-passout', 'pass:s3cret-pass', '-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']);
-    const r = await runCli(['run', '--out', join(work, 'out'), '--pdf-certificate', join(work, 'signer.p12')], { EVIDENCE_PACK_PDF_CERT_PASSWORD: 's3cret-pass' });
+    const r = await runCliInProcess(['run', '--out', join(work, 'out'), '--pdf-certificate', join(work, 'signer.p12')], { EVIDENCE_PACK_PDF_CERT_PASSWORD: 's3cret-pass' });
     assert.equal(r.code, 0, r.stderr);
     const info = spawnSync('pdfsig', [join(onlyPack(join(work, 'out')), 'report.pdf')], { encoding: 'utf8' }).stdout;
     assert.match(info, /Signer Certificate Common Name: Compliance Office Signing/);
     assert.match(info, /Signature is Valid/);
-    const wrong = await runCli(['run', '--out', join(work, 'out2'), '--pdf-certificate', join(work, 'signer.p12')], { EVIDENCE_PACK_PDF_CERT_PASSWORD: 'nope' });
+    const wrong = await runCliInProcess(['run', '--out', join(work, 'out2'), '--pdf-certificate', join(work, 'signer.p12')], { EVIDENCE_PACK_PDF_CERT_PASSWORD: 'nope' });
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /signer\.p12: not a PKCS#12 file, or EVIDENCE_PACK_PDF_CERT_PASSWORD does not open it/);
   });
@@ -279,7 +279,7 @@ describe('the signature inside report.pdf', () => {
 describe('PDF paper and metadata', () => {
   it('prints Letter on request, with the run\'s time and the pack in the document information', async (t) => {
     const out = tempDir(t);
-    const r = await runCli(['run', '--out', out, '--paper', 'Letter'], { SOURCE_DATE_EPOCH: '1793491200' });
+    const r = await runCliInProcess(['run', '--out', out, '--paper', 'Letter'], { SOURCE_DATE_EPOCH: '1793491200' });
     assert.equal(r.code, 0, r.stderr);
     const pack = onlyPack(out);
     const info = execFileSync('pdfinfo', [join(pack, 'report.pdf')], { encoding: 'utf8' });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, tempDir } from './helpers.ts';
+import { runCli, runCliInProcess, tempDir } from './helpers.ts';
 
 const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => {
   const me = String.fromCharCode(98 + i);
@@ -16,7 +16,7 @@ describe('exit codes where 1 was given', () => {
     const dir = tempDir(t);
     const file = join(dir, 'evidence-pack.yaml');
     writeFileSync(file, `${laughs}\n`);
-    const r = await runCli(['run', '--no-pdf', '--config', file, '--out', join(dir, 'out')]);
+    const r = await runCliInProcess(['run', '--no-pdf', '--config', file, '--out', join(dir, 'out')]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr.trim(), new RegExp(`^evidence-pack: ${file}: .*alias`, 'i'));
     assert.equal(r.stderr.trim().split('\n').length, 1);
@@ -31,7 +31,7 @@ describe('exit codes where 1 was given', () => {
       const fake = join(dir, 'chromium');
       writeFileSync(fake, script);
       chmodSync(fake, 0o755);
-      const r = await runCli(['run', '--out', join(dir, 'out')], { EVIDENCE_PACK_CHROMIUM: fake });
+      const r = await runCliInProcess(['run', '--out', join(dir, 'out')], { EVIDENCE_PACK_CHROMIUM: fake });
       assert.equal(r.code, 4, r.stderr);
       assert.match(r.stderr.trim(), new RegExp(`^evidence-pack: Chromium \\(${fake}\\) did not start: .*--no-pdf skips the PDF$`));
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

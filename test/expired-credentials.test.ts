@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws } from './fake-aws.ts';
-import { runCli, tempDir } from './helpers.ts';
+import { runCliInProcess, tempDir } from './helpers.ts';
 
 describe('collect with credentials that expire midway', () => {
   it('stops calling, keeps what it has, names the expiry in one line and exits 9', { timeout: 120_000 }, async (t) => {
@@ -13,7 +13,7 @@ describe('collect with credentials that expire midway', () => {
     const aws = await startFakeAws({ account: '777788889999', regions: { 'us-east-1': { resources: [], directories: [] }, 'eu-west-1': { resources: [], directories: [] } }, expireAfter: answered });
     t.after(() => aws.close());
     const out = join(tempDir(t), 'evidence');
-    const r = await runCli(['collect', '--region', 'us-east-1', '--region', 'eu-west-1', '--out', out], fakeAwsEnv(aws.url));
+    const r = await runCliInProcess(['collect', '--region', 'us-east-1', '--region', 'eu-west-1', '--out', out], fakeAwsEnv(aws.url));
     assert.equal(r.code, 9, r.stderr);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);

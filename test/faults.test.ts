@@ -22,6 +22,7 @@ function smallFs(t: { after(fn: () => void): void }, options: string): string | 
   return dir;
 }
 
+// In a child process, as a user runs it: run in-process, the test could not unmount the full tmpfs afterwards (EBUSY).
 describe('faults: bad output places and templates that throw', () => {
   it('each gives one line and exit 2, and leaves no pack or temporary directory', { timeout: 300_000 }, async (t) => {
     const work = tempDir(t);

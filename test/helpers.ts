@@ -1,6 +1,8 @@
 import { controlItemBatches, readResult, resultResourceBatches } from '../src/evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src/evaluate/result.ts';
 import type { MemoryLinesStore } from '../src/evaluate/item-files.ts';
+import { main } from '../src/cli.ts';
+import { interruptSignals } from '../src/interrupt.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -33,7 +35,11 @@ export interface CliResult { code: number | null; stdout: string; stderr: string
  */
 export const pinnedEpoch = '1793491200';
 
-/** Runs the real CLI in a child process, as a user would, at the pinned time unless env says otherwise. */
+/**
+ * Runs the real CLI in a child process, as a user would, at the pinned time unless env says otherwise.
+ * For tests where the process is the thing under test (signals, crashes, exit by signal, a terminal,
+ * runs at once); elsewhere runCliInProcess gives the same result without a process start.
+ */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliEntry, ...args], {
@@ -48,6 +54,47 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root):
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * The CLI's main in this process, with runCli's environment (CI, the pinned SOURCE_DATE_EPOCH, then env;
+ * an undefined value removes the variable) and cwd, its output captured. Everything it changes is put
+ * back after: process.env, the working directory, process.exitCode and the signal listeners main adds.
+ * Calls run one at a time (process.env and the cwd are the process's), so calls made at once do not overlap.
+ */
+export function runCliInProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
+  const run = inProcessQueue.then(() => mainWithEnv(args, env, cwd));
+  inProcessQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function mainWithEnv(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
+  const savedEnv = { ...process.env };
+  const savedCwd = process.cwd();
+  const savedExitCode = process.exitCode;
+  const savedListeners = Object.fromEntries(interruptSignals.map((s) => [s, process.listeners(s)]));
+  let stdout = '';
+  let stderr = '';
+  try {
+    // As the bin does: the SDK's notice about future Node versions is off unless the user turns it on.
+    for (const [k, v] of Object.entries({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', CI: '1', SOURCE_DATE_EPOCH: pinnedEpoch, ...env })) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    process.chdir(cwd);
+    const code = await main(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+    return { code, stdout, stderr };
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
+    process.chdir(savedCwd);
+    process.exitCode = savedExitCode;
+    for (const s of interruptSignals) {
+      for (const l of process.listeners(s)) if (!savedListeners[s]!.includes(l)) process.removeListener(s, l);
+    }
+  }
 }
 
 /** A temporary directory removed when the test ends. */
@@ -83,7 +130,7 @@ export function onlyPack(out: string): string {
 /** `run` on the embedded sample (at the pinned time) into a temporary out/ removed when the process exits: the pack. */
 export async function runSample(args: string[] = ['--no-pdf']): Promise<string> {
   const out = tempDir({ after: (fn) => process.on('exit', fn) });
-  const r = await runCli(['run', '--out', out, ...args]);
+  const r = await runCliInProcess(['run', '--out', out, ...args]);
   assert.equal(r.code, 0, r.stderr);
   return onlyPack(out);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
 import { inventoryResourceTypes } from '../src/collect/inventory.ts';
-import { onlyPack, runCli, tempDir, packResult } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir, packResult } from './helpers.ts';
 
 const account = '444444444444';
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -36,7 +36,7 @@ describe('collect --period: evidence as of the period end from configuration his
   let aws: FakeAws;
   let work: string;
   let snapshot: string;
-  let collected: Awaited<ReturnType<typeof runCli>>;
+  let collected: Awaited<ReturnType<typeof runCliInProcess>>;
 
   before(async () => {
     aws = await startFakeAws({
@@ -56,7 +56,7 @@ describe('collect --period: evidence as of the period end from configuration his
     });
     work = tempDir({ after: (fn) => process.on('exit', fn) });
     snapshot = join(work, 'snapshot');
-    collected = await runCli(['collect', '--region', 'us-east-1', '--period', '2026-10', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
+    collected = await runCliInProcess(['collect', '--region', 'us-east-1', '--period', '2026-10', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
   });
   after(() => aws.close());
 
@@ -74,7 +74,7 @@ describe('collect --period: evidence as of the period end from configuration his
 
   it('evaluates the state at the end of October, not today\'s', async () => {
     const out = join(work, 'out');
-    const r = await runCli(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10'], {});
+    const r = await runCliInProcess(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10'], {});
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
     const volumes = result.controls.find((c) => c.id === 'WSAS-11')!.evidence.filter((e) => e.resource);
@@ -91,8 +91,8 @@ describe('collect --period: evidence as of the period end from configuration his
   });
 
   it('needs config:GetResourceConfigHistory and ListDiscoveredResources only with --period, as iam-policy --period prints', async () => {
-    const withPeriod = JSON.parse((await runCli(['iam-policy', '--period'])).stdout).Statement[0].Action as string[];
-    const without = JSON.parse((await runCli(['iam-policy'])).stdout).Statement[0].Action as string[];
+    const withPeriod = JSON.parse((await runCliInProcess(['iam-policy', '--period'])).stdout).Statement[0].Action as string[];
+    const without = JSON.parse((await runCliInProcess(['iam-policy'])).stdout).Statement[0].Action as string[];
     assert.deepEqual(withPeriod.filter((a) => !without.includes(a)), ['config:GetResourceConfigHistory', 'config:ListDiscoveredResources']);
   });
 });

@@ -12,7 +12,7 @@ import { evaluate } from '../src/evaluate/evaluate.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import { redactText } from '../src/redact/detect.ts';
 import { renderHtml } from '../src/render/html.ts';
-import { listFiles, onlyPack, runCli, sampleDir, tempDir } from './helpers.ts';
+import { listFiles, onlyPack, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"'`=]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' })[c]!);
 
@@ -53,7 +53,7 @@ describe('hostile values in configuration items', () => {
     stack.resourceName = payloads.template;
     writeFileSync(file, JSON.stringify(doc));
 
-    const r = await runCli(['run', '--evidence', evidence, '--out', join(work, 'out')]);
+    const r = await runCliInProcess(['run', '--evidence', evidence, '--out', join(work, 'out')]);
     assert.equal(r.code, 0, r.stderr);
     const pack = onlyPack(join(work, 'out'));
     assert.equal(hits, 0, 'no request reached the server');

@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmd
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
 
 /** A process id no process has: that of a child that has exited. */
 function deadPid(): number {
@@ -19,7 +19,7 @@ const indexOf = (orgDir: string) => JSON.parse(readFileSync(join(orgDir, 'index.
 describe('a run after an interrupted one', () => {
   it('completes a pack left without its archive and index entry, byte for byte, and removes dead runs\' temporaries', { timeout: 180_000 }, async (t) => {
     const out = join(tempDir(t), 'out');
-    const first = await runCli(['run', '--no-pdf', '-q', '--out', out]);
+    const first = await runCliInProcess(['run', '--no-pdf', '-q', '--out', out]);
     assert.equal(first.code, 0, first.stderr);
     const pack = onlyPack(out);
     const orgDir = dirname(dirname(pack));
@@ -31,7 +31,7 @@ describe('a run after an interrupted one', () => {
     writeFileSync(join(out, `.tmp-${dead}-${basename(pack)}.zip`), 'PK\u0003\u0004 truncated');
     writeFileSync(join(orgDir, `index.json.tmp-${dead}`), '{"packs": [');
 
-    const second = await runCli(['run', '--no-pdf', '--out', out], { SOURCE_DATE_EPOCH: String(1793491200 + 3600) });
+    const second = await runCliInProcess(['run', '--no-pdf', '--out', out], { SOURCE_DATE_EPOCH: String(1793491200 + 3600) });
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, new RegExp(`evidence-pack: ${pack}: completed \\(${basename(pack)}\\.zip and index entry\\) after an interrupted run`));
     assert.ok(readFileSync(`${pack}.zip`).equals(zip), 'the archive the interrupted run would have written');
@@ -44,11 +44,11 @@ describe('a run after an interrupted one', () => {
 
   it('leaves a pack that does not verify as it is, and names it', { timeout: 180_000 }, async (t) => {
     const out = join(tempDir(t), 'out');
-    assert.equal((await runCli(['run', '--no-pdf', '-q', '--out', out])).code, 0);
+    assert.equal((await runCliInProcess(['run', '--no-pdf', '-q', '--out', out])).code, 0);
     const pack = onlyPack(out);
     rmSync(`${pack}.zip`);
     appendFileSync(join(pack, 'result.json'), ' ');
-    const again = await runCli(['run', '--no-pdf', '--out', out], { SOURCE_DATE_EPOCH: String(1793491200 + 3600) });
+    const again = await runCliInProcess(['run', '--no-pdf', '--out', out], { SOURCE_DATE_EPOCH: String(1793491200 + 3600) });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, new RegExp(`evidence-pack: ${pack}: left by an interrupted run without its archive or index entry, and does not verify: left as it is`));
     assert.ok(!existsSync(`${pack}.zip`), 'no archive made of a pack that does not verify');
@@ -64,14 +64,14 @@ describe('a run after an interrupted one', () => {
     }
     t.after(() => { spawnSync('umount', [dir]); rmdirSync(dir); });
     // Sized from this pack: room for the pack folder, not for its archive as well.
-    assert.equal((await runCli(['run', '--no-pdf', '-q', '--out', join(dir, 'probe')])).code, 0);
+    assert.equal((await runCliInProcess(['run', '--no-pdf', '-q', '--out', join(dir, 'probe')])).code, 0);
     const probe = onlyPack(join(dir, 'probe'));
     const kib = (p: string) => Number(spawnSync('du', ['-sk', p]).stdout.toString().split('\t')[0]);
     const size = kib(probe) + Math.floor(kib(`${probe}.zip`) / 2);
     spawnSync('umount', [dir]);
     assert.ok(mount(`${size}k`));
     const out = join(dir, 'out');
-    const r = await runCli(['run', '--no-pdf', '--out', out]);
+    const r = await runCliInProcess(['run', '--no-pdf', '--out', out]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr.trim(), /^evidence-pack: cannot write .*: no space left on the device \(ENOSPC\); nothing was left behind$/);
     const left = existsSync(out) ? (readdirSync(out, { recursive: true }) as string[]).filter((p) => /pack-|\.tmp-/.test(p)) : [];

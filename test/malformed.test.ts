@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { listFiles, runCli, sampleDir, tempDir } from './helpers.ts';
+import { listFiles, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 interface Case {
   name: string;
@@ -59,7 +59,7 @@ describe('malformed evidence corpus', () => {
       c.breakIt(evidence);
       const out = join(work, `out-${i}`);
       mkdirSync(out);
-      const r = await runCli(['run', '--evidence', evidence, '--out', out, '--no-pdf']);
+      const r = await runCliInProcess(['run', '--evidence', evidence, '--out', out, '--no-pdf']);
       if (r.code === 1) outcomes.crashes++;
       if (/\n\s+at /.test(r.stderr)) outcomes.stackTraces++;
       const left = listFiles(out);

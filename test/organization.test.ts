@@ -11,7 +11,7 @@ import { checksById } from '../src/checks/index.ts';
 import type { EvidenceItem } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws, type FakeRegion } from './fake-aws.ts';
 import type { PoamDocument } from '../src/poam/poam.ts';
-import { onlyPack, packResult, packsUnder, root, runCli, tempDir } from './helpers.ts';
+import { onlyPack, packResult, packsUnder, root, runCliInProcess, tempDir } from './helpers.ts';
 
 const hub = '999999999999';
 const [alpha, beta, gamma] = ['111111111111', '222222222222', '333333333333'];
@@ -89,13 +89,13 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
   let aws: FakeAws;
   let work: string;
   const collect = async (dir: string, role: boolean) => {
-    const r = await runCli(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', ...(role ? ['--assume-role', 'EvidencePackReadOnly'] : []), '--organization', 'Org', '--out', dir, '--json'], fakeAwsEnv(aws.url));
+    const r = await runCliInProcess(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', ...(role ? ['--assume-role', 'EvidencePackReadOnly'] : []), '--organization', 'Org', '--out', dir, '--json'], fakeAwsEnv(aws.url));
     assert.equal(r.code, 5, r.stderr); // collected, with gaps
     return r;
   };
   const packOf = async (evidence: string) => {
     const out = join(work, `${evidence.split('/').pop()}-out`);
-    const r = await runCli(['run', '--evidence', evidence, '--out', out, '--no-pdf'], {});
+    const r = await runCliInProcess(['run', '--evidence', evidence, '--out', out, '--no-pdf'], {});
     assert.equal(r.code, 0, r.stderr);
     const pack = onlyPack(out);
     return { pack, result: await packResult(pack) };
@@ -205,7 +205,7 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
     const key = join(work, 'poam-key.pem');
     writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
     for (const [period, at] of [['2026-11', '1796083200'], ['2026-12', '1798761600']] as const) {
-      const r = await runCli(['run', '--evidence', withRole, '--out', out, '--no-pdf', '--period', period, '--signing-key', key], { SOURCE_DATE_EPOCH: at });
+      const r = await runCliInProcess(['run', '--evidence', withRole, '--out', out, '--no-pdf', '--period', period, '--signing-key', key], { SOURCE_DATE_EPOCH: at });
       assert.equal(r.code, 0, r.stderr);
     }
     const [first, second] = packsUnder(out).map((p) => JSON.parse(readFileSync(join(p, 'poam.json'), 'utf8')) as PoamDocument) as [PoamDocument, PoamDocument];

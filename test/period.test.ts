@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { parsePeriod, periodFromDates, previousPeriod, resolvePeriod } from '../src/period/period.ts';
 import { stackedBars } from '../src/render/charts.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
-import { packsUnder, runCli, tempDir } from './helpers.ts';
+import { packsUnder, runCliInProcess, tempDir } from './helpers.ts';
 
 /** Writes a new Ed25519 signing key (PEM) to file; returns the file. */
 function newKey(file: string): string {
@@ -48,9 +48,9 @@ describe('reporting periods', () => {
     const out = join(work, 'out');
     // Both runs sign with one key: an earlier pack counts only when signed by a key the run trusts.
     const key = newKey(join(work, 'key.pem'));
-    const first = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
+    const first = await runCliInProcess(['run', '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
     assert.equal(first.code, 0, first.stderr);
-    const second = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', key], { SOURCE_DATE_EPOCH: '1796169600' });
+    const second = await runCliInProcess(['run', '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', key], { SOURCE_DATE_EPOCH: '1796169600' });
     assert.equal(second.code, 0, second.stderr);
     const [october, november] = packsUnder(out);
     assert.match(october!, /\/example-corp-sample-estate\/2026-10\/pack-/);
@@ -77,7 +77,7 @@ describe('reporting periods', () => {
     const work = tempDir(t);
     const out = join(work, 'out');
     const key = newKey(join(work, 'key.pem'));
-    const first = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
+    const first = await runCliInProcess(['run', '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
     assert.equal(first.code, 0, first.stderr);
     const [october] = packsUnder(out);
     // Make October's pack look as an older catalog would have made it: another version, WSAS-01 mapped to one control fewer.
@@ -89,16 +89,16 @@ describe('reporting periods', () => {
     const dropped = wsas01.mappings['nist-sp-800-53-r5'].pop();
     writeFileSync(resultFile, `${JSON.stringify(older, null, 2)}\n`);
     for (const f of ['manifest.json', 'manifest.sig', 'public-key.pem']) rmSync(join(october!, f));
-    assert.equal((await runCli(['sign', october!, '--signing-key', key])).code, 0);
+    assert.equal((await runCliInProcess(['sign', october!, '--signing-key', key])).code, 0);
 
-    const second = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', key], { SOURCE_DATE_EPOCH: '1796169600' });
+    const second = await runCliInProcess(['run', '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', key], { SOURCE_DATE_EPOCH: '1796169600' });
     assert.equal(second.code, 0, second.stderr);
     const drift = JSON.parse(readFileSync(join(packsUnder(out)[1]!, 'drift.json'), 'utf8'));
     assert.equal(drift.state, 'compared');
     assert.equal(drift.catalogChanged, true);
     assert.match(drift.previous.catalog, /2026\.10\.0 \(000000000000\)$/);
     assert.deepEqual(drift.controls.filter((c: { mappingChanged: boolean }) => c.mappingChanged).map((c: { id: string }) => c.id), ['WSAS-01'], `WSAS-01 gained ${dropped.id} back`);
-    const md = await runCli(['diff', october!, packsUnder(out)[1]!]);
+    const md = await runCliInProcess(['diff', october!, packsUnder(out)[1]!]);
     assert.match(md.stdout, /Catalog changed: workspaces-appstream-data-protection 2026\.10\.0 \(000000000000\) → workspaces-appstream-data-protection 2026\.\d+\.\d+ /);
     assert.match(md.stdout, /\| WSAS-01 .* mapping changed \|/);
   });
@@ -119,9 +119,9 @@ describe('earlier packs and index.json are untrusted input', () => {
     const ours = newKey(join(work, 'ours.pem'));
     const other = newKey(join(work, 'other.pem'));
     // September: our key. October: another key (a previous pack re-signed by someone else).
-    const september = await runCli(['run', '--out', out, '--no-pdf', '--quiet', '--period', '2026-09', '--signing-key', ours]);
+    const september = await runCliInProcess(['run', '--out', out, '--no-pdf', '--quiet', '--period', '2026-09', '--signing-key', ours]);
     assert.equal(september.code, 0, september.stderr);
-    const october = await runCli(['run', '--out', out, '--no-pdf', '--quiet', '--period', '2026-10', '--signing-key', other]);
+    const october = await runCliInProcess(['run', '--out', out, '--no-pdf', '--quiet', '--period', '2026-10', '--signing-key', other]);
     assert.equal(october.code, 0, october.stderr);
     const [sepPack, octPack] = packsUnder(out);
     // August: a copy of September's pack whose result was edited afterwards (does not verify).
@@ -138,7 +138,7 @@ describe('earlier packs and index.json are untrusted input', () => {
       crafted('2026-10', `2026-10/${octPack!.split('/').pop()}`),
     ] }));
 
-    const november = await runCli(['run', '--out', out, '--period', '2026-11', '--signing-key', ours], { SOURCE_DATE_EPOCH: '1796169600' });
+    const november = await runCliInProcess(['run', '--out', out, '--period', '2026-11', '--signing-key', ours], { SOURCE_DATE_EPOCH: '1796169600' });
     assert.equal(november.code, 0, november.stderr);
     const otherKey = fingerprintOf(other);
     assert.match(november.stderr, new RegExp(`^evidence-pack: previous pack example-corp-sample-estate/2026-10/pack-\\S+: signed by an untrusted key ${otherKey}: not used$`, 'm'));
@@ -167,7 +167,7 @@ describe('earlier packs and index.json are untrusted input', () => {
     // trusted-keys is trusted: October's pack is compared.
     writeFileSync(join(org, 'index.json'), '{"organization": "example-corp-sample-estate", "packs": [');
     writeFileSync(join(work, 'trusted-keys.txt'), `${otherKey}\n`);
-    const again = await runCli(['run', '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', ours, '--trusted-keys', join(work, 'trusted-keys.txt')], { SOURCE_DATE_EPOCH: '1796169660' });
+    const again = await runCliInProcess(['run', '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', ours, '--trusted-keys', join(work, 'trusted-keys.txt')], { SOURCE_DATE_EPOCH: '1796169660' });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /^evidence-pack: \S+index\.json: not valid JSON \(.*\); started afresh$/m);
     assert.ok(!/internal error/.test(again.stderr));

@@ -14,7 +14,7 @@ import { scheduledCompletion } from '../src/poam/risk.ts';
 import { packFacts, commentLines } from '../src/attach/summary.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { createPublicKey } from 'node:crypto';
-import { packsUnder, referenceDir, runCli, sampleDir, tempDir } from './helpers.ts';
+import { packsUnder, referenceDir, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 const schemaFile = join(referenceDir, 'oscal/v1.1.3/oscal_complete_schema.json');
 const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (a: Ajv) => void;
@@ -55,9 +55,9 @@ describe('POA&M: October then November into one output folder', () => {
     const betaDoc = JSON.parse(readFileSync(beta, 'utf8'));
     betaDoc.configurationItems.find((i: any) => i.resourceId === gapKey).supplementaryConfiguration.KeyRotationStatus = true;
     writeFileSync(beta, JSON.stringify(betaDoc));
-    const first = await runCli(['run', '--evidence', evOct, '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
+    const first = await runCliInProcess(['run', '--evidence', evOct, '--out', out, '--no-pdf', '--period', '2026-10', '--signing-key', key]);
     assert.equal(first.code, 0, first.stderr);
-    const second = await runCli(['run', '--evidence', evNov, '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', key], { SOURCE_DATE_EPOCH: '1796083200' }); // 2026-12-01
+    const second = await runCliInProcess(['run', '--evidence', evNov, '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', key], { SOURCE_DATE_EPOCH: '1796083200' }); // 2026-12-01
     assert.equal(second.code, 0, second.stderr);
     [october, november] = packsUnder(out) as [string, string];
     oct = readPoam(october);
@@ -199,7 +199,7 @@ describe('POA&M: October then November into one output folder', () => {
     const drift = JSON.parse(readFileSync(join(november, 'drift.json'), 'utf8'));
     assert.deepEqual(drift.poam, { open: nov.counts.open, overdue: 0, new: promoted, closed: [fixed] });
     const pin = publicKeyFingerprint(createPublicKey(readFileSync(join(work, 'key.pem'))));
-    const r = await runCli(['diff', october, november, '--expect-key', pin]);
+    const r = await runCliInProcess(['diff', october, november, '--expect-key', pin]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.includes(`POA&M: ${nov.counts.open} open (0 overdue); 3 new, 1 closed since the previous pack.`), r.stdout.slice(0, 600));
     const facts = await packFacts({ dir: november, result: readResult(join(november, 'result.json')), verification: {} as any }, undefined, undefined);
@@ -208,7 +208,7 @@ describe('POA&M: October then November into one output folder', () => {
 
   it('starts afresh, and says so, when the previous pack is signed by a key this run does not trust', async () => {
     const other = newKey(join(work, 'other.pem'));
-    const r = await runCli(['run', '--evidence', sampleDir, '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', other], { SOURCE_DATE_EPOCH: '1796169600' });
+    const r = await runCliInProcess(['run', '--evidence', sampleDir, '--out', out, '--no-pdf', '--period', '2026-11', '--signing-key', other], { SOURCE_DATE_EPOCH: '1796169600' });
     assert.equal(r.code, 0, r.stderr);
     const latest = packsUnder(out).at(-1)!;
     const doc = readPoam(latest);

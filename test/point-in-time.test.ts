@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EvidenceItem, Result } from '../src/evaluate/result.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
-import { onlyPack, packResult, runCli, tempDir } from './helpers.ts';
+import { onlyPack, packResult, runCliInProcess, tempDir } from './helpers.ts';
 
 const decided = new Set(['pass', 'fail', 'not-applicable', 'waived']);
 const everyItem = (result: Result) => result.controls.flatMap((c) => c.evidence.map((e) => ({ control: c.id, ...e })));
@@ -15,7 +15,7 @@ const decidedOnLaterEvidence = (result: Result) => everyItem(result).filter((e) 
 describe('the point-in-time rule on the embedded sample (collected 2026-10-31)', () => {
   it('--period 2026-09: no status rests on evidence recorded in October; each such item is a gap that says what to collect', async (t) => {
     const out = join(tempDir(t), 'out');
-    const r = await runCli(['run', '--no-pdf', '--out', out, '--period', '2026-09', '--json']);
+    const r = await runCliInProcess(['run', '--no-pdf', '--out', out, '--period', '2026-09', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
     assert.equal(result.period!.to, '2026-10-01T00:00:00.000Z');
@@ -32,7 +32,7 @@ describe('the point-in-time rule on the embedded sample (collected 2026-10-31)',
   it('without --period, the period follows the evidence (2026-10), at any run time', async (t) => {
     const out = join(tempDir(t), 'out');
     // 2028-02-29T12:00:00Z: a leap day more than a year after the sample was collected.
-    const r = await runCli(['run', '--no-pdf', '--out', out, '--json'], { SOURCE_DATE_EPOCH: '1835438400' });
+    const r = await runCliInProcess(['run', '--no-pdf', '--out', out, '--json'], { SOURCE_DATE_EPOCH: '1835438400' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).period, '2026-10');
     const result = await packResult(onlyPack(out));
@@ -84,11 +84,11 @@ describe('collect --period on 3 November for October (fake endpoint, real SDK)',
     const work = tempDir({ after: (fn) => process.on('exit', fn) });
     const evidence = join(work, 'evidence');
     const collectedAt = { SOURCE_DATE_EPOCH: String(at('2026-11-03T09:00:00Z')) };
-    const collected = await runCli(['collect', '--region', 'us-east-1', '--period', '2026-10', '--out', evidence, '--json'], { ...fakeAwsEnv(aws.url), ...collectedAt });
+    const collected = await runCliInProcess(['collect', '--region', 'us-east-1', '--period', '2026-10', '--out', evidence, '--json'], { ...fakeAwsEnv(aws.url), ...collectedAt });
     assert.ok(collected.code === 0 || collected.code === 5, collected.stderr);
     const out = join(work, 'out');
     // No --period: the period the evidence was collected for.
-    const r = await runCli(['run', '--evidence', evidence, '--out', out, '--no-pdf', '--json'], collectedAt);
+    const r = await runCliInProcess(['run', '--evidence', evidence, '--out', out, '--no-pdf', '--json'], collectedAt);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).period, '2026-10');
     result = await packResult(onlyPack(out));

@@ -8,7 +8,7 @@ import { csvField, neutraliseFormula, writeEvidenceCsv } from '../src/render/csv
 import { readResult } from '../src/evaluate/read-result.ts';
 import { renderHtml, writeReportHtml } from '../src/render/html.ts';
 import { loadTemplates } from '../src/render/templates.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
 
 describe('rendering', () => {
   it('--templates overrides any subset of the templates and falls back to the built-ins', async (t) => {
@@ -16,33 +16,33 @@ describe('rendering', () => {
     mkdirSync(join(work, 'tpl', 'partials'), { recursive: true });
     writeFileSync(join(work, 'tpl', 'partials', 'cover.hbs'), '<section class="cover"><h1>Custom cover for {{organization}}</h1></section>');
     writeFileSync(join(work, 'tpl', 'report.css'), 'body { color: #123456; }');
-    const r = await runCli(['run', '--out', join(work, 'out'), '--no-pdf', '--templates', join(work, 'tpl')]);
+    const r = await runCliInProcess(['run', '--out', join(work, 'out'), '--no-pdf', '--templates', join(work, 'tpl')]);
     assert.equal(r.code, 0, r.stderr);
     const html = readFileSync(join(onlyPack(join(work, 'out')), 'report.html'), 'utf8');
     assert.ok(html.includes('<h1>Custom cover for Example Corp (sample estate)</h1>'));
     assert.ok(html.includes('body { color: #123456; }'));
     assert.ok(html.includes('id="summary"'), 'built-in summary partial still used');
     writeFileSync(join(work, 'tpl', 'partials', 'cover.hbs'), '{{#each}}');
-    const broken = await runCli(['run', '--out', join(work, 'out2'), '--no-pdf', '--templates', join(work, 'tpl')]);
+    const broken = await runCliInProcess(['run', '--out', join(work, 'out2'), '--no-pdf', '--templates', join(work, 'tpl')]);
     assert.equal(broken.code, 2);
     assert.match(broken.stderr, /^evidence-pack: --templates .*\/tpl: Parse error on line 1: \{\{#each\}\} \(Expecting /);
   });
 
   it('--only writes just the reports named; an unknown one is exit 2', async (t) => {
     const work = join(tempDir(t), 'work');
-    assert.equal((await runCli(['evaluate', '--out', work, '-q'])).code, 0);
-    const r = await runCli(['render', work, '--no-pdf', '--only', 'html,csv', '--json']);
+    assert.equal((await runCliInProcess(['evaluate', '--out', work, '-q'])).code, 0);
+    const r = await runCliInProcess(['render', work, '--no-pdf', '--only', 'html,csv', '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).written.map((f: string) => f.split('/').pop()).sort(), ['evidence.csv', 'populations', 'report.html', 'samples'], 'the report cites the populations and samples: written with it');
     assert.ok(!readdirSync(work).includes('oscal-assessment-results.json'), 'OSCAL not written');
-    const bad = await runCli(['render', work, '--no-pdf', '--only', 'html,docx']);
+    const bad = await runCliInProcess(['render', work, '--no-pdf', '--only', 'html,docx']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^evidence-pack: --only: unknown report "docx" \(choose from html, csv, oscal, ksi, inventory\)\n$/);
   });
 
   it('writes the same report.html with its rows rendered a batch at a time as rendered whole', async (t) => {
     const work = join(tempDir(t), 'work');
-    assert.equal((await runCli(['evaluate', '--out', work, '-q'])).code, 0);
+    assert.equal((await runCliInProcess(['evaluate', '--out', work, '-q'])).code, 0);
     const result = readResult(join(work, 'result.json'));
     const pack = { packId: 'pack-x' };
     const file = join(work, 'streamed.html');

@@ -11,7 +11,7 @@ import { drawFromPopulationFile, type SampleDocument } from '../src/sampling/sam
 import { populationColumns } from '../src/sampling/population.ts';
 import { listedExceptions } from '../src/sampling/draw.ts';
 import { sampleSizeTable, tablePlan } from '../src/sampling/sizes.ts';
-import { onlyPack, runCli, runSample, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, runSample, tempDir } from './helpers.ts';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -105,7 +105,7 @@ describe('a pack\'s populations and samples, and sample --verify', () => {
 
   it('re-derives the pack\'s default sample (exit 0) and catches an edited sample file (exit 3)', async (t) => {
     const file = join(pack, 'samples/WSAS-05.json');
-    const ok = await runCli(['sample', pack, '--verify', file]);
+    const ok = await runCliInProcess(['sample', pack, '--verify', file]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /matches: \d+ of \d+ passing rows of populations\/WSAS-05\.csv/);
     const doc = JSON.parse(readFileSync(file, 'utf8')) as SampleDocument;
@@ -121,7 +121,7 @@ describe('a pack\'s populations and samples, and sample --verify', () => {
       const d = structuredClone(doc);
       edit(d);
       writeFileSync(edited, JSON.stringify(d));
-      const r = await runCli(['sample', pack, '--verify', edited]);
+      const r = await runCliInProcess(['sample', pack, '--verify', edited]);
       assert.equal(r.code, 3, `${what}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, /^FAILED .*edited\.json: does not match/m, what);
     }
@@ -130,17 +130,17 @@ describe('a pack\'s populations and samples, and sample --verify', () => {
   it('draws an auditor\'s seed the same way twice, prints method, seed and size, and writes the sample file', async (t) => {
     const dir = tempDir(t);
     const args = ['sample', pack, '--control', 'WSAS-05', '--confidence', '90', '--tolerable-deviation', '10', '--seed', 'FY26 request 3'];
-    const a = await runCli([...args, '--out', join(dir, 'a')]);
-    const b = await runCli([...args, '--out', join(dir, 'b')]);
+    const a = await runCliInProcess([...args, '--out', join(dir, 'a')]);
+    const b = await runCliInProcess([...args, '--out', join(dir, 'b')]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
     assert.equal(readFileSync(join(dir, 'a/WSAS-05.json'), 'utf8'), readFileSync(join(dir, 'b/WSAS-05.json'), 'utf8'));
     assert.match(a.stdout, /^Method: rank every population row whose status is "pass" by HMAC-SHA256/m);
     assert.match(a.stdout, /^Size: 90% confidence, 10% tolerable deviation rate, 0 expected deviations: 22 \(AICPA/m);
     assert.match(a.stdout, /seed "FY26 request 3"/);
-    const v = await runCli(['sample', pack, '--verify', join(dir, 'a/WSAS-05.json')]);
+    const v = await runCliInProcess(['sample', pack, '--verify', join(dir, 'a/WSAS-05.json')]);
     assert.equal(v.code, 0, v.stderr);
-    const both = await runCli(['sample', pack, '--size', '5', '--confidence', '95']);
+    const both = await runCliInProcess(['sample', pack, '--size', '5', '--confidence', '95']);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /^evidence-pack: --size: give either a size or --confidence/);
   });
@@ -159,7 +159,7 @@ describe('the report lists exceptions up to the bound and a sample of passing it
     for (const items of [1000, 3000]) {
       const dir = tempDir(t);
       await generateEstate({ items, accounts: 1, regions: 2, seed: 1, out: join(dir, 'estate'), failRate: 0 });
-      const r = await runCli(['run', '--evidence', join(dir, 'estate'), '--out', join(dir, 'out'), '--no-pdf']);
+      const r = await runCliInProcess(['run', '--evidence', join(dir, 'estate'), '--out', join(dir, 'out'), '--no-pdf']);
       assert.equal(r.code, 0, r.stderr);
       const pack = onlyPack(join(dir, 'out'));
       const result = JSON.parse(readFileSync(join(pack, 'result.json'), 'utf8')) as { controls: { id: string; assessment: string; counts: Record<string, number> }[] };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { root, runCli } from './helpers.ts';
+import { root, runCliInProcess } from './helpers.ts';
 
 const recipe = (f: string) => readFileSync(join(root, 'templates/schedule', f), 'utf8');
 
@@ -15,7 +15,7 @@ async function assertCommandsParse(text: string, where: string) {
   assert.ok(lines.length > 0, `${where} runs the tool`);
   for (const [, command, rest] of lines as unknown as [string, string, string][]) {
     if (!helpOf.has(command)) {
-      const help = await runCli([command, '--help']);
+      const help = await runCliInProcess([command, '--help']);
       assert.equal(help.code, 0);
       helpOf.set(command, help.stdout);
     }

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { luhnValid } from '../src/redact/checksums.ts';
 import { fingerprint } from '../src/redact/detect.ts';
-import { listFiles, runCli, sampleDir, tempDir } from './helpers.ts';
+import { listFiles, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 /** A value planted in evidence: `text` goes in, `secret` must not come out, `[REDACTED kind #hash(masked)]` must. */
 interface Plant { kind: string; text: string; secret: string; masked?: string }
@@ -167,7 +167,7 @@ describe('secrets planted in evidence never reach an output', () => {
     writeFileSync(metaFile, JSON.stringify(meta, null, 2));
 
     const out = join(work, 'out');
-    const r = await runCli(['run', '--evidence', evidence, '--out', out, '--json']);
+    const r = await runCliInProcess(['run', '--evidence', evidence, '--out', out, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const outputs = [...textsUnder(out, work), ['stdout', r.stdout], ['stderr', r.stderr]] as [string, string][];
     const searched = outputs.map(([name, text]) => [name, squeeze(name.endsWith('.html') ? unescapeHtml(text) : text)] as const);
@@ -210,7 +210,7 @@ describe('secrets planted in evidence never reach an output', () => {
     const page = Array.isArray(details) ? details[0] : details;
     page.EvaluationResults[0].ResultRecordedTime = `token=${token} ${email}`;
     writeFileSync(detailsFile, JSON.stringify(details));
-    const r = await runCli(['run', '--evidence', evidence, '--out', join(work, 'out'), '--no-pdf']);
+    const r = await runCliInProcess(['run', '--evidence', evidence, '--out', join(work, 'out'), '--no-pdf']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /ResultRecordedTime: not a timestamp/);
     assert.ok(!r.stderr.includes(token) && !r.stderr.includes(email), r.stderr);

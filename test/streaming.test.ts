@@ -19,7 +19,7 @@ import { writeEvidenceCsv } from '../src/render/csv.ts';
 import { generateEstate } from '../src/bench/generate.ts';
 import { UserError } from '../src/errors.ts';
 import { listFilesUnder } from '../src/files.ts';
-import { assertSameEvidence, canonical, runCli, sampleDir, tempDir, withEveryItem } from './helpers.ts';
+import { assertSameEvidence, canonical, runCliInProcess, sampleDir, tempDir, withEveryItem } from './helpers.ts';
 
 const catalog = loadCatalog(new Set(checksById.keys()));
 const generatedAt = '2026-11-01T00:00:00.000Z';
@@ -102,12 +102,12 @@ describe('streaming evaluation', () => {
     const v1 = legacy('1', { ...rest, controls: streamed.controls.map(({ items: _items, ...c }) => c) });
     const one = <T>(parts: T[]) => (assert.equal(parts.length, 1), parts[0]);
     const v2 = legacy('2', { ...asPacked, inventory: one(asPacked.inventory!), controls: asPacked.controls.map((c) => (c.items ? { ...c, items: one(c.items) } : c)) });
-    const fresh = await runCli(['render', out, '--no-pdf', '--quiet']);
+    const fresh = await runCliInProcess(['render', out, '--no-pdf', '--quiet']);
     assert.equal(fresh.code, 0, fresh.stderr);
     const csv = (dir: string) => readFileSync(join(dir, 'evidence.csv'), 'utf8');
     assert.equal(csv(out).trim().split('\r\n').length - 1, Object.values(streamed.summary.evidence).reduce((a, b) => a + b, 0), 'a CSV row per item');
     for (const dir of [v1, v2]) {
-      const r = await runCli(['render', dir, '--no-pdf', '--quiet']);
+      const r = await runCliInProcess(['render', dir, '--no-pdf', '--quiet']);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(csv(dir).trim().split('\r\n').length, csv(out).trim().split('\r\n').length, `${dir}: the same rows`);
     }
@@ -233,7 +233,7 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
   });
 
   it('refuses a number of threads that is not a whole number', async (t) => {
-    const r = await runCli(['evaluate', '--evidence', sampleDir, '--out', join(tempDir(t), 'p'), '--threads', '1.5']);
+    const r = await runCliInProcess(['evaluate', '--evidence', sampleDir, '--out', join(tempDir(t), 'p'), '--threads', '1.5']);
     assert.equal(r.code, 2);
     assert.match(r.stderr.trim(), /^evidence-pack: --threads 1\.5: expected a whole number from 0 to 1,024/);
   });

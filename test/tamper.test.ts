@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { verifyPack } from '../src/sign/verify.ts';
-import { listFiles, onlyPack, runCli, tempDir } from './helpers.ts';
+import { listFiles, onlyPack, runCliInProcess, tempDir } from './helpers.ts';
 
 describe('verify detects every kind of tampering', () => {
   let pack: string;
@@ -21,7 +21,7 @@ describe('verify detects every kind of tampering', () => {
 
   before(async () => {
     work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCli(['run', '--out', join(work, 'out')]);
+    const r = await runCliInProcess(['run', '--out', join(work, 'out')]);
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(join(work, 'out'));
     files = listFiles(pack);
@@ -93,29 +93,29 @@ describe('verify detects every kind of tampering', () => {
     const { dir, attacker } = forged();
     const library = await verifyPack(dir);
     assert.deepEqual([library.ok, library.signerVerified], [true, false], 'intact, but nobody vouched for the key');
-    const r = await runCli(['verify', dir]);
+    const r = await runCliInProcess(['verify', dir]);
     assert.equal(r.code, 8, r.stderr);
     assert.match(r.stderr, new RegExp(`: \\d+ files intact, signer not verified: signed by key ${attacker}, and no trust anchor was given`));
     assert.equal(r.stdout, '', 'nothing that reads as success');
-    const json = await runCli(['verify', dir, '--json']);
+    const json = await runCliInProcess(['verify', dir, '--json']);
     assert.equal(json.code, 8);
     assert.deepEqual([JSON.parse(json.stdout).ok, JSON.parse(json.stdout).signerVerified], [true, false]);
     // The genuine pack too: without an anchor, nothing says who signed it.
-    assert.equal((await runCli(['verify', pack])).code, 8);
+    assert.equal((await runCliInProcess(['verify', pack])).code, 8);
   });
 
   it('pinned: the forgery fails with exit 3 naming the key mismatch, the genuine pack verifies (exit 0)', async () => {
     const { dir, attacker } = forged();
-    const r = await runCli(['verify', dir, '--expect-key', fingerprint]);
+    const r = await runCliInProcess(['verify', dir, '--expect-key', fingerprint]);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, new RegExp(`^key-mismatch: public-key\\.pem: signed by key ${attacker}, not the expected ${fingerprint} \\(--expect-key\\)$`, 'm'));
-    const ok = await runCli(['verify', pack, '--expect-key', fingerprint]);
+    const ok = await runCliInProcess(['verify', pack, '--expect-key', fingerprint]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^Verified .*: \d+ files intact, signature valid, signer verified \(key sha256:[0-9a-f]{64}, trusted by --expect-key/);
     // Upper case, without the sha256: prefix, or one of several pins: the same key.
-    assert.equal((await runCli(['verify', pack, '--expect-key', fingerprint.slice(7).toUpperCase()])).code, 0);
-    assert.equal((await runCli(['verify', pack, '--expect-key', `sha256:${'a'.repeat(64)}`, '--expect-key', fingerprint])).code, 0);
-    assert.equal((await runCli(['verify', dir, '--expect-key', `sha256:${'a'.repeat(64)}`, '--expect-key', fingerprint])).code, 3);
+    assert.equal((await runCliInProcess(['verify', pack, '--expect-key', fingerprint.slice(7).toUpperCase()])).code, 0);
+    assert.equal((await runCliInProcess(['verify', pack, '--expect-key', `sha256:${'a'.repeat(64)}`, '--expect-key', fingerprint])).code, 0);
+    assert.equal((await runCliInProcess(['verify', dir, '--expect-key', `sha256:${'a'.repeat(64)}`, '--expect-key', fingerprint])).code, 3);
   });
 
   it('an empty or malformed pin is a usage error (exit 2), never "no pin"', async () => {
@@ -132,7 +132,7 @@ describe('verify detects every kind of tampering', () => {
       ['a good pin and an empty one', ['--expect-key', fingerprint, '--expect-key', '']],
     ];
     for (const [name, args] of forms) {
-      const r = await runCli(['verify', dir, ...args]);
+      const r = await runCliInProcess(['verify', dir, ...args]);
       assert.equal(r.code, 2, `${name}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, /^evidence-pack: --expect-key: .*: expected the signer's key fingerprint, sha256:<64 hex digits>\n$/, name);
     }
@@ -145,24 +145,24 @@ describe('verify detects every kind of tampering', () => {
     const dirOf = tempDir(t);
     const keys = join(dirOf, 'trusted-keys.txt');
     writeFileSync(keys, `# keys our organization signs with\n- sha256:${'b'.repeat(64)}  old key, rotated 2026-06\n${fingerprint}  signing key 2026\n`);
-    const ok = await runCli(['verify', `${pack}.zip`, '--trusted-keys', keys]);
+    const ok = await runCliInProcess(['verify', `${pack}.zip`, '--trusted-keys', keys]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /trusted by trusted-keys trusted-keys\.txt line 3/);
-    const bad = await runCli(['verify', dir, '--trusted-keys', keys]);
+    const bad = await runCliInProcess(['verify', dir, '--trusted-keys', keys]);
     assert.equal(bad.code, 3);
     assert.match(bad.stderr, /not any of the 2 trusted keys \(trusted-keys trusted-keys\.txt\)/);
     writeFileSync(join(dirOf, 'evidence-pack.yaml'), 'trusted-keys: trusted-keys.txt\n');
-    assert.equal((await runCli(['verify', pack], {}, dirOf)).code, 0, 'from ./evidence-pack.yaml');
-    assert.equal((await runCli(['verify', dir], {}, dirOf)).code, 3);
+    assert.equal((await runCliInProcess(['verify', pack], {}, dirOf)).code, 0, 'from ./evidence-pack.yaml');
+    assert.equal((await runCliInProcess(['verify', dir], {}, dirOf)).code, 3);
     writeFileSync(join(dirOf, 'empty.txt'), '# nothing yet\n\n');
-    const empty = await runCli(['verify', pack, '--trusted-keys', join(dirOf, 'empty.txt')]);
+    const empty = await runCliInProcess(['verify', pack, '--trusted-keys', join(dirOf, 'empty.txt')]);
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /trusted-keys .*empty\.txt: names no key fingerprint/);
     writeFileSync(join(dirOf, 'typo.txt'), `${fingerprint}\nsha256:12345\n`);
-    const typo = await runCli(['verify', pack, '--trusted-keys', join(dirOf, 'typo.txt')]);
+    const typo = await runCliInProcess(['verify', pack, '--trusted-keys', join(dirOf, 'typo.txt')]);
     assert.equal(typo.code, 2);
     assert.match(typo.stderr, /typo\.txt: line 2: "sha256:12345" is not a key fingerprint/);
-    const missing = await runCli(['verify', pack, '--trusted-keys', join(dirOf, 'nope.txt')]);
+    const missing = await runCliInProcess(['verify', pack, '--trusted-keys', join(dirOf, 'nope.txt')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /trusted-keys .*nope\.txt: cannot read \(ENOENT\)/);
   });
@@ -170,11 +170,11 @@ describe('verify detects every kind of tampering', () => {
   it('verifies the archive, and names a file changed inside it', async () => {
     const { writePackArchive } = await import('../src/pack/archive.ts');
     const name = pack.split('/').pop()!;
-    assert.equal((await runCli(['verify', `${pack}.zip`, '--expect-key', fingerprint])).code, 0);
+    assert.equal((await runCliInProcess(['verify', `${pack}.zip`, '--expect-key', fingerprint])).code, 0);
     const dir = copy();
     writeFileSync(join(dir, 'evidence.csv'), readFileSync(join(dir, 'evidence.csv'), 'utf8').replace('fail', 'pass'));
     await writePackArchive(dir, name, join(work, 'tampered.zip'), new Date());
-    const r = await runCli(['verify', join(work, 'tampered.zip')]);
+    const r = await runCliInProcess(['verify', join(work, 'tampered.zip')]);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /^changed: evidence\.csv: /m);
     const yazl = (await import('yazl')).default;
@@ -185,20 +185,20 @@ describe('verify detects every kind of tampering', () => {
     const { pipeline } = await import('node:stream/promises');
     const { createWriteStream } = await import('node:fs');
     await pipeline(two.outputStream, createWriteStream(join(work, 'two.zip')));
-    const refused = await runCli(['verify', join(work, 'two.zip')]);
+    const refused = await runCliInProcess(['verify', join(work, 'two.zip')]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /two\.zip: expected one pack directory in the archive, found 2/);
     writeFileSync(join(work, 'junk.zip'), 'not a zip');
-    assert.match((await runCli(['verify', join(work, 'junk.zip')])).stderr, /junk\.zip: not a readable zip archive/);
+    assert.match((await runCliInProcess(['verify', join(work, 'junk.zip')])).stderr, /junk\.zip: not a readable zip archive/);
   });
 
   it('exits 3 from the CLI and names the changed file', async () => {
     const dir = copy();
     writeFileSync(join(dir, 'report.html'), readFileSync(join(dir, 'report.html'), 'utf8').replace('Fail', 'Pass'));
-    const r = await runCli(['verify', dir]);
+    const r = await runCliInProcess(['verify', dir]);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /^changed: report\.html: /m);
-    const ok = await runCli(['verify', pack, '--json', '--expect-key', fingerprint]);
+    const ok = await runCliInProcess(['verify', pack, '--json', '--expect-key', fingerprint]);
     assert.equal(ok.code, 0);
     assert.equal(JSON.parse(ok.stdout).ok, true);
   });

@@ -6,7 +6,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadTemplates } from '../src/render/templates.ts';
-import { root, runCli, tempDir } from './helpers.ts';
+import { root, runCliInProcess, tempDir } from './helpers.ts';
 
 const refused = (dir: string, shown: string, kind: string) => (e: Error) => {
   assert.equal(e.name, 'InputError', `${e.name}: ${e.message}`);
@@ -61,7 +61,7 @@ describe('--templates DIR: links and special files are refused, never skipped', 
     const dir = join(work, 'mine');
     mkdirSync(join(dir, 'partials'), { recursive: true });
     symlinkSync(join(root, 'templates/partials/cover.hbs'), join(dir, 'partials/cover.hbs'));
-    const r = await runCli(['run', '--no-pdf', '-q', '--templates', dir, '--out', join(work, 'out')]);
+    const r = await runCliInProcess(['run', '--no-pdf', '-q', '--templates', dir, '--out', join(work, 'out')]);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr, `evidence-pack: ${join(dir, 'partials/cover.hbs')}: a symbolic link, not a regular file: refused (links and special files are not followed)\n`);
   });

@@ -11,7 +11,7 @@ import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import type { EvidenceItem } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAwsOptions, type FakeTrail } from './fake-aws.ts';
-import { runCli, sampleDir, tempDir } from './helpers.ts';
+import { runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 const account = '444444444444';
 const work = tempDir({ after: (fn) => process.on('exit', fn) });
@@ -34,7 +34,7 @@ async function collect(name: string, trails: FakeTrail[], opts: Partial<FakeAwsO
   });
   try {
     const out = join(work, name);
-    const r = await runCli(['collect', '--region', 'us-east-1', '--region', 'eu-west-1', '--out', out], fakeAwsEnv(aws.url));
+    const r = await runCliInProcess(['collect', '--region', 'us-east-1', '--region', 'eu-west-1', '--out', out], fakeAwsEnv(aws.url));
     return { out, r, calls: aws.calls };
   } finally {
     await aws.close();

@@ -17,7 +17,7 @@ import { extractPackArchive } from '../src/pack/archive.ts';
 import { loadBranding } from '../src/render/branding.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { verifyPack } from '../src/sign/verify.ts';
-import { cliEntry, onlyPack, pinnedEpoch, root, runCli, sampleDir, tempDir, type CliResult } from './helpers.ts';
+import { cliEntry, onlyPack, pinnedEpoch, root, runCliInProcess, sampleDir, tempDir, type CliResult } from './helpers.ts';
 
 /** runCli, but the child is killed after ms: a hang is a result (code null, timedOut), not a stuck suite. */
 function runCliWithin(ms: number, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult & { timedOut: boolean }> {
@@ -243,7 +243,7 @@ describe('manifest paths: only relative regular files inside the pack, and a key
   const out = mkdtempSync(join(tmpdir(), 'evidence-pack-untrusted-'));
   after(() => rmSync(out, { recursive: true, force: true }));
   before(async () => {
-    const r = await runCli(['run', '--no-pdf', '--out', join(out, 'out')]);
+    const r = await runCliInProcess(['run', '--no-pdf', '--out', join(out, 'out')]);
     assert.equal(r.code, 0, r.stderr);
     pack = join(out, 'pack');
     cpSync(onlyPack(join(out, 'out')), pack, { recursive: true });

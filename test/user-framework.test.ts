@@ -9,7 +9,7 @@ import ajvFormats from 'ajv-formats';
 import { diffPacks } from '../src/diff/diff.ts';
 import { readResult } from '../src/evaluate/read-result.ts';
 import type { Result } from '../src/evaluate/result.ts';
-import { onlyPack, referenceDir, root, runCli, tempDir } from './helpers.ts';
+import { onlyPack, referenceDir, root, runCliInProcess, tempDir } from './helpers.ts';
 
 const example = join(root, 'catalogs/examples/acme-example-controls.yaml');
 const frameworkId = 'acme-example-controls';
@@ -30,7 +30,7 @@ describe('a user framework from --catalog DIR', () => {
   before(async () => {
     const { dir } = userCatalog({ after: later });
     const out = tempDir({ after: later });
-    const r = await runCli(['run', '--catalog', dir, '--out', out, '--no-pdf']);
+    const r = await runCliInProcess(['run', '--catalog', dir, '--out', out, '--no-pdf']);
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(out);
     result = readResult(join(pack, 'result.json'));
@@ -108,7 +108,7 @@ describe('a user framework from --catalog DIR', () => {
 
 describe('the shipped example', () => {
   it('works with --catalog catalogs/examples and the settings file\'s catalog key (a path relative to the file)', async (t) => {
-    const direct = await runCli(['catalog', 'export', '--catalog', 'catalogs/examples']);
+    const direct = await runCliInProcess(['catalog', 'export', '--catalog', 'catalogs/examples']);
     assert.equal(direct.code, 0, direct.stderr);
     const edges = JSON.parse(direct.stdout).edges.filter((e: { framework: string }) => e.framework === frameworkId);
     assert.ok(edges.some((e: any) => e.rule === 'IAM_USER_MFA_ENABLED' && e.control === 'ACME-IAM-01' && e.ruleKind === 'aws-managed-rule'));
@@ -117,10 +117,10 @@ describe('the shipped example', () => {
     const { dir } = userCatalog(t);
     const settings = join(dir, '..', 'evidence-pack.yaml');
     writeFileSync(settings, 'catalog: my-catalog\n');
-    const viaSettings = await runCli(['catalog', 'export', '--config', settings]);
+    const viaSettings = await runCliInProcess(['catalog', 'export', '--config', settings]);
     assert.equal(viaSettings.code, 0, viaSettings.stderr);
     assert.equal(JSON.parse(viaSettings.stdout).edges.filter((e: { framework: string }) => e.framework === frameworkId).length, edges.length);
-    const without = await runCli(['catalog', 'export']);
+    const without = await runCliInProcess(['catalog', 'export']);
     assert.ok(!without.stdout.includes(frameworkId), 'only when asked for');
   });
 });
@@ -142,7 +142,7 @@ describe('a malformed user framework', () => {
       const text = c.edit(original);
       assert.notEqual(text, original, 'the edit applies');
       const { dir, file } = userCatalog(t, text);
-      const r = await runCli(['catalog', 'export', '--catalog', dir]);
+      const r = await runCliInProcess(['catalog', 'export', '--catalog', dir]);
       assert.equal(r.code, 2, r.stderr);
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, r.stderr);
@@ -157,7 +157,7 @@ describe('a malformed user framework', () => {
   it('stops a run before anything is written', async (t) => {
     const { dir } = userCatalog(t, original.replace('["AU-9"]', '["AU-99"]'));
     const out = tempDir(t);
-    const r = await runCli(['run', '--catalog', dir, '--out', out, '--no-pdf']);
+    const r = await runCliInProcess(['run', '--catalog', dir, '--out', out, '--no-pdf']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /acme-example-controls\.yaml:\d+: controls\[5\] \(ACME-LOG-02\)\.inherits\.nist-sp-800-53-r5\[0\]: unknown nist-sp-800-53-r5 control "AU-99"/);
     assert.deepEqual(readdirSync(out).filter((f) => !f.startsWith('.')), []);
@@ -165,11 +165,11 @@ describe('a malformed user framework', () => {
 
   it('a directory without catalog files, and a framework id the built-ins already use', async (t) => {
     const empty = tempDir(t);
-    const r = await runCli(['catalog', 'export', '--catalog', empty]);
+    const r = await runCliInProcess(['catalog', 'export', '--catalog', empty]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--catalog .*: no catalog files/);
     const { file, dir } = userCatalog(t, original.replace('framework: acme-example-controls', 'framework: gdpr'));
-    const clash = await runCli(['catalog', 'export', '--catalog', dir]);
+    const clash = await runCliInProcess(['catalog', 'export', '--catalog', dir]);
     assert.equal(clash.code, 2);
     assert.match(clash.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: framework: "gdpr" is already declared by .*gdpr\\.yaml`));
   });
@@ -218,7 +218,7 @@ describe('no framework is named in code', () => {
 describe('a pack made before frameworks were data (result@3)', () => {
   it('re-renders with its frameworks: the NIST, FIPS and GDPR sections and the CSV columns', async (t) => {
     const out = tempDir(t);
-    const r = await runCli(['run', '--out', out, '--no-pdf']);
+    const r = await runCliInProcess(['run', '--out', out, '--no-pdf']);
     assert.equal(r.code, 0, r.stderr);
     const pack = onlyPack(out);
     const now = JSON.parse(readFileSync(join(pack, 'result.json'), 'utf8')) as Result;
@@ -238,7 +238,7 @@ describe('a pack made before frameworks were data (result@3)', () => {
       })),
     };
     writeFileSync(join(pack, 'result.json'), JSON.stringify(old));
-    const again = await runCli(['render', pack, '--no-pdf', '--only', 'html,csv', '--force']);
+    const again = await runCliInProcess(['render', pack, '--no-pdf', '--only', 'html,csv', '--force']);
     assert.equal(again.code, 0, again.stderr);
     const html = readFileSync(join(pack, 'report.html'), 'utf8');
     assert.match(html, /<h3>NIST SP 800-53 Rev\. 5: controls this catalog maps to<\/h3>/);

@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { writePackArchive } from '../src/pack/archive.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
 
 describe('verify PACK.zip: streamed, never extracted', () => {
   let pack: string;
   let pin: string[];
   before(async () => {
     const work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCli(['run', '--no-pdf', '-q', '--out', join(work, 'out')]);
+    const r = await runCliInProcess(['run', '--no-pdf', '-q', '--out', join(work, 'out')]);
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(join(work, 'out'));
     pin = ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
@@ -26,7 +26,7 @@ describe('verify PACK.zip: streamed, never extracted', () => {
     const created = new Set<string>();
     const watcher = watch(tmp, (_event, name) => { if (name) created.add(String(name)); });
     try {
-      const r = await runCli(['verify', zip, ...pin], { TMPDIR: tmp });
+      const r = await runCliInProcess(['verify', zip, ...pin], { TMPDIR: tmp });
       // tsx-*: the test runner's compile cache, not the product's.
       return { ...r, created: [...created].filter((n) => !n.startsWith('tsx-')) };
     } finally {
@@ -62,7 +62,7 @@ describe('verify PACK.zip: streamed, never extracted', () => {
   it('another key stops before any entry is hashed (exit 3)', { timeout: 120_000 }, async (t) => {
     const tmp = mkdtempSync(join(tmpdir(), 'ep-verify-'));
     t.after(() => rmSync(tmp, { recursive: true, force: true }));
-    const r = await runCli(['verify', `${pack}.zip`, '--expect-key', `sha256:${'d'.repeat(64)}`], { TMPDIR: tmp });
+    const r = await runCliInProcess(['verify', `${pack}.zip`, '--expect-key', `sha256:${'d'.repeat(64)}`], { TMPDIR: tmp });
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /^key-mismatch: public-key\.pem: signed by key sha256:[0-9a-f]{64}, not the expected sha256:d{64} \(--expect-key\)$/m);
   });

@@ -8,6 +8,7 @@ import { resolvePeriod, type Period } from '../period/period.ts';
 import type { CloudTrailLogOutcome } from '../collect/cloudtrail-logs.ts';
 import { createProgress } from '../progress.ts';
 import { report, type GlobalOptions } from './output.ts';
+import { stderr } from '../io.ts';
 
 export interface CollectCommandOptions extends GlobalOptions {
   region?: string[];
@@ -62,7 +63,7 @@ export async function collectCommand(opts: CollectCommandOptions): Promise<numbe
     { snapshot: done.path, ...(outcome.cloudtrailLogs ? { cloudtrailLogs: outcome.cloudtrailLogs } : {}), account: outcome.account, accounts: outcome.accounts, identity: outcome.identity, regions: outcome.regions, gaps: outcome.gaps, operations: outcome.log.calls.length });
   const expiry = credentialsExpiry(outcome.gaps);
   if (expiry) {
-    process.stderr.write(`evidence-pack: collect: the credentials expired during the collection (${expiry.reason}); ${expiry.notCalled} call(s) not made after it, each a gap; what was collected is kept in ${done.path}: renew the credentials and collect again\n`);
+    stderr(`evidence-pack: collect: the credentials expired during the collection (${expiry.reason}); ${expiry.notCalled} call(s) not made after it, each a gap; what was collected is kept in ${done.path}: renew the credentials and collect again\n`);
     return ExitCode.credentialsExpired;
   }
   return outcome.gaps.length ? ExitCode.completedWithGaps : ExitCode.ok;

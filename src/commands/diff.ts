@@ -6,6 +6,7 @@ import { diffPacks, driftMarkdown, type Drift } from '../diff/diff.ts';
 import { ExitCode } from '../errors.ts';
 import { openVerifiedPack, signerNotVerifiedLine } from '../pack/open-verified.ts';
 import { trustAnchors, type TrustedKey, type TrustOptions } from '../sign/trust.ts';
+import { stdout, stderr } from '../io.ts';
 
 export type FailOn = 'regressed' | 'gap' | 'fail';
 
@@ -39,10 +40,10 @@ export async function diffCommand(opts: TrustOptions & { previous: string; curre
     const signers = { previous: previous.signer, current: current.signer };
     const unverified = (['previous', 'current'] as const).filter((k) => !signers[k].verified);
     const note = unverified.map((k) => `> Signer not verified: ${names[k]} (key ${signers[k].key}); pin it with --expect-key or trusted-keys.\n`).join('');
-    process.stdout.write(opts.format === 'json' ? `${JSON.stringify({ ...names, signers, ...drift }, null, 2)}\n` : `${driftMarkdown(drift, names)}${note ? `\n${note}` : ''}`);
-    for (const k of unverified) process.stderr.write(`evidence-pack: ${signerNotVerifiedLine(opts[k], signers[k].key)}\n`);
+    stdout(opts.format === 'json' ? `${JSON.stringify({ ...names, signers, ...drift }, null, 2)}\n` : `${driftMarkdown(drift, names)}${note ? `\n${note}` : ''}`);
+    for (const k of unverified) stderr(`evidence-pack: ${signerNotVerifiedLine(opts[k], signers[k].key)}\n`);
     const hits = tripped(drift, opts.failOn ?? []);
-    if (hits.length) process.stderr.write(`evidence-pack: --fail-on ${hits.join(', ')}: condition met\n`);
+    if (hits.length) stderr(`evidence-pack: --fail-on ${hits.join(', ')}: condition met\n`);
     return hits.length ? ExitCode.failOn : unverified.length ? ExitCode.signerNotVerified : ExitCode.ok;
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -22,6 +22,7 @@ import { loadBranding } from '../render/branding.ts';
 import { signPack } from '../sign/sign.ts';
 import { trustAnchors } from '../sign/trust.ts';
 import { report, statusCounts, type GlobalOptions } from './output.ts';
+import { stderr } from '../io.ts';
 
 export interface RunOptions extends GlobalOptions, SigningKeyOptions {
   evidence?: string;
@@ -53,7 +54,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const key = await signingKeyFor(opts);
   // Earlier periods' packs (drift, trend) count only when signed by this run's key or one the settings trust.
   const trusted = [{ fingerprint: key.fingerprint, source: "this run's signing key" }, ...(await trustAnchors({ trustedKeys: opts.trustedKeys }))];
-  const warn = (line: string) => { if (!opts.quiet) process.stderr.write(`evidence-pack: ${line}\n`); };
+  const warn = (line: string) => { if (!opts.quiet) stderr(`evidence-pack: ${line}\n`); };
   const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
   const branding = loadBranding(opts);
   const period = resolvePeriod(opts, generatedAt, readSnapshotMeta(evidence));
@@ -63,7 +64,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     const result = await evaluateStage(evidence, tmp, generatedAt, { attestations: opts.attestations, waivers: opts.waivers, organization: opts.organization, period, maxEvaluationAgeDays: opts.maxEvaluationAge, threads: opts.threads, catalogs: opts.catalog, onProgress: (t) => progress.detail(t) });
     const packId = packIdFor(result);
     const org = organizationSlug(result.organization);
-    for (const note of await completeInterruptedPacks(opts.out, org)) if (!opts.quiet) process.stderr.write(`evidence-pack: ${note}\n`);
+    for (const note of await completeInterruptedPacks(opts.out, org)) if (!opts.quiet) stderr(`evidence-pack: ${note}\n`);
     // The POA&M remembers the previous period's verified pack (a refused pack is said once, for the drift);
     // written before the drift, which counts its new and closed items.
     const poam = await buildPoam(result, tmp, packId, await previousPoam(opts.out, org, previousPeriod(period), trusted));

@@ -10,6 +10,7 @@ import { drawFromPack, reDeriveSampleFile } from '../sampling/re-derive.ts';
 import type { SampleDocument } from '../sampling/sample.ts';
 import { confidences, defaultPlan, describePlan, tablePlan, tolerableDeviations, type Confidence, type SamplePlan, type TolerableDeviation } from '../sampling/sizes.ts';
 import { report, type GlobalOptions } from './output.ts';
+import { stdout, stderr } from '../io.ts';
 
 export interface SampleOptions extends GlobalOptions {
   pack: string;
@@ -46,10 +47,10 @@ function controlsOf(packDir: string): string[] {
 async function verifySample(packDir: string, opts: SampleOptions): Promise<number> {
   const { doc, plan, derived, problems } = await reDeriveSampleFile(packDir, opts.verify!);
   if (problems.length) {
-    if (opts.json) process.stdout.write(`${JSON.stringify({ sample: opts.verify, matches: false, problems }, null, 2)}\n`);
+    if (opts.json) stdout(`${JSON.stringify({ sample: opts.verify, matches: false, problems }, null, 2)}\n`);
     else {
-      for (const p of problems) process.stderr.write(`${opts.verify}: ${p}\n`);
-      process.stderr.write(`FAILED ${opts.verify}: does not match the sample re-derived from ${derived.population.file} (${problems.length} difference(s))\n`);
+      for (const p of problems) stderr(`${opts.verify}: ${p}\n`);
+      stderr(`FAILED ${opts.verify}: does not match the sample re-derived from ${derived.population.file} (${problems.length} difference(s))\n`);
     }
     return ExitCode.verifyFailed;
   }
@@ -72,14 +73,14 @@ async function drawSamples(packDir: string, opts: SampleOptions): Promise<number
       await writeFile(file, `${JSON.stringify(d, null, 2)}\n`);
     }
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify(docs, null, 2)}\n`);
+  if (opts.json) stdout(`${JSON.stringify(docs, null, 2)}\n`);
   else if (!opts.quiet) {
-    process.stdout.write(`Method: ${docs[0]?.method ?? ''}\nSize: ${describePlan(plan)}${plan.kind === 'table' ? ` (${plan.source})` : ''}\n`);
+    stdout(`Method: ${docs[0]?.method ?? ''}\nSize: ${describePlan(plan)}${plan.kind === 'table' ? ` (${plan.source})` : ''}\n`);
     for (const d of docs) {
-      process.stdout.write(`${d.control}: ${d.size} of ${d.population.eligible} passing rows of ${d.population.file} (${d.population.rows} rows, sha256 ${d.population.sha256}); seed ${d.seedSource === 'given' ? JSON.stringify(d.seed) : "the population's sha256"}; ${d.exceptions.total} exception(s)\n`);
-      for (const s of d.sample) process.stdout.write(`  row ${s.row}: ${s.key}\n`);
+      stdout(`${d.control}: ${d.size} of ${d.population.eligible} passing rows of ${d.population.file} (${d.population.rows} rows, sha256 ${d.population.sha256}); seed ${d.seedSource === 'given' ? JSON.stringify(d.seed) : "the population's sha256"}; ${d.exceptions.total} exception(s)\n`);
+      for (const s of d.sample) stdout(`  row ${s.row}: ${s.key}\n`);
     }
-    if (opts.out) process.stdout.write(`Wrote ${docs.length} sample file(s) into ${opts.out}\n`);
+    if (opts.out) stdout(`Wrote ${docs.length} sample file(s) into ${opts.out}\n`);
   }
   return ExitCode.ok;
 }

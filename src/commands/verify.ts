@@ -3,6 +3,7 @@ import { trustAnchors, type TrustOptions } from '../sign/trust.ts';
 import { verifyPack, type VerifyReport } from '../sign/verify.ts';
 import { verifyPackArchive } from '../sign/verify-archive.ts';
 import type { GlobalOptions } from './output.ts';
+import { stdout, stderr } from '../io.ts';
 
 /**
  * Verifies a pack directory, or a pack archive (.zip) hashed entry by entry as it streams (nothing extracted): exit 0
@@ -18,14 +19,14 @@ export async function verifyCommand(opts: GlobalOptions & TrustOptions & { pack:
   }
   const code = !r.ok ? ExitCode.verifyFailed : r.signerVerified ? ExitCode.ok : ExitCode.signerNotVerified;
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ pack: opts.pack, ...r }, null, 2)}\n`);
+    stdout(`${JSON.stringify({ pack: opts.pack, ...r }, null, 2)}\n`);
   } else if (code === ExitCode.ok) {
-    if (!opts.quiet) process.stdout.write(`Verified ${opts.pack}: ${r.filesChecked} files intact, signature valid, signer verified (key ${r.keyFingerprint}, trusted by ${r.trustedBy}${r.managedKey ? '' : '; an unmanaged demo key'})\n`);
+    if (!opts.quiet) stdout(`Verified ${opts.pack}: ${r.filesChecked} files intact, signature valid, signer verified (key ${r.keyFingerprint}, trusted by ${r.trustedBy}${r.managedKey ? '' : '; an unmanaged demo key'})\n`);
   } else if (code === ExitCode.signerNotVerified) {
-    process.stderr.write(`${opts.pack}: ${r.filesChecked} files intact, signer not verified: signed by key ${r.keyFingerprint}, and no trust anchor was given (pin the fingerprint you were given with --expect-key, or list it in a trusted-keys file)\n`);
+    stderr(`${opts.pack}: ${r.filesChecked} files intact, signer not verified: signed by key ${r.keyFingerprint}, and no trust anchor was given (pin the fingerprint you were given with --expect-key, or list it in a trusted-keys file)\n`);
   } else {
-    for (const p of r.problems) process.stderr.write(`${p.problem}: ${p.file}: ${p.detail}\n`);
-    process.stderr.write(`FAILED ${opts.pack}: ${r.problems.length} problem(s)\n`);
+    for (const p of r.problems) stderr(`${p.problem}: ${p.file}: ${p.detail}\n`);
+    stderr(`FAILED ${opts.pack}: ${r.problems.length} problem(s)\n`);
   }
   return code;
 }

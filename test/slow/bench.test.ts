@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { bench } from '../src/bench/bench.ts';
-import { tempDir } from './helpers.ts';
+import { bench } from '../../src/bench/bench.ts';
+import { tempDir } from '../helpers.ts';
 
 describe('benchmark smoke', () => {
   it('runs every stage on a small generated estate and writes the table (no timing asserted)', async (t) => {

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { processAlive } from '../src/pid.ts';
-import { runCli, tempDir } from './helpers.ts';
+import { processAlive } from '../../src/pid.ts';
+import { runCli, tempDir } from '../helpers.ts';
 
 const realChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync)
   ?? (spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).stdout.trim() || undefined);

@@ -3,8 +3,8 @@ import { closeSync, ftruncateSync, openSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import yauzl from 'yauzl';
-import { writePackArchive } from '../src/pack/archive.ts';
-import { tempDir } from './helpers.ts';
+import { writePackArchive } from '../../src/pack/archive.ts';
+import { tempDir } from '../helpers.ts';
 
 describe('pack archive', () => {
   it('zips a file larger than a buffer may be (a million-item pack has a 1.4 GB CSV), streaming it from disk', async (t) => {
