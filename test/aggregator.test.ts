@@ -6,13 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { ruleIdentifierByName } from '../src/catalog/rule-names.ts';
 import { checksById } from '../src/checks/index.ts';
-import { UserError } from '../src/errors.ts';
+import { UserError } from '../src/core/errors.ts';
 import { evaluate } from '../src/evaluate/evaluate.ts';
 import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import { readResult } from '../src/evaluate/read-result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
-import { listFilesUnder } from '../src/files.ts';
-import { evidenceCopyPath } from '../src/pack/redacted-copies.ts';
+import { listFilesUnder } from '../src/core/files.ts';
+import { evidenceCopyPath } from '../src/evidence/redacted-copies.ts';
 import { evaluateStage } from '../src/pack/stages.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
@@ -24,17 +24,30 @@ const epoch = 1795000000; // 2026-11-18
 
 function ci(account: string, region: string, type: string, id: string, configuration: object) {
   return {
-    resourceId: id, resourceName: id, resourceType: type, accountId: account, awsRegion: region,
+    resourceId: id,
+    resourceName: id,
+    resourceType: type,
+    accountId: account,
+    awsRegion: region,
     arn: `arn:aws:${type.split('::')[1]!.toLowerCase()}:${region}:${account}:${id}`,
-    configuration, supplementaryConfiguration: {}, tags: [], relationships: [],
-    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z', configurationItemStatus: 'OK', configurationStateId: '1',
+    configuration,
+    supplementaryConfiguration: {},
+    tags: [],
+    relationships: [],
+    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z',
+    configurationItemStatus: 'OK',
+    configurationStateId: '1',
   };
 }
 
 function result(account: string, region: string, rule: string, type: string, id: string, compliance: 'COMPLIANT' | 'NON_COMPLIANT') {
   return {
     EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: rule, ResourceType: type, ResourceId: id }, OrderingTimestamp: epoch },
-    ComplianceType: compliance, ResultRecordedTime: epoch + 60, ConfigRuleInvokedTime: epoch + 30, AccountId: account, AwsRegion: region,
+    ComplianceType: compliance,
+    ResultRecordedTime: epoch + 60,
+    ConfigRuleInvokedTime: epoch + 30,
+    AccountId: account,
+    AwsRegion: region,
   };
 }
 
@@ -42,8 +55,13 @@ const mfaRule = 'iam-user-mfa-enabled-conformance-pack-k2v9x1qz';
 // 230 buckets and 120 WorkSpaces across two accounts: four pages of SelectAggregateResourceConfig.
 const resources = [
   ...Array.from({ length: 230 }, (_, i) => ci(i % 2 ? beta : alpha, 'us-east-1', 'AWS::S3::Bucket', `bucket-${i}`, { name: `bucket-${i}` })),
-  ...Array.from({ length: 120 }, (_, i) => ci(i % 2 ? beta : alpha, i % 3 ? 'us-east-1' : 'eu-west-1', 'AWS::WorkSpaces::Workspace', `ws-${String(i).padStart(8, '0')}`,
-    { Id: `ws-${i}`, RootVolumeEncryptionEnabled: i !== 7, UserVolumeEncryptionEnabled: i !== 7 })),
+  ...Array.from({ length: 120 }, (_, i) =>
+    ci(i % 2 ? beta : alpha, i % 3 ? 'us-east-1' : 'eu-west-1', 'AWS::WorkSpaces::Workspace', `ws-${String(i).padStart(8, '0')}`, {
+      Id: `ws-${i}`,
+      RootVolumeEncryptionEnabled: i !== 7,
+      UserVolumeEncryptionEnabled: i !== 7,
+    }),
+  ),
 ];
 const aggregator: FakeAggregator = {
   sources: [
@@ -79,10 +97,22 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
       regions: { 'us-east-1': {} },
       aggregators: { 'org-all': aggregator },
       // Only alpha lets the collector in; beta denies AssumeRole.
-      members: { [alpha]: { 'us-east-1': { directories: [{ DirectoryId: 'd-1', DirectoryName: 'corp', EndpointEncryptionMode: 'FIPS_VALIDATED' }], macie: 'ENABLED', trails: [{ Name: 'alpha-trail', IsMultiRegionTrail: true }] }, 'eu-west-1': { directories: [], macie: 'ENABLED' } } },
+      members: {
+        [alpha]: {
+          'us-east-1': {
+            directories: [{ DirectoryId: 'd-1', DirectoryName: 'corp', EndpointEncryptionMode: 'FIPS_VALIDATED' }],
+            macie: 'ENABLED',
+            trails: [{ Name: 'alpha-trail', IsMultiRegionTrail: true }],
+          },
+          'eu-west-1': { directories: [], macie: 'ENABLED' },
+        },
+      },
     });
     snapshot = join(work, 'snapshot');
-    collected = await runCliInProcess(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--assume-role', 'EvidencePackReadOnly', '--organization', 'Org', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
+    collected = await runCliInProcess(
+      ['collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--assume-role', 'EvidencePackReadOnly', '--organization', 'Org', '--out', snapshot, '--json'],
+      fakeAwsEnv(aws.url),
+    );
   });
   after(() => aws.close());
 
@@ -103,12 +133,24 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
 
   it('records a failed source and a refused AssumeRole as gaps naming account, region and API', () => {
     const { gaps } = JSON.parse(readFileSync(join(snapshot, 'snapshot.json'), 'utf8'));
-    assert.ok(gaps.some((g: any) => g.account === beta && g.region === 'eu-west-1' && g.api === 'config:DescribeConfigurationAggregatorSourcesStatus' && /is FAILED \(AccessDeniedException/.test(g.reason)), 'the failed source is a gap');
-    assert.ok(gaps.some((g: any) => g.account === beta && g.api === 'sts:AssumeRole' && /AccessDenied/.test(g.reason)), 'the refused AssumeRole is a gap');
-    assert.ok(gaps.some((g: any) => g.account === beta && g.region === 'us-east-1' && g.api === 'workspaces:DescribeWorkspaceDirectories' && /cannot assume arn:aws:iam::222222222222:role\/EvidencePackReadOnly/.test(g.reason)), 'each unread service is a gap');
+    assert.ok(
+      gaps.some((g: any) => g.account === beta && g.region === 'eu-west-1' && g.api === 'config:DescribeConfigurationAggregatorSourcesStatus' && /is FAILED \(AccessDeniedException/.test(g.reason)),
+      'the failed source is a gap',
+    );
+    assert.ok(
+      gaps.some((g: any) => g.account === beta && g.api === 'sts:AssumeRole' && /AccessDenied/.test(g.reason)),
+      'the refused AssumeRole is a gap',
+    );
+    assert.ok(
+      gaps.some(
+        (g: any) =>
+          g.account === beta && g.region === 'us-east-1' && g.api === 'workspaces:DescribeWorkspaceDirectories' && /cannot assume arn:aws:iam::222222222222:role\/EvidencePackReadOnly/.test(g.reason),
+      ),
+      'each unread service is a gap',
+    );
     assert.ok(!gaps.some((g: any) => g.account === alpha && g.api !== 'cloudtrail:LookupEvents'), JSON.stringify(gaps.filter((g: any) => g.account === alpha)));
     assert.ok(existsSync(join(snapshot, `aws/${alpha}/us-east-1/workspaces/DescribeWorkspaceDirectories.json`)), 'member read saved under the member account');
-    assert.ok(existsSync(join(snapshot, `aws/${alpha}/us-east-1/cloudtrail/GetTrailStatus/alpha-trail.json`)), 'the member\'s trail status read through the role');
+    assert.ok(existsSync(join(snapshot, `aws/${alpha}/us-east-1/cloudtrail/GetTrailStatus/alpha-trail.json`)), "the member's trail status read through the role");
   });
 
   it('evaluates into a pack: resources per account, rules identified by name, sources as coverage', async () => {
@@ -120,19 +162,30 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
 
     const volumes = items('WSAS-11');
     assert.deepEqual([...new Set(volumes.filter((e) => e.resource).map((e) => e.account))].sort(), [alpha, beta]);
-    assert.ok(volumes.some((e) => e.status === 'fail' && e.resource?.id === 'ws-00000007'), 'the unencrypted WorkSpace fails');
-    assert.ok(volumes.some((e) => e.account === beta && e.region === 'eu-west-1' && e.status === 'gap' && /not recording in 222222222222\/eu-west-1 \(last status FAILED\)/.test(e.message)), 'a failed source is a gap, never a pass');
+    assert.ok(
+      volumes.some((e) => e.status === 'fail' && e.resource?.id === 'ws-00000007'),
+      'the unencrypted WorkSpace fails',
+    );
+    assert.ok(
+      volumes.some((e) => e.account === beta && e.region === 'eu-west-1' && e.status === 'gap' && /not recording in 222222222222\/eu-west-1 \(last status FAILED\)/.test(e.message)),
+      'a failed source is a gap, never a pass',
+    );
 
     const mfa = result.controls.flatMap((c) => c.evidence).filter((e) => e.source.kind === 'config-rule' && e.source.rule === 'IAM_USER_MFA_ENABLED');
     assert.equal(mfa.length, 151);
-    assert.ok(mfa.every((e) => e.source.kind === 'config-rule' && e.source.identifiedBy === 'rule-name' && e.source.ruleName === mfaRule), 'every aggregated rule result says it was identified by name');
+    assert.ok(
+      mfa.every((e) => e.source.kind === 'config-rule' && e.source.identifiedBy === 'rule-name' && e.source.ruleName === mfaRule),
+      'every aggregated rule result says it was identified by name',
+    );
     assert.equal(mfa.filter((e) => e.status === 'fail').length, 15);
     assert.ok(!result.controls.some((c) => c.evidence.some((e) => e.source.kind === 'config-rule' && e.source.ruleName === 'my-team-custom-rule')), 'a rule whose name is unknown maps to no control');
     // beta refused the role: absence rests on the aggregator's source status; alpha's rests on its own recorder, read through the role.
     const na = result.controls.flatMap((c) => c.evidence).find((e) => e.status === 'not-applicable' && e.account === beta && e.region === 'us-east-1' && /aggregator org-all source/.test(e.message));
     assert.ok(na, 'absence in an aggregated region says what it rests on');
     assert.match(na!.message, /SUCCEEDED at 2026-11-18T\d\d:\d\d:\d\d\.000Z \(whether the recorder runs, and which types it records, is not visible through an aggregator\)/);
-    const alphaNa = result.controls.flatMap((c) => c.evidence).filter((e) => e.status === 'not-applicable' && e.source.kind === 'coverage' && e.source.api === 'AWS Config snapshot' && e.account === alpha && e.region === 'eu-west-1');
+    const alphaNa = result.controls
+      .flatMap((c) => c.evidence)
+      .filter((e) => e.status === 'not-applicable' && e.source.kind === 'coverage' && e.source.api === 'AWS Config snapshot' && e.account === alpha && e.region === 'eu-west-1');
     assert.ok(alphaNa.length > 0 && alphaNa.every((e) => /; recorder "default" recording all supported types since/.test(e.message)), JSON.stringify(alphaNa[0]));
   });
 
@@ -148,24 +201,44 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     await evaluateStage(evidence, inline, at, { threads: 0 });
     const progress: string[] = [];
     await evaluateStage(evidence, threaded, at, { threads: 2, runChars: 1, onProgress: (text) => progress.push(text) }); // a page a run
-    assert.deepEqual(progress.filter((p) => p.startsWith('SelectAggregateResourceConfig.json')), [100, 200, 300, 351].map((n) => `SelectAggregateResourceConfig.json: ${n} rows evaluated`), 'progress within the file');
+    assert.deepEqual(
+      progress.filter((p) => p.startsWith('SelectAggregateResourceConfig.json')),
+      [100, 200, 300, 351].map((n) => `SelectAggregateResourceConfig.json: ${n} rows evaluated`),
+      'progress within the file',
+    );
     const files = listFilesUnder(inline);
     assert.deepEqual(listFilesUnder(threaded), files, 'the same files');
     for (const f of files) assert.ok(readFileSync(join(inline, f)).equals(readFileSync(join(threaded, f))), `${f}: the same bytes`);
 
     const lines = new MemoryLinesStore();
     const catalog = loadCatalog(new Set(checksById.keys()));
-    const whole = evaluate({ snapshot: await readSnapshot(evidence, { ruleIdentifier: ruleIdentifierByName(catalog) }), catalog, checks: checksById, generatedAt: at, tool: { name: 't', version: '0' }, packPathOf: evidenceCopyPath, lines });
+    const whole = evaluate({
+      snapshot: await readSnapshot(evidence, { ruleIdentifier: ruleIdentifierByName(catalog) }),
+      catalog,
+      checks: checksById,
+      generatedAt: at,
+      tool: { name: 't', version: '0' },
+      packPathOf: evidenceCopyPath,
+      lines,
+    });
     const streamed = await withEveryItem(threaded, readResult(join(threaded, 'result.json')));
     assertSameEvidence(whole, lines, streamed);
     assert.equal(streamed.resources.filter((r) => r.origin.api === 'config:SelectAggregateResourceConfig').length, resources.length, 'each row once');
-    assert.equal(readFileSync(join(threaded, 'evidence/aws/aggregator/org-all/us-east-1/config/SelectAggregateResourceConfig.json'), 'utf8'), `${JSON.stringify(pages, null, 2)}\n`, 'copied as the file read whole is');
+    assert.equal(
+      readFileSync(join(threaded, 'evidence/aws/aggregator/org-all/us-east-1/config/SelectAggregateResourceConfig.json'), 'utf8'),
+      `${JSON.stringify(pages, null, 2)}\n`,
+      'copied as the file read whole is',
+    );
 
     // A broken row in a thread's run stops the evaluation with the one line it gives on the main thread.
     pages.at(-1).Results[0] = '{not json';
     writeFileSync(file, JSON.stringify(pages, null, 2));
     for (const threads of [0, 2]) {
-      await assert.rejects(evaluateStage(evidence, tempDir(t), at, { threads, runChars: 1 }), (e) => e instanceof UserError && e.message === `${file}: [${pages.length - 1}].Results[0]: row is not JSON`, `threads: ${threads}`);
+      await assert.rejects(
+        evaluateStage(evidence, tempDir(t), at, { threads, runChars: 1 }),
+        (e) => e instanceof UserError && e.message === `${file}: [${pages.length - 1}].Results[0]: row is not JSON`,
+        `threads: ${threads}`,
+      );
     }
   });
 
@@ -198,14 +271,22 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     assert.deepEqual(d.items, []);
-    assert.deepEqual(Object.entries(d.counts).filter(([k, n]) => k !== 'unchanged' && n !== 0), []);
+    assert.deepEqual(
+      Object.entries(d.counts).filter(([k, n]) => k !== 'unchanged' && n !== 0),
+      [],
+    );
   });
 
   it('needs exactly the actions that iam-policy prints for the aggregator identity and for the member role', async () => {
     const hubPolicy = JSON.parse((await runCliInProcess(['iam-policy', '--aggregator', '--assume-role', 'EvidencePackReadOnly'])).stdout);
     const memberPolicy = JSON.parse((await runCliInProcess(['iam-policy', '--member-role'])).stdout);
     const iam = (op: string) => op.replace(/^macie2\.GET \/macie$/, 'macie2.GetMacieSession').replace('.', ':');
-    const hubMade = new Set([...aws.calls.keys()].filter((k) => !/^\d{12}:/.test(k)).map((k) => iam(k.split('|')[1]!)).filter((a) => a !== 'sts:GetCallerIdentity'));
+    const hubMade = new Set(
+      [...aws.calls.keys()]
+        .filter((k) => !/^\d{12}:/.test(k))
+        .map((k) => iam(k.split('|')[1]!))
+        .filter((a) => a !== 'sts:GetCallerIdentity'),
+    );
     const memberMade = new Set([...aws.calls.keys()].filter((k) => /^\d{12}:/.test(k)).map((k) => iam(k.split('|')[1]!)));
     assert.deepEqual([...hubMade].sort(), hubPolicy.Statement.flatMap((s: any) => s.Action).sort());
     assert.equal(hubPolicy.Statement[1].Resource, 'arn:aws:iam::*:role/EvidencePackReadOnly');
@@ -218,11 +299,14 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
     assert.equal(r.code, 5, r.stderr);
     const { gaps } = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8'));
     const unread = gaps.filter((g: any) => g.reason === 'not read: collecting through an aggregator without --assume-role');
-    assert.equal(unread.length, 2 /* accounts */ * (2 /* regions */ * 5 /* regional APIs */ + 1 /* the IAM credential report */));
+    assert.equal(unread.length, 2 /* accounts */ * (2 /* regions */ * 5 /* regional APIs */ + 1) /* the IAM credential report */);
   });
 
   it('an unknown aggregator or a second region stops with one line and exit 2, leaving nothing', async () => {
-    for (const args of [['--aggregator', 'nope', '--region', 'us-east-1'], ['--aggregator', 'org-all', '--region', 'us-east-1', '--region', 'eu-west-1']]) {
+    for (const args of [
+      ['--aggregator', 'nope', '--region', 'us-east-1'],
+      ['--aggregator', 'org-all', '--region', 'us-east-1', '--region', 'eu-west-1'],
+    ]) {
       const dir = join(work, `bad-${args[1]}`);
       const r = await runCliInProcess(['collect', ...args, '--out', dir], fakeAwsEnv(aws.url));
       assert.equal(r.code, 2, r.stderr);

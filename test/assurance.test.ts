@@ -13,7 +13,7 @@ import { readSnapshot } from '../src/evidence/read.ts';
 import { sampleDir, tempDir } from './helpers.ts';
 
 const catalog = loadCatalog(new Set(checksById.keys()));
-const snapshot = (await readSnapshot(sampleDir));
+const snapshot = await readSnapshot(sampleDir);
 const run = (generatedAt: string, waivers: Waiver[] = [], attestations: Attestation[] = []) =>
   evaluate({ snapshot, catalog, checks: checksById, generatedAt, tool: { name: 't', version: '0' }, packPathOf: (p) => p, waivers, attestations });
 const waiver = (scope: Waiver['scope'], expires: string, id = 'W-1'): Waiver => ({ id, scope, owner: 'o', reason: 'r', ticket: 'https://t.example/1', expires });
@@ -46,13 +46,29 @@ describe('waivers', () => {
     const r = run('2026-11-01T00:00:00.000Z', [waiver({ rule: 'IAM_USER_MFA_ENABLED', resource: 'bob.ops' }, '2027-01-01')]);
     const items = control(r, 'WSAS-02').evidence.filter((e) => e.resource?.name === 'bob.ops');
     // The waiver names a rule: the built-in check's finding on the same user stays a failure.
-    assert.deepEqual(items.map((e) => [e.source.kind === 'config-rule' ? e.source.rule : e.source.kind === 'check' && e.source.id, e.status]), [['iam-user-mfa', 'fail'], ['IAM_USER_MFA_ENABLED', 'waived'], ['MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS', 'not-applicable']]);
+    assert.deepEqual(
+      items.map((e) => [e.source.kind === 'config-rule' ? e.source.rule : e.source.kind === 'check' && e.source.id, e.status]),
+      [
+        ['iam-user-mfa', 'fail'],
+        ['IAM_USER_MFA_ENABLED', 'waived'],
+        ['MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS', 'not-applicable'],
+      ],
+    );
     assert.equal(r.waivers[0]!.matched, 1);
   });
 });
 
 describe('attestations', () => {
-  const attestation = (over: Partial<Attestation> = {}): Attestation => ({ file: 'a.yaml', control: 'WSAS-12', statement: 's', attestedBy: { name: 'n', role: 'r' }, date: '2026-10-01', expires: '2027-04-01', evidence: [], ...over });
+  const attestation = (over: Partial<Attestation> = {}): Attestation => ({
+    file: 'a.yaml',
+    control: 'WSAS-12',
+    statement: 's',
+    attestedBy: { name: 'n', role: 'r' },
+    date: '2026-10-01',
+    expires: '2027-04-01',
+    evidence: [],
+    ...over,
+  });
 
   it('are valid between their date and expiry, and only then satisfy a manual control', () => {
     const state = (at: string) => run(at, [], [attestation()]).attestations[0]!.state;
@@ -67,7 +83,10 @@ describe('attestations', () => {
   it('are refused for automated or unknown controls, naming the file', () => {
     assert.throws(() => checkAssuranceAgainstCatalog(catalog, [attestation({ control: 'WSAS-11' })], [], { attestations: 'att' }), /att\/a\.yaml: control: WSAS-11 is assessed from AWS data/);
     assert.throws(() => checkAssuranceAgainstCatalog(catalog, [attestation({ control: 'WSAS-99' })], [], { attestations: 'att' }), /unknown control WSAS-99/);
-    assert.throws(() => checkAssuranceAgainstCatalog(catalog, [], [waiver({ control: 'WSAS-99' }, '2027-01-01')], { waivers: 'w.yaml' }), /w\.yaml: waivers\[0\]\.scope\.control: unknown control WSAS-99/);
+    assert.throws(
+      () => checkAssuranceAgainstCatalog(catalog, [], [waiver({ control: 'WSAS-99' }, '2027-01-01')], { waivers: 'w.yaml' }),
+      /w\.yaml: waivers\[0\]\.scope\.control: unknown control WSAS-99/,
+    );
   });
 
   it('files are validated with file, line and field, and attached files must stay inside the directory', (t) => {

@@ -18,7 +18,8 @@ describe('attach to Jira Data Center (REST API v2, wiki markup)', () => {
   let pack: string;
   let archive: string;
   let pin: string[];
-  const attach = (env: Record<string, string> = { JIRA_API_TOKEN: token }, extra: string[] = []) => runCli(['attach', archive, ...pin, '--jira', `${api.url}/jira`, '--issue', 'AUDIT-42', ...extra], { JIRA_EMAIL: '', ...env });
+  const attach = (env: Record<string, string> = { JIRA_API_TOKEN: token }, extra: string[] = []) =>
+    runCli(['attach', archive, ...pin, '--jira', `${api.url}/jira`, '--issue', 'AUDIT-42', ...extra], { JIRA_EMAIL: '', ...env });
   const posts = () => api.requests.filter((q) => q.method === 'POST').map((q) => q.path);
 
   before(async () => {
@@ -38,14 +39,17 @@ describe('attach to Jira Data Center (REST API v2, wiki markup)', () => {
     const first = await attach();
     assert.equal(first.code, 0, first.stderr);
     assert.ok(!first.stdout.includes(token) && !first.stderr.includes(token), 'the token was printed');
-    assert.deepEqual(api.requests.map((q) => `${q.method} ${q.path}`), [
-      'GET /jira/rest/api/2/issue/AUDIT-42?fields=attachment',
-      'POST /jira/rest/api/2/issue/AUDIT-42/attachments',
-      'GET /jira/rest/api/2/issue/AUDIT-42/comment?startAt=0&maxResults=50&orderBy=-created',
-      'POST /jira/rest/api/2/issue/AUDIT-42/comment',
-    ]);
+    assert.deepEqual(
+      api.requests.map((q) => `${q.method} ${q.path}`),
+      [
+        'GET /jira/rest/api/2/issue/AUDIT-42?fields=attachment',
+        'POST /jira/rest/api/2/issue/AUDIT-42/attachments',
+        'GET /jira/rest/api/2/issue/AUDIT-42/comment?startAt=0&maxResults=50&orderBy=-created',
+        'POST /jira/rest/api/2/issue/AUDIT-42/comment',
+      ],
+    );
     for (const q of api.requests) assert.equal(q.headers.authorization, `Bearer ${token}`);
-    const [upload, comment] = api.requests.filter((q) => q.method === 'POST') as [typeof api.requests[0], typeof api.requests[0]];
+    const [upload, comment] = api.requests.filter((q) => q.method === 'POST') as [(typeof api.requests)[0], (typeof api.requests)[0]];
     assert.equal(upload.headers['x-atlassian-token'], 'no-check');
     const file = (await formOf(upload)).get('file') as File;
     assert.equal(sha256(Buffer.from(await file.arrayBuffer())), sha256(readFileSync(archive)), 'the archive arrives byte for byte');
@@ -62,7 +66,10 @@ describe('attach to Jira Data Center (REST API v2, wiki markup)', () => {
     const second = await attach();
     assert.equal(second.code, 0, second.stderr);
     assert.deepEqual(posts(), [], 'nothing sent twice');
-    assert.ok(api.requests.some((q) => /^\/secure\/attachment\/\d+\/pack-\S+\.zip$/.test(q.path)), 'the attachment was read back to compare digests');
+    assert.ok(
+      api.requests.some((q) => /^\/secure\/attachment\/\d+\/pack-\S+\.zip$/.test(q.path)),
+      'the attachment was read back to compare digests',
+    );
     assert.match(second.stdout, /attached nothing new \(pack-\S+\.zip already there\) to Jira AUDIT-42 which already has the comment/);
     assert.equal(api.stored.attachments.length, 1);
     assert.equal(api.stored.comments.length, 1);
@@ -86,7 +93,7 @@ describe('attach to Jira Data Center (REST API v2, wiki markup)', () => {
     assert.ok(api.requests.every((q) => q.path.startsWith('/jira/rest/api/2/') && q.headers.authorization === `Basic ${Buffer.from(`svc-audit:${token}`).toString('base64')}`));
     const cloud = await attach({ JIRA_API_TOKEN: token }, ['--jira-flavor', 'cloud']);
     assert.equal(cloud.code, 2, cloud.stderr);
-    assert.equal(cloud.stderr.trim(), 'evidence-pack: --jira-flavor cloud: set JIRA_EMAIL (the account\'s e-mail) besides JIRA_API_TOKEN');
+    assert.equal(cloud.stderr.trim(), "evidence-pack: --jira-flavor cloud: set JIRA_EMAIL (the account's e-mail) besides JIRA_API_TOKEN");
   });
 });
 
@@ -110,13 +117,22 @@ describe('the Data Center comment in wiki markup', () => {
   const lines = wiki.split('\n');
 
   it('keeps every value on its own line of the list: a newline in a value starts nothing', () => {
-    assert.deepEqual(lines.map((l) => l.slice(0, 2)), ['*E', '', '* ', '* ', '* ', '* ', '* ', '* ', '', 'Ve', '{n', '']);
+    assert.deepEqual(
+      lines.map((l) => l.slice(0, 2)),
+      ['*E', '', '* ', '* ', '* ', '* ', '* ', '* ', '', 'Ve', '{n', ''],
+    );
     assert.ok(!lines.some((l) => l.startsWith('h1.')), wiki);
   });
 
   it('escapes every markup character of a value, so it shows as text: no link, macro, image, mention or effect', () => {
     // What is left once escapes are taken out is only our own markup: the heading's stars, list bullets, {{ }} and {noformat}.
-    const unescaped = lines.filter((l) => !l.startsWith('{noformat}') && !l.startsWith('Verify offline')).join('\n').replace(/\\[^\s]/g, '').replace(/\{\{|\}\}|\{noformat\}/g, '').replace(/^\* /gm, '').replace(/^\*|\*$/gm, '');
+    const unescaped = lines
+      .filter((l) => !l.startsWith('{noformat}') && !l.startsWith('Verify offline'))
+      .join('\n')
+      .replace(/\\[^\s]/g, '')
+      .replace(/\{\{|\}\}|\{noformat\}/g, '')
+      .replace(/^\* /gm, '')
+      .replace(/^\*|\*$/gm, '');
     assert.doesNotMatch(unescaped, /[[\]{}|!*_+^~?()-]/, unescaped);
     assert.doesNotMatch(wiki, /https?:\/\/|ftp:\/\/|mailto:/, 'no URL Jira would turn into a link');
     assert.match(wiki, /\\\[phish\\\|https\\:\/\/evil\.example\/login\\\]/);

@@ -19,7 +19,10 @@ async function serve(t: { after(fn: () => void): void }, handle: (req: IncomingM
     res.end('[]');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.after(() => { server.closeAllConnections(); server.close(); });
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -38,7 +41,8 @@ describe('attach against a misbehaving server', () => {
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(out);
   });
-  const attach = (api: string, env: NodeJS.ProcessEnv = {}) => runCliInProcess(['attach', pack, '--github', 'acme/audit#7', '--link', 's3://acme/2026-10/', ...pin], { GITHUB_TOKEN: token, GITHUB_API_URL: api, ...env });
+  const attach = (api: string, env: NodeJS.ProcessEnv = {}) =>
+    runCliInProcess(['attach', pack, '--github', 'acme/audit#7', '--link', 's3://acme/2026-10/', ...pin], { GITHUB_TOKEN: token, GITHUB_API_URL: api, ...env });
 
   it('a silent server: exit 7 after the timeout, one line', { timeout: 180_000 }, async (t) => {
     const api = await serve(t, () => undefined);
@@ -88,7 +92,11 @@ describe('attach against a misbehaving server', () => {
 
   it('GitHub without --link: exit 2 before anything is sent (GitHub cannot hold the archive)', { timeout: 180_000 }, async (t) => {
     let requests = 0;
-    const api = await serve(t, (_req, res) => { requests++; res.writeHead(201, { 'content-type': 'application/json' }); res.end('{"html_url": "x"}'); });
+    const api = await serve(t, (_req, res) => {
+      requests++;
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end('{"html_url": "x"}');
+    });
     const r = await runCliInProcess(['attach', pack, '--github', 'acme/audit#7'], { GITHUB_TOKEN: token, GITHUB_API_URL: api });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr.trim(), /^evidence-pack: --github acme\/audit#7: GitHub cannot hold the archive: store it .* and name the place with --link$/);

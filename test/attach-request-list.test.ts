@@ -9,7 +9,7 @@ import type { SampleDocument } from '../src/sampling/sample.ts';
 import { formOf, startFakeTickets, type FakeTickets } from './fake-tickets.ts';
 import { pinnedTo, runCliInProcess, runSample, tempDir } from './helpers.ts';
 
-describe('attach --request-list: the sample as the auditor\'s request list', () => {
+describe("attach --request-list: the sample as the auditor's request list", () => {
   let api: FakeTickets;
   let work: string;
   let pack: string;
@@ -71,7 +71,11 @@ describe('attach --request-list: the sample as the auditor\'s request list', () 
     assert.deepEqual(header, [...requestListColumns]);
     const expected = samples.flatMap((s) => s.sample.map((x) => [s.control, String(x.row), x.key]));
     assert.ok(expected.length > 1, 'the pack samples something');
-    assert.deepEqual(rows.map((row) => [row[1], row[2], row[3]]), expected, 'one row per sampled item, in sample order');
+    assert.deepEqual(
+      rows.map((row) => [row[1], row[2], row[3]]),
+      expected,
+      'one row per sampled item, in sample order',
+    );
     for (const row of rows) {
       assert.equal(row[8], 'pass');
       assert.match(row[9]!, /^items\/WSAS-0[23]\.jsonl$/);
@@ -91,8 +95,15 @@ describe('attach --request-list: the sample as the auditor\'s request list', () 
     const ok = await jira('--sample', file);
     assert.equal(ok.code, 0, ok.stderr);
     const { heading, rows } = table((await uploaded()).csv!);
-    assert.deepEqual(rows.map((row) => row[3]), doc.sample.map((s) => s.key));
-    assert.deepEqual(heading.filter((l) => l[0] === 'WSAS-03').map((l) => [l[5], l[6], l[8]]), [['audit 2026 request 1', 'given', '3']], 'the given seed and size, not the default sample');
+    assert.deepEqual(
+      rows.map((row) => row[3]),
+      doc.sample.map((s) => s.key),
+    );
+    assert.deepEqual(
+      heading.filter((l) => l[0] === 'WSAS-03').map((l) => [l[5], l[6], l[8]]),
+      [['audit 2026 request 1', 'given', '3']],
+      'the given seed and size, not the default sample',
+    );
 
     api.requests.length = 0;
     const tampered = join(dir, 'tampered.json');
@@ -104,7 +115,11 @@ describe('attach --request-list: the sample as the auditor\'s request list', () 
     const refused = await jira('--sample', tampered);
     assert.equal(refused.code, 3, refused.stderr);
     assert.match(refused.stderr, /^evidence-pack: --sample \S+tampered\.json: does not match the sample re-derived from populations\/WSAS-03\.csv .*nothing sent\n$/);
-    assert.deepEqual(api.requests.filter((q) => q.method === 'POST'), [], 'nothing sent');
+    assert.deepEqual(
+      api.requests.filter((q) => q.method === 'POST'),
+      [],
+      'nothing sent',
+    );
   });
 
   it('a rerun sends the request list once', { timeout: 120_000 }, async () => {

@@ -11,7 +11,12 @@ describe('attach rerun: nothing sent twice', () => {
   let api: FakeTickets;
   let archive: string;
   let pin: string[];
-  const env = () => ({ JIRA_API_TOKEN: 'jira-token-0123456789abcdef', JIRA_EMAIL: 'auditor@example.org', GITHUB_TOKEN: 'ghp_fakeTokenForRerunTests0000000000000', GITHUB_API_URL: `${api.url}/api/v3` });
+  const env = () => ({
+    JIRA_API_TOKEN: 'jira-token-0123456789abcdef',
+    JIRA_EMAIL: 'auditor@example.org',
+    GITHUB_TOKEN: 'ghp_fakeTokenForRerunTests0000000000000',
+    GITHUB_API_URL: `${api.url}/api/v3`,
+  });
   const posts = (suffix: string) => api.requests.filter((q) => q.method === 'POST' && q.path.endsWith(suffix)).length;
   const jira = () => runCliInProcess(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
   const github = () => runCliInProcess(['attach', archive, ...pin, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/'], env());
@@ -40,7 +45,7 @@ describe('attach rerun: nothing sent twice', () => {
     assert.equal(second.code, 0, second.stderr);
     assert.equal(posts('/attachments'), 1, 'the archive already on the issue was not uploaded again');
     assert.equal(api.stored.attachments.length, 1);
-    assert.equal(posts('/comment'), 2, 'the failed comment, then the rerun\'s');
+    assert.equal(posts('/comment'), 2, "the failed comment, then the rerun's");
     assert.equal(api.stored.comments.length, 1);
     assert.match(second.stdout, /attached nothing new \(pack-\S+\.zip already there\) to Jira AUDIT-42 with a comment/);
     const download = api.requests.find((q) => q.path.startsWith('/rest/api/3/attachment/content/'));

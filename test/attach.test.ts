@@ -45,23 +45,33 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     assert.equal(r.code, 0, r.stderr);
     noSecrets(r);
     // Reading what the issue holds first makes a rerun send nothing twice (test/attach-rerun.test.ts).
-    assert.deepEqual(api.requests.map((q) => `${q.method} ${q.path}`), [
-      'GET /rest/api/3/issue/AUDIT-42?fields=attachment',
-      'POST /rest/api/3/issue/AUDIT-42/attachments',
-      'POST /rest/api/3/issue/AUDIT-42/attachments',
-      'GET /rest/api/3/issue/AUDIT-42/comment?startAt=0&maxResults=50&orderBy=-created',
-      'POST /rest/api/3/issue/AUDIT-42/comment',
-    ]);
+    assert.deepEqual(
+      api.requests.map((q) => `${q.method} ${q.path}`),
+      [
+        'GET /rest/api/3/issue/AUDIT-42?fields=attachment',
+        'POST /rest/api/3/issue/AUDIT-42/attachments',
+        'POST /rest/api/3/issue/AUDIT-42/attachments',
+        'GET /rest/api/3/issue/AUDIT-42/comment?startAt=0&maxResults=50&orderBy=-created',
+        'POST /rest/api/3/issue/AUDIT-42/comment',
+      ],
+    );
     for (const q of api.requests) {
       assert.equal(q.headers.authorization, `Basic ${Buffer.from(`auditor@example.org:${token}`).toString('base64')}`);
     }
-    const [zipUpload, pdfUpload, comment] = api.requests.filter((q) => q.method === 'POST') as [typeof api.requests[0], typeof api.requests[0], typeof api.requests[0]];
+    const [zipUpload, pdfUpload, comment] = api.requests.filter((q) => q.method === 'POST') as [(typeof api.requests)[0], (typeof api.requests)[0], (typeof api.requests)[0]];
     assert.equal(zipUpload.headers['x-atlassian-token'], 'no-check');
     const zipFile = (await formOf(zipUpload)).get('file') as File;
     assert.equal(zipFile.name, archive.split('/').pop());
     assert.equal(sha256(Buffer.from(await zipFile.arrayBuffer())), sha256(readFileSync(archive)), 'the archive arrives byte for byte');
     const pdfFile = (await formOf(pdfUpload)).get('file') as File;
-    assert.equal(pdfFile.name, `${archive.split('/').pop()!.replace(/\.zip$/, '')}.pdf`, 'named after the pack, not report.pdf');
+    assert.equal(
+      pdfFile.name,
+      `${archive
+        .split('/')
+        .pop()!
+        .replace(/\.zip$/, '')}.pdf`,
+      'named after the pack, not report.pdf',
+    );
     assert.equal(sha256(Buffer.from(await pdfFile.arrayBuffer())), sha256(readFileSync(join(pack, 'report.pdf'))));
 
     const body = JSON.parse(comment.body.toString('utf8')).body;
@@ -79,7 +89,10 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
     const r = await runCliInProcess(['attach', pack, ...pin, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/', '--json'], env());
     assert.equal(r.code, 0, r.stderr);
     noSecrets(r);
-    assert.deepEqual(api.requests.map((q) => `${q.method} ${q.path}`), ['GET /api/v3/repos/acme/compliance/issues/7/comments?per_page=100&page=1', 'POST /api/v3/repos/acme/compliance/issues/7/comments']);
+    assert.deepEqual(
+      api.requests.map((q) => `${q.method} ${q.path}`),
+      ['GET /api/v3/repos/acme/compliance/issues/7/comments?per_page=100&page=1', 'POST /api/v3/repos/acme/compliance/issues/7/comments'],
+    );
     const q = api.requests[1]!;
     assert.equal(q.headers.authorization, `Bearer ${ghToken}`);
     assert.equal(q.headers['x-github-api-version'], '2022-11-28');
@@ -107,7 +120,9 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   ];
   for (const f of failures) {
     it(`HTTP ${f.status} from Jira: exit 7, one line, no comment sent`, async () => {
-      api.script.attachments = [{ status: f.status, headers: f.headers, body: { errorMessages: [f.status === 403 ? 'You do not have permission to create attachments for this issue.' : 'Internal server error'] } }];
+      api.script.attachments = [
+        { status: f.status, headers: f.headers, body: { errorMessages: [f.status === 403 ? 'You do not have permission to create attachments for this issue.' : 'Internal server error'] } },
+      ];
       const r = await runCliInProcess(['attach', archive, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], env());
       assert.equal(r.code, 7, r.stderr);
       assert.match(r.stderr, f.expect);
@@ -131,7 +146,10 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   it('refuses a pack whose signer no trust anchor names (exit 8), or signed by another key (exit 3), before sending anything', async () => {
     const r = await runCliInProcess(['attach', archive, '--jira', api.url, '--issue', 'AUDIT-42'], env());
     assert.equal(r.code, 8, r.stderr);
-    assert.match(r.stderr, /^evidence-pack: \S+\.zip: intact, signer not verified: signed by key sha256:[0-9a-f]{64}, and no trust anchor was given \(--expect-key, --expect-kms-key or trusted-keys\); refusing to attach it\n$/);
+    assert.match(
+      r.stderr,
+      /^evidence-pack: \S+\.zip: intact, signer not verified: signed by key sha256:[0-9a-f]{64}, and no trust anchor was given \(--expect-key, --expect-kms-key or trusted-keys\); refusing to attach it\n$/,
+    );
     const other = await runCliInProcess(['attach', pack, '--github', 'acme/compliance#7', '--link', 's3://acme-audit/2026-10/', '--expect-key', `sha256:${'d'.repeat(64)}`], env());
     assert.equal(other.code, 3, other.stderr);
     assert.match(other.stderr, /does not verify \(signed by key sha256:[0-9a-f]{64}, not the expected sha256:d{64} \(--expect-key\)\); refusing to attach it/);

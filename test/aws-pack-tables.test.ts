@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { controlsOfPrintedId, packEdges } from '../src/catalog/pack-tables.ts';
 import { checksById } from '../src/checks/index.ts';
-import { catalogsDir } from '../src/paths.ts';
+import { catalogsDir } from '../src/core/paths.ts';
 import { referenceDir, runCliInProcess, tempDir } from './helpers.ts';
 
 const knownChecks = new Set(checksById.keys());
@@ -24,10 +24,16 @@ const pages = {
 };
 
 describe("AWS's conformance-pack tables", () => {
-  for (const [key, table] of [['nist', nist], ['fedramp', fedramp]] as const) {
+  for (const [key, table] of [
+    ['nist', nist],
+    ['fedramp', fedramp],
+  ] as const) {
     it(`${table.title}: rules, rows and controls as counted on the page`, () => {
       assert.equal(table.rules.length, pages[key].rules);
-      assert.equal(table.rules.reduce((n, r) => n + r.controls.length, 0), pages[key].rows);
+      assert.equal(
+        table.rules.reduce((n, r) => n + r.controls.length, 0),
+        pages[key].rows,
+      );
       assert.equal(new Set(table.rules.flatMap((r) => r.controls)).size, pages[key].controls);
       assert.equal(new Set(table.rules.map((r) => r.name)).size, table.rules.length, 'one entry per rule');
       assert.match(table.url, /^https:\/\/docs\.aws\.amazon\.com\/config\/latest\/developerguide\/operational-best-practices-for-/);
@@ -80,15 +86,27 @@ describe("AWS's conformance-pack tables", () => {
     const file = join(referenceDir, 'aws/conformance-pack-templates-rules.json');
     if (!existsSync(file)) return t.skip(`${file} is absent (reference data, not shipped)`);
     const packs = JSON.parse(readFileSync(file, 'utf8')).packs;
-    for (const [table, pack] of [[nist, 'nist-800-53-rev5'], [fedramp, 'fedramp-moderate']] as const) {
+    for (const [table, pack] of [
+      [nist, 'nist-800-53-rev5'],
+      [fedramp, 'fedramp-moderate'],
+    ] as const) {
       const listed = new Map([...table.rules, ...table.withoutRow].map((r) => [r.name, r.rule]));
       for (const [name, rule] of Object.entries(packs[pack].rules as Record<string, { sourceIdentifier: string }>)) {
         assert.equal(listed.get(name), rule.sourceIdentifier, `${pack}: ${name}`);
       }
-      assert.ok(table.withoutRow.every((r) => packs[pack].rules[r.name]), 'a rule without a row is a template rule');
+      assert.ok(
+        table.withoutRow.every((r) => packs[pack].rules[r.name]),
+        'a rule without a row is a template rule',
+      );
     }
-    assert.deepEqual(fedramp.withoutRow.map((r) => r.name), ['rds-cluster-multi-az-enabled']);
-    assert.deepEqual(nist.withoutRow.map((r) => r.name), ['alb-waf-enabled', 'api-gw-associated-with-waf', 'rds-cluster-multi-az-enabled']);
+    assert.deepEqual(
+      fedramp.withoutRow.map((r) => r.name),
+      ['rds-cluster-multi-az-enabled'],
+    );
+    assert.deepEqual(
+      nist.withoutRow.map((r) => r.name),
+      ['alb-waf-enabled', 'api-gw-associated-with-waf', 'rds-cluster-multi-az-enabled'],
+    );
   });
 
   it('refuses a printed id that is not a control, naming the file and field', (t) => {
@@ -96,7 +114,10 @@ describe("AWS's conformance-pack tables", () => {
     cpSync(catalogsDir, dir, { recursive: true });
     const file = join(dir, 'mappings/aws-pack-fedramp-moderate.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"AC-2(1)", "AC-2(f)"', '"AC-2(1)", "AC-200(f)"'));
-    assert.throws(() => loadCatalog(knownChecks, dir), (e: Error) => e.message.includes(file) && /rules\[0\]\.controls: unknown nist-sp-800-53-r5 control "AC-200"/.test(e.message));
+    assert.throws(
+      () => loadCatalog(knownChecks, dir),
+      (e: Error) => e.message.includes(file) && /rules\[0\]\.controls: unknown nist-sp-800-53-r5 control "AC-200"/.test(e.message),
+    );
   });
 });
 
@@ -108,14 +129,20 @@ describe('pack tables as data', () => {
     cpSync(catalogsDir, dir, { recursive: true });
     const file = join(dir, 'mappings/aws-pack-fedramp-moderate.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('baseline: fedramp-r5-moderate', 'baseline: no-such-baseline'));
-    assert.throws(() => loadCatalog(knownChecks, dir), (e: Error) => e.message.includes(`${file}:`) && /baseline: unknown baseline "no-such-baseline"/.test(e.message));
+    assert.throws(
+      () => loadCatalog(knownChecks, dir),
+      (e: Error) => e.message.includes(`${file}:`) && /baseline: unknown baseline "no-such-baseline"/.test(e.message),
+    );
   });
 
   it('the KSI catalog is not a framework: it lives in catalogs/ksi/, and no framework, baseline or view is discovered from it', () => {
     assert.ok(existsSync(join(catalogsDir, 'ksi/fedramp-20x-ksi.yaml')));
     assert.ok(!existsSync(join(catalogsDir, 'frameworks/fedramp-20x-ksi.yaml')));
     const ids = [...catalog.frameworks.map((f) => f.framework), ...catalog.baselines.map((b) => b.baseline), ...catalog.views.map((v) => v.view)];
-    assert.deepEqual(ids.filter((id) => /ksi/.test(id)), []);
+    assert.deepEqual(
+      ids.filter((id) => /ksi/.test(id)),
+      [],
+    );
   });
 });
 
@@ -129,7 +156,11 @@ describe('catalog export of the pack tables', () => {
     for (const table of [nist, fedramp]) {
       const fromTable = edges.filter((e) => e.framework === (table.baseline ?? table.framework) && e.sourceType === 'conformance-pack');
       assert.ok(fromTable.every((e) => e.source.includes(table.title) && e.source.includes(table.url)));
-      for (const rule of table.rules) assert.ok(fromTable.some((e) => e.rule === rule.rule), `${table.framework}: ${rule.rule}`);
+      for (const rule of table.rules)
+        assert.ok(
+          fromTable.some((e) => e.rule === rule.rule),
+          `${table.framework}: ${rule.rule}`,
+        );
       assert.equal(fromTable.length, packEdges(table).length);
     }
     // FedRAMP is mapped from its own table, not derived from NIST edges.
@@ -139,12 +170,23 @@ describe('catalog export of the pack tables', () => {
     assert.equal(fedrampEdge('S3_BUCKET_REPLICATION_ENABLED', 'AU-9(2)')!.note, 'not in the FedRAMP Rev. 5 Moderate baseline');
     // Both sources for a rule they share: each edge says which has it.
     const nistEdge = (rule: string, control: string) => edges.find((e) => e.framework === 'nist-sp-800-53-r5' && e.rule === rule && e.control === control)!;
-    assert.deepEqual([nistEdge('IAM_USER_MFA_ENABLED', 'IA-2(1)').agreement, nistEdge('IAM_USER_MFA_ENABLED', 'IA-2(1)').secondSource], ['both', 'AWS Security Hub controls reference: IAM.19 (Related requirements)']);
+    assert.deepEqual(
+      [nistEdge('IAM_USER_MFA_ENABLED', 'IA-2(1)').agreement, nistEdge('IAM_USER_MFA_ENABLED', 'IA-2(1)').secondSource],
+      ['both', 'AWS Security Hub controls reference: IAM.19 (Related requirements)'],
+    );
     assert.equal(nistEdge('ACCESS_KEYS_ROTATED', 'AC-2(1)').agreement, 'security-hub-only');
     assert.match(nistEdge('ACCESS_KEYS_ROTATED', 'AC-2(1)').source, /^AWS Security Hub controls reference: IAM\.3/);
     assert.equal(nistEdge('RDS_INSTANCE_PUBLIC_ACCESS_CHECK', 'AC-21').agreement, 'pack-table-only');
     assert.equal(nistEdge('CLOUD_TRAIL_ENABLED', 'AU-14(1)').agreement, undefined, 'Security Hub does not map this rule');
-    assert.deepEqual(doc.mappingSources.nistComparison, { rules: 100, agree: 720, packTableOnly: 6, securityHubOnly: 144, rulesDiffering: 50, tableRulesWithoutSecurityHub: 28, securityHubRulesNotInTable: 10 });
+    assert.deepEqual(doc.mappingSources.nistComparison, {
+      rules: 100,
+      agree: 720,
+      packTableOnly: 6,
+      securityHubOnly: 144,
+      rulesDiffering: 50,
+      tableRulesWithoutSecurityHub: 28,
+      securityHubRulesNotInTable: 10,
+    });
     const counts = edges.filter((e) => e.agreement).reduce<Record<string, number>>((n, e) => ({ ...n, [e.agreement!]: (n[e.agreement!] ?? 0) + 1 }), {});
     assert.deepEqual(counts, { both: 720, 'pack-table-only': 6, 'security-hub-only': 144 });
   });

@@ -4,11 +4,16 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readResult } from '../src/evaluate/read-result.ts';
-import { UserError } from '../src/errors.ts';
+import { UserError } from '../src/core/errors.ts';
 import { writeEvidenceCsv } from '../src/render/csv.ts';
 import { listFiles, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
-const snapshotFile = (dir: string) => join(dir, 'config-snapshots', readdirSync(join(dir, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
+const snapshotFile = (dir: string) =>
+  join(
+    dir,
+    'config-snapshots',
+    readdirSync(join(dir, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!,
+  );
 
 /** Copies the sample, breaks it, runs `run`, and checks: exit 2, one line naming the problem, out/ untouched. */
 async function expectRejected(t: Parameters<typeof tempDir>[0], breakIt: (evidence: string) => void, expected: RegExp) {
@@ -28,42 +33,66 @@ async function expectRejected(t: Parameters<typeof tempDir>[0], breakIt: (eviden
   assert.match(lines[0]!, expected);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   assert.deepEqual(listFiles(out), before, 'out/ unchanged');
-  assert.deepEqual(readdirSync(out).filter((f) => f.startsWith('.tmp')), [], 'no temp dir left');
+  assert.deepEqual(
+    readdirSync(out).filter((f) => f.startsWith('.tmp')),
+    [],
+    'no temp dir left',
+  );
 }
 
 describe('bad input: one clear line, exit 2, nothing written', () => {
   it('a truncated or malformed snapshot file names the file and the item', async (t) => {
-    await expectRejected(t, (e) => writeFileSync(snapshotFile(e), readFileSync(snapshotFile(e), 'utf8').slice(0, 500)), /^evidence-pack: .*111111111111_Config_us-east-1_ConfigSnapshot_.*\.json: truncated JSON: the document ends early$/);
-    await expectRejected(t, (e) => {
-      const doc = JSON.parse(readFileSync(snapshotFile(e), 'utf8'));
-      doc.configurationItems[2].resourceId = 'BREAK-HERE';
-      writeFileSync(snapshotFile(e), JSON.stringify(doc, null, 2).replace('"BREAK-HERE"', 'BREAK-HERE'));
-    }, /^evidence-pack: .*ConfigSnapshot_.*\.json: configurationItems\[2\]: malformed JSON$/);
+    await expectRejected(
+      t,
+      (e) => writeFileSync(snapshotFile(e), readFileSync(snapshotFile(e), 'utf8').slice(0, 500)),
+      /^evidence-pack: .*111111111111_Config_us-east-1_ConfigSnapshot_.*\.json: truncated JSON: the document ends early$/,
+    );
+    await expectRejected(
+      t,
+      (e) => {
+        const doc = JSON.parse(readFileSync(snapshotFile(e), 'utf8'));
+        doc.configurationItems[2].resourceId = 'BREAK-HERE';
+        writeFileSync(snapshotFile(e), JSON.stringify(doc, null, 2).replace('"BREAK-HERE"', 'BREAK-HERE'));
+      },
+      /^evidence-pack: .*ConfigSnapshot_.*\.json: configurationItems\[2\]: malformed JSON$/,
+    );
   });
 
   it('a wrong type names the file and the field', async (t) => {
-    await expectRejected(t, (e) => {
-      const doc = JSON.parse(readFileSync(snapshotFile(e), 'utf8'));
-      doc.configurationItems[3].resourceType = 42;
-      writeFileSync(snapshotFile(e), JSON.stringify(doc));
-    }, /ConfigSnapshot_.*\.json: configurationItems\[3\]\.resourceType: must be string$/);
+    await expectRejected(
+      t,
+      (e) => {
+        const doc = JSON.parse(readFileSync(snapshotFile(e), 'utf8'));
+        doc.configurationItems[3].resourceType = 42;
+        writeFileSync(snapshotFile(e), JSON.stringify(doc));
+      },
+      /ConfigSnapshot_.*\.json: configurationItems\[3\]\.resourceType: must be string$/,
+    );
   });
 
   it('an unknown compliance type names the field and the allowed values', async (t) => {
-    await expectRejected(t, (e) => {
-      const f = join(e, 'aws/111111111111/us-east-1/config/GetComplianceDetailsByConfigRule/root-account-mfa-enabled-conformance-pack-x2k4m6p8q.json');
-      writeFileSync(f, readFileSync(f, 'utf8').replace('"COMPLIANT"', '"MOSTLY_COMPLIANT"'));
-    }, /root-account-mfa-enabled-conformance-pack-x2k4m6p8q\.json: EvaluationResults\[0\]\.ComplianceType: must be equal to one of the allowed values/);
+    await expectRejected(
+      t,
+      (e) => {
+        const f = join(e, 'aws/111111111111/us-east-1/config/GetComplianceDetailsByConfigRule/root-account-mfa-enabled-conformance-pack-x2k4m6p8q.json');
+        writeFileSync(f, readFileSync(f, 'utf8').replace('"COMPLIANT"', '"MOSTLY_COMPLIANT"'));
+      },
+      /root-account-mfa-enabled-conformance-pack-x2k4m6p8q\.json: EvaluationResults\[0\]\.ComplianceType: must be equal to one of the allowed values/,
+    );
   });
 
   it('a missing snapshot.json, an unrecognised file and an account outside the scope are named', async (t) => {
     await expectRejected(t, (e) => writeFileSync(join(e, 'snapshot.json'), '{"schema": "evidence-pack/snapshot@1"}'), /snapshot\.json: snapshotId: must have required property 'snapshotId'$/);
     await expectRejected(t, (e) => writeFileSync(join(e, 'notes.json'), '{}'), /notes\.json: unrecognised evidence file/);
-    await expectRejected(t, (e) => {
-      const doc = JSON.parse(readFileSync(snapshotFile(e), 'utf8'));
-      doc.configurationItems[0].awsAccountId = '999999999999';
-      writeFileSync(snapshotFile(e), JSON.stringify(doc));
-    }, /account 999999999999 is not in snapshot\.json scope\.accounts$/);
+    await expectRejected(
+      t,
+      (e) => {
+        const doc = JSON.parse(readFileSync(snapshotFile(e), 'utf8'));
+        doc.configurationItems[0].awsAccountId = '999999999999';
+        writeFileSync(snapshotFile(e), JSON.stringify(doc));
+      },
+      /account 999999999999 is not in snapshot\.json scope\.accounts$/,
+    );
   });
 
   it('a missing evidence directory', async (t) => {
@@ -112,15 +141,27 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl: ${last.items![0]!.count + 1} lines, sha256 \\w+…, where result.json pins ${last.items![0]!.count} lines`));
     assert.equal(r.stderr.trim().split('\n').length, 1);
-    assert.deepEqual(readdirSync(pack).filter((f) => f.startsWith('.tmp-render-') || /^(evidence\.csv|report\.)/.test(f)), [], 'nothing of the refused render is left');
-    await assert.rejects(writeEvidenceCsv(result, pack, join(pack, 'two.csv'), { threadedFrom: 0 }), (e) => e instanceof UserError && e.message.includes(`${last.id}.jsonl`), 'the second thread\'s error is the same one line');
+    assert.deepEqual(
+      readdirSync(pack).filter((f) => f.startsWith('.tmp-render-') || /^(evidence\.csv|report\.)/.test(f)),
+      [],
+      'nothing of the refused render is left',
+    );
+    await assert.rejects(
+      writeEvidenceCsv(result, pack, join(pack, 'two.csv'), { threadedFrom: 0 }),
+      (e) => e instanceof UserError && e.message.includes(`${last.id}.jsonl`),
+      "the second thread's error is the same one line",
+    );
     assert.ok(!existsSync(join(pack, 'two.csv.part')), 'no part left behind');
 
     // A line that is not JSON in a file pinned as it is (a pack made that way) is named by its line.
     const broken = original.replace(/\n(?=.)/, '\n{"broken\n');
     writeFileSync(file, broken);
     const pinned = JSON.parse(readFileSync(join(pack, 'result.json'), 'utf8'));
-    Object.assign(pinned.controls.find((c: { id: string }) => c.id === last.id).items[0], { count: last.items![0]!.count + 1, bytes: Buffer.byteLength(broken), sha256: createHash('sha256').update(broken).digest('hex') });
+    Object.assign(pinned.controls.find((c: { id: string }) => c.id === last.id).items[0], {
+      count: last.items![0]!.count + 1,
+      bytes: Buffer.byteLength(broken),
+      sha256: createHash('sha256').update(broken).digest('hex'),
+    });
     writeFileSync(join(pack, 'result.json'), JSON.stringify(pinned));
     const line = await runCliInProcess(['render', pack, '--no-pdf', '--force']);
     assert.equal(line.code, 2, line.stderr);

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { controlIdToOscalId } from '../src/catalog/control-id.ts';
 import { checksById } from '../src/checks/index.ts';
-import { catalogsDir } from '../src/paths.ts';
+import { catalogsDir } from '../src/core/paths.ts';
 import { referenceDir, tempDir } from './helpers.ts';
 
 const knownChecks = new Set(checksById.keys());
@@ -16,7 +16,10 @@ function expectBroken(t: Parameters<typeof tempDir>[0], file: string, edit: (tex
   const dir = join(tempDir(t), 'catalogs');
   cpSync(catalogsDir, dir, { recursive: true });
   writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
-  assert.throws(() => loadCatalog(knownChecks, dir), (e: Error) => message.test(e.message) && e.message.includes(join(dir, file)));
+  assert.throws(
+    () => loadCatalog(knownChecks, dir),
+    (e: Error) => message.test(e.message) && e.message.includes(join(dir, file)),
+  );
 }
 
 describe('catalog', () => {
@@ -38,7 +41,10 @@ describe('catalog', () => {
       ['AppStream streaming and API over TLS 1.2', /streaming and API traffic/],
     ];
     for (const [bullet, title] of bullets) {
-      assert.ok(catalog.controls.controls.some((c) => title.test(c.title)), `no control for: ${bullet}`);
+      assert.ok(
+        catalog.controls.controls.some((c) => title.test(c.title)),
+        `no control for: ${bullet}`,
+      );
     }
     assert.ok(catalog.controls.controls.length >= 10);
   });
@@ -46,7 +52,10 @@ describe('catalog', () => {
   it('gives every control an owner, an assessment and at least one sourced NIST edge', () => {
     for (const c of catalog.controls.controls) {
       assert.ok(['aws', 'customer', 'shared'].includes(c.responsibility.owner));
-      assert.ok(c.mappings.some((m) => m.framework === 'nist-sp-800-53-r5'), `${c.id} maps to no NIST control`);
+      assert.ok(
+        c.mappings.some((m) => m.framework === 'nist-sp-800-53-r5'),
+        `${c.id} maps to no NIST control`,
+      );
       for (const m of c.mappings) assert.ok(m.source.type === 'own-reasoning' ? m.source.rationale : m.source.ref, `${c.id}: edge without source`);
       if (c.responsibility.owner === 'aws') assert.equal(c.assessment, 'inherited', `${c.id}: AWS-owned rows are inherited`);
     }
@@ -65,25 +74,39 @@ describe('catalog', () => {
     const file = 'controls/workspaces-appstream-data-protection.yaml';
     expectBroken(t, file, (s) => s.replace('controls: [IA-2(1), IA-2(2)]', 'controls: [IA-2(1), IA-99]'), /WSAS-02\)\.mappings\[0\]\.controls: unknown nist-sp-800-53-r5 control "IA-99"/);
     expectBroken(t, file, (s) => s.replace('checks: [macie-enabled]', 'checks: [macie-on]'), /evidence\.checks: unknown built-in check "macie-on"/);
-    expectBroken(t, file, (s) => s.replace('assessment: manual', 'assessment: sometimes'), /:\d+: controls\[\d+\]\.assessment: must be equal to one of the allowed values: automated, manual, inherited/);
+    expectBroken(
+      t,
+      file,
+      (s) => s.replace('assessment: manual', 'assessment: sometimes'),
+      /:\d+: controls\[\d+\]\.assessment: must be equal to one of the allowed values: automated, manual, inherited/,
+    );
     expectBroken(t, file, (s) => s.replace('  - id: WSAS-14', '  - id: WSAS-13'), /duplicate control id/);
     expectBroken(t, file, (s) => s.replace(/source: \{type: own-reasoning, rationale: "Physical[^}]*\}/, 'source: {type: own-reasoning}'), /rationale/);
     expectBroken(t, file, (s) => s.replace('ref: cfg-macie-status-check,', 'ref: cfg-macie,'), /WSAS-06\)\.evidence\.rules\[0\]\.source\.ref: unknown source "cfg-macie"/);
-    expectBroken(t, file, (s) => s.replace('{rule: MACIE_STATUS_CHECK, name: macie-status-check, ', '{rule: MACIE_STATUS_CHECK, '), /:\d+: controls\[\d+\]\.evidence\.rules\[0\]\.name: must have required property 'name'/);
+    expectBroken(
+      t,
+      file,
+      (s) => s.replace('{rule: MACIE_STATUS_CHECK, name: macie-status-check, ', '{rule: MACIE_STATUS_CHECK, '),
+      /:\d+: controls\[\d+\]\.evidence\.rules\[0\]\.name: must have required property 'name'/,
+    );
     expectBroken(t, 'frameworks/fedramp-r5-moderate.yaml', (s) => s.replace('"AC-1"', '"AC-1000"'), /controls\[0\]: unknown nist-sp-800-53-r5 control "AC-1000"/);
   });
 });
 
 const have = existsSync(join(referenceDir, 'fedramp-rev5/FedRAMP_rev5_MODERATE-baseline_profile.json'));
 describe('catalog data against NIST and GSA OSCAL', { skip: have ? false : 'needs ../shared/reference (present in CI and for developers, absent in a user clone)' }, () => {
-  const profileIds = (file: string): string[] => JSON.parse(readFileSync(join(referenceDir, file), 'utf8')).profile.imports
-    .flatMap((i: any) => i['include-controls'].flatMap((c: any) => c['with-ids']));
+  const profileIds = (file: string): string[] =>
+    JSON.parse(readFileSync(join(referenceDir, file), 'utf8')).profile.imports.flatMap((i: any) => i['include-controls'].flatMap((c: any) => c['with-ids']));
   const nist = catalog.frameworks.find((f) => f.framework === 'nist-sp-800-53-r5')!.controls;
 
   it('holds every control of the NIST rev5 catalog with its title', () => {
     const oscal = JSON.parse(readFileSync(join(referenceDir, 'nist-sp800-53-rev5/legacy-oscal-content-v1.0.0/NIST_SP-800-53_rev5_catalog.json'), 'utf8')).catalog;
     const ids: string[] = [];
-    const walk = (cs: any[] = []) => cs.forEach((c) => { ids.push(c.id); walk(c.controls); });
+    const walk = (cs: any[] = []) =>
+      cs.forEach((c) => {
+        ids.push(c.id);
+        walk(c.controls);
+      });
     oscal.groups.forEach((g: any) => walk(g.controls));
     assert.equal(nist.length, ids.length);
     assert.deepEqual(nist.map((c) => controlIdToOscalId(c.id)).sort(), ids.sort());
@@ -93,10 +116,22 @@ describe('catalog data against NIST and GSA OSCAL', { skip: have ? false : 'need
   it('has the NIST Moderate (287) and FedRAMP Moderate (323) baselines exactly', () => {
     const moderate = profileIds('nist-sp800-53-rev5/NIST_SP-800-53_rev5_MODERATE-baseline_profile.json');
     assert.equal(moderate.length, 287);
-    assert.deepEqual(nist.filter((c) => c.moderate).map((c) => controlIdToOscalId(c.id)).sort(), [...moderate].sort());
+    assert.deepEqual(
+      nist
+        .filter((c) => c.moderate)
+        .map((c) => controlIdToOscalId(c.id))
+        .sort(),
+      [...moderate].sort(),
+    );
     const fedramp = profileIds('fedramp-rev5/FedRAMP_rev5_MODERATE-baseline_profile.json');
     assert.equal(catalog.baselines.find((b) => b.baseline === 'fedramp-r5-moderate')!.controls.length, 323);
-    assert.deepEqual(catalog.baselines.find((b) => b.baseline === 'fedramp-r5-moderate')!.controls.map(controlIdToOscalId).sort(), [...fedramp].sort());
+    assert.deepEqual(
+      catalog.baselines
+        .find((b) => b.baseline === 'fedramp-r5-moderate')!
+        .controls.map(controlIdToOscalId)
+        .sort(),
+      [...fedramp].sort(),
+    );
   });
 
   it('maps managed rules as AWS publishes them (Security Hub related requirements)', () => {
@@ -114,7 +149,9 @@ describe('catalog data against NIST and GSA OSCAL', { skip: have ? false : 'need
   it('names each managed rule as the conformance-pack templates do (how aggregator rules are identified)', () => {
     const name2id: Record<string, string[]> = JSON.parse(readFileSync(join(referenceDir, 'aws/all-packs-ruleName-to-SourceIdentifier.json'), 'utf8')).name2id;
     for (const r of catalog.ruleMappings.flatMap((m) => m.rules)) {
-      const expected = Object.keys(name2id).filter((n) => /^[a-z0-9-]+$/.test(n) && name2id[n]!.includes(r.rule)).sort();
+      const expected = Object.keys(name2id)
+        .filter((n) => /^[a-z0-9-]+$/.test(n) && name2id[n]!.includes(r.rule))
+        .sort();
       assert.ok(expected.length > 0, r.rule);
       assert.deepEqual(r.names, expected, r.rule);
     }

@@ -26,7 +26,19 @@ export function ciFromFile(file: string): Resource {
 }
 
 export function apiRecord(type: string, configuration: Record<string, unknown>): Resource {
-  return { key: 'k', account: '111111111111', region: 'us-east-1', type, id: 'x', tags: {}, configuration, supplementary: {}, capturedAt: '2026-10-31T00:00:00Z', status: 'OK', origin: { file: 't', pointer: '', api: 't' } };
+  return {
+    key: 'k',
+    account: '111111111111',
+    region: 'us-east-1',
+    type,
+    id: 'x',
+    tags: {},
+    configuration,
+    supplementary: {},
+    capturedAt: '2026-10-31T00:00:00Z',
+    status: 'OK',
+    origin: { file: 't', pointer: '', api: 't' },
+  };
 }
 
 /** A CloudTrail record as the reader makes it: events summarised, one a minute from 2026-10-01. */
@@ -37,8 +49,19 @@ export function trailRecord(events: TrailEvent[]): Resource {
 }
 
 /** A credential report row and the report record the IAM reader makes of account 111111111111. */
-export const reportRow = (user: string, arn: string, passwordEnabled: string, mfaActive: boolean, activeAccessKeys = 0) => ({ user, arn, createdAt: '2024-01-01T00:00:00+00:00', passwordEnabled, mfaActive, activeAccessKeys });
-export const credentialReport = (...users: ReturnType<typeof reportRow>[]) => ({ ...apiRecord(apiResourceTypes.iamCredentialReport, { generatedAt: '2026-10-31T23:50:12.000Z', users }), region: 'global', id: '111111111111' });
+export const reportRow = (user: string, arn: string, passwordEnabled: string, mfaActive: boolean, activeAccessKeys = 0) => ({
+  user,
+  arn,
+  createdAt: '2024-01-01T00:00:00+00:00',
+  passwordEnabled,
+  mfaActive,
+  activeAccessKeys,
+});
+export const credentialReport = (...users: ReturnType<typeof reportRow>[]) => ({
+  ...apiRecord(apiResourceTypes.iamCredentialReport, { generatedAt: '2026-10-31T23:50:12.000Z', users }),
+  region: 'global',
+  id: '111111111111',
+});
 
 /** A context whose lookups find `list`'s resources of the type in the account and region. */
 export const lookupsIn = (list: Resource[]): CheckContext => ({ findResources: (a, r, type, p = () => true) => list.filter((x) => x.account === a && x.region === r && x.type === type && p(x)) });
@@ -46,7 +69,11 @@ export const noLookups: CheckContext = { findResources: () => [] };
 
 export const judge = (check: Check, r: Resource, ctx: CheckContext = noLookups): CheckOutcome => check.evaluate(r, ctx);
 /** The check finds `field` missing: MissingEvidence, which the engine records as a gap. */
-export const missing = (check: Check, r: Resource, field: RegExp) => assert.throws(() => judge(check, r), (e: unknown) => e instanceof MissingEvidence && field.test(e.field));
+export const missing = (check: Check, r: Resource, field: RegExp) =>
+  assert.throws(
+    () => judge(check, r),
+    (e: unknown) => e instanceof MissingEvidence && field.test(e.field),
+  );
 
 /** AWS's own example configuration items (aws-config-rdk), where the shared reference is present. */
 export const rdk = (file: string) => join(referenceDir, 'aws/samples/rdk-example-ci', file);

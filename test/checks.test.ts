@@ -10,11 +10,17 @@ import { checks, checksById } from '../src/checks/index.ts';
 import { root, tempDir } from './helpers.ts';
 
 const checksDir = join(root, 'src/checks');
-const folders = readdirSync(checksDir, { withFileTypes: true }).filter((s) => s.isDirectory())
-  .flatMap((s) => readdirSync(join(checksDir, s.name), { withFileTypes: true }).filter((c) => c.isDirectory()).map((c) => `${s.name}/${c.name}`));
+const folders = readdirSync(checksDir, { withFileTypes: true })
+  .filter((s) => s.isDirectory())
+  .flatMap((s) =>
+    readdirSync(join(checksDir, s.name), { withFileTypes: true })
+      .filter((c) => c.isDirectory())
+      .map((c) => `${s.name}/${c.name}`),
+  );
 
 /** A check module as a folder holds it; `id` is its check's id. */
-const checkModule = (id: string) => `export const check = { id: '${id}', title: '${id}', service: 'Test', resourceTypes: '*', source: { kind: 'config' }, remediation: 'none', evaluate: () => ({ status: 'pass', message: 'ok' }) };\n`;
+const checkModule = (id: string) =>
+  `export const check = { id: '${id}', title: '${id}', service: 'Test', resourceTypes: '*', source: { kind: 'config' }, remediation: 'none', evaluate: () => ({ status: 'pass', message: 'ok' }) };\n`;
 
 /** A checks directory with `files` (path → text) under a temporary root. */
 function checksRoot(t: Parameters<typeof tempDir>[0], files: Record<string, string>): string {
@@ -40,7 +46,10 @@ async function refuses(dir: string, moduleFile: string, folder: string, problem:
 describe('the check registry', () => {
   it('holds every check folder, once, sorted by service and id', () => {
     assert.equal(checksById.size, checks.length);
-    assert.deepEqual(checks.map((c) => c.id), folders.sort().map((f) => f.split('/')[1]));
+    assert.deepEqual(
+      checks.map((c) => c.id),
+      folders.sort().map((f) => f.split('/')[1]),
+    );
     assert.ok(checks.length >= 17, `${checks.length} checks`);
   });
 
@@ -49,8 +58,12 @@ describe('the check registry', () => {
   });
 
   it('a built-in check no control names fails the catalog in one line naming its folder', () => {
-    assert.throws(() => loadCatalog(new Set([...checksById.keys(), 'ec2-new-check'])), (e: Error) =>
-      !e.message.includes('\n') && /^src\/checks\/\*\/ec2-new-check\/: built-in check "ec2-new-check" is on no control: name it in a control's evidence\.checks in .*catalogs\/controls\/.*\.yaml$/.test(e.message));
+    assert.throws(
+      () => loadCatalog(new Set([...checksById.keys(), 'ec2-new-check'])),
+      (e: Error) =>
+        !e.message.includes('\n') &&
+        /^src\/checks\/\*\/ec2-new-check\/: built-in check "ec2-new-check" is on no control: name it in a control's evidence\.checks in .*catalogs\/controls\/.*\.yaml$/.test(e.message),
+    );
   });
 });
 
@@ -65,13 +78,23 @@ describe('check discovery', () => {
       'alpha/helper.ts': 'throw new Error("a helper is not a check");\n',
       'types.ts': 'export {};\n',
     });
-    assert.deepEqual((await discoverChecks({ root: dir, moduleFile: 'check.ts' })).map((c) => c.id), ['alpha-a', 'alpha-b', 'zeta-b']);
+    assert.deepEqual(
+      (await discoverChecks({ root: dir, moduleFile: 'check.ts' })).map((c) => c.id),
+      ['alpha-a', 'alpha-b', 'zeta-b'],
+    );
   });
 
-  it('compiled: finds check.js, the loader\'s own extension, and not check.ts', async (t) => {
+  it("compiled: finds check.js, the loader's own extension, and not check.ts", async (t) => {
     // As tsc emits it (the tests run under tsx, which would resolve check.js to a check.ts beside it: none in dist/).
-    const dir = checksRoot(t, { 's3/s3-a/check.js': checkModule('s3-a'), 's3/s3-a/check.d.ts': 'export declare const check: unknown;\n', 's3/s3-a/check.test.js': 'throw new Error("not shipped, not loaded");\n' });
-    assert.deepEqual((await discoverChecks({ root: dir, moduleFile: 'check.js' })).map((c) => c.id), ['s3-a']);
+    const dir = checksRoot(t, {
+      's3/s3-a/check.js': checkModule('s3-a'),
+      's3/s3-a/check.d.ts': 'export declare const check: unknown;\n',
+      's3/s3-a/check.test.js': 'throw new Error("not shipped, not loaded");\n',
+    });
+    assert.deepEqual(
+      (await discoverChecks({ root: dir, moduleFile: 'check.js' })).map((c) => c.id),
+      ['s3-a'],
+    );
     await refuses(checksRoot(t, { 's3/s3-a/check.ts': checkModule('s3-a') }), 'check.js', 's3/s3-a', /: no check\.js \(each folder under a service folder is one check\)$/);
   });
 
@@ -93,7 +116,7 @@ describe('check discovery', () => {
     await refuses(dir, 'check.ts', 's3/s3-a', new RegExp(`: duplicate check id "s3-a" \\(also ${join(dir, 'common/s3-a').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`));
   });
 
-  it('refuses a check whose id is not its folder\'s name', async (t) => {
+  it("refuses a check whose id is not its folder's name", async (t) => {
     await refuses(checksRoot(t, { 's3/s3-a/check.ts': checkModule('s3-other') }), 'check.ts', 's3/s3-a', /: check id "s3-other" is not the folder's name$/);
   });
 });

@@ -14,7 +14,7 @@ describe('the compiled command', () => {
     assert.ok(!('tsx' in pkg.dependencies), 'tsx is for development and tests only');
     const bin = readFileSync(cliEntry, 'utf8');
     assert.match(bin, /^#!\/usr\/bin\/env node\n/);
-    assert.match(bin, /import\("\.\.\/cli\.js"\)/);
+    assert.match(bin, /import\("\.\.\/cli\/cli\.js"\)/);
   });
 
   it('evaluates delivered snapshot files in compiled worker threads to the same result as on the main thread', { timeout: 600_000 }, async (t) => {

@@ -14,7 +14,10 @@ function killOnceWriting(out: string): Promise<boolean> {
     const poll = setInterval(() => {
       if (existsSync(out) && readdirSync(out).some((n) => n.startsWith('.tmp-'))) child.kill('SIGKILL');
     }, 10);
-    child.on('exit', (_code, signal) => { clearInterval(poll); resolve(signal === 'SIGKILL'); });
+    child.on('exit', (_code, signal) => {
+      clearInterval(poll);
+      resolve(signal === 'SIGKILL');
+    });
   });
 }
 
@@ -24,16 +27,24 @@ describe('crash safety', () => {
     const out = join(tempDir(t), 'out');
     assert.ok(await killOnceWriting(out), 'killed while its temporary pack existed');
     assert.deepEqual(packsUnder(out), [], 'no partial pack');
-    assert.notDeepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'the temporary is left until a run clears it');
+    assert.notDeepEqual(
+      readdirSync(out).filter((n) => n.startsWith('.tmp-')),
+      [],
+      'the temporary is left until a run clears it',
+    );
     const done = await runCliInProcess(['run', '--no-pdf', '--out', out], { SOURCE_DATE_EPOCH: String(Number(pinnedEpoch) + 60) });
     assert.equal(done.code, 0, done.stderr);
     for (const pack of packsUnder(out)) assert.ok((await verifyPack(pack)).ok, pack);
-    assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'no temporary leftovers after a completed run');
+    assert.deepEqual(
+      readdirSync(out).filter((n) => n.startsWith('.tmp-')),
+      [],
+      'no temporary leftovers after a completed run',
+    );
   });
 });
 
 describe('stale index locks', () => {
-  it('a lock left by a crashed run (a directory), and an earlier version\'s lock files (empty, or a dead process\'s), are taken over', async (t) => {
+  it("a lock left by a crashed run (a directory), and an earlier version's lock files (empty, or a dead process's), are taken over", async (t) => {
     for (const content of ['directory', '', '999999']) {
       const out = join(tempDir(t), 'out');
       const org = join(out, 'example-corp-sample-estate');
@@ -55,9 +66,15 @@ describe('stale index locks', () => {
 
   // (The race this guards against, a waiter removing the lock another has just taken, needs two processes' timing;
   // here the breaker is exercised by many writers at once: none is lost, none deadlocks, nothing is left behind.)
-  it('writers that all find a crashed run\'s lock take it over one at a time: no index entry is lost', async (t) => {
+  it("writers that all find a crashed run's lock take it over one at a time: no index entry is lost", async (t) => {
     const writers = Array.from({ length: 12 }, (_, i) => i);
-    const entry = (i: number) => ({ period: '2026-10', packId: `pack-${String(i).padStart(2, '0')}`, path: `2026-10/pack-${i}`, generatedAt: `2026-11-01T00:00:${String(i).padStart(2, '0')}.000Z`, controls: {} as never });
+    const entry = (i: number) => ({
+      period: '2026-10',
+      packId: `pack-${String(i).padStart(2, '0')}`,
+      path: `2026-10/pack-${i}`,
+      generatedAt: `2026-11-01T00:00:${String(i).padStart(2, '0')}.000Z`,
+      controls: {} as never,
+    });
     for (let round = 0; round < 5; round++) {
       const out = tempDir(t);
       const org = join(out, 'acme');
@@ -68,8 +85,16 @@ describe('stale index locks', () => {
       utimesSync(join(org, 'index.json.lock'), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
       await Promise.all(writers.map((i) => addToIndex(out, 'acme', entry(i))));
       const packs = (JSON.parse(readFileSync(join(org, 'index.json'), 'utf8')) as { packs: { packId: string }[] }).packs.map((p) => p.packId);
-      assert.deepEqual(packs, writers.map((i) => entry(i).packId), `round ${round}: each writer held the lock alone`);
-      assert.deepEqual(readdirSync(org).filter((f) => f.includes('.lock')), [], 'lock and breaker released');
+      assert.deepEqual(
+        packs,
+        writers.map((i) => entry(i).packId),
+        `round ${round}: each writer held the lock alone`,
+      );
+      assert.deepEqual(
+        readdirSync(org).filter((f) => f.includes('.lock')),
+        [],
+        'lock and breaker released',
+      );
     }
   });
 });
@@ -80,13 +105,21 @@ describe('index lock and signals', () => {
     mkdirSync(join(out, 'acme'));
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/fixtures/hold-index-lock.ts'), out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d; });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => { if (String(d).includes('held')) resolve(); });
+      child.stdout.on('data', (d: Buffer) => {
+        if (String(d).includes('held')) resolve();
+      });
       child.on('exit', () => reject(new Error(`stopped before it held the lock: ${stderr}`)));
     });
     assert.ok(existsSync(join(out, 'acme', 'index.json.lock')), 'held while the process runs');
-    const code = await new Promise<number | null>((resolve) => { child.removeAllListeners('exit'); child.on('exit', resolve); child.kill('SIGTERM'); });
+    const code = await new Promise<number | null>((resolve) => {
+      child.removeAllListeners('exit');
+      child.on('exit', resolve);
+      child.kill('SIGTERM');
+    });
     assert.equal(code, 143, stderr);
     assert.deepEqual(readdirSync(join(out, 'acme')), [], 'the lock is removed');
   });
@@ -106,6 +139,9 @@ describe('concurrent runs', () => {
     for (const p of packs) assert.ok((await verifyPack(p)).ok);
     const index = JSON.parse(readFileSync(join(out, 'example-corp-sample-estate', 'index.json'), 'utf8'));
     assert.equal(index.packs.length, 2);
-    assert.deepEqual(readdirSync(join(out, 'example-corp-sample-estate')).filter((f) => f.endsWith('.lock')), []);
+    assert.deepEqual(
+      readdirSync(join(out, 'example-corp-sample-estate')).filter((f) => f.endsWith('.lock')),
+      [],
+    );
   });
 });

@@ -40,7 +40,9 @@ describe('collect from the snapshot files AWS Config delivered', () => {
   before(async () => {
     for (const f of files) bucket[keyOf(f)] = f.body;
     // History files and other objects under the prefix: listed (two pages), never read.
-    for (let i = 0; i < 1100; i++) bucket[`AWSLogs/${alpha}/Config/us-east-1/2026/10/${String(i % 28 + 1).padStart(2, '0')}/ConfigHistory/${alpha}_Config_us-east-1_ConfigHistory_AWS::S3::Bucket_2026${i}.json.gz`] = Buffer.from('x');
+    for (let i = 0; i < 1100; i++)
+      bucket[`AWSLogs/${alpha}/Config/us-east-1/2026/10/${String((i % 28) + 1).padStart(2, '0')}/ConfigHistory/${alpha}_Config_us-east-1_ConfigHistory_AWS::S3::Bucket_2026${i}.json.gz`] =
+        Buffer.from('x');
     aws = await startFakeAws({ account: alpha, regions: {}, s3: { 'acme-config': bucket } });
     work = tempDir({ after: (fn) => process.on('exit', fn) });
     snapshot = join(work, 'snapshot');
@@ -52,13 +54,19 @@ describe('collect from the snapshot files AWS Config delivered', () => {
     assert.equal(collected.code, 0, collected.stderr);
     assert.deepEqual(readdirSync(join(snapshot, 'config-snapshots')).sort(), [files[1]!.name, files[3]!.name].sort());
     const log = JSON.parse(readFileSync(join(snapshot, 'collection-log.json'), 'utf8'));
-    assert.deepEqual(log.snapshots.map((s: any) => [s.account, s.region, s.relation, s.snapshotTime, s.candidates]), [
-      [alpha, 'us-east-1', 'at-or-before-end', '2026-10-31T23:00:00.000Z', 3],
-      [beta, 'eu-west-1', 'after-end', '2026-11-03T08:00:00.000Z', 1],
-    ]);
+    assert.deepEqual(
+      log.snapshots.map((s: any) => [s.account, s.region, s.relation, s.snapshotTime, s.candidates]),
+      [
+        [alpha, 'us-east-1', 'at-or-before-end', '2026-10-31T23:00:00.000Z', 3],
+        [beta, 'eu-west-1', 'after-end', '2026-11-03T08:00:00.000Z', 1],
+      ],
+    );
     const meta = JSON.parse(readFileSync(join(snapshot, 'snapshot.json'), 'utf8'));
     assert.equal(meta.collector.method, 'files');
-    assert.match(meta.collector.description, /^AWS Config snapshot files from s3:\/\/acme-config\/AWSLogs\/: 4 found, 2 chosen, the latest at or before the end of 2026-10 \(2026-11-01T00:00:00\.000Z\) per account and region; none before the end for 222222222222\/eu-west-1, so the first after it$/);
+    assert.match(
+      meta.collector.description,
+      /^AWS Config snapshot files from s3:\/\/acme-config\/AWSLogs\/: 4 found, 2 chosen, the latest at or before the end of 2026-10 \(2026-11-01T00:00:00\.000Z\) per account and region; none before the end for 222222222222\/eu-west-1, so the first after it$/,
+    );
     assert.deepEqual(meta.scope, { accounts: [alpha, beta], regions: ['eu-west-1', 'us-east-1'] });
   });
 
@@ -74,10 +82,19 @@ describe('collect from the snapshot files AWS Config delivered', () => {
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
     const ids = result.resources.map((x) => x.id);
-    assert.ok(ids.some((id) => id.endsWith('-end-of-october')), 'the end-of-October snapshot is read');
+    assert.ok(
+      ids.some((id) => id.endsWith('-end-of-october')),
+      'the end-of-October snapshot is read',
+    );
     assert.ok(!ids.some((id) => id.endsWith('-mid-october') || (id.endsWith('-november') && !id.endsWith('-beta-november'))), 'the other alpha snapshots are not');
     const evidence = result.controls.flatMap((c) => c.evidence);
-    assert.ok(evidence.some((e) => e.status === 'not-applicable' && /delivered snapshot .*_end-of-october\.json\.gz \(a delivered snapshot does not state which types the recorder records\)/.test(e.message)), evidence.filter((e) => e.status !== 'pass' && e.status !== 'fail').map((e) => `${e.status} ${e.account}/${e.region} ${e.message}`).join('\n'));
+    assert.ok(
+      evidence.some((e) => e.status === 'not-applicable' && /delivered snapshot .*_end-of-october\.json\.gz \(a delivered snapshot does not state which types the recorder records\)/.test(e.message)),
+      evidence
+        .filter((e) => e.status !== 'pass' && e.status !== 'fail')
+        .map((e) => `${e.status} ${e.account}/${e.region} ${e.message}`)
+        .join('\n'),
+    );
   });
 
   it('reads a local directory the same way (no period: the latest)', async () => {
@@ -99,7 +116,10 @@ describe('collect from the snapshot files AWS Config delivered', () => {
       const r = await runCliInProcess(['collect', '--from-files', 's3://acme-config/AWSLogs/', '--period', '2026-10', '--out', out], fakeAwsEnv(denied.url));
       assert.equal(r.code, 5, r.stderr);
       const { gaps } = JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8'));
-      assert.deepEqual(gaps.map((g: any) => [g.account, g.region, g.api]), [[beta, 'eu-west-1', 's3:GetObject']]);
+      assert.deepEqual(
+        gaps.map((g: any) => [g.account, g.region, g.api]),
+        [[beta, 'eu-west-1', 's3:GetObject']],
+      );
       const none = await runCliInProcess(['collect', '--from-files', 's3://acme-config/nothing-here/', '--out', join(work, 'none')], fakeAwsEnv(denied.url));
       assert.equal(none.code, 2);
       assert.match(none.stderr, /^evidence-pack: --from-files s3:\/\/acme-config\/nothing-here\/: no AWS Config snapshot files .* found\n$/);
@@ -111,7 +131,13 @@ describe('collect from the snapshot files AWS Config delivered', () => {
 
   it('needs exactly the S3 actions that iam-policy --from-files prints, scoped to the prefix', async () => {
     const policy = JSON.parse((await runCliInProcess(['iam-policy', '--from-files', 's3://acme-config/AWSLogs/'])).stdout);
-    assert.deepEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [[['s3:ListBucket'], 'arn:aws:s3:::acme-config'], [['s3:GetObject'], 'arn:aws:s3:::acme-config/AWSLogs/*']]);
+    assert.deepEqual(
+      policy.Statement.map((s: any) => [s.Action, s.Resource]),
+      [
+        [['s3:ListBucket'], 'arn:aws:s3:::acme-config'],
+        [['s3:GetObject'], 'arn:aws:s3:::acme-config/AWSLogs/*'],
+      ],
+    );
     assert.deepEqual(policy.Statement[0].Condition, { StringLike: { 's3:prefix': ['AWSLogs/*'] } });
     assert.deepEqual([...aws.calls.keys()].filter((k) => k.startsWith('s3.')).sort(), ['s3.GetObject', 's3.ListObjectsV2']);
   });

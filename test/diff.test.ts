@@ -21,7 +21,11 @@ describe('diff between two monthly packs', () => {
     // Last month's estate: one WorkSpace still encrypted, another not yet fixed, a bucket not yet created.
     const evidence = join(work, 'september');
     cpSync(sampleDir, evidence, { recursive: true });
-    const file = join(evidence, 'config-snapshots', readdirSync(join(evidence, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
+    const file = join(
+      evidence,
+      'config-snapshots',
+      readdirSync(join(evidence, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!,
+    );
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     doc.configurationItems.find((i: any) => i.resourceId === 'ws-b8n3p5r2t').configuration.RootVolumeEncryptionEnabled = true;
     doc.configurationItems.find((i: any) => i.resourceId === 'ws-f2k9x7m1q').configuration.UserVolumeEncryptionEnabled = false;
@@ -49,9 +53,17 @@ describe('diff between two monthly packs', () => {
     assert.deepEqual([expired[0].before, expired[0].after], ['waived', 'fail']);
     assert.equal(d.catalogChanged, false);
     // A monthly drift of a large estate stays small: what changed is listed, what did not is counted.
-    assert.ok(d.items.every((i: any) => i.change !== 'unchanged'), 'unchanged items are not listed');
+    assert.ok(
+      d.items.every((i: any) => i.change !== 'unchanged'),
+      'unchanged items are not listed',
+    );
     assert.ok(d.counts.unchanged > 0, 'but counted');
-    assert.equal(d.items.length, Object.entries(d.counts).filter(([k]) => k !== 'unchanged').reduce((n, [, v]) => n + (v as number), 0));
+    assert.equal(
+      d.items.length,
+      Object.entries(d.counts)
+        .filter(([k]) => k !== 'unchanged')
+        .reduce((n, [, v]) => n + (v as number), 0),
+    );
   });
 
   it('prints Markdown for tickets, and exits 6 for --fail-on regressed', async () => {
@@ -128,10 +140,18 @@ describe('diff of two packs of the same evidence', () => {
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout);
     assert.deepEqual(d.items, []);
-    assert.deepEqual(Object.entries(d.counts).filter(([k, n]) => k !== 'unchanged' && n !== 0), []);
+    assert.deepEqual(
+      Object.entries(d.counts).filter(([k, n]) => k !== 'unchanged' && n !== 0),
+      [],
+    );
     // The copies were evaluated (the estate does hold both): each is an unchanged item of its own.
     const result = JSON.parse(readFileSync(join(packs[1]!, 'result.json'), 'utf8'));
-    const names = new Set(result.controls.flatMap((c: any) => c.evidence).filter((i: any) => i.source.kind === 'config-rule').map((i: any) => i.source.ruleName));
+    const names = new Set(
+      result.controls
+        .flatMap((c: any) => c.evidence)
+        .filter((i: any) => i.source.kind === 'config-rule')
+        .map((i: any) => i.source.ruleName),
+    );
     assert.ok(copies.some((n) => names.has(n)) && [...names].some((n) => /-conformance-pack-/.test(n as string)), [...names].join(', '));
   });
 });

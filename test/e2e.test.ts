@@ -18,7 +18,9 @@ describe('evidence-pack run on the embedded sample', () => {
   let runOutput: { code: number | null; stdout: string; stderr: string };
   const control = (id: string): ControlResult => result.controls.find((c) => c.id === id)!;
   const item = (controlId: string, resourceId: string, source?: string) =>
-    control(controlId).evidence.filter((e) => e.resource?.id === resourceId && (!source || (e.source.kind === 'check' ? e.source.id : e.source.kind === 'config-rule' ? e.source.rule : '') === source));
+    control(controlId).evidence.filter(
+      (e) => e.resource?.id === resourceId && (!source || (e.source.kind === 'check' ? e.source.id : e.source.kind === 'config-rule' ? e.source.rule : '') === source),
+    );
 
   before(async (t) => {
     const out = tempDir({ after: (fn) => process.on('exit', fn) });
@@ -32,13 +34,28 @@ describe('evidence-pack run on the embedded sample', () => {
   it('prints one summary line with where it wrote and the counts by status', () => {
     const lines = runOutput.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
-    assert.match(lines[0]!, /^Wrote .*pack-\d{8}T\d{6}Z-[0-9a-f]{8} and pack-\d{8}T\d{6}Z-[0-9a-f]{8}\.zip \(period \d{4}-\d{2}, \d+ files, signed with demo key sha256:[0-9a-f]{16}…\): 18 controls: fail \d+/);
+    assert.match(
+      lines[0]!,
+      /^Wrote .*pack-\d{8}T\d{6}Z-[0-9a-f]{8} and pack-\d{8}T\d{6}Z-[0-9a-f]{8}\.zip \(period \d{4}-\d{2}, \d+ files, signed with demo key sha256:[0-9a-f]{16}…\): 18 controls: fail \d+/,
+    );
     assert.equal(runOutput.stderr, '', 'nothing on stderr in CI');
   });
 
   it('writes the pack files', () => {
     const files = listFiles(pack);
-    for (const f of ['manifest.json', 'manifest.sig', 'public-key.pem', 'README.txt', 'result.json', 'report.html', 'report.pdf', 'evidence.csv', 'evidence/snapshot.json', 'waivers.yaml', 'attestations/pcoip-gpo-export.txt']) {
+    for (const f of [
+      'manifest.json',
+      'manifest.sig',
+      'public-key.pem',
+      'README.txt',
+      'result.json',
+      'report.html',
+      'report.pdf',
+      'evidence.csv',
+      'evidence/snapshot.json',
+      'waivers.yaml',
+      'attestations/pcoip-gpo-export.txt',
+    ]) {
       assert.ok(files.includes(f), `${f} in pack`);
     }
     assert.ok(files.filter((f) => f.startsWith('evidence/config-snapshots/')).length === 3);
@@ -74,9 +91,10 @@ describe('evidence-pack run on the embedded sample', () => {
   });
 
   it('lists deployed rules that no control uses, with their results, instead of dropping them', () => {
-    assert.deepEqual(result.unmappedRules!.map((r) => [r.rule, r.owner, `${r.results.pass}/${r.results.fail}`]), [
-      ['arn:aws:lambda:us-east-1:111111111111:function:required-tags-costcenter', 'CUSTOM_LAMBDA', '1/1'],
-    ]);
+    assert.deepEqual(
+      result.unmappedRules!.map((r) => [r.rule, r.owner, `${r.results.pass}/${r.results.fail}`]),
+      [['arn:aws:lambda:us-east-1:111111111111:function:required-tags-costcenter', 'CUSTOM_LAMBDA', '1/1']],
+    );
     // A managed rule that tests a control's property is that control's evidence, not an unmapped rule.
     assert.equal(item('WSAS-05', 'legacy-exports-2019', 'S3_DEFAULT_ENCRYPTION_KMS')[0]!.status, 'fail');
   });
@@ -113,14 +131,20 @@ describe('evidence-pack run on the embedded sample', () => {
     const appendix = readFileSync(join(pack, 'report.html'), 'utf8').split('<section id="gaps">')[1]!.split('</section>')[0]!;
     assert.match(appendix, /<li><a href="#control-WSAS-05">WSAS-05<\/a>: AWS::S3::Bucket legacy-exports-2019 \(111111111111\/us-east-1\): built-in check s3-bucket-default-encryption says fail/);
     assert.match(appendix, /AWS Config rules that no control uses[\s\S]*required-tags-costcenter[\s\S]*1 pass, 1 fail/);
-    assert.ok(!appendix.includes('S3_DEFAULT_ENCRYPTION_KMS'), 'a managed rule a control lists is that control\'s evidence, not unmapped');
+    assert.ok(!appendix.includes('S3_DEFAULT_ENCRYPTION_KMS'), "a managed rule a control lists is that control's evidence, not unmapped");
   });
 
   it('maps every control to NIST SP 800-53 rev5 with FedRAMP membership, and GDPR where it applies', () => {
     const mfa = control('WSAS-02').mappings;
-    assert.deepEqual(mfa['nist-sp-800-53-r5']!.map((m) => m.id), ['IA-2(1)', 'IA-2(2)']);
+    assert.deepEqual(
+      mfa['nist-sp-800-53-r5']!.map((m) => m.id),
+      ['IA-2(1)', 'IA-2(2)'],
+    );
     assert.ok(mfa['nist-sp-800-53-r5']!.every((m) => m.in?.includes('fedramp-r5-moderate')));
-    assert.deepEqual(mfa.gdpr!.map((m) => m.id), ['Art. 32']);
+    assert.deepEqual(
+      mfa.gdpr!.map((m) => m.id),
+      ['Art. 32'],
+    );
     assert.ok(control('WSAS-07').mappings['nist-sp-800-53-r5']!.some((m) => m.id === 'SC-13' && m.in?.includes('fips')));
   });
 
@@ -166,7 +190,10 @@ describe('evidence-pack run on the embedded sample', () => {
     assert.ok(!/<script/i.test(html));
     assert.ok(!/src="(?!data:)/i.test(html), 'nothing loaded from anywhere but data: URIs');
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
-    assert.ok(hrefs.every((h) => h.startsWith('#') || /^https:\/\/jira\.example\.com\//.test(h)), `only in-page links and waiver tickets: ${hrefs.filter((h) => !h.startsWith('#'))}`);
+    assert.ok(
+      hrefs.every((h) => h.startsWith('#') || /^https:\/\/jira\.example\.com\//.test(h)),
+      `only in-page links and waiver tickets: ${hrefs.filter((h) => !h.startsWith('#'))}`,
+    );
     assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
   });
 
@@ -203,15 +230,22 @@ describe('the FedRAMP Moderate baseline in result.json', () => {
     const rows = result.frameworks.find((b) => b.id === 'fedramp-r5-moderate')!.rows;
     assert.equal(rows.length, 323);
     assert.equal(new Set(rows.map((r) => r.id)).size, 323);
-    assert.deepEqual(rows.find((r) => r.id === 'IA-2(1)'), {
-      id: 'IA-2(1)', title: 'Multi-factor Authentication to Privileged Accounts', family: 'IA', status: 'fail', via: ['WSAS-02'],
-      rules: [
-        { rule: 'IAM_USER_MFA_ENABLED', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'fail', results: 4 },
-        { rule: 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'fail', results: 4 },
-        { rule: 'ROOT_ACCOUNT_MFA_ENABLED', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'pass', results: 2 },
-      ],
-      sources: ['AWS: IAM.5, IAM.9, IAM.19'],
-    });
+    assert.deepEqual(
+      rows.find((r) => r.id === 'IA-2(1)'),
+      {
+        id: 'IA-2(1)',
+        title: 'Multi-factor Authentication to Privileged Accounts',
+        family: 'IA',
+        status: 'fail',
+        via: ['WSAS-02'],
+        rules: [
+          { rule: 'IAM_USER_MFA_ENABLED', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'fail', results: 4 },
+          { rule: 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'fail', results: 4 },
+          { rule: 'ROOT_ACCOUNT_MFA_ENABLED', source: 'AWS FedRAMP pack table: IA-2(1), IA-2(1)(2)', status: 'pass', results: 2 },
+        ],
+        sources: ['AWS: IAM.5, IAM.9, IAM.19'],
+      },
+    );
     // FedRAMP is mapped from AWS's FedRAMP table, not derived from NIST edges: "AC-2(f)"/"AC-2(j)" rows put the MFA rule
     // on AC-2, which Security Hub's NIST requirements for it (IA-2(1), IA-2(2), IA-2(6), IA-2(8)) never name.
     assert.ok(rows.find((r) => r.id === 'AC-2')!.rules.some((r) => r.rule === 'IAM_USER_MFA_ENABLED' && r.source === 'AWS FedRAMP pack table: AC-2(f), AC-2(j)'));
@@ -253,7 +287,8 @@ describe('the signature inside report.pdf', () => {
     writeFileSync(join(work, 'sig.der'), der);
     writeFileSync(join(work, 'content.bin'), content);
     writeFileSync(join(work, 'other.bin'), Buffer.concat([content, Buffer.from('!')]));
-    const verify = (data: string) => spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig.der', '-content', data, '-noverify', '-out', '/dev/null'], { cwd: work, encoding: 'utf8' });
+    const verify = (data: string) =>
+      spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig.der', '-content', data, '-noverify', '-out', '/dev/null'], { cwd: work, encoding: 'utf8' });
     assert.equal(verify('content.bin').status, 0, verify('content.bin').stderr);
     assert.notEqual(verify('other.bin').status, 0);
     const printed = spawnSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', 'sig.der'], { cwd: work, encoding: 'utf8' }).stdout;
@@ -277,7 +312,7 @@ describe('the signature inside report.pdf', () => {
 });
 
 describe('PDF paper and metadata', () => {
-  it('prints Letter on request, with the run\'s time and the pack in the document information', async (t) => {
+  it("prints Letter on request, with the run's time and the pack in the document information", async (t) => {
     const out = tempDir(t);
     const r = await runCliInProcess(['run', '--out', out, '--paper', 'Letter'], { SOURCE_DATE_EPOCH: '1793491200' });
     assert.equal(r.code, 0, r.stderr);

@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, runCliInProcess, tempDir } from './helpers.ts';
 
-const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => {
-  const me = String.fromCharCode(98 + i);
-  const prev = String.fromCharCode(97 + i);
-  return `${me}: &${me} [${Array(9).fill(`*${prev}`).join(',')}]`;
-})].join('\n');
+const laughs = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...Array.from({ length: 8 }, (_, i) => {
+    const me = String.fromCharCode(98 + i);
+    const prev = String.fromCharCode(97 + i);
+    return `${me}: &${me} [${Array(9).fill(`*${prev}`).join(',')}]`;
+  }),
+].join('\n');
 
 describe('exit codes where 1 was given', () => {
   it('a YAML billion-laughs settings file: exit 2 naming the file', { timeout: 180_000 }, async (t) => {
@@ -46,8 +49,14 @@ describe('two runs at once with one SOURCE_DATE_EPOCH', () => {
     const codes = runs.map((r) => r.code).sort();
     assert.deepEqual(codes, [0, 2, 2], runs.map((r) => r.stderr).join('\n'));
     for (const r of runs.filter((x) => x.code === 2)) {
-      assert.match(r.stderr.trim(), /^evidence-pack: .*pack-20261101T000000Z-[0-9a-f]+: already exists( \(written by another run meanwhile; use --force to replace it\)| \(use --force to replace it\))$/);
+      assert.match(
+        r.stderr.trim(),
+        /^evidence-pack: .*pack-20261101T000000Z-[0-9a-f]+: already exists( \(written by another run meanwhile; use --force to replace it\)| \(use --force to replace it\))$/,
+      );
     }
-    assert.deepEqual((readdirSync(out, { recursive: true }) as string[]).filter((p) => p.includes('.tmp-')), []);
+    assert.deepEqual(
+      (readdirSync(out, { recursive: true }) as string[]).filter((p) => p.includes('.tmp-')),
+      [],
+    );
   });
 });

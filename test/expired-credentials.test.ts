@@ -17,7 +17,10 @@ describe('collect with credentials that expire midway', () => {
     assert.equal(r.code, 9, r.stderr);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0]!, /^evidence-pack: collect: the credentials expired during the collection \(.*ExpiredTokenException: The security token included in the request is expired.*\); \d+ call\(s\) not made after it, each a gap; what was collected is kept in .*evidence: renew the credentials and collect again$/);
+    assert.match(
+      lines[0]!,
+      /^evidence-pack: collect: the credentials expired during the collection \(.*ExpiredTokenException: The security token included in the request is expired.*\); \d+ call\(s\) not made after it, each a gap; what was collected is kept in .*evidence: renew the credentials and collect again$/,
+    );
     assert.ok(existsSync(join(out, 'snapshot.json')), 'what was collected is kept');
     const meta = JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8')) as { gaps: { reason: string }[] };
     const notCalled = meta.gaps.filter((g) => g.reason.includes('not called: the credentials expired'));

@@ -31,7 +31,12 @@ export interface FakeRegion {
   trails?: FakeTrail[];
 }
 
-export interface FakeTrail { Name: string; IsMultiRegionTrail: boolean; status?: object; selectors?: object }
+export interface FakeTrail {
+  Name: string;
+  IsMultiRegionTrail: boolean;
+  status?: object;
+  selectors?: object;
+}
 
 export interface FakeAggregator {
   sources: { SourceId: string; SourceType: 'ACCOUNT' | 'ORGANIZATION'; AwsRegion: string; LastUpdateStatus: 'SUCCEEDED' | 'FAILED' | 'OUTDATED'; LastErrorCode?: string; LastErrorMessage?: string }[];
@@ -88,7 +93,11 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined && o[k] !== null).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined && o[k] !== null)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -109,7 +118,11 @@ function tokenOffset(request: string, token: unknown): number | undefined {
 /** One page of items from where the token says, and the token for the next page, bound to `request`. */
 function page<T>(items: T[], request: string, token: unknown, size: number): { items: T[]; next?: string } {
   const start = token === undefined || token === null ? 0 : tokenOffset(request, token);
-  if (start === undefined) throw new RejectedCall('InvalidNextTokenException', 'The specified next token is invalid. Specify the nextToken string that was returned in the previous response to get the next page of results.');
+  if (start === undefined)
+    throw new RejectedCall(
+      'InvalidNextTokenException',
+      'The specified next token is invalid. Specify the nextToken string that was returned in the previous response to get the next page of results.',
+    );
   const end = start + size;
   return { items: items.slice(start, end), next: end < items.length ? issueToken(request, end) : undefined };
 }
@@ -120,7 +133,12 @@ const epochNow = 1795000000;
 
 /** A call AWS refuses as malformed (HTTP 400). */
 class RejectedCall extends Error {
-  constructor(readonly type: string, message: string) { super(message); }
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
@@ -142,7 +160,9 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     const isQuery = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
     const operation = target
       ? `${signingService}.${target.split('.').pop()}`
-      : isQuery ? `${signingService}.${new URLSearchParams(body).get('Action')}` : `${signingService}.${req.method} ${req.url?.split('?')[0]}`;
+      : isQuery
+        ? `${signingService}.${new URLSearchParams(body).get('Action')}`
+        : `${signingService}.${req.method} ${req.url?.split('?')[0]}`;
     const key = `${region}|${operation}`;
     // Calls made with credentials from AssumeRole read that member account's data, and are counted as "<account>:<key>".
     const member = /Credential=ASIAFAKE(\d{12})\//.exec(auth)?.[1];
@@ -175,27 +195,37 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       const member = /^arn:aws:iam::(\d{12}):role\//.exec(roleArn)?.[1];
       if (!member || !opts.members?.[member]) {
         res.writeHead(403, { 'content-type': 'text/xml' });
-        return res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>x</RequestId></ErrorResponse>`);
+        return res.end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>x</RequestId></ErrorResponse>`,
+        );
       }
       const expiring = opts.memberCredentialUses !== undefined;
       const [session, expiration] = expiring ? [`member-session-${++issued}`, new Date(Date.now() + 60_000).toISOString()] : ['member-session', '2099-01-01T00:00:00Z'];
       res.writeHead(200, { 'content-type': 'text/xml' });
-      return res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKE${member}</AccessKeyId><SecretAccessKey>member-secret</SecretAccessKey><SessionToken>${session}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}/evidence-pack</Arn><AssumedRoleId>AROAFAKE:evidence-pack</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></AssumeRoleResponse>`);
+      return res.end(
+        `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKE${member}</AccessKeyId><SecretAccessKey>member-secret</SecretAccessKey><SessionToken>${session}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}/evidence-pack</Arn><AssumedRoleId>AROAFAKE:evidence-pack</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      );
     }
     if (operation.startsWith('sts.')) {
       if (opts.stsError) {
         res.writeHead(403, { 'content-type': 'text/xml' });
-        return res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${opts.stsError}</Code><Message>The security token included in the request is expired</Message></Error><RequestId>x</RequestId></ErrorResponse>`);
+        return res.end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>${opts.stsError}</Code><Message>The security token included in the request is expired</Message></Error><RequestId>x</RequestId></ErrorResponse>`,
+        );
       }
       res.writeHead(200, { 'content-type': 'text/xml' });
-      return res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${opts.account}:assumed-role/EvidenceCollector/compliance</Arn><UserId>AROAFAKE:compliance</UserId><Account>${opts.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+      return res.end(
+        `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${opts.account}:assumed-role/EvidenceCollector/compliance</Arn><UserId>AROAFAKE:compliance</UserId><Account>${opts.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+      );
     }
     const isMacie = operation.startsWith('macie2.') || operation.startsWith('account.');
-    const error = (status: number, type: string, message: string) => (isQuery
-      ? (res.writeHead(status === 400 && type.includes('AccessDenied') ? 403 : status, { 'content-type': 'text/xml' }), res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${type.replace(/Exception$/, '')}</Code><Message>${message}</Message></Error><RequestId>x</RequestId></ErrorResponse>`))
-      : isMacie
-        ? (res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }), res.end(JSON.stringify({ message })))
-        : json(res, status, { __type: type, message }));
+    const error = (status: number, type: string, message: string) =>
+      isQuery
+        ? (res.writeHead(status === 400 && type.includes('AccessDenied') ? 403 : status, { 'content-type': 'text/xml' }),
+          res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${type.replace(/Exception$/, '')}</Code><Message>${message}</Message></Error><RequestId>x</RequestId></ErrorResponse>`))
+        : isMacie
+          ? (res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }), res.end(JSON.stringify({ message })))
+          : json(res, status, { __type: type, message });
     if ((opts.throttle?.[key] ?? 0) >= calls.get(key)!) return error(400, 'ThrottlingException', 'Rate exceeded');
     if (opts.deny?.includes(key)) return error(isMacie ? 403 : 400, 'AccessDeniedException', `User is not authorized to perform ${operation} in ${region}`);
     const data = member ? opts.members?.[member]?.[region] : opts.regions[region];
@@ -203,7 +233,9 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     const input = body && !isMacie && !isQuery ? JSON.parse(body) : {};
     const iamXml = (action: string, result: string) => {
       res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(`<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></${action}Response>`);
+      res.end(
+        `<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></${action}Response>`,
+      );
     };
 
     /** A page of this request's items: the token read from `tokenField`, bound to every other parameter. */
@@ -211,23 +243,45 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     /** The page size asked for in `field` (default when absent or 0), refused above the API's maximum as AWS does. */
     const sizeOf = (field: string, byDefault: number, max: number): number => {
       const asked = input[field];
-      if (asked > max) throw new RejectedCall('ValidationException', `1 validation error detected: Value '${asked}' at '${field[0]!.toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+      if (asked > max)
+        throw new RejectedCall(
+          'ValidationException',
+          `1 validation error detected: Value '${asked}' at '${field[0]!.toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+        );
       return asked || byDefault;
     };
     const answer = () => {
       switch (operation) {
         case 'config.DescribeConfigurationRecorders':
-          return json(res, 200, { ConfigurationRecorders: [{ name: 'default', roleARN: `arn:aws:iam::${opts.account}:role/config`, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [] } }] });
+          return json(res, 200, {
+            ConfigurationRecorders: [
+              { name: 'default', roleARN: `arn:aws:iam::${opts.account}:role/config`, recordingGroup: { allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [] } },
+            ],
+          });
         case 'config.DescribeConfigurationRecorderStatus':
-          return json(res, 200, { ConfigurationRecordersStatus: [{ name: 'default', recording: data.recording ?? true, lastStatus: data.recording === false ? 'FAILURE' : 'SUCCESS', lastStartTime: 1730000000 }] });
+          return json(res, 200, {
+            ConfigurationRecordersStatus: [{ name: 'default', recording: data.recording ?? true, lastStatus: data.recording === false ? 'FAILURE' : 'SUCCESS', lastStartTime: 1730000000 }],
+          });
         case 'config.DescribeConfigRules': {
           const p = pageOf(data.rules ?? [], 'NextToken', 25);
-          return json(res, 200, { ConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, Source: { Owner: 'AWS', SourceIdentifier: r.identifier }, ConfigRuleState: 'ACTIVE' })), NextToken: p.next });
+          return json(res, 200, {
+            ConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, Source: { Owner: 'AWS', SourceIdentifier: r.identifier }, ConfigRuleState: 'ACTIVE' })),
+            NextToken: p.next,
+          });
         }
         case 'config.DescribeConformancePacks':
-          return json(res, 200, { ConformancePackDetails: Object.keys(data.packs ?? {}).map((n) => ({ ConformancePackName: n, ConformancePackArn: `arn:aws:config:${region}:${opts.account}:conformance-pack/${n}`, ConformancePackId: `conformance-pack-${n.length}` })) });
+          return json(res, 200, {
+            ConformancePackDetails: Object.keys(data.packs ?? {}).map((n) => ({
+              ConformancePackName: n,
+              ConformancePackArn: `arn:aws:config:${region}:${opts.account}:conformance-pack/${n}`,
+              ConformancePackId: `conformance-pack-${n.length}`,
+            })),
+          });
         case 'config.DescribeConformancePackCompliance':
-          return json(res, 200, { ConformancePackName: input.ConformancePackName, ConformancePackRuleComplianceList: (data.packs?.[input.ConformancePackName] ?? []).map((r) => ({ ConfigRuleName: r, ComplianceType: 'NON_COMPLIANT', Controls: [] })) });
+          return json(res, 200, {
+            ConformancePackName: input.ConformancePackName,
+            ConformancePackRuleComplianceList: (data.packs?.[input.ConformancePackName] ?? []).map((r) => ({ ConfigRuleName: r, ComplianceType: 'NON_COMPLIANT', Controls: [] })),
+          });
         case 'config.DescribeComplianceByConfigRule': {
           const verdict = (rule: string) => {
             const types = ((data.evaluations?.[rule] ?? []) as { ComplianceType?: string }[]).map((e) => e.ComplianceType);
@@ -250,7 +304,9 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
           const all = data.history?.[`${input.resourceType}|${input.resourceId}`];
           if (!all) return error(400, 'ResourceNotDiscoveredException', `Resource ${input.resourceId} of resourceType:${input.resourceType} is unknown or has not been discovered`);
           const inRange = all
-            .filter((i) => (input.earlierTime === undefined || i.configurationItemCaptureTime >= input.earlierTime) && (input.laterTime === undefined || i.configurationItemCaptureTime <= input.laterTime))
+            .filter(
+              (i) => (input.earlierTime === undefined || i.configurationItemCaptureTime >= input.earlierTime) && (input.laterTime === undefined || i.configurationItemCaptureTime <= input.laterTime),
+            )
             .sort((a, b) => b.configurationItemCaptureTime - a.configurationItemCaptureTime);
           const p = pageOf(inRange, 'nextToken', sizeOf('limit', 10, 100));
           return json(res, 200, { configurationItems: p.items, nextToken: p.next });
@@ -272,7 +328,13 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
           const names: string[] = input.ConfigurationAggregatorNames ?? Object.keys(opts.aggregators ?? {});
           const missing = names.find((n) => !opts.aggregators?.[n]);
           if (missing) return error(400, 'NoSuchConfigurationAggregatorException', `The configuration aggregator does not exist. Check the configuration aggregator name and try again.`);
-          return json(res, 200, { ConfigurationAggregators: names.map((n) => ({ ConfigurationAggregatorName: n, ConfigurationAggregatorArn: `arn:aws:config:${region}:${opts.account}:config-aggregator/config-aggregator-${n}`, OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${opts.account}:role/aggregator`, AllAwsRegions: true } })) });
+          return json(res, 200, {
+            ConfigurationAggregators: names.map((n) => ({
+              ConfigurationAggregatorName: n,
+              ConfigurationAggregatorArn: `arn:aws:config:${region}:${opts.account}:config-aggregator/config-aggregator-${n}`,
+              OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${opts.account}:role/aggregator`, AllAwsRegions: true },
+            })),
+          });
         }
         case 'config.DescribeConfigurationAggregatorSourcesStatus':
         case 'config.SelectAggregateResourceConfig':
@@ -290,7 +352,10 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
           }
           if (operation.endsWith('ByConfigRules')) {
             const p = pageOf(agg.rules, 'NextToken', sizeOf('Limit', 1000, 1000));
-            return json(res, 200, { AggregateComplianceByConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, AccountId: r.account, AwsRegion: r.region, Compliance: { ComplianceType: 'NON_COMPLIANT' } })), NextToken: p.next });
+            return json(res, 200, {
+              AggregateComplianceByConfigRules: p.items.map((r) => ({ ConfigRuleName: r.name, AccountId: r.account, AwsRegion: r.region, Compliance: { ComplianceType: 'NON_COMPLIANT' } })),
+              NextToken: p.next,
+            });
           }
           const p = pageOf(agg.evaluations[`${input.AccountId}/${input.AwsRegion}/${input.ConfigRuleName}`] ?? [], 'NextToken', sizeOf('Limit', 50, 100));
           return json(res, 200, { AggregateEvaluationResults: p.items, NextToken: p.next });
@@ -301,7 +366,17 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
           const regions = (member ? opts.members![member]! : opts.regions) as Record<string, FakeRegion>;
           const homed = Object.entries(regions).flatMap(([home, d]) => (d.trails ?? []).map((t) => ({ t, home })));
           const listed = homed.filter(({ t, home }) => home === region || (input.includeShadowTrails !== false && t.IsMultiRegionTrail));
-          return json(res, 200, { trailList: listed.map(({ t, home }) => ({ Name: t.Name, TrailARN: trailArn(home, account, t.Name), HomeRegion: home, IsMultiRegionTrail: t.IsMultiRegionTrail, S3BucketName: `trail-logs-${account}`, HasCustomEventSelectors: Boolean(t.selectors), IsOrganizationTrail: false })) });
+          return json(res, 200, {
+            trailList: listed.map(({ t, home }) => ({
+              Name: t.Name,
+              TrailARN: trailArn(home, account, t.Name),
+              HomeRegion: home,
+              IsMultiRegionTrail: t.IsMultiRegionTrail,
+              S3BucketName: `trail-logs-${account}`,
+              HasCustomEventSelectors: Boolean(t.selectors),
+              IsOrganizationTrail: false,
+            })),
+          });
         }
         case 'cloudtrail.GetTrailStatus':
         case 'cloudtrail.GetEventSelectors': {
@@ -310,7 +385,10 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
           const t = (data.trails ?? []).find((x) => asked === x.Name || asked === trailArn(region, account, x.Name));
           if (!t) return error(400, 'TrailNotFoundException', `Unknown trail: ${asked} for the user: ${account}`);
           if (operation.endsWith('Status')) return json(res, 200, t.status ?? { IsLogging: true, LatestDeliveryTime: epochNow - 600, StartLoggingTime: epochNow - 86400 * 30 });
-          return json(res, 200, { TrailARN: trailArn(region, account, t.Name), ...(t.selectors ?? { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] }) });
+          return json(res, 200, {
+            TrailARN: trailArn(region, account, t.Name),
+            ...(t.selectors ?? { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] }),
+          });
         }
         case 'appstream.DescribeStacks': {
           const p = pageOf(data.stacks ?? [], 'NextToken', 10);
@@ -318,11 +396,15 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
         }
         case 'iam.GenerateCredentialReport':
           // IAM answers STARTED first and COMPLETE once the report is ready.
-          return iamXml('GenerateCredentialReport', `<State>${calls.get(counted)! > 1 ? 'COMPLETE' : 'STARTED'}</State><Description>No report exists. Starting a new report generation task</Description>`);
+          return iamXml(
+            'GenerateCredentialReport',
+            `<State>${calls.get(counted)! > 1 ? 'COMPLETE' : 'STARTED'}</State><Description>No report exists. Starting a new report generation task</Description>`,
+          );
         case 'iam.GetCredentialReport': {
-          const report = data.credentialReport === undefined
-            ? `user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n<root_account>,arn:aws:iam::${member ?? opts.account}:root,2020-01-01T00:00:00+00:00,not_supported,true,false,false`
-            : data.credentialReport;
+          const report =
+            data.credentialReport === undefined
+              ? `user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n<root_account>,arn:aws:iam::${member ?? opts.account}:root,2020-01-01T00:00:00+00:00,not_supported,true,false,false`
+              : data.credentialReport;
           if (report === null) return error(410, 'ReportNotPresent', 'Credential report not present');
           return iamXml('GetCredentialReport', `<Content>${Buffer.from(report).toString('base64')}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-10-31T23:50:12Z</GeneratedTime>`);
         }
@@ -352,7 +434,10 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     const objects = opts.s3?.[bucket ?? ''];
     const op = key ? 's3.GetObject' : 's3.ListObjectsV2';
     calls.set(op, (calls.get(op) ?? 0) + 1);
-    const fail = (status: number, code: string) => { res.writeHead(status, { 'content-type': 'application/xml' }); res.end(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`); };
+    const fail = (status: number, code: string) => {
+      res.writeHead(status, { 'content-type': 'application/xml' });
+      res.end(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+    };
     if (!objects) return fail(404, 'NoSuchBucket');
     if (opts.deny?.includes(`${op} ${key}`)) return fail(403, 'AccessDenied');
     if (key) {
@@ -362,7 +447,9 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       return res.end(body);
     }
     const prefix = url.searchParams.get('prefix') ?? '';
-    const keys = Object.keys(objects).filter((k) => k.startsWith(prefix)).sort();
+    const keys = Object.keys(objects)
+      .filter((k) => k.startsWith(prefix))
+      .sort();
     const params = Object.fromEntries([...url.searchParams].filter(([k]) => k !== 'continuation-token'));
     let p: ReturnType<typeof page<string>>;
     try {
@@ -373,7 +460,9 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
       return fail(400, 'InvalidArgument');
     }
     res.writeHead(200, { 'content-type': 'application/xml' });
-    return res.end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${p.items.length}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>${p.next ? 'true' : 'false'}</IsTruncated>${p.items.map((k) => `<Contents><Key>${xml(k)}</Key><LastModified>2026-11-01T00:00:00.000Z</LastModified><ETag>"x"</ETag><Size>${objects[k]!.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('')}${p.next ? `<NextContinuationToken>${p.next}</NextContinuationToken>` : ''}</ListBucketResult>`);
+    return res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${p.items.length}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>${p.next ? 'true' : 'false'}</IsTruncated>${p.items.map((k) => `<Contents><Key>${xml(k)}</Key><LastModified>2026-11-01T00:00:00.000Z</LastModified><ETag>"x"</ETag><Size>${objects[k]!.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('')}${p.next ? `<NextContinuationToken>${p.next}</NextContinuationToken>` : ''}</ListBucketResult>`,
+    );
   }
 
   const server: Server = createServer((req, res) => {
@@ -387,7 +476,11 @@ export async function startFakeAws(opts: FakeAwsOptions): Promise<FakeAws> {
     url: `http://127.0.0.1:${port}`,
     calls,
     rejected,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

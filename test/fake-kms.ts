@@ -75,13 +75,22 @@ export async function startFakeKms(opts: FakeKmsOptions = {}): Promise<FakeKms> 
     res.end(JSON.stringify(body));
   };
   const handle = (req: IncomingMessage, raw: string, res: ServerResponse) => {
-    const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
-    const body = raw ? JSON.parse(raw) as Record<string, unknown> : {};
+    const operation =
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     requests.push({ operation, body });
     if (!/Credential=[^/]+\/\d{8}\/eu-west-1\/kms\//.test(req.headers.authorization ?? '')) return reply(res, 400, { __type: 'IncorrectKeyException', message: 'wrong region or unsigned' });
     if (body.KeyId !== keyArn && body.KeyId !== 'alias/evidence-pack') return reply(res, 400, { __type: 'NotFoundException', message: `Key '${String(body.KeyId)}' does not exist` });
     if (operation === 'GetPublicKey') {
-      return reply(res, 200, { KeyId: keyArn, KeySpec: spec, KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: [curve.algorithm], PublicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') });
+      return reply(res, 200, {
+        KeyId: keyArn,
+        KeySpec: spec,
+        KeyUsage: 'SIGN_VERIFY',
+        SigningAlgorithms: [curve.algorithm],
+        PublicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+      });
     }
     if (operation === 'Sign') {
       if (opts.denySign) return reply(res, 400, { __type: 'AccessDeniedException', message: `User is not authorized to perform kms:Sign on ${keyArn}` });
@@ -104,6 +113,10 @@ export async function startFakeKms(opts: FakeKmsOptions = {}): Promise<FakeKms> 
     keyArn,
     publicKey,
     requests,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -6,11 +6,26 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface RecordedRequest { method: string; path: string; headers: IncomingHttpHeaders; body: Buffer }
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
 
-export interface Scripted { status: number; headers?: Record<string, string>; body?: unknown }
+export interface Scripted {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
 
-export interface StoredAttachment { id: string; filename: string; size: number; sha256: string; bytes: Buffer }
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  bytes: Buffer;
+}
 
 export interface FakeTickets {
   url: string;
@@ -63,13 +78,21 @@ export async function startFakeTickets(opts: { jira?: 'cloud' | 'datacenter' } =
       const params = new URLSearchParams(query);
       const startAt = Number(params.get('startAt') ?? 0);
       const page = stored.comments.slice(startAt, startAt + Number(params.get('maxResults') ?? 50));
-      return { status: 200, body: { startAt, total: stored.comments.length, comments: page.map((c, i) => ({ id: String(20001 + startAt + i), self: `${route}/${20001 + startAt + i}`, body: JSON.parse(c) })) } };
+      return {
+        status: 200,
+        body: { startAt, total: stored.comments.length, comments: page.map((c, i) => ({ id: String(20001 + startAt + i), self: `${route}/${20001 + startAt + i}`, body: JSON.parse(c) })) },
+      };
     }
     if (method === 'GET' && kind === 'comments') {
       const params = new URLSearchParams(query);
       const perPage = Number(params.get('per_page') ?? 30);
       const page = Number(params.get('page') ?? 1);
-      return { status: 200, body: stored.comments.slice((page - 1) * perPage, page * perPage).map((c, i) => ({ id: i + 1, body: JSON.parse(c), html_url: `https://github.example/acme/compliance/issues/7#issuecomment-${(page - 1) * perPage + i + 1}` })) };
+      return {
+        status: 200,
+        body: stored.comments
+          .slice((page - 1) * perPage, page * perPage)
+          .map((c, i) => ({ id: i + 1, body: JSON.parse(c), html_url: `https://github.example/acme/compliance/issues/7#issuecomment-${(page - 1) * perPage + i + 1}` })),
+      };
     }
     return { status: 200, body: {} };
   };
@@ -97,7 +120,11 @@ export async function startFakeTickets(opts: { jira?: 'cloud' | 'datacenter' } =
     requests,
     script,
     stored,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

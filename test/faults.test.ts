@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, tempDir } from './helpers.ts';
 
-interface Fault { name: string; args: (work: string) => string[]; expect: RegExp; out: (work: string) => string }
+interface Fault {
+  name: string;
+  args: (work: string) => string[];
+  expect: RegExp;
+  out: (work: string) => string;
+}
 
 /** A small tmpfs, when this machine lets the test mount one (root on Linux); else undefined and the case is skipped. */
 function smallFs(t: { after(fn: () => void): void }, options: string): string | undefined {
@@ -34,15 +39,46 @@ describe('faults: bad output places and templates that throw', () => {
     };
     writeFileSync(join(work, 'a-file'), 'not a directory');
     const faults: Fault[] = [
-      { name: 'a missing partial', args: (w) => ['--templates', templates('t1', { 'report.hbs': '{{> nosuch}}' }), '--out', join(w, 'o1')], expect: /--templates .*t1: The partial nosuch could not be found$/, out: (w) => join(w, 'o1') },
-      { name: 'a template that does not parse', args: (w) => ['--templates', templates('t2', { 'partials/cover.hbs': '{{#each controls}}\n{{/if}}', 'report.hbs': '{{> cover}}' }), '--out', join(w, 'o2')], expect: /--templates .*t2: each doesn't match if/, out: (w) => join(w, 'o2') },
-      { name: 'a helper that throws', args: (w) => ['--templates', templates('t3', { 'report.hbs': '{{day generatedAt "No/Such_Zone"}}' }), '--out', join(w, 'o3')], expect: /--templates .*t3: /, out: (w) => join(w, 'o3') },
-      { name: 'an output path under a file', args: (w) => ['--out', join(w, 'a-file', 'out')], expect: /a-file\/out: cannot write the output directory \(ENOTDIR\)$/, out: (w) => join(w, 'a-file', 'out') },
+      {
+        name: 'a missing partial',
+        args: (w) => ['--templates', templates('t1', { 'report.hbs': '{{> nosuch}}' }), '--out', join(w, 'o1')],
+        expect: /--templates .*t1: The partial nosuch could not be found$/,
+        out: (w) => join(w, 'o1'),
+      },
+      {
+        name: 'a template that does not parse',
+        args: (w) => ['--templates', templates('t2', { 'partials/cover.hbs': '{{#each controls}}\n{{/if}}', 'report.hbs': '{{> cover}}' }), '--out', join(w, 'o2')],
+        expect: /--templates .*t2: each doesn't match if/,
+        out: (w) => join(w, 'o2'),
+      },
+      {
+        name: 'a helper that throws',
+        args: (w) => ['--templates', templates('t3', { 'report.hbs': '{{day generatedAt "No/Such_Zone"}}' }), '--out', join(w, 'o3')],
+        expect: /--templates .*t3: /,
+        out: (w) => join(w, 'o3'),
+      },
+      {
+        name: 'an output path under a file',
+        args: (w) => ['--out', join(w, 'a-file', 'out')],
+        expect: /a-file\/out: cannot write the output directory \(ENOTDIR\)$/,
+        out: (w) => join(w, 'a-file', 'out'),
+      },
     ];
-    if (existsSync('/proc/self')) faults.push({ name: 'an output path where mkdir -p never returns (/proc)', args: () => ['--out', '/proc/evidence-pack-out'], expect: /\/proc\/evidence-pack-out: cannot write the output directory \(ENOENT\)$/, out: () => '/proc/evidence-pack-out' });
+    if (existsSync('/proc/self'))
+      faults.push({
+        name: 'an output path where mkdir -p never returns (/proc)',
+        args: () => ['--out', '/proc/evidence-pack-out'],
+        expect: /\/proc\/evidence-pack-out: cannot write the output directory \(ENOENT\)$/,
+        out: () => '/proc/evidence-pack-out',
+      });
     const full = smallFs(t, 'size=600k');
     if (full) {
-      faults.push({ name: 'a full file system', args: () => ['--out', join(full, 'out')], expect: /cannot write the output: no space left on the device \(ENOSPC\); nothing was left behind$/, out: () => join(full, 'out') });
+      faults.push({
+        name: 'a full file system',
+        args: () => ['--out', join(full, 'out')],
+        expect: /cannot write the output: no space left on the device \(ENOSPC\); nothing was left behind$/,
+        out: () => join(full, 'out'),
+      });
     } else {
       t.diagnostic('full and read-only file systems: skipped (mounting a tmpfs needs root on Linux)');
     }

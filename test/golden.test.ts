@@ -31,7 +31,9 @@ describe('golden report', () => {
       const a = html.split('\n');
       const b = expected.split('\n');
       const line = a.findIndex((l, i) => l !== b[i]);
-      assert.fail(`report.html differs from test/golden/sample-report.html at line ${line + 1}:\n  got:      ${a[line]?.slice(0, 200)}\n  expected: ${b[line]?.slice(0, 200)}\nReview the change; if intended: UPDATE_GOLDEN=1 node --import tsx --test test/golden.test.ts`);
+      assert.fail(
+        `report.html differs from test/golden/sample-report.html at line ${line + 1}:\n  got:      ${a[line]?.slice(0, 200)}\n  expected: ${b[line]?.slice(0, 200)}\nReview the change; if intended: UPDATE_GOLDEN=1 node --import tsx --test test/golden.test.ts`,
+      );
     }
   });
 });

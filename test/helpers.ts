@@ -1,8 +1,8 @@
 import { controlItemBatches, readResult, resultResourceBatches } from '../src/evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src/evaluate/result.ts';
 import type { MemoryLinesStore } from '../src/evaluate/item-files.ts';
-import { main } from '../src/cli.ts';
-import { interruptSignals } from '../src/interrupt.ts';
+import { main } from '../src/cli/cli.ts';
+import { interruptSignals } from '../src/core/interrupt.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -26,7 +26,11 @@ function assertBuilt(): void {
 }
 assertBuilt();
 
-export interface CliResult { code: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * The time every CLI run in the tests takes unless a test sets SOURCE_DATE_EPOCH itself:
@@ -84,7 +88,14 @@ async function mainWithEnv(args: string[], env: NodeJS.ProcessEnv, cwd: string):
       else process.env[k] = v;
     }
     process.chdir(cwd);
-    const code = await main(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+    const code = await main(args, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+    });
     return { code, stdout, stderr };
   } finally {
     for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
@@ -159,7 +170,16 @@ export async function withEveryItem(packDir: string, result: Result): Promise<Re
 }
 
 /** Items compared as sets: member order and key order do not matter, content does. */
-export const canonical = (i: EvidenceItem) => JSON.stringify(i, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b))) : v));
+export const canonical = (i: EvidenceItem) =>
+  JSON.stringify(i, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
 
 /** A streamed pack's evidence (every item read back) against the estate evaluated whole into `lines`. */
 export function assertSameEvidence(whole: Result, lines: MemoryLinesStore, streamed: Result) {
@@ -172,4 +192,3 @@ export function assertSameEvidence(whole: Result, lines: MemoryLinesStore, strea
     assert.deepEqual(s.evidence.map(canonical).sort(), all.map(canonical).sort(), `${c.id}: the same items, streamed or read whole`);
   }
 }
-

@@ -11,19 +11,41 @@ const at = (iso: string) => Date.parse(iso) / 1000;
 
 function workspace(id: string, encrypted: boolean, captured: string, status = 'OK') {
   return {
-    resourceId: id, resourceName: id, resourceType: 'AWS::WorkSpaces::Workspace', accountId: account, awsRegion: 'us-east-1',
+    resourceId: id,
+    resourceName: id,
+    resourceType: 'AWS::WorkSpaces::Workspace',
+    accountId: account,
+    awsRegion: 'us-east-1',
     arn: `arn:aws:workspaces:us-east-1:${account}:workspace/${id}`,
-    configuration: JSON.stringify({ WorkspaceId: id, RootVolumeEncryptionEnabled: encrypted, UserVolumeEncryptionEnabled: encrypted, ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:us-east-1:${account}:key/k1` } : {}) }),
-    supplementaryConfiguration: {}, tags: {}, relationships: [],
-    configurationItemCaptureTime: at(captured), configurationItemStatus: status, configurationStateId: String(at(captured)),
+    configuration: JSON.stringify({
+      WorkspaceId: id,
+      RootVolumeEncryptionEnabled: encrypted,
+      UserVolumeEncryptionEnabled: encrypted,
+      ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:us-east-1:${account}:key/k1` } : {}),
+    }),
+    supplementaryConfiguration: {},
+    tags: {},
+    relationships: [],
+    configurationItemCaptureTime: at(captured),
+    configurationItemStatus: status,
+    configurationStateId: String(at(captured)),
   };
 }
 // The advanced-query shape of the same items today (configuration as an object, capture time as ISO text).
-const current = (item: ReturnType<typeof workspace>) => ({ ...item, configuration: JSON.parse(item.configuration), configurationItemCaptureTime: new Date(item.configurationItemCaptureTime * 1000).toISOString(), tags: [] });
+const current = (item: ReturnType<typeof workspace>) => ({
+  ...item,
+  configuration: JSON.parse(item.configuration),
+  configurationItemCaptureTime: new Date(item.configurationItemCaptureTime * 1000).toISOString(),
+  tags: [],
+});
 
 const history = {
   // Unencrypted through October (changed on 10 Oct), encrypted on 5 Nov: at the end of October it fails.
-  'AWS::WorkSpaces::Workspace|ws-changed': [workspace('ws-changed', false, '2026-09-20T08:00:00Z'), workspace('ws-changed', false, '2026-10-10T08:00:00Z'), workspace('ws-changed', true, '2026-11-05T08:00:00Z')],
+  'AWS::WorkSpaces::Workspace|ws-changed': [
+    workspace('ws-changed', false, '2026-09-20T08:00:00Z'),
+    workspace('ws-changed', false, '2026-10-10T08:00:00Z'),
+    workspace('ws-changed', true, '2026-11-05T08:00:00Z'),
+  ],
   // Unchanged since August: the item before the period is the state at its end.
   'AWS::WorkSpaces::Workspace|ws-steady': [workspace('ws-steady', true, '2026-08-01T08:00:00Z')],
   // Created in November: it did not exist at the end of October.
@@ -43,8 +65,15 @@ describe('collect --period: evidence as of the period end from configuration his
       account,
       regions: {
         'us-east-1': {
-          resources: [current(history['AWS::WorkSpaces::Workspace|ws-changed'][2]!), current(history['AWS::WorkSpaces::Workspace|ws-steady'][0]!), current(history['AWS::WorkSpaces::Workspace|ws-newer'][0]!)],
-          history, directories: [], macie: 'ENABLED', events: [],
+          resources: [
+            current(history['AWS::WorkSpaces::Workspace|ws-changed'][2]!),
+            current(history['AWS::WorkSpaces::Workspace|ws-steady'][0]!),
+            current(history['AWS::WorkSpaces::Workspace|ws-newer'][0]!),
+          ],
+          history,
+          directories: [],
+          macie: 'ENABLED',
+          events: [],
           discovered: [
             ...['ws-changed', 'ws-steady', 'ws-newer'].map((id) => ({ resourceType: 'AWS::WorkSpaces::Workspace', resourceId: id })),
             { resourceType: 'AWS::WorkSpaces::Workspace', resourceId: 'ws-removed', resourceDeletionTime: at('2026-11-15T08:00:00Z') },
@@ -60,7 +89,7 @@ describe('collect --period: evidence as of the period end from configuration his
   });
   after(() => aws.close());
 
-  it('reads each resource\'s history: the period first, the item before it only when nothing changed', () => {
+  it("reads each resource's history: the period first, the item before it only when nothing changed", () => {
     assert.equal(collected.code, 0, collected.stderr);
     assert.equal(aws.calls.get('us-east-1|config.GetResourceConfigHistory'), 4 + 3, 'one call per resource (the one deleted in November too), a second for the three unchanged during October');
     assert.equal(aws.calls.get('us-east-1|config.ListDiscoveredResources'), inventoryResourceTypes().length, 'one page per inventoried type');
@@ -72,7 +101,7 @@ describe('collect --period: evidence as of the period end from configuration his
     assert.match(meta.collector.description, /; configuration items as of the end of 2026-10 \(2026-11-01T00:00:00\.000Z\) from AWS Config's configuration history$/);
   });
 
-  it('evaluates the state at the end of October, not today\'s', async () => {
+  it("evaluates the state at the end of October, not today's", async () => {
     const out = join(work, 'out');
     const r = await runCliInProcess(['run', '--evidence', snapshot, '--out', out, '--no-pdf', '--period', '2026-10'], {});
     assert.equal(r.code, 0, r.stderr);
@@ -87,12 +116,15 @@ describe('collect --period: evidence as of the period end from configuration his
     assert.equal(changed.changesInPeriod, 1);
     assert.equal(changed.origin.api, 'config:GetResourceConfigHistory');
     assert.equal(result.resources.find((x) => x.id === 'ws-steady')!.changesInPeriod, 0);
-    assert.ok(!result.resources.some((x) => x.id === 'ws-newer'), 'created after the period end: not in the period\'s evidence');
+    assert.ok(!result.resources.some((x) => x.id === 'ws-newer'), "created after the period end: not in the period's evidence");
   });
 
   it('needs config:GetResourceConfigHistory and ListDiscoveredResources only with --period, as iam-policy --period prints', async () => {
     const withPeriod = JSON.parse((await runCliInProcess(['iam-policy', '--period'])).stdout).Statement[0].Action as string[];
     const without = JSON.parse((await runCliInProcess(['iam-policy'])).stdout).Statement[0].Action as string[];
-    assert.deepEqual(withPeriod.filter((a) => !without.includes(a)), ['config:GetResourceConfigHistory', 'config:ListDiscoveredResources']);
+    assert.deepEqual(
+      withPeriod.filter((a) => !without.includes(a)),
+      ['config:GetResourceConfigHistory', 'config:ListDiscoveredResources'],
+    );
   });
 });

@@ -19,7 +19,10 @@ const escapeHtml = (s: string) => s.replace(/[&<>"'`=]/g, (c) => ({ '&': '&amp;'
 describe('hostile values in configuration items', () => {
   it('are rendered inert in HTML, PDF and CSV, and the PDF browser makes no request', async (t) => {
     let hits = 0;
-    const server = createServer((_req, res) => { hits++; res.end('root:x:0:0:leaked'); });
+    const server = createServer((_req, res) => {
+      hits++;
+      res.end('root:x:0:0:leaked');
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     t.after(() => new Promise<void>((r) => server.close(() => r())));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -27,7 +30,11 @@ describe('hostile values in configuration items', () => {
     const work = tempDir(t);
     const evidence = join(work, 'evidence');
     cpSync(sampleDir, evidence, { recursive: true });
-    const file = join(evidence, 'config-snapshots', readdirSync(join(evidence, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
+    const file = join(
+      evidence,
+      'config-snapshots',
+      readdirSync(join(evidence, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!,
+    );
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     const payloads = {
       script: `<script>fetch('${base}/script')</script>`,
@@ -75,12 +82,14 @@ describe('hostile values in configuration items', () => {
     const oscal = readFileSync(join(pack, 'oscal-assessment-results.json'), 'utf8');
     assert.ok(!oscal.includes('<script'), 'OSCAL carries no markup unescaped by JSON');
     t.diagnostic(`hostile/injection: ${Object.keys(payloads).length} payloads in tags, names and configuration, checked in HTML, PDF, CSV, OSCAL and JSON: 0 live markup, 0 formula cells`);
-    t.diagnostic(`hostile/ssrf: ${[payloads.script, payloads.style, payloads.css, payloads.file, payloads.metadata, stack.configuration.RedirectURL].length} URLs (metadata service, file://, a server on 127.0.0.1): ${hits} requests, no file content in the PDF`);
+    t.diagnostic(
+      `hostile/ssrf: ${[payloads.script, payloads.style, payloads.css, payloads.file, payloads.metadata, stack.configuration.RedirectURL].length} URLs (metadata service, file://, a server on 127.0.0.1): ${hits} requests, no file content in the PDF`,
+    );
   });
 
   it('cannot break out of the HTML, whatever the string (property-based)', async (t) => {
     const catalog = loadCatalog(new Set(checksById.keys()));
-    const snapshot = (await readSnapshot(sampleDir));
+    const snapshot = await readSnapshot(sampleDir);
     const target = snapshot.resources.find((x) => x.id === 'ws-b8n3p5r2t')!;
     const render = (name: string) => {
       target.name = name;
@@ -88,11 +97,17 @@ describe('hostile values in configuration items', () => {
       return renderHtml(result, { packId: 'pack-x' });
     };
     const baselineTags = (render('neutral-name').match(/</g) ?? []).length;
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 80 }).filter((s) => redactText(s).findings.length === 0 && s !== target.id), (name) => {
-      const html = render(name);
-      assert.equal((html.match(/</g) ?? []).length, baselineTags, 'no element added or removed');
-      assert.ok(html.includes(escapeHtml(name)), 'the value is present, escaped');
-    }), { numRuns: 60, seed: 20261123 });
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 80 }).filter((s) => redactText(s).findings.length === 0 && s !== target.id),
+        (name) => {
+          const html = render(name);
+          assert.equal((html.match(/</g) ?? []).length, baselineTags, 'no element added or removed');
+          assert.ok(html.includes(escapeHtml(name)), 'the value is present, escaped');
+        },
+      ),
+      { numRuns: 60, seed: 20261123 },
+    );
     t.diagnostic('hostile/property: 60 random names rendered, 0 elements added or removed');
   });
 });

@@ -9,7 +9,10 @@ const shipped = (f: string) => JSON.parse(readFileSync(join(root, 'templates/aws
 
 describe('member-account role as infrastructure code', () => {
   it('the shipped CloudFormation and Terraform files are what iam-policy generates (regenerate with the commands in the README)', async () => {
-    for (const [format, file] of [['cloudformation', 'evidence-pack-member-role.cfn.json'], ['terraform', 'evidence-pack-member-role.tf.json']] as const) {
+    for (const [format, file] of [
+      ['cloudformation', 'evidence-pack-member-role.cfn.json'],
+      ['terraform', 'evidence-pack-member-role.tf.json'],
+    ] as const) {
       const r = await runCliInProcess(['iam-policy', '--member-role', '--format', format]);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(shipped(file), JSON.parse(r.stdout), `templates/aws/${file} is stale: evidence-pack iam-policy --member-role --format ${format} > templates/aws/${file}`);
@@ -20,7 +23,10 @@ describe('member-account role as infrastructure code', () => {
     const cfn = shipped('evidence-pack-member-role.cfn.json');
     const member = JSON.parse((await runCliInProcess(['iam-policy', '--member-role'])).stdout);
     const resources = Object.values(cfn.Resources) as { Type: string; Properties: any }[];
-    assert.deepEqual(resources.map((r) => r.Type), ['AWS::IAM::Role']);
+    assert.deepEqual(
+      resources.map((r) => r.Type),
+      ['AWS::IAM::Role'],
+    );
     const role = resources[0]!.Properties;
     assert.deepEqual(role.AssumeRolePolicyDocument.Statement, [{ Effect: 'Allow', Principal: { AWS: { Ref: 'CollectorPrincipalArn' } }, Action: 'sts:AssumeRole' }]);
     assert.deepEqual(role.Policies[0].PolicyDocument, member);

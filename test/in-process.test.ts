@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { interruptSignals } from '../src/interrupt.ts';
+import { interruptSignals } from '../src/core/interrupt.ts';
 import { runCli, runCliInProcess, tempDir } from './helpers.ts';
 
 describe('the CLI run in-process (runCliInProcess)', () => {
@@ -22,7 +22,9 @@ describe('the CLI run in-process (runCliInProcess)', () => {
     const dir = tempDir(t);
     // init writes into the cwd; an undefined value removes a variable for the run only.
     process.env.EVIDENCE_PACK_TEST_REMOVED = 'kept';
-    t.after(() => { delete process.env.EVIDENCE_PACK_TEST_REMOVED; });
+    t.after(() => {
+      delete process.env.EVIDENCE_PACK_TEST_REMOVED;
+    });
     const r = await runCliInProcess(['init'], { EVIDENCE_PACK_TEST_ADDED: 'x', EVIDENCE_PACK_TEST_REMOVED: undefined }, dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Wrote evidence-pack\.yaml/);
@@ -31,7 +33,11 @@ describe('the CLI run in-process (runCliInProcess)', () => {
     assert.equal(process.env.EVIDENCE_PACK_TEST_REMOVED, 'kept');
     assert.equal(process.env.SOURCE_DATE_EPOCH, before.env.SOURCE_DATE_EPOCH);
     assert.equal(process.exitCode, before.exitCode);
-    assert.deepEqual(interruptSignals.map((s) => process.listeners(s).length), before.listeners, 'no signal listener left behind');
+    assert.deepEqual(
+      interruptSignals.map((s) => process.listeners(s).length),
+      before.listeners,
+      'no signal listener left behind',
+    );
   });
 
   it('runs calls made at once one after the other, each with its own environment', async (t) => {

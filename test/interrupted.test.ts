@@ -17,7 +17,7 @@ function deadPid(): number {
 const indexOf = (orgDir: string) => JSON.parse(readFileSync(join(orgDir, 'index.json'), 'utf8')) as { packs: { packId: string }[] };
 
 describe('a run after an interrupted one', () => {
-  it('completes a pack left without its archive and index entry, byte for byte, and removes dead runs\' temporaries', { timeout: 180_000 }, async (t) => {
+  it("completes a pack left without its archive and index entry, byte for byte, and removes dead runs' temporaries", { timeout: 180_000 }, async (t) => {
     const out = join(tempDir(t), 'out');
     const first = await runCliInProcess(['run', '--no-pdf', '-q', '--out', out]);
     assert.equal(first.code, 0, first.stderr);
@@ -38,8 +38,16 @@ describe('a run after an interrupted one', () => {
     const indexed = indexOf(orgDir).packs.map((p) => p.packId);
     assert.equal(indexed.length, 2, 'the completed pack and the new one');
     assert.ok(indexed.includes(basename(pack)) && indexed.some((id) => id.startsWith('pack-20261101T010000Z-')), indexed.join(', '));
-    assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'the dead run\'s partial zip removed');
-    assert.deepEqual(readdirSync(orgDir).filter((n) => n.includes('.tmp-')), [], 'the dead run\'s index temporary removed');
+    assert.deepEqual(
+      readdirSync(out).filter((n) => n.startsWith('.tmp-')),
+      [],
+      "the dead run's partial zip removed",
+    );
+    assert.deepEqual(
+      readdirSync(orgDir).filter((n) => n.includes('.tmp-')),
+      [],
+      "the dead run's index temporary removed",
+    );
   });
 
   it('leaves a pack that does not verify as it is, and names it', { timeout: 180_000 }, async (t) => {
@@ -62,7 +70,10 @@ describe('a run after an interrupted one', () => {
       t.skip('mounting a tmpfs needs root on Linux');
       return;
     }
-    t.after(() => { spawnSync('umount', [dir]); rmdirSync(dir); });
+    t.after(() => {
+      spawnSync('umount', [dir]);
+      rmdirSync(dir);
+    });
     // Sized from this pack: room for the pack folder, not for its archive as well.
     assert.equal((await runCliInProcess(['run', '--no-pdf', '-q', '--out', join(dir, 'probe')])).code, 0);
     const probe = onlyPack(join(dir, 'probe'));

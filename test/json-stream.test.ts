@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { jsonChunks, LazyList } from '../src/json-stream.ts';
+import { jsonChunks, LazyList } from '../src/core/json-stream.ts';
 
 describe('jsonChunks', () => {
   it('joins to exactly JSON.stringify(value, null, 2), at any depth (property-based)', () => {
     const leaf = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.date({ noInvalidDate: true }));
     const tree = fc.letrec((tie) => ({ v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 5 }), fc.dictionary(fc.string(), tie('v'), { maxKeys: 5 })) })).v;
-    fc.assert(fc.property(fc.dictionary(fc.string(), tree, { maxKeys: 6 }), (doc) => {
-      assert.equal([...jsonChunks(doc)].join(''), JSON.stringify(doc, null, 2));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), tree, { maxKeys: 6 }), (doc) => {
+        assert.equal([...jsonChunks(doc)].join(''), JSON.stringify(doc, null, 2));
+      }),
+      { numRuns: 500 },
+    );
     const deep = { a: [{ b: [{ c: { d: [1, { e: 'x\ny', f: [undefined, new Date(0)] }] } }] }], g: [] };
     assert.equal([...jsonChunks(deep)].join(''), JSON.stringify(deep, null, 2));
     // OSCAL nests its longest lists five levels down: a long list deep in the document is walked element by element.
@@ -22,7 +25,10 @@ describe('jsonChunks', () => {
   it('writes a LazyList as the array it stands for, making each item only while writing it', () => {
     let made = 0;
     const list = new LazyList(3, function* () {
-      for (let i = 0; i < 3; i++) { made++; yield { n: i, nested: [i, { deep: 'x' }] }; }
+      for (let i = 0; i < 3; i++) {
+        made++;
+        yield { n: i, nested: [i, { deep: 'x' }] };
+      }
     });
     const doc = { a: { b: { c: { d: { list, empty: new LazyList(0, () => []) } } } } };
     const chunks = jsonChunks(doc);
@@ -36,7 +42,10 @@ describe('jsonChunks', () => {
     // As an OSCAL finding's related observations: a short list of findings, each with a long lazy list inside.
     let made = 0;
     const related = new LazyList(5000, function* () {
-      for (let i = 0; i < 5000; i++) { made++; yield { 'observation-uuid': `obs-${i}` }; }
+      for (let i = 0; i < 5000; i++) {
+        made++;
+        yield { 'observation-uuid': `obs-${i}` };
+      }
     });
     const doc = { a: { b: [{ findings: [{ uuid: 'f-1', related }] }] } };
     let madeWhenFirstWritten = -1;

@@ -41,7 +41,10 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
     assert.equal(manifest.signature.kmsKeyArn, kms.keyArn);
     assert.equal(manifest.signature.managedKey, true);
     assert.equal(manifest.signature.keyFingerprint, publicKeyFingerprint(kms.publicKey));
-    assert.deepEqual(kms.requests.map((r) => r.operation), ['GetPublicKey', 'Sign']);
+    assert.deepEqual(
+      kms.requests.map((r) => r.operation),
+      ['GetPublicKey', 'Sign'],
+    );
     const signRequest = kms.requests[1]!.body;
     assert.equal(signRequest.MessageType, 'DIGEST');
     assert.equal(signRequest.Message, createHash('sha256').update(manifestBytes).digest('base64'));
@@ -60,7 +63,11 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
     const r = await runCliInProcess(['verify', pack, '--expect-kms-key', kms.keyArn], fakeAwsEnv(kms.url));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`signer verified \\(key ${publicKeyFingerprint(kms.publicKey)}, trusted by --expect-kms-key ${kms.keyArn}\\)`));
-    assert.deepEqual(kms.requests.slice(before).map((q) => q.operation), ['GetPublicKey'], 'one read, no signing');
+    assert.deepEqual(
+      kms.requests.slice(before).map((q) => q.operation),
+      ['GetPublicKey'],
+      'one read, no signing',
+    );
     // A pack signed by another key whose manifest names this ARN: refused.
     const other = await startFakeKms();
     try {
@@ -68,7 +75,7 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
       assert.equal((await runCliInProcess(['evaluate', '--out', dir])).code, 0);
       assert.equal((await runCliInProcess(['sign', dir, '--kms-key-id', other.keyArn], fakeAwsEnv(other.url))).code, 0);
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-      assert.equal(manifest.signature.kmsKeyArn, kms.keyArn, 'the fake names one ARN for every key: the forger\'s manifest claims ours');
+      assert.equal(manifest.signature.kmsKeyArn, kms.keyArn, "the fake names one ARN for every key: the forger's manifest claims ours");
       const refused = await runCliInProcess(['verify', dir, '--expect-kms-key', kms.keyArn], fakeAwsEnv(kms.url));
       assert.equal(refused.code, 3, refused.stderr);
       assert.match(refused.stderr, /key-mismatch: public-key\.pem: signed by key sha256:[0-9a-f]{64}, not the expected sha256:[0-9a-f]{64} \(--expect-kms-key arn:/);

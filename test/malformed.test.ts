@@ -12,7 +12,12 @@ interface Case {
   expect: { code: 0 } | { code: 2; message: RegExp };
 }
 
-const snapshotOf = (dir: string) => join(dir, 'config-snapshots', readdirSync(join(dir, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
+const snapshotOf = (dir: string) =>
+  join(
+    dir,
+    'config-snapshots',
+    readdirSync(join(dir, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!,
+  );
 const editSnapshot = (edit: (doc: any) => void) => (e: string) => {
   const doc = JSON.parse(readFileSync(snapshotOf(e), 'utf8'));
   edit(doc);
@@ -28,25 +33,127 @@ const directories = (e: string) => join(e, 'aws/222222222222/us-east-1/workspace
 const gz = (e: string) => join(e, 'config-snapshots', '111111111111_Config_us-east-1_ConfigSnapshot_20261031T000000Z_extra.json.gz');
 
 const cases: Case[] = [
-  { name: 'truncated JSON', breakIt: (e) => writeFileSync(snapshotOf(e), readFileSync(snapshotOf(e), 'utf8').slice(0, 300)), expect: { code: 2, message: /ConfigSnapshot_.*\.json: truncated JSON: the document ends early$/ } },
+  {
+    name: 'truncated JSON',
+    breakIt: (e) => writeFileSync(snapshotOf(e), readFileSync(snapshotOf(e), 'utf8').slice(0, 300)),
+    expect: { code: 2, message: /ConfigSnapshot_.*\.json: truncated JSON: the document ends early$/ },
+  },
   { name: 'garbled gzip', breakIt: (e) => writeFileSync(gz(e), Buffer.from('\x1f\x8b\x08 this is not deflate data')), expect: { code: 2, message: /_extra\.json\.gz: not a valid gzip file$/ } },
   { name: 'truncated gzip', breakIt: (e) => writeFileSync(gz(e), gzipSync(readFileSync(snapshotOf(e))).subarray(0, 200)), expect: { code: 2, message: /_extra\.json\.gz: not a valid gzip file$/ } },
-  { name: 'wrong type', breakIt: editSnapshot((d) => { d.configurationItems[0].configurationItemStatus = 7; }), expect: { code: 2, message: /configurationItems\[0\]\.configurationItemStatus: must be equal to one of the allowed values/ } },
-  { name: 'missing required field', breakIt: editSnapshot((d) => { delete d.configurationItems[2].resourceId; }), expect: { code: 2, message: /configurationItems\[2\]\.resourceId: must have required property 'resourceId'$/ } },
-  { name: 'deep nesting', breakIt: editSnapshot((d) => { let v: unknown = 1; for (let i = 0; i < 1000; i++) v = [v]; d.configurationItems[0].configuration.deep = v; }), expect: { code: 2, message: /configurationItems\[0\]\.configuration\.deep\[0\].*: nested deeper than 64 levels$/ } },
-  { name: '100 MB single string', breakIt: editSnapshot((d) => { d.configurationItems[0].tags.Huge = 'x'.repeat(100 * 1024 * 1024); }), expect: { code: 2, message: /configurationItems\[0\]\.tags\.Huge: a string of 104857600 characters is longer than the 8 MiB limit$/ } },
-  { name: 'invalid UTF-8', breakIt: (e) => writeFileSync(snapshotOf(e), Buffer.concat([readFileSync(snapshotOf(e)).subarray(0, 50), Buffer.from([0xc3, 0x28]), readFileSync(snapshotOf(e)).subarray(50)])), expect: { code: 2, message: /ConfigSnapshot_.*\.json: not valid UTF-8$/ } },
-  { name: 'future fileVersion', breakIt: editSnapshot((d) => { d.fileVersion = '2.0'; }), expect: { code: 2, message: /fileVersion: must be equal to constant$/ } },
-  { name: 'account outside the scope', breakIt: editSnapshot((d) => { d.configurationItems[0].awsAccountId = '999999999999'; }), expect: { code: 2, message: /account 999999999999 is not in snapshot\.json scope\.accounts$/ } },
-  { name: 'configuration string that is not JSON', breakIt: editSnapshot((d) => { d.configurationItems[0].configuration = '{not json'; }), expect: { code: 2, message: /configurationItems\[0\]\.configuration: configuration is a string but not JSON$/ } },
-  { name: 'not a snapshot at all', breakIt: (e) => writeFileSync(snapshotOf(e), '[1, 2, 3]'), expect: { code: 2, message: /ConfigSnapshot_.*\.json: not an AWS Config snapshot \(the file does not start with an object\)$/ } },
-  { name: 'duplicate member in an item', breakIt: duplicateIn((d) => { d.configurationItems[1].configuration = { RootVolumeEncryptionEnabled: 'DUP' }; }, '{"RootVolumeEncryptionEnabled":"DUP"}', '{"RootVolumeEncryptionEnabled":false,"RootVolumeEncryptionEnabled":true}'), expect: { code: 2, message: /ConfigSnapshot_.*\.json: configurationItems\[1\]\.configuration\.RootVolumeEncryptionEnabled: member written twice \(JSON readers disagree on which value counts\)$/ } },
-  { name: 'duplicate top-level member', breakIt: duplicateIn(() => undefined, '{"fileVersion":"1.0"', '{"fileVersion":"1.0","fileVersion":"2.0"'), expect: { code: 2, message: /ConfigSnapshot_.*\.json: fileVersion: member written twice \(JSON readers disagree on which value counts\)$/ } },
-  { name: 'duplicate member in an API response', breakIt: (e) => writeFileSync(directories(e), readFileSync(directories(e), 'utf8').replace('"EndpointEncryptionMode": "STANDARD_TLS"', '"EndpointEncryptionMode": "STANDARD_TLS", "EndpointEncryptionMode": "FIPS_VALIDATED"')), expect: { code: 2, message: /DescribeWorkspaceDirectories\.json: Directories\[0\]\.EndpointEncryptionMode: member written twice \(JSON readers disagree on which value counts\)$/ } },
-  { name: 'a permission error kept as the Macie response', breakIt: (e) => writeFileSync(join(e, 'aws/111111111111/us-east-1/macie2/GetMacieSession.json'), JSON.stringify({ Error: { Code: 'AccessDeniedException', Message: 'User is not authorized to perform: macie2:GetMacieSession' } })), expect: { code: 2, message: /GetMacieSession\.json: Error: AccessDeniedException: User is not authorized to perform: macie2:GetMacieSession is not an answer about the account; a failed call is a gap in snapshot\.json, not a response$/ } },
+  {
+    name: 'wrong type',
+    breakIt: editSnapshot((d) => {
+      d.configurationItems[0].configurationItemStatus = 7;
+    }),
+    expect: { code: 2, message: /configurationItems\[0\]\.configurationItemStatus: must be equal to one of the allowed values/ },
+  },
+  {
+    name: 'missing required field',
+    breakIt: editSnapshot((d) => {
+      delete d.configurationItems[2].resourceId;
+    }),
+    expect: { code: 2, message: /configurationItems\[2\]\.resourceId: must have required property 'resourceId'$/ },
+  },
+  {
+    name: 'deep nesting',
+    breakIt: editSnapshot((d) => {
+      let v: unknown = 1;
+      for (let i = 0; i < 1000; i++) v = [v];
+      d.configurationItems[0].configuration.deep = v;
+    }),
+    expect: { code: 2, message: /configurationItems\[0\]\.configuration\.deep\[0\].*: nested deeper than 64 levels$/ },
+  },
+  {
+    name: '100 MB single string',
+    breakIt: editSnapshot((d) => {
+      d.configurationItems[0].tags.Huge = 'x'.repeat(100 * 1024 * 1024);
+    }),
+    expect: { code: 2, message: /configurationItems\[0\]\.tags\.Huge: a string of 104857600 characters is longer than the 8 MiB limit$/ },
+  },
+  {
+    name: 'invalid UTF-8',
+    breakIt: (e) => writeFileSync(snapshotOf(e), Buffer.concat([readFileSync(snapshotOf(e)).subarray(0, 50), Buffer.from([0xc3, 0x28]), readFileSync(snapshotOf(e)).subarray(50)])),
+    expect: { code: 2, message: /ConfigSnapshot_.*\.json: not valid UTF-8$/ },
+  },
+  {
+    name: 'future fileVersion',
+    breakIt: editSnapshot((d) => {
+      d.fileVersion = '2.0';
+    }),
+    expect: { code: 2, message: /fileVersion: must be equal to constant$/ },
+  },
+  {
+    name: 'account outside the scope',
+    breakIt: editSnapshot((d) => {
+      d.configurationItems[0].awsAccountId = '999999999999';
+    }),
+    expect: { code: 2, message: /account 999999999999 is not in snapshot\.json scope\.accounts$/ },
+  },
+  {
+    name: 'configuration string that is not JSON',
+    breakIt: editSnapshot((d) => {
+      d.configurationItems[0].configuration = '{not json';
+    }),
+    expect: { code: 2, message: /configurationItems\[0\]\.configuration: configuration is a string but not JSON$/ },
+  },
+  {
+    name: 'not a snapshot at all',
+    breakIt: (e) => writeFileSync(snapshotOf(e), '[1, 2, 3]'),
+    expect: { code: 2, message: /ConfigSnapshot_.*\.json: not an AWS Config snapshot \(the file does not start with an object\)$/ },
+  },
+  {
+    name: 'duplicate member in an item',
+    breakIt: duplicateIn(
+      (d) => {
+        d.configurationItems[1].configuration = { RootVolumeEncryptionEnabled: 'DUP' };
+      },
+      '{"RootVolumeEncryptionEnabled":"DUP"}',
+      '{"RootVolumeEncryptionEnabled":false,"RootVolumeEncryptionEnabled":true}',
+    ),
+    expect: { code: 2, message: /ConfigSnapshot_.*\.json: configurationItems\[1\]\.configuration\.RootVolumeEncryptionEnabled: member written twice \(JSON readers disagree on which value counts\)$/ },
+  },
+  {
+    name: 'duplicate top-level member',
+    breakIt: duplicateIn(() => undefined, '{"fileVersion":"1.0"', '{"fileVersion":"1.0","fileVersion":"2.0"'),
+    expect: { code: 2, message: /ConfigSnapshot_.*\.json: fileVersion: member written twice \(JSON readers disagree on which value counts\)$/ },
+  },
+  {
+    name: 'duplicate member in an API response',
+    breakIt: (e) =>
+      writeFileSync(
+        directories(e),
+        readFileSync(directories(e), 'utf8').replace('"EndpointEncryptionMode": "STANDARD_TLS"', '"EndpointEncryptionMode": "STANDARD_TLS", "EndpointEncryptionMode": "FIPS_VALIDATED"'),
+      ),
+    expect: { code: 2, message: /DescribeWorkspaceDirectories\.json: Directories\[0\]\.EndpointEncryptionMode: member written twice \(JSON readers disagree on which value counts\)$/ },
+  },
+  {
+    name: 'a permission error kept as the Macie response',
+    breakIt: (e) =>
+      writeFileSync(
+        join(e, 'aws/111111111111/us-east-1/macie2/GetMacieSession.json'),
+        JSON.stringify({ Error: { Code: 'AccessDeniedException', Message: 'User is not authorized to perform: macie2:GetMacieSession' } }),
+      ),
+    expect: {
+      code: 2,
+      message:
+        /GetMacieSession\.json: Error: AccessDeniedException: User is not authorized to perform: macie2:GetMacieSession is not an answer about the account; a failed call is a gap in snapshot\.json, not a response$/,
+    },
+  },
   { name: 'byte-order mark (accepted)', breakIt: (e) => writeFileSync(snapshotOf(e), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(snapshotOf(e))])), expect: { code: 0 } },
-  { name: 'unknown resource type (accepted)', breakIt: editSnapshot((d) => { d.configurationItems[0].resourceType = 'AWS::Future::Thing'; }), expect: { code: 0 } },
-  { name: 'empty snapshot (accepted: absence recorded)', breakIt: editSnapshot((d) => { d.configurationItems = []; }), expect: { code: 0 } },
+  {
+    name: 'unknown resource type (accepted)',
+    breakIt: editSnapshot((d) => {
+      d.configurationItems[0].resourceType = 'AWS::Future::Thing';
+    }),
+    expect: { code: 0 },
+  },
+  {
+    name: 'empty snapshot (accepted: absence recorded)',
+    breakIt: editSnapshot((d) => {
+      d.configurationItems = [];
+    }),
+    expect: { code: 0 },
+  },
 ];
 
 describe('malformed evidence corpus', () => {
@@ -76,7 +183,9 @@ describe('malformed evidence corpus', () => {
       }
     };
     for (let i = 0; i < cases.length; i += 3) await Promise.all(cases.slice(i, i + 3).map((c, j) => runCase(c, i + j)));
-    t.diagnostic(`hostile/malformed: ${cases.length} cases, ${outcomes.rejected} rejected with one line, ${outcomes.accepted} accepted, ${outcomes.crashes} crashes, ${outcomes.stackTraces} stack traces, ${outcomes.partial} partial packs`);
+    t.diagnostic(
+      `hostile/malformed: ${cases.length} cases, ${outcomes.rejected} rejected with one line, ${outcomes.accepted} accepted, ${outcomes.crashes} crashes, ${outcomes.stackTraces} stack traces, ${outcomes.partial} partial packs`,
+    );
     assert.deepEqual({ crashes: outcomes.crashes, stackTraces: outcomes.stackTraces, partial: outcomes.partial }, { crashes: 0, stackTraces: 0, partial: 0 });
   });
 });

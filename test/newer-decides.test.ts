@@ -9,7 +9,7 @@ import { evaluate } from '../src/evaluate/evaluate.ts';
 import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import type { EvidenceItem } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
-import { evidenceCopyPath } from '../src/pack/redacted-copies.ts';
+import { evidenceCopyPath } from '../src/evidence/redacted-copies.ts';
 import { sampleDir, tempDir } from './helpers.ts';
 
 const bucket = 'legacy-exports-2019';
@@ -21,7 +21,10 @@ async function evaluated(t: { after(fn: () => void): void }, capturedAt?: string
   cpSync(sampleDir, evidence, { recursive: true });
   if (capturedAt) {
     const dir = join(evidence, 'config-snapshots');
-    const file = join(dir, readdirSync(dir).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
+    const file = join(
+      dir,
+      readdirSync(dir).find((f) => f.startsWith('111111111111_Config_us-east-1'))!,
+    );
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     doc.configurationItems.find((i: any) => i.resourceId === bucket).configurationItemCaptureTime = capturedAt;
     writeFileSync(file, JSON.stringify(doc));
@@ -43,21 +46,31 @@ describe('when a configuration item and an AWS Config rule disagree about a buck
     assert.equal(ruled.status, 'pass');
     assert.equal(check.status, 'pass', 'the older item takes the newer verdict');
     assert.equal(check.observedAt, '2022-03-14T09:00:00.000Z', 'and keeps its own time');
-    assert.equal(check.message, `the newer observation decides: AWS Config rule ${rule} (recorded 2026-10-02T03:00:00.000Z) says pass; this one, of 2022-03-14T09:00:00.000Z, said fail (no default encryption configuration recorded)`);
+    assert.equal(
+      check.message,
+      `the newer observation decides: AWS Config rule ${rule} (recorded 2026-10-02T03:00:00.000Z) says pass; this one, of 2022-03-14T09:00:00.000Z, said fail (no default encryption configuration recorded)`,
+    );
     assert.equal(items.filter((i) => i.source.kind === 'check' && i.source.id === 's3-bucket-default-encryption').length, 1, 'replaced, not added');
     assert.equal(items.filter((i) => i.status === 'fail' && i.source.kind === 'check').length, 0);
     assert.deepEqual(control.disagreements, [
       `AWS::S3::Bucket ${bucket} (111111111111/us-east-1): built-in check s3-bucket-default-encryption says fail (captured 2022-03-14T09:00:00.000Z); AWS Config rule ${rule} says pass (recorded 2026-10-02T03:00:00.000Z): the newer, the AWS Config rule, decides`,
     ]);
     const counted = control.items!.reduce((n, f) => n + f.count, 0);
-    assert.equal(Object.values(control.counts).reduce((a, b) => a + b, 0), counted, 'counts follow the items');
+    assert.equal(
+      Object.values(control.counts).reduce((a, b) => a + b, 0),
+      counted,
+      'counts follow the items',
+    );
   });
 
   it('a configuration item newer than the rule result decides the other way', async (t) => {
     const { control, check, ruled } = await evaluated(t);
     assert.equal(check.status, 'fail');
     assert.equal(ruled.status, 'fail', 'the rule result of 2026-10-02 is older than the item of 2026-10-31');
-    assert.match(ruled.message, /^the newer observation decides: built-in check s3-bucket-default-encryption \(captured 2026-10-31T23:41:07\.512Z\) says fail; this one, of 2026-10-02T03:00:00\.000Z, said pass \(COMPLIANT\)$/);
+    assert.match(
+      ruled.message,
+      /^the newer observation decides: built-in check s3-bucket-default-encryption \(captured 2026-10-31T23:41:07\.512Z\) says fail; this one, of 2026-10-02T03:00:00\.000Z, said pass \(COMPLIANT\)$/,
+    );
     assert.match(control.disagreements[0]!, /: the newer, the built-in check, decides$/);
   });
 

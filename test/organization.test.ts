@@ -30,7 +30,10 @@ const covered = reporting.filter((s) => s !== stopped && s !== failed);
 // 24 rules in each of the 5 reporting account/regions, 120 rule rows.
 const catalog = loadCatalog(new Set(checksById.keys()));
 const controlRules = new Set(catalog.controls.controls.flatMap((c) => (c.evidence?.rules ?? []).map((r) => r.rule)));
-const mappedNames = catalog.ruleMappings.flatMap((m) => m.rules).filter((r) => controlRules.has(r.rule) && r.names?.length).map((r) => `${r.names![0]}-conformance-pack-q7x2m9ab`);
+const mappedNames = catalog.ruleMappings
+  .flatMap((m) => m.rules)
+  .filter((r) => controlRules.has(r.rule) && r.names?.length)
+  .map((r) => `${r.names![0]}-conformance-pack-q7x2m9ab`);
 const ruleNames = [...mappedNames, ...Array.from({ length: 24 - mappedNames.length }, (_, i) => `team-custom-rule-${i}`)];
 
 /** 101 to 221 results a rule: two or three pages of GetAggregateComplianceDetailsByConfigRule at 100 a page. */
@@ -39,7 +42,11 @@ const resultsOf = (k: number) => 101 + 40 * (k % 4);
 function result(account: string, region: string, rule: string, id: string, compliance: 'COMPLIANT' | 'NON_COMPLIANT') {
   return {
     EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: rule, ResourceType: 'AWS::IAM::User', ResourceId: id }, OrderingTimestamp: epoch },
-    ComplianceType: compliance, ResultRecordedTime: epoch + 60, ConfigRuleInvokedTime: epoch + 30, AccountId: account, AwsRegion: region,
+    ComplianceType: compliance,
+    ResultRecordedTime: epoch + 60,
+    ConfigRuleInvokedTime: epoch + 30,
+    AccountId: account,
+    AwsRegion: region,
   };
 }
 
@@ -47,11 +54,19 @@ function workspace(scope: string, i: number, encrypted: boolean) {
   const [account, region] = scope.split('/') as [string, string];
   const id = `ws-${account.slice(0, 3)}${region.slice(0, 2)}${String(i).padStart(4, '0')}`;
   return {
-    resourceId: id, resourceName: id, resourceType: 'AWS::WorkSpaces::Workspace', accountId: account, awsRegion: region,
+    resourceId: id,
+    resourceName: id,
+    resourceType: 'AWS::WorkSpaces::Workspace',
+    accountId: account,
+    awsRegion: region,
     arn: `arn:aws:workspaces:${region}:${account}:workspace/${id}`,
     configuration: { Id: id, RootVolumeEncryptionEnabled: encrypted, UserVolumeEncryptionEnabled: encrypted, ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:${region}:${account}:key/ws` } : {}) },
-    supplementaryConfiguration: {}, tags: [], relationships: [],
-    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z', configurationItemStatus: 'OK', configurationStateId: '1',
+    supplementaryConfiguration: {},
+    tags: [],
+    relationships: [],
+    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z',
+    configurationItemStatus: 'OK',
+    configurationStateId: '1',
   };
 }
 
@@ -62,20 +77,31 @@ const workspaces: Record<string, [number, number]> = { [`${alpha}/us-east-1`]: [
 const rules = reporting.flatMap((scope) => ruleNames.map((name) => ({ name, account: scope.split('/')[0]!, region: scope.split('/')[1]! })));
 const evaluations: Record<string, object[]> = {};
 rules.forEach((r, k) => {
-  evaluations[`${r.account}/${r.region}/${r.name}`] = Array.from({ length: resultsOf(k) }, (_, i) => result(r.account, r.region, r.name, `AIDA${r.account}${k}x${i}`, i % 7 ? 'COMPLIANT' : 'NON_COMPLIANT'));
+  evaluations[`${r.account}/${r.region}/${r.name}`] = Array.from({ length: resultsOf(k) }, (_, i) =>
+    result(r.account, r.region, r.name, `AIDA${r.account}${k}x${i}`, i % 7 ? 'COMPLIANT' : 'NON_COMPLIANT'),
+  );
 });
 const aggregator: FakeAggregator = {
   sources: reporting.map((scope) => {
     const [account, region] = scope.split('/') as [string, string];
     return scope === failed
-      ? { SourceId: account, SourceType: 'ACCOUNT' as const, AwsRegion: region, LastUpdateStatus: 'FAILED' as const, LastErrorCode: 'OrganizationAccessDeniedException', LastErrorMessage: 'aggregation authorization missing' }
+      ? {
+          SourceId: account,
+          SourceType: 'ACCOUNT' as const,
+          AwsRegion: region,
+          LastUpdateStatus: 'FAILED' as const,
+          LastErrorCode: 'OrganizationAccessDeniedException',
+          LastErrorMessage: 'aggregation authorization missing',
+        }
       : { SourceId: account, SourceType: 'ACCOUNT' as const, AwsRegion: region, LastUpdateStatus: 'SUCCEEDED' as const };
   }),
   resources: Object.entries(workspaces).flatMap(([scope, [n, bad]]) => Array.from({ length: n }, (_, i) => workspace(scope, i, i >= bad))),
   rules,
   evaluations,
 };
-const members: Record<string, Record<string, FakeRegion>> = Object.fromEntries(accounts.map((a) => [a, Object.fromEntries(regions.map((r) => [r, { recording: `${a}/${r}` !== stopped, macie: 'ENABLED' as const, directories: [] }]))]));
+const members: Record<string, Record<string, FakeRegion>> = Object.fromEntries(
+  accounts.map((a) => [a, Object.fromEntries(regions.map((r) => [r, { recording: `${a}/${r}` !== stopped, macie: 'ENABLED' as const, directories: [] }]))]),
+);
 
 /** What the estate holds, for the rules that controls use: results by status. */
 const held = { pass: 0, fail: 0 };
@@ -89,7 +115,10 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
   let aws: FakeAws;
   let work: string;
   const collect = async (dir: string, role: boolean) => {
-    const r = await runCliInProcess(['collect', '--aggregator', 'org-all', '--region', 'us-east-1', ...(role ? ['--assume-role', 'EvidencePackReadOnly'] : []), '--organization', 'Org', '--out', dir, '--json'], fakeAwsEnv(aws.url));
+    const r = await runCliInProcess(
+      ['collect', '--aggregator', 'org-all', '--region', 'us-east-1', ...(role ? ['--assume-role', 'EvidencePackReadOnly'] : []), '--organization', 'Org', '--out', dir, '--json'],
+      fakeAwsEnv(aws.url),
+    );
     assert.equal(r.code, 5, r.stderr); // collected, with gaps
     return r;
   };
@@ -149,8 +178,18 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
     for (const scope of covered) {
       const [n, bad] = workspaces[scope]!;
       const items = at(scope);
-      if (n === 0) assert.deepEqual(items.map((e) => e.status), ['not-applicable'], scope);
-      else assert.deepEqual({ pass: items.filter((e) => e.status === 'pass').length, fail: items.filter((e) => e.status === 'fail').length, other: items.filter((e) => !['pass', 'fail'].includes(e.status)).length }, { pass: n - bad, fail: bad, other: 0 }, scope);
+      if (n === 0)
+        assert.deepEqual(
+          items.map((e) => e.status),
+          ['not-applicable'],
+          scope,
+        );
+      else
+        assert.deepEqual(
+          { pass: items.filter((e) => e.status === 'pass').length, fail: items.filter((e) => e.status === 'fail').length, other: items.filter((e) => !['pass', 'fail'].includes(e.status)).length },
+          { pass: n - bad, fail: bad, other: 0 },
+          scope,
+        );
     }
     const reasons = {
       [stopped]: /AWS Config recorder "default" is not recording in 222222222222\/eu-west-1/,
@@ -159,23 +198,38 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
     };
     for (const [scope, reason] of Object.entries(reasons)) {
       const items = at(scope);
-      assert.deepEqual(items.map((e) => e.status), ['gap'], `${scope}: ${JSON.stringify(items)}`);
+      assert.deepEqual(
+        items.map((e) => e.status),
+        ['gap'],
+        `${scope}: ${JSON.stringify(items)}`,
+      );
       assert.match(items[0]!.message, reason);
     }
     const expected = { pass: covered.reduce((n, s) => n + workspaces[s]![0] - workspaces[s]![1], 0), fail: covered.reduce((n, s) => n + workspaces[s]![1], 0), 'not-applicable': 1, gap: 3 };
     assert.deepEqual(Object.fromEntries(Object.entries(wsas11.counts).filter(([, n]) => n > 0)), expected);
     // Across every control read from AWS Config, those three are the only account/regions with a coverage gap, and
     // gamma's global resources (IAM), which no region of gamma reports.
-    const configGaps = new Set(pack.result.controls.flatMap((c) => c.evidence).filter((e) => e.source.kind === 'coverage' && e.status === 'gap' && e.source.api.startsWith('config:') && e.region !== '-').map((e) => `${e.account}/${e.region}`));
+    const configGaps = new Set(
+      pack.result.controls
+        .flatMap((c) => c.evidence)
+        .filter((e) => e.source.kind === 'coverage' && e.status === 'gap' && e.source.api.startsWith('config:') && e.region !== '-')
+        .map((e) => `${e.account}/${e.region}`),
+    );
     assert.deepEqual([...configGaps].sort(), [stopped, failed, silent, `${gamma}/global`].sort());
-    console.log(`# WSAS-11 (WorkSpaces volumes): pack pass ${wsas11.counts.pass} / fail ${wsas11.counts.fail} / not-applicable ${wsas11.counts['not-applicable']} / gap ${wsas11.counts.gap}; the estate: ${JSON.stringify(expected)}`);
+    console.log(
+      `# WSAS-11 (WorkSpaces volumes): pack pass ${wsas11.counts.pass} / fail ${wsas11.counts.fail} / not-applicable ${wsas11.counts['not-applicable']} / gap ${wsas11.counts.gap}; the estate: ${JSON.stringify(expected)}`,
+    );
     console.log(`# pack summary: ${JSON.stringify(pack.result.summary.evidence)}`);
   });
 
   it('reads each member recorder through the role; the report never shows a stopped recorder as recording', () => {
     const recorders = pack.result.evidence.recorders;
     const b = recorders.filter((r) => `${r.account}/${r.region}` === stopped);
-    assert.deepEqual(b.map((r) => [r.name, r.recording]), [['default', false]], JSON.stringify(b));
+    assert.deepEqual(
+      b.map((r) => [r.name, r.recording]),
+      [['default', false]],
+      JSON.stringify(b),
+    );
     const html = readFileSync(join(pack.pack, 'report.html'), 'utf8');
     const row = new RegExp(`<tr><td class="mono">${beta}</td><td class="mono">eu-west-1</td><td>([^<]*)</td><td>(.*?)</td>`).exec(html);
     assert.ok(row, 'the recorder row of 222222222222/eu-west-1');
@@ -186,7 +240,10 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
     const dir = join(work, 'no-role');
     await collect(dir, false);
     const meta = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8'));
-    assert.ok(meta.gaps.some((g: any) => g.account === gamma && g.region === 'eu-west-1' && g.api === 'config:DescribeConfigurationAggregatorSourcesStatus' && /no source status/.test(g.reason)), JSON.stringify(meta.gaps.filter((g: any) => g.account === gamma)));
+    assert.ok(
+      meta.gaps.some((g: any) => g.account === gamma && g.region === 'eu-west-1' && g.api === 'config:DescribeConfigurationAggregatorSourcesStatus' && /no source status/.test(g.reason)),
+      JSON.stringify(meta.gaps.filter((g: any) => g.account === gamma)),
+    );
     const { pack: dirOut, result } = await packOf(dir);
     const html = readFileSync(join(dirOut, 'report.html'), 'utf8');
     const rows = [...html.matchAll(/<tr><td class="mono">(\d{12})<\/td><td class="mono">([a-z0-9-]+)<\/td><td>([^<]*)<\/td><td>(.*?)<\/td>/g)];
@@ -196,7 +253,10 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
       assert.doesNotMatch(recording!, /^yes$/, 'an aggregator does not show whether a recorder records');
     }
     const silentItems = result.controls.find((c) => c.id === 'WSAS-11')!.evidence.filter((e) => `${e.account}/${e.region}` === silent);
-    assert.deepEqual(silentItems.map((e) => e.status), ['gap']);
+    assert.deepEqual(
+      silentItems.map((e) => e.status),
+      ['gap'],
+    );
     assert.match(silentItems[0]!.message, /no source status/);
   });
 
@@ -204,14 +264,21 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
     const out = join(work, 'poam-out');
     const key = join(work, 'poam-key.pem');
     writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    for (const [period, at] of [['2026-11', '1796083200'], ['2026-12', '1798761600']] as const) {
+    for (const [period, at] of [
+      ['2026-11', '1796083200'],
+      ['2026-12', '1798761600'],
+    ] as const) {
       const r = await runCliInProcess(['run', '--evidence', withRole, '--out', out, '--no-pdf', '--period', period, '--signing-key', key], { SOURCE_DATE_EPOCH: at });
       assert.equal(r.code, 0, r.stderr);
     }
     const [first, second] = packsUnder(out).map((p) => JSON.parse(readFileSync(join(p, 'poam.json'), 'utf8')) as PoamDocument) as [PoamDocument, PoamDocument];
     const open = first.items.filter((i) => i.status !== 'closed');
     assert.deepEqual([...new Set(open.map((i) => i.account))].sort(), accounts, 'weaknesses in every member account');
-    assert.equal(first.items.some((i) => i.finding === 'gap'), false, 'the first month\'s gaps are pending, not items');
+    assert.equal(
+      first.items.some((i) => i.finding === 'gap'),
+      false,
+      "the first month's gaps are pending, not items",
+    );
     assert.ok(first.counts.pending > 0 && first.counts.pending === first.pendingGaps.length);
     assert.equal(second.previous.state, 'carried');
     const later = new Map(second.items.map((i) => [i.id, i]));
@@ -223,13 +290,20 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
       assert.deepEqual(later.get(g.id)?.detected, g.firstSeen, `${g.id}: the same gap a second month is an item, dated from the first`);
     }
     assert.equal(second.counts.promotedThisPeriod, first.counts.pending);
-    assert.ok(second.pendingGaps.every((g) => !first.pendingGaps.some((f) => f.id === g.id) && !first.items.some((i) => i.id === g.id)), 'pending in December: first seen in December');
-    console.log(`# organization POA&M: 2026-11 ${first.counts.open} open, ${first.counts.pending} gaps pending; 2026-12 ${second.counts.open} open (${second.counts.newThisPeriod} new, ${second.counts.promotedThisPeriod} of them gaps pending since 2026-11), ${second.counts.pending} pending, ${second.counts.closedThisPeriod} closed, ${second.counts.overdue} overdue`);
+    assert.ok(
+      second.pendingGaps.every((g) => !first.pendingGaps.some((f) => f.id === g.id) && !first.items.some((i) => i.id === g.id)),
+      'pending in December: first seen in December',
+    );
+    console.log(
+      `# organization POA&M: 2026-11 ${first.counts.open} open, ${first.counts.pending} gaps pending; 2026-12 ${second.counts.open} open (${second.counts.newThisPeriod} new, ${second.counts.promotedThisPeriod} of them gaps pending since 2026-11), ${second.counts.pending} pending, ${second.counts.closedThisPeriod} closed, ${second.counts.overdue} overdue`,
+    );
   });
 
   it('every SDK paginator in src/collect runs over its own copy of the input (through paginate())', () => {
     const dir = join(root, 'src/collect');
-    const direct = readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/\bpaginate[A-Z]\w*\(/g)].map((m) => `${f}: ${m[0]}`));
+    const direct = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/\bpaginate[A-Z]\w*\(/g)].map((m) => `${f}: ${m[0]}`));
     assert.deepEqual(direct, [], 'an SDK paginator writes NextToken into the input it is given: call it as paginate(paginateX, config, input)');
   });
 });

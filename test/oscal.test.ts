@@ -17,7 +17,7 @@ describe('OSCAL assessment-results', { skip: existsSync(schemaFile) ? false : 'n
     doc = JSON.parse(readFileSync(join(pack, 'oscal-assessment-results.json'), 'utf8'));
   });
 
-  it('validates against NIST\'s published OSCAL 1.1.3 schema', () => {
+  it("validates against NIST's published OSCAL 1.1.3 schema", () => {
     const ajv = new Ajv({ allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
@@ -38,11 +38,19 @@ describe('OSCAL assessment-results', { skip: existsSync(schemaFile) ? false : 'n
     const itemCount = (c: any) => c.items.reduce((n: number, f: any) => n + f.count, 0);
     const unlisted = packResult.controls.filter((c: any) => c.items && itemCount(c) > c.evidence.length);
     assert.ok(unlisted.length > 0, 'some control has more passing items than result.json lists');
-    assert.equal(result.observations.length, packResult.controls.reduce((n: number, c: any) => n + c.evidence.length, 0) + unlisted.length, 'an observation per listed item, and one per control for the rest');
+    assert.equal(
+      result.observations.length,
+      packResult.controls.reduce((n: number, c: any) => n + c.evidence.length, 0) + unlisted.length,
+      'an observation per listed item, and one per control for the rest',
+    );
     const rest = result.observations.find((o: any) => o.title === `${unlisted[0].id}: ${itemCount(unlisted[0]) - unlisted[0].evidence.length} further items`);
     assert.ok(rest, 'the unlisted items are counted');
     const itemsFiles = rest['relevant-evidence'].map((e: any) => ar['back-matter'].resources.find((r: any) => `#${r.uuid}` === e.href).rlinks[0].href);
-    assert.deepEqual(itemsFiles, unlisted[0].items.map((f: any) => f.file), 'and point at the control\'s items files');
+    assert.deepEqual(
+      itemsFiles,
+      unlisted[0].items.map((f: any) => f.file),
+      "and point at the control's items files",
+    );
     const observation = result.observations.find((o: any) => o.description.startsWith('root volume not encrypted'));
     assert.equal(observation.collected, '2026-10-31T23:41:07.512Z');
     assert.ok(observation.subjects[0].title.includes('ws-b8n3p5r2t'));

@@ -21,7 +21,7 @@ describe('a report too large for one print: printed in parts and merged', () => 
     pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
   });
 
-  it('is a well-formed PDF carrying the pack\'s document information', () => {
+  it("is a well-formed PDF carrying the pack's document information", () => {
     const info = spawnSync('pdfinfo', [pdf], { encoding: 'utf8' });
     assert.equal(info.stderr, '', 'poppler reads it without a syntax error');
     assert.match(info.stdout, /Title:\s+Evidence pack pack-\S+: Example Corp \(sample estate\)/);
@@ -38,7 +38,9 @@ describe('a report too large for one print: printed in parts and merged', () => 
     const entries = [...contents.matchAll(/(WSAS-\d\d) .*?(\d+)\s*$/gm)].map((m) => [m[1]!, Number(m[2])] as const);
     assert.equal(entries.length, 18, contents);
     for (const [id, page] of entries) {
-      const first = text(pdf, page).split('\n').find((l) => l.includes(id) && !l.includes('continued'));
+      const first = text(pdf, page)
+        .split('\n')
+        .find((l) => l.includes(id) && !l.includes('continued'));
       assert.ok(first, `${id} starts on page ${page}`);
     }
   });
@@ -47,7 +49,13 @@ describe('a report too large for one print: printed in parts and merged', () => 
     const doc = await PDFDocument.load(readFileSync(pdf), { updateMetadata: false });
     const pageOf = new Map(doc.getPages().map((p, i) => [p.ref.toString(), i + 1]));
     const dests = doc.catalog.lookup(PDFName.of('Dests'), PDFDict);
-    const target = (name: string) => pageOf.get(doc.context.lookup(dests.get(PDFName.of(name)), PDFArray).get(0).toString());
+    const target = (name: string) =>
+      pageOf.get(
+        doc.context
+          .lookup(dests.get(PDFName.of(name)), PDFArray)
+          .get(0)
+          .toString(),
+      );
     const contents = text(pdf, 2);
     for (const id of ['WSAS-03', 'WSAS-11', 'WSAS-14']) {
       assert.equal(target(`control-${id}`), Number(new RegExp(`${id} .*?(\\d+)\\s*$`, 'm').exec(contents)![1]), id);

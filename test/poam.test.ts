@@ -8,7 +8,7 @@ import ajvFormats from 'ajv-formats';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { readResult } from '../src/evaluate/read-result.ts';
-import { extraColumns, fedrampColumns, renderOscalPoam } from '../src/poam/outputs.ts';
+import { extraColumns, fedrampColumns, renderOscalPoam } from '../src/render/poam-outputs.ts';
 import { buildPoam, type PoamDocument, type PoamItem } from '../src/poam/poam.ts';
 import { scheduledCompletion } from '../src/poam/risk.ts';
 import { packFacts, commentLines } from '../src/attach/summary.ts';
@@ -47,11 +47,19 @@ describe('POA&M: October then November into one output folder', () => {
     writeFileSync(waivers, readFileSync(waivers, 'utf8').replace('expires: 2026-09-30', 'expires: 2026-11-15'));
     const evNov = join(work, 'november');
     cpSync(evOct, evNov, { recursive: true });
-    const file = join(evNov, 'config-snapshots', readdirSync(join(evNov, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
+    const file = join(
+      evNov,
+      'config-snapshots',
+      readdirSync(join(evNov, 'config-snapshots')).find((f) => f.startsWith('111111111111_Config_us-east-1'))!,
+    );
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     doc.configurationItems.find((i: any) => i.resourceId === 'ws-b8n3p5r2t').configuration.RootVolumeEncryptionEnabled = true;
     writeFileSync(file, JSON.stringify(doc));
-    const beta = join(evNov, 'config-snapshots', readdirSync(join(evNov, 'config-snapshots')).find((f) => f.startsWith('222222222222_Config_us-east-1'))!);
+    const beta = join(
+      evNov,
+      'config-snapshots',
+      readdirSync(join(evNov, 'config-snapshots')).find((f) => f.startsWith('222222222222_Config_us-east-1'))!,
+    );
     const betaDoc = JSON.parse(readFileSync(beta, 'utf8'));
     betaDoc.configurationItems.find((i: any) => i.resourceId === gapKey).supplementaryConfiguration.KeyRotationStatus = true;
     writeFileSync(beta, JSON.stringify(betaDoc));
@@ -64,7 +72,7 @@ describe('POA&M: October then November into one output folder', () => {
     nov = readPoam(november);
   });
 
-  it('keeps each weakness\'s id and carries its October detection date into November', () => {
+  it("keeps each weakness's id and carries its October detection date into November", () => {
     assert.equal(oct.previous.state, 'no-previous-pack');
     assert.deepEqual(nov.previous, { state: 'carried', packId: october.split('/').pop(), period: '2026-10' });
     const octOpen = new Set(oct.items.filter((i) => i.status !== 'closed').map((i) => i.id));
@@ -76,31 +84,48 @@ describe('POA&M: October then November into one output folder', () => {
     assert.deepEqual(mfa.detected, { date: '2026-11-01T00:00:00.000Z', packId: october.split('/').pop() });
     assert.equal(mfa.scheduledCompletion, '2026-12-01T00:00:00.000Z', 'High: 30 days from detection');
     assert.equal(byAsset(nov, 's3-bucket-tls-only', 'legacy-exports-2019')!.scheduledCompletion, '2027-01-30T00:00:00.000Z', 'Moderate: 90 days');
-    assert.equal(nov.counts.newThisPeriod, nov.counts.promotedThisPeriod, 'nothing new in November but October\'s persisting gaps');
+    assert.equal(nov.counts.newThisPeriod, nov.counts.promotedThisPeriod, "nothing new in November but October's persisting gaps");
     assert.equal(oct.counts.newThisPeriod, oct.counts.open);
   });
 
   it('keeps a gap seen in October alone pending, not an item, and drops it once gone', () => {
     const pending = oct.pendingGaps.find((g) => g.sourceIdentifier === 'kms-key-rotation' && g.asset.endsWith(gapKey))!;
     assert.deepEqual(pending.firstSeen, { date: '2026-11-01T00:00:00.000Z', packId: oct.packId });
-    assert.equal(oct.items.some((i) => i.id === pending.id), false, 'not an October item');
-    assert.equal(oct.items.some((i) => i.finding === 'gap'), false, 'no previous pack: every gap is pending');
+    assert.equal(
+      oct.items.some((i) => i.id === pending.id),
+      false,
+      'not an October item',
+    );
+    assert.equal(
+      oct.items.some((i) => i.finding === 'gap'),
+      false,
+      'no previous pack: every gap is pending',
+    );
     assert.equal(oct.counts.pending, oct.pendingGaps.length);
     assert.equal(oct.counts.pending, 4);
     assert.equal(readFileSync(join(october, 'poam.csv'), 'utf8').includes(pending.id), false, 'poam.csv holds items only');
     // November records the key's rotation: the gap is gone, and never was an item.
-    assert.equal(nov.items.some((i) => i.id === pending.id), false);
-    assert.equal(nov.pendingGaps.some((g) => g.id === pending.id), false);
+    assert.equal(
+      nov.items.some((i) => i.id === pending.id),
+      false,
+    );
+    assert.equal(
+      nov.pendingGaps.some((g) => g.id === pending.id),
+      false,
+    );
   });
 
-  it('makes a gap seen in October and November an item in November, with October\'s detection date', () => {
+  it("makes a gap seen in October and November an item in November, with October's detection date", () => {
     const octGap = oct.pendingGaps.find((g) => g.sourceIdentifier === 'CMK_BACKING_KEY_ROTATION_ENABLED' && g.asset.endsWith(gapKey))!;
     const item = nov.items.find((i) => i.id === octGap.id)!;
     assert.equal(item.status, 'open');
     assert.equal(item.finding, 'gap');
     assert.deepEqual(item.detected, { date: '2026-11-01T00:00:00.000Z', packId: oct.packId });
     assert.equal(item.scheduledCompletion, scheduledCompletion('2026-11-01T00:00:00.000Z', 'Moderate'));
-    assert.match(item.milestoneChanges.at(-1)!, /^Entered the POA&M 2026-12-01 by pack-.*: an evidence gap since 2026-11-01 \(pack-20261101T000000Z-[0-9a-f]{8}\), shown by a second consecutive pack$/);
+    assert.match(
+      item.milestoneChanges.at(-1)!,
+      /^Entered the POA&M 2026-12-01 by pack-.*: an evidence gap since 2026-11-01 \(pack-20261101T000000Z-[0-9a-f]{8}\), shown by a second consecutive pack$/,
+    );
     assert.equal(nov.counts.promotedThisPeriod, 3, 'the rule result, the eu-west-1 recorder and Macie: all but the fixed key');
     assert.deepEqual(nov.pendingGaps, [], 'no gap first seen in November');
     // A weakness already on the POA&M stays on it when it turns into a gap (its rule result went stale by December).
@@ -136,7 +161,10 @@ describe('POA&M: October then November into one output folder', () => {
     assert.equal(reopened.status, 'open');
     assert.equal(reopened.deviation?.state, 'expired');
     assert.deepEqual(reopened.detected, waived.detected);
-    assert.ok(reopened.milestoneChanges.some((c) => /^Reopened 2026-12-01 by pack-.*: waiver W-2026-007 expired on 2026-11-15$/.test(c)), reopened.milestoneChanges.join('|'));
+    assert.ok(
+      reopened.milestoneChanges.some((c) => /^Reopened 2026-12-01 by pack-.*: waiver W-2026-007 expired on 2026-11-15$/.test(c)),
+      reopened.milestoneChanges.join('|'),
+    );
   });
 
   it('flags an item overdue when its scheduled completion falls before the period end', async () => {
@@ -153,15 +181,22 @@ describe('POA&M: October then November into one output folder', () => {
     assert.equal(nov.counts.overdue, 0, 'detected 1 Nov, due 1 Dec: not before the period end');
   });
 
-  it('writes poam.csv and poam.xlsx in the FedRAMP template\'s columns, open and closed items on separate sheets, all in the manifest', async () => {
+  it("writes poam.csv and poam.xlsx in the FedRAMP template's columns, open and closed items on separate sheets, all in the manifest", async () => {
     const manifest = JSON.parse(readFileSync(join(november, 'manifest.json'), 'utf8'));
-    for (const f of ['poam.json', 'poam.csv', 'poam.xlsx', 'oscal-poam.json']) assert.ok(manifest.files.some((e: { path: string }) => e.path === f), `${f} in the manifest`);
+    for (const f of ['poam.json', 'poam.csv', 'poam.xlsx', 'oscal-poam.json'])
+      assert.ok(
+        manifest.files.some((e: { path: string }) => e.path === f),
+        `${f} in the manifest`,
+      );
     const rows: string[][] = parse(readFileSync(join(november, 'poam.csv')));
     assert.deepEqual(rows[0], [...fedrampColumns, ...extraColumns]);
     assert.equal(rows.length - 1, nov.items.length);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(november, 'poam.xlsx'));
-    assert.deepEqual(wb.worksheets.map((w) => w.name), ['Open POA&M Items', 'Closed POA&M Items']);
+    assert.deepEqual(
+      wb.worksheets.map((w) => w.name),
+      ['Open POA&M Items', 'Closed POA&M Items'],
+    );
     const [open, closed] = wb.worksheets as [ExcelJS.Worksheet, ExcelJS.Worksheet];
     const header = (open.getRow(1).values as unknown[]).slice(1);
     assert.deepEqual(header.slice(0, 27), [...fedrampColumns]);
@@ -180,13 +215,25 @@ describe('POA&M: October then November into one output folder', () => {
       const html = readFileSync(join(pack, 'report.html'), 'utf8');
       return html.slice(html.indexOf('<section id="poam">'), html.indexOf('</section>', html.indexOf('<section id="poam">')));
     };
-    assert.ok(sectionOf(october).includes('<strong>4</strong> evidence gap(s) first seen in this pack are pending, not items (without a verified previous pack, every gap this pack shows is pending)'), sectionOf(october).slice(0, 1200));
+    assert.ok(
+      sectionOf(october).includes('<strong>4</strong> evidence gap(s) first seen in this pack are pending, not items (without a verified previous pack, every gap this pack shows is pending)'),
+      sectionOf(october).slice(0, 1200),
+    );
     const section = sectionOf(november);
-    assert.ok(section.includes(`<strong>${nov.counts.open}</strong> open weakness(es), ${nov.counts.riskAccepted} of them under an active waiver; <strong>0</strong> overdue; 3 new this period; 1 closed this period`), section.slice(0, 400));
+    assert.ok(
+      section.includes(
+        `<strong>${nov.counts.open}</strong> open weakness(es), ${nov.counts.riskAccepted} of them under an active waiver; <strong>0</strong> overdue; 3 new this period; 1 closed this period`,
+      ),
+      section.slice(0, 400),
+    );
     assert.ok(section.includes('<strong>0</strong> evidence gap(s) first seen in this pack are pending, not items: they are listed'), section.slice(0, 1200));
-    assert.ok(section.includes('3 of this period\'s new item(s) were pending gaps in the previous pack.'));
+    assert.ok(section.includes("3 of this period's new item(s) were pending gaps in the previous pack."));
     const rows = [...section.matchAll(/<td class="mono"[^>]*>(EP-[0-9A-F]{12})<\/td>/g)].map((m) => m[1]);
-    assert.deepEqual(rows.slice(0, 3), nov.items.slice(0, 3).map((i) => i.id), 'open items in poam.json order: oldest detection first');
+    assert.deepEqual(
+      rows.slice(0, 3),
+      nov.items.slice(0, 3).map((i) => i.id),
+      'open items in poam.json order: oldest detection first',
+    );
     assert.match(section, new RegExp(`Detection dates are carried from pack <span class="mono">${oct.packId}</span>`));
     assert.ok(section.includes('Closed this period'));
   });
@@ -194,7 +241,10 @@ describe('POA&M: October then November into one output folder', () => {
   it('diff, drift.json and attach name the POA&M changes: new, closed, overdue', async () => {
     const fixed = byAsset(oct, 'workspaces-volume-encryption', 'ws-b8n3p5r2t')!.id;
     const pending = new Set(oct.pendingGaps.map((g) => g.id));
-    const promoted = nov.items.filter((i) => pending.has(i.id)).map((i) => i.id).sort();
+    const promoted = nov.items
+      .filter((i) => pending.has(i.id))
+      .map((i) => i.id)
+      .sort();
     assert.equal(promoted.length, 3);
     const drift = JSON.parse(readFileSync(join(november, 'drift.json'), 'utf8'));
     assert.deepEqual(drift.poam, { open: nov.counts.open, overdue: 0, new: promoted, closed: [fixed] });
@@ -203,7 +253,10 @@ describe('POA&M: October then November into one output folder', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.includes(`POA&M: ${nov.counts.open} open (0 overdue); 3 new, 1 closed since the previous pack.`), r.stdout.slice(0, 600));
     const facts = await packFacts({ dir: november, result: readResult(join(november, 'result.json')), verification: {} as any }, undefined, undefined);
-    assert.deepEqual(commentLines(facts).rows.find(([k]) => k === 'POA&M'), ['POA&M', `${nov.counts.open} open (0 overdue); 3 new, 1 closed this period`]);
+    assert.deepEqual(
+      commentLines(facts).rows.find(([k]) => k === 'POA&M'),
+      ['POA&M', `${nov.counts.open} open (0 overdue); 3 new, 1 closed this period`],
+    );
   });
 
   it('starts afresh, and says so, when the previous pack is signed by a key this run does not trust', async () => {
@@ -213,8 +266,14 @@ describe('POA&M: October then November into one output folder', () => {
     const latest = packsUnder(out).at(-1)!;
     const doc = readPoam(latest);
     assert.equal(doc.previous.state, 'previous-pack-refused');
-    assert.ok(doc.items.every((i) => i.detected.packId === doc.packId), 'no detection date taken from an untrusted pack');
-    assert.ok(doc.items.every((i) => i.finding !== 'gap'), 'no gap promoted on an untrusted pack\'s word');
+    assert.ok(
+      doc.items.every((i) => i.detected.packId === doc.packId),
+      'no detection date taken from an untrusted pack',
+    );
+    assert.ok(
+      doc.items.every((i) => i.finding !== 'gap'),
+      "no gap promoted on an untrusted pack's word",
+    );
     assert.ok(doc.counts.pending > 0 && doc.counts.pending === doc.pendingGaps.length);
   });
 

@@ -19,12 +19,24 @@ describe('the point-in-time rule on the embedded sample (collected 2026-10-31)',
     assert.equal(r.code, 0, r.stderr);
     const result = await packResult(onlyPack(out));
     assert.equal(result.period!.to, '2026-10-01T00:00:00.000Z');
-    assert.deepEqual(decidedOnLaterEvidence(result).map((e) => `${e.control} ${e.resource?.id ?? e.region} ${e.observedAt}`), []);
+    assert.deepEqual(
+      decidedOnLaterEvidence(result).map((e) => `${e.control} ${e.resource?.id ?? e.region} ${e.observedAt}`),
+      [],
+    );
     assert.equal(result.summary.evidence.pass, 0, 'every pass of the sample rests on evidence from late October');
     const items = everyItem(result);
-    assert.ok(items.some((e) => /^configuration item captured at 2026-10-31T23:41:07\.512Z, after the period end 2026-10-01T00:00:00\.000Z: .*collect --period/.test(e.message)), 'a configuration item says when it was captured and how to collect the period end');
-    assert.ok(items.some((e) => /^read from the service API at 2026-10-31T23:55:00\.000Z, after the period end .*collect it before the period end/.test(e.message)), 'an API read says to collect before the end');
-    assert.ok(items.some((e) => e.source.kind === 'config-rule' && /\(rule result recorded at 2026-10-\d\dT.*, after the period end/.test(e.message)), 'a rule result recorded in October');
+    assert.ok(
+      items.some((e) => /^configuration item captured at 2026-10-31T23:41:07\.512Z, after the period end 2026-10-01T00:00:00\.000Z: .*collect --period/.test(e.message)),
+      'a configuration item says when it was captured and how to collect the period end',
+    );
+    assert.ok(
+      items.some((e) => /^read from the service API at 2026-10-31T23:55:00\.000Z, after the period end .*collect it before the period end/.test(e.message)),
+      'an API read says to collect before the end',
+    );
+    assert.ok(
+      items.some((e) => e.source.kind === 'config-rule' && /\(rule result recorded at 2026-10-\d\dT.*, after the period end/.test(e.message)),
+      'a rule result recorded in October',
+    );
     assert.ok(result.period!.atPeriodEnd!.afterEnd > 0);
     assert.equal(result.period!.atPeriodEnd!.fromHistory, 0);
   });
@@ -45,16 +57,36 @@ describe('the point-in-time rule on the embedded sample (collected 2026-10-31)',
 const account = '555555555555';
 const at = (iso: string) => Date.parse(iso) / 1000;
 const captured = (id: string, encrypted: boolean, when: string) => ({
-  resourceId: id, resourceName: id, resourceType: 'AWS::WorkSpaces::Workspace', accountId: account, awsRegion: 'us-east-1',
+  resourceId: id,
+  resourceName: id,
+  resourceType: 'AWS::WorkSpaces::Workspace',
+  accountId: account,
+  awsRegion: 'us-east-1',
   arn: `arn:aws:workspaces:us-east-1:${account}:workspace/${id}`,
-  configuration: JSON.stringify({ WorkspaceId: id, RootVolumeEncryptionEnabled: encrypted, UserVolumeEncryptionEnabled: encrypted, ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:us-east-1:${account}:key/k1` } : {}) }),
-  supplementaryConfiguration: {}, tags: {}, relationships: [],
-  configurationItemCaptureTime: at(when), configurationItemStatus: 'OK', configurationStateId: String(at(when)),
+  configuration: JSON.stringify({
+    WorkspaceId: id,
+    RootVolumeEncryptionEnabled: encrypted,
+    UserVolumeEncryptionEnabled: encrypted,
+    ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:us-east-1:${account}:key/k1` } : {}),
+  }),
+  supplementaryConfiguration: {},
+  tags: {},
+  relationships: [],
+  configurationItemCaptureTime: at(when),
+  configurationItemStatus: 'OK',
+  configurationStateId: String(at(when)),
 });
-const asSelected = (item: ReturnType<typeof captured>) => ({ ...item, configuration: JSON.parse(item.configuration), configurationItemCaptureTime: new Date(item.configurationItemCaptureTime * 1000).toISOString(), tags: [] });
+const asSelected = (item: ReturnType<typeof captured>) => ({
+  ...item,
+  configuration: JSON.parse(item.configuration),
+  configurationItemCaptureTime: new Date(item.configurationItemCaptureTime * 1000).toISOString(),
+  tags: [],
+});
 const ruleResult = (rule: string, id: string, compliance: string, recorded: string) => ({
   EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: rule, ResourceType: 'AWS::IAM::User', ResourceId: id }, OrderingTimestamp: at(recorded) - 60 },
-  ComplianceType: compliance, ResultRecordedTime: at(recorded), ConfigRuleInvokedTime: at(recorded) - 30,
+  ComplianceType: compliance,
+  ResultRecordedTime: at(recorded),
+  ConfigRuleInvokedTime: at(recorded) - 30,
 });
 
 describe('collect --period on 3 November for October (fake endpoint, real SDK)', () => {
@@ -77,7 +109,9 @@ describe('collect --period on 3 November for October (fake endpoint, real SDK)',
           discovered: ['ws-then-ok', 'ws-steady'].map((id) => ({ resourceType: 'AWS::WorkSpaces::Workspace', resourceId: id })),
           rules: [{ name: mfaRule, identifier: 'IAM_USER_MFA_ENABLED' }],
           evaluations: { [mfaRule]: [ruleResult(mfaRule, 'AIDAOCTOBER', 'COMPLIANT', '2026-10-20T10:00:00Z'), ruleResult(mfaRule, 'AIDANOVEMBER', 'COMPLIANT', '2026-11-02T10:00:00Z')] },
-          directories: [], macie: 'ENABLED', events: [],
+          directories: [],
+          macie: 'ENABLED',
+          events: [],
         },
       },
     });
@@ -98,16 +132,21 @@ describe('collect --period on 3 November for October (fake endpoint, real SDK)',
   const item = (control: string, pred: (e: EvidenceItem) => boolean) => result.controls.find((c) => c.id === control)!.evidence.filter(pred);
 
   it('configuration items from history decide the period: the state at its end, not on 3 November', () => {
-    assert.deepEqual(item('WSAS-11', (e) => Boolean(e.resource)).map((e) => [e.resource!.id, e.status, e.observedAt]).sort(), [
-      ['ws-steady', 'fail', '2026-07-01T08:00:00.000Z'],
-      ['ws-then-ok', 'pass', '2026-08-01T08:00:00.000Z'],
-    ]);
+    assert.deepEqual(
+      item('WSAS-11', (e) => Boolean(e.resource))
+        .map((e) => [e.resource!.id, e.status, e.observedAt])
+        .sort(),
+      [
+        ['ws-steady', 'fail', '2026-07-01T08:00:00.000Z'],
+        ['ws-then-ok', 'pass', '2026-08-01T08:00:00.000Z'],
+      ],
+    );
     assert.equal(result.period!.itemsAsOfEnd, true);
     const { fromHistory, afterEnd, stale } = result.period!.atPeriodEnd!;
     assert.deepEqual({ fromHistory, stale }, { fromHistory: 2, stale: 0 });
     assert.ok(afterEnd > 0, 'the service API records read on 3 November');
     const absences = result.controls.flatMap((c) => c.evidence).filter((e) => e.status === 'not-applicable');
-    assert.ok(absences.length > 0 && absences.every((e) => e.observedAt === result.period!.to), 'absence read from the period\'s history is the absence at its end');
+    assert.ok(absences.length > 0 && absences.every((e) => e.observedAt === result.period!.to), "absence read from the period's history is the absence at its end");
   });
 
   it('a rule result recorded in October counts; one recorded on 2 November is a gap naming its time', () => {
@@ -115,13 +154,19 @@ describe('collect --period on 3 November for October (fake endpoint, real SDK)',
     const october = results.filter((e) => e.resource!.id === 'AIDAOCTOBER');
     const november = results.filter((e) => e.resource!.id === 'AIDANOVEMBER');
     assert.ok(october.length > 0 && october.every((e) => e.status === 'pass'), JSON.stringify(october));
-    assert.ok(november.length > 0 && november.every((e) => e.status === 'gap' && /rule result recorded at 2026-11-02T10:00:00\.000Z, after the period end 2026-11-01T00:00:00\.000Z/.test(e.message)), JSON.stringify(november));
+    assert.ok(
+      november.length > 0 && november.every((e) => e.status === 'gap' && /rule result recorded at 2026-11-02T10:00:00\.000Z, after the period end 2026-11-01T00:00:00\.000Z/.test(e.message)),
+      JSON.stringify(november),
+    );
   });
 
   it('service API reads made on 3 November (Macie, WorkSpaces directories) are gaps for October, never passes', () => {
     const reads = result.controls.flatMap((c) => c.evidence).filter((e) => e.observedAt === '2026-11-03T09:00:00.000Z');
     assert.ok(reads.length > 0);
-    assert.deepEqual(reads.filter((e) => e.status !== 'gap').map((e) => e.message), []);
+    assert.deepEqual(
+      reads.filter((e) => e.status !== 'gap').map((e) => e.message),
+      [],
+    );
     assert.deepEqual(decidedOnLaterEvidence(result), []);
   });
 });

@@ -16,13 +16,18 @@ describe('reader registry: a saved response is read by its service and operation
   it('names the account, region, service, operation and what follows it', () => {
     assert.deepEqual(parseApiFile('aws/111111111111/eu-west-1/cloudtrail/GetTrailStatus/org%20trail.json.gz'), {
       rel: 'aws/111111111111/eu-west-1/cloudtrail/GetTrailStatus/org%20trail.json.gz',
-      account: '111111111111', region: 'eu-west-1', service: 'cloudtrail', path: 'GetTrailStatus/org%20trail', operation: 'GetTrailStatus', rest: 'org%20trail',
+      account: '111111111111',
+      region: 'eu-west-1',
+      service: 'cloudtrail',
+      path: 'GetTrailStatus/org%20trail',
+      operation: 'GetTrailStatus',
+      rest: 'org%20trail',
     });
     assert.equal(parseApiFile('aws/111111111111/us-east-1/ec2/DescribeInstances.json'), undefined, 'a service without readers');
     assert.equal(parseApiFile('aws/1111/us-east-1/config/DescribeConfigRules.json'), undefined, 'not an account id');
   });
 
-  it('finds each registered reader, once, and only where the file name has the reader\'s shape', () => {
+  it("finds each registered reader, once, and only where the file name has the reader's shape", () => {
     assert.equal(new Set(operationReaders.map((r) => `${r.service}:${r.operation}`)).size, operationReaders.length);
     assert.deepEqual([...readServices].sort(), ['appstream', 'cloudtrail', 'config', 'iam', 'macie2', 'workspaces']);
     for (const r of operationReaders) {
@@ -50,7 +55,10 @@ describe('reader registry: an evidence file no reader takes is one clear error n
 
   it('an operation of a known service', async (t) => {
     const { evidence, read } = await withFile(t, 'aws/111111111111/us-east-1/config/DescribeSomethingNew.json');
-    await assert.rejects(read(), { name: 'InputError', message: `${join(evidence, 'aws/111111111111/us-east-1/config/DescribeSomethingNew.json')}: unrecognised config response "DescribeSomethingNew"` });
+    await assert.rejects(read(), {
+      name: 'InputError',
+      message: `${join(evidence, 'aws/111111111111/us-east-1/config/DescribeSomethingNew.json')}: unrecognised config response "DescribeSomethingNew"`,
+    });
   });
 
   it('an operation of a known service with a name after it that the reader does not take', async (t) => {

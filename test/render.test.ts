@@ -33,7 +33,13 @@ describe('rendering', () => {
     assert.equal((await runCliInProcess(['evaluate', '--out', work, '-q'])).code, 0);
     const r = await runCliInProcess(['render', work, '--no-pdf', '--only', 'html,csv', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout).written.map((f: string) => f.split('/').pop()).sort(), ['evidence.csv', 'populations', 'report.html', 'samples'], 'the report cites the populations and samples: written with it');
+    assert.deepEqual(
+      JSON.parse(r.stdout)
+        .written.map((f: string) => f.split('/').pop())
+        .sort(),
+      ['evidence.csv', 'populations', 'report.html', 'samples'],
+      'the report cites the populations and samples: written with it',
+    );
     assert.ok(!readdirSync(work).includes('oscal-assessment-results.json'), 'OSCAL not written');
     const bad = await runCliInProcess(['render', work, '--no-pdf', '--only', 'html,docx']);
     assert.equal(bad.code, 2);
@@ -65,7 +71,19 @@ describe('rendering', () => {
     assert.equal(neutraliseFormula('=HYPERLINK("http://x")'), `'=HYPERLINK("http://x")`);
     for (const s of ['+cmd', '-2+3', '@SUM(A1)']) assert.equal(neutraliseFormula(s), `'${s}`);
     assert.equal(neutraliseFormula('ws-1'), 'ws-1');
-    const result = { frameworks: [], controls: [{ id: 'X-01', status: 'fail', mappings: {}, evidence: [{ source: { kind: 'check', id: 'c', title: 't' }, status: 'fail', account: '1', region: 'r', resource: { type: 'T', id: '=cmd|x' }, message: 'a "quoted", line\nbreak', observedAt: 'now' }] }] };
+    const result = {
+      frameworks: [],
+      controls: [
+        {
+          id: 'X-01',
+          status: 'fail',
+          mappings: {},
+          evidence: [
+            { source: { kind: 'check', id: 'c', title: 't' }, status: 'fail', account: '1', region: 'r', resource: { type: 'T', id: '=cmd|x' }, message: 'a "quoted", line\nbreak', observedAt: 'now' },
+          ],
+        },
+      ],
+    };
     const file = join(tempDir(t), 'evidence.csv');
     await writeEvidenceCsv(result as never, tempDir(t), file);
     const csv = readFileSync(file, 'utf8');
@@ -74,16 +92,19 @@ describe('rendering', () => {
   });
 
   it('writes each streamed CSV field as csv-stringify does (property-based)', () => {
-    fc.assert(fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 30 }), { minLength: 1, maxLength: 5 }), (fields) => {
-      const library = stringify([fields.map(neutraliseFormula)], { record_delimiter: '\r\n', quoted_match: /[\s,"]/ });
-      assert.equal(`${fields.map(csvField).join(',')}\r\n`, library);
-    }), { numRuns: 500, seed: 20261123 });
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 30 }), { minLength: 1, maxLength: 5 }), (fields) => {
+        const library = stringify([fields.map(neutraliseFormula)], { record_delimiter: '\r\n', quoted_match: /[\s,"]/ });
+        assert.equal(`${fields.map(csvField).join(',')}\r\n`, library);
+      }),
+      { numRuns: 500, seed: 20261123 },
+    );
   });
 });
 
 describe('streamed JSON', () => {
   it('writes the same bytes as JSON.stringify(value, null, 2)', async (t) => {
-    const { writeJsonFile } = await import('../src/json-stream.ts');
+    const { writeJsonFile } = await import('../src/core/json-stream.ts');
     const value = { a: [1, 'two', null, { b: true, c: [], d: {}, skip: undefined }], e: 'quote " and \u2028', f: new Date(0), g: [undefined, () => 1], n: -0.5 };
     const file = join(tempDir(t), 'x.json');
     await writeJsonFile(file, value);

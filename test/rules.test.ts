@@ -41,8 +41,14 @@ function deploy(s: Snapshot, account: string, region: string, sourceIdentifier: 
  * own page (AWS Config Developer Guide) on 2026-12-03: identifier, rule name and resource type.
  */
 const newerThanReference: Record<string, { name: string; url: string }> = {
-  WORKSPACES_ROOT_VOLUME_ENCRYPTION_ENABLED: { name: 'workspaces-root-volume-encryption-enabled', url: 'https://docs.aws.amazon.com/config/latest/developerguide/workspaces-root-volume-encryption-enabled.html' },
-  WORKSPACES_USER_VOLUME_ENCRYPTION_ENABLED: { name: 'workspaces-user-volume-encryption-enabled', url: 'https://docs.aws.amazon.com/config/latest/developerguide/workspaces-user-volume-encryption-enabled.html' },
+  WORKSPACES_ROOT_VOLUME_ENCRYPTION_ENABLED: {
+    name: 'workspaces-root-volume-encryption-enabled',
+    url: 'https://docs.aws.amazon.com/config/latest/developerguide/workspaces-root-volume-encryption-enabled.html',
+  },
+  WORKSPACES_USER_VOLUME_ENCRYPTION_ENABLED: {
+    name: 'workspaces-user-volume-encryption-enabled',
+    url: 'https://docs.aws.amazon.com/config/latest/developerguide/workspaces-user-volume-encryption-enabled.html',
+  },
   APPSTREAM_FLEET_IN_VPC: { name: 'appstream-fleet-in-vpc', url: 'https://docs.aws.amazon.com/config/latest/developerguide/appstream-fleet-in-vpc.html' },
   MACIE_STATUS_CHECK: { name: 'macie-status-check', url: 'https://docs.aws.amazon.com/config/latest/developerguide/macie-status-check.html' },
 };
@@ -52,7 +58,7 @@ describe('managed rules named in the catalog', { skip: existsSync(managedRulePag
   const pages: Record<string, { identifier: string }> = existsSync(managedRulePages) ? JSON.parse(readFileSync(managedRulePages, 'utf8')).rules : {};
   const nameOf = new Map(Object.entries(pages).map(([name, p]) => [p.identifier, name]));
 
-  it('are AWS managed rules, under their AWS rule names, each edge citing the rule\'s AWS page', () => {
+  it("are AWS managed rules, under their AWS rule names, each edge citing the rule's AWS page", () => {
     for (const r of catalogRules) {
       const name = nameOf.get(r.rule) ?? newerThanReference[r.rule]?.name;
       assert.ok(name, `${r.control}: ${r.rule} is not an AWS managed-rule identifier`);
@@ -69,7 +75,7 @@ describe('managed rules named in the catalog', { skip: existsSync(managedRulePag
   });
 });
 
-describe('managed rules that test a control\'s property are its evidence (item 6)', () => {
+describe("managed rules that test a control's property are its evidence (item 6)", () => {
   const expected: Record<string, string> = {
     WORKSPACES_ROOT_VOLUME_ENCRYPTION_ENABLED: 'WSAS-11',
     WORKSPACES_USER_VOLUME_ENCRYPTION_ENABLED: 'WSAS-11',
@@ -81,7 +87,10 @@ describe('managed rules that test a control\'s property are its evidence (item 6
 
   it('the catalog lists each on its control', () => {
     for (const [rule, control] of Object.entries(expected)) {
-      assert.ok(catalogRules.some((r) => r.rule === rule && r.control === control), `${rule} is not evidence of ${control}`);
+      assert.ok(
+        catalogRules.some((r) => r.rule === rule && r.control === control),
+        `${rule} is not evidence of ${control}`,
+      );
     }
   });
 
@@ -96,14 +105,20 @@ describe('managed rules that test a control\'s property are its evidence (item 6
     const { result, items } = run(s);
     const unmapped = new Set(result.unmappedRules!.map((r) => r.rule));
     assert.deepEqual([...unmapped], ['arn:aws:lambda:us-east-1:111111111111:function:required-tags-costcenter'], 'only the custom rule is left unmapped');
-    const ruleVerdicts = (control: string, rule: string) => items(control).filter((i) => i.source.kind === 'config-rule' && i.source.rule === rule).map((i) => `${i.resource?.id}:${i.status}`);
+    const ruleVerdicts = (control: string, rule: string) =>
+      items(control)
+        .filter((i) => i.source.kind === 'config-rule' && i.source.rule === rule)
+        .map((i) => `${i.resource?.id}:${i.status}`);
     assert.deepEqual(ruleVerdicts('WSAS-11', 'WORKSPACES_ROOT_VOLUME_ENCRYPTION_ENABLED'), ['ws-b8n3p5r2t:fail']);
     assert.deepEqual(ruleVerdicts('WSAS-11', 'WORKSPACES_USER_VOLUME_ENCRYPTION_ENABLED'), ['ws-f2k9x7m1q:pass']);
     assert.deepEqual(ruleVerdicts('WSAS-15', 'APPSTREAM_FLEET_IN_VPC'), ['analyst-fleet:pass']);
     assert.deepEqual(ruleVerdicts('WSAS-06', 'MACIE_STATUS_CHECK'), ['111111111111:pass']);
     assert.deepEqual(ruleVerdicts('WSAS-04', 'CLOUD_TRAIL_ENABLED'), ['111111111111:pass']);
     // The sample itself deploys S3_DEFAULT_ENCRYPTION_KMS: its four results are WSAS-05's evidence.
-    assert.deepEqual(ruleVerdicts('WSAS-05', 'S3_DEFAULT_ENCRYPTION_KMS').sort(), ['appstream2-36fb080bb8-us-east-1-111111111111:fail', 'audit-logs-111111111111:pass', 'legacy-exports-2019:fail', 'appstream-app-settings-us-east-1-111111111111-k2j4h6:fail'].sort());
+    assert.deepEqual(
+      ruleVerdicts('WSAS-05', 'S3_DEFAULT_ENCRYPTION_KMS').sort(),
+      ['appstream2-36fb080bb8-us-east-1-111111111111:fail', 'audit-logs-111111111111:pass', 'legacy-exports-2019:fail', 'appstream-app-settings-us-east-1-111111111111-k2j4h6:fail'].sort(),
+    );
   });
 });
 
@@ -120,7 +135,10 @@ describe('only a check and a rule that test the same property are compared (item
   it('each check declares only managed rules that a control using it lists', () => {
     for (const c of checks) {
       for (const rule of c.sameProperty ?? []) {
-        assert.ok(catalog.controls.controls.some((x) => x.evidence?.checks?.includes(c.id) && x.evidence.rules?.some((r) => r.rule === rule)), `${c.id}: ${rule} is on no control that uses the check`);
+        assert.ok(
+          catalog.controls.controls.some((x) => x.evidence?.checks?.includes(c.id) && x.evidence.rules?.some((r) => r.rule === rule)),
+          `${c.id}: ${rule} is on no control that uses the check`,
+        );
       }
     }
     assert.deepEqual(checksById.get('cloudtrail-multi-region-logging')!.sameProperty, ['MULTI_REGION_CLOUD_TRAIL_ENABLED']);
@@ -137,19 +155,34 @@ describe('only a check and a rule that test the same property are compared (item
     const { control } = await estate('NON_COMPLIANT');
     const d = control('WSAS-04').disagreements;
     assert.equal(d.length, 1, d.join('\n'));
-    assert.match(d[0]!, /^AWS::CloudTrail::Trail dev-trail \(222222222222\/us-east-1\): built-in check cloudtrail-log-file-validation says pass .*AWS Config rule cloud-trail-log-file-validation-enabled says fail/);
+    assert.match(
+      d[0]!,
+      /^AWS::CloudTrail::Trail dev-trail \(222222222222\/us-east-1\): built-in check cloudtrail-log-file-validation says pass .*AWS Config rule cloud-trail-log-file-validation-enabled says fail/,
+    );
   });
 });
 
-describe('multi-region logging is the account\'s property (item 8; the check\'s own tests are in its folder)', () => {
-  it('through the engine: the sample\'s logging trail passes, its account\'s other trail is context, the account without one fails once', async () => {
+describe("multi-region logging is the account's property (item 8; the check's own tests are in its folder)", () => {
+  it("through the engine: the sample's logging trail passes, its account's other trail is context, the account without one fails once", async () => {
     const s = await sample();
     const trailOf = (id: string) => s.resources.find((r) => r.type === 'AWS::CloudTrail::Trail' && r.id === id)!;
     const orgTrail = trailOf('org-audit-trail');
     const devTrail = trailOf('dev-trail');
-    s.resources.push({ ...structuredClone(orgTrail), key: '111111111111/eu-west-1/AWS::CloudTrail::Trail/eu-app-trail', region: 'eu-west-1', id: 'eu-app-trail', name: 'eu-app-trail', configuration: { ...orgTrail.configuration, name: 'eu-app-trail', homeRegion: 'eu-west-1', isMultiRegionTrail: false } });
+    s.resources.push({
+      ...structuredClone(orgTrail),
+      key: '111111111111/eu-west-1/AWS::CloudTrail::Trail/eu-app-trail',
+      region: 'eu-west-1',
+      id: 'eu-app-trail',
+      name: 'eu-app-trail',
+      configuration: { ...orgTrail.configuration, name: 'eu-app-trail', homeRegion: 'eu-west-1', isMultiRegionTrail: false },
+    });
     s.resources.push({ ...structuredClone(devTrail), key: '222222222222/us-east-1/AWS::CloudTrail::Trail/dev-trail-2', id: 'dev-trail-2', name: 'dev-trail-2' });
-    const verdicts = (snapshot: Snapshot) => run(snapshot).items('WSAS-04').filter((i) => i.source.kind === 'check' && i.source.id === 'cloudtrail-multi-region-logging' && i.resource).map((i) => `${i.resource!.id}:${i.status}`).sort();
+    const verdicts = (snapshot: Snapshot) =>
+      run(snapshot)
+        .items('WSAS-04')
+        .filter((i) => i.source.kind === 'check' && i.source.id === 'cloudtrail-multi-region-logging' && i.resource)
+        .map((i) => `${i.resource!.id}:${i.status}`)
+        .sort();
     assert.deepEqual(verdicts(s), ['dev-trail-2:not-applicable', 'dev-trail:fail', 'eu-app-trail:not-applicable', 'org-audit-trail:pass']);
     // Without the sample's GetTrailStatus response the trail is a gap; stopped, the account fails on it.
     const status = s.resources.find((r) => r.type === apiResourceTypes.cloudtrailTrailStatus && r.id === 'org-audit-trail')!;
@@ -158,7 +191,12 @@ describe('multi-region logging is the account\'s property (item 8; the check\'s 
     // Stopped: the account fails once, on its first trail, naming the stopped one.
     status.configuration = { ...status.configuration, IsLogging: false };
     assert.deepEqual(verdicts(s), ['dev-trail-2:not-applicable', 'dev-trail:fail', 'eu-app-trail:fail', 'org-audit-trail:not-applicable']);
-    const failed = run(s).items('WSAS-04').find((i) => i.source.kind === 'check' && i.source.id === 'cloudtrail-multi-region-logging' && i.resource?.id === 'eu-app-trail')!;
-    assert.match(failed.message, /^no logging multi-region trail .* in 111111111111; found 2 trail\(s\): eu-app-trail \(eu-west-1\): single-region trail \(records eu-west-1 only\); org-audit-trail \(us-east-1\): multi-region trail that is not logging$/);
+    const failed = run(s)
+      .items('WSAS-04')
+      .find((i) => i.source.kind === 'check' && i.source.id === 'cloudtrail-multi-region-logging' && i.resource?.id === 'eu-app-trail')!;
+    assert.match(
+      failed.message,
+      /^no logging multi-region trail .* in 111111111111; found 2 trail\(s\): eu-app-trail \(eu-west-1\): single-region trail \(records eu-west-1 only\); org-audit-trail \(us-east-1\): multi-region trail that is not logging$/,
+    );
   });
 });

@@ -21,7 +21,20 @@ function writePopulation(path: string, rows: number, failEvery = 10, idPrefix = 
   for (let row = 1; row <= rows; row++) {
     const status = row % failEvery === 0 ? 'fail' : 'pass';
     const id = `${idPrefix}-${row}`;
-    lines.push([row, `${row}|check:s3-bucket-tls-only|111111111111|us-east-1|AWS::S3::Bucket|${id}`, status, '111111111111', 'us-east-1', 'AWS::S3::Bucket', id, 'check:s3-bucket-tls-only', 'items/WSAS-03.jsonl', row].join(','));
+    lines.push(
+      [
+        row,
+        `${row}|check:s3-bucket-tls-only|111111111111|us-east-1|AWS::S3::Bucket|${id}`,
+        status,
+        '111111111111',
+        'us-east-1',
+        'AWS::S3::Bucket',
+        id,
+        'check:s3-bucket-tls-only',
+        'items/WSAS-03.jsonl',
+        row,
+      ].join(','),
+    );
   }
   writeFileSync(path, `${lines.join('\r\n')}\r\n`);
 }
@@ -51,14 +64,25 @@ describe('drawing a sample from a population file', () => {
     assert.equal(a.size, 59);
     assert.equal(a.population.eligible, 450);
     // Without the tool: rank every passing row's key by HMAC-SHA256(seed, key), take the lowest.
-    const rows = readFileSync(path, 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(',')).filter((c) => c[2] === 'pass');
+    const rows = readFileSync(path, 'utf8')
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','))
+      .filter((c) => c[2] === 'pass');
     const ranked = rows.map((c) => ({ row: Number(c[0]), rank: createHmac('sha256', 'auditor request 1').update(c[1]!).digest('hex') })).sort((x, y) => (x.rank < y.rank ? -1 : 1));
-    assert.deepEqual(a.sample.map((s) => s.row), ranked.slice(0, 59).map((r) => r.row));
+    assert.deepEqual(
+      a.sample.map((s) => s.row),
+      ranked.slice(0, 59).map((r) => r.row),
+    );
     const other = await draw(path, 'auditor request 2');
-    assert.notDeepEqual(other.sample.map((s) => s.row), a.sample.map((s) => s.row));
+    assert.notDeepEqual(
+      other.sample.map((s) => s.row),
+      a.sample.map((s) => s.row),
+    );
   });
 
-  it('seeds the default sample with the population\'s sha256: another population gives another sample', async (t) => {
+  it("seeds the default sample with the population's sha256: another population gives another sample", async (t) => {
     const dir = tempDir(t);
     writePopulation(join(dir, 'a.csv'), 500);
     writePopulation(join(dir, 'b.csv'), 500, 10, 'bkt'); // same size and statuses, other resources
@@ -67,7 +91,10 @@ describe('drawing a sample from a population file', () => {
     assert.equal(a.seed, sha256(join(dir, 'a.csv')));
     assert.equal(a.seedSource, 'population-sha256');
     assert.notEqual(a.seed, b.seed);
-    assert.notDeepEqual(a.sample.map((s) => s.row), b.sample.map((s) => s.row));
+    assert.notDeepEqual(
+      a.sample.map((s) => s.row),
+      b.sample.map((s) => s.row),
+    );
   });
 
   it('takes the whole eligible population when it is no larger than the size, and lists exceptions up to the bound', async (t) => {
@@ -80,7 +107,7 @@ describe('drawing a sample from a population file', () => {
   });
 });
 
-describe('a pack\'s populations and samples, and sample --verify', () => {
+describe("a pack's populations and samples, and sample --verify", () => {
   let pack: string;
   before(async () => {
     pack = await runSample();
@@ -96,14 +123,22 @@ describe('a pack\'s populations and samples, and sample --verify', () => {
       assert.ok(entry, `${file} in the manifest`);
       assert.equal(entry.sha256, sha256(join(pack, file)));
       const rows = readFileSync(join(pack, file), 'utf8').trim().split('\r\n').length - 1;
-      assert.equal(rows, Object.values(c.counts).reduce((a, b) => a + b, 0), c.id);
+      assert.equal(
+        rows,
+        Object.values(c.counts).reduce((a, b) => a + b, 0),
+        c.id,
+      );
       assert.ok(html.includes(`${rows} evidence item(s): <span class="mono">${file}</span>, SHA-256 <span class="mono wrap">${entry.sha256}</span>`), `${c.id} population in the report`);
-      if (c.assessment === 'automated') assert.ok(manifest.files.some((f) => f.path === `samples/${c.id}.json`), `samples/${c.id}.json in the manifest`);
+      if (c.assessment === 'automated')
+        assert.ok(
+          manifest.files.some((f) => f.path === `samples/${c.id}.json`),
+          `samples/${c.id}.json in the manifest`,
+        );
     }
     assert.ok(manifest.files.some((f) => f.path === 'populations/index.json'));
   });
 
-  it('re-derives the pack\'s default sample (exit 0) and catches an edited sample file (exit 3)', async (t) => {
+  it("re-derives the pack's default sample (exit 0) and catches an edited sample file (exit 3)", async (t) => {
     const file = join(pack, 'samples/WSAS-05.json');
     const ok = await runCliInProcess(['sample', pack, '--verify', file]);
     assert.equal(ok.code, 0, ok.stderr);
@@ -113,8 +148,20 @@ describe('a pack\'s populations and samples, and sample --verify', () => {
     const edits: [string, (d: SampleDocument) => void][] = [
       ['a row dropped', (d) => d.sample.pop()],
       ['rows swapped', (d) => d.sample.reverse()],
-      ['another seed claimed', (d) => { d.seed = 'f'.repeat(64); }],
-      ['a smaller table size', (d) => { if (d.plan.kind === 'table') d.plan.size = 2; d.sample = d.sample.slice(0, 2); d.size = 2; }],
+      [
+        'another seed claimed',
+        (d) => {
+          d.seed = 'f'.repeat(64);
+        },
+      ],
+      [
+        'a smaller table size',
+        (d) => {
+          if (d.plan.kind === 'table') d.plan.size = 2;
+          d.sample = d.sample.slice(0, 2);
+          d.size = 2;
+        },
+      ],
     ];
     for (const [what, edit] of edits) {
       const edited = join(tempDir(t), 'edited.json');
@@ -127,7 +174,7 @@ describe('a pack\'s populations and samples, and sample --verify', () => {
     }
   });
 
-  it('draws an auditor\'s seed the same way twice, prints method, seed and size, and writes the sample file', async (t) => {
+  it("draws an auditor's seed the same way twice, prints method, seed and size, and writes the sample file", async (t) => {
     const dir = tempDir(t);
     const args = ['sample', pack, '--control', 'WSAS-05', '--confidence', '90', '--tolerable-deviation', '10', '--seed', 'FY26 request 3'];
     const a = await runCliInProcess([...args, '--out', join(dir, 'a')]);
@@ -148,10 +195,16 @@ describe('a pack\'s populations and samples, and sample --verify', () => {
 
 describe('the report lists exceptions up to the bound and a sample of passing items, whatever the estate size', () => {
   /** Listed rows per control in report.html, by status. */
-  const rowsByControl = (html: string) => new Map([...html.matchAll(/<article class="control" id="control-([^"]+)">([\s\S]*?)<\/article>/g)].map((m) => [m[1]!, {
-    pass: (m[2]!.match(/<tr class="row-pass">/g) ?? []).length,
-    exceptions: (m[2]!.match(/<tr class="row-(fail|gap|waived)">/g) ?? []).length,
-  }]));
+  const rowsByControl = (html: string) =>
+    new Map(
+      [...html.matchAll(/<article class="control" id="control-([^"]+)">([\s\S]*?)<\/article>/g)].map((m) => [
+        m[1]!,
+        {
+          pass: (m[2]!.match(/<tr class="row-pass">/g) ?? []).length,
+          exceptions: (m[2]!.match(/<tr class="row-(fail|gap|waived)">/g) ?? []).length,
+        },
+      ]),
+    );
 
   it('lists min(passing, 59) passing rows a control, for 1,000 and for 3,000 items (no failing resources generated)', async (t) => {
     const passing: number[] = [];

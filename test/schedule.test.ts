@@ -39,7 +39,10 @@ describe('scheduling recipes', () => {
     const steps = wf.jobs.pack.steps as { uses?: string; run?: string }[];
     assert.ok(steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials')));
     assert.ok(steps.some((s) => s.uses?.startsWith('actions/upload-artifact')));
-    assert.ok(steps.some((s) => /evidence-pack attach .* --github /.test(s.run ?? '')), 'the pack is attached to a ticket');
+    assert.ok(
+      steps.some((s) => /evidence-pack attach .* --github /.test(s.run ?? '')),
+      'the pack is attached to a ticket',
+    );
     assert.equal(wf.permissions.issues, 'write');
     await assertCommandsParse(steps.map((s) => s.run ?? '').join('\n'), 'github-actions.yml');
   });

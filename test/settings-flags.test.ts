@@ -3,9 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { buildCli } from '../src/cli.ts';
-import { commandOptions, globalOptions, settingsKeys, type OptionSpec } from '../src/cli-options.ts';
-import { configDefaults, settingsSchema, starterConfig } from '../src/config-file.ts';
+import { buildCli } from '../src/cli/cli.ts';
+import { commandOptions, globalOptions, settingsKeys, type OptionSpec } from '../src/cli/options.ts';
+import { configDefaults, settingsSchema, starterConfig } from '../src/cli/config-file.ts';
 import { fakeAwsEnv, startFakeAws } from './fake-aws.ts';
 import { onlyPack, runCli, tempDir } from './helpers.ts';
 
@@ -45,17 +45,30 @@ describe('one declaration for flags and settings keys', () => {
   it('the settings file takes no key that no command takes as a flag', () => {
     const commands = Object.keys(commandOptions);
     for (const key of schemaKeys('top').filter((k) => k !== 'collect')) {
-      assert.ok(commands.some((c) => c !== 'collect' && settingsKeys(c).includes(key)), key);
+      assert.ok(
+        commands.some((c) => c !== 'collect' && settingsKeys(c).includes(key)),
+        key,
+      );
     }
     assert.deepEqual(schemaKeys('collect'), settingsKeys('collect'));
   });
 
   it('the starter names every key, and uncommented it is a valid settings file', (t) => {
     const dir = tempDir(t);
-    const uncommented = starterConfig.split('\n').map((l) => l.replace(/^# ((?: {2})?[a-z-]+:)/, '$1')).join('\n');
+    const uncommented = starterConfig
+      .split('\n')
+      .map((l) => l.replace(/^# ((?: {2})?[a-z-]+:)/, '$1'))
+      .join('\n');
     writeFileSync(join(dir, 'evidence-pack.yaml'), uncommented);
     const top = configDefaults(join(dir, 'evidence-pack.yaml'), 'run');
-    assert.deepEqual(Object.keys(top).filter((k) => k !== 'collect').sort(), schemaKeys('top').filter((k) => k !== 'collect').sort());
+    assert.deepEqual(
+      Object.keys(top)
+        .filter((k) => k !== 'collect')
+        .sort(),
+      schemaKeys('top')
+        .filter((k) => k !== 'collect')
+        .sort(),
+    );
     assert.deepEqual(Object.keys(configDefaults(join(dir, 'evidence-pack.yaml'), 'collect')).sort(), schemaKeys('collect').sort());
   });
 });
@@ -81,10 +94,25 @@ describe('settings file and flags: the keys the flags have', () => {
     const dir = tempDir(t);
     const day = join(dir, 'trail', 'AWSLogs', account, 'CloudTrail', 'us-east-1', '2026', '10', '05');
     mkdirSync(day, { recursive: true });
-    writeFileSync(join(day, `${account}_CloudTrail_us-east-1_20261005T0000Z_a1.json.gz`), gzipSync(JSON.stringify({ Records: [{
-      eventVersion: '1.09', eventTime: '2026-10-05T00:01:00Z', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', awsRegion: 'us-east-1',
-      recipientAccountId: account, userAgent: 'aws-sdk-js/3.645.0', tlsDetails: { tlsVersion: 'TLSv1.3', clientProvidedHostHeader: 'kms.us-east-1.amazonaws.com' },
-    }] })));
+    writeFileSync(
+      join(day, `${account}_CloudTrail_us-east-1_20261005T0000Z_a1.json.gz`),
+      gzipSync(
+        JSON.stringify({
+          Records: [
+            {
+              eventVersion: '1.09',
+              eventTime: '2026-10-05T00:01:00Z',
+              eventSource: 'kms.amazonaws.com',
+              eventName: 'Decrypt',
+              awsRegion: 'us-east-1',
+              recipientAccountId: account,
+              userAgent: 'aws-sdk-js/3.645.0',
+              tlsDetails: { tlsVersion: 'TLSv1.3', clientProvidedHostHeader: 'kms.us-east-1.amazonaws.com' },
+            },
+          ],
+        }),
+      ),
+    );
     writeFileSync(join(dir, 'settings.yaml'), 'collect:\n  region: [us-east-1]\n  cloudtrail-logs: trail\n  out: snapshot\n');
     const aws = await startFakeAws({ account, regions: { 'us-east-1': {} } });
     t.after(() => aws.close());
@@ -93,9 +121,13 @@ describe('settings file and flags: the keys the flags have', () => {
     assert.equal(JSON.parse(r.stdout).cloudtrailLogs.files, 1, 'the log file named by the settings file was read');
   });
 
-  it('checks a number from the file against the flag\'s bounds: one line naming file, line and key', async (t) => {
+  it("checks a number from the file against the flag's bounds: one line naming file, line and key", async (t) => {
     const dir = tempDir(t);
-    for (const [text, line, key] of [['threads: 5000\n', 1, 'threads'], ['out: packs\nrows-per-print: 0\n', 2, 'rows-per-print'], ['max-evaluation-age: 1.5\n', 1, 'max-evaluation-age']] as const) {
+    for (const [text, line, key] of [
+      ['threads: 5000\n', 1, 'threads'],
+      ['out: packs\nrows-per-print: 0\n', 2, 'rows-per-print'],
+      ['max-evaluation-age: 1.5\n', 1, 'max-evaluation-age'],
+    ] as const) {
       writeFileSync(join(dir, 'evidence-pack.yaml'), text);
       const r = await runCli(['run', '--no-pdf'], {}, dir);
       assert.equal(r.code, 2, r.stderr);

@@ -14,11 +14,11 @@ import type { Result } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import type { Resource } from '../src/evidence/types.ts';
 import { evaluateStage } from '../src/pack/stages.ts';
-import { threadsFor } from '../src/pack/snapshot-units.ts';
+import { threadsFor } from '../src/evaluate/units/snapshot-units.ts';
 import { writeEvidenceCsv } from '../src/render/csv.ts';
 import { generateEstate } from '../src/bench/generate.ts';
-import { UserError } from '../src/errors.ts';
-import { listFilesUnder } from '../src/files.ts';
+import { UserError } from '../src/core/errors.ts';
+import { listFilesUnder } from '../src/core/files.ts';
 import { assertSameEvidence, canonical, runCliInProcess, sampleDir, tempDir, withEveryItem } from './helpers.ts';
 
 const catalog = loadCatalog(new Set(checksById.keys()));
@@ -29,7 +29,17 @@ async function wholeAndStreamed(t: { after(fn: () => void): void }, evidence: st
   const lines = new MemoryLinesStore();
   const waivers = loadWaivers(join(evidence, 'waivers.yaml'));
   const attestations = loadAttestations(join(evidence, 'attestations'));
-  const whole = evaluate({ snapshot: await readSnapshot(evidence), catalog, checks: checksById, generatedAt, tool, packPathOf: (p) => `evidence/${p.replace(/\.gz$/, '')}`, lines, waivers, attestations });
+  const whole = evaluate({
+    snapshot: await readSnapshot(evidence),
+    catalog,
+    checks: checksById,
+    generatedAt,
+    tool,
+    packPathOf: (p) => `evidence/${p.replace(/\.gz$/, '')}`,
+    lines,
+    waivers,
+    attestations,
+  });
   const out = tempDir(t);
   await evaluateStage(evidence, out, generatedAt);
   const streamed = await withEveryItem(out, readResult(join(out, 'result.json')));
@@ -55,7 +65,13 @@ describe('streaming evaluation', () => {
       const inFile = new Set(streamed.controls.find((x) => x.id === c.id)!.evidence.map(canonical));
       for (const i of c.evidence) assert.ok(inFile.has(canonical(i)), `${c.id}: ${canonical(i)} is in its items file as listed`);
     }
-    assert.deepEqual(streamed.resources.map((r) => r.key).sort(), lines.read<{ key: string }>('resources.jsonl').map((r) => r.key).sort());
+    assert.deepEqual(
+      streamed.resources.map((r) => r.key).sort(),
+      lines
+        .read<{ key: string }>('resources.jsonl')
+        .map((r) => r.key)
+        .sort(),
+    );
   });
 
   it('keeps no configuration item in memory: they are handed over one at a time, after every other file', async () => {
@@ -68,7 +84,10 @@ describe('streaming evaluation', () => {
       },
     });
     assert.ok(handed.length > 0, 'configuration items are handed over');
-    assert.ok(snapshot.resources.every((r) => r.origin.api !== 'AWS Config snapshot'), 'none is kept in the snapshot');
+    assert.ok(
+      snapshot.resources.every((r) => r.origin.api !== 'AWS Config snapshot'),
+      'none is kept in the snapshot',
+    );
     assert.equal(apiRecordsBefore, snapshot.resources.length, 'every service API record was read before the first item');
     assert.ok(snapshot.evaluations.length > 0 && snapshot.rules.length > 0);
   });
@@ -77,7 +96,11 @@ describe('streaming evaluation', () => {
     const { whole, lines, streamed } = await withRecorderStopped(t, 'us-east-1');
     assertSameEvidence(whole, lines, streamed);
     const volumes = streamed.controls.find((c) => c.id === 'WSAS-11')!.evidence.filter((e) => e.account === '111111111111' && e.region === 'us-east-1');
-    assert.deepEqual(volumes.map((e) => [e.status, e.source.kind]), [['gap', 'coverage']], 'the region is one gap, its workspaces no verdicts');
+    assert.deepEqual(
+      volumes.map((e) => [e.status, e.source.kind]),
+      [['gap', 'coverage']],
+      'the region is one gap, its workspaces no verdicts',
+    );
   });
 
   it('counts a waiver only for items that stay (its resource in a region found uncovered)', async (t) => {
@@ -105,14 +128,22 @@ describe('streaming evaluation', () => {
     const fresh = await runCliInProcess(['render', out, '--no-pdf', '--quiet']);
     assert.equal(fresh.code, 0, fresh.stderr);
     const csv = (dir: string) => readFileSync(join(dir, 'evidence.csv'), 'utf8');
-    assert.equal(csv(out).trim().split('\r\n').length - 1, Object.values(streamed.summary.evidence).reduce((a, b) => a + b, 0), 'a CSV row per item');
+    assert.equal(
+      csv(out).trim().split('\r\n').length - 1,
+      Object.values(streamed.summary.evidence).reduce((a, b) => a + b, 0),
+      'a CSV row per item',
+    );
     for (const dir of [v1, v2]) {
       const r = await runCliInProcess(['render', dir, '--no-pdf', '--quiet']);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(csv(dir).trim().split('\r\n').length, csv(out).trim().split('\r\n').length, `${dir}: the same rows`);
     }
     assert.equal(csv(v2), csv(out), 'result@2: the same CSV');
-    assert.deepEqual(readResult(join(v2, 'result.json')).controls.map((c) => c.items), asPacked.controls.map((c) => c.items), 'read as a list of one part');
+    assert.deepEqual(
+      readResult(join(v2, 'result.json')).controls.map((c) => c.items),
+      asPacked.controls.map((c) => c.items),
+      'read as a list of one part',
+    );
   });
 });
 
@@ -143,9 +174,13 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
     // A waiver for a failing item of the last unit, so that waiver counts cross threads too.
     const probe = tempDir(t);
     await evaluateStage(evidence, probe, generatedAt, { threads: 0 });
-    const failing = (await withEveryItem(probe, readResult(join(probe, 'result.json')))).controls.flatMap((c) => c.evidence.map((i) => ({ control: c.id, ...i })))
+    const failing = (await withEveryItem(probe, readResult(join(probe, 'result.json')))).controls
+      .flatMap((c) => c.evidence.map((i) => ({ control: c.id, ...i })))
       .find((i) => i.status === 'fail' && i.source.kind === 'check' && i.account === accounts[1])!;
-    writeFileSync(join(evidence, 'waivers.yaml'), `waivers:\n  - id: W-1\n    scope: {control: ${failing.control}, resource: ${failing.resource!.id}}\n    owner: Test Owner\n    reason: Test waiver for a failing item.\n    ticket: https://tickets.example.com/T-1\n    expires: 2099-01-01\n`);
+    writeFileSync(
+      join(evidence, 'waivers.yaml'),
+      `waivers:\n  - id: W-1\n    scope: {control: ${failing.control}, resource: ${failing.resource!.id}}\n    owner: Test Owner\n    reason: Test waiver for a failing item.\n    ticket: https://tickets.example.com/T-1\n    expires: 2099-01-01\n`,
+    );
 
     // Every unit's lines files become parts of their own (as a large estate's do), or are copied into one file a control.
     const inline = tempDir(t);
@@ -162,28 +197,51 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
     assert.ok(parted.inventory!.length > 1 && parted.controls.some((c) => (c.items?.length ?? 0) > 1), 'lines files in parts');
     for (const f of linesFiles(parted)) {
       const bytes = readFileSync(join(inline, f.file));
-      assert.deepEqual({ count: bytes.toString('utf8').split('\n').length - 1, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }, { count: f.count, bytes: f.bytes, sha256: f.sha256 }, `${f.file} as pinned`);
+      assert.deepEqual(
+        { count: bytes.toString('utf8').split('\n').length - 1, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+        { count: f.count, bytes: f.bytes, sha256: f.sha256 },
+        `${f.file} as pinned`,
+      );
     }
     const single = readResult(join(oneFile, 'result.json'));
-    assert.ok(linesFiles(single).every((f) => !/\.\d+\.jsonl$/.test(f.file)), 'a small estate\'s pack has one file a control');
+    assert.ok(
+      linesFiles(single).every((f) => !/\.\d+\.jsonl$/.test(f.file)),
+      "a small estate's pack has one file a control",
+    );
     const everyItem = async (dir: string, r: Result) => JSON.stringify((await withEveryItem(dir, r)).controls.map((c) => c.evidence));
     assert.equal(await everyItem(inline, parted), await everyItem(oneFile, single), 'the same items in the same order, in parts or not');
 
     const lines = new MemoryLinesStore();
-    const whole = evaluate({ snapshot: await readSnapshot(evidence), catalog, checks: checksById, generatedAt, tool, packPathOf: (p) => `evidence/${p.replace(/\.gz$/, '')}`, lines, waivers: loadWaivers(join(evidence, 'waivers.yaml')) });
+    const whole = evaluate({
+      snapshot: await readSnapshot(evidence),
+      catalog,
+      checks: checksById,
+      generatedAt,
+      tool,
+      packPathOf: (p) => `evidence/${p.replace(/\.gz$/, '')}`,
+      lines,
+      waivers: loadWaivers(join(evidence, 'waivers.yaml')),
+    });
     const streamed = await withEveryItem(inline, readResult(join(inline, 'result.json')));
     assertSameEvidence(whole, lines, streamed);
     assert.equal(streamed.summary.resources, whole.summary.resources, 'repeated and global items count once');
     assert.equal(streamed.resources.filter((r) => r.origin.api === 'AWS Config snapshot').length, generated, 'each configuration item once');
     assert.equal(streamed.waivers[0]!.matched, 1);
-    assert.ok(streamed.controls.some((c) => c.counts.waived === 1), 'the item is waived');
+    assert.ok(
+      streamed.controls.some((c) => c.counts.waived === 1),
+      'the item is waived',
+    );
 
     // The CSV of a large pack is written in two threads: the same bytes as in one.
     const result = readResult(join(inline, 'result.json'));
     await writeEvidenceCsv(result, inline, join(inline, 'one.csv'), { threadedFrom: Infinity });
     await writeEvidenceCsv(result, inline, join(inline, 'two.csv'), { threadedFrom: 0 });
     const csv = readFileSync(join(inline, 'one.csv'));
-    assert.equal(csv.toString('utf8').split('\r\n').length - 2, Object.values(result.summary.evidence).reduce((a, b) => a + b, 0), 'a row per item');
+    assert.equal(
+      csv.toString('utf8').split('\r\n').length - 2,
+      Object.values(result.summary.evidence).reduce((a, b) => a + b, 0),
+      'a row per item',
+    );
     assert.ok(csv.equals(readFileSync(join(inline, 'two.csv'))), 'the same CSV from one thread or two');
     assert.ok(!listFilesUnder(inline).some((f) => f.endsWith('.part')), 'no part left behind');
   });
@@ -211,18 +269,35 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
     const i = doc.configurationItems.findIndex((c: any) => c.awsRegion === 'us-east-1');
     doc.configurationItems[i].awsRegion = 'eu-west-1';
     writeFileSync(join(evidence, 'config-snapshots', file), JSON.stringify(doc));
-    await assert.rejects(evaluateStage(evidence, tempDir(t), generatedAt), (e: Error) =>
-      e instanceof UserError && e.message.endsWith(`${file}: configurationItems[${i}].awsRegion: region eu-west-1, but the file is named for region us-east-1`));
+    await assert.rejects(
+      evaluateStage(evidence, tempDir(t), generatedAt),
+      (e: Error) => e instanceof UserError && e.message.endsWith(`${file}: configurationItems[${i}].awsRegion: region eu-west-1, but the file is named for region us-east-1`),
+    );
   });
 
   it('reports progress as evidence files are read, units included', async (t) => {
     const { evidence } = await estate(t);
     for (const threads of [0, 2]) {
       const seen: [number, number][] = [];
-      await evaluateStage(evidence, tempDir(t), generatedAt, { threads, onProgress: (text) => seen.push(text.match(/^(\d+) of (\d+) evidence files$/)!.slice(1).map(Number) as [number, number]) });
+      await evaluateStage(evidence, tempDir(t), generatedAt, {
+        threads,
+        onProgress: (text) =>
+          seen.push(
+            text
+              .match(/^(\d+) of (\d+) evidence files$/)!
+              .slice(1)
+              .map(Number) as [number, number],
+          ),
+      });
       const files = listFilesUnder(evidence).length;
-      assert.ok(seen.every(([, of]) => of === files), 'out of every evidence file');
-      assert.ok(seen.every(([n], i) => i === 0 || n >= seen[i - 1]![0]), 'never backwards');
+      assert.ok(
+        seen.every(([, of]) => of === files),
+        'out of every evidence file',
+      );
+      assert.ok(
+        seen.every(([n], i) => i === 0 || n >= seen[i - 1]![0]),
+        'never backwards',
+      );
       assert.deepEqual(seen.at(-1), [files, files], `${threads} threads: ends with every file read`);
     }
   });

@@ -39,7 +39,10 @@ describe('verify detects every kind of tampering', () => {
       writeFileSync(join(dir, file), bytes);
       const r = await verifyPack(dir);
       assert.equal(r.ok, false, `${file} changed but verify passed`);
-      assert.ok(r.problems.some((p) => p.file === file), `${file}: ${JSON.stringify(r.problems)}`);
+      assert.ok(
+        r.problems.some((p) => p.file === file),
+        `${file}: ${JSON.stringify(r.problems)}`,
+      );
       rmSync(dir, { recursive: true });
     }
   });
@@ -47,19 +50,31 @@ describe('verify detects every kind of tampering', () => {
   it('names a removed file, an added file and a truncated file', async () => {
     const removed = copy();
     rmSync(join(removed, 'report.pdf'));
-    assert.deepEqual((await verifyPack(removed)).problems.map((p) => [p.problem, p.file]), [['missing', 'report.pdf']]);
+    assert.deepEqual(
+      (await verifyPack(removed)).problems.map((p) => [p.problem, p.file]),
+      [['missing', 'report.pdf']],
+    );
 
     const added = copy();
     writeFileSync(join(added, 'evidence', 'extra.json'), '{}');
-    assert.deepEqual((await verifyPack(added)).problems.map((p) => [p.problem, p.file]), [['extra', 'evidence/extra.json']]);
+    assert.deepEqual(
+      (await verifyPack(added)).problems.map((p) => [p.problem, p.file]),
+      [['extra', 'evidence/extra.json']],
+    );
 
     const truncated = copy();
     writeFileSync(join(truncated, 'result.json'), readFileSync(join(truncated, 'result.json')).subarray(0, 100));
-    assert.deepEqual((await verifyPack(truncated)).problems.map((p) => [p.problem, p.file]), [['changed', 'result.json']]);
+    assert.deepEqual(
+      (await verifyPack(truncated)).problems.map((p) => [p.problem, p.file]),
+      [['changed', 'result.json']],
+    );
 
     const appended = copy();
     appendFileSync(join(appended, 'evidence.csv'), 'x');
-    assert.deepEqual((await verifyPack(appended)).problems.map((p) => [p.problem, p.file]), [['changed', 'evidence.csv']]);
+    assert.deepEqual(
+      (await verifyPack(appended)).problems.map((p) => [p.problem, p.file]),
+      [['changed', 'evidence.csv']],
+    );
   });
 
   it('rejects a signature made by another key', async () => {
@@ -68,7 +83,13 @@ describe('verify detects every kind of tampering', () => {
     writeFileSync(join(dir, 'manifest.sig'), sign(null, readFileSync(join(dir, 'manifest.json')), other.privateKey));
     const r = await verifyPack(dir);
     assert.equal(r.ok, false);
-    assert.deepEqual(r.problems.map((p) => [p.problem, p.file]), [['bad-signature', 'manifest.json'], ['bad-signature', 'manifest.sig']]);
+    assert.deepEqual(
+      r.problems.map((p) => [p.problem, p.file]),
+      [
+        ['bad-signature', 'manifest.json'],
+        ['bad-signature', 'manifest.sig'],
+      ],
+    );
   });
 
   /** A copy of the pack whose result was edited, then re-signed consistently with another key: a forgery. */

@@ -53,7 +53,10 @@ describe('--templates DIR: links and special files are refused, never skipped', 
   it('--templates naming a file, not a folder: exit 2 in one line', (t) => {
     const file = join(tempDir(t), 'report.hbs');
     writeFileSync(file, 'x');
-    assert.throws(() => loadTemplates(file), (e: Error) => e.name === 'UserError' && e.message === `--templates ${file}: not a directory`);
+    assert.throws(
+      () => loadTemplates(file),
+      (e: Error) => e.name === 'UserError' && e.message === `--templates ${file}: not a directory`,
+    );
   });
 
   it('the CLI: exit 2, one line naming the linked file, nothing signed', { timeout: 120_000 }, async (t) => {

@@ -19,10 +19,25 @@ const catalog = loadCatalog(new Set(checksById.keys()));
 
 /** A trail's configuration item as SelectResourceConfig returns it (AWS Config: no logging state, no selectors). */
 const trailItem = (region: string, t: FakeTrail) => ({
-  resourceId: t.Name, resourceName: t.Name, resourceType: 'AWS::CloudTrail::Trail', accountId: account, awsRegion: region,
+  resourceId: t.Name,
+  resourceName: t.Name,
+  resourceType: 'AWS::CloudTrail::Trail',
+  accountId: account,
+  awsRegion: region,
   arn: `arn:aws:cloudtrail:${region}:${account}:trail/${t.Name}`,
-  configuration: { name: t.Name, isMultiRegionTrail: t.IsMultiRegionTrail, homeRegion: region, hasCustomEventSelectors: Boolean(t.selectors), trailARN: `arn:aws:cloudtrail:${region}:${account}:trail/${t.Name}` },
-  supplementaryConfiguration: {}, tags: [], relationships: [], configurationItemCaptureTime: '2026-11-18T10:00:00.000Z', configurationItemStatus: 'OK', configurationStateId: '1',
+  configuration: {
+    name: t.Name,
+    isMultiRegionTrail: t.IsMultiRegionTrail,
+    homeRegion: region,
+    hasCustomEventSelectors: Boolean(t.selectors),
+    trailARN: `arn:aws:cloudtrail:${region}:${account}:trail/${t.Name}`,
+  },
+  supplementaryConfiguration: {},
+  tags: [],
+  relationships: [],
+  configurationItemCaptureTime: '2026-11-18T10:00:00.000Z',
+  configurationItemStatus: 'OK',
+  configurationStateId: '1',
 });
 
 /** Collects one account with these trails in us-east-1 (and none homed in eu-west-1). */
@@ -54,12 +69,15 @@ describe('trail status and event selectors from CloudTrail', () => {
   const local: FakeTrail = { Name: 'local-trail', IsMultiRegionTrail: false, selectors: { EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }] } };
   let logging: Awaited<ReturnType<typeof collect>>;
 
-  it('collects DescribeTrails per region, then each home trail\'s GetTrailStatus and GetEventSelectors once', async () => {
+  it("collects DescribeTrails per region, then each home trail's GetTrailStatus and GetEventSelectors once", async () => {
     logging = await collect('logging', [main, local]);
     assert.equal(logging.r.code, 0, logging.r.stderr);
     const at = (region: string, rel: string) => join(logging.out, 'aws', account, region, 'cloudtrail', rel);
     const json = (region: string, rel: string) => JSON.parse(readFileSync(at(region, rel), 'utf8'));
-    assert.deepEqual(json('us-east-1', 'DescribeTrails.json').trailList.map((t: { Name: string }) => t.Name), ['main-trail', 'local-trail']);
+    assert.deepEqual(
+      json('us-east-1', 'DescribeTrails.json').trailList.map((t: { Name: string }) => t.Name),
+      ['main-trail', 'local-trail'],
+    );
     // includeShadowTrails false: eu-west-1 does not list main-trail's shadow, so its status is read once, at home.
     assert.deepEqual(json('eu-west-1', 'DescribeTrails.json'), { trailList: [] });
     assert.equal(json('us-east-1', 'GetTrailStatus/main-trail.json').IsLogging, true);
@@ -70,21 +88,33 @@ describe('trail status and event selectors from CloudTrail', () => {
       assert.equal(logging.calls.get(`eu-west-1|cloudtrail.${op}`), undefined, `${op}: never for a shadow trail`);
     }
     const log = JSON.parse(readFileSync(join(logging.out, 'collection-log.json'), 'utf8'));
-    assert.deepEqual(log.calls.filter((c: { operation: string }) => c.operation === 'cloudtrail:GetTrailStatus').map((c: { target: string; outcome: string }) => `${c.target} ${c.outcome}`), ['local-trail ok', 'main-trail ok']);
+    assert.deepEqual(
+      log.calls.filter((c: { operation: string }) => c.operation === 'cloudtrail:GetTrailStatus').map((c: { target: string; outcome: string }) => `${c.target} ${c.outcome}`),
+      ['local-trail ok', 'main-trail ok'],
+    );
   });
 
   it('a logging multi-region trail passes for the account; its other trail is not a failure', async () => {
     const items = await verdicts(logging.out);
     assert.deepEqual(items.map((i) => `${i.resource!.id}:${i.status}`).sort(), ['local-trail:not-applicable', 'main-trail:pass']);
-    assert.match(items.find((i) => i.resource!.id === 'main-trail')!.message, /^logging multi-region trail with all management events \(logging since 2026-10-19T\d\d:\d\d:\d\d\.000Z, latest delivery 2026-11-18T\d\d:\d\d:\d\d\.000Z; event selectors with all management events\): records API activity in every region of 444444444444$/);
+    assert.match(
+      items.find((i) => i.resource!.id === 'main-trail')!.message,
+      /^logging multi-region trail with all management events \(logging since 2026-10-19T\d\d:\d\d:\d\d\.000Z, latest delivery 2026-11-18T\d\d:\d\d:\d\d\.000Z; event selectors with all management events\): records API activity in every region of 444444444444$/,
+    );
   });
 
   it('a stopped multi-region trail fails, named', async () => {
     const stopped = await collect('stopped', [{ ...main, status: { IsLogging: false, StopLoggingTime: 1794000000, LatestDeliveryTime: 1793990000 } }]);
     assert.equal(stopped.r.code, 0, stopped.r.stderr);
     const items = await verdicts(stopped.out);
-    assert.deepEqual(items.map((i) => `${i.resource!.id}:${i.status}`), ['main-trail:fail']);
-    assert.equal(items[0]!.message, 'no logging multi-region trail with all management events in 444444444444; found 1 trail(s): main-trail (us-east-1): multi-region trail that is not logging (stopped 2026-11-06T21:20:00.000Z)');
+    assert.deepEqual(
+      items.map((i) => `${i.resource!.id}:${i.status}`),
+      ['main-trail:fail'],
+    );
+    assert.equal(
+      items[0]!.message,
+      'no logging multi-region trail with all management events in 444444444444; found 1 trail(s): main-trail (us-east-1): multi-region trail that is not logging (stopped 2026-11-06T21:20:00.000Z)',
+    );
   });
 
   it('without the status the trail is a gap, and the collection gap names account, region, API and trail', async () => {
@@ -97,8 +127,14 @@ describe('trail status and event selectors from CloudTrail', () => {
     assert.match(gap.reason, /^main-trail: AccessDeniedException: User is not authorized/);
     assert.ok(!existsSync(join(denied.out, 'aws', account, 'us-east-1', 'cloudtrail', 'GetTrailStatus', 'main-trail.json')));
     const items = await verdicts(denied.out);
-    assert.deepEqual(items.map((i) => `${i.resource!.id}:${i.status}`), ['main-trail:gap']);
-    assert.equal(items[0]!.message, 'the CloudTrail GetTrailStatus response for trail main-trail (444444444444/us-east-1) (AWS Config does not record whether a trail is logging) is not in the evidence');
+    assert.deepEqual(
+      items.map((i) => `${i.resource!.id}:${i.status}`),
+      ['main-trail:gap'],
+    );
+    assert.equal(
+      items[0]!.message,
+      'the CloudTrail GetTrailStatus response for trail main-trail (444444444444/us-east-1) (AWS Config does not record whether a trail is logging) is not in the evidence',
+    );
   });
 });
 
@@ -119,9 +155,18 @@ describe('trail responses are validated at load', () => {
 
   it('names the file and the field', async () => {
     await refused(broken('status', 'GetTrailStatus/org-audit-trail.json', { IsLogging: 'yes' }), /cloudtrail\/GetTrailStatus\/org-audit-trail\.json: IsLogging: must be boolean$/);
-    await refused(broken('no-status', 'GetTrailStatus/org-audit-trail.json', { LatestDeliveryTime: '2026-10-31T23:48:31Z' }), /GetTrailStatus\/org-audit-trail\.json: IsLogging: must have required property 'IsLogging'$/);
-    await refused(broken('time', 'GetTrailStatus/org-audit-trail.json', { IsLogging: true, LatestDeliveryTime: 'yesterday' }), /GetTrailStatus\/org-audit-trail\.json: LatestDeliveryTime: not a timestamp: "yesterday"$/);
-    await refused(broken('selectors', 'GetEventSelectors/org-audit-trail.json', { EventSelectors: [{ ReadWriteType: 'Some' }] }), /GetEventSelectors\/org-audit-trail\.json: EventSelectors\[0\]\.ReadWriteType: must be equal to one of the allowed values: ReadOnly, WriteOnly, All$/);
+    await refused(
+      broken('no-status', 'GetTrailStatus/org-audit-trail.json', { LatestDeliveryTime: '2026-10-31T23:48:31Z' }),
+      /GetTrailStatus\/org-audit-trail\.json: IsLogging: must have required property 'IsLogging'$/,
+    );
+    await refused(
+      broken('time', 'GetTrailStatus/org-audit-trail.json', { IsLogging: true, LatestDeliveryTime: 'yesterday' }),
+      /GetTrailStatus\/org-audit-trail\.json: LatestDeliveryTime: not a timestamp: "yesterday"$/,
+    );
+    await refused(
+      broken('selectors', 'GetEventSelectors/org-audit-trail.json', { EventSelectors: [{ ReadWriteType: 'Some' }] }),
+      /GetEventSelectors\/org-audit-trail\.json: EventSelectors\[0\]\.ReadWriteType: must be equal to one of the allowed values: ReadOnly, WriteOnly, All$/,
+    );
     await refused(broken('trails', 'DescribeTrails.json', { Trails: [] }), /cloudtrail\/DescribeTrails\.json: trailList: must have required property 'trailList'$/);
     // A per-trail response not named after its trail cannot be matched to one.
     await refused(broken('unnamed', 'GetTrailStatus.json', { IsLogging: true }), /cloudtrail\/GetTrailStatus\.json: unrecognised cloudtrail response "GetTrailStatus"$/);

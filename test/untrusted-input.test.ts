@@ -26,11 +26,17 @@ function runCliWithin(ms: number, args: string[], env: NodeJS.ProcessEnv = {}): 
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, ms);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, ms);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, timedOut }); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
   });
 }
 
@@ -45,11 +51,14 @@ function copySample(t: Parameters<typeof tempDir>[0]): string {
 const credentialReport = 'aws/111111111111/global/iam/GetCredentialReport.json';
 
 async function rejects(promise: Promise<unknown> | (() => unknown), pattern: RegExp) {
-  await assert.rejects(async () => (typeof promise === 'function' ? promise() : promise), (e: Error) => {
-    assert.equal(e.name, 'InputError', `${e.name}: ${e.message}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
+  await assert.rejects(
+    async () => (typeof promise === 'function' ? promise() : promise),
+    (e: Error) => {
+      assert.equal(e.name, 'InputError', `${e.name}: ${e.message}`);
+      assert.match(e.message, pattern);
+      return true;
+    },
+  );
 }
 
 describe('links, named pipes and devices in an evidence folder are refused, never skipped', () => {
@@ -181,7 +190,10 @@ describe('decompression bombs: bounded, named, streamed', () => {
     const dir = tempDir(t);
     const file = join(dir, 'snapshot.json.gz');
     writeFileSync(file, gzipSync(Buffer.concat([Buffer.from('{"fileVersion": "1.0", "configurationItems": ['), Buffer.alloc(100 * 1024 * 1024, ' '), Buffer.from(']}')]), { level: 9 }));
-    await rejects(streamConfigSnapshot(file, 'snapshot.json.gz', () => undefined), /snapshot\.json\.gz: expands to more than .*decompression bomb/);
+    await rejects(
+      streamConfigSnapshot(file, 'snapshot.json.gz', () => undefined),
+      /snapshot\.json\.gz: expands to more than .*decompression bomb/,
+    );
   });
 });
 
@@ -191,21 +203,40 @@ function overlappingZip(names: string[], content: Buffer): Buffer {
   const name = Buffer.from(names[0]!);
   const crc = crc32(content);
   const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(0, 6); local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(0, 10); local.writeUInt32LE(crc, 14); local.writeUInt32LE(data.length, 18); local.writeUInt32LE(content.length, 22);
-  local.writeUInt16LE(name.length, 26); local.writeUInt16LE(0, 28);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(0, 6);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(0, 10);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(content.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  local.writeUInt16LE(0, 28);
   const central = names.map((n) => {
     const nb = Buffer.from(n);
     const h = Buffer.alloc(46);
-    h.writeUInt32LE(0x02014b50, 0); h.writeUInt16LE((3 << 8) | 20, 4); h.writeUInt16LE(20, 6); h.writeUInt16LE(0, 8); h.writeUInt16LE(8, 10);
-    h.writeUInt32LE(0, 12); h.writeUInt32LE(crc, 16); h.writeUInt32LE(data.length, 20); h.writeUInt32LE(content.length, 24);
-    h.writeUInt16LE(nb.length, 28); h.writeUInt32LE((0o100644 << 16) >>> 0, 38); h.writeUInt32LE(0, 42);
+    h.writeUInt32LE(0x02014b50, 0);
+    h.writeUInt16LE((3 << 8) | 20, 4);
+    h.writeUInt16LE(20, 6);
+    h.writeUInt16LE(0, 8);
+    h.writeUInt16LE(8, 10);
+    h.writeUInt32LE(0, 12);
+    h.writeUInt32LE(crc, 16);
+    h.writeUInt32LE(data.length, 20);
+    h.writeUInt32LE(content.length, 24);
+    h.writeUInt16LE(nb.length, 28);
+    h.writeUInt32LE((0o100644 << 16) >>> 0, 38);
+    h.writeUInt32LE(0, 42);
     return Buffer.concat([h, nb]);
   });
   const cd = Buffer.concat(central);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(names.length, 8); end.writeUInt16LE(names.length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(local.length + name.length + data.length, 16);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(names.length, 8);
+  end.writeUInt16LE(names.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(local.length + name.length + data.length, 16);
   return Buffer.concat([local, name, data, cd, end]);
 }
 
@@ -234,7 +265,11 @@ describe('pack archives: no bomb is extracted', () => {
     const r = await runCliWithin(100_000, ['verify', zip], { TMPDIR: tmp });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^evidence-pack: .*pack\.zip: would extract to 320 MiB/);
-    assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('evidence-pack-')), [], 'the temporary directory is removed');
+    assert.deepEqual(
+      readdirSync(tmp).filter((f) => f.startsWith('evidence-pack-')),
+      [],
+      'the temporary directory is removed',
+    );
   });
 });
 
@@ -272,12 +307,15 @@ describe('manifest paths: only relative regular files inside the pack, and a key
     const dir = forged(t, [{ path: rel, sha256: createHash('sha256').update('host\n').digest('hex'), bytes: 5 }, { path: '/etc/hostname' }, { path: 'a\\..\\b' }, { path: './report.html' }]);
     const r = await verifyPack(dir);
     assert.equal(r.ok, false);
-    assert.deepEqual(r.problems.map((p) => [p.problem, p.detail.replace(/: not checked$/, '')]), [
-      ['unreadable', 'manifest path leaves the pack or is not plain'],
-      ['unreadable', 'manifest path is not relative to the pack'],
-      ['unreadable', 'manifest path is not relative to the pack'],
-      ['unreadable', 'manifest path leaves the pack or is not plain'],
-    ]);
+    assert.deepEqual(
+      r.problems.map((p) => [p.problem, p.detail.replace(/: not checked$/, '')]),
+      [
+        ['unreadable', 'manifest path leaves the pack or is not plain'],
+        ['unreadable', 'manifest path is not relative to the pack'],
+        ['unreadable', 'manifest path is not relative to the pack'],
+        ['unreadable', 'manifest path leaves the pack or is not plain'],
+      ],
+    );
   });
 
   it('../…/dev/zero and a FIFO in the pack end verify with exit 3, not a hang', { timeout: 120_000 }, async (t) => {
@@ -297,17 +335,20 @@ describe('manifest paths: only relative regular files inside the pack, and a key
     writeFileSync(join(outside, 'hostname'), '');
     const dir = forged(t, [{ path: 'linked/hostname' }], (d) => symlinkSync(outside, join(d, 'linked')));
     const r = await verifyPack(dir);
-    assert.deepEqual(r.problems.filter((p) => p.file.startsWith('linked')).map((p) => `${p.problem} ${p.file}: ${p.detail}`), [
-      'changed linked/hostname: reached through a symbolic link, not a regular file of the pack: not read',
-      'extra linked: in the pack, not in the manifest',
-    ]);
+    assert.deepEqual(
+      r.problems.filter((p) => p.file.startsWith('linked')).map((p) => `${p.problem} ${p.file}: ${p.detail}`),
+      ['changed linked/hostname: reached through a symbolic link, not a regular file of the pack: not read', 'extra linked: in the pack, not in the manifest'],
+    );
     const sig = join(tempDir(t), 'pack');
     cpSync(pack, sig, { recursive: true });
     const real = join(sig, '..', 'manifest.sig');
     cpSync(join(sig, 'manifest.sig'), real);
     rmSync(join(sig, 'manifest.sig'));
     symlinkSync(real, join(sig, 'manifest.sig'));
-    assert.deepEqual((await verifyPack(sig)).problems.map((p) => `${p.problem} ${p.file}`), ['unreadable manifest.sig']);
+    assert.deepEqual(
+      (await verifyPack(sig)).problems.map((p) => `${p.problem} ${p.file}`),
+      ['unreadable manifest.sig'],
+    );
   });
 
   it('a key name with escape characters in an unsigned manifest is shown escaped', { timeout: 180_000 }, async (t) => {
@@ -334,7 +375,17 @@ describe('manifest paths: only relative regular files inside the pack, and a key
 describe('numbers and times', () => {
   it('every numeric flag takes whole numbers within bounds only: one line, exit 2', { timeout: 300_000 }, async (t) => {
     const out = join(tempDir(t), 'out');
-    for (const [flag, value] of [['--rows-per-print', '0'], ['--rows-per-print', '-1'], ['--rows-per-print', '0.5'], ['--max-evaluation-age', '-5'], ['--max-evaluation-age', '1e308'], ['--max-evaluation-age', '0.5'], ['--threads', '-1'], ['--threads', '1.5'], ['--threads', '1e9']] as const) {
+    for (const [flag, value] of [
+      ['--rows-per-print', '0'],
+      ['--rows-per-print', '-1'],
+      ['--rows-per-print', '0.5'],
+      ['--max-evaluation-age', '-5'],
+      ['--max-evaluation-age', '1e308'],
+      ['--max-evaluation-age', '0.5'],
+      ['--threads', '-1'],
+      ['--threads', '1.5'],
+      ['--threads', '1e9'],
+    ] as const) {
       const r = await runCliWithin(100_000, ['run', '--no-pdf', '--out', out, `${flag}=${value}`]);
       assert.equal(r.code, 2, `${flag} ${value}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`^evidence-pack: ${flag} \\S+: expected a whole number from \\d+ to [\\d,]+\\n$`));
@@ -356,7 +407,10 @@ describe('numbers and times', () => {
 
     const item = copySample(t);
     const snapshots = join(item, 'config-snapshots');
-    const file = join(snapshots, readdirSync(snapshots).find((f) => f.startsWith('111111111111_Config_us-east-1'))!);
+    const file = join(
+      snapshots,
+      readdirSync(snapshots).find((f) => f.startsWith('111111111111_Config_us-east-1'))!,
+    );
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     doc.configurationItems[0].configurationItemCaptureTime = '2026-10-31T10:00:00';
     writeFileSync(file, JSON.stringify(doc));
@@ -378,15 +432,38 @@ describe('names and text', () => {
     const { commentMarkdown } = await import('../src/attach/summary.ts');
     const hostile = 'Acme <img src=x onerror=alert(1)> [click](https://evil.example) **bold** @everyone | cell\n# heading `code` www.evil.example';
     const counts = { regressed: 1, 'new-failing': 0, 'waiver-expired': 0, 'new-gap': 0, fixed: 0, new: 0, gone: 0, unchanged: 0, changed: 0 };
-    const md = driftMarkdown({
-      previous: { generatedAt: 'a', catalog: 'c', collectedAt: hostile }, current: { generatedAt: 'b', catalog: 'c', collectedAt: 'x' }, catalogChanged: false,
-      controls: [{ id: 'AC-2', title: hostile, before: 'pass', after: 'fail', change: 'regressed', mappingChanged: false }],
-      frameworks: [{ id: 'x', label: hostile, changes: [{ id: hostile, before: 'pass', after: 'fail', change: 'regressed' }] }],
-      items: [{ control: 'AC-2', key: 'k', change: 'regressed', before: 'pass', after: 'fail', account: '111111111111', region: 'us-east-1', resource: hostile, source: 'check:x', message: hostile }],
-      resources: { newlyInScope: [], gone: [] }, counts,
-    }, { previous: hostile, current: 'pack-b' });
-    const comment = commentMarkdown({ packId: 'pack-1', organization: hostile, period: '2026-10', controls: '1', evidenceItems: 1, gaps: 0, keyFingerprint: 'sha256:00', keyLabel: '', algorithm: 'Ed25519', managedKey: true, manifestSha256: '00' });
-    for (const [what, text] of [['diff', md], ['comment', comment]] as const) {
+    const md = driftMarkdown(
+      {
+        previous: { generatedAt: 'a', catalog: 'c', collectedAt: hostile },
+        current: { generatedAt: 'b', catalog: 'c', collectedAt: 'x' },
+        catalogChanged: false,
+        controls: [{ id: 'AC-2', title: hostile, before: 'pass', after: 'fail', change: 'regressed', mappingChanged: false }],
+        frameworks: [{ id: 'x', label: hostile, changes: [{ id: hostile, before: 'pass', after: 'fail', change: 'regressed' }] }],
+        items: [
+          { control: 'AC-2', key: 'k', change: 'regressed', before: 'pass', after: 'fail', account: '111111111111', region: 'us-east-1', resource: hostile, source: 'check:x', message: hostile },
+        ],
+        resources: { newlyInScope: [], gone: [] },
+        counts,
+      },
+      { previous: hostile, current: 'pack-b' },
+    );
+    const comment = commentMarkdown({
+      packId: 'pack-1',
+      organization: hostile,
+      period: '2026-10',
+      controls: '1',
+      evidenceItems: 1,
+      gaps: 0,
+      keyFingerprint: 'sha256:00',
+      keyLabel: '',
+      algorithm: 'Ed25519',
+      managedKey: true,
+      manifestSha256: '00',
+    });
+    for (const [what, text] of [
+      ['diff', md],
+      ['comment', comment],
+    ] as const) {
       assert.doesNotMatch(text, /<img|(^|[^\\])\]\(https|(^|[^\\])\*\*bold|(^|[^;])@everyone|https:\/\/evil|(^|[^\\])www\.evil/, `${what}: ${text}`);
       assert.ok(!text.split('\n').some((l) => /^# heading/.test(l)), `${what}: no new block from a value`);
     }
@@ -421,13 +498,17 @@ describe('names and text', () => {
       ['javascript link', builtIn.replace('</body>', '<a href="javascript:alert(1)">x</a></body>'), /carry active content/],
       ['refresh', builtIn.replace('<head>', '<head><meta http-equiv="refresh" content="0;url=https://x">'), /carry active content/],
       ['no CSP', builtIn.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, ''), /lack the built-in Content-Security-Policy/],
-      ['loosened CSP', builtIn.replace("default-src 'none'", "default-src *"), /lack the built-in Content-Security-Policy/],
+      ['loosened CSP', builtIn.replace("default-src 'none'", 'default-src *'), /lack the built-in Content-Security-Policy/],
     ];
     for (const [name, text, expected] of cases) {
       const dir = tempDir(t);
       writeFileSync(join(dir, 'report.hbs'), text);
       const templates = loadTemplates(dir);
-      assert.throws(() => templates.render({}), (e: Error) => e.name === 'UserError' && expected.test(e.message), name);
+      assert.throws(
+        () => templates.render({}),
+        (e: Error) => e.name === 'UserError' && expected.test(e.message),
+        name,
+      );
     }
     const same = tempDir(t);
     writeFileSync(join(same, 'report.hbs'), builtIn.replace('</body>', '<p class="mine">Prepared by Acme</p></body>'));

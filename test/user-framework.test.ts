@@ -40,16 +40,28 @@ describe('a user framework from --catalog DIR', () => {
     const fw = result.frameworks.find((f) => f.id === frameworkId)!;
     assert.ok(fw, 'the framework is in result.json');
     assert.equal(fw.list, 'all');
-    assert.deepEqual(fw.rows.map((r) => r.id), exampleIds);
+    assert.deepEqual(
+      fw.rows.map((r) => r.id),
+      exampleIds,
+    );
     const row = (id: string) => fw.rows.find((r) => r.id === id)!;
     // Rules: one passes, one fails; the checks' catalog control (WSAS-05) fails too.
-    assert.deepEqual(row('ACME-ENC-01').rules.map((r) => [r.rule, r.status]), [['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', 'pass'], ['S3_DEFAULT_ENCRYPTION_KMS', 'fail']]);
+    assert.deepEqual(
+      row('ACME-ENC-01').rules.map((r) => [r.rule, r.status]),
+      [
+        ['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', 'pass'],
+        ['S3_DEFAULT_ENCRYPTION_KMS', 'fail'],
+      ],
+    );
     assert.equal(row('ACME-ENC-01').status, 'fail');
-    assert.ok(row('ACME-IAM-01').via.includes('WSAS-02'), 'checks iam-user-mfa/iam-root-mfa are WSAS-02\'s');
+    assert.ok(row('ACME-IAM-01').via.includes('WSAS-02'), "checks iam-user-mfa/iam-root-mfa are WSAS-02's");
     // Inherited through NIST edges: the NIST control's own status, never better than it.
     const nist = result.frameworks.find((f) => f.id === 'nist-sp-800-53-r5')!;
     const inherited = row('ACME-ENC-03').inherits!;
-    assert.deepEqual(inherited.map((i) => i.id), ['SC-8(1)', 'SC-13']);
+    assert.deepEqual(
+      inherited.map((i) => i.id),
+      ['SC-8(1)', 'SC-13'],
+    );
     for (const i of inherited) assert.equal(i.status, nist.rows.find((r) => r.id === i.id)!.status, i.id);
     // Nothing addresses it: listed as not assessed, never a pass.
     assert.equal(row('ACME-DAT-02').status, 'not-assessed');
@@ -60,7 +72,7 @@ describe('a user framework from --catalog DIR', () => {
     const section = html.split('<section id="frameworks">')[1]!.split('</section>')[0]!;
     assert.match(section, /<h3>ACME Corp information security standard \(example\): all 8 controls<\/h3>/);
     for (const id of exampleIds) assert.ok(section.includes(`<td class="mono">${id}</td>`), id);
-    assert.match(section, /NIST 800-53 r5 SC-8\(1\) <span class="muted">\(Fail, inherited\)/, 'an inherited edge is shown, by the framework\'s label');
+    assert.match(section, /NIST 800-53 r5 SC-8\(1\) <span class="muted">\(Fail, inherited\)/, "an inherited edge is shown, by the framework's label");
     assert.match(html, /<strong>ACME Corp information security standard \(example\)<\/strong>: 7 of 8 controls addressed/, 'and in the summary');
   });
 
@@ -75,7 +87,13 @@ describe('a user framework from --catalog DIR', () => {
   it('has OSCAL findings of its own, one per assessed control, and the manifest lists every output', () => {
     const oscal = JSON.parse(readFileSync(join(pack, 'oscal-assessment-results.json'), 'utf8'));
     const findings = oscal['assessment-results'].results[0].findings.filter((f: any) => f.props.some((p: any) => p.name === 'framework' && p.value === frameworkId));
-    assert.deepEqual(findings.map((f: any) => f.target['target-id']).sort(), exampleIds.filter((id) => id !== 'ACME-DAT-02').map((id) => `${id.toLowerCase()}_smt`).sort());
+    assert.deepEqual(
+      findings.map((f: any) => f.target['target-id']).sort(),
+      exampleIds
+        .filter((id) => id !== 'ACME-DAT-02')
+        .map((id) => `${id.toLowerCase()}_smt`)
+        .sort(),
+    );
     const iam = findings.find((f: any) => f.target['target-id'] === 'acme-iam-01_smt');
     assert.equal(iam.target.status.state, 'not-satisfied');
     assert.match(iam.description, /AWS Config rule IAM_USER_MFA_ENABLED: fail/);
@@ -107,7 +125,7 @@ describe('a user framework from --catalog DIR', () => {
 });
 
 describe('the shipped example', () => {
-  it('works with --catalog catalogs/examples and the settings file\'s catalog key (a path relative to the file)', async (t) => {
+  it("works with --catalog catalogs/examples and the settings file's catalog key (a path relative to the file)", async (t) => {
     const direct = await runCliInProcess(['catalog', 'export', '--catalog', 'catalogs/examples']);
     assert.equal(direct.code, 0, direct.stderr);
     const edges = JSON.parse(direct.stdout).edges.filter((e: { framework: string }) => e.framework === frameworkId);
@@ -130,11 +148,36 @@ describe('a malformed user framework', () => {
   const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
   const cases: { name: string; edit: (s: string) => string; needle: string; field: RegExp }[] = [
     { name: 'a bad framework id', edit: (s) => s.replace('framework: acme-example-controls', 'framework: ACME Example'), needle: 'framework: ACME', field: /: framework: must match pattern/ },
-    { name: 'a duplicate control id', edit: (s) => s.replace('  - id: ACME-ENC-02', '  - id: ACME-ENC-01'), needle: '  - id: ACME-ENC-01\n    title: "Encryption keys', field: /: controls\[1\]\.id: duplicate control id "ACME-ENC-01"/ },
-    { name: 'an unknown rule', edit: (s) => s.replace('rules: [CMK_BACKING_KEY_ROTATION_ENABLED]', 'rules: [CMK_BACKING_KEY_ROTATION_ENABLED_TYPO]'), needle: 'rules: [CMK_BACKING_KEY_ROTATION_ENABLED_TYPO]', field: /: controls\[1\] \(ACME-ENC-02\)\.rules\[0\]: unknown managed rule "CMK_BACKING_KEY_ROTATION_ENABLED_TYPO"/ },
-    { name: 'an unknown check', edit: (s) => s.replace('checks: [macie-enabled]', 'checks: [macie-on]'), needle: 'checks: [macie-on]', field: /: controls\[6\] \(ACME-DAT-01\)\.checks\[0\]: unknown built-in check "macie-on"/ },
-    { name: 'an unknown NIST id', edit: (s) => s.replace('["AU-9"]', '["AU-99"]'), needle: '["AU-99"]', field: /: controls\[5\] \(ACME-LOG-02\)\.inherits\.nist-sp-800-53-r5\[0\]: unknown nist-sp-800-53-r5 control "AU-99"/ },
-    { name: 'an unknown framework inherited from', edit: (s) => s.replace('inherits: {nist-sp-800-53-r5: ["AU-9"]}', 'inherits: {iso-27001: ["A.5"]}'), needle: 'inherits: {iso-27001', field: /inherits\.iso-27001\[0\]: unknown framework "iso-27001"/ },
+    {
+      name: 'a duplicate control id',
+      edit: (s) => s.replace('  - id: ACME-ENC-02', '  - id: ACME-ENC-01'),
+      needle: '  - id: ACME-ENC-01\n    title: "Encryption keys',
+      field: /: controls\[1\]\.id: duplicate control id "ACME-ENC-01"/,
+    },
+    {
+      name: 'an unknown rule',
+      edit: (s) => s.replace('rules: [CMK_BACKING_KEY_ROTATION_ENABLED]', 'rules: [CMK_BACKING_KEY_ROTATION_ENABLED_TYPO]'),
+      needle: 'rules: [CMK_BACKING_KEY_ROTATION_ENABLED_TYPO]',
+      field: /: controls\[1\] \(ACME-ENC-02\)\.rules\[0\]: unknown managed rule "CMK_BACKING_KEY_ROTATION_ENABLED_TYPO"/,
+    },
+    {
+      name: 'an unknown check',
+      edit: (s) => s.replace('checks: [macie-enabled]', 'checks: [macie-on]'),
+      needle: 'checks: [macie-on]',
+      field: /: controls\[6\] \(ACME-DAT-01\)\.checks\[0\]: unknown built-in check "macie-on"/,
+    },
+    {
+      name: 'an unknown NIST id',
+      edit: (s) => s.replace('["AU-9"]', '["AU-99"]'),
+      needle: '["AU-99"]',
+      field: /: controls\[5\] \(ACME-LOG-02\)\.inherits\.nist-sp-800-53-r5\[0\]: unknown nist-sp-800-53-r5 control "AU-99"/,
+    },
+    {
+      name: 'an unknown framework inherited from',
+      edit: (s) => s.replace('inherits: {nist-sp-800-53-r5: ["AU-9"]}', 'inherits: {iso-27001: ["A.5"]}'),
+      needle: 'inherits: {iso-27001',
+      field: /inherits\.iso-27001\[0\]: unknown framework "iso-27001"/,
+    },
     { name: 'bad YAML', edit: (s) => s.replace('    family: ENC\n    rules: [CMK', '    family: ENC\n   rules: [CMK'), needle: '   rules: [CMK', field: /acme-example-controls\.yaml:\d+: / },
   ];
   for (const c of cases) {
@@ -160,7 +203,10 @@ describe('a malformed user framework', () => {
     const r = await runCliInProcess(['run', '--catalog', dir, '--out', out, '--no-pdf']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /acme-example-controls\.yaml:\d+: controls\[5\] \(ACME-LOG-02\)\.inherits\.nist-sp-800-53-r5\[0\]: unknown nist-sp-800-53-r5 control "AU-99"/);
-    assert.deepEqual(readdirSync(out).filter((f) => !f.startsWith('.')), []);
+    assert.deepEqual(
+      readdirSync(out).filter((f) => !f.startsWith('.')),
+      [],
+    );
   });
 
   it('a directory without catalog files, and a framework id the built-ins already use', async (t) => {
@@ -178,27 +224,28 @@ describe('a malformed user framework', () => {
 describe('no framework is named in code', () => {
   // Frameworks live in catalogs/; these files may name them, each for a reason:
   const allowed: Record<string, string> = {
-    'src/catalog/import-oscal.ts': 'developer tool that writes NIST\'s and GSA\'s OSCAL files into those frameworks\' data files',
-    'src/catalog/import-rule-mappings.ts': 'developer tool that writes AWS\'s published rule → 800-53 table into its mapping file',
+    'src/catalog/import-oscal.ts': "developer tool that writes NIST's and GSA's OSCAL files into those frameworks' data files",
+    'src/catalog/import-rule-mappings.ts': "developer tool that writes AWS's published rule → 800-53 table into its mapping file",
     'src/evaluate/legacy-frameworks.ts': 'reads packs made before frameworks were data (result@3 and older name them by fixed keys)',
     // FedRAMP's own deliverables: document formats a FedRAMP package requires, not framework sections. Which
     // framework's statuses they read comes from data (the KSI catalog's controlsOf and ucmView, the baselines' framework).
-    'src/catalog/import-ksi.ts': 'developer tool that writes FedRAMP\'s FRMR file into catalogs/ksi/',
+    'src/catalog/import-ksi.ts': "developer tool that writes FedRAMP's FRMR file into catalogs/ksi/",
     'src/catalog/ksi.ts': 'the FedRAMP 20x KSI catalog: where it lives (catalogs/ksi/) and its indicator levels',
-    'src/evaluate/ksi.ts': 'the FedRAMP 20x KSI roll-up (ksi.json): its rule and reasons name FedRAMP as the indicators\' author',
-    'src/evaluate/ksi.schema.json': 'ksi.json\'s schema: its title and the KSI catalog\'s id',
-    'templates/partials/ksi.hbs': 'the report\'s KSI section: FedRAMP\'s indicators and UCM standard',
-    'src/poam/outputs.ts': 'poam.csv/.xlsx/OSCAL in FedRAMP\'s POA&M template columns and OSCAL namespace',
-    'src/poam/risk.ts': 'POA&M remediation windows as FedRAMP\'s continuous monitoring guide sets them',
-    'templates/partials/poam.hbs': 'says the POA&M files follow FedRAMP\'s template',
-    'src/inventory/columns.ts': 'inventory columns of FedRAMP\'s Integrated Inventory Workbook',
-    'src/inventory/write.ts': 'inventory.csv/.xlsx in the Integrated Inventory Workbook\'s columns',
-    'src/pack/readme.ts': 'the pack README names the inventory\'s format (FedRAMP\'s Integrated Inventory Workbook)',
+    'src/evaluate/ksi.ts': "the FedRAMP 20x KSI roll-up (ksi.json): its rule and reasons name FedRAMP as the indicators' author",
+    'src/evaluate/ksi.schema.json': "ksi.json's schema: its title and the KSI catalog's id",
+    'templates/partials/ksi.hbs': "the report's KSI section: FedRAMP's indicators and UCM standard",
+    'src/render/poam-outputs.ts': "poam.csv/.xlsx/OSCAL in FedRAMP's POA&M template columns and OSCAL namespace",
+    'src/poam/risk.ts': "POA&M remediation windows as FedRAMP's continuous monitoring guide sets them",
+    'templates/partials/poam.hbs': "says the POA&M files follow FedRAMP's template",
+    'src/inventory/columns.ts': "inventory columns of FedRAMP's Integrated Inventory Workbook",
+    'src/inventory/write.ts': "inventory.csv/.xlsx in the Integrated Inventory Workbook's columns",
+    'src/pack/readme.ts': "the pack README names the inventory's format (FedRAMP's Integrated Inventory Workbook)",
   };
-  const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
 
   it('src/ and templates/ name no framework id outside the allow-list', () => {
     const names = /nist-sp-800-53-r5|fedramp|gdpr/i;
@@ -206,9 +253,11 @@ describe('no framework is named in code', () => {
     for (const file of [...walk(join(root, 'src')), ...walk(join(root, 'templates'))]) {
       const rel = relative(root, file);
       if (/\.(png|jpe?g|gif|pdf)$/.test(rel) || allowed[rel]) continue;
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (names.test(line)) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (names.test(line)) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
+        });
     }
     assert.deepEqual(hits, []);
     for (const f of Object.keys(allowed)) assert.ok(existsSync(join(root, f)), `allow-listed ${f} exists`);

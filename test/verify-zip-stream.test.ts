@@ -24,7 +24,9 @@ describe('verify PACK.zip: streamed, never extracted', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'ep-verify-'));
     t.after(() => rmSync(tmp, { recursive: true, force: true }));
     const created = new Set<string>();
-    const watcher = watch(tmp, (_event, name) => { if (name) created.add(String(name)); });
+    const watcher = watch(tmp, (_event, name) => {
+      if (name) created.add(String(name));
+    });
     try {
       const r = await runCliInProcess(['verify', zip, ...pin], { TMPDIR: tmp });
       // tsx-*: the test runner's compile cache, not the product's.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UserError } from '../src/errors.ts';
-import { workerPool } from '../src/pack/worker-pool.ts';
+import { UserError } from '../src/core/errors.ts';
+import { workerPool } from '../src/core/worker-pool.ts';
 
 const dying = new URL('./fixtures/dying-thread.ts', import.meta.url);
 type Job = { n: number; die?: boolean; userError?: boolean };
@@ -25,7 +25,10 @@ describe('worker pool', () => {
     try {
       const settled = await Promise.allSettled([pool.run({ n: 1, die: true }), pool.run({ n: 2 }), pool.run({ n: 3 })]);
       assert.equal(settled[0]!.status, 'rejected');
-      assert.deepEqual(settled.slice(1), [{ status: 'fulfilled', value: 4 }, { status: 'fulfilled', value: 6 }]);
+      assert.deepEqual(settled.slice(1), [
+        { status: 'fulfilled', value: 4 },
+        { status: 'fulfilled', value: 6 },
+      ]);
     } finally {
       await pool.stop();
     }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
-import { compileSchema, loadYamlFile } from '../data-file.ts';
-import { InputError } from '../errors.ts';
-import { listFilesUnder, regularFile, shownName } from '../files.ts';
+import { compileSchema, loadYamlFile } from '../core/data-file.ts';
+import { InputError } from '../core/errors.ts';
+import { listFilesUnder, regularFile, shownName } from '../core/files.ts';
 import { attestationSchema, waiversSchema } from './schemas.ts';
 import type { Attestation, Waiver } from './types.ts';
 

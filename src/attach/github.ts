@@ -1,6 +1,6 @@
 // GitHub issues: a comment with the pack's facts. GitHub has no attachment API, so the archive is
 // named by digest and, with --link, by where it is stored (an Actions artifact, S3, a share).
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { checkBaseUrl, send } from './http.ts';
 import { commentMarkdown, githubMarker, type PackFacts } from './summary.ts';
 
@@ -31,16 +31,16 @@ export async function commentOnGithub(ref: string, facts: PackFacts, env = proce
   for (let page = 1; page <= maxCommentPages; page++) {
     const list = new URL(url);
     list.search = new URLSearchParams({ per_page: '100', page: String(page) }).toString();
-    const comments = await send(target, 'reading earlier comments', list, () => ({ method: 'GET', headers })) as { body?: string; html_url?: string }[] | undefined;
+    const comments = (await send(target, 'reading earlier comments', list, () => ({ method: 'GET', headers }))) as { body?: string; html_url?: string }[] | undefined;
     if (!Array.isArray(comments)) break;
     const ours = comments.find((c) => typeof c.body === 'string' && c.body.includes(githubMarker(facts)));
     if (ours) return { url: ours.html_url ?? 'found', alreadyThere: true };
     if (comments.length < 100) break;
   }
-  const sent = await send(target, 'adding the comment', url, () => ({
+  const sent = (await send(target, 'adding the comment', url, () => ({
     method: 'POST',
     headers: { ...headers, 'Content-Type': 'application/json' },
     body: JSON.stringify({ body: commentMarkdown(facts) }),
-  })) as { html_url?: string } | undefined;
+  }))) as { html_url?: string } | undefined;
   return { url: sent?.html_url ?? 'added', alreadyThere: false };
 }

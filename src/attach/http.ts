@@ -1,7 +1,7 @@
 // HTTP for ticket systems: tokens only in headers, never in messages; 429 honoured (Retry-After);
 // every failure one line naming the service, the target and what to do.
 import { createHash } from 'node:crypto';
-import { ExitCode, UserError } from '../errors.ts';
+import { ExitCode, UserError } from '../core/errors.ts';
 import { redactText } from '../redact/detect.ts';
 
 export interface Target {
@@ -16,7 +16,7 @@ const maxWaitSeconds = 60;
 /** The most of an answer read: ticket APIs answer in kilobytes; a larger body is not read further. */
 const maxAnswerBytes = 1024 * 1024;
 /** Seconds a request may take (plus one per MiB uploaded); $EVIDENCE_PACK_HTTP_TIMEOUT overrides. */
-const timeoutSeconds = () => Number(process.env.EVIDENCE_PACK_HTTP_TIMEOUT) > 0 ? Number(process.env.EVIDENCE_PACK_HTTP_TIMEOUT) : 60;
+const timeoutSeconds = () => (Number(process.env.EVIDENCE_PACK_HTTP_TIMEOUT) > 0 ? Number(process.env.EVIDENCE_PACK_HTTP_TIMEOUT) : 60);
 
 /**
  * Server text made safe to print: the request's own credentials (a server may echo the Authorization
@@ -106,9 +106,13 @@ export async function send(target: Target, what: string, url: URL, init: () => R
       try {
         return await read();
       } catch (e) {
-        if ((e as Error).name === 'TimeoutError' || signal.aborted) throw new UserError(`${target.name}: ${what}: ${url.origin} did not answer within ${seconds} s (EVIDENCE_PACK_HTTP_TIMEOUT sets the limit)`, ExitCode.ticketRefused);
+        if ((e as Error).name === 'TimeoutError' || signal.aborted)
+          throw new UserError(`${target.name}: ${what}: ${url.origin} did not answer within ${seconds} s (EVIDENCE_PACK_HTTP_TIMEOUT sets the limit)`, ExitCode.ticketRefused);
         const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-        throw new UserError(`${target.name}: ${what}: cannot reach ${url.origin} (${safeServerText(String(cause?.code ?? cause?.message ?? (e as Error).message), authorization)})`, ExitCode.ticketRefused);
+        throw new UserError(
+          `${target.name}: ${what}: cannot reach ${url.origin} (${safeServerText(String(cause?.code ?? cause?.message ?? (e as Error).message), authorization)})`,
+          ExitCode.ticketRefused,
+        );
       }
     };
     const res = await answer(() => fetch(url, { ...request, redirect: 'manual', signal }));
@@ -137,7 +141,10 @@ export async function send(target: Target, what: string, url: URL, init: () => R
       413: 'the file is larger than the server accepts: attach the PDF alone or store the archive elsewhere and pass --link',
       429: `rate limited${wait !== undefined ? ` (retry after ${Math.ceil(wait)} s)` : ''}; try again later`,
     };
-    const reason = res.status >= 300 && res.status < 400 ? `redirected to ${safeServerText(res.headers.get('location') ?? '?', authorization).slice(0, 300)}; give the final base URL` : reasons[res.status] ?? detail;
+    const reason =
+      res.status >= 300 && res.status < 400
+        ? `redirected to ${safeServerText(res.headers.get('location') ?? '?', authorization).slice(0, 300)}; give the final base URL`
+        : (reasons[res.status] ?? detail);
     throw new UserError(`${target.name}: ${what}: HTTP ${res.status}: ${reason}${reasons[res.status] && detail !== res.statusText ? ` (${detail})` : ''}`, ExitCode.ticketRefused);
   }
 }

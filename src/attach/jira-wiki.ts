@@ -8,7 +8,8 @@ const markup = /[[\]{}*_\-+^~?!|#()\\]/g;
 
 /** A value as wiki text: on one line, markup characters backslash-escaped, a backslash as its entity, no bare URL scheme (Jira links those). */
 export function wikiText(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+  return value
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(markup, (c) => (c === '\\' ? '&#92;' : `\\${c}`))
     .replace(/\b(mailto|[a-z][a-z0-9.]*(?=:\/\/)):/gi, '$1\\:');
 }

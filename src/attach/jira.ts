@@ -2,7 +2,7 @@
 // and Server on REST API v2 with a wiki-markup comment.
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { sha256File } from '../sign/sign.ts';
 import { requestListName } from './request-list.ts';
 import { checkBaseUrl, downloadSha256, send, type Target } from './http.ts';
@@ -34,7 +34,12 @@ export function attachmentName(file: string, packId: string): string {
   return `${packId}${ext}`;
 }
 
-interface JiraAttachment { id?: string; filename?: string; size?: number; content?: string }
+interface JiraAttachment {
+  id?: string;
+  filename?: string;
+  size?: number;
+  content?: string;
+}
 
 /** Candidates compared by content at most: a rerun reads back what it may have sent, not a whole issue's files. */
 const maxCompared = 3;
@@ -54,7 +59,7 @@ async function alreadyAttached(existing: JiraAttachment[], name: string, file: s
     if (url.origin !== base.origin) continue;
     // Jira Cloud redirects downloads to its media service unless asked not to.
     if (url.pathname.includes('/rest/api/')) url.searchParams.set('redirect', 'false');
-    if (await downloadSha256(url, { Authorization: auth, Accept: '*/*' }, bytes) === sha256) return a.id ?? name;
+    if ((await downloadSha256(url, { Authorization: auth, Accept: '*/*' }, bytes)) === sha256) return a.id ?? name;
   }
   return undefined;
 }
@@ -64,7 +69,8 @@ async function earlierComment(target: Target, api: (path: string) => URL, auth: 
   for (let page = 0, startAt = 0; page < maxCommentPages; page++) {
     const url = api('comment');
     url.search = new URLSearchParams({ startAt: String(startAt), maxResults: '50', orderBy: '-created' }).toString();
-    const answer = await send(target, 'reading earlier comments', url, () => ({ method: 'GET', headers: { Authorization: auth, Accept: 'application/json' } })) as { total?: number; comments?: { id?: string; self?: string; body?: unknown }[] } | undefined;
+    const answer = (await send(target, 'reading earlier comments', url, () => ({ method: 'GET', headers: { Authorization: auth, Accept: 'application/json' } }))) as
+      { total?: number; comments?: { id?: string; self?: string; body?: unknown }[] } | undefined;
     const comments = answer?.comments ?? [];
     const ours = comments.find((c) => {
       const text = typeof c.body === 'string' ? c.body : JSON.stringify(c.body ?? '');
@@ -82,7 +88,15 @@ async function earlierComment(target: Target, api: (path: string) => URL, auth: 
  * name, size and sha256 match an attachment already on the issue is not uploaded again, and a comment
  * naming the pack's id and manifest digest is not repeated.
  */
-export async function attachToJira(baseUrl: string, issue: string, files: string[], facts: PackFacts, onStep: (label: string) => void, env = process.env, flavor = defaultJiraFlavor(env)): Promise<{ attachments: string[]; alreadyAttached: string[]; comment: string; commentAlreadyThere: boolean }> {
+export async function attachToJira(
+  baseUrl: string,
+  issue: string,
+  files: string[],
+  facts: PackFacts,
+  onStep: (label: string) => void,
+  env = process.env,
+  flavor = defaultJiraFlavor(env),
+): Promise<{ attachments: string[]; alreadyAttached: string[]; comment: string; commentAlreadyThere: boolean }> {
   if (!/^[A-Z][A-Z0-9_]+-\d+$/.test(issue)) throw new UserError(`--issue ${issue}: not a Jira issue key (e.g. AUDIT-42)`);
   const base = checkBaseUrl(baseUrl, '--jira');
   const cloud = flavor === 'cloud';
@@ -93,7 +107,11 @@ export async function attachToJira(baseUrl: string, issue: string, files: string
   onStep(`Reading the attachments of ${issue}`);
   const listing = api('');
   listing.search = 'fields=attachment';
-  const existing = ((await send(target, 'reading its attachments', listing, () => ({ method: 'GET', headers: { Authorization: auth, Accept: 'application/json' } })) as { fields?: { attachment?: JiraAttachment[] } } | undefined)?.fields?.attachment ?? []);
+  const existing =
+    (
+      (await send(target, 'reading its attachments', listing, () => ({ method: 'GET', headers: { Authorization: auth, Accept: 'application/json' } }))) as
+        { fields?: { attachment?: JiraAttachment[] } } | undefined
+    )?.fields?.attachment ?? [];
   const attachments: string[] = [];
   const already: string[] = [];
   for (const file of files) {
@@ -106,20 +124,26 @@ export async function attachToJira(baseUrl: string, issue: string, files: string
       continue;
     }
     onStep(`Uploading ${name} to ${issue}`);
-    const sent = await send(target, `attaching ${name}`, api('attachments'), () => {
-      const form = new FormData();
-      form.append('file', blob, name);
-      return { method: 'POST', headers: { Authorization: auth, 'X-Atlassian-Token': 'no-check', Accept: 'application/json' }, body: form };
-    }, { uploadBytes: blob.size }) as { id?: string }[] | undefined;
+    const sent = (await send(
+      target,
+      `attaching ${name}`,
+      api('attachments'),
+      () => {
+        const form = new FormData();
+        form.append('file', blob, name);
+        return { method: 'POST', headers: { Authorization: auth, 'X-Atlassian-Token': 'no-check', Accept: 'application/json' }, body: form };
+      },
+      { uploadBytes: blob.size },
+    )) as { id?: string }[] | undefined;
     attachments.push(sent?.[0]?.id ?? name);
   }
   onStep(`Commenting on ${issue}`);
   const earlier = await earlierComment(target, api, auth, facts, cloud ? facts.packId : wikiText(facts.packId));
   if (earlier) return { attachments, alreadyAttached: already, comment: earlier, commentAlreadyThere: true };
-  const comment = await send(target, 'adding the comment', api('comment'), () => ({
+  const comment = (await send(target, 'adding the comment', api('comment'), () => ({
     method: 'POST',
     headers: { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ body: cloud ? commentAdf(facts) : commentWiki(facts) }),
-  })) as { id?: string; self?: string } | undefined;
+  }))) as { id?: string; self?: string } | undefined;
   return { attachments, alreadyAttached: already, comment: comment?.self ?? comment?.id ?? 'added', commentAlreadyThere: false };
 }

@@ -5,7 +5,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
-import { ExitCode, InputError, UserError } from '../errors.ts';
+import { ExitCode, InputError, UserError } from '../core/errors.ts';
 import { csvField } from '../render/csv.ts';
 import { populationIndexFile } from '../sampling/pack-sampling.ts';
 import { reDeriveSampleFile } from '../sampling/re-derive.ts';
@@ -14,7 +14,23 @@ import { describePlan } from '../sampling/sizes.ts';
 
 export const requestListName = (packId: string) => `${packId}-request-list.csv`;
 
-export const requestListColumns = ['Sample #', 'Control', 'Population row', 'Key', 'Account', 'Region', 'Resource type', 'Resource id', 'Status', 'Items file', 'Items line', 'Tested by', 'Date', 'Result (pass/exception)', 'Notes'] as const;
+export const requestListColumns = [
+  'Sample #',
+  'Control',
+  'Population row',
+  'Key',
+  'Account',
+  'Region',
+  'Resource type',
+  'Resource id',
+  'Status',
+  'Items file',
+  'Items line',
+  'Tested by',
+  'Date',
+  'Result (pass/exception)',
+  'Notes',
+] as const;
 
 export interface RequestListRequest {
   /** Controls asked for; empty: every control the pack has a default sample of. */
@@ -23,11 +39,19 @@ export interface RequestListRequest {
   sampleFiles: string[];
 }
 
-export interface RequestList { name: string; items: number; controls: string[]; sha256: string }
+export interface RequestList {
+  name: string;
+  items: number;
+  controls: string[];
+  sha256: string;
+}
 
 /** `--request-list WSAS-03,WSAS-04` (or the flag alone: ''): the control ids, empty for every sampled control. */
 export function parseControlList(value: string): string[] {
-  return value.split(',').map((c) => c.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
 }
 
 /** The controls the pack holds a default sample of (populations/index.json). */
@@ -43,7 +67,10 @@ async function givenSamples(packDir: string, files: string[]): Promise<Map<strin
   for (const file of files) {
     const { doc, derived, problems } = await reDeriveSampleFile(packDir, file, '--sample');
     if (problems.length) {
-      throw new UserError(`--sample ${file}: does not match the sample re-derived from ${derived.population.file} (${problems[0]}${problems.length > 1 ? `; ${problems.length - 1} more difference(s)` : ''}); nothing sent`, ExitCode.verifyFailed);
+      throw new UserError(
+        `--sample ${file}: does not match the sample re-derived from ${derived.population.file} (${problems[0]}${problems.length > 1 ? `; ${problems.length - 1} more difference(s)` : ''}); nothing sent`,
+        ExitCode.verifyFailed,
+      );
     }
     if (docs.has(doc.control)) throw new UserError(`--sample ${file}: a second sample of ${doc.control}; give one a control`);
     docs.set(doc.control, doc);
@@ -54,7 +81,10 @@ async function givenSamples(packDir: string, files: string[]): Promise<Map<strin
 function defaultSample(packDir: string, control: string): SampleDocument {
   if (!/^[A-Za-z0-9][\w.-]*$/.test(control)) throw new UserError(`--request-list ${control}: not a control id`);
   const file = join(packDir, sampleFileOf(control));
-  if (!existsSync(file)) throw new UserError(`--request-list ${control}: the pack holds no sample of ${control} (only automated controls have one); draw one with evidence-pack sample --control ${control} --out DIR and pass --sample DIR/${control}.json`);
+  if (!existsSync(file))
+    throw new UserError(
+      `--request-list ${control}: the pack holds no sample of ${control} (only automated controls have one); draw one with evidence-pack sample --control ${control} --out DIR and pass --sample DIR/${control}.json`,
+    );
   const doc = JSON.parse(readFileSync(file, 'utf8')) as SampleDocument;
   if (doc?.schema !== sampleSchema || !Array.isArray(doc.sample)) throw new InputError(sampleFileOf(control), 'schema', `expected ${sampleSchema}`);
   return doc;
@@ -85,7 +115,18 @@ export async function writeRequestList(packDir: string, packId: string, request:
     ['Method', docs[0]?.method ?? ''],
     [],
     ['Control', 'Population file', 'Population sha256', 'Population rows', 'Passing rows', 'Seed', 'Seed source', 'Plan', 'Size', 'Exceptions (not sampled; listed in the sample file)'],
-    ...docs.map((d) => [d.control, d.population.file, d.population.sha256, String(d.population.rows), String(d.population.eligible), d.seed, d.seedSource === 'given' ? 'given' : "the population's sha256", describePlan(d.plan), String(d.size), String(d.exceptions?.total ?? 0)]),
+    ...docs.map((d) => [
+      d.control,
+      d.population.file,
+      d.population.sha256,
+      String(d.population.rows),
+      String(d.population.eligible),
+      d.seed,
+      d.seedSource === 'given' ? 'given' : "the population's sha256",
+      describePlan(d.plan),
+      String(d.size),
+      String(d.exceptions?.total ?? 0),
+    ]),
     [],
     [...requestListColumns],
   ];
@@ -95,7 +136,23 @@ export async function writeRequestList(packDir: string, packId: string, request:
     for (const s of d.sample) {
       const r = rows.get(s.row);
       if (!r || r.key !== s.key) throw new InputError(d.population.file, `row ${s.row}`, `not the row the sample of ${d.control} names (${s.key})`);
-      lines.push([String(++n), d.control, String(s.row), s.key, r.account ?? '', r.region ?? '', r.resource_type ?? '', r.resource_id ?? '', r.status ?? '', r.items_file ?? '', r.items_line ?? '', '', '', '', '']);
+      lines.push([
+        String(++n),
+        d.control,
+        String(s.row),
+        s.key,
+        r.account ?? '',
+        r.region ?? '',
+        r.resource_type ?? '',
+        r.resource_id ?? '',
+        r.status ?? '',
+        r.items_file ?? '',
+        r.items_line ?? '',
+        '',
+        '',
+        '',
+        '',
+      ]);
     }
   }
   const text = lines.map((l) => `${l.map(csvField).join(',')}\r\n`).join('');

@@ -1,5 +1,5 @@
 // What a ticket says about a pack: facts from the verified pack, the same for Jira and GitHub.
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '../core/markdown-text.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -43,7 +43,9 @@ export async function packFacts(pack: VerifiedPack, archive: string | undefined,
     algorithm: verification.algorithm ?? 'Ed25519',
     managedKey: verification.managedKey === true,
     ...poamFact(pack.dir),
-    manifestSha256: createHash('sha256').update(readFileSync(join(pack.dir, manifestFile))).digest('hex'),
+    manifestSha256: createHash('sha256')
+      .update(readFileSync(join(pack.dir, manifestFile)))
+      .digest('hex'),
     ...(archive ? { archive: { name: basename(archive), bytes: statSync(archive).size, sha256: await sha256File(archive) } } : {}),
     ...(link ? { link } : {}),
   };
@@ -65,7 +67,8 @@ export function commentLines(f: PackFacts): { heading: string; rows: [string, st
   if (f.poam) rows.push(['POA&M', f.poam]);
   if (f.archive) rows.push(['Archive', `${f.archive.name}, ${f.archive.bytes} bytes, sha256 ${f.archive.sha256}`]);
   if (f.link) rows.push(['Stored at', f.link]);
-  if (f.requestList) rows.push(['Request list', `${f.requestList.name}, ${f.requestList.items} sampled items of ${f.requestList.controls.join(', ')} to test, sha256 ${f.requestList.sha256}; ${f.requestList.where}`]);
+  if (f.requestList)
+    rows.push(['Request list', `${f.requestList.name}, ${f.requestList.items} sampled items of ${f.requestList.controls.join(', ')} to test, sha256 ${f.requestList.sha256}; ${f.requestList.where}`]);
   return {
     heading: `Evidence pack ${f.packId}: ${f.organization}, period ${f.period}`,
     rows,

@@ -9,12 +9,17 @@ import { pathToFileURL } from 'node:url';
 import { findChromium } from '../render/chromium.ts';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../paths.ts';
+import { packageRoot } from '../core/paths.ts';
 import { listPackFiles } from '../sign/sign.ts';
 import { benchAggregator, benchCollect, type AggregatorMeasure, type CollectMeasure } from './collect-bench.ts';
 import { generateEstate } from './generate.ts';
 
-interface Measure { seconds: number; maxRssMb: number; ok: boolean; note?: string }
+interface Measure {
+  seconds: number;
+  maxRssMb: number;
+  ok: boolean;
+  note?: string;
+}
 
 const cli = join(packageRoot, 'dist/bin/evidence-pack.js');
 const stageTimeoutMs = 30 * 60 * 1000;
@@ -25,7 +30,12 @@ function timed(cmd: string, args: string[], cwd?: string): Measure {
   const last = r.stderr.trim().split('\n').pop() ?? '';
   const m = /^([\d.]+) (\d+)$/.exec(last);
   const ok = r.status === 0 && !!m;
-  return { seconds: m ? Number(m[1]) : NaN, maxRssMb: m ? Number(m[2]) / 1024 : NaN, ok, note: ok ? undefined : `exit ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').slice(-2, -1)[0] ?? ''}`.slice(0, 160) };
+  return {
+    seconds: m ? Number(m[1]) : NaN,
+    maxRssMb: m ? Number(m[2]) / 1024 : NaN,
+    ok,
+    note: ok ? undefined : `exit ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').slice(-2, -1)[0] ?? ''}`.slice(0, 160),
+  };
 }
 
 const floorScript = `
@@ -93,7 +103,17 @@ export async function bench(opts: { sizes: number[]; repeats: number; out: strin
       const estate = join(work, 'estate');
       await generateEstate({ items: size, accounts: 4, regions: 2, seed: 1, out: estate });
       const snapshots = join(estate, 'config-snapshots');
-      const runs = { floor: [] as Measure[], evaluate: [] as Measure[], render: [] as Measure[], oscal: [] as Measure[], verify: [] as Measure[], sha256sum: [] as Measure[], pdf: [] as Measure[], rawPdf: [] as Measure[], weasy: [] as Measure[] };
+      const runs = {
+        floor: [] as Measure[],
+        evaluate: [] as Measure[],
+        render: [] as Measure[],
+        oscal: [] as Measure[],
+        verify: [] as Measure[],
+        sha256sum: [] as Measure[],
+        pdf: [] as Measure[],
+        rawPdf: [] as Measure[],
+        weasy: [] as Measure[],
+      };
       let pages = 0;
       const collected: CollectMeasure[] = [];
       for (let i = 0; i < opts.repeats; i++) {
@@ -103,7 +123,9 @@ export async function bench(opts: { sizes: number[]; repeats: number; out: strin
       }
       const c = summary(collected);
       const last = collected.at(-1)!;
-      collectRows.push(`| ${size.toLocaleString('en-US')} | ${c.ok ? `${c.min.toFixed(2)} / ${c.median.toFixed(2)} s, ${c.rss.toFixed(0)} MiB` : `failed (${c.note})`} | ${last.items.toLocaleString('en-US')} | ${last.calls} / ${last.minimum} = ${(last.calls / last.minimum).toFixed(3)} |`);
+      collectRows.push(
+        `| ${size.toLocaleString('en-US')} | ${c.ok ? `${c.min.toFixed(2)} / ${c.median.toFixed(2)} s, ${c.rss.toFixed(0)} MiB` : `failed (${c.note})`} | ${last.items.toLocaleString('en-US')} | ${last.calls} / ${last.minimum} = ${(last.calls / last.minimum).toFixed(3)} |`,
+      );
       const aggregated: AggregatorMeasure[] = [];
       for (let i = 0; i < opts.repeats; i++) {
         const out = join(work, `aggregated-${i}`);
@@ -128,7 +150,9 @@ export async function bench(opts: { sizes: number[]; repeats: number; out: strin
           pages = pdfPages(join(out, 'report.pdf'));
           const raw = join(work, 'raw.pdf');
           rmSync(raw, { force: true });
-          runs.rawPdf.push(producing(raw, timed(findChromium(), ['--headless', '--no-sandbox', '--disable-gpu', `--print-to-pdf=${raw}`, '--no-pdf-header-footer', pathToFileURL(join(out, 'report.html')).href])));
+          runs.rawPdf.push(
+            producing(raw, timed(findChromium(), ['--headless', '--no-sandbox', '--disable-gpu', `--print-to-pdf=${raw}`, '--no-pdf-header-footer', pathToFileURL(join(out, 'report.html')).href])),
+          );
           // WeasyPrint once per size: it is the comparison, not the product, and it is slow on large reports.
           if (i === 0 && weasyprint !== 'not found') {
             const weasy = join(work, 'weasyprint.pdf');
@@ -211,7 +235,10 @@ Targets (issue 9): evaluate + HTML + CSV ≤ 1.5 × floor at 1,000,000 items wit
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const value = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
+  const value = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
   const quick = args.includes('--quick');
   const sizes = (value('sizes') ?? (quick ? '2000' : '10000,100000,1000000')).split(',').map(Number);
   const repeats = Number(value('repeats') ?? (quick ? 1 : 3));

@@ -7,7 +7,15 @@ import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 
-export interface CollectMeasure { seconds: number; maxRssMb: number; ok: boolean; calls: number; minimum: number; items: number; note?: string }
+export interface CollectMeasure {
+  seconds: number;
+  maxRssMb: number;
+  ok: boolean;
+  calls: number;
+  minimum: number;
+  items: number;
+  note?: string;
+}
 
 const account = '123456789012';
 
@@ -40,7 +48,12 @@ function timedAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv, okCodes
       const m = /^([\d.]+) (\d+)$/.exec(stderr.trim().split('\n').pop() ?? '');
       // Exit 5 = completed with gaps; the fake answers everything, so only 0 counts as success.
       const ok = okCodes.includes(code ?? -1);
-      resolve({ seconds: m ? Number(m[1]) : NaN, maxRssMb: m ? Number(m[2]) / 1024 : NaN, ok: ok && !!m, note: ok ? undefined : `exit ${code}: ${stderr.trim().split('\n').slice(-2, -1)[0] ?? ''}`.slice(0, 160) });
+      resolve({
+        seconds: m ? Number(m[1]) : NaN,
+        maxRssMb: m ? Number(m[2]) / 1024 : NaN,
+        ok: ok && !!m,
+        note: ok ? undefined : `exit ${code}: ${stderr.trim().split('\n').slice(-2, -1)[0] ?? ''}`.slice(0, 160),
+      });
     });
   });
 }
@@ -71,7 +84,11 @@ export async function benchCollect(estate: string, out: string, cli: string): Pr
   }
 }
 
-export interface AggregatorMeasure { collect: Awaited<ReturnType<typeof timedAsync>>; evaluate: Awaited<ReturnType<typeof timedAsync>>; bytes: number }
+export interface AggregatorMeasure {
+  collect: Awaited<ReturnType<typeof timedAsync>>;
+  evaluate: Awaited<ReturnType<typeof timedAsync>>;
+  bytes: number;
+}
 
 /**
  * The same estate, its accounts and regions kept, collected through an AWS Config aggregator (one
@@ -88,7 +105,12 @@ export async function benchAggregator(estate: string, out: string, work: string,
   }
   const aws = await startFakeAws({ account: '999999999999', regions: { 'us-east-1': {} }, aggregators: { 'org-all': { sources: [...sources.values()], resources, rules: [], evaluations: {} } } });
   try {
-    const collect = await timedAsync(process.execPath, [cli, 'collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--organization', 'Synthetic Corp', '--out', out, '-q'], fakeAwsEnv(aws.url), [0, 5]);
+    const collect = await timedAsync(
+      process.execPath,
+      [cli, 'collect', '--aggregator', 'org-all', '--region', 'us-east-1', '--organization', 'Synthetic Corp', '--out', out, '-q'],
+      fakeAwsEnv(aws.url),
+      [0, 5],
+    );
     const evaluate = await timedAsync(process.execPath, [cli, 'evaluate', '--evidence', out, '--out', work, '-q'], {});
     let bytes = 0;
     try {

@@ -11,5 +11,5 @@ setFlagsFromString('--heap-growing-percent=50');
 // The lockfile pins SDK versions that support Node 20; their notice about future releases would
 // break the one-line error contract, so it is off unless the user turns it on.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { main } = await import('../cli.ts');
+const { main } = await import('../cli/cli.ts');
 process.exitCode = await main();

@@ -7,7 +7,12 @@ export function oscalIdToControlId(oscalId: string): string {
 
 /** Any framework's control id as an OSCAL control-id token: 800-53 style ids as OSCAL writes them ("AC-2(1)" → "ac-2.1"), others lower-cased with runs of other characters as "-". */
 export function frameworkControlIdToOscalId(controlId: string): string {
-  return /^[A-Z]{2}-\d+(?:\(\d+\))?$/.test(controlId) ? controlIdToOscalId(controlId) : controlId.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'control';
+  return /^[A-Z]{2}-\d+(?:\(\d+\))?$/.test(controlId)
+    ? controlIdToOscalId(controlId)
+    : controlId
+        .toLowerCase()
+        .replace(/[^a-z0-9_.-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'control';
 }
 
 /** "AC-2(1)" → "ac-2.1". */

@@ -40,7 +40,17 @@ export function exportCatalog(catalog: Catalog) {
     const second = new Map(hub.rules.map((r) => [r.rule, securityHubCitation(r.source)]));
     for (const e of packEdges(t)) {
       const a = agreement.get(`${e.rule}|${e.control}`);
-      edges.push({ framework: t.framework, rule: e.rule, ruleKind: 'aws-managed-rule', control: e.control, source: packTableCitation(t), sourceType: 'conformance-pack', printed: e.printed.join(' '), ...(a ? { agreement: a } : {}), ...(a === 'both' ? { secondSource: second.get(e.rule)! } : {}) });
+      edges.push({
+        framework: t.framework,
+        rule: e.rule,
+        ruleKind: 'aws-managed-rule',
+        control: e.control,
+        source: packTableCitation(t),
+        sourceType: 'conformance-pack',
+        printed: e.printed.join(' '),
+        ...(a ? { agreement: a } : {}),
+        ...(a === 'both' ? { secondSource: second.get(e.rule)! } : {}),
+      });
     }
   }
   for (const m of catalog.ruleMappings) {
@@ -68,14 +78,30 @@ export function exportCatalog(catalog: Catalog) {
     const b = catalog.baselines.find((x) => x.baseline === t.baseline)!;
     const inBaseline = new Set(b.controls);
     for (const e of packEdges(t)) {
-      edges.push({ framework: b.baseline, rule: e.rule, ruleKind: 'aws-managed-rule', control: e.control, source: packTableCitation(t), sourceType: 'conformance-pack', printed: e.printed.join(' '), ...(inBaseline.has(e.control) ? {} : { note: `not in the ${b.title}` }) });
+      edges.push({
+        framework: b.baseline,
+        rule: e.rule,
+        ruleKind: 'aws-managed-rule',
+        control: e.control,
+        source: packTableCitation(t),
+        sourceType: 'conformance-pack',
+        printed: e.printed.join(' '),
+        ...(inBaseline.has(e.control) ? {} : { note: `not in the ${b.title}` }),
+      });
     }
   }
   for (const c of catalog.controls.controls) {
     // A managed rule is evidence of the catalog control whose property it tests: that edge has its own source.
     for (const r of c.evidence?.rules ?? []) {
       const doc = r.source.type === 'aws-document' ? catalog.controls.sources[r.source.ref!] : undefined;
-      edges.push({ framework: catalog.controls.catalog, rule: r.rule, ruleKind: 'aws-managed-rule', control: c.id, source: `${describeSource(r.source, catalog)}${doc ? ` <${doc.url}>` : ''}`, sourceType: r.source.type });
+      edges.push({
+        framework: catalog.controls.catalog,
+        rule: r.rule,
+        ruleKind: 'aws-managed-rule',
+        control: c.id,
+        source: `${describeSource(r.source, catalog)}${doc ? ` <${doc.url}>` : ''}`,
+        sourceType: r.source.type,
+      });
     }
     for (const check of c.evidence?.checks ?? []) {
       for (const m of c.mappings) {

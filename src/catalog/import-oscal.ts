@@ -12,7 +12,11 @@ interface OscalControl {
   props?: { name: string; value: string }[];
   controls?: OscalControl[];
 }
-interface OscalGroup { id: string; title: string; controls?: OscalControl[] }
+interface OscalGroup {
+  id: string;
+  title: string;
+  controls?: OscalControl[];
+}
 
 const referenceDir = process.argv[2] ?? '../shared/reference';
 const outDir = new URL('../../catalogs/frameworks/', import.meta.url).pathname;
@@ -30,7 +34,10 @@ function read(rel: string): { json: any; sha256: string } {
 }
 
 function walk(controls: OscalControl[] | undefined, visit: (c: OscalControl) => void): void {
-  for (const c of controls ?? []) { visit(c); walk(c.controls, visit); }
+  for (const c of controls ?? []) {
+    visit(c);
+    walk(c.controls, visit);
+  }
 }
 
 function profileIds(profile: any): string[] {
@@ -56,9 +63,15 @@ lines.push('label: NIST 800-53 r5');
 lines.push('order: 20');
 lines.push('list: mapped');
 lines.push('provenance:');
-lines.push(`  - {publisher: NIST, file: ${q(files.fullCatalog.split('/').pop()!)}, version: ${q(full.json.catalog.metadata.version)}, sha256: ${full.sha256}, repository: usnistgov/oscal-content, use: "ids, families, withdrawn status"}`);
-lines.push(`  - {publisher: NIST, file: ${q(files.moderateResolved.split('/').pop()!)}, version: ${q(resolved.json.catalog.metadata.version)}, sha256: ${resolved.sha256}, repository: usnistgov/oscal-content, use: "titles of moderate-baseline controls"}`);
-lines.push(`  - {publisher: NIST, file: ${q(files.moderateProfile.split('/').pop()!)}, version: ${q(moderate.json.profile.metadata.version)}, sha256: ${moderate.sha256}, repository: usnistgov/oscal-content, use: "moderate baseline membership"}`);
+lines.push(
+  `  - {publisher: NIST, file: ${q(files.fullCatalog.split('/').pop()!)}, version: ${q(full.json.catalog.metadata.version)}, sha256: ${full.sha256}, repository: usnistgov/oscal-content, use: "ids, families, withdrawn status"}`,
+);
+lines.push(
+  `  - {publisher: NIST, file: ${q(files.moderateResolved.split('/').pop()!)}, version: ${q(resolved.json.catalog.metadata.version)}, sha256: ${resolved.sha256}, repository: usnistgov/oscal-content, use: "titles of moderate-baseline controls"}`,
+);
+lines.push(
+  `  - {publisher: NIST, file: ${q(files.moderateProfile.split('/').pop()!)}, version: ${q(moderate.json.profile.metadata.version)}, sha256: ${moderate.sha256}, repository: usnistgov/oscal-content, use: "moderate baseline membership"}`,
+);
 lines.push('families:');
 for (const g of full.json.catalog.groups as OscalGroup[]) lines.push(`  - {id: ${g.id.toUpperCase()}, title: ${q(g.title)}}`);
 const moderateSet = new Set(profileIds(moderate.json.profile));
@@ -82,7 +95,9 @@ fr.push('label: FedRAMP Moderate');
 fr.push('order: 10');
 fr.push('framework: nist-sp-800-53-r5');
 fr.push('provenance:');
-fr.push(`  - {publisher: GSA FedRAMP PMO, file: ${q(files.fedrampProfile.split('/').pop()!)}, version: ${q(fedramp.json.profile.metadata.version)}, sha256: ${fedramp.sha256}, repository: GSA/fedramp-automation}`);
+fr.push(
+  `  - {publisher: GSA FedRAMP PMO, file: ${q(files.fedrampProfile.split('/').pop()!)}, version: ${q(fedramp.json.profile.metadata.version)}, sha256: ${fedramp.sha256}, repository: GSA/fedramp-automation}`,
+);
 fr.push('controls:');
 for (const id of profileIds(fedramp.json.profile)) fr.push(`  - ${q(oscalIdToControlId(id))}`);
 writeFileSync(join(outDir, 'fedramp-r5-moderate.yaml'), fr.join('\n') + '\n');

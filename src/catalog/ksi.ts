@@ -3,16 +3,27 @@
 // not a framework section of the report but a roll-up of another framework's statuses (`controlsOf`).
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { compileSchema, loadYamlFile } from '../data-file.ts';
-import { InputError } from '../errors.ts';
-import { catalogsDir } from '../paths.ts';
+import { compileSchema, loadYamlFile } from '../core/data-file.ts';
+import { InputError } from '../core/errors.ts';
+import { catalogsDir } from '../core/paths.ts';
 
 export const ksiCatalogPath = 'ksi/fedramp-20x-ksi.yaml';
 
 export type KsiLevel = 'required' | 'optional' | 'not-applicable';
 
-export interface KsiIndicator { id: string; fka?: string; name: string; low: KsiLevel; moderate: KsiLevel; controls: string[] }
-export interface KsiTheme { id: string; name: string; indicators: KsiIndicator[] }
+export interface KsiIndicator {
+  id: string;
+  fka?: string;
+  name: string;
+  low: KsiLevel;
+  moderate: KsiLevel;
+  controls: string[];
+}
+export interface KsiTheme {
+  id: string;
+  name: string;
+  indicators: KsiIndicator[];
+}
 
 export interface KsiCatalog {
   framework: string;
@@ -43,7 +54,12 @@ export const ksiCatalogSchema = {
     provenance: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', additionalProperties: false, required: ['publisher', 'file', 'version', 'lastUpdated', 'sha256', 'repository'], properties: { publisher: str, file: str, version: str, lastUpdated: str, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, repository: str } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['publisher', 'file', 'version', 'lastUpdated', 'sha256', 'repository'],
+        properties: { publisher: str, file: str, version: str, lastUpdated: str, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, repository: str },
+      },
     },
     ucm: {
       type: 'object',
@@ -52,7 +68,11 @@ export const ksiCatalogSchema = {
       properties: {
         id: str,
         name: str,
-        requirements: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id: str, name: str, moderate: { enum: ['MUST', 'SHOULD', 'MAY'] } } } },
+        requirements: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id: str, name: str, moderate: { enum: ['MUST', 'SHOULD', 'MAY'] } } },
+        },
       },
     },
     themes: {
@@ -72,7 +92,14 @@ export const ksiCatalogSchema = {
               type: 'object',
               additionalProperties: false,
               required: ['id', 'name', 'low', 'moderate', 'controls'],
-              properties: { id: { type: 'string', pattern: '^KSI-[A-Z]{3}-[A-Z0-9]{2,}$' }, fka: str, name: str, low: level, moderate: level, controls: { type: 'array', items: nistId, uniqueItems: true } },
+              properties: {
+                id: { type: 'string', pattern: '^KSI-[A-Z]{3}-[A-Z0-9]{2,}$' },
+                fka: str,
+                name: str,
+                low: level,
+                moderate: level,
+                controls: { type: 'array', items: nistId, uniqueItems: true },
+              },
             },
           },
         },

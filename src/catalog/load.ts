@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { compileSchema, loadYamlFile } from '../data-file.ts';
-import { InputError, UserError } from '../errors.ts';
-import { catalogsDir } from '../paths.ts';
+import { compileSchema, loadYamlFile } from '../core/data-file.ts';
+import { InputError, UserError } from '../core/errors.ts';
+import { catalogsDir } from '../core/paths.ts';
 import { controlsOfPrintedId } from './pack-tables.ts';
 import { baselineSchema, controlCatalogSchema, frameworkSchema, packTableSchema, ruleMappingsSchema, viewSchema } from './schemas.ts';
 import type { Baseline, Catalog, ControlCatalog, DataFileRef, Framework, FrameworkControl, FrameworkView, PackTable, RuleMappings } from './types.ts';
@@ -18,7 +18,12 @@ const validators = {
   packTable: compileSchema<PackTable>(packTableSchema),
 };
 
-const yamlFiles = (dir: string) => (existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : []);
+const yamlFiles = (dir: string) =>
+  existsSync(dir) && statSync(dir).isDirectory()
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+    : [];
 
 /** A framework data file is a framework, a baseline or a view, by its first key; unparsable files are left to the loader to report. */
 function kindOf(file: string): 'framework' | 'baseline' | 'view' {
@@ -220,11 +225,13 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
       seenRules.add(r.rule);
     });
     // Printed ids may carry statement parts ("AC-2(f)") and ids withdrawn since (withdrawnInRev5).
-    t.data.rules.forEach((r, i) => r.controls.forEach((printed, j) => {
-      const ids = controlsOfPrintedId(printed);
-      if (!ids) fail(t, ['rules', i, 'controls', j], `rules[${i}].controls`, `not a control id as AWS prints them: "${printed}"`);
-      for (const id of ids!) requireControl(t, ['rules', i, 'controls', j], `rules[${i}].controls`, t.data.framework, t.data.withdrawnInRev5?.[id] ?? id);
-    }));
+    t.data.rules.forEach((r, i) =>
+      r.controls.forEach((printed, j) => {
+        const ids = controlsOfPrintedId(printed);
+        if (!ids) fail(t, ['rules', i, 'controls', j], `rules[${i}].controls`, `not a control id as AWS prints them: "${printed}"`);
+        for (const id of ids!) requireControl(t, ['rules', i, 'controls', j], `rules[${i}].controls`, t.data.framework, t.data.withdrawnInRev5?.[id] ?? id);
+      }),
+    );
   }
 
   // A built-in check no built-in control names would never run: a developer's omission, one line.
@@ -238,9 +245,18 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
   return {
     digest: digest.digest('hex'),
     controls,
-    frameworks: byOrder(frameworkFiles.map((f) => f.data), (f) => f.framework),
-    baselines: byOrder(baselineFiles.map((f) => f.data), (b) => b.baseline),
-    views: byOrder(viewFiles.map((f) => f.data), (v) => v.view),
+    frameworks: byOrder(
+      frameworkFiles.map((f) => f.data),
+      (f) => f.framework,
+    ),
+    baselines: byOrder(
+      baselineFiles.map((f) => f.data),
+      (b) => b.baseline,
+    ),
+    views: byOrder(
+      viewFiles.map((f) => f.data),
+      (v) => v.view,
+    ),
     ruleMappings: mappingFiles.map((m) => m.data),
     // A framework's own tables first, then those that stand in for a baseline's edges.
     packTables: [...packTableFiles.filter((t) => !t.data.baseline), ...packTableFiles.filter((t) => t.data.baseline)].map((t) => t.data),

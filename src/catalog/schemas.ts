@@ -107,7 +107,11 @@ export const frameworkSchema = {
         additionalProperties: false,
         required: ['id', 'title'],
         properties: {
-          id: str, title: str, family: str, withdrawn: { type: 'boolean' }, moderate: { type: 'boolean' },
+          id: str,
+          title: str,
+          family: str,
+          withdrawn: { type: 'boolean' },
+          moderate: { type: 'boolean' },
           rules: { type: 'array', items: ruleId, uniqueItems: true },
           checks: strList,
           inherits: { type: 'object', propertyNames: frameworkId, additionalProperties: { ...strList, minItems: 1 } },
@@ -155,7 +159,12 @@ export const ruleMappingsSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['rule', 'source', 'controls'],
-        properties: { rule: { type: 'string', pattern: '^[A-Z0-9_]+$' }, source: str, controls: { ...strList, minItems: 1 }, names: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9-]+$' } } },
+        properties: {
+          rule: { type: 'string', pattern: '^[A-Z0-9_]+$' },
+          source: str,
+          controls: { ...strList, minItems: 1 },
+          names: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9-]+$' } },
+        },
       },
     },
   },
@@ -187,7 +196,12 @@ export const packTableSchema = {
     },
     withoutRow: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['rule', 'name'], properties: { rule: { type: 'string', pattern: '^[A-Z0-9_]+$' }, name: { type: 'string', pattern: '^[a-z0-9-]+$' } } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'name'],
+        properties: { rule: { type: 'string', pattern: '^[A-Z0-9_]+$' }, name: { type: 'string', pattern: '^[a-z0-9-]+$' } },
+      },
     },
   },
 } as const;

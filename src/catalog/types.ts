@@ -73,10 +73,20 @@ export interface Framework extends Presented {
 }
 
 /** A selection of another framework's controls, every one of which is listed (e.g. a baseline). */
-export interface Baseline extends Presented { baseline: string; framework: FrameworkId; provenance?: Record<string, string>[]; controls: string[] }
+export interface Baseline extends Presented {
+  baseline: string;
+  framework: FrameworkId;
+  provenance?: Record<string, string>[];
+  controls: string[];
+}
 
 /** A selection of another framework's controls, listed where the catalog maps to them, and tagged on control pages. */
-export interface FrameworkView extends Presented { view: string; framework: FrameworkId; tag?: string; controls: { id: string; rationale: string }[] }
+export interface FrameworkView extends Presented {
+  view: string;
+  framework: FrameworkId;
+  tag?: string;
+  controls: { id: string; rationale: string }[];
+}
 
 export interface RuleMappings {
   framework: FrameworkId;
@@ -84,7 +94,10 @@ export interface RuleMappings {
 }
 
 /** Where a loaded data file came from, and how to find a field's line in it. */
-export interface DataFileRef { file: string; lineOf: (path: (string | number)[]) => number | undefined }
+export interface DataFileRef {
+  file: string;
+  lineOf: (path: (string | number)[]) => number | undefined;
+}
 
 /**
  * The rule → control table AWS publishes for one of its conformance packs, row facts only: each rule by

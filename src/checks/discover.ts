@@ -1,12 +1,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packageRoot } from '../paths.ts';
+import { packageRoot } from '../core/paths.ts';
 import type { Check } from './types.ts';
 
 /** A mistake in the checks directory (a developer's, not a user's): one line naming the folder. */
 export class CheckFolderError extends Error {
-  constructor(readonly folder: string, problem: string) {
+  constructor(
+    readonly folder: string,
+    problem: string,
+  ) {
     super(`${folder}: ${problem}`);
     this.name = 'CheckFolderError';
   }
@@ -19,11 +22,13 @@ export interface CheckDiscovery {
   moduleFile: string;
 }
 
-const isCheck = (value: unknown): value is Check =>
-  typeof value === 'object' && value !== null && typeof (value as Check).id === 'string' && typeof (value as Check).evaluate === 'function';
+const isCheck = (value: unknown): value is Check => typeof value === 'object' && value !== null && typeof (value as Check).id === 'string' && typeof (value as Check).evaluate === 'function';
 
 const subfolders = (dir: string) =>
-  readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 
 /** A folder as a developer finds it: relative to the package (src/checks/s3/…), else absolute. */
 function shown(folder: string): string {

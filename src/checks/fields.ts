@@ -16,7 +16,10 @@ const prefix: Record<Part, string> = { configuration: 'configuration', supplemen
 
 /** A field the check cannot decide without: absent or of the wrong type throws MissingEvidence. */
 export function requireField<T extends 'boolean' | 'string' | 'object'>(
-  resource: Resource, part: Part, path: string, type: T,
+  resource: Resource,
+  part: Part,
+  path: string,
+  type: T,
 ): T extends 'boolean' ? boolean : T extends 'string' ? string : Record<string, unknown> {
   const value = lookup(resource, part, path);
   if (value === undefined || value === null || typeof value !== type) throw new MissingEvidence(`${prefix[part]}.${path}`);

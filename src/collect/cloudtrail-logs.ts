@@ -4,18 +4,20 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFilesUnder } from '../files.ts';
+import { listFilesUnder } from '../core/files.ts';
 import pLimit from 'p-limit';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { gunzipBounded } from '../evidence/gzip-limits.ts';
 import { parseZonedTime } from '../evidence/json-file.ts';
 import { TlsSummaryBuilder, type TrailEvent } from '../evidence/cloudtrail-summary.ts';
 import type { SnapshotMeta } from '../evidence/types.ts';
-import type { Period } from '../period/period.ts';
-import { ensureDir } from '../ensure-dir.ts';
+import type { Period } from '../core/period.ts';
+import { ensureDir } from '../core/ensure-dir.ts';
 
-
-interface LogRecord extends TrailEvent { awsRegion?: string; recipientAccountId?: string }
+interface LogRecord extends TrailEvent {
+  awsRegion?: string;
+  recipientAccountId?: string;
+}
 
 export interface CloudTrailLogOutcome {
   files: number;
@@ -40,45 +42,55 @@ function listLogFiles(dir: string): string[] {
 }
 
 /** Reads every log file under dir and writes aws/<account>/<region>/cloudtrail/LogFiles.json into evidenceDir. */
-export async function summarizeCloudTrailLogs(dir: string, evidenceDir: string, scope: { accounts: string[]; regions: string[] }, period?: Period, onProgress?: (label: string) => void): Promise<CloudTrailLogOutcome> {
+export async function summarizeCloudTrailLogs(
+  dir: string,
+  evidenceDir: string,
+  scope: { accounts: string[]; regions: string[] },
+  period?: Period,
+  onProgress?: (label: string) => void,
+): Promise<CloudTrailLogOutcome> {
   const files = listLogFiles(dir);
   const groups = new Map<string, { summary: TlsSummaryBuilder; files: { path: string; sha256: string; bytes: number; events: number }[] }>();
   const limit = pLimit(4);
   let events = 0;
   let outOfScope = 0;
   const window = period && { from: Date.parse(period.from), to: Date.parse(period.to) };
-  await Promise.all(files.map((shown) => limit(async () => {
-    const file = join(dir, shown);
-    const bytes = await readFile(file);
-    let records: LogRecord[];
-    try {
-      const text = file.endsWith('.gz') ? gunzipBounded(bytes, file).toString('utf8') : bytes.toString('utf8');
-      records = (JSON.parse(text) as { Records?: LogRecord[] }).Records as LogRecord[];
-    } catch (e) {
-      if (e instanceof UserError) throw e;
-      throw new UserError(`${file}: not a CloudTrail log file (${(e as Error).message.split('\n')[0]})`);
-    }
-    if (!Array.isArray(records)) throw new UserError(`${file}: Records: missing; a CloudTrail log file holds {"Records": [...]}`);
-    const perGroup = new Map<string, number>();
-    for (const r of records) {
-      const account = r.recipientAccountId;
-      const at = typeof r.eventTime === 'string' ? parseZonedTime(r.eventTime) : NaN;
-      if (r.eventTime !== undefined && Number.isNaN(at)) throw new UserError(`${file}: eventTime ${JSON.stringify(r.eventTime).slice(0, 60)}: not an ISO 8601 time with its zone`);
-      const inPeriod = !window || (at >= window.from && at <= window.to);
-      if (!account || !r.awsRegion || !scope.accounts.includes(account) || !scope.regions.includes(r.awsRegion) || !inPeriod) {
-        outOfScope++;
-        continue;
-      }
-      const key = `${account}/${r.awsRegion}`;
-      const group = groups.get(key) ?? groups.set(key, { summary: new TlsSummaryBuilder(), files: [] }).get(key)!;
-      group.summary.add(r);
-      perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
-      events++;
-    }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    for (const [key, n] of perGroup) groups.get(key)!.files.push({ path: shown, sha256, bytes: bytes.length, events: n });
-    onProgress?.(`CloudTrail ${shown}`);
-  })));
+  await Promise.all(
+    files.map((shown) =>
+      limit(async () => {
+        const file = join(dir, shown);
+        const bytes = await readFile(file);
+        let records: LogRecord[];
+        try {
+          const text = file.endsWith('.gz') ? gunzipBounded(bytes, file).toString('utf8') : bytes.toString('utf8');
+          records = (JSON.parse(text) as { Records?: LogRecord[] }).Records as LogRecord[];
+        } catch (e) {
+          if (e instanceof UserError) throw e;
+          throw new UserError(`${file}: not a CloudTrail log file (${(e as Error).message.split('\n')[0]})`);
+        }
+        if (!Array.isArray(records)) throw new UserError(`${file}: Records: missing; a CloudTrail log file holds {"Records": [...]}`);
+        const perGroup = new Map<string, number>();
+        for (const r of records) {
+          const account = r.recipientAccountId;
+          const at = typeof r.eventTime === 'string' ? parseZonedTime(r.eventTime) : NaN;
+          if (r.eventTime !== undefined && Number.isNaN(at)) throw new UserError(`${file}: eventTime ${JSON.stringify(r.eventTime).slice(0, 60)}: not an ISO 8601 time with its zone`);
+          const inPeriod = !window || (at >= window.from && at <= window.to);
+          if (!account || !r.awsRegion || !scope.accounts.includes(account) || !scope.regions.includes(r.awsRegion) || !inPeriod) {
+            outOfScope++;
+            continue;
+          }
+          const key = `${account}/${r.awsRegion}`;
+          const group = groups.get(key) ?? groups.set(key, { summary: new TlsSummaryBuilder(), files: [] }).get(key)!;
+          group.summary.add(r);
+          perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
+          events++;
+        }
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        for (const [key, n] of perGroup) groups.get(key)!.files.push({ path: shown, sha256, bytes: bytes.length, events: n });
+        onProgress?.(`CloudTrail ${shown}`);
+      }),
+    ),
+  );
 
   for (const [key, group] of groups) {
     const [account, region] = key.split('/') as [string, string];

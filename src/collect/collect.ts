@@ -15,13 +15,13 @@ import { AccountClient, paginateListRegions } from '@aws-sdk/client-account';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import pLimit from 'p-limit';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import type { Gap, SnapshotMeta } from '../evidence/types.ts';
-import type { Period } from '../period/period.ts';
+import type { Period } from '../core/period.ts';
 import { deletedSinceEnd, readResourceHistory } from './history.ts';
 import { inventoryQuery, inventoryResourceTypes } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
-import { describeError } from '../aws-error.ts';
+import { describeError } from '../core/aws-error.ts';
 import { CollectionSession, followNextToken, paginate } from './session.ts';
 import { recorderReads } from './recorders.ts';
 import { accountReads, supplementaryReads, type ClientConfig } from './supplementary.ts';
@@ -90,7 +90,7 @@ export async function callerIdentity(config: ClientConfig, profile: string | und
 export async function collect(dir: string, opts: CollectOptions): Promise<CollectOutcome> {
   const clientConfig = clientConfigFor(opts.profile);
   const session = new CollectionSession(dir, opts.onProgress);
-  const homeRegion = opts.regions === 'all' ? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' : opts.regions[0]!;
+  const homeRegion = opts.regions === 'all' ? (process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1') : opts.regions[0]!;
   const identity = await callerIdentity(clientConfig(homeRegion), opts.profile);
   const account = identity.account;
   const regions = opts.regions === 'all' ? await enabledRegions(new AccountClient(clientConfig(homeRegion))) : opts.regions;
@@ -106,16 +106,31 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
       return (pages ?? []).flatMap((p) => ((p as { ConfigRules?: { ConfigRuleName?: string }[] }).ConfigRules ?? []).map((r) => r.ConfigRuleName!));
     };
     const packNames = async () => {
-      const pages = await session.many('config:DescribeConformancePacks', scope, at('config/DescribeConformancePacks.json'), undefined, paginate(paginateDescribeConformancePacks, { client: config }, {}));
+      const pages = await session.many(
+        'config:DescribeConformancePacks',
+        scope,
+        at('config/DescribeConformancePacks.json'),
+        undefined,
+        paginate(paginateDescribeConformancePacks, { client: config }, {}),
+      );
       return (pages ?? []).flatMap((p) => ((p as { ConformancePackDetails?: { ConformancePackName?: string }[] }).ConformancePackDetails ?? []).map((d) => d.ConformancePackName!));
     };
     const conformancePacks = async () => {
       const names = await limit(packNames);
       // The packs' evaluation results are those of their rules, already read above; only membership is needed here.
-      await Promise.all(names.map((name) => limit(() => session.many(
-        'config:DescribeConformancePackCompliance', scope, at(`config/DescribeConformancePackCompliance/${name}.json`), name,
-        paginate(paginateDescribeConformancePackCompliance, { client: config, pageSize: 1000 }, { ConformancePackName: name }),
-      ))));
+      await Promise.all(
+        names.map((name) =>
+          limit(() =>
+            session.many(
+              'config:DescribeConformancePackCompliance',
+              scope,
+              at(`config/DescribeConformancePackCompliance/${name}.json`),
+              name,
+              paginate(paginateDescribeConformancePackCompliance, { client: config, pageSize: 1000 }, { ConformancePackName: name }),
+            ),
+          ),
+        ),
+      );
     };
     await Promise.all([
       conformancePacks(),
@@ -123,27 +138,46 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
       (async () => {
         // Only the resources' type and id stay in memory, and only with a period (for their history).
         const rows: { resourceType: string; resourceId: string }[] = [];
-        const onPage = opts.period ? (p: unknown) => {
-          for (const r of (p as { Results?: string[] }).Results ?? []) {
-            const { resourceType, resourceId } = JSON.parse(r) as { resourceType: string; resourceId: string };
-            rows.push({ resourceType, resourceId });
-          }
-        } : undefined;
-        const pages = await limit(() => session.many('config:SelectResourceConfig', scope, at('config/SelectResourceConfig.json'), undefined, paginate(paginateSelectResourceConfig, { client: config, pageSize: 100 }, { Expression: inventoryQuery() }), { keep: false, onPage }));
+        const onPage = opts.period
+          ? (p: unknown) => {
+              for (const r of (p as { Results?: string[] }).Results ?? []) {
+                const { resourceType, resourceId } = JSON.parse(r) as { resourceType: string; resourceId: string };
+                rows.push({ resourceType, resourceId });
+              }
+            }
+          : undefined;
+        const pages = await limit(() =>
+          session.many(
+            'config:SelectResourceConfig',
+            scope,
+            at('config/SelectResourceConfig.json'),
+            undefined,
+            paginate(paginateSelectResourceConfig, { client: config, pageSize: 100 }, { Expression: inventoryQuery() }),
+            { keep: false, onPage },
+          ),
+        );
         if (!opts.period || !pages) return;
         const period = opts.period;
         const deleted = await limit(() => deletedSinceEnd(session, scope, config, period, inventoryResourceTypes()));
         await Promise.all([...rows.map((r) => ({ type: r.resourceType, id: r.resourceId })), ...deleted].map((r) => limit(() => readResourceHistory(session, scope, config, period, r))));
       })(),
       ...supplementaryReads(session, scope, clientConfig(region), limit),
-      limit(() => session.many('config:DescribeComplianceByConfigRule', scope, at('config/DescribeComplianceByConfigRule.json'), undefined,
-        followNextToken((NextToken) => config.send(new DescribeComplianceByConfigRuleCommand({ NextToken }))))),
+      limit(() =>
+        session.many(
+          'config:DescribeComplianceByConfigRule',
+          scope,
+          at('config/DescribeComplianceByConfigRule.json'),
+          undefined,
+          followNextToken((NextToken) => config.send(new DescribeComplianceByConfigRuleCommand({ NextToken }))),
+        ),
+      ),
       (async () => {
         const names = await limit(ruleNames);
-        await Promise.all(names.map((name) => limit(() => session.many(
-          'config:GetComplianceDetailsByConfigRule', scope, at(`config/GetComplianceDetailsByConfigRule/${name}.json`), name,
-          everyComplianceType(config, name),
-        ))));
+        await Promise.all(
+          names.map((name) =>
+            limit(() => session.many('config:GetComplianceDetailsByConfigRule', scope, at(`config/GetComplianceDetailsByConfigRule/${name}.json`), name, everyComplianceType(config, name))),
+          ),
+        );
       })(),
     ]);
     config.destroy();
@@ -160,8 +194,9 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
     collectedAt: opts.collectedAt,
     collector: {
       method: 'live',
-      description: `AWS APIs, account ${account}, regions ${regions.join(', ')}${opts.regions === 'all' ? ' (all enabled)' : ''}${opts.profile ? `, profile ${opts.profile}` : ''}`
-        + (opts.period ? `; configuration items as of the end of ${opts.period.label} (${opts.period.to}) from AWS Config's configuration history` : ''),
+      description:
+        `AWS APIs, account ${account}, regions ${regions.join(', ')}${opts.regions === 'all' ? ' (all enabled)' : ''}${opts.profile ? `, profile ${opts.profile}` : ''}` +
+        (opts.period ? `; configuration items as of the end of ${opts.period.label} (${opts.period.to}) from AWS Config's configuration history` : ''),
       identity: identity.arn,
     },
     scope: { accounts: [account], regions },

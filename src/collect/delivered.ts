@@ -2,21 +2,27 @@
 // directory): per account and region, the snapshot closest to the period end is copied, as a stream,
 // into the evidence directory, and the choice is recorded.
 import { createWriteStream } from 'node:fs';
-import { listFilesUnder } from '../files.ts';
+import { listFilesUnder } from '../core/files.ts';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { parseDeliveredName } from '../evidence/delivered-name.ts';
 import type { SnapshotMeta } from '../evidence/types.ts';
-import type { Period } from '../period/period.ts';
+import type { Period } from '../core/period.ts';
 import { clientConfigFor, snapshotIdFor, writeSnapshotFiles, type CollectOutcome } from './collect.ts';
 import type { CollectionLog } from './log.ts';
 import { CollectionSession, paginate } from './session.ts';
 
-export interface DeliveredFile { location: string; name: string; account: string; region: string; time: string }
+export interface DeliveredFile {
+  location: string;
+  name: string;
+  account: string;
+  region: string;
+  time: string;
+}
 
 export interface SnapshotChoice {
   account: string;
@@ -51,13 +57,15 @@ export function chooseSnapshots(files: DeliveredFile[], period?: Period): { file
     const key = `${f.account}/${f.region}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(f);
   }
-  return [...groups.values()].map((group) => {
-    const sorted = group.sort((a, b) => a.time.localeCompare(b.time) || a.name.localeCompare(b.name));
-    const before = period ? sorted.filter((f) => f.time < period.to) : sorted;
-    const file = before.at(-1) ?? sorted[0]!;
-    const relation = !period ? 'latest' : before.length ? 'at-or-before-end' : 'after-end';
-    return { file, choice: { account: file.account, region: file.region, file: file.name, snapshotTime: file.time, relation, candidates: group.length } as SnapshotChoice };
-  }).sort((a, b) => a.file.account.localeCompare(b.file.account) || a.file.region.localeCompare(b.file.region));
+  return [...groups.values()]
+    .map((group) => {
+      const sorted = group.sort((a, b) => a.time.localeCompare(b.time) || a.name.localeCompare(b.name));
+      const before = period ? sorted.filter((f) => f.time < period.to) : sorted;
+      const file = before.at(-1) ?? sorted[0]!;
+      const relation = !period ? 'latest' : before.length ? 'at-or-before-end' : 'after-end';
+      return { file, choice: { account: file.account, region: file.region, file: file.name, snapshotTime: file.time, relation, candidates: group.length } as SnapshotChoice };
+    })
+    .sort((a, b) => a.file.account.localeCompare(b.file.account) || a.file.region.localeCompare(b.file.region));
 }
 
 function localFiles(dir: string): DeliveredFile[] {
@@ -130,7 +138,10 @@ export async function collectDelivered(dir: string, opts: DeliveredOptions): Pro
     const log: CollectionLog & { snapshots: SnapshotChoice[] } = { schema: 'evidence-pack/collection-log@1', calls, snapshots: chosen.map((c) => c.choice) };
     const accounts = [...new Set(chosen.map((c) => c.file.account))].sort();
     const regions = [...new Set(chosen.map((c) => c.file.region))].sort();
-    const evidenceTime = copied.map((c) => c.file.time).sort().at(-1)!;
+    const evidenceTime = copied
+      .map((c) => c.file.time)
+      .sort()
+      .at(-1)!;
     const afterEnd = chosen.filter((c) => c.choice.relation === 'after-end');
     const meta: SnapshotMeta = {
       schema: 'evidence-pack/snapshot@1',
@@ -139,9 +150,10 @@ export async function collectDelivered(dir: string, opts: DeliveredOptions): Pro
       collectedAt: evidenceTime,
       collector: {
         method: 'files',
-        description: `AWS Config snapshot files from ${opts.source}: ${found.length} found, ${chosen.length} chosen, `
-          + (opts.period ? `the latest at or before the end of ${opts.period.label} (${opts.period.to}) per account and region` : 'the latest per account and region')
-          + (afterEnd.length ? `; none before the end for ${afterEnd.map((c) => `${c.file.account}/${c.file.region}`).join(', ')}, so the first after it` : ''),
+        description:
+          `AWS Config snapshot files from ${opts.source}: ${found.length} found, ${chosen.length} chosen, ` +
+          (opts.period ? `the latest at or before the end of ${opts.period.label} (${opts.period.to}) per account and region` : 'the latest per account and region') +
+          (afterEnd.length ? `; none before the end for ${afterEnd.map((c) => `${c.file.account}/${c.file.region}`).join(', ')}, so the first after it` : ''),
         identity,
       },
       scope: { accounts, regions },

@@ -4,7 +4,7 @@
 // A resource deleted since the end is not in the current inventory: ListDiscoveredResources, asked for
 // deleted resources too, names it, and its history gives its state at the end all the same.
 import { GetResourceConfigHistoryCommand, paginateListDiscoveredResources, type ConfigServiceClient, type ResourceIdentifier, type ResourceType } from '@aws-sdk/client-config-service';
-import type { Period } from '../period/period.ts';
+import type { Period } from '../core/period.ts';
 import { paginate, type CallScope, type CollectionSession } from './session.ts';
 
 /** Changes read per resource within the period; more are reported as "at least" this many. */
@@ -28,7 +28,13 @@ export function historyPath(account: string, region: string, resourceType: strin
  * and, when there is none, the last item before the period: together, the state at the period end.
  */
 export async function readResourceHistory(session: CollectionSession, scope: CallScope, client: ConfigServiceClient, period: Period, resource: { type: string; id: string }): Promise<void> {
-  const record: HistoryRecord = { schema: 'evidence-pack/resource-history@1', period: { label: period.label, from: period.from, to: period.to }, resourceType: resource.type, resourceId: resource.id, calls: [] };
+  const record: HistoryRecord = {
+    schema: 'evidence-pack/resource-history@1',
+    period: { label: period.label, from: period.from, to: period.to },
+    resourceType: resource.type,
+    resourceId: resource.id,
+    calls: [],
+  };
   const call = async (request: { earlierTime?: Date; laterTime: Date; limit: number }) => {
     const input = { resourceType: resource.type as ResourceType, resourceId: resource.id, ...request };
     const pages = await session.run('config:GetResourceConfigHistory', scope, `${resource.type} ${resource.id}`, async () => {
@@ -54,8 +60,13 @@ export async function deletedSinceEnd(session: CollectionSession, scope: CallSco
   const end = Date.parse(period.to);
   const found: { type: string; id: string }[] = [];
   for (const type of types) {
-    const pages = await session.many('config:ListDiscoveredResources', scope, `aws/${scope.account}/${scope.region}/config/ListDiscoveredResources/${type.replace(/::/g, '.')}.json`, type,
-      paginate(paginateListDiscoveredResources, { client, pageSize: 100 }, { resourceType: type as ResourceType, includeDeletedResources: true }));
+    const pages = await session.many(
+      'config:ListDiscoveredResources',
+      scope,
+      `aws/${scope.account}/${scope.region}/config/ListDiscoveredResources/${type.replace(/::/g, '.')}.json`,
+      type,
+      paginate(paginateListDiscoveredResources, { client, pageSize: 100 }, { resourceType: type as ResourceType, includeDeletedResources: true }),
+    );
     for (const page of pages ?? []) {
       for (const r of (page as { resourceIdentifiers?: ResourceIdentifier[] }).resourceIdentifiers ?? []) {
         const deleted = r.resourceDeletionTime === undefined ? undefined : new Date(r.resourceDeletionTime).getTime();

@@ -11,7 +11,10 @@ export function collectorPolicy(options: CollectOption[] = []): object {
 export function aggregatorPolicy(assumeRole?: string): object {
   const read = { Sid: 'EvidencePackAggregatorReadOnly', Effect: 'Allow', Action: actionsFor('aggregator'), Resource: '*' };
   if (!assumeRole) return policy([read]);
-  return policy([read, { Sid: 'EvidencePackAssumeMemberRole', Effect: 'Allow', Action: actionsFor('aggregator', ['assume-role']).filter((a) => a.startsWith('sts:')), Resource: `arn:aws:iam::*:role/${assumeRole}` }]);
+  return policy([
+    read,
+    { Sid: 'EvidencePackAssumeMemberRole', Effect: 'Allow', Action: actionsFor('aggregator', ['assume-role']).filter((a) => a.startsWith('sts:')), Resource: `arn:aws:iam::*:role/${assumeRole}` },
+  ]);
 }
 
 /** For the role assumed in each member account: only the reads an aggregator cannot give. */

@@ -4,7 +4,8 @@
 import { memberRolePolicy } from './iam-policy.ts';
 
 export const defaultMemberRoleName = 'EvidencePackReadOnly';
-const description = 'Read-only role that evidence-pack assumes in each member account for the evidence an AWS Config aggregator does not hold (whether its AWS Config recorders run, WorkSpaces directories, Macie session, CloudTrail event sample, AppStream stacks, IAM credential report)';
+const description =
+  'Read-only role that evidence-pack assumes in each member account for the evidence an AWS Config aggregator does not hold (whether its AWS Config recorders run, WorkSpaces directories, Macie session, CloudTrail event sample, AppStream stacks, IAM credential report)';
 
 export function memberRoleCloudFormation(): object {
   return {

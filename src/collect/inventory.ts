@@ -13,9 +13,21 @@ export function inventoryResourceTypes(): string[] {
 }
 
 const fields = [
-  'resourceId', 'resourceName', 'resourceType', 'arn', 'accountId', 'awsRegion', 'availabilityZone', 'configuration',
-  'supplementaryConfiguration', 'tags', 'relationships', 'configurationItemCaptureTime', 'configurationItemStatus',
-  'configurationStateId', 'resourceCreationTime',
+  'resourceId',
+  'resourceName',
+  'resourceType',
+  'arn',
+  'accountId',
+  'awsRegion',
+  'availabilityZone',
+  'configuration',
+  'supplementaryConfiguration',
+  'tags',
+  'relationships',
+  'configurationItemCaptureTime',
+  'configurationItemStatus',
+  'configurationStateId',
+  'resourceCreationTime',
 ];
 
 export function inventoryQuery(types: string[] = inventoryResourceTypes()): string {

@@ -23,7 +23,11 @@ export function memberRoleCredentials(roleArn: string, home: ClientConfig): Clie
   // the request handler of a member client that is destroyed when its reads are done.
   return async () => {
     if (held && !nearExpiry(held)) return held;
-    pending ??= assume().then((c) => (held = c)).finally(() => { pending = undefined; });
+    pending ??= assume()
+      .then((c) => (held = c))
+      .finally(() => {
+        pending = undefined;
+      });
     return pending;
   };
 }

@@ -9,6 +9,8 @@ export function recorderReads(session: CollectionSession, scope: CallScope, conf
   const at = (rel: string) => `aws/${scope.account}/${scope.region}/config/${rel}`;
   return [
     limit(() => session.one('config:DescribeConfigurationRecorders', scope, at('DescribeConfigurationRecorders.json'), () => config.send(new DescribeConfigurationRecordersCommand({})))),
-    limit(() => session.one('config:DescribeConfigurationRecorderStatus', scope, at('DescribeConfigurationRecorderStatus.json'), () => config.send(new DescribeConfigurationRecorderStatusCommand({})))),
+    limit(() =>
+      session.one('config:DescribeConfigurationRecorderStatus', scope, at('DescribeConfigurationRecorderStatus.json'), () => config.send(new DescribeConfigurationRecorderStatusCommand({}))),
+    ),
   ];
 }

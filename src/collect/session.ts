@@ -4,12 +4,14 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describeError } from '../aws-error.ts';
+import { describeError } from '../core/aws-error.ts';
 import type { Gap } from '../evidence/types.ts';
 import type { CallRecord } from './log.ts';
 import type { Operation } from './operations.ts';
 
-export interface Metadata { $metadata?: { attempts?: number } }
+export interface Metadata {
+  $metadata?: { attempts?: number };
+}
 
 export function withoutMetadata<T extends Metadata>(page: T): Omit<T, '$metadata'> {
   const { $metadata: _m, ...rest } = page;
@@ -47,15 +49,21 @@ export async function* followNextToken<T extends { NextToken?: string }>(send: (
 }
 
 /** Where a call is made: the account whose data it reads and the region (and, for logs, a target such as a rule). */
-export interface CallScope { account: string; region: string }
+export interface CallScope {
+  account: string;
+  region: string;
+}
 
 const expiredNames = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired', 'ExpiredTokenError']);
 
 /** Whether an SDK error says the credentials expired (STS session token, SSO session, refreshed role credentials). */
 export function isExpiredCredentials(e: unknown): boolean {
   const err = e as { name?: string; Code?: string; message?: string };
-  return expiredNames.has(err.name ?? '') || expiredNames.has(err.Code ?? '')
-    || /security token included in the request is expired|(token|credentials|session)( \S+){0,4} (has |have )?expired/i.test(err.message ?? '');
+  return (
+    expiredNames.has(err.name ?? '') ||
+    expiredNames.has(err.Code ?? '') ||
+    /security token included in the request is expired|(token|credentials|session)( \S+){0,4} (has |have )?expired/i.test(err.message ?? '')
+  );
 }
 
 const notCalled = 'not called: the credentials expired during the collection';
@@ -73,7 +81,10 @@ export class CollectionSession {
   /** The first expired-credentials error: no call is made after it (each one left is a gap saying why). */
   private expired: string | undefined;
 
-  constructor(private readonly dir: string, private readonly onProgress?: (label: string) => void) {}
+  constructor(
+    private readonly dir: string,
+    private readonly onProgress?: (label: string) => void,
+  ) {}
 
   async save(rel: string, value: unknown): Promise<void> {
     const file = join(this.dir, rel);
@@ -82,7 +93,12 @@ export class CollectionSession {
   }
 
   /** Runs one operation (all its pages); on failure records a gap and returns undefined. */
-  async run(operation: Operation, scope: CallScope, target: string | undefined, fetch: () => Promise<{ pages: unknown[]; attempts: number; count?: number; outcome?: string }>): Promise<unknown[] | undefined> {
+  async run(
+    operation: Operation,
+    scope: CallScope,
+    target: string | undefined,
+    fetch: () => Promise<{ pages: unknown[]; attempts: number; count?: number; outcome?: string }>,
+  ): Promise<unknown[] | undefined> {
     const started = performance.now();
     const { account, region } = scope;
     if (this.expired) {
@@ -112,7 +128,13 @@ export class CollectionSession {
    * a gap. `answer`: for an error that is the service's answer about the account (not a failure to read it), the
    * document to save in its place; the call is logged with that error as its outcome, and no gap is recorded.
    */
-  async one(operation: Operation, scope: CallScope, rel: string, send: () => Promise<Metadata>, opts: { answer?: (e: unknown) => object | undefined; target?: string } = {}): Promise<unknown | undefined> {
+  async one(
+    operation: Operation,
+    scope: CallScope,
+    rel: string,
+    send: () => Promise<Metadata>,
+    opts: { answer?: (e: unknown) => object | undefined; target?: string } = {},
+  ): Promise<unknown | undefined> {
     const pages = await this.run(operation, scope, opts.target, async () => {
       try {
         const page = await send();
@@ -132,14 +154,25 @@ export class CollectionSession {
    * inventory of a million items never sits in memory); they are also returned unless keep is false,
    * and onPage sees each one. A call that fails leaves no file.
    */
-  async many(operation: Operation, scope: CallScope, rel: string, target: string | undefined, source: AsyncIterable<Metadata>, opts: { keep?: boolean; onPage?: (page: unknown) => void } = {}): Promise<unknown[] | undefined> {
+  async many(
+    operation: Operation,
+    scope: CallScope,
+    rel: string,
+    target: string | undefined,
+    source: AsyncIterable<Metadata>,
+    opts: { keep?: boolean; onPage?: (page: unknown) => void } = {},
+  ): Promise<unknown[] | undefined> {
     const file = join(this.dir, rel);
     const partial = `${file}.partial`;
     await mkdir(dirname(file), { recursive: true });
     const out = createWriteStream(partial);
     let failure: Error | undefined;
-    out.on('error', (e) => { failure ??= e; });
-    const write = async (text: string) => { if (!out.write(text)) await once(out, 'drain'); };
+    out.on('error', (e) => {
+      failure ??= e;
+    });
+    const write = async (text: string) => {
+      if (!out.write(text)) await once(out, 'drain');
+    };
     const got = await this.run(operation, scope, target, async () => {
       const kept: unknown[] = [];
       let attempts = 0;
@@ -167,7 +200,9 @@ export class CollectionSession {
   /** Calls and gaps in a stable order, for the collection log and snapshot.json. */
   sorted(): { calls: CallRecord[]; gaps: Gap[] } {
     this.calls.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.operation.localeCompare(b.operation) || (a.target ?? '').localeCompare(b.target ?? ''));
-    this.gaps.sort((a, b) => (a.account ?? '').localeCompare(b.account ?? '') || (a.region ?? '').localeCompare(b.region ?? '') || (a.api ?? '').localeCompare(b.api ?? '') || a.reason.localeCompare(b.reason));
+    this.gaps.sort(
+      (a, b) => (a.account ?? '').localeCompare(b.account ?? '') || (a.region ?? '').localeCompare(b.region ?? '') || (a.api ?? '').localeCompare(b.api ?? '') || a.reason.localeCompare(b.reason),
+    );
     return { calls: this.calls, gaps: this.gaps };
   }
 }

@@ -31,7 +31,12 @@ export function notRead(session: CollectionSession, account: string, regions: st
   for (const api of supplementaryApis.global) session.gaps.push({ account, region: 'global', api, reason });
 }
 
-export interface ClientConfig { region: string; credentials: ReturnType<typeof fromNodeProviderChain>; retryMode: 'adaptive'; maxAttempts: number }
+export interface ClientConfig {
+  region: string;
+  credentials: ReturnType<typeof fromNodeProviderChain>;
+  retryMode: 'adaptive';
+  maxAttempts: number;
+}
 
 /** The supplementary reads for one account and region, each saved under aws/<account>/<region>/. */
 export function supplementaryReads(session: CollectionSession, scope: CallScope, config: ClientConfig, limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<unknown>[] {
@@ -41,14 +46,43 @@ export function supplementaryReads(session: CollectionSession, scope: CallScope,
   const cloudtrail = new CloudTrailClient(config);
   const appstream = new AppStreamClient(config);
   const reads = [
-    limit(() => session.many('workspaces:DescribeWorkspaceDirectories', scope, at('workspaces/DescribeWorkspaceDirectories.json'), undefined, paginate(paginateDescribeWorkspaceDirectories, { client: workspaces }, {}))),
+    limit(() =>
+      session.many(
+        'workspaces:DescribeWorkspaceDirectories',
+        scope,
+        at('workspaces/DescribeWorkspaceDirectories.json'),
+        undefined,
+        paginate(paginateDescribeWorkspaceDirectories, { client: workspaces }, {}),
+      ),
+    ),
     limit(() => session.one('macie2:GetMacieSession', scope, at('macie2/GetMacieSession.json'), () => macie.send(new GetMacieSessionCommand({})), { answer: macieNotEnabledResponse })),
-    limit(() => session.many('cloudtrail:LookupEvents', scope, at('cloudtrail/LookupEvents.json'), undefined,
-      bounded(paginate(paginateLookupEvents, { client: cloudtrail, pageSize: 50 }, { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] }), cloudtrailSampleSize, (p) => (p as { Events?: unknown[] }).Events?.length ?? 0))),
+    limit(() =>
+      session.many(
+        'cloudtrail:LookupEvents',
+        scope,
+        at('cloudtrail/LookupEvents.json'),
+        undefined,
+        bounded(
+          paginate(paginateLookupEvents, { client: cloudtrail, pageSize: 50 }, { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] }),
+          cloudtrailSampleSize,
+          (p) => (p as { Events?: unknown[] }).Events?.length ?? 0,
+        ),
+      ),
+    ),
     trailReads(session, scope, cloudtrail, limit),
-    limit(() => session.many('appstream:DescribeStacks', scope, at('appstream/DescribeStacks.json'), undefined, followNextToken((NextToken) => appstream.send(new DescribeStacksCommand({ NextToken }))))),
+    limit(() =>
+      session.many(
+        'appstream:DescribeStacks',
+        scope,
+        at('appstream/DescribeStacks.json'),
+        undefined,
+        followNextToken((NextToken) => appstream.send(new DescribeStacksCommand({ NextToken }))),
+      ),
+    ),
   ];
-  void Promise.allSettled(reads).then(() => { for (const c of [workspaces, macie, cloudtrail, appstream]) c.destroy(); });
+  void Promise.allSettled(reads).then(() => {
+    for (const c of [workspaces, macie, cloudtrail, appstream]) c.destroy();
+  });
   return reads;
 }
 
@@ -61,16 +95,22 @@ export function supplementaryReads(session: CollectionSession, scope: CallScope,
 async function trailReads(session: CollectionSession, scope: CallScope, cloudtrail: CloudTrailClient, limit: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
   const at = (rel: string) => `aws/${scope.account}/${scope.region}/cloudtrail/${rel}`;
   // DescribeTrails is not paginated: one response lists every trail of the region.
-  const described = await limit(() => session.one('cloudtrail:DescribeTrails', scope, at('DescribeTrails.json'), () => cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: false })))) as DescribeTrailsCommandOutput | undefined;
+  const described = (await limit(() =>
+    session.one('cloudtrail:DescribeTrails', scope, at('DescribeTrails.json'), () => cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: false }))),
+  )) as DescribeTrailsCommandOutput | undefined;
   const trails = (described?.trailList ?? []).filter((t) => t.Name && (t.HomeRegion ?? scope.region) === scope.region);
-  await Promise.all(trails.flatMap((t) => {
-    const name = t.Name!;
-    const file = `${encodeURIComponent(name)}.json`;
-    return [
-      limit(() => session.one('cloudtrail:GetTrailStatus', scope, at(`GetTrailStatus/${file}`), () => cloudtrail.send(new GetTrailStatusCommand({ Name: t.TrailARN ?? name })), { target: name })),
-      limit(() => session.one('cloudtrail:GetEventSelectors', scope, at(`GetEventSelectors/${file}`), () => cloudtrail.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN ?? name })), { target: name })),
-    ];
-  }));
+  await Promise.all(
+    trails.flatMap((t) => {
+      const name = t.Name!;
+      const file = `${encodeURIComponent(name)}.json`;
+      return [
+        limit(() => session.one('cloudtrail:GetTrailStatus', scope, at(`GetTrailStatus/${file}`), () => cloudtrail.send(new GetTrailStatusCommand({ Name: t.TrailARN ?? name })), { target: name })),
+        limit(() =>
+          session.one('cloudtrail:GetEventSelectors', scope, at(`GetEventSelectors/${file}`), () => cloudtrail.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN ?? name })), { target: name }),
+        ),
+      ];
+    }),
+  );
 }
 
 /**

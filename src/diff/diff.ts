@@ -1,5 +1,5 @@
 // Drift between two packs' results: what changed for each control, evidence item and resource.
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '../core/markdown-text.ts';
 import { controlItemBatches, resultResourceBatches } from '../evaluate/read-result.ts';
 import { statusOrder, type BaselineStatus, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
 import { poamChanges, poamChangesLine, readPoamOf, type PoamChanges } from '../poam/changes.ts';
@@ -131,7 +131,15 @@ interface SeenItem {
   message: string;
 }
 
-const seen = (i: EvidenceItem): SeenItem => ({ status: i.status, waiver: i.waiver, account: i.account, region: i.region, resource: i.resource ? `${i.resource.type} ${i.resource.id}` : undefined, source: sourceShown(i), message: i.message });
+const seen = (i: EvidenceItem): SeenItem => ({
+  status: i.status,
+  waiver: i.waiver,
+  account: i.account,
+  region: i.region,
+  resource: i.resource ? `${i.resource.type} ${i.resource.id}` : undefined,
+  source: sourceShown(i),
+  message: i.message,
+});
 
 /**
  * Compares two packs a control at a time, reading each control's items files as they stream: memory holds
@@ -141,7 +149,13 @@ const seen = (i: EvidenceItem): SeenItem => ({ status: i.status, waiver: i.waive
 export async function diffPacks(previous: PackResult, current: PackResult): Promise<Drift> {
   const prevControls = new Map(previous.result.controls.map((c) => [c.id, c]));
   const curControls = new Map(current.result.controls.map((c) => [c.id, c]));
-  const mapping = (c?: Result['controls'][number]) => (c ? Object.entries(c.mappings).flatMap(([fw, ms]) => ms.map((m) => `${fw}:${m.id}`)).sort().join(',') : '');
+  const mapping = (c?: Result['controls'][number]) =>
+    c
+      ? Object.entries(c.mappings)
+          .flatMap(([fw, ms]) => ms.map((m) => `${fw}:${m.id}`))
+          .sort()
+          .join(',')
+      : '';
   const ids = [...new Set([...prevControls.keys(), ...curControls.keys()])].sort();
   const controls: ControlDrift[] = ids.map((id) => {
     const b = prevControls.get(id);
@@ -149,7 +163,10 @@ export async function diffPacks(previous: PackResult, current: PackResult): Prom
     return { id, title: (a ?? b)!.title, before: b?.status, after: a?.status, change: controlChange(b?.status, a?.status), mappingChanged: !!a && !!b && mapping(a) !== mapping(b) };
   });
 
-  const counts = Object.fromEntries((['regressed', 'fixed', 'new-failing', 'new-gap', 'waiver-expired', 'new', 'gone', 'unchanged', 'changed'] as ItemChange[]).map((c) => [c, 0])) as Record<ItemChange, number>;
+  const counts = Object.fromEntries((['regressed', 'fixed', 'new-failing', 'new-gap', 'waiver-expired', 'new', 'gone', 'unchanged', 'changed'] as ItemChange[]).map((c) => [c, 0])) as Record<
+    ItemChange,
+    number
+  >;
   const items: ItemDrift[] = [];
   const record = (control: string, key: string, b: SeenItem | undefined, a: SeenItem | undefined) => {
     const change = classify(b, a);
@@ -229,7 +246,9 @@ export function driftMarkdown(d: Drift, names: { previous: string; current: stri
     '',
     '| Control | Before | After | Change |',
     '|---|---|---|---|',
-    ...d.controls.filter((c) => c.change !== 'unchanged' || c.mappingChanged).map((c) => `| ${t(c.id)} ${t(c.title)} | ${t(c.before ?? '—')} | ${t(c.after ?? '—')} | ${t(c.change)}${c.mappingChanged ? ', mapping changed' : ''} |`),
+    ...d.controls
+      .filter((c) => c.change !== 'unchanged' || c.mappingChanged)
+      .map((c) => `| ${t(c.id)} ${t(c.title)} | ${t(c.before ?? '—')} | ${t(c.after ?? '—')} | ${t(c.change)}${c.mappingChanged ? ', mapping changed' : ''} |`),
   ];
   for (const f of d.frameworks) {
     if (!f.changes.length && !f.presence) continue;
@@ -240,7 +259,10 @@ export function driftMarkdown(d: Drift, names: { previous: string; current: stri
     const list = d.items.filter((i) => i.change === change);
     if (!list.length) continue;
     lines.push('', `## ${change} (${list.length})`, '');
-    for (const i of list) lines.push(`- ${t(i.control)} ${t(i.account)}/${t(i.region)} ${t(i.resource ?? '(scope)')} [${t(i.source)}]: ${t(i.before ?? '—')} → ${t(i.after ?? '—')}${i.message ? `: ${t(i.message)}` : ''}`);
+    for (const i of list)
+      lines.push(
+        `- ${t(i.control)} ${t(i.account)}/${t(i.region)} ${t(i.resource ?? '(scope)')} [${t(i.source)}]: ${t(i.before ?? '—')} → ${t(i.after ?? '—')}${i.message ? `: ${t(i.message)}` : ''}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

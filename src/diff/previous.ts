@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readResult } from '../evaluate/read-result.ts';
 import type { Result } from '../evaluate/result.ts';
-import type { Period } from '../period/period.ts';
+import type { Period } from '../core/period.ts';
 import { latestPack } from '../period/placement.ts';
 import type { TrustedKey } from '../sign/trust.ts';
 import { verifyPack, type VerifyReport } from '../sign/verify.ts';
@@ -32,6 +32,12 @@ export async function driftFromPrevious(out: string, org: string, previous: Peri
   if (!pack) return { state: 'no-previous-pack', previousPeriod: previous.label };
   const name = pack.split('/').pop()!;
   const report = await verifyPack(pack, { trusted });
-  if (!report.ok || !report.signerVerified) return { state: 'previous-pack-refused', previousPack: name, previousPeriod: previous.label, problems: report.ok ? ['no trusted key given'] : refusalReasons(report) };
-  return { state: 'compared', previousPack: name, previousPeriod: previous.label, ...(await diffPacks({ dir: pack, result: readResult(join(pack, 'result.json')) }, { dir: currentDir, result: current })) };
+  if (!report.ok || !report.signerVerified)
+    return { state: 'previous-pack-refused', previousPack: name, previousPeriod: previous.label, problems: report.ok ? ['no trusted key given'] : refusalReasons(report) };
+  return {
+    state: 'compared',
+    previousPack: name,
+    previousPeriod: previous.label,
+    ...(await diffPacks({ dir: pack, result: readResult(join(pack, 'result.json')) }, { dir: currentDir, result: current })),
+  };
 }

@@ -2,7 +2,7 @@
 // turning a failure into a pass. A waived item is its own status; an expired waiver leaves it failing.
 import type { Attestation, Waiver } from '../assurance/types.ts';
 import type { Catalog } from '../catalog/types.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { AttestationResult, EvidenceItem, WaiverResult } from './result.ts';
 
 /** Checks that attestations and waivers name controls that exist, and that attestations are for manual or inherited ones. */
@@ -31,10 +31,7 @@ function matches(w: Waiver, controlId: string, item: EvidenceItem): boolean {
   const { control, rule, resource, account } = w.scope;
   const itemRule = item.source.kind === 'check' ? [item.source.id] : item.source.kind === 'config-rule' ? [item.source.rule, item.source.ruleName] : [];
   const itemResource = item.resource ? [item.resource.id, item.resource.name, item.resource.arn] : [];
-  return (!control || control === controlId)
-    && (!rule || itemRule.includes(rule))
-    && (!resource || itemResource.includes(resource))
-    && (!account || account === item.account);
+  return (!control || control === controlId) && (!rule || itemRule.includes(rule)) && (!resource || itemResource.includes(resource)) && (!account || account === item.account);
 }
 
 /** Marks failing items covered by an active waiver as waived; notes expired waivers on items that still fail. */

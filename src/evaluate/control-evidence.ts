@@ -119,7 +119,9 @@ export class ControlEvidence {
             if (!other || newerOf(newer, other) === newer) overruled.set(older, newer);
           }
           const decides = !newer ? 'observed at the same time, neither decides' : newer === a ? 'the newer, the built-in check, decides' : 'the newer, the AWS Config rule, decides';
-          out.push(`${a.resource!.type} ${a.resource!.id} (${a.account}/${a.region}): built-in check ${a.source.id} says ${a.status} (captured ${a.observedAt}); AWS Config rule ${b.source.ruleName} says ${b.status} (recorded ${b.observedAt}): ${decides}`);
+          out.push(
+            `${a.resource!.type} ${a.resource!.id} (${a.account}/${a.region}): built-in check ${a.source.id} says ${a.status} (captured ${a.observedAt}); AWS Config rule ${b.source.ruleName} says ${b.status} (recorded ${b.observedAt}): ${decides}`,
+          );
         }
       }
     }
@@ -138,7 +140,10 @@ export class ControlEvidence {
       if (seen.has(id)) continue; // the same item met in the listed items and the file
       seen.add(id);
       const newer = newerOfItem.get(id)!;
-      const what = newer.source.kind === 'check' ? `built-in check ${newer.source.id} (captured ${newer.observedAt})` : `AWS Config rule ${(newer.source as { ruleName: string }).ruleName} (recorded ${newer.observedAt})`;
+      const what =
+        newer.source.kind === 'check'
+          ? `built-in check ${newer.source.id} (captured ${newer.observedAt})`
+          : `AWS Config rule ${(newer.source as { ruleName: string }).ruleName} (recorded ${newer.observedAt})`;
       this.add({ ...item, status: newer.status, message: `the newer observation decides: ${what} says ${newer.status}; this one, of ${item.observedAt}, said ${item.status} (${item.message})` }, true);
     }
   }

@@ -22,7 +22,10 @@ export interface CoverageContext {
 }
 
 /** Why the evidence cannot show what a check needs in one account and region: a gap's message and the API it names. */
-interface Uncovered { message: string; api: string }
+interface Uncovered {
+  message: string;
+  api: string;
+}
 
 /** The coverage items of one check over every account and region in scope. */
 export function coverageItems(check: Check, ctx: CoverageContext): EvidenceItem[] {
@@ -56,12 +59,18 @@ function configUncovered(check: Check, account: string, region: string, ctx: Cov
     return { message: `no AWS Config recorder in ${account}/${region}: configuration not recorded`, api: 'config:DescribeConfigurationRecorders' };
   }
   if (!recorder.recording) {
-    return { message: `AWS Config recorder "${recorder.name}" is not recording in ${account}/${region}${recorder.lastStatus ? ` (last status ${recorder.lastStatus})` : ''}`, api: 'config:DescribeConfigurationRecorderStatus' };
+    return {
+      message: `AWS Config recorder "${recorder.name}" is not recording in ${account}/${region}${recorder.lastStatus ? ` (last status ${recorder.lastStatus})` : ''}`,
+      api: 'config:DescribeConfigurationRecorderStatus',
+    };
   }
   const inventoried = ctx.snapshot.apiResponses.some((a) => a.account === account && (region === 'global' || a.region === region) && (inventorySources as readonly string[]).includes(a.api));
   if (!inventoried) {
     const declared = ctx.declaredGap(account, region, 'config:SelectResourceConfig') ?? unreported();
-    return { message: `no configuration items for ${account}/${region}: neither a snapshot file nor a SelectResourceConfig response${declared ? ` (${declared.reason})` : ''}`, api: 'config:SelectResourceConfig' };
+    return {
+      message: `no configuration items for ${account}/${region}: neither a snapshot file nor a SelectResourceConfig response${declared ? ` (${declared.reason})` : ''}`,
+      api: 'config:SelectResourceConfig',
+    };
   }
   const unrecorded = recorder.allSupported ? [] : types.filter((t) => !recorder.resourceTypes.includes(t));
   if (unrecorded.length) return { message: `recorder "${recorder.name}" in ${account}/${region} does not record ${unrecorded.join(', ')}`, api: 'config:DescribeConfigurationRecorders' };
@@ -85,13 +94,24 @@ function absenceItem(check: Check, account: string, region: string, ctx: Coverag
   // A delivered snapshot shows absence at its own time; history for the period, at the period end.
   const seenAt = recorder?.basis === 'delivered-snapshot' && recorder.lastStartTime ? recorder.lastStartTime : snapshot.meta.collectedAt;
   const notAtEnd = pointInTime && (check.source.kind === 'config' ? absenceNotAtEnd(seenAt, pointInTime) : observationNotAtEnd(`${check.source.api} answered`, snapshot.meta.collectedAt, pointInTime));
-  const basis = check.source.kind !== 'config' ? `${check.source.api} answered with none`
-    : recorder!.basis === 'aggregator' ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (whether the recorder runs, and which types it records, is not visible through an aggregator)`
-    : recorder!.basis === 'delivered-snapshot' ? `${recorder!.name} (a delivered snapshot does not state which types the recorder records)`
-    : `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`;
+  const basis =
+    check.source.kind !== 'config'
+      ? `${check.source.api} answered with none`
+      : recorder!.basis === 'aggregator'
+        ? `${recorder!.name} ${recorder!.lastStatus}${recorder!.lastStartTime ? ` at ${recorder!.lastStartTime}` : ''} (whether the recorder runs, and which types it records, is not visible through an aggregator)`
+        : recorder!.basis === 'delivered-snapshot'
+          ? `${recorder!.name} (a delivered snapshot does not state which types the recorder records)`
+          : `recorder "${recorder!.name}" recording ${recorder!.allSupported ? 'all supported types' : what}${recorder!.lastStartTime ? ` since ${recorder!.lastStartTime}` : ''}`;
   const absence = `0 ${what} in ${account}/${region}; ${basis}`;
   // Absence read from the period's configuration history is the absence at its end.
   const observedAt = check.source.kind !== 'config' ? snapshot.meta.collectedAt : pointInTime?.itemsAsOfEnd ? pointInTime.end : seenAt;
   const status: ItemStatus = notAtEnd ? 'gap' : 'not-applicable';
-  return { source: { kind: 'coverage', api: check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api }, status, account, region, message: notAtEnd ? `${notAtEnd}; as collected: ${absence}` : absence, observedAt };
+  return {
+    source: { kind: 'coverage', api: check.source.kind === 'config' ? 'AWS Config snapshot' : check.source.api },
+    status,
+    account,
+    region,
+    message: notAtEnd ? `${notAtEnd}; as collected: ${absence}` : absence,
+    observedAt,
+  };
 }

@@ -5,7 +5,7 @@ import { everyRegion, MissingEvidence } from '../checks/types.ts';
 import { complementaryRecordTypes } from '../evidence/read-service-apis.ts';
 import type { Gap, Resource, Snapshot } from '../evidence/types.ts';
 import type { Attestation, Waiver } from '../assurance/types.ts';
-import type { Period } from '../period/period.ts';
+import type { Period } from '../core/period.ts';
 import { assetFacts } from '../inventory/facts.ts';
 import { redactJsonInPlace } from '../redact/detect.ts';
 import { pointInTimeFor, resourceNotAtEnd, type PointInTime } from './point-in-time.ts';
@@ -74,8 +74,10 @@ class Estate implements CheckContext {
   }
   recorderFor(account: string, region: string) {
     if (region === 'global') {
-      return this.snapshot.recorders.find((r) => r.account === account && r.recording && r.includeGlobalResourceTypes)
-        ?? this.snapshot.recorders.find((r) => r.account === account && r.includeGlobalResourceTypes);
+      return (
+        this.snapshot.recorders.find((r) => r.account === account && r.recording && r.includeGlobalResourceTypes) ??
+        this.snapshot.recorders.find((r) => r.account === account && r.includeGlobalResourceTypes)
+      );
     }
     return this.snapshot.recorders.find((r) => r.account === account && r.region === region);
   }
@@ -98,7 +100,11 @@ export interface EvaluationPart {
 }
 
 /** Resources by how they speak for the period end: read from its history, seen after it, or stale at it. */
-export interface PeriodEvidenceCounts { fromHistory: number; afterEnd: number; stale: number }
+export interface PeriodEvidenceCounts {
+  fromHistory: number;
+  afterEnd: number;
+  stale: number;
+}
 
 /** Fail beats gap beats pass: a gap is never a pass, and a known failure is never hidden behind a gap. */
 function rollUp(counts: Record<ItemStatus, number>): { status: ControlStatus; reason: string } {
@@ -171,8 +177,13 @@ export class Evaluation {
     this.waivers = waiverResults(input.waivers ?? [], input.generatedAt);
     for (const c of input.catalog.controls.controls) {
       if (c.assessment !== 'automated') continue;
-      const sink = new ControlEvidence(c.id, this.lines.open(itemsFileOf(c.id)), this.waivers, (i) => this.ruleSubjects.has(resourceKeyOf(i.account, i.resource!.type, i.resource!.id)),
-        (check, rule) => input.checks.get(check)?.sameProperty?.includes(rule) ?? false);
+      const sink = new ControlEvidence(
+        c.id,
+        this.lines.open(itemsFileOf(c.id)),
+        this.waivers,
+        (i) => this.ruleSubjects.has(resourceKeyOf(i.account, i.resource!.type, i.resource!.id)),
+        (check, rule) => input.checks.get(check)?.sameProperty?.includes(rule) ?? false,
+      );
       this.evidence.set(c.id, sink);
       for (const id of c.evidence?.checks ?? []) (this.usedBy.get(id) ?? this.usedBy.set(id, []).get(id)!).push(sink);
     }
@@ -256,7 +267,14 @@ export class Evaluation {
     const origin = redactJsonInPlace({ ...r.origin, file: packPathOf(r.origin.file) });
     const resource = redactJsonInPlace(describeResource(r));
     this.inventory.write({
-      key: redactJsonInPlace(r.key), account: r.account, region: r.region, type: r.type, id: resource.id, name: resource.name, arn: resource.arn, capturedAt: r.capturedAt,
+      key: redactJsonInPlace(r.key),
+      account: r.account,
+      region: r.region,
+      type: r.type,
+      id: resource.id,
+      name: resource.name,
+      arn: resource.arn,
+      capturedAt: r.capturedAt,
       ...(r.changesInPeriod === undefined ? {} : { changesInPeriod: r.changesInPeriod, ...(r.changesCapped ? { changesCapped: true } : {}) }),
       origin,
       asset: redactJsonInPlace(assetFacts(r)),
@@ -362,7 +380,9 @@ export class Evaluation {
     const valid = attested.find((a) => a.state === 'valid');
     const attestationNote = valid
       ? `attested by ${valid.attestedBy.name} (${valid.attestedBy.role}) on ${valid.date}, valid until ${valid.expires}`
-      : attested.length ? `attestation ${attested.map((a) => `${a.file} ${a.state}`).join(', ')}: a current one is needed` : undefined;
+      : attested.length
+        ? `attestation ${attested.map((a) => `${a.file} ${a.state}`).join(', ')}: a current one is needed`
+        : undefined;
     if (c.assessment === 'inherited') {
       status = 'inherited';
       statusReason = `AWS owns this control: ${c.responsibility.aws}${attestationNote ? `; ${attestationNote}` : ''}`;
@@ -416,15 +436,17 @@ export class Evaluation {
       tool: input.tool,
       generatedAt: input.generatedAt,
       organization: snapshot.meta.organization,
-      ...(input.period ? {
-        period: {
-          ...input.period,
-          evidence: snapshot.meta.collectedAt >= input.period.to ? 'after-end' as const : snapshot.meta.collectedAt < input.period.from ? 'before-start' as const : 'within' as const,
-          maxEvaluationAgeDays: maxAge,
-          ...(snapshot.meta.asOf?.to === input.period.to ? { itemsAsOfEnd: true } : {}),
-          atPeriodEnd: this.atPeriodEnd,
-        },
-      } : {}),
+      ...(input.period
+        ? {
+            period: {
+              ...input.period,
+              evidence: snapshot.meta.collectedAt >= input.period.to ? ('after-end' as const) : snapshot.meta.collectedAt < input.period.from ? ('before-start' as const) : ('within' as const),
+              maxEvaluationAgeDays: maxAge,
+              ...(snapshot.meta.asOf?.to === input.period.to ? { itemsAsOfEnd: true } : {}),
+              atPeriodEnd: this.atPeriodEnd,
+            },
+          }
+        : {}),
       catalog: { name: catalog.controls.catalog, title: catalog.controls.title, version: catalog.controls.version, digest: catalog.digest },
       evidence: {
         snapshotId: snapshot.meta.snapshotId,
@@ -456,7 +478,8 @@ function frameworkRuleEvidence(catalog: Catalog, rules: RuleItems): Map<string, 
   const ruleSource = new Map(catalog.ruleMappings.flatMap((m) => m.rules.map((r) => [r.rule, r.source] as const)));
   for (const rule of rulesOfFrameworks(catalog)) {
     const items = rules.items(rule, false);
-    if (items.length) ruleEvidence.set(rule, { rule, source: ruleSource.get(rule) ?? 'framework data file', status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length });
+    if (items.length)
+      ruleEvidence.set(rule, { rule, source: ruleSource.get(rule) ?? 'framework data file', status: rollUp(countItems(items)).status, results: items.filter((i) => i.resource).length });
   }
   return ruleEvidence;
 }
@@ -476,6 +499,8 @@ function countsOf(controls: ControlResult[]) {
 function gapsOf(snapshot: Snapshot): Gap[] {
   return [
     ...snapshot.gaps,
-    ...snapshot.recorders.filter((r) => !r.recording).map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
+    ...snapshot.recorders
+      .filter((r) => !r.recording)
+      .map((r) => ({ account: r.account, region: r.region, api: 'config:DescribeConfigurationRecorderStatus', reason: `AWS Config recorder "${r.name}" is not recording` })),
   ];
 }

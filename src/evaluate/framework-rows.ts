@@ -75,16 +75,14 @@ export function frameworkResults(catalog: Catalog, controls: ControlResult[], ru
       const evidence = ruleEvidence.get(r);
       if (evidence && !rules.includes(evidence)) rules.push(evidence);
     }
-    const inherits = inherit
-      ? Object.entries(fc.inherits ?? {}).flatMap(([fw, ids]) => ids.map((i) => ({ framework: fw, id: i, status: row(fw, i, false).status })))
-      : [];
+    const inherits = inherit ? Object.entries(fc.inherits ?? {}).flatMap(([fw, ids]) => ids.map((i) => ({ framework: fw, id: i, status: row(fw, i, false).status }))) : [];
     const statuses: ControlStatus[] = [...via.map((c) => c.status), ...rules.map((r) => r.status), ...inherits.flatMap((i) => (i.status === 'not-assessed' ? [] : [i.status]))];
     const sources = [...new Set(mappedBy.flatMap((c) => c.mappings[framework]!.filter((m) => m.id === id).map((m) => edgeSourceLabel(m.source))))];
     return {
       id,
       title: fc.title,
       family: fc.family ?? '',
-      status: statuses.length ? worstStatus(statuses) : 'not-assessed' as BaselineStatus,
+      status: statuses.length ? worstStatus(statuses) : ('not-assessed' as BaselineStatus),
       via: via.map((c) => c.id),
       rules,
       ...(inherits.length ? { inherits } : {}),
@@ -103,11 +101,30 @@ export function frameworkResults(catalog: Catalog, controls: ControlResult[], ru
     }),
     ...catalog.baselines.map((b) => {
       const ruleEdges = baselineRules(catalog, b.baseline, ruleEvidence);
-      return { id: b.baseline, kind: 'baseline' as const, ...shown(b), of: b.framework, list: 'all' as const, rows: b.controls.map((id) => row(b.framework, id, true, ruleEdges)), order: b.order ?? 100 };
+      return {
+        id: b.baseline,
+        kind: 'baseline' as const,
+        ...shown(b),
+        of: b.framework,
+        list: 'all' as const,
+        rows: b.controls.map((id) => row(b.framework, id, true, ruleEdges)),
+        order: b.order ?? 100,
+      };
     }),
     ...catalog.views.map((v) => {
       const inView = new Set(v.controls.map((c) => c.id));
-      return { id: v.view, kind: 'view' as const, ...shown(v), of: v.framework, ...(v.tag ? { tag: v.tag } : {}), list: 'mapped' as const, rows: mappedIds(v.framework).filter((id) => inView.has(id)).map((id) => row(v.framework, id, true)), order: v.order ?? 100 };
+      return {
+        id: v.view,
+        kind: 'view' as const,
+        ...shown(v),
+        of: v.framework,
+        ...(v.tag ? { tag: v.tag } : {}),
+        list: 'mapped' as const,
+        rows: mappedIds(v.framework)
+          .filter((id) => inView.has(id))
+          .map((id) => row(v.framework, id, true)),
+        order: v.order ?? 100,
+      };
     }),
   ];
   return sections.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id)).map(({ order: _order, ...s }) => s);

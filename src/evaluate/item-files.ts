@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { BufferedFileWriter } from '../buffered-writer.ts';
-import { InputError } from '../errors.ts';
+import { BufferedFileWriter } from '../core/buffered-writer.ts';
+import { InputError } from '../core/errors.ts';
 import type { EvidenceItem, JsonLinesFile } from './result.ts';
 
 export const itemsFileOf = (control: string) => `items/${control}.jsonl`;
@@ -53,7 +53,11 @@ class FileLinesWriter<T> implements LinesWriter<T> {
   private readonly parts: JsonLinesFile[] = [];
   private current?: OpenPart;
 
-  constructor(private readonly dir: string, private readonly rel: string, private readonly ownPartFrom: number) {}
+  constructor(
+    private readonly dir: string,
+    private readonly rel: string,
+    private readonly ownPartFrom: number,
+  ) {}
 
   private nextRel(): string {
     return partName(this.rel, this.parts.length);
@@ -141,7 +145,10 @@ function keepLines<T>(path: string, drop: (value: T) => boolean, dropped: T[]): 
 
 /** Writes each file under a directory (the pack being made, or a unit's part of it). */
 export class FileLinesStore implements LinesStore {
-  constructor(private readonly dir: string, private readonly opts: { ownPartFrom?: number } = {}) {
+  constructor(
+    private readonly dir: string,
+    private readonly opts: { ownPartFrom?: number } = {},
+  ) {
     mkdirSync(join(dir, 'items'), { recursive: true });
   }
   open<T>(rel: string): LinesWriter<T> {
@@ -247,6 +254,10 @@ function checkPinned(path: string, part: JsonLinesFile): void {
   }
   const sha256 = hash.digest('hex');
   if (lines !== part.count || sha256 !== part.sha256) {
-    throw new InputError(path, undefined, `${lines} lines, sha256 ${sha256.slice(0, 12)}…, where result.json pins ${part.count} lines, sha256 ${part.sha256.slice(0, 12)}… (changed since evaluation: \`evidence-pack verify\` the pack)`);
+    throw new InputError(
+      path,
+      undefined,
+      `${lines} lines, sha256 ${sha256.slice(0, 12)}…, where result.json pins ${part.count} lines, sha256 ${part.sha256.slice(0, 12)}… (changed since evaluation: \`evidence-pack verify\` the pack)`,
+    );
   }
 }

@@ -109,19 +109,29 @@ export function ksiStatus(related: Pick<NistEvidence, 'automated'>[]): KsiStatus
 }
 
 function reasonFor(status: KsiStatus, related: NistEvidence[]): string {
-  const ids = (s: ControlStatus) => related.filter((r) => r.automated === s).map((r) => r.id).join(', ');
+  const ids = (s: ControlStatus) =>
+    related
+      .filter((r) => r.automated === s)
+      .map((r) => r.id)
+      .join(', ');
   const covered = related.filter((r) => r.automated).length;
   const without = related.length - covered;
   const rest = without ? `; ${without} other${without === 1 ? '' : 's'} without automated evidence need${without === 1 ? 's' : ''} attestation` : '';
   switch (status) {
-    case 'fail': return `failing: ${ids('fail')}`;
-    case 'gap': return `evidence gap: ${ids('gap')}${rest}`;
-    case 'waived': return `waived: ${ids('waived')}${rest}`;
-    case 'pass': return `${covered} related control${covered === 1 ? '' : 's'} with automated evidence, all passing${rest}`;
-    case 'not-applicable': return `the automated evidence (${ids('not-applicable')}) shows no resource in scope${rest}`;
-    case 'manual': return related.length
-      ? `no automated evidence here for its ${related.length} related control${related.length === 1 ? '' : 's'}: attestation needed`
-      : 'FedRAMP relates no NIST control to it: attestation needed';
+    case 'fail':
+      return `failing: ${ids('fail')}`;
+    case 'gap':
+      return `evidence gap: ${ids('gap')}${rest}`;
+    case 'waived':
+      return `waived: ${ids('waived')}${rest}`;
+    case 'pass':
+      return `${covered} related control${covered === 1 ? '' : 's'} with automated evidence, all passing${rest}`;
+    case 'not-applicable':
+      return `the automated evidence (${ids('not-applicable')}) shows no resource in scope${rest}`;
+    case 'manual':
+      return related.length
+        ? `no automated evidence here for its ${related.length} related control${related.length === 1 ? '' : 's'}: attestation needed`
+        : 'FedRAMP relates no NIST control to it: attestation needed';
   }
 }
 
@@ -160,7 +170,16 @@ export function rollUpKsi(result: Result, catalog: KsiCatalog, catalogSha256: st
     schema: ksiSchemaVersion,
     packGeneratedAt: result.generatedAt,
     organization: result.organization,
-    source: { framework: catalog.framework, title: catalog.title, publisher: source.publisher, file: source.file, version: source.version, lastUpdated: source.lastUpdated, sha256: source.sha256, catalogSha256 },
+    source: {
+      framework: catalog.framework,
+      title: catalog.title,
+      publisher: source.publisher,
+      file: source.file,
+      version: source.version,
+      lastUpdated: source.lastUpdated,
+      sha256: source.sha256,
+      catalogSha256,
+    },
     level: 'moderate',
     rule: ksiRule,
     summary: { indicators: indicators.length, statuses },

@@ -36,9 +36,26 @@ export function frameworksFromLegacy(result: Result): Result {
     return { ...c, mappings: { ...rest, [legacy.nist.id]: nist, [legacy.gdpr.id]: gdpr } };
   });
   const frameworks: FrameworkResult[] = [
-    ...(result.baselines ?? []).map((b) => ({ id: b.id, kind: 'baseline' as const, title: b.title, label: legacy.baselineLabels[b.id] ?? b.id, of: legacy.nist.id, list: 'all' as const, rows: b.rows })),
+    ...(result.baselines ?? []).map((b) => ({
+      id: b.id,
+      kind: 'baseline' as const,
+      title: b.title,
+      label: legacy.baselineLabels[b.id] ?? b.id,
+      of: legacy.nist.id,
+      list: 'all' as const,
+      rows: b.rows,
+    })),
     { id: legacy.nist.id, kind: 'framework', title: legacy.nist.title, label: legacy.nist.label, list: 'mapped', rows: mappedRows(controls, legacy.nist.id, () => true) },
-    { id: legacy.fips.id, kind: 'view', title: legacy.fips.title, label: legacy.fips.label, of: legacy.nist.id, tag: legacy.fips.tag, list: 'mapped', rows: mappedRows(controls, legacy.nist.id, (m) => m.fips === true) },
+    {
+      id: legacy.fips.id,
+      kind: 'view',
+      title: legacy.fips.title,
+      label: legacy.fips.label,
+      of: legacy.nist.id,
+      tag: legacy.fips.tag,
+      list: 'mapped',
+      rows: mappedRows(controls, legacy.nist.id, (m) => m.fips === true),
+    },
     { id: legacy.gdpr.id, kind: 'framework', title: legacy.gdpr.title, label: legacy.gdpr.label, list: 'mapped', rows: mappedRows(controls, legacy.gdpr.id, () => true) },
   ];
   const inViews = (m: LegacyMapped) => [...(m.fedrampModerate ? Object.keys(legacy.baselineLabels) : []), ...(m.fips ? [legacy.fips.id] : [])];

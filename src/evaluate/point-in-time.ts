@@ -3,7 +3,7 @@
 // read from configuration history for the period, the state at the end). Any other observation (a
 // rule result, a service API read, an absence) describes the moment it was made. Evidence of a later
 // state is not evidence for the period; evidence older than the age limit at the end is stale.
-import type { Period } from '../period/period.ts';
+import type { Period } from '../core/period.ts';
 import { configurationItemApis } from '../evidence/read.ts';
 import type { Resource, SnapshotMeta } from '../evidence/types.ts';
 
@@ -38,8 +38,7 @@ const remedies = {
 
 const afterEnd = (what: string, at: string, p: PointInTime, remedy: keyof typeof remedies) =>
   `${what} at ${at}, after the period end ${p.end}: not evidence of the state at the end; ${remedies[remedy]}`;
-const stale = (what: string, at: string, p: PointInTime) =>
-  `${what} at ${at}, more than ${p.maxAgeDays} days before the period end ${p.end} (stale)`;
+const stale = (what: string, at: string, p: PointInTime) => `${what} at ${at}, more than ${p.maxAgeDays} days before the period end ${p.end} (stale)`;
 
 /** Why a configuration item or service API record is not evidence of the state at the period end, or undefined when it is. */
 export function resourceNotAtEnd(r: Pick<Resource, 'capturedAt' | 'origin'>, p: PointInTime): string | undefined {

@@ -1,5 +1,5 @@
 import { readJsonFile } from '../evidence/json-file.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { frameworksFromLegacy } from './legacy-frameworks.ts';
 import { readLineBatches } from './item-files.ts';
 import { legacyResultSchemaVersions, resultSchemaVersion, type ControlResult, type EvidenceItem, type JsonLinesFile, type Result, type ResultResource } from './result.ts';
@@ -13,7 +13,12 @@ export function readResult(file: string): Result {
   if (!readable.includes(value.schema as string)) {
     throw new InputError(file, 'schema', `unsupported result schema ${JSON.stringify(value.schema)} (this tool reads ${readable.join(', ')})`);
   }
-  for (const field of ['controls', 'gaps', ...(value.schema === 'evidence-pack/result@1' ? ['resources'] as const : []), ...(value.schema === resultSchemaVersion ? ['frameworks'] as const : [])] as const) {
+  for (const field of [
+    'controls',
+    'gaps',
+    ...(value.schema === 'evidence-pack/result@1' ? (['resources'] as const) : []),
+    ...(value.schema === resultSchemaVersion ? (['frameworks'] as const) : []),
+  ] as const) {
     if (!Array.isArray(value[field])) throw new InputError(file, field, 'missing or not a list');
   }
   if (value.schema === 'evidence-pack/result@1') return frameworksFromLegacy(value as Result);

@@ -31,9 +31,7 @@ export type ItemStatus = (typeof itemStatuses)[number];
 export const listedOthers = 10;
 
 export type EvidenceSource =
-  | { kind: 'check'; id: string; title: string }
-  | { kind: 'config-rule'; rule: string; ruleName: string; conformancePack?: string; identifiedBy?: 'rule-name' }
-  | { kind: 'coverage'; api: string };
+  { kind: 'check'; id: string; title: string } | { kind: 'config-rule'; rule: string; ruleName: string; conformancePack?: string; identifiedBy?: 'rule-name' } | { kind: 'coverage'; api: string };
 
 export interface EvidenceItem {
   source: EvidenceSource;
@@ -172,7 +170,12 @@ export interface Result {
   organization: string;
   /** The reporting period the pack speaks for, and how the evidence time relates to it. */
   period?: {
-    label: string; from: string; to: string; tz: string; evidence: 'within' | 'after-end' | 'before-start'; maxEvaluationAgeDays: number;
+    label: string;
+    from: string;
+    to: string;
+    tz: string;
+    evidence: 'within' | 'after-end' | 'before-start';
+    maxEvaluationAgeDays: number;
     /** The collection read configuration items as of the period end (history or delivered snapshots). */
     itemsAsOfEnd?: boolean;
     /** Resources read from configuration history, and resources made gaps for being seen after the end or stale at it. */

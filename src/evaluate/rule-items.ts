@@ -44,24 +44,53 @@ export class RuleItems {
       const deployed = (this.rulesByIdentifier.get(sourceIdentifier) ?? []).filter((r) => r.account === account);
       if (deployed.length === 0) {
         if (primary) {
-          items.push({ source: { kind: 'coverage', api: 'config:DescribeConfigRules' }, status: 'gap', account, region: '-', message: `no AWS Config rule with identifier ${sourceIdentifier} is deployed in ${account}`, observedAt: snapshot.meta.collectedAt });
+          items.push({
+            source: { kind: 'coverage', api: 'config:DescribeConfigRules' },
+            status: 'gap',
+            account,
+            region: '-',
+            message: `no AWS Config rule with identifier ${sourceIdentifier} is deployed in ${account}`,
+            observedAt: snapshot.meta.collectedAt,
+          });
         }
         continue;
       }
       for (const rule of deployed) {
         const evaluations = this.resultsOf(rule);
         if (evaluations.length === 0) {
-          items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `rule ${rule.name} has no evaluation results`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.origin) });
+          items.push({
+            source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name },
+            status: 'gap',
+            account,
+            region: rule.region,
+            message: `rule ${rule.name} has no evaluation results`,
+            observedAt: snapshot.meta.collectedAt,
+            origin: origin(rule.origin),
+          });
         }
         // The rule's own verdict says it fails, yet no failing result was read: the results in hand are not all of them.
         if (rule.summary?.compliance === 'NON_COMPLIANT' && !evaluations.some((e) => e.compliance === 'NON_COMPLIANT')) {
-          items.push({ source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name }, status: 'gap', account, region: rule.region, message: `AWS Config reports rule ${rule.name} NON_COMPLIANT, but none of the ${evaluations.length} evaluation result(s) read is: the results are incomplete`, observedAt: snapshot.meta.collectedAt, origin: origin(rule.summary.origin) });
+          items.push({
+            source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: rule.name },
+            status: 'gap',
+            account,
+            region: rule.region,
+            message: `AWS Config reports rule ${rule.name} NON_COMPLIANT, but none of the ${evaluations.length} evaluation result(s) read is: the results are incomplete`,
+            observedAt: snapshot.meta.collectedAt,
+            origin: origin(rule.summary.origin),
+          });
         }
         for (const e of evaluations) {
           const r = this.ctx.subjects.get(resourceKeyOf(account, e.resourceType, e.resourceId));
           const notAtEnd = pointInTime && observationNotAtEnd('rule result recorded', e.recordedAt, pointInTime);
           items.push({
-            source: { kind: 'config-rule', rule: sourceIdentifier, ruleName: e.ruleName, ...(rule.conformancePack ? { conformancePack: rule.conformancePack } : {}), ...(rule.identifiedBy ? { identifiedBy: rule.identifiedBy } : {}) },
+            source: {
+              kind: 'config-rule',
+              rule: sourceIdentifier,
+              ruleName: e.ruleName,
+              ...(rule.conformancePack ? { conformancePack: rule.conformancePack } : {}),
+              ...(rule.identifiedBy ? { identifiedBy: rule.identifiedBy } : {}),
+            },
             status: notAtEnd ? 'gap' : ruleStatus[e.compliance],
             account,
             region: e.region,
@@ -78,11 +107,14 @@ export class RuleItems {
 
   /** Rules deployed in scope that no control, framework or baseline maps, with their results counted. */
   unmapped(mappedRules: ReadonlySet<string>): UnmappedRule[] {
-    return this.ctx.snapshot.rules.filter((r) => !mappedRules.has(r.sourceIdentifier)).map((r) => {
-      const results = zeroCounts(itemStatuses);
-      for (const e of this.resultsOf(r)) results[ruleStatus[e.compliance]]++;
-      return { rule: r.sourceIdentifier, ruleName: r.name, owner: r.owner, account: r.account, region: r.region, ...(r.conformancePack ? { conformancePack: r.conformancePack } : {}), results };
-    }).sort((a, b) => a.rule.localeCompare(b.rule) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.ruleName.localeCompare(b.ruleName));
+    return this.ctx.snapshot.rules
+      .filter((r) => !mappedRules.has(r.sourceIdentifier))
+      .map((r) => {
+        const results = zeroCounts(itemStatuses);
+        for (const e of this.resultsOf(r)) results[ruleStatus[e.compliance]]++;
+        return { rule: r.sourceIdentifier, ruleName: r.name, owner: r.owner, account: r.account, region: r.region, ...(r.conformancePack ? { conformancePack: r.conformancePack } : {}), results };
+      })
+      .sort((a, b) => a.rule.localeCompare(b.rule) || a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.ruleName.localeCompare(b.ruleName));
   }
 
   private resultsOf(rule: Snapshot['rules'][number]): Snapshot['evaluations'] {

@@ -7,7 +7,12 @@ import type { ControlResult, ControlStatus, EvidenceItem, Result } from './resul
 /** The built-in checks whose verdict is "uses a FIPS-validated endpoint or mode" (not merely "encrypted"). */
 export const fipsModeChecks: ReadonlySet<string> = new Set(['workspaces-directory-fips-endpoint', 'cloudtrail-fips-endpoints']);
 
-interface UcmResource { account: string; region: string; resource: string; message: string }
+interface UcmResource {
+  account: string;
+  region: string;
+  resource: string;
+  message: string;
+}
 
 export interface UcmRow {
   control: string;
@@ -51,13 +56,19 @@ export function ucmReport(result: Result, catalog: KsiCatalog): UcmReport {
     let basis: UcmRow['basis'];
     let basisDetail: string;
     if (c.assessment === 'automated') {
-      if (!usesFipsChecks(c)) { encryptionOnly.push(c.id); continue; }
+      if (!usesFipsChecks(c)) {
+        encryptionOnly.push(c.id);
+        continue;
+      }
       basis = 'aws-data';
       basisDetail = 'FIPS endpoint/mode checks on the AWS evidence in this pack';
     } else if (c.assessment === 'manual') {
       basis = 'attestation';
-      basisDetail = valid ? `attested by ${valid.attestedBy.name} (${valid.attestedBy.role}), ${valid.file}, valid until ${valid.expires}`
-        : c.attestations.length ? `attestation ${c.attestations.map((a) => `${a.file} ${a.state}`).join(', ')}: a current one is needed` : 'no attestation on file: one is needed';
+      basisDetail = valid
+        ? `attested by ${valid.attestedBy.name} (${valid.attestedBy.role}), ${valid.file}, valid until ${valid.expires}`
+        : c.attestations.length
+          ? `attestation ${c.attestations.map((a) => `${a.file} ${a.state}`).join(', ')}: a current one is needed`
+          : 'no attestation on file: one is needed';
     } else {
       basis = 'inherited';
       basisDetail = `AWS: ${c.responsibility.aws}`;

@@ -65,7 +65,10 @@ export class TlsSummaryBuilder {
 
   build(basis: TlsSummary['basis']): TlsSummary {
     return {
-      basis, events: this.events, from: this.from, to: this.to,
+      basis,
+      events: this.events,
+      from: this.from,
+      to: this.to,
       tlsVersions: Object.fromEntries([...this.versions].sort(([a], [b]) => a.localeCompare(b))),
       belowTls12: top(this.below).map(([k, count]) => {
         const [tlsVersion, eventSource, eventName, userAgent] = JSON.parse(k) as string[];
@@ -91,7 +94,5 @@ function top(m: Map<string, number>): [string, number][] {
 /** The events a summary stands for, as an auditor reads it. */
 export function describeWindow(s: TlsSummary): string {
   const span = s.from ? ` ${s.from} to ${s.to}` : '';
-  return s.basis.kind === 'log-files'
-    ? `${s.events} events in ${s.basis.files} CloudTrail log file(s)${span}`
-    : `${s.events} events sampled${span}`;
+  return s.basis.kind === 'log-files' ? `${s.events} events in ${s.basis.files} CloudTrail log file(s)${span}` : `${s.events} events sampled${span}`;
 }

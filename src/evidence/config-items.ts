@@ -1,6 +1,6 @@
 // Configuration items in either shape AWS produces (delivered files, API rows), as Resources.
-import { describeAjvError, compileSchema } from '../data-file.ts';
-import { InputError } from '../errors.ts';
+import { describeAjvError, compileSchema } from '../core/data-file.ts';
+import { InputError } from '../core/errors.ts';
 import { checkNoDuplicateMembers, checkShape, isoTime } from './json-file.ts';
 import { configSnapshotSchema, selectResourceConfigPageSchema } from './schemas.ts';
 import type { Resource } from './types.ts';
@@ -55,9 +55,7 @@ const zoneName = /^([a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+[a-z]|[a-z]{3,5}\d?-az\
 export function resourceFromConfigurationItem(ci: any, origin: Resource['origin'], file: string, field: string): Resource {
   const account: string = ci.awsAccountId ?? ci.accountId;
   // Advanced queries return tags as [{key, value}]; the API returns supplementary values as JSON strings.
-  const tags: Record<string, string> = Array.isArray(ci.tags)
-    ? Object.fromEntries(ci.tags.map((t: { key: string; value?: string }) => [t.key, t.value ?? '']))
-    : ci.tags ?? {};
+  const tags: Record<string, string> = Array.isArray(ci.tags) ? Object.fromEntries(ci.tags.map((t: { key: string; value?: string }) => [t.key, t.value ?? ''])) : (ci.tags ?? {});
   const supplementary: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((ci.supplementaryConfiguration ?? {}) as Record<string, unknown>)) supplementary[k] = decodeSupplementary(v);
   return {

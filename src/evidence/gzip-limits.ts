@@ -1,7 +1,7 @@
 // Compressed evidence is untrusted: a few megabytes of gzip can stand for gigabytes. Every .gz read
 // (whole or streamed) is bounded, and a file over the bound is refused naming the cause.
 import { gunzipSync } from 'node:zlib';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 const MiB = 1024 * 1024;
 /** Any compressed file may expand this far, whatever its ratio. */

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import { describeAjvError } from '../data-file.ts';
-import { InputError } from '../errors.ts';
+import { describeAjvError } from '../core/data-file.ts';
+import { InputError } from '../core/errors.ts';
 import { gunzipBounded, maxWholeFileBytes } from './gzip-limits.ts';
 
-export interface JsonFile<T> { value: T; sha256: string; bytes: number }
+export interface JsonFile<T> {
+  value: T;
+  sha256: string;
+  bytes: number;
+}
 
 /** Deeper than any AWS response or configuration item; guards every recursive step that follows. */
 export const maxDepth = 64;
@@ -16,7 +20,11 @@ export const maxStringLength = 8 * 1024 * 1024;
 export function checkShape(value: unknown, shownAs: string, at = ''): number {
   // Depth first with one cursor per level: only the current path's containers are held, and a path is
   // spelled out only for an error (a large document holds millions of values).
-  interface Frame { node: object; keys: string[] | null; next: number }
+  interface Frame {
+    node: object;
+    keys: string[] | null;
+    next: number;
+  }
   const frames: Frame[] = [];
   const pathNow = () => {
     let path = at;

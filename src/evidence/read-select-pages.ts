@@ -3,7 +3,7 @@
 // than one string can hold and more than memory should.
 import { join } from 'node:path';
 import { resourcesFromSelectPage } from './config-items.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { checkNoDuplicateMembers, checkShape } from './json-file.ts';
 import type { EvidenceCopies } from './evidence-copies.ts';
 import { streamConfigSnapshot } from './snapshot-stream.ts';
@@ -39,10 +39,15 @@ export function resourcesOfPage(text: string, page: unknown, p: number, rel: str
 /** Reads the file's pages in order, each checked as a whole file would be, and returns the file's sha256 and size as stored. */
 export async function readSelectPagesFile(rel: string, api: string, ctx: SelectPagesContext): Promise<{ sha256: string; bytes: number }> {
   const copy = ctx.copies?.pages(rel);
-  const streamed = await streamConfigSnapshot(join(ctx.dir, rel), ctx.shown, async (page, p, text) => {
-    for (const r of resourcesOfPage(text, page, p, rel, ctx.shown, api, ctx.inScope).resources) ctx.addResource(r);
-    await copy?.page(page);
-  }, 'pages');
+  const streamed = await streamConfigSnapshot(
+    join(ctx.dir, rel),
+    ctx.shown,
+    async (page, p, text) => {
+      for (const r of resourcesOfPage(text, page, p, rel, ctx.shown, api, ctx.inScope).resources) ctx.addResource(r);
+      await copy?.page(page);
+    },
+    'pages',
+  );
   await copy?.end(streamed.onePage);
   return { sha256: streamed.sha256, bytes: streamed.bytes };
 }

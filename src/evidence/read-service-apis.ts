@@ -20,7 +20,12 @@ export const apiResourceTypes = {
  * Records that complement AWS Config's items rather than stand for resources of their own: checks
  * that look at every resource ('*') skip them, so one stack or user is never reported twice.
  */
-export const complementaryRecordTypes: ReadonlySet<string> = new Set([apiResourceTypes.iamCredentialReport, apiResourceTypes.appstreamStackSettings, apiResourceTypes.cloudtrailTrailStatus, apiResourceTypes.cloudtrailEventSelectors]);
+export const complementaryRecordTypes: ReadonlySet<string> = new Set([
+  apiResourceTypes.iamCredentialReport,
+  apiResourceTypes.appstreamStackSettings,
+  apiResourceTypes.cloudtrailTrailStatus,
+  apiResourceTypes.cloudtrailEventSelectors,
+]);
 
 /** One row of the IAM credential report, as the checks read it. */
 export interface CredentialReportRow {

@@ -1,6 +1,6 @@
 // One configuration snapshot file (delivered by AWS Config or written by collect), streamed item by item.
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { checkConfigItem, checkSnapshotHeader, resourceFromConfigurationItem } from './config-items.ts';
 import { parseDeliveredName } from './delivered-name.ts';
 import { streamConfigSnapshot } from './snapshot-stream.ts';
@@ -44,7 +44,8 @@ export async function readConfigSnapshotFile(rel: string, ctx: SnapshotFileConte
     located ??= { account, region: ci.awsRegion };
     // AWS delivers one account and region's items (and global resources) in a file named for them.
     if (delivered && account !== delivered.account) throw new InputError(shown, `${field}.awsAccountId`, `account ${account}, but the file is named for account ${delivered.account}`);
-    if (delivered && ci.awsRegion !== delivered.region && ci.awsRegion !== 'global') throw new InputError(shown, `${field}.awsRegion`, `region ${ci.awsRegion}, but the file is named for region ${delivered.region}`);
+    if (delivered && ci.awsRegion !== delivered.region && ci.awsRegion !== 'global')
+      throw new InputError(shown, `${field}.awsRegion`, `region ${ci.awsRegion}, but the file is named for region ${delivered.region}`);
     ctx.addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' }, shown, field));
     await copy?.item(ci, text);
   });

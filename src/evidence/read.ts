@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvidenceCopies } from './evidence-copies.ts';
-import { listFilesUnder } from '../files.ts';
-import { compileSchema } from '../data-file.ts';
-import { InputError, UserError } from '../errors.ts';
+import { listFilesUnder } from '../core/files.ts';
+import { compileSchema } from '../core/data-file.ts';
+import { InputError, UserError } from '../core/errors.ts';
 import { readSelectPagesFile } from './read-select-pages.ts';
 import { configSnapshotFile, readConfigSnapshotFile, type SnapshotFileContext, type SnapshotFileRead } from './read-snapshot-file.ts';
 import { parseDeliveredName } from './delivered-name.ts';
@@ -25,15 +25,12 @@ const validate = {
   meta: compileSchema<SnapshotMeta>(snapshotMetaSchema),
 };
 
-
-
 /** The customer's own statements kept beside the evidence: read by the assurance loaders, not here. */
 export const assuranceFiles = { attestations: 'attestations', waivers: 'waivers.yaml' } as const;
 
 function isAssuranceFile(rel: string): boolean {
   return rel === assuranceFiles.waivers || rel.startsWith(`${assuranceFiles.attestations}/`);
 }
-
 
 export interface ReadSnapshotOptions {
   ruleIdentifier?: RuleIdentifierByName;
@@ -137,9 +134,17 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions = {}):
   /** An (Aggregate)SelectResourceConfig file, streamed a page at a time; each row's resource counts when its key is admitted. */
   const selectPages = async (rel: string, api: string, admit: (key: string) => boolean = () => true) => {
     const elsewhere = opts.onConfigurationItem && opts.readSelectPages ? await opts.readSelectPages(rel, api, { snapshot, admit: (key) => admit(key) && firstSight(key) }) : undefined;
-    const f = elsewhere ?? await readSelectPagesFile(rel, api, { dir, shown: shown(rel), copies: opts.copies, inScope: (a, r) => inScope(shown(rel), a, r), addResource: (r) => {
-      if (admit(r.key)) addResource(r);
-    } });
+    const f =
+      elsewhere ??
+      (await readSelectPagesFile(rel, api, {
+        dir,
+        shown: shown(rel),
+        copies: opts.copies,
+        inScope: (a, r) => inScope(shown(rel), a, r),
+        addResource: (r) => {
+          if (admit(r.key)) addResource(r);
+        },
+      }));
     files.push({ path: rel, sha256: f.sha256, bytes: f.bytes, kind: 'aws-response' });
   };
   const aggregator = new AggregatorReader({ snapshot, read, shown, inScope, addResource, selectPages: (rel, api) => selectPages(rel, api) }, opts.ruleIdentifier ?? (() => undefined));

@@ -249,7 +249,10 @@ export const describeTrailsSchema = {
   type: 'object',
   required: ['trailList'],
   properties: {
-    trailList: { type: 'array', items: { type: 'object', required: ['Name'], properties: { Name: str, TrailARN: str, HomeRegion: str, IsMultiRegionTrail: { type: 'boolean' }, HasCustomEventSelectors: { type: 'boolean' } } } },
+    trailList: {
+      type: 'array',
+      items: { type: 'object', required: ['Name'], properties: { Name: str, TrailARN: str, HomeRegion: str, IsMultiRegionTrail: { type: 'boolean' }, HasCustomEventSelectors: { type: 'boolean' } } },
+    },
   },
 } as const;
 
@@ -264,7 +267,17 @@ export const eventSelectorsSchema = {
   type: 'object',
   properties: {
     TrailARN: str,
-    EventSelectors: { type: 'array', items: { type: 'object', properties: { ReadWriteType: { enum: ['ReadOnly', 'WriteOnly', 'All'] }, IncludeManagementEvents: { type: 'boolean' }, ExcludeManagementEventSources: { type: 'array', items: { type: 'string' } } } } },
+    EventSelectors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          ReadWriteType: { enum: ['ReadOnly', 'WriteOnly', 'All'] },
+          IncludeManagementEvents: { type: 'boolean' },
+          ExcludeManagementEventSources: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
     AdvancedEventSelectors: { type: 'array', items: { type: 'object', required: ['FieldSelectors'], properties: { Name: { type: 'string' }, FieldSelectors: fieldSelectors } } },
   },
 } as const;
@@ -277,12 +290,18 @@ export const cloudtrailLogFilesSchema = {
   required: ['schema', 'files', 'summary'],
   properties: {
     schema: { const: 'evidence-pack/cloudtrail-log-files@1' },
-    files: { type: 'array', minItems: 1, items: { type: 'object', required: ['path', 'sha256', 'bytes', 'events'], properties: { path: str, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, bytes: count, events: count } } },
+    files: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', required: ['path', 'sha256', 'bytes', 'events'], properties: { path: str, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, bytes: count, events: count } },
+    },
     summary: {
       type: 'object',
       required: ['events', 'tlsVersions', 'belowTls12', 'hostHeaders', 'standardHosts'],
       properties: {
-        events: count, from: str, to: str,
+        events: count,
+        from: str,
+        to: str,
         tlsVersions: { type: 'object', additionalProperties: count },
         belowTls12: { type: 'array', items: { type: 'object', required: ['tlsVersion', 'eventSource', 'eventName', 'userAgent', 'count'], properties: { count } } },
         hostHeaders: { type: 'object', required: ['fips', 'standard'], properties: { fips: count, standard: count } },
@@ -298,7 +317,11 @@ export const complianceByConfigRuleSchema = {
   properties: {
     ComplianceByConfigRules: {
       type: 'array',
-      items: { type: 'object', required: ['ConfigRuleName'], properties: { ConfigRuleName: str, Compliance: { type: 'object', properties: { ComplianceType: { enum: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'] } } } } },
+      items: {
+        type: 'object',
+        required: ['ConfigRuleName'],
+        properties: { ConfigRuleName: str, Compliance: { type: 'object', properties: { ComplianceType: { enum: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'] } } } },
+      },
     },
   },
 } as const;
@@ -306,7 +329,9 @@ export const complianceByConfigRuleSchema = {
 export const listDiscoveredResourcesSchema = {
   type: 'object',
   required: ['resourceIdentifiers'],
-  properties: { resourceIdentifiers: { type: 'array', items: { type: 'object', required: ['resourceType', 'resourceId'], properties: { resourceType: str, resourceId: str, resourceDeletionTime: time } } } },
+  properties: {
+    resourceIdentifiers: { type: 'array', items: { type: 'object', required: ['resourceType', 'resourceId'], properties: { resourceType: str, resourceId: str, resourceDeletionTime: time } } },
+  },
 } as const;
 
 export const credentialReportSchema = {
@@ -325,7 +350,8 @@ export const describeStacksSchema = {
         type: 'object',
         required: ['Name'],
         properties: {
-          Name: str, Arn: str,
+          Name: str,
+          Arn: str,
           StorageConnectors: { type: 'array', items: { type: 'object', required: ['ConnectorType'], properties: { ConnectorType: str } } },
           ApplicationSettings: { type: 'object', properties: { Enabled: { type: 'boolean' }, SettingsGroup: { type: 'string' }, S3BucketName: str } },
         },
@@ -345,7 +371,10 @@ export const conformancePackComplianceSchema = {
   required: ['ConformancePackRuleComplianceList'],
   properties: {
     ConformancePackName: str,
-    ConformancePackRuleComplianceList: { type: 'array', items: { type: 'object', required: ['ConfigRuleName'], properties: { ConfigRuleName: str, ComplianceType: str, Controls: { type: 'array', items: { type: 'string' } } } } },
+    ConformancePackRuleComplianceList: {
+      type: 'array',
+      items: { type: 'object', required: ['ConfigRuleName'], properties: { ConfigRuleName: str, ComplianceType: str, Controls: { type: 'array', items: { type: 'string' } } } },
+    },
   },
 } as const;
 

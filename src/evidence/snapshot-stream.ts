@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { duplicateMember } from './json-file.ts';
 import { expansionProblem } from './gzip-limits.ts';
 
@@ -26,8 +26,24 @@ export interface SnapshotStreamResult {
   bytes: number;
 }
 
-const enum S { Top, KeyOrEnd, KeyAfterComma, Colon, ValueStart, AfterValue, ElementOrEnd, ElementAfterComma, AfterElement, Done, Capture }
-const enum Kind { Key, Value, Element }
+const enum S {
+  Top,
+  KeyOrEnd,
+  KeyAfterComma,
+  Colon,
+  ValueStart,
+  AfterValue,
+  ElementOrEnd,
+  ElementAfterComma,
+  AfterElement,
+  Done,
+  Capture,
+}
+const enum Kind {
+  Key,
+  Value,
+  Element,
+}
 
 const special = /["{}[\]]/g;
 const blank = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -51,7 +67,12 @@ export interface ScanOptions {
 }
 
 /** The scanner on its own, fed decoded text: what streamConfigSnapshot runs over a file. */
-export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>, document: StreamedDocument = 'snapshot', opts: ScanOptions = {}): SnapshotScanner {
+export function snapshotScanner(
+  shownAs: string,
+  onItem: (item: unknown, index: number, text: string) => void | Promise<void>,
+  document: StreamedDocument = 'snapshot',
+  opts: ScanOptions = {},
+): SnapshotScanner {
   const broken = (problem: string) => new InputError(shownAs, undefined, problem);
   const elementName = (i: number) => (document === 'pages' ? `[${i}]` : `configurationItems[${i}]`);
   // A pages file of one page (not a list) is that page as its only element.
@@ -244,16 +265,24 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
   /** The structural character c, read as the state expects; returns how many characters it took (0: a value to capture starts there). */
   const structural = (c: number): number => {
     switch (state) {
-      case S.Top: return documentStart(c);
+      case S.Top:
+        return documentStart(c);
       case S.KeyOrEnd:
-      case S.KeyAfterComma: return memberNameOrEnd(c);
-      case S.Colon: return colon(c);
-      case S.ValueStart: return memberValue(c);
-      case S.AfterValue: return afterMemberValue(c);
+      case S.KeyAfterComma:
+        return memberNameOrEnd(c);
+      case S.Colon:
+        return colon(c);
+      case S.ValueStart:
+        return memberValue(c);
+      case S.AfterValue:
+        return afterMemberValue(c);
       case S.ElementOrEnd:
-      case S.ElementAfterComma: return elementOrEnd(c);
-      case S.AfterElement: return afterElement(c);
-      default: throw broken('malformed JSON: text after the end of the document');
+      case S.ElementAfterComma:
+        return elementOrEnd(c);
+      case S.AfterElement:
+        return afterElement(c);
+      default:
+        throw broken('malformed JSON: text after the end of the document');
     }
   };
 
@@ -269,7 +298,10 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
         continue;
       }
       const c = text.charCodeAt(i);
-      if (blank(c)) { i++; continue; }
+      if (blank(c)) {
+        i++;
+        continue;
+      }
       i += structural(c);
     }
   };
@@ -288,11 +320,20 @@ export function snapshotScanner(shownAs: string, onItem: (item: unknown, index: 
  * Calls onItem for every element of configurationItems (of the list of pages), in order, and returns the other members.
  * Errors name the file and the item (configurationItems[i], or [i]) or say where the structure broke.
  */
-export async function streamConfigSnapshot(path: string, shownAs: string, onItem: (item: unknown, index: number, text: string) => void | Promise<void>, document: StreamedDocument = 'snapshot', opts: ScanOptions = {}): Promise<SnapshotStreamResult> {
+export async function streamConfigSnapshot(
+  path: string,
+  shownAs: string,
+  onItem: (item: unknown, index: number, text: string) => void | Promise<void>,
+  document: StreamedDocument = 'snapshot',
+  opts: ScanOptions = {},
+): Promise<SnapshotStreamResult> {
   const hash = createHash('sha256');
   let bytes = 0;
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  raw.on('data', (c) => { hash.update(c as Buffer); bytes += (c as Buffer).length; });
+  raw.on('data', (c) => {
+    hash.update(c as Buffer);
+    bytes += (c as Buffer).length;
+  });
   const source = path.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
   raw.on('error', (e) => source.destroy(e));
   const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -34,7 +34,11 @@ export const tagKeys = {
 } as const;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-const strings = (...values: unknown[]): string[] => values.flatMap((v) => (Array.isArray(v) ? v : [v])).map(str).filter((v): v is string => v !== undefined);
+const strings = (...values: unknown[]): string[] =>
+  values
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .map(str)
+    .filter((v): v is string => v !== undefined);
 const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const tag = (tags: Record<string, string>, keys: readonly string[]) => keys.map((k) => str(tags[k])).find((v) => v !== undefined);
 const yes = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
@@ -70,7 +74,11 @@ export function assetFacts(r: Resource): AssetFacts | undefined {
       f.hardware = str(c.InstanceType);
       break;
     case 'AWS::EC2::Instance': {
-      f.ips = strings(c.privateIpAddress, c.publicIpAddress, (Array.isArray(c.networkInterfaces) ? c.networkInterfaces : []).flatMap((n) => (Array.isArray(obj(n).ipv6Addresses) ? (obj(n).ipv6Addresses as unknown[]).map((a) => obj(a).ipv6Address) : [])));
+      f.ips = strings(
+        c.privateIpAddress,
+        c.publicIpAddress,
+        (Array.isArray(c.networkInterfaces) ? c.networkInterfaces : []).flatMap((n) => (Array.isArray(obj(n).ipv6Addresses) ? (obj(n).ipv6Addresses as unknown[]).map((a) => obj(a).ipv6Address) : [])),
+      );
       f.dns = strings(c.privateDnsName, c.publicDnsName);
       f.public = str(c.publicIpAddress) !== undefined;
       f.zone = str(obj(c.placement).availabilityZone);

@@ -8,7 +8,10 @@ export const summaryRows = 25;
 
 export function inventoryView(summary?: InventorySummary) {
   if (!summary) return undefined;
-  const cut = <T extends { count: number }>(rows: T[]) => ({ rows: rows.slice(0, summaryRows), more: rows.length > summaryRows ? { groups: rows.length - summaryRows, resources: rows.slice(summaryRows).reduce((n, r) => n + r.count, 0) } : undefined });
+  const cut = <T extends { count: number }>(rows: T[]) => ({
+    rows: rows.slice(0, summaryRows),
+    more: rows.length > summaryRows ? { groups: rows.length - summaryRows, resources: rows.slice(summaryRows).reduce((n, r) => n + r.count, 0) } : undefined,
+  });
   return {
     total: summary.total,
     types: summary.byType.length,

@@ -1,10 +1,10 @@
 // inventory.csv and inventory.xlsx: one row per resource evaluated (resources.jsonl), in the columns of FedRAMP's
 // Integrated Inventory Workbook, read a batch at a time and written as read; and the counts the report shows.
 import { join } from 'node:path';
-import { BufferedFileWriter } from '../buffered-writer.ts';
+import { BufferedFileWriter } from '../core/buffered-writer.ts';
 import { resultResourceBatches } from '../evaluate/read-result.ts';
 import type { Result, ResultResource } from '../evaluate/result.ts';
-import { csvField } from '../csv-field.ts';
+import { csvField } from '../core/csv-field.ts';
 import { inventoryColumns, inventoryHeaders, inventoryRow, inventoryTemplate } from './columns.ts';
 import { StreamedWorkbook } from './xlsx.ts';
 import { inventoryFiles } from './files.ts';
@@ -35,7 +35,10 @@ class Tally {
     a.types.add(r.type);
   }
   summary(): InventorySummary {
-    const order = <T extends { count: number }>(key: (t: T) => string) => (x: T, y: T) => y.count - x.count || key(x).localeCompare(key(y));
+    const order =
+      <T extends { count: number }>(key: (t: T) => string) =>
+      (x: T, y: T) =>
+        y.count - x.count || key(x).localeCompare(key(y));
     return {
       total: this.total,
       byType: [...this.types].map(([type, count]) => ({ type, count })).sort(order((t) => t.type)),
@@ -53,7 +56,10 @@ export function inventoryLegend(result: Result, total: number): string[][] {
     ...inventoryColumns.map((c) => [c.header, c.source]),
     ['', ''],
     ['Template', `${inventoryTemplate}. Rows 3-11 of the template (guidance and examples) and its column A are not reproduced.`],
-    ['Rows', `${total} resource(s) AWS Config recorded in scope, one row each (resources.jsonl lists them with the service records checks read besides); the evidence is as of ${result.evidence.collectedAt}.`],
+    [
+      'Rows',
+      `${total} resource(s) AWS Config recorded in scope, one row each (resources.jsonl lists them with the service records checks read besides); the evidence is as of ${result.evidence.collectedAt}.`,
+    ],
     ['Redaction', 'Values are taken from the redacted evidence: secrets and personal data in tags and configuration are masked ([REDACTED kind #fingerprint]).'],
   ];
 }
@@ -63,8 +69,11 @@ export async function writeInventory(result: Result, packDir: string, outDir: st
   const time = new Date(result.generatedAt);
   const tally = new Tally();
   const csv = new BufferedFileWriter(join(outDir, inventoryFiles.csv), { hashed: false });
-  const xlsx = new StreamedWorkbook(join(outDir, inventoryFiles.xlsx), { name: 'Inventory', header: inventoryHeaders, widths: inventoryHeaders.map((h) => (h === 'UNIQUE ASSET IDENTIFIER' ? 60 : 22)) },
-    { creator: `${result.tool.name} ${result.tool.version}`, title: `System inventory: ${result.organization}`, time });
+  const xlsx = new StreamedWorkbook(
+    join(outDir, inventoryFiles.xlsx),
+    { name: 'Inventory', header: inventoryHeaders, widths: inventoryHeaders.map((h) => (h === 'UNIQUE ASSET IDENTIFIER' ? 60 : 22)) },
+    { creator: `${result.tool.name} ${result.tool.version}`, title: `System inventory: ${result.organization}`, time },
+  );
   try {
     csv.write(csvLine(inventoryHeaders));
     for await (const batch of resultResourceBatches(packDir, result)) {

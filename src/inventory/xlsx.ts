@@ -25,7 +25,12 @@ export class StreamedWorkbook {
   private rowsInSheet = 0;
   private sheets = 0;
 
-  constructor(private readonly file: string, private readonly spec: SheetSpec, meta: { creator: string; title: string; time: Date }, private readonly rowsPerSheet = maxSheetRows) {
+  constructor(
+    private readonly file: string,
+    private readonly spec: SheetSpec,
+    meta: { creator: string; title: string; time: Date },
+    private readonly rowsPerSheet = maxSheetRows,
+  ) {
     // No styles and no shared strings: each costs the streaming writer more than the rest of a row (measured: a
     // styled workbook took 3× as long), and a million rows' strings would sit in memory until the end.
     this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: `${file}.part`, useStyles: false, useSharedStrings: false });

@@ -5,7 +5,7 @@ import { dirname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { listPackFiles } from '../sign/sign.ts';
 
 /** Zips packDir as <name>/<file>…, with a fixed time on every entry so the same pack gives the same bytes. */
@@ -46,7 +46,10 @@ export interface CheckedArchive {
  */
 export async function openPackArchive(zipFile: string): Promise<CheckedArchive> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(zipFile, { lazyEntries: true, autoClose: false, strictFileNames: true, validateEntrySizes: true }, (err, z) => (err ? reject(new InputError(zipFile, undefined, `not a readable zip archive (${err.message})`)) : resolve(z!))));
+    yauzl.open(zipFile, { lazyEntries: true, autoClose: false, strictFileNames: true, validateEntrySizes: true }, (err, z) =>
+      err ? reject(new InputError(zipFile, undefined, `not a readable zip archive (${err.message})`)) : resolve(z!),
+    ),
+  );
   const refuse = (problem: string) => new InputError(zipFile, undefined, problem);
   try {
     const entries = await new Promise<yauzl.Entry[]>((resolve, reject) => {

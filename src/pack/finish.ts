@@ -6,12 +6,12 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readResult } from '../evaluate/read-result.ts';
-import { onInterrupt } from '../interrupt.ts';
+import { onInterrupt } from '../core/interrupt.ts';
 import { addToIndex, indexedPackIds, indexTemporary, type IndexEntry } from '../period/placement.ts';
 import { verifyPack } from '../sign/verify.ts';
-import { processAlive } from '../pid.ts';
+import { processAlive } from '../core/pid.ts';
 import { writePackArchive } from './archive.ts';
-import { removeStaleTemporaries } from './atomic-dir.ts';
+import { removeStaleTemporaries } from '../core/atomic-dir.ts';
 
 /**
  * Writes the pack's archive, then its index entry; on a failure or a signal, removes the pack and both
@@ -21,7 +21,9 @@ export async function finishPack(out: string, org: string, packDir: string, entr
   const archive = `${packDir}.zip`;
   const partial = join(out, `.tmp-${process.pid}-${entry.packId}.zip`);
   const written = [partial, indexTemporary(out, org), ...(opts.keepPack ? [] : [archive, packDir])];
-  const undo = () => { for (const p of written) rmSync(p, { recursive: true, force: true }); };
+  const undo = () => {
+    for (const p of written) rmSync(p, { recursive: true, force: true });
+  };
   const forget = onInterrupt(undo);
   try {
     await writePackArchive(packDir, entry.packId, partial, new Date(entry.generatedAt));
@@ -55,7 +57,10 @@ export async function completeInterruptedPacks(out: string, org: string): Promis
   await removeStaleTemporaries(orgDir, /^index\.json\.tmp-(\d+)$/);
   const indexed = indexedPackIds(out, org);
   const notes: string[] = [];
-  for (const period of readdirSync(orgDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+  for (const period of readdirSync(orgDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()) {
     for (const e of readdirSync(join(orgDir, period), { withFileTypes: true })) {
       if (!e.isDirectory() || !e.name.startsWith('pack-')) continue;
       const packDir = join(orgDir, period, e.name);

@@ -2,13 +2,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readResult } from '../evaluate/read-result.ts';
 import type { Result } from '../evaluate/result.ts';
-import { ExitCode, UserError } from '../errors.ts';
+import { ExitCode, UserError } from '../core/errors.ts';
 import type { TrustedKey } from '../sign/trust.ts';
 import { verifyPack, type VerifyReport } from '../sign/verify.ts';
 import { extractPackArchive } from './archive.ts';
 import { outputs } from './layout.ts';
 
-export interface VerifiedPack { dir: string; result: Result; verification: VerifyReport }
+export interface VerifiedPack {
+  dir: string;
+  result: Result;
+  verification: VerifyReport;
+}
 
 /**
  * Verifies a pack (directory, or archive extracted under tmp) against the trust anchors and reads its
@@ -21,7 +25,10 @@ export async function openVerifiedPack(pack: string, tmp: string, refusing: stri
   const verification = await verifyPack(dir, { trusted });
   if (!verification.ok) {
     const untrusted = verification.problems.find((p) => p.problem === 'key-mismatch' && p.detail.startsWith('signed by key'));
-    throw new UserError(`${pack}: does not verify (${untrusted ? untrusted.detail : verification.problems.map((p) => `${p.problem} ${p.file}`).join(', ')}); refusing to ${refusing}`, ExitCode.verifyFailed);
+    throw new UserError(
+      `${pack}: does not verify (${untrusted ? untrusted.detail : verification.problems.map((p) => `${p.problem} ${p.file}`).join(', ')}); refusing to ${refusing}`,
+      ExitCode.verifyFailed,
+    );
   }
   return { dir, result: readResult(join(dir, outputs.result)), verification };
 }

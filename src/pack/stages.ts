@@ -6,28 +6,28 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { loadCatalog } from '../catalog/load.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { checksById } from '../checks/index.ts';
 import { Evaluation } from '../evaluate/evaluate.ts';
 import { FileLinesStore } from '../evaluate/item-files.ts';
 import type { Result } from '../evaluate/result.ts';
 import { assuranceFiles, readSnapshot } from '../evidence/read.ts';
 import { ruleIdentifierByName } from '../catalog/rule-names.ts';
-import type { Period } from '../period/period.ts';
+import type { Period } from '../core/period.ts';
 import type { DriftRecord } from '../diff/previous.ts';
 import type { TrendPoint } from '../period/trend.ts';
 import type { PoamDocument } from '../poam/poam.ts';
-import { writePoamFiles } from '../poam/outputs.ts';
+import { writePoamFiles } from '../render/poam-outputs.ts';
 import { loadAttestations, loadWaivers } from '../assurance/load.ts';
 import { checkAssuranceAgainstCatalog } from '../evaluate/assurance.ts';
-import { jsonChunks, writeJsonFile } from '../json-stream.ts';
-import { evidenceCopyPath, RedactedCopies } from './redacted-copies.ts';
+import { jsonChunks, writeJsonFile } from '../core/json-stream.ts';
+import { evidenceCopyPath, RedactedCopies } from '../evidence/redacted-copies.ts';
 import { outputs } from './layout.ts';
-import { selectPageRuns } from './select-page-runs.ts';
-import { snapshotUnitReader } from './snapshot-units.ts';
+import { selectPageRuns } from '../evaluate/units/select-page-runs.ts';
+import { snapshotUnitReader } from '../evaluate/units/snapshot-units.ts';
 
 export { evidenceCopyPath };
-import { tool } from '../paths.ts';
+import { tool } from '../core/paths.ts';
 import { writeEvidenceCsv } from '../render/csv.ts';
 import { summariseInventory, writeInventory, type InventorySummary } from '../inventory/write.ts';
 import { writeReportHtml } from '../render/html.ts';
@@ -79,18 +79,42 @@ export async function evaluateStage(evidenceDir: string, outDir: string, generat
   const attestations = attestationsDir ? loadAttestations(attestationsDir) : [];
   const waivers = waiversFile ? loadWaivers(waiversFile) : [];
   checkAssuranceAgainstCatalog(catalog, attestations, waivers, { attestations: attestationsDir, waivers: waiversFile });
-  if (assurance.threads !== undefined && !(Number.isInteger(assurance.threads) && assurance.threads >= 0)) throw new UserError(`--threads: ${assurance.threads} is not a whole number of threads (0 or more)`);
+  if (assurance.threads !== undefined && !(Number.isInteger(assurance.threads) && assurance.threads >= 0))
+    throw new UserError(`--threads: ${assurance.threads} is not a whole number of threads (0 or more)`);
   const evaluate = { generatedAt, tool, waivers, period: assurance.period, maxEvaluationAgeDays: assurance.maxEvaluationAgeDays, catalogDirs: assurance.catalogs };
-  const evaluation = new Evaluation({ ...evaluate, catalog, checks: checksById, packPathOf: evidenceCopyPath, attestations, attestationPathOf: attestationCopyPath, copies: copies.written, lines: new FileLinesStore(outDir, { ownPartFrom: assurance.ownPartFrom }) });
+  const evaluation = new Evaluation({
+    ...evaluate,
+    catalog,
+    checks: checksById,
+    packPathOf: evidenceCopyPath,
+    attestations,
+    attestationPathOf: attestationCopyPath,
+    copies: copies.written,
+    lines: new FileLinesStore(outDir, { ownPartFrom: assurance.ownPartFrom }),
+  });
   // Configuration items are evaluated as they are read, never held together; delivered snapshot files a unit at a
   // time and (Aggregate)SelectResourceConfig files a run of pages at a time, in threads when large.
   const readSnapshotUnits = snapshotUnitReader({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads });
-  const pageRuns = selectPageRuns({ evidenceDir, outDir, evaluation, copies, evaluate, threads: assurance.threads, runChars: assurance.runChars,
-    onRows: (rel, rows) => assurance.onProgress?.(`${basename(rel)}: ${rows.toLocaleString('en-US')} rows evaluated`) });
+  const pageRuns = selectPageRuns({
+    evidenceDir,
+    outDir,
+    evaluation,
+    copies,
+    evaluate,
+    threads: assurance.threads,
+    runChars: assurance.runChars,
+    onRows: (rel, rows) => assurance.onProgress?.(`${basename(rel)}: ${rows.toLocaleString('en-US')} rows evaluated`),
+  });
   let snapshot;
   try {
-    snapshot = await readSnapshot(evidenceDir, { ruleIdentifier: ruleIdentifierByName(catalog), copies, onConfigurationItem: (r, s) => evaluation.resource(r, s), readSnapshotUnits, readSelectPages: pageRuns.read,
-      onProgress: (read, files) => assurance.onProgress?.(`${read} of ${files} evidence files`) });
+    snapshot = await readSnapshot(evidenceDir, {
+      ruleIdentifier: ruleIdentifierByName(catalog),
+      copies,
+      onConfigurationItem: (r, s) => evaluation.resource(r, s),
+      readSnapshotUnits,
+      readSelectPages: pageRuns.read,
+      onProgress: (read, files) => assurance.onProgress?.(`${read} of ${files} evidence files`),
+    });
   } finally {
     await pageRuns.close();
   }
@@ -142,12 +166,11 @@ export interface RenderOptions {
   formats?: readonly ReportFormat[];
 }
 
-
 /** result.json → report.html, evidence.csv, OSCAL assessment-results, inventory.csv/.xlsx and a signed report.pdf in outDir. */
 export async function renderStage(result: Result, outDir: string, opts: RenderOptions): Promise<string[]> {
   const written: string[] = [];
   const templates = loadTemplates(opts.templates);
-  const cert = opts.pdf ? opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt)) : undefined;
+  const cert = opts.pdf ? (opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt))) : undefined;
   const ksiCatalog = loadKsiCatalog();
   const ksi = rollUpKsi(result, ksiCatalog.catalog, ksiCatalog.sha256);
   const wanted = new Set(opts.formats ?? reportFormats);
@@ -172,7 +195,7 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
     inventory = await writeInventory(result, opts.packDir ?? outDir, outDir);
     written.push(outputs.inventory, outputs.inventoryXlsx);
   }
-  if (wanted.has('html') || cert) context.inventory = inventory ?? await summariseInventory(result, opts.packDir ?? outDir);
+  if (wanted.has('html') || cert) context.inventory = inventory ?? (await summariseInventory(result, opts.packDir ?? outDir));
   if (wanted.has('html')) {
     opts.onProgress?.(`writing ${outputs.html}`);
     await writeReportHtml(join(outDir, outputs.html), templates, result, context);
@@ -193,7 +216,13 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
     written.push(...(await writePoamFiles(opts.poam, outDir)));
   }
   if (cert) {
-    await printReport(result, outDir, opts, (v) => templates.render(v), (pages) => buildReportView(result, context, pages));
+    await printReport(
+      result,
+      outDir,
+      opts,
+      (v) => templates.render(v),
+      (pages) => buildReportView(result, context, pages),
+    );
     const pdfFile = join(outDir, outputs.pdf);
     opts.onProgress?.(`signing ${outputs.pdf}`);
     signPdfFile(pdfFile, cert, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization });
@@ -245,10 +274,14 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
       for (const [i, p] of parts.entries()) files.push(await html(String(i).padStart(3, '0'), i === 0 ? front! : render(p)));
       const limit = pLimit(Math.max(1, Math.min(availableParallelism(), 4)));
       let printed = 0;
-      await Promise.all(files.map((f) => limit(async () => {
-        await printer.print(f, `${f}.pdf`, { ...job, pageNumbers: false });
-        opts.onProgress?.(`printed part ${++printed} of ${files.length}`);
-      })));
+      await Promise.all(
+        files.map((f) =>
+          limit(async () => {
+            await printer.print(f, `${f}.pdf`, { ...job, pageNumbers: false });
+            opts.onProgress?.(`printed part ${++printed} of ${files.length}`);
+          }),
+        ),
+      );
       // The contents' page numbers, from every part's bookmarks; only the front part is printed again.
       const layouts = await partLayouts(files.map((f) => `${f}.pdf`));
       const pages = pagesFromOutline(viewFor(), globalOutline(layouts));
@@ -256,7 +289,13 @@ async function printReport(result: Result, outDir: string, opts: RenderOptions, 
       await writeFile(files[0]!, render(numbered!));
       await printer.print(files[0]!, `${files[0]}.pdf`, { ...job, pageNumbers: false });
       opts.onProgress?.(`merging ${files.length} parts`);
-      await mergeParts(files.map((f) => `${f}.pdf`), parts.map((p) => p.holds), layouts, pdfFile, meta);
+      await mergeParts(
+        files.map((f) => `${f}.pdf`),
+        parts.map((p) => p.holds),
+        layouts,
+        pdfFile,
+        meta,
+      );
     }
   } finally {
     await printer.close();

@@ -1,27 +1,42 @@
 import fs, { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import lockfile from 'proper-lockfile';
-import { compileSchema } from '../data-file.ts';
-import { UserError } from '../errors.ts';
-import { removeOnInterrupt } from '../interrupt.ts';
+import { compileSchema } from '../core/data-file.ts';
+import { UserError } from '../core/errors.ts';
+import { removeOnInterrupt } from '../core/interrupt.ts';
 import { join, resolve } from 'node:path';
 import type { Result } from '../evaluate/result.ts';
 
 /** "Example Corp (sample estate)" → "example-corp-sample-estate": the organization's folder under out/. */
 export function organizationSlug(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'organization';
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'organization'
+  );
 }
 
 /** The newest pack of a period, if any: out/<org>/<period>/pack-*. */
 export function latestPack(out: string, org: string, period: string): string | undefined {
   const dir = join(out, org, period);
   if (!existsSync(dir)) return undefined;
-  const packs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('pack-')).map((e) => e.name).sort();
+  const packs = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.startsWith('pack-'))
+    .map((e) => e.name)
+    .sort();
   return packs.length ? join(dir, packs.at(-1)!) : undefined;
 }
 
-export interface IndexEntry { period: string; packId: string; path: string; generatedAt: string; controls: Result['summary']['controls'] }
-
+export interface IndexEntry {
+  period: string;
+  packId: string;
+  path: string;
+  generatedAt: string;
+  controls: Result['summary']['controls'];
+}
 
 /** A lock untouched this long is a crashed run's and is taken over (the holder touches it every half of it). */
 const lockStaleMs = 10_000;
@@ -73,7 +88,9 @@ export async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T
       stale: lockStaleMs,
       retries: { retries: 600, factor: 1, minTimeout: 100, maxTimeout: 100 },
       fs: lockFs,
-      onCompromised: (e) => { compromised = e; },
+      onCompromised: (e) => {
+        compromised = e;
+      },
     })
     .catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ELOCKED') throw new UserError(`${lock}: held by another run for over a minute; remove it if no run is going on`);

@@ -9,9 +9,7 @@ import { latestPack } from './placement.ts';
 
 export const trendFile = 'trend.json';
 
-export type TrendPoint =
-  | { period: string; packId: string; verified: true; controls: Record<ControlStatus, number> }
-  | { period: string; packId: string; verified: false; notUsed: string };
+export type TrendPoint = { period: string; packId: string; verified: true; controls: Record<ControlStatus, number> } | { period: string; packId: string; verified: false; notUsed: string };
 
 /** The folders `run` names after a period: 2026-10, 2026-Q3, 2026-10-01_2026-10-15. */
 const periodFolder = /^\d{4}-(?:0[1-9]|1[0-2]|Q[1-4])$|^\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}$/;
@@ -25,7 +23,11 @@ const periodFolder = /^\d{4}-(?:0[1-9]|1[0-2]|Q[1-4])$|^\d{4}-\d{2}-\d{2}_\d{4}-
 export async function buildTrend(out: string, org: string, current: { period: string; packId: string; result: Result }, trusted: TrustedKey[], max = 12): Promise<TrendPoint[]> {
   const orgDir = join(out, org);
   const periods = existsSync(orgDir)
-    ? readdirSync(orgDir, { withFileTypes: true }).filter((e) => e.isDirectory() && periodFolder.test(e.name) && e.name < current.period).map((e) => e.name).sort().slice(-(max - 1))
+    ? readdirSync(orgDir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && periodFolder.test(e.name) && e.name < current.period)
+        .map((e) => e.name)
+        .sort()
+        .slice(-(max - 1))
     : [];
   const points: TrendPoint[] = [];
   for (const period of periods) {

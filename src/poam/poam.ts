@@ -115,15 +115,20 @@ function sourceKey(s: EvidenceItem['source']): string {
 /** The weakness id: the same rule or check, account, region and resource give the same id in every pack. */
 export function weaknessId(item: Pick<EvidenceItem, 'source' | 'account' | 'region' | 'resource'>): string {
   const resource = item.resource ? `${item.resource.type}/${item.resource.id}` : '';
-  const h = createHash('sha256').update(['evidence-pack-poam', sourceKey(item.source), item.account, item.region, resource].join('\0')).digest('hex');
+  const h = createHash('sha256')
+    .update(['evidence-pack-poam', sourceKey(item.source), item.account, item.region, resource].join('\0'))
+    .digest('hex');
   return `EP-${h.slice(0, 12).toUpperCase()}`;
 }
 
 function describeSource(s: EvidenceItem['source'], tool: Result['tool']): { name: string; detector: string; identifier: string } {
   switch (s.kind) {
-    case 'check': return { name: s.title, detector: `${tool.name} ${tool.version} built-in check`, identifier: s.id };
-    case 'config-rule': return { name: `AWS Config rule ${s.rule} not satisfied`, detector: `AWS Config rule ${s.ruleName}${s.conformancePack ? ` (conformance pack ${s.conformancePack})` : ''}`, identifier: s.rule };
-    case 'coverage': return { name: `Evidence missing: ${s.api}`, detector: `${tool.name} ${tool.version} evidence coverage`, identifier: s.api };
+    case 'check':
+      return { name: s.title, detector: `${tool.name} ${tool.version} built-in check`, identifier: s.id };
+    case 'config-rule':
+      return { name: `AWS Config rule ${s.rule} not satisfied`, detector: `AWS Config rule ${s.ruleName}${s.conformancePack ? ` (conformance pack ${s.conformancePack})` : ''}`, identifier: s.rule };
+    case 'coverage':
+      return { name: `Evidence missing: ${s.api}`, detector: `${tool.name} ${tool.version} evidence coverage`, identifier: s.api };
   }
 }
 
@@ -190,7 +195,7 @@ export async function buildPoam(result: Result, packDir: string, packId: string,
   const now = result.generatedAt;
   const periodEnd = result.period?.to ?? now;
   const before = new Map((previous.state === 'carried' ? previous.doc.items : []).map((i) => [i.id, i]));
-  const watched = new Map((previous.state === 'carried' ? previous.doc.pendingGaps ?? [] : []).map((g) => [g.id, g]));
+  const watched = new Map((previous.state === 'carried' ? (previous.doc.pendingGaps ?? []) : []).map((g) => [g.id, g]));
   const items: PoamItem[] = [];
   const pendingGaps: PendingGap[] = [];
   const promoted = new Set<string>();
@@ -213,26 +218,42 @@ export async function buildPoam(result: Result, packDir: string, packId: string,
     const changes = [...(prev?.milestoneChanges ?? [])];
     if (firstSeen && (!prev || prev.status === 'closed')) promoted.add(id);
     if (firstSeen && !prev) {
-      changes.push(`Entered the POA&M ${day(now)} by ${packId}: an evidence gap since ${day(firstSeen.date)} (${firstSeen.packId})${s.finding === 'gap' ? ', shown by a second consecutive pack' : `, now ${s.finding === 'fail' ? 'failing' : 'waived'}`}`);
+      changes.push(
+        `Entered the POA&M ${day(now)} by ${packId}: an evidence gap since ${day(firstSeen.date)} (${firstSeen.packId})${s.finding === 'gap' ? ', shown by a second consecutive pack' : `, now ${s.finding === 'fail' ? 'failing' : 'waived'}`}`,
+      );
     }
     if (prev?.status === 'closed') changes.push(`Reopened ${day(now)} by ${packId}: ${s.finding === 'gap' ? 'an evidence gap' : 'failing'} again after closure by ${prev.closed?.packId}`);
-    else if (prev?.status === 'risk-accepted' && status === 'open') changes.push(`Reopened ${day(now)} by ${packId}: ${deviation?.state === 'expired' ? `waiver ${deviation.waiver} expired on ${deviation.expires}` : `waiver ${prev.deviation?.waiver ?? ''} no longer covers it`}`);
+    else if (prev?.status === 'risk-accepted' && status === 'open')
+      changes.push(
+        `Reopened ${day(now)} by ${packId}: ${deviation?.state === 'expired' ? `waiver ${deviation.waiver} expired on ${deviation.expires}` : `waiver ${prev.deviation?.waiver ?? ''} no longer covers it`}`,
+      );
     else if (prev?.status === 'open' && status === 'risk-accepted') changes.push(`Risk accepted ${day(now)} by ${packId}: waiver ${deviation?.waiver} until ${deviation?.expires}`);
     const scheduled = scheduledCompletion(detected.date, risk);
     const comments = [
       s.finding === 'gap' ? 'Evidence gap: the property could not be established (a gap is never a pass).' : '',
       deviation?.state === 'expired' ? `Waiver ${deviation.waiver} expired on ${deviation.expires}: the item fails again.` : '',
       `Catalog controls: ${[...s.controls].join(', ')}.`,
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
     items.push({
-      id, status, finding: s.finding, controls: [...s.controls], nist: [...s.nist].sort(),
+      id,
+      status,
+      finding: s.finding,
+      controls: [...s.controls],
+      nist: [...s.nist].sort(),
       name: src.name,
       description: [...s.messages].join('; ') + (s.more ? `; and ${s.more} more` : ''),
-      detector: src.detector, sourceIdentifier: src.identifier,
+      detector: src.detector,
+      sourceIdentifier: src.identifier,
       asset,
-      account: s.item.account, region: s.item.region,
+      account: s.item.account,
+      region: s.item.region,
       ...(r ? { resource: { type: r.type, id: r.id, ...(r.arn ? { arn: r.arn } : {}) } } : {}),
-      remediation: s.remediation, risk, detected, scheduledCompletion: scheduled,
+      remediation: s.remediation,
+      risk,
+      detected,
+      scheduledCompletion: scheduled,
       statusDate: prev && prev.status === status ? prev.statusDate : now,
       ...(deviation ? { deviation } : {}),
       supportingDocuments: [...s.documents].sort(),
@@ -247,16 +268,31 @@ export async function buildPoam(result: Result, packDir: string, packId: string,
     if (current.has(prev.id)) continue;
     if (prev.status === 'closed') items.push({ ...prev, overdue: false });
     else if (!inScope(result, prev.account, prev.region)) {
-      items.push({ ...prev, overdue: overdue(prev.status, prev.scheduledCompletion), comments: `Not assessed by ${packId}: ${prev.account}/${prev.region} is outside this collection's scope; carried open from ${previous.state === 'carried' ? previous.packId : ''}.` });
+      items.push({
+        ...prev,
+        overdue: overdue(prev.status, prev.scheduledCompletion),
+        comments: `Not assessed by ${packId}: ${prev.account}/${prev.region} is outside this collection's scope; carried open from ${previous.state === 'carried' ? previous.packId : ''}.`,
+      });
     } else {
-      items.push({ ...prev, status: 'closed', finding: 'fixed', overdue: false, statusDate: now, closed: { date: now, packId }, milestoneChanges: [...prev.milestoneChanges, `Closed ${day(now)} by ${packId}: no longer failing`] });
+      items.push({
+        ...prev,
+        status: 'closed',
+        finding: 'fixed',
+        overdue: false,
+        statusDate: now,
+        closed: { date: now, packId },
+        milestoneChanges: [...prev.milestoneChanges, `Closed ${day(now)} by ${packId}: no longer failing`],
+      });
     }
   }
 
-  items.sort((a, b) => (a.status === 'closed' ? 1 : 0) - (b.status === 'closed' ? 1 : 0)
-    || (a.status === 'closed' ? b.closed!.date.localeCompare(a.closed!.date) : a.detected.date.localeCompare(b.detected.date))
-    || riskRatings.indexOf(a.risk) - riskRatings.indexOf(b.risk)
-    || a.id.localeCompare(b.id));
+  items.sort(
+    (a, b) =>
+      (a.status === 'closed' ? 1 : 0) - (b.status === 'closed' ? 1 : 0) ||
+      (a.status === 'closed' ? b.closed!.date.localeCompare(a.closed!.date) : a.detected.date.localeCompare(b.detected.date)) ||
+      riskRatings.indexOf(a.risk) - riskRatings.indexOf(b.risk) ||
+      a.id.localeCompare(b.id),
+  );
   const open = items.filter((i) => i.status !== 'closed');
   const closed = items.filter((i) => i.status === 'closed');
   return {

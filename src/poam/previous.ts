@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { refusalReasons } from '../diff/previous.ts';
-import type { Period } from '../period/period.ts';
+import type { Period } from '../core/period.ts';
 import { latestPack } from '../period/placement.ts';
 import type { TrustedKey } from '../sign/trust.ts';
 import { verifyPack } from '../sign/verify.ts';

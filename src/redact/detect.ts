@@ -22,7 +22,10 @@ export type SensitiveKind =
   | 'payment-card'
   | 'iban';
 
-export interface SensitiveFinding { kind: SensitiveKind; hash: string }
+export interface SensitiveFinding {
+  kind: SensitiveKind;
+  hash: string;
+}
 
 interface Detector {
   kind: SensitiveKind | ((match: RegExpExecArray | string[]) => SensitiveKind);
@@ -58,22 +61,48 @@ const vendorPatterns = {
 export type VendorKind = keyof typeof vendorPatterns;
 const vendorKinds = Object.keys(vendorPatterns) as VendorKind[];
 /** Which literal starts each vendor token (the prefilter looks for these). */
-export const vendorPrefixes = ['ghp_', 'github_pat_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'glpat-', 'xox', 'xapp-', 'hooks.slack.com', 'sk_', 'rk_', 'aiza', 'npm_', 'pypi-', 'sg.', 'shp', 'do', 'hvs.', 'sk-'];
+export const vendorPrefixes = [
+  'ghp_',
+  'github_pat_',
+  'gho_',
+  'ghu_',
+  'ghs_',
+  'ghr_',
+  'glpat-',
+  'xox',
+  'xapp-',
+  'hooks.slack.com',
+  'sk_',
+  'rk_',
+  'aiza',
+  'npm_',
+  'pypi-',
+  'sg.',
+  'shp',
+  'do',
+  'hvs.',
+  'sk-',
+];
 
 /**
  * Key names that say their value is a secret: the name ends with one of these words (so `password` and
  * `DbPassword` count, `PasswordLastUsed`, `MinimumPasswordLength` and `TokenValidity` do not). Not
  * "ConnectionString": a WorkSpaces alias's is a host name (evidence); a password in one is caught as `Password=`.
  */
-const secretWord = 'secret[_ .-]?access[_ .-]?key|session[_ .-]?token|security[_ .-]?token|client[_ .-]?secret|private[_ .-]?key|secret[_ .-]?key|api[_ .-]?key|x-api-key|access[_ .-]?token|auth[_ .-]?token|refresh[_ .-]?token|password|passwd|passphrase|pwd|pw|secret|token|credentials?|authorization';
+const secretWord =
+  'secret[_ .-]?access[_ .-]?key|session[_ .-]?token|security[_ .-]?token|client[_ .-]?secret|private[_ .-]?key|secret[_ .-]?key|api[_ .-]?key|x-api-key|access[_ .-]?token|auth[_ .-]?token|refresh[_ .-]?token|password|passwd|passphrase|pwd|pw|secret|token|credentials?|authorization';
 const secretKeyName = new RegExp(`(?:${secretWord})s?$`, 'i');
 /** Pagination tokens (AWS's NextToken, S3's continuation tokens, …): names ending in "token" that hold no secret. */
 const paginationPrefix = '(?:next|starting|continuation|next[_ .-]?continuation|pagination|page|marker)';
 const paginationTokenName = new RegExp(`^${paginationPrefix}[_ .-]?tokens?$`, 'i');
 const keyKind = (key: string): SensitiveKind =>
-  /secret[_ .-]?access[_ .-]?key/i.test(key) ? 'aws-secret-key'
-    : /(?:session|security)[_ .-]?token/i.test(key) ? 'aws-session-token'
-      : /authorization/i.test(key) ? 'authorization' : 'secret-assignment';
+  /secret[_ .-]?access[_ .-]?key/i.test(key)
+    ? 'aws-secret-key'
+    : /(?:session|security)[_ .-]?token/i.test(key)
+      ? 'aws-session-token'
+      : /authorization/i.test(key)
+        ? 'authorization'
+        : 'secret-assignment';
 
 /** Whether a key name (a JSON member, a tag key, an environment variable) says its value is a secret. */
 export function isSecretKeyName(key: string): boolean {
@@ -124,7 +153,10 @@ const detectors: Detector[] = [
   // key named like a secret (see secretWord); not a segment of an ARN (arn:…:secret:name), not a pagination token.
   {
     kind: (args) => keyKind(args[1]!),
-    pattern: new RegExp(`(?<![:/])(?<!${paginationPrefix}[_ .-]?)(${secretWord})(?:\\\\?["'])?\\s{0,8}(=>|:=|[=:])\\s{0,8}(?:\\\\?["']([^"'\\\\\\r\\n]{1,4096})|(?:(?:Bearer|Basic|Token|Digest)\\s{1,8})?([^\\s"'\\\\<>,;&)}\\]]{1,4096})(?=(\\s{1,8}[a-z]{1,20}\\b)|))`, 'gi'),
+    pattern: new RegExp(
+      `(?<![:/])(?<!${paginationPrefix}[_ .-]?)(${secretWord})(?:\\\\?["'])?\\s{0,8}(=>|:=|[=:])\\s{0,8}(?:\\\\?["']([^"'\\\\\\r\\n]{1,4096})|(?:(?:Bearer|Basic|Token|Digest)\\s{1,8})?([^\\s"'\\\\<>,;&)}\\]]{1,4096})(?=(\\s{1,8}[a-z]{1,20}\\b)|))`,
+      'gi',
+    ),
     secret: ([, , separator, quoted, bare, prose]) => {
       const value = quoted ?? bare;
       if (!value || notASecret.test(value)) return undefined;
@@ -212,7 +244,12 @@ export function maskToken(kind: SensitiveKind, value: string): string {
 // can be a card number (13+, from 2-6), a '+' or '(' before digits (phone), an upper-case run that can be an
 // IBAN. ARNs, dates, account ids and most names have none, and skip the detectors and the cache.
 // Case-sensitive over the lower-cased text: 3× quicker than one case-insensitive alternation in V8.
-const literalTrigger = new RegExp(`[@=]|-----|\\.ey|a3t|akia|asia|abia|acca|bearer|basic|:thin:|passw|passphrase|pw|secret|token|credential|authoriz|api[_ .-]?key|private[_ .-]?key|${vendorPrefixes.filter((p) => p.length > 2 && p !== 'xox').map((p) => p.replace(/[.]/g, '\\.')).join('|')}|xox[abposer]-|do[opr]_v1_|sk_|rk_`);
+const literalTrigger = new RegExp(
+  `[@=]|-----|\\.ey|a3t|akia|asia|abia|acca|bearer|basic|:thin:|passw|passphrase|pw|secret|token|credential|authoriz|api[_ .-]?key|private[_ .-]?key|${vendorPrefixes
+    .filter((p) => p.length > 2 && p !== 'xox')
+    .map((p) => p.replace(/[.]/g, '\\.'))
+    .join('|')}|xox[abposer]-|do[opr]_v1_|sk_|rk_`,
+);
 // A short string is quicker tested as it is than lower-cased first.
 const literalTriggerAnyCase = new RegExp(literalTrigger.source, 'i');
 export function mayBeSensitive(text: string): boolean {
@@ -229,8 +266,14 @@ const charClass = new Uint8Array(128).map((_, c) => {
   const ch = String.fromCharCode(c);
   return (/[A-Za-z0-9/+]/.test(ch) ? B64 : 0) | (/[0-9]/.test(ch) ? DIGIT : 0) | (/[A-Z]/.test(ch) ? UPPER : 0) | (ch === ' ' || ch === '-' ? SEP : 0) | (ch === '+' || ch === '(' ? OPEN : 0);
 });
-const isDigitAt = (t: string, i: number) => { const c = t.charCodeAt(i); return c >= 48 && c <= 57; };
-const isLetterAt = (t: string, i: number) => { const c = t.charCodeAt(i); return c >= 65 && c <= 90; };
+const isDigitAt = (t: string, i: number) => {
+  const c = t.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+const isLetterAt = (t: string, i: number) => {
+  const c = t.charCodeAt(i);
+  return c >= 65 && c <= 90;
+};
 const isIbanStart = (t: string, i: number) => isLetterAt(t, i) && isLetterAt(t, i + 1) && isDigitAt(t, i + 2) && isDigitAt(t, i + 3);
 
 /**
@@ -258,7 +301,10 @@ function hasNumericOrBase64Run(text: string): boolean {
       continue;
     }
     if (k & DIGIT) {
-      if (digits === 0) { digitStart = c; grouped = false; }
+      if (digits === 0) {
+        digitStart = c;
+        grouped = false;
+      }
       if (++digits >= 13 && digitStart >= 50 && digitStart <= 54) return true;
       if (digits >= 10 && grouped) return true;
     } else if (k & SEP && digits > 0 && isDigitAt(text, i + 1)) grouped = true;
@@ -268,7 +314,10 @@ function hasNumericOrBase64Run(text: string): boolean {
     }
     if (k & (UPPER | DIGIT)) {
       // A run that did not start like an IBAN starts again at each group ("1234 DE89…").
-      if (upper === 0 || (text.charCodeAt(i - 1) === 32 && !isIbanStart(text, upperStart))) { upperStart = i; upper = 0; }
+      if (upper === 0 || (text.charCodeAt(i - 1) === 32 && !isIbanStart(text, upperStart))) {
+        upperStart = i;
+        upper = 0;
+      }
       upper++;
       if (upper >= 15 && isIbanStart(text, upperStart)) return true;
     } else if (!(c === 32 && upper > 0)) upper = 0;

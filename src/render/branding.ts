@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.ts';
-import { regularFile } from '../files.ts';
+import { UserError } from '../core/errors.ts';
+import { regularFile } from '../core/files.ts';
 
-export interface Branding { logo?: string; accent?: string }
+export interface Branding {
+  logo?: string;
+  accent?: string;
+}
 
 const types: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', svg: 'image/svg+xml' };
 

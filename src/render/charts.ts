@@ -6,7 +6,10 @@ import { statusInfo, statusOrder } from './status.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export interface ChartRow { label: string; counts: Partial<Record<ControlStatus, number>> }
+export interface ChartRow {
+  label: string;
+  counts: Partial<Record<ControlStatus, number>>;
+}
 
 /** A count as drawn: a whole non-negative number, else 0 (a string, NaN or a negative count draws nothing). */
 const count = (n: unknown): number => (typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 0);
@@ -24,7 +27,10 @@ export function stackedBars(rows: ChartRow[], opts: { width?: number; title: str
   const legendWidth = (s: ControlStatus) => 30 + statusInfo[s].label.length * 5.6;
   let lines = 1;
   for (let x = labelWidth, i = 0; i < present.length; i++) {
-    if (x + legendWidth(present[i]!) > width) { lines++; x = labelWidth; }
+    if (x + legendWidth(present[i]!) > width) {
+      lines++;
+      x = labelWidth;
+    }
     x += legendWidth(present[i]!);
   }
   const height = legendY + 18 * lines + 6;
@@ -48,7 +54,10 @@ export function stackedBars(rows: ChartRow[], opts: { width?: number; title: str
   let lx = labelWidth;
   let ly = legendY;
   for (const s of present) {
-    if (lx + legendWidth(s) > width) { lx = labelWidth; ly += 18; }
+    if (lx + legendWidth(s) > width) {
+      lx = labelWidth;
+      ly += 18;
+    }
     parts.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${statusInfo[s].colour}"/><text x="${lx + 16}" y="${ly + 10}" class="chart-legend">${esc(statusInfo[s].label)}</text>`);
     lx += legendWidth(s);
   }

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ExitCode, UserError } from '../errors.ts';
+import { ExitCode, UserError } from '../core/errors.ts';
 
 export const chromiumEnv = 'EVIDENCE_PACK_CHROMIUM';
 const candidates = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];

@@ -1,28 +1,67 @@
 import { rm } from 'node:fs/promises';
-import { BufferedFileWriter } from '../buffered-writer.ts';
-import { runInThread } from '../threads.ts';
+import { BufferedFileWriter } from '../core/buffered-writer.ts';
+import { runInThread } from '../core/threads.ts';
 import { controlItemBatches } from '../evaluate/read-result.ts';
 import { linesTotal, type ControlResult, type EvidenceItem, type Result } from '../evaluate/result.ts';
 import { sourceText } from '../evaluate/item-source.ts';
-import { csvField } from '../csv-field.ts';
+import { csvField } from '../core/csv-field.ts';
 
-export { csvField, neutraliseFormula } from '../csv-field.ts';
+export { csvField, neutraliseFormula } from '../core/csv-field.ts';
 
-const columns = ['control', 'control_status', 'item_status', 'account', 'region', 'resource_type', 'resource_id', 'resource_name', 'resource_arn', 'source', 'finding', 'evidence_time', 'evidence_file', 'evidence_pointer'];
+const columns = [
+  'control',
+  'control_status',
+  'item_status',
+  'account',
+  'region',
+  'resource_type',
+  'resource_id',
+  'resource_name',
+  'resource_arn',
+  'source',
+  'finding',
+  'evidence_time',
+  'evidence_file',
+  'evidence_pointer',
+];
 
 /** A column per framework of the pack (its id, with underscores): the ids of its controls each catalog control is evidence for. */
 export function frameworkColumns(result: Result): { names: string[]; cells: Map<string, string[]> } {
   const frameworks = result.frameworks.filter((f) => f.kind === 'framework');
-  const cells = new Map(result.controls.map((c) => [c.id, frameworks.map((f) => f.rows
-    .filter((r) => r.via.includes(c.id) || (r.inherits ?? []).some((i) => (c.mappings[i.framework] ?? []).some((m) => m.id === i.id)))
-    .map((r) => r.id).join(' '))]));
+  const cells = new Map(
+    result.controls.map((c) => [
+      c.id,
+      frameworks.map((f) =>
+        f.rows
+          .filter((r) => r.via.includes(c.id) || (r.inherits ?? []).some((i) => (c.mappings[i.framework] ?? []).some((m) => m.id === i.id)))
+          .map((r) => r.id)
+          .join(' '),
+      ),
+    ]),
+  );
   return { names: frameworks.map((f) => f.id.replace(/[^A-Za-z0-9]+/g, '_')), cells };
 }
 
 const csvLine = (row: string[]) => `${row.map(csvField).join(',')}\r\n`;
 
 function row(c: CsvControl, frameworks: string[], i: EvidenceItem): string[] {
-  return [c.id, c.status, i.status, i.account, i.region, i.resource?.type ?? '', i.resource?.id ?? '', i.resource?.name ?? '', i.resource?.arn ?? '', sourceText(i), i.message, i.observedAt, i.origin?.file ?? '', i.origin?.pointer ?? '', ...frameworks];
+  return [
+    c.id,
+    c.status,
+    i.status,
+    i.account,
+    i.region,
+    i.resource?.type ?? '',
+    i.resource?.id ?? '',
+    i.resource?.name ?? '',
+    i.resource?.arn ?? '',
+    sourceText(i),
+    i.message,
+    i.observedAt,
+    i.origin?.file ?? '',
+    i.origin?.pointer ?? '',
+    ...frameworks,
+  ];
 }
 
 /** The rows of these controls' items, in order, appended to `out`. */

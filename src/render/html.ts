@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { BufferedFileWriter } from '../buffered-writer.ts';
+import { BufferedFileWriter } from '../core/buffered-writer.ts';
 import type { Result } from '../evaluate/result.ts';
 import { loadTemplates, type ReportTemplates } from './templates.ts';
 import { buildReportView, type DeferredRows, type PackContext } from './view-model.ts';

@@ -9,7 +9,11 @@ const basisLabel = { 'aws-data': 'AWS data (FIPS checks)', attestation: 'Custome
 export function ksiView(ksi: KsiReport | undefined) {
   if (!ksi) return undefined;
   const byId = new Map(ksi.indicators.map((i) => [i.id, i]));
-  const countsOf = (statuses: string[]) => ksiStatuses.filter((s) => statuses.includes(s)).map((s) => `${statuses.filter((x) => x === s).length} ${statusInfo[s].label.toLowerCase()}`).join(', ');
+  const countsOf = (statuses: string[]) =>
+    ksiStatuses
+      .filter((s) => statuses.includes(s))
+      .map((s) => `${statuses.filter((x) => x === s).length} ${statusInfo[s].label.toLowerCase()}`)
+      .join(', ');
   return {
     source: ksi.source,
     rule: ksi.rule,

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { frameworkControlIdToOscalId } from '../catalog/control-id.ts';
 import { linesFileNames, linesTotal, type BaselineStatus, type EvidenceItem, type JsonLinesFile, type Result } from '../evaluate/result.ts';
-import { LazyList } from '../json-stream.ts';
-import { mediaTypeOf } from '../media-type.ts';
+import { LazyList } from '../core/json-stream.ts';
+import { mediaTypeOf } from '../core/media-type.ts';
 
 export const oscalVersion = '1.1.3';
 /** Namespace of this tool's own OSCAL properties. */
@@ -27,16 +27,24 @@ const linesResources = (parts: JsonLinesFile[], what: string) =>
 
 function targetStatus(status: BaselineStatus, attested: boolean): { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other'; remarks: string } {
   switch (status) {
-    case 'pass': return { state: 'satisfied', reason: 'pass', remarks: 'Automated evidence passes.' };
-    case 'fail': return { state: 'not-satisfied', reason: 'fail', remarks: 'Automated evidence fails.' };
-    case 'gap': return { state: 'not-satisfied', reason: 'other', remarks: 'Evidence gap: the evidence could not be collected or established.' };
-    case 'waived': return { state: 'not-satisfied', reason: 'other', remarks: 'Failing under an active waiver (risk accepted by the customer).' };
-    case 'manual': return attested
-      ? { state: 'satisfied', reason: 'other', remarks: 'Satisfied by a current customer attestation, not by automated evidence.' }
-      : { state: 'not-satisfied', reason: 'other', remarks: 'Manual control: an attestation is needed.' };
-    case 'inherited': return { state: 'satisfied', reason: 'other', remarks: 'Inherited from AWS under the shared responsibility model.' };
-    case 'not-applicable': return { state: 'satisfied', reason: 'other', remarks: 'Not applicable: no resource in scope; absence recorded as evidence.' };
-    case 'not-assessed': return { state: 'not-satisfied', reason: 'other', remarks: 'Not assessed by this catalog.' };
+    case 'pass':
+      return { state: 'satisfied', reason: 'pass', remarks: 'Automated evidence passes.' };
+    case 'fail':
+      return { state: 'not-satisfied', reason: 'fail', remarks: 'Automated evidence fails.' };
+    case 'gap':
+      return { state: 'not-satisfied', reason: 'other', remarks: 'Evidence gap: the evidence could not be collected or established.' };
+    case 'waived':
+      return { state: 'not-satisfied', reason: 'other', remarks: 'Failing under an active waiver (risk accepted by the customer).' };
+    case 'manual':
+      return attested
+        ? { state: 'satisfied', reason: 'other', remarks: 'Satisfied by a current customer attestation, not by automated evidence.' }
+        : { state: 'not-satisfied', reason: 'other', remarks: 'Manual control: an attestation is needed.' };
+    case 'inherited':
+      return { state: 'satisfied', reason: 'other', remarks: 'Inherited from AWS under the shared responsibility model.' };
+    case 'not-applicable':
+      return { state: 'satisfied', reason: 'other', remarks: 'Not applicable: no resource in scope; absence recorded as evidence.' };
+    case 'not-assessed':
+      return { state: 'not-satisfied', reason: 'other', remarks: 'Not assessed by this catalog.' };
   }
 }
 
@@ -46,7 +54,11 @@ export function renderOscal(result: Result, packId: string): object {
   const methodUuid = derivedUuid(seed, 'method');
   const fileUuid = new Map<string, string>();
   const backMatter = [
-    { uuid: methodUuid, title: `Assessment method: catalog ${result.catalog.name} ${result.catalog.version}`, description: `Built-in checks and AWS Config rule results evaluated by ${result.tool.name} ${result.tool.version}; catalog sha256 ${result.catalog.digest}.` },
+    {
+      uuid: methodUuid,
+      title: `Assessment method: catalog ${result.catalog.name} ${result.catalog.version}`,
+      description: `Built-in checks and AWS Config rule results evaluated by ${result.tool.name} ${result.tool.version}; catalog sha256 ${result.catalog.digest}.`,
+    },
     ...result.evidence.files.map((f) => ({ path: f.path, sha256: f.sha256, title: `Evidence file ${f.path} (${f.kind}; sha256 as received ${f.sourceSha256})` })),
     ...result.attestations.flatMap((a) => a.evidence.map((e) => ({ path: e.path, sha256: e.sha256, title: `Attestation evidence for ${a.control}` }))),
     ...result.controls.flatMap((c) => linesResources(c.items ?? [], `Every evidence item of ${c.id}`)),
@@ -82,43 +94,65 @@ export function renderOscal(result: Result, packId: string): object {
       yield {
         uuid,
         description: describe(item),
-        props: [prop('account', item.account), prop('region', item.region), ...(item.resource ? [prop('resource-type', item.resource.type), prop('resource-id', item.resource.id)] : []), ...(item.resource?.arn ? [{ name: 'asset-id', value: item.resource.arn }] : [])],
+        props: [
+          prop('account', item.account),
+          prop('region', item.region),
+          ...(item.resource ? [prop('resource-type', item.resource.type), prop('resource-id', item.resource.id)] : []),
+          ...(item.resource?.arn ? [{ name: 'asset-id', value: item.resource.arn }] : []),
+        ],
       };
     }
   });
-  const observations = new LazyList(result.controls.reduce((n, c) => n + observationCount(c), 0), function* () {
-    for (const c of result.controls) {
-      for (const [i, item] of c.evidence.entries()) {
-        const source = item.source.kind === 'check' ? `built-in check ${item.source.id}` : item.source.kind === 'config-rule' ? `AWS Config rule ${item.source.ruleName} (${item.source.rule})` : `coverage of ${item.source.api}`;
-        yield {
-          uuid: observationUuid(c, i),
-          title: `${c.id}: ${item.status}`,
-          description: `${item.message} [${source}]`,
-          props: [prop('catalog-control', c.id), prop('evidence-status', item.status), ...(item.waiver ? [prop('waiver', item.waiver.id)] : [])],
-          methods: ['TEST'],
-          types: [item.status === 'fail' || item.status === 'gap' ? 'finding' : 'control-objective'],
-          origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
-          subjects: [subjectFor(item)],
-          ...(item.origin ? { 'relevant-evidence': [{ href: `#${fileUuid.get(item.origin.file) ?? derivedUuid(seed, 'file', item.origin.file)}`, description: `${item.origin.file}${item.origin.pointer ? ` at ${item.origin.pointer}` : ''} (${item.origin.api})` }] } : {}),
-          collected: item.observedAt,
-        };
+  const observations = new LazyList(
+    result.controls.reduce((n, c) => n + observationCount(c), 0),
+    function* () {
+      for (const c of result.controls) {
+        for (const [i, item] of c.evidence.entries()) {
+          const source =
+            item.source.kind === 'check'
+              ? `built-in check ${item.source.id}`
+              : item.source.kind === 'config-rule'
+                ? `AWS Config rule ${item.source.ruleName} (${item.source.rule})`
+                : `coverage of ${item.source.api}`;
+          yield {
+            uuid: observationUuid(c, i),
+            title: `${c.id}: ${item.status}`,
+            description: `${item.message} [${source}]`,
+            props: [prop('catalog-control', c.id), prop('evidence-status', item.status), ...(item.waiver ? [prop('waiver', item.waiver.id)] : [])],
+            methods: ['TEST'],
+            types: [item.status === 'fail' || item.status === 'gap' ? 'finding' : 'control-objective'],
+            origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
+            subjects: [subjectFor(item)],
+            ...(item.origin
+              ? {
+                  'relevant-evidence': [
+                    {
+                      href: `#${fileUuid.get(item.origin.file) ?? derivedUuid(seed, 'file', item.origin.file)}`,
+                      description: `${item.origin.file}${item.origin.pointer ? ` at ${item.origin.pointer}` : ''} (${item.origin.api})`,
+                    },
+                  ],
+                }
+              : {}),
+            collected: item.observedAt,
+          };
+        }
+        if (unlisted(c) > 0) {
+          const shown = (s: 'pass' | 'not-applicable') => c.counts[s] - c.evidence.filter((i) => i.status === s).length;
+          yield {
+            uuid: observationUuid(c, c.evidence.length),
+            title: `${c.id}: ${unlisted(c)} further items`,
+            description: `${shown('pass')} passing and ${shown('not-applicable')} not-applicable evidence items are not listed one by one; ${linesFileNames(c.items!)} ${c.items!.length === 1 ? 'holds' : 'hold'} every item of the control.`,
+            props: [prop('catalog-control', c.id), prop('unlisted-items', String(unlisted(c)))],
+            methods: ['TEST'],
+            types: ['control-objective'],
+            origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
+            'relevant-evidence': c.items!.map((f) => ({ href: `#${fileUuid.get(f.file)}`, description: `${f.file} (${f.count} items, sha256 ${f.sha256})` })),
+            collected: result.evidence.collectedAt,
+          };
+        }
       }
-      if (unlisted(c) > 0) {
-        const shown = (s: 'pass' | 'not-applicable') => c.counts[s] - c.evidence.filter((i) => i.status === s).length;
-        yield {
-          uuid: observationUuid(c, c.evidence.length),
-          title: `${c.id}: ${unlisted(c)} further items`,
-          description: `${shown('pass')} passing and ${shown('not-applicable')} not-applicable evidence items are not listed one by one; ${linesFileNames(c.items!)} ${c.items!.length === 1 ? 'holds' : 'hold'} every item of the control.`,
-          props: [prop('catalog-control', c.id), prop('unlisted-items', String(unlisted(c)))],
-          methods: ['TEST'],
-          types: ['control-objective'],
-          origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
-          'relevant-evidence': c.items!.map((f) => ({ href: `#${fileUuid.get(f.file)}`, description: `${f.file} (${f.count} items, sha256 ${f.sha256})` })),
-          collected: result.evidence.collectedAt,
-        };
-      }
-    }
-  });
+    },
+  );
 
   const byId = new Map(result.controls.map((c) => [c.id, c]));
   // A finding per assessed control of every framework that lists all its controls (baselines, a user's control set).
@@ -128,9 +162,12 @@ export function renderOscal(result: Result, packId: string): object {
     const via = row.via.map((id) => byId.get(id)!);
     const attested = row.status === 'manual' && via.filter((c) => c.status === 'manual').every((c) => c.attestations.some((a) => a.state === 'valid'));
     // Written as it is read: a large estate's baseline rows each point at hundreds of thousands of observations.
-    const related = new LazyList(via.reduce((n, c) => n + observationCount(c), 0), function* () {
-      for (const c of via) for (let i = 0; i < observationCount(c); i++) yield { 'observation-uuid': observationUuid(c, i) };
-    });
+    const related = new LazyList(
+      via.reduce((n, c) => n + observationCount(c), 0),
+      function* () {
+        for (const c of via) for (let i = 0; i < observationCount(c); i++) yield { 'observation-uuid': observationUuid(c, i) };
+      },
+    );
     return {
       uuid: derivedUuid(seed, 'finding', framework.id, row.id),
       title: `${framework.label} ${row.id} ${row.title}`,
@@ -157,20 +194,30 @@ export function renderOscal(result: Result, packId: string): object {
         props: [prop('tool', `${result.tool.name} ${result.tool.version}`), prop('catalog-digest', result.catalog.digest)],
       },
       'import-ap': { href: `#${methodUuid}` },
-      results: [{
-        uuid: derivedUuid(seed, 'result'),
-        title: `Evidence pack ${packId}`,
-        description: `Automated assessment of AWS accounts ${result.evidence.scope.accounts.join(', ')} in ${result.evidence.scope.regions.join(', ')} from evidence collected ${result.evidence.collectedAt} (${result.evidence.collector.method}).`,
-        start: result.evidence.collectedAt,
-        end: result.generatedAt,
-        'local-definitions': {
-          components: [{ uuid: toolUuid, type: 'software', title: result.tool.name, description: `${result.tool.name} ${result.tool.version}: evidence collection and evaluation tool`, status: { state: 'operational' } }],
-          ...(inventory.size ? { 'inventory-items': inventoryItems } : {}),
+      results: [
+        {
+          uuid: derivedUuid(seed, 'result'),
+          title: `Evidence pack ${packId}`,
+          description: `Automated assessment of AWS accounts ${result.evidence.scope.accounts.join(', ')} in ${result.evidence.scope.regions.join(', ')} from evidence collected ${result.evidence.collectedAt} (${result.evidence.collector.method}).`,
+          start: result.evidence.collectedAt,
+          end: result.generatedAt,
+          'local-definitions': {
+            components: [
+              {
+                uuid: toolUuid,
+                type: 'software',
+                title: result.tool.name,
+                description: `${result.tool.name} ${result.tool.version}: evidence collection and evaluation tool`,
+                status: { state: 'operational' },
+              },
+            ],
+            ...(inventory.size ? { 'inventory-items': inventoryItems } : {}),
+          },
+          'reviewed-controls': { 'control-selections': [{ 'include-controls': reviewed.map((id) => ({ 'control-id': id })) }] },
+          ...(observations.length ? { observations } : {}),
+          ...(findings.length ? { findings } : {}),
         },
-        'reviewed-controls': { 'control-selections': [{ 'include-controls': reviewed.map((id) => ({ 'control-id': id })) }] },
-        ...(observations.length ? { observations } : {}),
-        ...(findings.length ? { findings } : {}),
-      }],
+      ],
       'back-matter': { resources: backMatter },
     },
   };

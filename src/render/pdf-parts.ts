@@ -5,13 +5,16 @@
 // never held whole: a million-item estate's report has over 16,000 pages.
 import { readFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFHeader, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRef, StandardFonts, rgb, type PDFObject, type PDFPage } from 'pdf-lib';
-import { BufferedFileWriter } from '../buffered-writer.ts';
+import { BufferedFileWriter } from '../core/buffered-writer.ts';
 import { applyPdfMetadata, outlineOf, type OutlineEntry, type PdfMetadata } from './pdf.ts';
 
 /** Where Chromium's footer puts its text on the page (14 mm from the right edge, in the 18 mm bottom margin). */
 const footer = { right: 39.68, baseline: 16.2, size: 7.5, colour: rgb(0x5b / 255, 0x65 / 255, 0x70 / 255) };
 
-export interface PartLayout { pages: number; outline: OutlineEntry[] }
+export interface PartLayout {
+  pages: number;
+  outline: OutlineEntry[];
+}
 
 /** Page count and bookmarks (pages within the part) of each printed part, read one part at a time. */
 export async function partLayouts(files: string[]): Promise<PartLayout[]> {
@@ -108,7 +111,13 @@ export async function mergeParts(files: string[], holds: string[][], layouts: Pa
       const dest = part.context.lookupMaybe(value, PDFArray);
       const target = dest && pageOf.get(dest.get(0).toString());
       if (!dest || !target || !held.has(name.decodeText())) continue;
-      dests.set(name.decodeText(), [target, ...dest.asArray().slice(1).map((v) => (v instanceof PDFNumber || v instanceof PDFName ? v : PDFNull))]);
+      dests.set(name.decodeText(), [
+        target,
+        ...dest
+          .asArray()
+          .slice(1)
+          .map((v) => (v instanceof PDFNumber || v instanceof PDFName ? v : PDFNull)),
+      ]);
     }
     for (const e of outlineOf(part)) outline.push({ title: e.title, page: e.page + before });
     for (const [ref, object] of chunk.context.enumerateIndirectObjects()) if (ref.objectNumber >= nextNumber) writer.write(ref, object);

@@ -5,10 +5,10 @@ import { pathToFileURL } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFObject } from 'pdf-lib';
 import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer-core';
-import { ExitCode, UserError } from '../errors.ts';
+import { ExitCode, UserError } from '../core/errors.ts';
 import { findChromium } from './chromium.ts';
-import { onInterrupt } from '../interrupt.ts';
-import { removeStaleTemporaries } from '../pack/atomic-dir.ts';
+import { onInterrupt } from '../core/interrupt.ts';
+import { removeStaleTemporaries } from '../core/atomic-dir.ts';
 import { baseSeconds, DeadlinePassed, printDeadlineSeconds, printTimeoutEnv, withDeadline } from './print-deadline.ts';
 
 /** Puppeteer's own ceiling on one DevTools call; each start and print has a shorter deadline of ours (print-deadline.ts). */
@@ -71,13 +71,15 @@ function processesUsing(profile: string): number[] {
   } catch {
     return [];
   }
-  return pids.filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`--user-data-dir=${profile}`);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return pids
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`--user-data-dir=${profile}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 /** Removes a profile folder; Chromium's killed helpers may still be writing to it for a few milliseconds. */
@@ -91,7 +93,14 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export interface PdfMetadata { title: string; subject: string; author: string; creator: string; created: Date; keywords: string[] }
+export interface PdfMetadata {
+  title: string;
+  subject: string;
+  author: string;
+  creator: string;
+  created: Date;
+  keywords: string[];
+}
 
 /** Sets the document information to the run's values (Chromium writes the clock's time and its own name). */
 export async function setPdfMetadata(pdfFile: string, meta: PdfMetadata): Promise<void> {
@@ -112,7 +121,10 @@ export function applyPdfMetadata(doc: PDFDocument, meta: PdfMetadata): void {
   doc.setModificationDate(meta.created);
 }
 
-export interface OutlineEntry { title: string; page: number }
+export interface OutlineEntry {
+  title: string;
+  page: number;
+}
 
 /** The PDF's bookmarks (Chromium makes them from the headings) with the page each points to. */
 export async function readOutline(pdfFile: string): Promise<OutlineEntry[]> {
@@ -141,11 +153,14 @@ export function outlineOf(doc: PDFDocument): OutlineEntry[] {
 /** One Chromium for the prints of one report (the contents need two: layout, then page numbers). */
 export class PdfPrinter {
   readonly blockedRequests: string[] = [];
-  private constructor(private readonly browser: Browser, private readonly forget: () => void) {}
+  private constructor(
+    private readonly browser: Browser,
+    private readonly forget: () => void,
+  ) {}
 
   /**
    * Starts Chromium in its own process group with a profile folder of ours (evidence-pack-chromium-<pid>-* in the
-   * system's temporary directory). A signal kills the group and removes the folder (src/interrupt.ts); the
+   * system's temporary directory). A signal kills the group and removes the folder (src/core/interrupt.ts); the
    * DevTools pipe makes Chromium quit by itself when this process is killed outright, and the next launch
    * removes the folders such a process left.
    */
@@ -167,11 +182,22 @@ export class PdfPrinter {
     const seconds = baseSeconds();
     try {
       // A large estate's report takes Chromium minutes to lay out: each print has a deadline scaled by its size (print()).
-      const browser = await withDeadline(seconds, puppeteer.launch({
-        executablePath, headless: true, args: chromiumArgs, protocolTimeout: protocolCeilingMs, userDataDir: profile, pipe: true,
-        env: { ...process.env, ...ownTemporaries },
-        handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
-      }), stop);
+      const browser = await withDeadline(
+        seconds,
+        puppeteer.launch({
+          executablePath,
+          headless: true,
+          args: chromiumArgs,
+          protocolTimeout: protocolCeilingMs,
+          userDataDir: profile,
+          pipe: true,
+          env: { ...process.env, ...ownTemporaries },
+          handleSIGINT: false,
+          handleSIGTERM: false,
+          handleSIGHUP: false,
+        }),
+        stop,
+      );
       group = browser.process()?.pid;
       return new PdfPrinter(browser, () => {
         killGroup(group);
@@ -182,7 +208,11 @@ export class PdfPrinter {
       if (e instanceof DeadlinePassed) stop();
       forget();
       removeProfile(profile);
-      if (e instanceof DeadlinePassed) throw new UserError(`Chromium (${executablePath}) did not answer within ${e.seconds} s of starting; Chromium was stopped; check it runs (${executablePath} --headless --version), or --no-pdf skips the PDF`, ExitCode.environment);
+      if (e instanceof DeadlinePassed)
+        throw new UserError(
+          `Chromium (${executablePath}) did not answer within ${e.seconds} s of starting; Chromium was stopped; check it runs (${executablePath} --headless --version), or --no-pdf skips the PDF`,
+          ExitCode.environment,
+        );
       throw new UserError(`Chromium (${executablePath}) did not start: ${firstLine(e)}; check it runs (${executablePath} --headless --version), or --no-pdf skips the PDF`, ExitCode.environment);
     }
   }
@@ -198,7 +228,11 @@ export class PdfPrinter {
       // Past the deadline Chromium is killed with its process tree and profile; the other parts' prints then fail too.
       await withDeadline(seconds, this.printOnce(htmlFile, pdfFile, opts, seconds * 1000), () => this.forget());
     } catch (e) {
-      if (e instanceof DeadlinePassed) throw new UserError(`Chromium did not answer within ${seconds} s while printing ${htmlFile} (${(bytes / 1024 / 1024).toFixed(1)} MB of HTML); Chromium was stopped; ${printTimeoutEnv} sets the limit, or --no-pdf skips the PDF`, ExitCode.environment);
+      if (e instanceof DeadlinePassed)
+        throw new UserError(
+          `Chromium did not answer within ${seconds} s while printing ${htmlFile} (${(bytes / 1024 / 1024).toFixed(1)} MB of HTML); Chromium was stopped; ${printTimeoutEnv} sets the limit, or --no-pdf skips the PDF`,
+          ExitCode.environment,
+        );
       // The disk's errors and ours keep their meaning; the rest is Chromium failing (crashed, closed, timed out).
       if (e instanceof UserError || /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code))) throw e;
       throw new UserError(`Chromium failed while printing ${htmlFile}: ${firstLine(e)}; --no-pdf skips the PDF (report.html and evidence.csv hold the whole report)`, ExitCode.environment);
@@ -244,7 +278,10 @@ export class PdfPrinter {
       await page.pdf(options);
     } catch (e) {
       const mb = (statSync(htmlFile).size / 1024 / 1024).toFixed(1);
-      throw new UserError(`Chromium could not print ${htmlFile} (${mb} MB of HTML): ${(e as Error).message.split('\n')[0]}; --no-pdf skips the PDF (report.html and evidence.csv hold the whole report)`, ExitCode.environment);
+      throw new UserError(
+        `Chromium could not print ${htmlFile} (${mb} MB of HTML): ${(e as Error).message.split('\n')[0]}; --no-pdf skips the PDF (report.html and evidence.csv hold the whole report)`,
+        ExitCode.environment,
+      );
     }
   }
 
@@ -252,7 +289,12 @@ export class PdfPrinter {
   async close(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([this.browser.close(), new Promise((resolve) => { timer = setTimeout(resolve, 5000); })]);
+      await Promise.race([
+        this.browser.close(),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 5000);
+        }),
+      ]);
     } catch {
       // a browser that crashed cannot be closed: it is killed below
     } finally {

@@ -14,5 +14,8 @@ export const statusInfo: Record<BaselineStatus, { label: string; colour: string 
 
 /** "fail 8, gap 1, manual 3" in report order, zero counts left out. */
 export function statusCounts(counts: Record<ControlStatus, number>): string {
-  return statusOrder.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`).join(', ');
+  return statusOrder
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${s} ${counts[s]}`)
+    .join(', ');
 }

@@ -4,9 +4,9 @@ import { TZDate } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
 import { format } from 'date-fns';
 import Handlebars from 'handlebars';
-import { InputError, UserError } from '../errors.ts';
-import { entryKind, shownName } from '../files.ts';
-import { templatesDir } from '../paths.ts';
+import { InputError, UserError } from '../core/errors.ts';
+import { entryKind, shownName } from '../core/files.ts';
+import { templatesDir } from '../core/paths.ts';
 
 const isTemplate = (name: string) => /\.(hbs|css)$/.test(name);
 
@@ -59,9 +59,10 @@ export function loadTemplates(userDir?: string): ReportTemplates {
   hb.registerHelper('day', (iso: unknown, tz: unknown) => (typeof iso === 'string' && iso ? format(typeof tz === 'string' ? new TZDate(iso, tz) : new UTCDate(iso), 'd MMM yyyy') : ''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   // Escapes, then keeps each redaction mask on one line so it reads (and extracts from the PDF) whole.
-  hb.registerHelper('text', (value: unknown) => new hb.SafeString(
-    hb.Utils.escapeExpression(typeof value === 'string' ? value : '').replace(/\[REDACTED [a-z-]+ #[0-9a-f]{8}\]/g, (m) => `<span class="redacted">${m}</span>`),
-  ));
+  hb.registerHelper(
+    'text',
+    (value: unknown) => new hb.SafeString(hb.Utils.escapeExpression(typeof value === 'string' ? value : '').replace(/\[REDACTED [a-z-]+ #[0-9a-f]{8}\]/g, (m) => `<span class="redacted">${m}</span>`)),
+  );
   hb.registerHelper('short', (hash: unknown) => (typeof hash === 'string' ? hash.slice(0, 16) : ''));
 
   const files = templateFiles(userDir);
@@ -82,7 +83,10 @@ export function loadTemplates(userDir?: string): ReportTemplates {
       return make();
     } catch (e) {
       // Handlebars puts the line on the first line of a parse error and the culprit on the next ones.
-      const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean);
+      const lines = (e as Error).message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       const expecting = lines.find((l) => l.startsWith('Expecting'));
       throw new UserError(`${where}: ${lines[0]?.startsWith('Parse error') ? `${lines[0]} ${lines[1] ?? ''}${expecting ? ` (${expecting.slice(0, 120)})` : ''}` : lines[0]}`);
     }
@@ -101,8 +105,20 @@ export function loadTemplates(userDir?: string): ReportTemplates {
     return html;
   };
   return {
-    render: (view) => checked(guarded(() => template({ ...view, css })), true),
-    ...(rows ? { renderRows: (items: object[]) => checked(guarded(() => rows({ items })), false) } : {}),
+    render: (view) =>
+      checked(
+        guarded(() => template({ ...view, css })),
+        true,
+      ),
+    ...(rows
+      ? {
+          renderRows: (items: object[]) =>
+            checked(
+              guarded(() => rows({ items })),
+              false,
+            ),
+        }
+      : {}),
   };
 }
 
@@ -111,7 +127,10 @@ export const reportPolicy = `<meta http-equiv="Content-Security-Policy" content=
 
 /** What in a rendered report could run or load something, or undefined. */
 function activeContent(html: string): string | undefined {
-  const m = /<(script|iframe|frame|object|embed|applet|base|link|form|portal)\b|<meta[^>]+http-equiv\s*=\s*["']?refresh|<[^>]*\son[a-z]+\s*=|<[^>]*(?:href|src|action|formaction|xlink:href)\s*=\s*["']?\s*(?:javascript|vbscript):/i.exec(html);
+  const m =
+    /<(script|iframe|frame|object|embed|applet|base|link|form|portal)\b|<meta[^>]+http-equiv\s*=\s*["']?refresh|<[^>]*\son[a-z]+\s*=|<[^>]*(?:href|src|action|formaction|xlink:href)\s*=\s*["']?\s*(?:javascript|vbscript):/i.exec(
+      html,
+    );
   return m ? `carry active content (${m[0].trim().slice(0, 40)})` : undefined;
 }
 

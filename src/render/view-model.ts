@@ -10,7 +10,7 @@ import { ksiView } from './ksi-view.ts';
 import type { InventorySummary } from '../inventory/write.ts';
 import { inventoryView } from '../inventory/view.ts';
 import type { PoamDocument } from '../poam/poam.ts';
-import { poamView } from '../poam/view.ts';
+import { poamView } from './poam-view.ts';
 import { statusInfo, statusOrder } from './status.ts';
 import { samplingMethod, samplingNote, type PackSampling } from '../sampling/report-view.ts';
 
@@ -39,12 +39,17 @@ function statusView(s: BaselineStatus) {
   return { status: s, label: statusInfo[s].label, colour: statusInfo[s].colour };
 }
 
-
 function sourceLabel(item: EvidenceItem): { label: string; detail?: string } {
   switch (item.source.kind) {
-    case 'check': return { label: `Check ${item.source.id}` };
-    case 'config-rule': return { label: `Config rule ${item.source.rule}`, detail: `${item.source.ruleName}${item.source.conformancePack ? ` (conformance pack ${item.source.conformancePack})` : ''}${item.source.identifiedBy ? '; identified by its name (aggregator)' : ''}` };
-    case 'coverage': return { label: `Coverage ${item.source.api}` };
+    case 'check':
+      return { label: `Check ${item.source.id}` };
+    case 'config-rule':
+      return {
+        label: `Config rule ${item.source.rule}`,
+        detail: `${item.source.ruleName}${item.source.conformancePack ? ` (conformance pack ${item.source.conformancePack})` : ''}${item.source.identifiedBy ? '; identified by its name (aggregator)' : ''}`,
+      };
+    case 'coverage':
+      return { label: `Coverage ${item.source.api}` };
   }
 }
 
@@ -79,11 +84,13 @@ export interface DeferredRows {
 
 /** A control's mapping edges, one line a framework it maps to, tagged with the views that hold them. */
 function mappingViews(c: ControlResult, frameworks: Result['frameworks']) {
-  return frameworks.filter((f) => f.kind === 'framework' && c.mappings[f.id]?.length).map((f) => {
-    const mapped = c.mappings[f.id]!;
-    const tags = frameworks.filter((v) => v.tag && mapped.some((m) => m.in?.includes(v.id))).map((v) => v.tag!);
-    return { label: f.label, ids: mapped.map((m) => m.id).join(', '), tags };
-  });
+  return frameworks
+    .filter((f) => f.kind === 'framework' && c.mappings[f.id]?.length)
+    .map((f) => {
+      const mapped = c.mappings[f.id]!;
+      const tags = frameworks.filter((v) => v.tag && mapped.some((m) => m.in?.includes(v.id))).map((v) => v.tag!);
+      return { label: f.label, ids: mapped.map((m) => m.id).join(', '), tags };
+    });
 }
 
 function controlView(c: ControlResult, refs: FileRefs, frameworks: Result['frameworks'], deferred?: Map<string, DeferredRows>, sampling?: PackSampling) {
@@ -147,10 +154,21 @@ function frameworksView(result: Result) {
   });
 }
 
-interface ContentsEntry { anchor: string; heading: string; page?: number; statusView?: ReturnType<typeof statusView>; children?: ContentsEntry[] }
+interface ContentsEntry {
+  anchor: string;
+  heading: string;
+  page?: number;
+  statusView?: ReturnType<typeof statusView>;
+  children?: ContentsEntry[];
+}
 
 /** Sections of the report as the contents list shows them: anchor, heading text, and sub-entries. */
-function contentsView(controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[], pages: ReadonlyMap<string, number> | undefined, hasDrift: boolean, has: { ksi?: string; inventory?: boolean; poam?: boolean } = {}): ContentsEntry[] {
+function contentsView(
+  controls: { anchor: string; id: string; title: string; statusView: ReturnType<typeof statusView> }[],
+  pages: ReadonlyMap<string, number> | undefined,
+  hasDrift: boolean,
+  has: { ksi?: string; inventory?: boolean; poam?: boolean } = {},
+): ContentsEntry[] {
   const entry = (anchor: string, heading: string): ContentsEntry => ({ anchor, heading, page: pages?.get(anchor) });
   return [
     entry('summary', 'Executive summary'),
@@ -186,7 +204,13 @@ function trendView(trend?: TrendPoint[]) {
   const notUsed = (trend ?? []).flatMap((p) => (p.verified ? [] : [`${p.period} ${p.packId} (${p.notUsed})`]));
   if (used.length < 2 && !notUsed.length) return undefined;
   return {
-    chart: used.length > 1 ? stackedBars(used.map((p) => ({ label: p.period, counts: p.controls })), { title: 'Controls by status, period by period' }) : undefined,
+    chart:
+      used.length > 1
+        ? stackedBars(
+            used.map((p) => ({ label: p.period, counts: p.controls })),
+            { title: 'Controls by status, period by period' },
+          )
+        : undefined,
     notUsed: notUsed.join('; '),
   };
 }
@@ -194,7 +218,13 @@ function trendView(trend?: TrendPoint[]) {
 /** Changes since the previous period's pack, for the report: notable items listed (capped), counts always. */
 function driftView(drift?: DriftRecord) {
   if (!drift) return undefined;
-  if (drift.state !== 'compared') return { state: drift.state, previousPeriod: drift.previousPeriod, previousPack: 'previousPack' in drift ? drift.previousPack : undefined, problems: 'problems' in drift ? drift.problems.join(', ') : undefined };
+  if (drift.state !== 'compared')
+    return {
+      state: drift.state,
+      previousPeriod: drift.previousPeriod,
+      previousPack: 'previousPack' in drift ? drift.previousPack : undefined,
+      problems: 'problems' in drift ? drift.problems.join(', ') : undefined,
+    };
   const notable = ['regressed', 'new-failing', 'waiver-expired', 'new-gap', 'fixed'] as const;
   const listed = 60;
   const items = drift.items.filter((i) => (notable as readonly string[]).includes(i.change));
@@ -221,11 +251,25 @@ function count<T>(items: T[], status: (t: T) => ControlStatus): Partial<Record<C
 
 function byService(result: Result) {
   const services = [...new Set(result.controls.flatMap((c) => c.services))].sort();
-  return services.map((s) => ({ label: s, counts: count(result.controls.filter((c) => c.services.includes(s)), (c) => c.status) }));
+  return services.map((s) => ({
+    label: s,
+    counts: count(
+      result.controls.filter((c) => c.services.includes(s)),
+      (c) => c.status,
+    ),
+  }));
 }
 
 function byFramework(result: Result) {
-  return result.frameworks.filter((f) => f.kind !== 'view').map((f) => ({ label: f.label, counts: count(f.rows.filter((r) => r.status !== 'not-assessed'), (r) => r.status as ControlStatus) }));
+  return result.frameworks
+    .filter((f) => f.kind !== 'view')
+    .map((f) => ({
+      label: f.label,
+      counts: count(
+        f.rows.filter((r) => r.status !== 'not-assessed'),
+        (r) => r.status as ControlStatus,
+      ),
+    }));
 }
 
 /**
@@ -283,7 +327,10 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     contents: contentsView(controls, pages, pack.drift !== undefined, { ksi: pack.ksi?.source.title, inventory: pack.inventory !== undefined, poam: pack.poam !== undefined }),
     inventory: inventoryView(pack.inventory),
     paged: pages !== undefined,
-    topFailing: controls.filter((c) => c.status === 'fail').map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail })).sort((a, b) => b.failing - a.failing),
+    topFailing: controls
+      .filter((c) => c.status === 'fail')
+      .map((c) => ({ id: c.id, anchor: c.anchor, title: c.title, failing: c.counts.fail }))
+      .sort((a, b) => b.failing - a.failing),
     controls,
     frameworks: frameworksView(result),
     attestations: result.attestations.map((a) => ({ ...a, anchor: `control-${a.control}` })),
@@ -295,7 +342,11 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
     gaps: result.gaps,
     unmappedRules: (result.unmappedRules ?? []).map((r) => ({
       ...r,
-      resultsText: itemStatuses.filter((s) => r.results[s] > 0).map((s) => `${r.results[s]} ${statusInfo[s].label.toLowerCase()}`).join(', ') || 'no results',
+      resultsText:
+        itemStatuses
+          .filter((s) => r.results[s] > 0)
+          .map((s) => `${r.results[s]} ${statusInfo[s].label.toLowerCase()}`)
+          .join(', ') || 'no results',
     })),
     recorders: result.evidence.recorders,
     statusLegend: controlStatuses.map((s) => statusView(s)),
@@ -305,7 +356,12 @@ export function buildReportView(result: Result, pack: PackContext, pages?: Reado
 export type ReportView = ReturnType<typeof buildReportView>;
 
 /** Which sections a printed part holds; absent: the whole report. */
-export interface PrintPart { front?: boolean; controls?: boolean; back?: boolean; continued?: boolean }
+export interface PrintPart {
+  front?: boolean;
+  controls?: boolean;
+  back?: boolean;
+  continued?: boolean;
+}
 
 export type PrintView = ReportView & {
   part: PrintPart;
@@ -333,7 +389,8 @@ export function splitForPrint(view: ReportView, maxRows: number): PrintView[] | 
   let used = 0;
   const flush = () => {
     const first = parts.length === 1;
-    if (run.length) parts.push({ ...view, controls: run, part: { controls: true, continued: !first }, holds: [...(first ? ['controls'] : []), ...run.filter((c) => !c.continued).map((c) => c.anchor)] });
+    if (run.length)
+      parts.push({ ...view, controls: run, part: { controls: true, continued: !first }, holds: [...(first ? ['controls'] : []), ...run.filter((c) => !c.continued).map((c) => c.anchor)] });
     run = [];
     used = 0;
   };
@@ -343,14 +400,35 @@ export function splitForPrint(view: ReportView, maxRows: number): PrintView[] | 
       if (used + headerWeight >= maxRows) flush();
       const take = Math.min(c.items.length - from, maxRows - used - headerWeight);
       const last = from + take >= c.items.length;
-      run.push({ ...c, items: c.items.slice(from, from + take), hasItems: take > 0, omitted: last ? c.omitted : 0, listing: last ? c.listing : undefined, ...(from > 0 ? { continued: { from: from + 1, to: from + take, of: c.items.length } } : {}) });
+      run.push({
+        ...c,
+        items: c.items.slice(from, from + take),
+        hasItems: take > 0,
+        omitted: last ? c.omitted : 0,
+        listing: last ? c.listing : undefined,
+        ...(from > 0 ? { continued: { from: from + 1, to: from + take, of: c.items.length } } : {}),
+      });
       used += take + headerWeight;
       from += take;
       if (!last) flush();
     } while (from < c.items.length);
   }
   flush();
-  parts.push({ ...view, part: { back: true }, holds: [...(view.drift ? ['drift'] : []), ...(view.poam ? ['poam'] : []), ...(view.inventory ? ['inventory'] : []), 'frameworks', ...(view.ksi ? ['ksi'] : []), 'responsibility', 'gaps', 'assurance', 'method'] });
+  parts.push({
+    ...view,
+    part: { back: true },
+    holds: [
+      ...(view.drift ? ['drift'] : []),
+      ...(view.poam ? ['poam'] : []),
+      ...(view.inventory ? ['inventory'] : []),
+      'frameworks',
+      ...(view.ksi ? ['ksi'] : []),
+      'responsibility',
+      'gaps',
+      'assurance',
+      'method',
+    ],
+  });
   const all = parts.flatMap((p) => p.holds);
   return parts.map((p) => ({ ...p, printStubs: all.filter((a) => !p.holds.includes(a)) }));
 }

@@ -8,17 +8,26 @@ export const exceptionStatuses: readonly ItemStatus[] = ['fail', 'gap', 'waived'
 /** Exceptions a sample file and the report list per control; beyond it, their count and where the full list is. */
 export const listedExceptions = 100;
 
-export const selectionMethod = 'rank every population row whose status is "pass" by HMAC-SHA256 (key: the seed as UTF-8 text; message: the row\'s key column as UTF-8 text), as lower-case hex; the sample is the rows of the lowest ranks (all of them when there are no more than the size), in rank order';
+export const selectionMethod =
+  'rank every population row whose status is "pass" by HMAC-SHA256 (key: the seed as UTF-8 text; message: the row\'s key column as UTF-8 text), as lower-case hex; the sample is the rows of the lowest ranks (all of them when there are no more than the size), in rank order';
 
 /** A row's rank: HMAC-SHA256(seed, key), lower-case hex. */
 export const rankOf = (seed: string, key: string): string => createHmac('sha256', Buffer.from(seed, 'utf8')).update(key, 'utf8').digest('hex');
 
-export interface RankedRow<T> { row: number; key: string; rank: string; value: T }
+export interface RankedRow<T> {
+  row: number;
+  key: string;
+  rank: string;
+  value: T;
+}
 
 /** Keeps the `size` rows of lowest rank seen so far: memory follows the sample, not the population. */
 export class LowestRanks<T> {
   private readonly kept: RankedRow<T>[] = [];
-  constructor(private readonly seed: string, private readonly size: number) {}
+  constructor(
+    private readonly seed: string,
+    private readonly size: number,
+  ) {}
 
   offer(row: number, key: string, value: T): void {
     if (this.size <= 0) return;

@@ -1,10 +1,10 @@
 // A control's population: every evidence item of the control, one CSV row each, in the order of its
 // items files, so that the file (and its sha256, the default seed) is fixed once the pack is signed.
 import { join } from 'node:path';
-import { BufferedFileWriter } from '../buffered-writer.ts';
+import { BufferedFileWriter } from '../core/buffered-writer.ts';
 import { readLineBatches } from '../evaluate/item-files.ts';
 import type { ControlResult, EvidenceItem, ItemStatus } from '../evaluate/result.ts';
-import { csvField } from '../csv-field.ts';
+import { csvField } from '../core/csv-field.ts';
 import { sourceText } from '../evaluate/item-source.ts';
 
 export const populationsDir = 'populations';
@@ -27,7 +27,11 @@ export interface PopulationInfo {
   definition: string;
 }
 
-export interface ControlItem { row: number; key: string; item: EvidenceItem }
+export interface ControlItem {
+  row: number;
+  key: string;
+  item: EvidenceItem;
+}
 
 /** Every item of a control with its row number and key, in population order. */
 export async function* controlRows(packDir: string, control: ControlResult): AsyncGenerator<ControlItem & { file: string; line: number }> {

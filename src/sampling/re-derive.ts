@@ -2,15 +2,19 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, InputError, UserError } from '../errors.ts';
+import { ExitCode, InputError, UserError } from '../core/errors.ts';
 import { populationFileOf } from './population.ts';
 import { drawFromPopulationFile, sampleDifferences, sampleSchema, type SampleDocument } from './sample.ts';
 import { confidences, sampleSizeTable, tablePlan, tolerableDeviations, type SamplePlan } from './sizes.ts';
 
-const sha256Of = (path: string) => new Promise<string>((resolve, reject) => {
-  const hash = createHash('sha256');
-  createReadStream(path).on('error', reject).on('data', (c) => hash.update(c)).on('end', () => resolve(hash.digest('hex')));
-});
+const sha256Of = (path: string) =>
+  new Promise<string>((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('error', reject)
+      .on('data', (c) => hash.update(c))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
 
 /** Draws a sample of one control's population file in the pack (`--control` names the control). */
 export async function drawFromPack(packDir: string, control: string, plan: SamplePlan, seed?: string): Promise<SampleDocument> {
@@ -30,7 +34,8 @@ function readSampleFile(file: string, flag: string): SampleDocument {
     throw new InputError(file, undefined, `not a sample file (${(e as Error).message.split('\n')[0]})`);
   }
   if (doc?.schema !== sampleSchema) throw new InputError(file, 'schema', `expected ${sampleSchema}`);
-  if (typeof doc.control !== 'string' || typeof doc.seed !== 'string' || !doc.population || !Array.isArray(doc.sample)) throw new InputError(file, undefined, 'not a sample file (control, seed, population and sample expected)');
+  if (typeof doc.control !== 'string' || typeof doc.seed !== 'string' || !doc.population || !Array.isArray(doc.sample))
+    throw new InputError(file, undefined, 'not a sample file (control, seed, population and sample expected)');
   return doc;
 }
 
@@ -49,6 +54,7 @@ export async function reDeriveSampleFile(packDir: string, file: string, flag = '
   const derived = await drawFromPack(packDir, doc.control, plan, doc.seedSource === 'given' ? doc.seed : undefined);
   const problems = sampleDifferences(doc, derived);
   if (doc.seedSource !== 'given' && doc.seed !== derived.seed) problems.unshift(`seed: ${doc.seed} is not the population's sha256 ${derived.seed}`);
-  if (doc.plan.kind === 'table' && doc.plan.size !== sampleSizeTable[plan.kind === 'table' ? plan.confidence : 95][plan.kind === 'table' ? plan.tolerableDeviation : 5]) problems.unshift(`plan.size: ${doc.plan.size}, where the table gives ${plan.size}`);
+  if (doc.plan.kind === 'table' && doc.plan.size !== sampleSizeTable[plan.kind === 'table' ? plan.confidence : 95][plan.kind === 'table' ? plan.tolerableDeviation : 5])
+    problems.unshift(`plan.size: ${doc.plan.size}, where the table gives ${plan.size}`);
   return { doc, plan, derived, problems };
 }

@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { EvidenceItem, ItemStatus } from '../evaluate/result.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { exceptionStatuses, listedExceptions, LowestRanks, sampledStatus, selectionMethod, type RankedRow } from './draw.ts';
 import { controlRows, populationColumns, type PopulationInfo } from './population.ts';
 import type { SamplePlan } from './sizes.ts';
@@ -29,9 +29,19 @@ export interface SampleDocument {
   exceptions: { statuses: readonly ItemStatus[]; total: number; bound: number; listed: { row: number; key: string; status: string }[] };
 }
 
-export interface DrawRequest { control: string; population: { file: string; sha256: string }; plan: SamplePlan; seed?: string }
+export interface DrawRequest {
+  control: string;
+  population: { file: string; sha256: string };
+  plan: SamplePlan;
+  seed?: string;
+}
 
-interface Drawn<T> { rows: number; eligible: number; sample: RankedRow<T>[]; exceptions: SampleDocument['exceptions'] }
+interface Drawn<T> {
+  rows: number;
+  eligible: number;
+  sample: RankedRow<T>[];
+  exceptions: SampleDocument['exceptions'];
+}
 
 /** Draws from rows given in population order: the one algorithm behind the pack's samples and the sample command. */
 async function drawRows<T>(rows: AsyncIterable<{ row: number; key: string; status: string; value: T }>, seed: string, size: number): Promise<Drawn<T>> {
@@ -97,7 +107,8 @@ export async function drawFromPopulationFile(path: string, req: DrawRequest): Pr
 /** What differs between a sample document and the one re-derived: empty when they match. */
 export function sampleDifferences(given: SampleDocument, derived: SampleDocument): string[] {
   const problems: string[] = [];
-  if (given.population.sha256 !== derived.population.sha256) problems.push(`population ${given.population.file}: sha256 ${derived.population.sha256}, where the sample names ${given.population.sha256}`);
+  if (given.population.sha256 !== derived.population.sha256)
+    problems.push(`population ${given.population.file}: sha256 ${derived.population.sha256}, where the sample names ${given.population.sha256}`);
   for (const field of ['rows', 'eligible'] as const) {
     if (given.population[field] !== derived.population[field]) problems.push(`population.${field}: ${given.population[field]}, re-derived ${derived.population[field]}`);
   }
@@ -108,6 +119,9 @@ export function sampleDifferences(given: SampleDocument, derived: SampleDocument
     const b = derived.sample[i];
     if (a?.row !== b?.row || a?.key !== b?.key || a?.rank !== b?.rank) problems.push(`sample[${i}]: ${a ? `row ${a.row} ${a.key}` : 'missing'}, re-derived ${b ? `row ${b.row} ${b.key}` : 'none'}`);
   }
-  if (JSON.stringify(given.exceptions) !== JSON.stringify(derived.exceptions)) problems.push(`exceptions: the file lists ${given.exceptions?.listed?.length ?? 0} of ${given.exceptions?.total ?? '?'}, re-derived ${derived.exceptions.listed.length} of ${derived.exceptions.total}`);
+  if (JSON.stringify(given.exceptions) !== JSON.stringify(derived.exceptions))
+    problems.push(
+      `exceptions: the file lists ${given.exceptions?.listed?.length ?? 0} of ${given.exceptions?.total ?? '?'}, re-derived ${derived.exceptions.listed.length} of ${derived.exceptions.total}`,
+    );
   return problems;
 }

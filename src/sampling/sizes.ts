@@ -23,16 +23,12 @@ export const sampleSizeTable: Record<Confidence, Record<TolerableDeviation, numb
 /** The pack's default sample: 95 % confidence, 5 % tolerable deviation rate. */
 export const defaultPlan = { confidence: 95, tolerableDeviation: 5 } as const satisfies { confidence: Confidence; tolerableDeviation: TolerableDeviation };
 
-export type SamplePlan =
-  | { kind: 'table'; confidence: Confidence; tolerableDeviation: TolerableDeviation; expectedDeviations: 0; size: number; source: string }
-  | { kind: 'given'; size: number };
+export type SamplePlan = { kind: 'table'; confidence: Confidence; tolerableDeviation: TolerableDeviation; expectedDeviations: 0; size: number; source: string } | { kind: 'given'; size: number };
 
 export function tablePlan(confidence: Confidence, tolerableDeviation: TolerableDeviation): SamplePlan {
   return { kind: 'table', confidence, tolerableDeviation, expectedDeviations: 0, size: sampleSizeTable[confidence][tolerableDeviation], source: sampleSizeSource };
 }
 
 export function describePlan(plan: SamplePlan): string {
-  return plan.kind === 'table'
-    ? `${plan.confidence}% confidence, ${plan.tolerableDeviation}% tolerable deviation rate, 0 expected deviations: ${plan.size}`
-    : `size ${plan.size}, given`;
+  return plan.kind === 'table' ? `${plan.confidence}% confidence, ${plan.tolerableDeviation}% tolerable deviation rate, 0 expected deviations: ${plan.size}` : `size ${plan.size}, given`;
 }

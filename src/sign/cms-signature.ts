@@ -4,7 +4,7 @@
 // signed attributes, SHA-256 with RSA, the PKCS #12 file's certificates included.
 import { createPrivateKey, sign } from 'node:crypto';
 import forge from 'node-forge';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 
 const { asn1, pki } = forge;
 const oids = pki.oids as Record<string, string>;
@@ -24,10 +24,12 @@ function openP12(p12: Buffer, passphrase: string) {
   const parsed = forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(p12.toString('binary')), passphrase);
   const certificates = (parsed.getBags({ bagType: oids.certBag! })[oids.certBag!] ?? []).map((b) => b.cert!).filter(Boolean);
   const key = parsed.getBags({ bagType: oids.pkcs8ShroudedKeyBag! })[oids.pkcs8ShroudedKeyBag!]?.[0]?.key as forge.pki.rsa.PrivateKey | undefined;
-  const signer = key && certificates.find((c) => {
-    const publicKey = c.publicKey as forge.pki.rsa.PublicKey;
-    return publicKey.n.compareTo(key.n) === 0 && publicKey.e.compareTo(key.e) === 0;
-  });
+  const signer =
+    key &&
+    certificates.find((c) => {
+      const publicKey = c.publicKey as forge.pki.rsa.PublicKey;
+      return publicKey.n.compareTo(key.n) === 0 && publicKey.e.compareTo(key.e) === 0;
+    });
   if (!key || !signer) throw new UserError('--pdf-certificate: the PKCS#12 file holds no RSA private key with its certificate');
   return { key, certificates, signer };
 }
@@ -54,7 +56,10 @@ export function detachedCmsSignature(digest: Buffer, p12: Buffer, passphrase: st
     integer(asn1.integerToDer(1).getBytes()),
     set([algorithm('sha256')]),
     sequence([oid('data')]),
-    tagged(0, certificates.map((c) => pki.certificateToAsn1(c))),
+    tagged(
+      0,
+      certificates.map((c) => pki.certificateToAsn1(c)),
+    ),
     set([signerInfo]),
   ]);
   return Buffer.from(asn1.toDer(sequence([oid('signedData'), tagged(0, [signedData])])).getBytes(), 'binary');

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import type { SignatureAlgorithm } from './algorithms.ts';
 
 export const signingKeyEnv = 'EVIDENCE_PACK_SIGNING_KEY';
@@ -19,7 +19,9 @@ export interface SigningKey {
 }
 
 export function publicKeyFingerprint(publicKey: KeyObject): string {
-  return `sha256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')}`;
 }
 
 function localEd25519(privateKey: KeyObject, label: string, managed: boolean): SigningKey {

@@ -3,17 +3,23 @@
 // signs its digest (MessageType DIGEST), which verifies exactly like a signature over the file.
 import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { describeError } from '../aws-error.ts';
-import { UserError } from '../errors.ts';
+import { describeError } from '../core/aws-error.ts';
+import { UserError } from '../core/errors.ts';
 import { digestOf, verifySignature, type SignatureAlgorithm } from './algorithms.ts';
 import { publicKeyFingerprint, type SigningKey } from './keys.ts';
 
 /** Which KMS algorithm to ask for when the key offers several: ECDSA first (short signatures), then RSA-PSS. */
 type KmsAlgorithm = Exclude<SignatureAlgorithm, 'Ed25519'>;
 const preference: KmsAlgorithm[] = [
-  'ECDSA_SHA_256', 'ECDSA_SHA_384', 'ECDSA_SHA_512',
-  'RSASSA_PSS_SHA_256', 'RSASSA_PSS_SHA_384', 'RSASSA_PSS_SHA_512',
-  'RSASSA_PKCS1_V1_5_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_512',
+  'ECDSA_SHA_256',
+  'ECDSA_SHA_384',
+  'ECDSA_SHA_512',
+  'RSASSA_PSS_SHA_256',
+  'RSASSA_PSS_SHA_384',
+  'RSASSA_PSS_SHA_512',
+  'RSASSA_PKCS1_V1_5_SHA_256',
+  'RSASSA_PKCS1_V1_5_SHA_384',
+  'RSASSA_PKCS1_V1_5_SHA_512',
 ];
 
 /** The region of a key or alias ARN (arn:aws:kms:eu-west-1:…), if the id is one. */

@@ -4,7 +4,7 @@ import { createHash, generateKeyPairSync, randomBytes, type Hash } from 'node:cr
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
 import forge from 'node-forge';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { detachedCmsSignature } from './cms-signature.ts';
 
 export const pdfCertPasswordEnv = 'EVIDENCE_PACK_PDF_CERT_PASSWORD';
@@ -30,10 +30,16 @@ export function demoPdfCertificate(organization: string, now: Date): PdfCertific
   cert.validity.notBefore = new Date(now.getTime() - 60_000);
   cert.validity.notAfter = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
   const subject = `${organization.slice(0, 50)} (unmanaged demo certificate)`;
-  const attrs = [{ name: 'commonName', value: subject }, { name: 'organizationName', value: organization.slice(0, 64) }];
+  const attrs = [
+    { name: 'commonName', value: subject },
+    { name: 'organizationName', value: organization.slice(0, 64) },
+  ];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
-  cert.setExtensions([{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, nonRepudiation: true }]);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
+  ]);
   cert.sign(key, forge.md.sha256.create());
   const passphrase = randomBytes(12).toString('hex');
   const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], passphrase, { algorithm: '3des' });
@@ -59,7 +65,6 @@ export function pdfCertificateFromFile(file: string, env: NodeJS.ProcessEnv = pr
   }
   return { p12, passphrase, subject, demo: false };
 }
-
 
 /** Bytes the signature placeholder holds: twice this many hex digits between < and > (the CMS is about 2 KB). */
 const signatureLength = 16384;

@@ -2,15 +2,18 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFilesUnder } from '../files.ts';
+import { listFilesUnder } from '../core/files.ts';
 import type { SigningKey } from './keys.ts';
-import { mediaTypeOf } from '../media-type.ts';
+import { mediaTypeOf } from '../core/media-type.ts';
 import { manifestFile, publicKeyFile, signatureFile, signatureFiles, type Manifest, type ManifestEntry } from './manifest.ts';
 
 export function sha256File(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(path).on('error', reject).on('data', (c) => hash.update(c)).on('end', () => resolve(hash.digest('hex')));
+    createReadStream(path)
+      .on('error', reject)
+      .on('data', (c) => hash.update(c))
+      .on('end', () => resolve(hash.digest('hex')));
   });
 }
 
@@ -32,7 +35,14 @@ export async function signPack(dir: string, opts: { packId: string; createdAt: s
     packId: opts.packId,
     tool: opts.tool,
     createdAt: opts.createdAt,
-    signature: { algorithm: opts.key.algorithm, publicKey: publicKeyFile, keyFingerprint: opts.key.fingerprint, keyLabel: opts.key.label, managedKey: opts.key.managed, ...(opts.key.kmsKeyArn ? { kmsKeyArn: opts.key.kmsKeyArn } : {}) },
+    signature: {
+      algorithm: opts.key.algorithm,
+      publicKey: publicKeyFile,
+      keyFingerprint: opts.key.fingerprint,
+      keyLabel: opts.key.label,
+      managedKey: opts.key.managed,
+      ...(opts.key.kmsKeyArn ? { kmsKeyArn: opts.key.kmsKeyArn } : {}),
+    },
     files,
   };
   const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');

@@ -2,7 +2,7 @@
 // intact; only a key known beforehand (pinned, listed in a trusted-keys file, read from KMS, or the
 // run's own signing key) proves who signed it. No anchor means "intact, signer not verified".
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 
 export interface TrustedKey {
   /** sha256:<64 hex>, lower case: the fingerprint `run` prints and the manifest names. */
@@ -79,7 +79,8 @@ export async function trustAnchors(opts: TrustOptions): Promise<TrustedKey[]> {
   const anchors = [...pinsFromFlag(opts.expectKey), ...(opts.trustedKeys !== undefined ? readTrustedKeys(String(opts.trustedKeys)) : [])];
   if (opts.expectKmsKey !== undefined) {
     const arn = String(opts.expectKmsKey);
-    if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(arn)) throw new UserError(`--expect-kms-key ${JSON.stringify(arn.slice(0, 120))}: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`);
+    if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(arn))
+      throw new UserError(`--expect-kms-key ${JSON.stringify(arn.slice(0, 120))}: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`);
     const { kmsPublicKeyFingerprint } = await import('./kms-key.ts');
     anchors.push({ fingerprint: await kmsPublicKeyFingerprint(arn, { profile: opts.profile, region: opts.region }), source: `--expect-kms-key ${arn}` });
   }

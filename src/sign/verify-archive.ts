@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { normalize, sep } from 'node:path';
 import type { Entry } from 'yauzl';
-import { shownName } from '../files.ts';
+import { shownName } from '../core/files.ts';
 import { entryStream, freeArchiveBytes, openPackArchive, type CheckedArchive } from '../pack/archive.ts';
 import { manifestFile, publicKeyFile, signatureFile, signatureFiles } from './manifest.ts';
 import type { TrustedKey } from './trust.ts';
@@ -47,7 +47,13 @@ export async function verifyPackArchive(zipFile: string, opts: { expectKey?: str
     }
     for (const f of signatureFiles) if (!files.has(f)) problems.push({ file: f, problem: 'missing', detail: 'required for verification' });
     if (problems.length) return report();
-    const signed = checkSignedManifest(await bytesOf(archive, files.get(manifestFile)!), await bytesOf(archive, files.get(publicKeyFile)!), await bytesOf(archive, files.get(signatureFile)!), anchorsOf(opts), problems);
+    const signed = checkSignedManifest(
+      await bytesOf(archive, files.get(manifestFile)!),
+      await bytesOf(archive, files.get(publicKeyFile)!),
+      await bytesOf(archive, files.get(signatureFile)!),
+      anchorsOf(opts),
+      problems,
+    );
     if (!signed) return report();
     const listed = new Set<string>();
     for (const entry of signed.manifest.files) {

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { entryKind, shownName } from '../files.ts';
+import { entryKind, shownName } from '../core/files.ts';
 import { join } from 'node:path';
 import { isSignatureAlgorithm, verifySignature } from './algorithms.ts';
 import { publicKeyFingerprint } from './keys.ts';
@@ -8,7 +8,11 @@ import { normalizeFingerprint, type TrustedKey } from './trust.ts';
 import { manifestFile, publicKeyFile, signatureFile, signatureFiles, type Manifest } from './manifest.ts';
 import { listPackFiles, sha256File } from './sign.ts';
 
-export interface VerifyProblem { file: string; problem: 'changed' | 'missing' | 'extra' | 'bad-signature' | 'unreadable' | 'key-mismatch' | 'not-a-pack'; detail: string }
+export interface VerifyProblem {
+  file: string;
+  problem: 'changed' | 'missing' | 'extra' | 'bad-signature' | 'unreadable' | 'key-mismatch' | 'not-a-pack';
+  detail: string;
+}
 
 export interface VerifyReport {
   ok: boolean;
@@ -37,7 +41,12 @@ export function unsafeManifestPath(path: unknown): string | undefined {
   return undefined;
 }
 
-export interface SignedManifest { manifest: Manifest; fingerprint: string; anchor?: TrustedKey; algorithm: string }
+export interface SignedManifest {
+  manifest: Manifest;
+  fingerprint: string;
+  anchor?: TrustedKey;
+  algorithm: string;
+}
 
 /** The trust anchors of a verification: the trusted keys and --expect-key (one that is not a fingerprint matches nothing). */
 export function anchorsOf(opts: { expectKey?: string; trusted?: TrustedKey[] }): TrustedKey[] {
@@ -95,7 +104,11 @@ export function checkSignedManifest(manifestBytes: Buffer, pem: Buffer, signatur
     return undefined;
   }
   if (manifest.signature?.keyFingerprint !== fingerprint) {
-    problems.push({ file: publicKeyFile, problem: 'key-mismatch', detail: `manifest names key ${shownName(String(manifest.signature?.keyFingerprint)).slice(0, 100)}, public-key.pem is ${fingerprint}` });
+    problems.push({
+      file: publicKeyFile,
+      problem: 'key-mismatch',
+      detail: `manifest names key ${shownName(String(manifest.signature?.keyFingerprint)).slice(0, 100)}, public-key.pem is ${fingerprint}`,
+    });
   }
   return { manifest, fingerprint, anchor, algorithm };
 }

@@ -6,11 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { processAlive } from '../../src/pid.ts';
+import { processAlive } from '../../src/core/pid.ts';
 import { runCli, tempDir } from '../helpers.ts';
 
-const realChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync)
-  ?? (spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).stdout.trim() || undefined);
+const realChromium =
+  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync) ??
+  (spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).stdout.trim() || undefined);
 
 /**
  * A "Chromium" that starts the real one and relays the DevTools pipe (fd 3 in, fd 4 out, NUL-separated JSON),
@@ -18,7 +19,9 @@ const realChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(exi
  */
 function swallowingPrint(dir: string, real: string, marker: string): string {
   const file = join(dir, 'chromium');
-  writeFileSync(file, `#!${process.execPath}
+  writeFileSync(
+    file,
+    `#!${process.execPath}
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 fs.writeFileSync(${JSON.stringify(marker)}, String(process.pid));
@@ -37,7 +40,8 @@ fromPuppeteer.on('data', (chunk) => {
   }
 });
 child.stdio[4].pipe(toPuppeteer);
-`);
+`,
+  );
   chmodSync(file, 0o755);
   return file;
 }
@@ -65,8 +69,18 @@ function processesMentioning(text: string): number[] {
 
 describe('a Chromium that stops answering', { skip: !existsSync('/proc/self/cmdline') && 'needs /proc (Linux) to find the processes' }, () => {
   const cases = [
-    { name: 'mid-print (Page.printToPDF never answered)', make: (dir: string, marker: string) => swallowingPrint(dir, realChromium!, marker), needsReal: true, step: /^evidence-pack: Chromium did not answer within \d+ s while printing \S+\.print-report\.html \([\d.]+ MB of HTML\); Chromium was stopped; EVIDENCE_PACK_PRINT_TIMEOUT sets the limit, or --no-pdf skips the PDF$/ },
-    { name: 'from the start (the DevTools connection is never answered)', make: silent, needsReal: false, step: /^evidence-pack: Chromium \(\S+\) did not answer within \d+ s of starting; Chromium was stopped; check it runs \(\S+ --headless --version\), or --no-pdf skips the PDF$/ },
+    {
+      name: 'mid-print (Page.printToPDF never answered)',
+      make: (dir: string, marker: string) => swallowingPrint(dir, realChromium!, marker),
+      needsReal: true,
+      step: /^evidence-pack: Chromium did not answer within \d+ s while printing \S+\.print-report\.html \([\d.]+ MB of HTML\); Chromium was stopped; EVIDENCE_PACK_PRINT_TIMEOUT sets the limit, or --no-pdf skips the PDF$/,
+    },
+    {
+      name: 'from the start (the DevTools connection is never answered)',
+      make: silent,
+      needsReal: false,
+      step: /^evidence-pack: Chromium \(\S+\) did not answer within \d+ s of starting; Chromium was stopped; check it runs \(\S+ --headless --version\), or --no-pdf skips the PDF$/,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: exit 4 within the deadline, one line, no process, profile or pack left`, { timeout: 600_000, skip: c.needsReal && !realChromium && 'needs a real Chromium to relay' }, async (t) => {
@@ -92,7 +106,11 @@ describe('a Chromium that stops answering', { skip: !existsSync('/proc/self/cmdl
       assert.deepEqual(processesMentioning(tmp), [], 'no Chromium (or fake) process left');
       assert.ok(!processAlive(Number(readFileSync(marker, 'utf8'))), 'the fake Chromium itself was killed');
       // tsx-*: the test runner's own compile cache.
-      assert.deepEqual(readdirSync(tmp).filter((f) => !f.startsWith('tsx-')), [], 'no profile or Chromium temporary folder left');
+      assert.deepEqual(
+        readdirSync(tmp).filter((f) => !f.startsWith('tsx-')),
+        [],
+        'no profile or Chromium temporary folder left',
+      );
       assert.deepEqual(existsSync(out) ? (readdirSync(out, { recursive: true }) as string[]).filter((p) => /pack-|\.tmp-|\.print-/.test(p)) : [], [], 'no pack, partial pack or print scratch file');
     });
   }

@@ -14,7 +14,10 @@ function runAndKill(out: string, ms: number, minute: number): Promise<void> {
     const env = { ...process.env, CI: '1', SOURCE_DATE_EPOCH: String(Number(pinnedEpoch) + 60 * minute) };
     const child = spawn(process.execPath, [cliEntry, 'run', '--no-pdf', '--out', out], { env, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('exit', () => { clearTimeout(timer); resolve(); });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
 
@@ -35,10 +38,15 @@ describe('crash safety', () => {
       const r = await verifyPack(pack);
       assert.ok(r.ok, `${pack} is complete and verifies: ${JSON.stringify(r.problems)}`);
     }
-    t.diagnostic(`hostile/kills: 50 runs killed between ${Math.round(full * 0.1)} and ${Math.round(full * 2)} ms (a run takes ${full} ms): ${packs.length} finished a complete pack first, ${50 - packs.length} left none`);
+    t.diagnostic(
+      `hostile/kills: 50 runs killed between ${Math.round(full * 0.1)} and ${Math.round(full * 2)} ms (a run takes ${full} ms): ${packs.length} finished a complete pack first, ${50 - packs.length} left none`,
+    );
     const done = await runCli(['run', '--no-pdf', '--out', out], { SOURCE_DATE_EPOCH: String(Number(pinnedEpoch) + 60 * 51) });
     assert.equal(done.code, 0, done.stderr);
-    assert.deepEqual(readdirSync(out).filter((n) => n.startsWith('.tmp-')), [], 'no temporary leftovers after a completed run');
+    assert.deepEqual(
+      readdirSync(out).filter((n) => n.startsWith('.tmp-')),
+      [],
+      'no temporary leftovers after a completed run',
+    );
   });
 });
-

@@ -1,7 +1,7 @@
 // Readers of CloudTrail's responses: a sample of events (for TLS versions and FIPS endpoints), a summary of
 // delivered log files, the trails, and each trail's logging status and event selectors.
-import { compileSchema } from '../../data-file.ts';
-import { InputError } from '../../errors.ts';
+import { compileSchema } from '../../core/data-file.ts';
+import { InputError } from '../../core/errors.ts';
 import { TlsSummaryBuilder, type TrailEvent } from '../cloudtrail-summary.ts';
 import { pages } from '../config-items.ts';
 import { isoTime } from '../json-file.ts';
@@ -24,15 +24,17 @@ async function lookupEvents(ctx: ReaderContext, file: ApiFile): Promise<void> {
   const all = pages(await ctx.read(file.rel, 'aws-response'));
   everyPage(all, validate.lookupEvents);
   const summary = new TlsSummaryBuilder();
-  all.forEach((page, p) => page.Events.forEach((e: any, i: number) => {
-    let detail: TrailEvent;
-    try {
-      detail = JSON.parse(e.CloudTrailEvent);
-    } catch {
-      throw new InputError(shown, `[${p}].Events[${i}].CloudTrailEvent`, 'not JSON');
-    }
-    summary.add({ ...detail, eventSource: e.EventSource, eventName: e.EventName, eventTime: isoTime(e.EventTime, shown, `[${p}].Events[${i}].EventTime`) });
-  }));
+  all.forEach((page, p) =>
+    page.Events.forEach((e: any, i: number) => {
+      let detail: TrailEvent;
+      try {
+        detail = JSON.parse(e.CloudTrailEvent);
+      } catch {
+        throw new InputError(shown, `[${p}].Events[${i}].CloudTrailEvent`, 'not JSON');
+      }
+      summary.add({ ...detail, eventSource: e.EventSource, eventName: e.EventName, eventTime: isoTime(e.EventTime, shown, `[${p}].Events[${i}].EventTime`) });
+    }),
+  );
   record(apiResourceTypes.cloudtrailEventSample, `${file.account}/${file.region}`, { ...summary.build({ kind: 'lookup-events-sample' }) }, '');
 }
 
@@ -68,7 +70,9 @@ function trailName(encoded: string, file: string): string {
   try {
     const name = decodeURIComponent(encoded);
     if (name) return name;
-  } catch { /* reported below */ }
+  } catch {
+    /* reported below */
+  }
   throw new InputError(file, undefined, 'the file name is not a trail name (cloudtrail/<operation>/<trail name>.json)');
 }
 

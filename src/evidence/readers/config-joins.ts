@@ -1,6 +1,6 @@
 // What one AWS Config file says about records read from another (a recorder's status, a rule's pack and
 // summary, an evaluation's rule), kept while the files are read and joined once every file is.
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { parseDeliveredName } from '../delivered-name.ts';
 import { isoTime } from '../json-file.ts';
 import type { Snapshot } from '../types.ts';
@@ -37,8 +37,13 @@ function recordersFromDeliveredSnapshots(snapshot: Snapshot, joins: ConfigJoins)
   for (const d of joins.delivered) {
     if (snapshot.recorders.some((r) => r.account === d.account && r.region === d.region)) continue;
     snapshot.recorders.push({
-      account: d.account, region: d.region, name: `delivered snapshot ${d.name}`,
-      recording: true, allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [],
+      account: d.account,
+      region: d.region,
+      name: `delivered snapshot ${d.name}`,
+      recording: true,
+      allSupported: true,
+      includeGlobalResourceTypes: true,
+      resourceTypes: [],
       lastStartTime: d.time,
       basis: 'delivered-snapshot',
       origin: { file: d.rel, pointer: '', api: 'AWS Config snapshot' },

@@ -1,7 +1,7 @@
 // Readers of AWS Config's responses: its inventory (SelectResourceConfig, each resource's history), rules,
 // rule results, conformance packs and recorders.
-import { compileSchema, describeAjvError } from '../../data-file.ts';
-import { InputError } from '../../errors.ts';
+import { compileSchema, describeAjvError } from '../../core/data-file.ts';
+import { InputError } from '../../core/errors.ts';
 import { checkConfigItem, pages, resourceFromConfigurationItem } from '../config-items.ts';
 import { isoTime } from '../json-file.ts';
 import {
@@ -57,11 +57,13 @@ async function resourceConfigHistory(ctx: ReaderContext, file: ApiFile): Promise
   const shown = ctx.shown(rel);
   const record = await ctx.read<any>(rel, 'resource-history', validate.history);
   // Every item the record holds, each with where it is and when it was captured; the newest is the state at the period end.
-  const items = record.calls.flatMap((c: any, ci: number) => (c.response.configurationItems ?? []).map((item: any, ii: number) => {
-    const field = `calls[${ci}].response.configurationItems[${ii}]`;
-    checkConfigItem(item, undefined, shown, field);
-    return { item, ci, field, pointer: `/calls/${ci}/response/configurationItems/${ii}`, at: isoTime(item.configurationItemCaptureTime, shown, `${field}.configurationItemCaptureTime`) };
-  }));
+  const items = record.calls.flatMap((c: any, ci: number) =>
+    (c.response.configurationItems ?? []).map((item: any, ii: number) => {
+      const field = `calls[${ci}].response.configurationItems[${ii}]`;
+      checkConfigItem(item, undefined, shown, field);
+      return { item, ci, field, pointer: `/calls/${ci}/response/configurationItems/${ii}`, at: isoTime(item.configurationItemCaptureTime, shown, `${field}.configurationItemCaptureTime`) };
+    }),
+  );
   const atEnd = items.sort((a: any, b: any) => b.at.localeCompare(a.at))[0];
   if (!atEnd || /^ResourceDeleted/.test(atEnd.item.configurationItemStatus)) {
     ctx.joins.absentAtEnd.add(`${account}/${record.resourceType}/${record.resourceId}`);
@@ -79,10 +81,13 @@ async function resourceConfigHistory(ctx: ReaderContext, file: ApiFile): Promise
 async function complianceByConfigRule(ctx: ReaderContext, file: ApiFile): Promise<void> {
   const { account, region } = file;
   const { doc, pages: all } = await checkedPages(ctx, file, validate.ruleCompliance);
-  all.forEach((page, p) => page.ComplianceByConfigRules.forEach((c: any, i: number) => {
-    const pointer = `${Array.isArray(doc) ? `/${p}` : ''}/ComplianceByConfigRules/${i}`;
-    if (c.Compliance?.ComplianceType) ctx.joins.ruleSummary.set(`${account}/${region}/${c.ConfigRuleName}`, { compliance: c.Compliance.ComplianceType, origin: origin(file, pointer, 'config:DescribeComplianceByConfigRule') });
-  }));
+  all.forEach((page, p) =>
+    page.ComplianceByConfigRules.forEach((c: any, i: number) => {
+      const pointer = `${Array.isArray(doc) ? `/${p}` : ''}/ComplianceByConfigRules/${i}`;
+      if (c.Compliance?.ComplianceType)
+        ctx.joins.ruleSummary.set(`${account}/${region}/${c.ConfigRuleName}`, { compliance: c.Compliance.ComplianceType, origin: origin(file, pointer, 'config:DescribeComplianceByConfigRule') });
+    }),
+  );
 }
 
 /** How resources deleted since the period end were found; their history files carry the items. */
@@ -105,15 +110,20 @@ async function conformancePackCompliance(ctx: ReaderContext, file: ApiFile): Pro
 async function configRules(ctx: ReaderContext, file: ApiFile): Promise<void> {
   const { account, region } = file;
   const { pages: all } = await checkedPages(ctx, file, validate.rules);
-  all.forEach((page, p) => page.ConfigRules.forEach((r: any, i: number) => {
-    ctx.snapshot.rules.push({
-      account, region, name: r.ConfigRuleName, owner: r.Source.Owner,
-      sourceIdentifier: r.Source.SourceIdentifier ?? r.ConfigRuleName,
-      state: r.ConfigRuleState,
-      evaluated: false,
-      origin: origin(file, `/${Array.isArray(page) ? `${p}/` : ''}ConfigRules/${i}`, 'config:DescribeConfigRules'),
-    });
-  }));
+  all.forEach((page, p) =>
+    page.ConfigRules.forEach((r: any, i: number) => {
+      ctx.snapshot.rules.push({
+        account,
+        region,
+        name: r.ConfigRuleName,
+        owner: r.Source.Owner,
+        sourceIdentifier: r.Source.SourceIdentifier ?? r.ConfigRuleName,
+        state: r.ConfigRuleState,
+        evaluated: false,
+        origin: origin(file, `/${Array.isArray(page) ? `${p}/` : ''}ConfigRules/${i}`, 'config:DescribeConfigRules'),
+      });
+    }),
+  );
 }
 
 async function configurationRecorders(ctx: ReaderContext, file: ApiFile): Promise<void> {
@@ -122,7 +132,9 @@ async function configurationRecorders(ctx: ReaderContext, file: ApiFile): Promis
   doc.ConfigurationRecorders.forEach((r: any, i: number) => {
     const g = r.recordingGroup ?? {};
     ctx.snapshot.recorders.push({
-      account, region, recording: false,
+      account,
+      region,
+      recording: false,
       allSupported: g.allSupported ?? false,
       includeGlobalResourceTypes: g.includeGlobalResourceTypes ?? false,
       resourceTypes: g.resourceTypes ?? [],
@@ -154,7 +166,8 @@ async function complianceDetails(ctx: ReaderContext, file: ApiFile): Promise<voi
       ctx.joins.seenResults.add(once);
       const field = `EvaluationResults[${i}]`;
       ctx.snapshot.evaluations.push({
-        account, region,
+        account,
+        region,
         ruleName: q.ConfigRuleName,
         sourceIdentifier: '',
         resourceType: q.ResourceType,

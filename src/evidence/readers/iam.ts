@@ -1,7 +1,7 @@
 // Readers of IAM's responses: the account's credential report (each user's password, MFA and access keys).
 import { parse as parseCsv } from 'csv-parse/sync';
-import { compileSchema } from '../../data-file.ts';
-import { InputError } from '../../errors.ts';
+import { compileSchema } from '../../core/data-file.ts';
+import { InputError } from '../../core/errors.ts';
 import { isoTime } from '../json-file.ts';
 import { apiResourceTypes, type CredentialReportRow } from '../read-service-apis.ts';
 import { credentialReportSchema } from '../schemas.ts';
@@ -15,7 +15,9 @@ const credentialReportColumns = ['user', 'arn', 'user_creation_time', 'password_
 
 export const iamReaders: OperationReader[] = [
   {
-    service: 'iam', operation: 'GetCredentialReport', after: 'nothing',
+    service: 'iam',
+    operation: 'GetCredentialReport',
+    after: 'nothing',
     async read(ctx, file) {
       const { record } = serviceResponse(ctx, file);
       const shown = ctx.shown(file.rel);
@@ -44,7 +46,9 @@ function credentialReportRows(content: string, file: string): CredentialReportRo
   return rows.map((r, i) => {
     if (!/^(true|false)$/.test(r.mfa_active!)) throw new InputError(file, `Content row ${i + 2} mfa_active`, `"${r.mfa_active}" is not true or false`);
     return {
-      user: r.user!, arn: r.arn!, createdAt: r.user_creation_time!,
+      user: r.user!,
+      arn: r.arn!,
+      createdAt: r.user_creation_time!,
       passwordEnabled: r.password_enabled!,
       mfaActive: r.mfa_active === 'true',
       activeAccessKeys: [r.access_key_1_active, r.access_key_2_active].filter((v) => v === 'true').length,

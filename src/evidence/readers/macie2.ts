@@ -1,6 +1,6 @@
 // Readers of Amazon Macie's responses: whether the account's Macie session is enabled.
-import { compileSchema } from '../../data-file.ts';
-import { InputError } from '../../errors.ts';
+import { compileSchema } from '../../core/data-file.ts';
+import { InputError } from '../../core/errors.ts';
 import { isMacieNotEnabled } from '../macie-session.ts';
 import { apiResourceTypes } from '../read-service-apis.ts';
 import { macieSessionSchema } from '../schemas.ts';
@@ -11,7 +11,9 @@ const validSession = compileSchema<any>(macieSessionSchema);
 
 export const macie2Readers: OperationReader[] = [
   {
-    service: 'macie2', operation: 'GetMacieSession', after: 'nothing',
+    service: 'macie2',
+    operation: 'GetMacieSession',
+    after: 'nothing',
     async read(ctx, file) {
       const { record } = serviceResponse(ctx, file);
       const doc = await ctx.read<any>(file.rel, 'aws-response', validSession);

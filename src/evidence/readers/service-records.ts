@@ -1,6 +1,6 @@
 // The records read from services whose evidence AWS Config does not hold: each saved response is listed
 // among the API responses and turned into records the checks read like resources.
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { resourceKey } from '../config-items.ts';
 import type { Resource } from '../types.ts';
 import type { ApiFile, ReaderContext } from './types.ts';
@@ -19,13 +19,24 @@ export function serviceResponse(ctx: ReaderContext, file: ApiFile): ServiceRespo
   const collectedAt = ctx.snapshot.meta.collectedAt;
   ctx.snapshot.apiResponses.push({ account, region, api, file: rel });
   return {
-    record: (type, id, configuration, pointer, extra = {}) => ctx.addResource({
-      key: resourceKey(account, region, type, id), account, region, type, id,
-      tags: {}, configuration, supplementary: {}, capturedAt: collectedAt, status: 'OK',
-      origin: { file: rel, pointer, api }, ...extra,
-    }),
-    everyPage: (all, check) => all.forEach((page, p) => {
-      if (!check(page)) throw new InputError(ctx.shown(rel), all.length > 1 ? `[${p}]` : undefined, `not a ${operation} response`);
-    }),
+    record: (type, id, configuration, pointer, extra = {}) =>
+      ctx.addResource({
+        key: resourceKey(account, region, type, id),
+        account,
+        region,
+        type,
+        id,
+        tags: {},
+        configuration,
+        supplementary: {},
+        capturedAt: collectedAt,
+        status: 'OK',
+        origin: { file: rel, pointer, api },
+        ...extra,
+      }),
+    everyPage: (all, check) =>
+      all.forEach((page, p) => {
+        if (!check(page)) throw new InputError(ctx.shown(rel), all.length > 1 ? `[${p}]` : undefined, `not a ${operation} response`);
+      }),
   };
 }

@@ -1,5 +1,5 @@
 // Readers of Amazon WorkSpaces' responses: the directories' settings, which AWS Config does not record.
-import { compileSchema } from '../../data-file.ts';
+import { compileSchema } from '../../core/data-file.ts';
 import { pages } from '../config-items.ts';
 import { apiResourceTypes } from '../read-service-apis.ts';
 import { workspaceDirectoriesSchema } from '../schemas.ts';
@@ -10,13 +10,14 @@ const validDirectories = compileSchema<any>(workspaceDirectoriesSchema);
 
 export const workspacesReaders: OperationReader[] = [
   {
-    service: 'workspaces', operation: 'DescribeWorkspaceDirectories', after: 'nothing',
+    service: 'workspaces',
+    operation: 'DescribeWorkspaceDirectories',
+    after: 'nothing',
     async read(ctx, file) {
       const { record, everyPage } = serviceResponse(ctx, file);
       const all = pages(await ctx.read(file.rel, 'aws-response'));
       everyPage(all, validDirectories);
-      all.flatMap((page) => page.Directories).forEach((d: any, i: number) =>
-        record(apiResourceTypes.workspacesDirectory, d.DirectoryId, d, `/Directories/${i}`, { name: d.DirectoryName ?? d.Alias }));
+      all.flatMap((page) => page.Directories).forEach((d: any, i: number) => record(apiResourceTypes.workspacesDirectory, d.DirectoryId, d, `/Directories/${i}`, { name: d.DirectoryName ?? d.Alias }));
     },
   },
 ];

@@ -9,8 +9,17 @@ describe('appstream-fleet-network-isolation', () => {
     const open = judge(check, ci('dev-fleet'));
     assert.equal(open.status, 'fail');
     assert.match(open.message, /^not in a VPC; default internet access on:/);
-    const inVpcButOpen = judge(check, ci('analyst-fleet', (c) => { c.configuration.EnableDefaultInternetAccess = true; }));
+    const inVpcButOpen = judge(
+      check,
+      ci('analyst-fleet', (c) => {
+        c.configuration.EnableDefaultInternetAccess = true;
+      }),
+    );
     assert.match(inVpcButOpen.message, /^default internet access on: fleet in 2 subnet\(s\)/);
-    missing(check, ci('analyst-fleet', (c) => delete c.configuration.EnableDefaultInternetAccess), /EnableDefaultInternetAccess/);
+    missing(
+      check,
+      ci('analyst-fleet', (c) => delete c.configuration.EnableDefaultInternetAccess),
+      /EnableDefaultInternetAccess/,
+    );
   });
 });

@@ -44,7 +44,14 @@ export const check: Check = {
   retains(bucket, ctx) {
     if (bucket.type !== 'AWS::S3::Bucket') return false;
     if (Object.values(buckets).some((prefix) => bucket.id.startsWith(prefix(bucket.region, bucket.account)))) return true;
-    return ctx.findResources(bucket.account, bucket.region, apiResourceTypes.appstreamStackSettings, (s) => (s.configuration.ApplicationSettings as { S3BucketName?: string } | undefined)?.S3BucketName === bucket.id).length > 0;
+    return (
+      ctx.findResources(
+        bucket.account,
+        bucket.region,
+        apiResourceTypes.appstreamStackSettings,
+        (s) => (s.configuration.ApplicationSettings as { S3BucketName?: string } | undefined)?.S3BucketName === bucket.id,
+      ).length > 0
+    );
   },
   looksUp: (stack) => persisted(stack).length > 0,
   evaluate(stack, ctx) {

@@ -5,7 +5,10 @@ import { apiResourceTypes } from '../../../evidence/read-service-apis.ts';
 import { check } from './check.ts';
 
 describe('cloudtrail-fips-endpoints', () => {
-  const sample = (region: string, hosts: (string | undefined)[]) => ({ ...trailRecord(hosts.map((host) => ({ eventSource: 'kms.amazonaws.com', userAgent: 'aws-sdk-js/3', tlsDetails: host ? { tlsVersion: 'TLSv1.3', clientProvidedHostHeader: host } : undefined }))), region });
+  const sample = (region: string, hosts: (string | undefined)[]) => ({
+    ...trailRecord(hosts.map((host) => ({ eventSource: 'kms.amazonaws.com', userAgent: 'aws-sdk-js/3', tlsDetails: host ? { tlsVersion: 'TLSv1.3', clientProvidedHostHeader: host } : undefined }))),
+    region,
+  });
 
   it('passes calls to FIPS endpoints, fails and names non-FIPS hosts', () => {
     assert.equal(judge(check, sample('us-east-1', ['kms-fips.us-east-1.amazonaws.com', 's3-fips.dualstack.us-east-1.amazonaws.com', undefined])).status, 'pass');

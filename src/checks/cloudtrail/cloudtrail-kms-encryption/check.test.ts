@@ -4,7 +4,7 @@ import { ci, ciFromFile, judge, needsRdk, rdk } from '../../../../test/check-fix
 import { check } from './check.ts';
 
 describe('cloudtrail-kms-encryption', () => {
-  it('on the sample and on AWS\'s example item', { skip: needsRdk('AWS_Cloudtrail_Trail.json') }, () => {
+  it("on the sample and on AWS's example item", { skip: needsRdk('AWS_Cloudtrail_Trail.json') }, () => {
     assert.equal(judge(check, ciFromFile(rdk('AWS_Cloudtrail_Trail.json'))).status, 'fail', 'AWS example trail has no kmsKeyId');
     assert.equal(judge(check, ci('org-audit-trail')).status, 'pass');
   });

@@ -12,8 +12,6 @@ export const check: Check = {
   evaluate(trail) {
     // AWS Config omits kmsKeyId when the trail is not KMS-encrypted, so absence is the answer.
     const key = optionalField(trail, 'configuration', 'kmsKeyId');
-    return typeof key === 'string' && key !== ''
-      ? { status: 'pass', message: `logs encrypted with ${key}` }
-      : { status: 'fail', message: 'no KMS key: logs use S3-managed encryption only' };
+    return typeof key === 'string' && key !== '' ? { status: 'pass', message: `logs encrypted with ${key}` } : { status: 'fail', message: 'no KMS key: logs use S3-managed encryption only' };
   },
 };

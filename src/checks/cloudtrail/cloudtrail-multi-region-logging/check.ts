@@ -8,8 +8,14 @@ const trailType = 'AWS::CloudTrail::Trail';
 type Verdict = { is: 'yes'; how: string } | { is: 'no'; why: string } | { is: 'unknown'; field: string };
 
 // GetEventSelectors' shapes (the API's own field names).
-interface EventSelector { IncludeManagementEvents?: boolean; ReadWriteType?: string; ExcludeManagementEventSources?: string[] }
-interface AdvancedSelector { FieldSelectors?: { Field?: string; Equals?: string[] }[] }
+interface EventSelector {
+  IncludeManagementEvents?: boolean;
+  ReadWriteType?: string;
+  ExcludeManagementEventSources?: string[];
+}
+interface AdvancedSelector {
+  FieldSelectors?: { Field?: string; Equals?: string[] }[];
+}
 
 const nameOf = (trail: Resource) => (typeof trail.configuration.name === 'string' ? trail.configuration.name : trail.id);
 const homeOf = (trail: Resource) => (typeof trail.configuration.homeRegion === 'string' ? trail.configuration.homeRegion : trail.region);

@@ -10,6 +10,14 @@ describe('credentials-in-urls', () => {
     assert.match(stack.message, /configuration\.FeedbackURL: https:\/\/\[REDACTED url-credentials #[0-9a-f]{8}\]@feedback\.example\.net\/submit/);
     assert.ok(!stack.message.includes('Hunter2'));
     assert.equal(judge(check, ci('dev-stack')).status, 'pass');
-    assert.equal(judge(check, ci('dev-stack', (c) => { c.configuration.RedirectURL = 'https://dev.example.com/?access_token=abc123'; })).status, 'fail');
+    assert.equal(
+      judge(
+        check,
+        ci('dev-stack', (c) => {
+          c.configuration.RedirectURL = 'https://dev.example.com/?access_token=abc123';
+        }),
+      ).status,
+      'fail',
+    );
   });
 });

@@ -11,7 +11,12 @@ describe('sensitive-data-in-tags-and-names', () => {
     assert.ok(!owner.message.includes('jane.doe'));
     assert.match(judge(check, ci('ws-c4d6f8h0j')).message, /tag "Name" holds secret-assignment: temp desk pw=\[REDACTED/);
     assert.equal(judge(check, ci('ws-b8n3p5r2t')).status, 'pass');
-    const key = judge(check, ci('ws-b8n3p5r2t', (c) => { c.tags.Deployer = 'AKIAIOSFODNN7EXAMPLE'; }));
+    const key = judge(
+      check,
+      ci('ws-b8n3p5r2t', (c) => {
+        c.tags.Deployer = 'AKIAIOSFODNN7EXAMPLE';
+      }),
+    );
     assert.match(key.message, /aws-access-key-id/);
   });
 });

@@ -22,8 +22,6 @@ export const check: Check = {
       const { text, findings } = redactText(value);
       return findings.length ? [`${where} holds ${[...new Set(findings.map((f) => f.kind))].join(', ')}: ${text}`] : [];
     });
-    return found.length
-      ? { status: 'fail', message: found.join('; ') }
-      : { status: 'pass', message: `no sensitive values in ${Object.keys(resource.tags).length} tag(s) and name fields` };
+    return found.length ? { status: 'fail', message: found.join('; ') } : { status: 'pass', message: `no sensitive values in ${Object.keys(resource.tags).length} tag(s) and name fields` };
   },
 };

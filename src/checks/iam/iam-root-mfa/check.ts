@@ -17,8 +17,6 @@ export const check: Check = {
     const generatedAt = requireField(report, 'configuration', 'generatedAt', 'string');
     const row = reportRow({ generatedAt, users }, { name: '<root_account>' }, 'the <root_account> row');
     const detail = `${keys(row)} (credential report ${generatedAt})`;
-    return row.mfaActive
-      ? { status: 'pass', message: `root user MFA active; ${detail}` }
-      : { status: 'fail', message: `root user has no MFA device; ${detail}` };
+    return row.mfaActive ? { status: 'pass', message: `root user MFA active; ${detail}` } : { status: 'fail', message: `root user has no MFA device; ${detail}` };
   },
 };

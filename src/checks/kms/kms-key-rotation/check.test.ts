@@ -4,7 +4,7 @@ import { ci, ciFromFile, judge, missing, needsRdk, rdk } from '../../../../test/
 import { check } from './check.ts';
 
 describe('kms-key-rotation', () => {
-  it('on the sample and on AWS\'s example item', { skip: needsRdk('AWS_KMS_Key.json') }, () => {
+  it("on the sample and on AWS's example item", { skip: needsRdk('AWS_KMS_Key.json') }, () => {
     assert.equal(judge(check, ciFromFile(rdk('AWS_KMS_Key.json'))).status, 'not-applicable', 'AWS managed key');
     assert.equal(judge(check, ci('0c1b7a4e-3f21-4d5a-9a0e-5b6c7d8e9f01')).status, 'pass');
     assert.equal(judge(check, ci('3a4b5c6d-7e8f-4a1b-9c2d-0e1f2a3b4c5d')).status, 'fail');

@@ -15,8 +15,6 @@ export const check: Check = {
     const spec = (key.configuration.keySpec ?? key.configuration.customerMasterKeySpec) as string | undefined;
     if (spec && spec !== 'SYMMETRIC_DEFAULT') return { status: 'not-applicable', message: `${spec} key: automatic rotation applies to symmetric keys only` };
     if (requireField(key, 'configuration', 'keyState', 'string') !== 'Enabled') return { status: 'not-applicable', message: 'key is not enabled' };
-    return requireField(key, 'supplementary', 'KeyRotationStatus', 'boolean')
-      ? { status: 'pass', message: 'automatic rotation enabled' }
-      : { status: 'fail', message: 'automatic rotation disabled' };
+    return requireField(key, 'supplementary', 'KeyRotationStatus', 'boolean') ? { status: 'pass', message: 'automatic rotation enabled' } : { status: 'fail', message: 'automatic rotation disabled' };
   },
 };

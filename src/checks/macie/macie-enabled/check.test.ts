@@ -14,7 +14,7 @@ describe('macie-enabled', () => {
     assert.deepEqual(judge(check, session('paused.json')), { status: 'fail', message: 'Macie session PAUSED' });
   });
 
-  it('Macie\'s answer where it is off is a fact (fail); another error kept in its place decides nothing (gap)', () => {
+  it("Macie's answer where it is off is a fact (fail); another error kept in its place decides nothing (gap)", () => {
     assert.deepEqual(judge(check, session('not-enabled.json')), { status: 'fail', message: 'Macie is not enabled: GetMacieSession answered AccessDeniedException "Macie is not enabled." (HTTP 403)' });
     missing(check, session('not-authorized.json'), /^configuration\.status$/);
   });

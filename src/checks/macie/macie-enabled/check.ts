@@ -16,11 +16,12 @@ export const check: Check = {
     if (error) {
       // Only Macie's own "not enabled" answer is a fact; any other error decides nothing.
       if (!isMacieNotEnabled(error.Code, error.Message)) throw new MissingEvidence('configuration.status');
-      return { status: 'fail', message: `Macie is not enabled: GetMacieSession answered ${error.Code} "${error.Message}"${typeof error.HttpStatusCode === 'number' ? ` (HTTP ${error.HttpStatusCode})` : ''}` };
+      return {
+        status: 'fail',
+        message: `Macie is not enabled: GetMacieSession answered ${error.Code} "${error.Message}"${typeof error.HttpStatusCode === 'number' ? ` (HTTP ${error.HttpStatusCode})` : ''}`,
+      };
     }
     const status = requireField(session, 'configuration', 'status', 'string');
-    return status === 'ENABLED'
-      ? { status: 'pass', message: 'Macie session ENABLED' }
-      : { status: 'fail', message: `Macie session ${status}` };
+    return status === 'ENABLED' ? { status: 'pass', message: 'Macie session ENABLED' } : { status: 'fail', message: `Macie session ${status}` };
   },
 };

@@ -1,7 +1,9 @@
 import { optionalField } from '../../fields.ts';
 import type { Check } from '../../types.ts';
 
-interface SseRule { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string; kmsMasterKeyID?: string } }
+interface SseRule {
+  applyServerSideEncryptionByDefault?: { sseAlgorithm?: string; kmsMasterKeyID?: string };
+}
 
 export const check: Check = {
   id: 's3-bucket-default-encryption',

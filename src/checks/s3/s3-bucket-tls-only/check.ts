@@ -1,7 +1,12 @@
 import { optionalField } from '../../fields.ts';
 import type { Check } from '../../types.ts';
 
-interface Statement { Effect?: string; Principal?: unknown; Action?: string | string[]; Condition?: Record<string, Record<string, unknown>> }
+interface Statement {
+  Effect?: string;
+  Principal?: unknown;
+  Action?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
 
 const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
 

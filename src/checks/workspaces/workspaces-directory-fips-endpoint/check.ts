@@ -11,8 +11,6 @@ export const check: Check = {
   remediation: 'Call ModifyEndpointEncryptionMode with EndpointEncryptionMode=FIPS_VALIDATED for the directory.',
   evaluate(dir) {
     const mode = requireField(dir, 'configuration', 'EndpointEncryptionMode', 'string');
-    return mode === 'FIPS_VALIDATED'
-      ? { status: 'pass', message: 'endpoint encryption mode FIPS_VALIDATED' }
-      : { status: 'fail', message: `endpoint encryption mode ${mode}, not FIPS_VALIDATED` };
+    return mode === 'FIPS_VALIDATED' ? { status: 'pass', message: 'endpoint encryption mode FIPS_VALIDATED' } : { status: 'fail', message: `endpoint encryption mode ${mode}, not FIPS_VALIDATED` };
   },
 };

@@ -11,12 +11,26 @@ describe('workspaces-volume-encryption', () => {
 
   it('fails an unencrypted root volume or a missing key; a missing field is a gap', () => {
     assert.deepEqual(judge(check, ci('ws-b8n3p5r2t')), { status: 'fail', message: 'root volume not encrypted' });
-    assert.equal(judge(check, ci('ws-f2k9x7m1q', (c) => delete c.configuration.VolumeEncryptionKey)).status, 'fail');
-    missing(check, ci('ws-f2k9x7m1q', (c) => delete c.configuration.UserVolumeEncryptionEnabled), /UserVolumeEncryptionEnabled/);
+    assert.equal(
+      judge(
+        check,
+        ci('ws-f2k9x7m1q', (c) => delete c.configuration.VolumeEncryptionKey),
+      ).status,
+      'fail',
+    );
+    missing(
+      check,
+      ci('ws-f2k9x7m1q', (c) => delete c.configuration.UserVolumeEncryptionEnabled),
+      /UserVolumeEncryptionEnabled/,
+    );
   });
 
   it('reads the API shape, whose configuration is a JSON string', () => {
-    const apiShape = ci('ws-b8n3p5r2t', (c) => { c.configuration = JSON.stringify(c.configuration); c.accountId = c.awsAccountId; delete c.awsAccountId; });
+    const apiShape = ci('ws-b8n3p5r2t', (c) => {
+      c.configuration = JSON.stringify(c.configuration);
+      c.accountId = c.awsAccountId;
+      delete c.awsAccountId;
+    });
     assert.equal(judge(check, apiShape).status, 'fail');
   });
 });
