@@ -66,8 +66,11 @@ export class BufferedFileWriter {
 
   /** Writes what is buffered and closes the file: its sha256 (empty when not hashed) and size. */
   close(): { sha256: string; bytes: number } {
-    this.flush();
-    closeSync(this.fd);
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd); // also when the last write fails (a full disk): the descriptor would outlive the error
+    }
     return { sha256: this.hash?.digest('hex') ?? '', bytes: this.bytes };
   }
 }
