@@ -4,7 +4,7 @@
 //   npm run bench -- --quick           one small size, one run (smoke)
 //   npm run bench -- --sizes 10000,100000 --repeats 3 --out BENCHMARKS.md
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { findChromium } from '../render/chromium.ts';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -91,12 +91,41 @@ function pdfPages(file: string): number {
 
 const cell = (s: ReturnType<typeof summary>) => (s.ok ? `${s.min.toFixed(2)} / ${s.median.toFixed(2)} s, ${s.rss.toFixed(0)} MiB` : `failed (${s.note}; peak ${s.rss.toFixed(0)} MiB)`);
 
+/** Start-up: the compiled command against the same sources through tsx, and Node itself; `verify` of the sample pack. */
+function startupRows(repeats: number): string[] {
+  const work = mkdtempSync(join(tmpdir(), 'evidence-pack-bench-startup-'));
+  try {
+    const out = join(work, 'out');
+    const made = spawnSync(process.execPath, [cli, 'run', '--no-pdf', '--json', '--out', out], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    const key = (JSON.parse(made.stdout || '{}') as { keyFingerprint?: string }).keyFingerprint ?? '';
+    const zip = (readdirSync(out, { recursive: true }) as string[]).find((f) => /pack-[^/]+\.zip$/.test(f));
+    const source = ['--import', 'tsx', join(packageRoot, 'src/bin/evidence-pack.ts')];
+    const cell = (args: string[]) => {
+      const m = summary(Array.from({ length: repeats }, () => timed(process.execPath, args, packageRoot)));
+      return m.ok ? `${Math.round(m.min * 1000)} / ${Math.round(m.median * 1000)} ms` : `failed: ${m.note}`;
+    };
+    const node = summary(Array.from({ length: repeats }, () => timed(process.execPath, ['-e', '0']))).median;
+    const rows = [`| \`node -e 0\` | ${Math.round(node * 1000)} ms | | |`];
+    for (const [name, args] of [
+      ['--version', ['--version']],
+      ['verify (sample pack)', ['verify', join(out, zip ?? 'missing.zip'), '--expect-key', key]],
+    ] as const) {
+      const compiled = summary(Array.from({ length: repeats }, () => timed(process.execPath, [cli, ...args], packageRoot)));
+      rows.push(`| \`evidence-pack ${name}\` | ${cell([cli, ...args])} | ${cell([...source, ...args])} | ${(compiled.median / node).toFixed(1)}× |`);
+    }
+    return rows;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export async function bench(opts: { sizes: number[]; repeats: number; out: string; command: string; pdf?: boolean; pdfMax?: number }): Promise<string> {
   const rows: string[] = [];
   const collectRows: string[] = [];
   const aggregatorRows: string[] = [];
   const pdfRows: string[] = [];
   const weasyprint = version('weasyprint', ['--version']);
+  const startup = startupRows(Math.max(opts.repeats, 5));
   for (const size of opts.sizes) {
     const work = mkdtempSync(join(tmpdir(), `evidence-pack-bench-${size}-`));
     try {
@@ -196,6 +225,13 @@ Evaluate runs with its default threads: the delivered snapshot files a unit (acc
 thread per core when they hold more than about 100,000 items; render writes a CSV over 64 MiB of items in two threads.
 Floor: stream-read + gunzip + JSON.parse of the same snapshot files in one Node process (one core). Verify is compared with
 \`sha256sum\` over the same files (throughput ratio = sha256sum time / verify time; target ≥ 0.8).
+
+Start-up: min / median wall time (GNU time) of ${Math.max(opts.repeats, 5)} runs; the installed command runs compiled JavaScript
+from dist/ (\`npm run build\`), against the same sources through tsx as before issue 25. \`verify\` is pinned to the run's key.
+
+| command | compiled (dist/) | source through tsx | compiled / \`node -e 0\` |
+|---|---|---|---:|
+${startup.join('\n')}
 
 | items | floor | evaluate | render (HTML, CSV) | (evaluate+render) / floor | OSCAL | verify | sha256sum | verify throughput vs sha256sum |
 |---:|---|---|---|---:|---|---|---|---:|
