@@ -5,8 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { CollectOption } from '../collect/operations.ts';
 import { existsSync, writeFileSync } from 'node:fs';
-import { commandOptions, globalOptions, settingsKeys, yargsOptions } from './options.ts';
-import { configDefaults, defaultConfigFile, findConfigFile, starterConfig } from './config-file.ts';
+import { commandOptions, defaultConfigFile, findConfigFile, globalOptions, settingsKeys, yargsOptions } from './options.ts';
 import { ExitCode, UserError } from '../core/errors.ts';
 import { stderr, stdout, withIo, type Io } from '../core/io.ts';
 import { stopCleanlyOnSignals } from '../core/interrupt.ts';
@@ -16,9 +15,9 @@ import { redactText } from '../redact/detect.ts';
 /** The yargs options of a command, from its declaration in cli-options.ts. */
 const optionsOf = <C extends keyof typeof commandOptions>(command: C) => yargsOptions(commandOptions[command].options as (typeof commandOptions)[C]['options']);
 
-function initCommand(force: boolean): number {
+async function initCommand(force: boolean): Promise<number> {
   if (existsSync(defaultConfigFile) && !force) throw new UserError(`${defaultConfigFile}: already exists (use --force to replace it)`);
-  writeFileSync(defaultConfigFile, starterConfig);
+  writeFileSync(defaultConfigFile, (await import('./config-file.ts')).starterConfig);
   stdout(`Wrote ${defaultConfigFile}\n`);
   return ExitCode.ok;
 }
@@ -148,7 +147,7 @@ export function buildCli(argv: string[], exit: (code: number) => void = () => un
       'init',
       `Write a commented starter ${defaultConfigFile} in the current directory`,
       (y) => y.options(optionsOf('init')).example('$0 init && $EDITOR evidence-pack.yaml', 'Then `evidence-pack run` picks the settings up'),
-      async (a) => exit(initCommand(a.force)),
+      async (a) => exit(await initCommand(a.force)),
     )
     .command(
       'iam-policy',
@@ -227,7 +226,7 @@ async function run(argv: string[], inProcess: boolean): Promise<number> {
       // The first word naming a command (a flag's value, such as --config's file, can come before it); none: run.
       const command = argv.find((a) => !a.startsWith('-') && Object.hasOwn(commandOptions, a)) ?? 'run';
       const accepted = settingsKeys(command);
-      const defaults = Object.fromEntries(Object.entries(configDefaults(file, command)).filter(([k]) => accepted.includes(k)));
+      const defaults = Object.fromEntries(Object.entries((await import('./config-file.ts')).configDefaults(file, command)).filter(([k]) => accepted.includes(k)));
       cli.config(defaults);
     }
     // yargs prints help and version itself unless handed a callback, which then gets the text.

@@ -1,7 +1,6 @@
 // evidence-pack.yaml: what a scheduled run repeats every month. Keys are the command-line flags, as declared
 // in cli-options.ts (schema and starter are derived from it); flags given on the command line win. Relative
 // paths are relative to the file.
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { defaultConfigFile, settingsOptions, wholeNumberRule, wholeNumberWithin, type OptionSpec, type Section } from './options.ts';
 import { compileSchema, loadYamlFile } from '../core/data-file.ts';
@@ -75,11 +74,6 @@ function checkWholeNumbers(file: string, lineOf: (path: string[]) => number | un
 }
 
 /** --config FILE, else ./evidence-pack.yaml when present. */
-export function findConfigFile(argv: string[]): string | undefined {
-  const i = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
-  if (i >= 0) return argv[i]!.includes('=') ? argv[i]!.slice('--config='.length) : argv[i + 1];
-  return existsSync(defaultConfigFile) ? defaultConfigFile : undefined;
-}
 
 /** One commented line of the starter: `# key: value   # note`. */
 function starterLine(indent: string, key: string, spec: OptionSpec): string {

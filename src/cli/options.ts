@@ -1,5 +1,6 @@
 // Every command-line option, declared once: the yargs options (cli.ts), the settings file's schema and the
 // starter file (config-file.ts) are derived from here, so a flag and its settings key cannot drift apart.
+import { existsSync } from 'node:fs';
 import { UserError } from '../core/errors.ts';
 import { chromiumEnv } from '../render/chromium.ts';
 import { reportFormats } from '../render/report-formats.ts';
@@ -428,4 +429,11 @@ export function settingsOptions(section: Section): Map<string, OptionSpec> {
     }
   }
   return keys;
+}
+
+/** The settings file a run reads: --config's, else evidence-pack.yaml in the current directory when there is one. */
+export function findConfigFile(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
+  if (i >= 0) return argv[i]!.includes('=') ? argv[i]!.slice('--config='.length) : argv[i + 1];
+  return existsSync(defaultConfigFile) ? defaultConfigFile : undefined;
 }
