@@ -26,8 +26,8 @@ const layerRules = layers.slice(0, -1).map((layer, i) => {
   };
 });
 
-// known-violations: imports the rules forbid that the folder move (issue 25, item 3) fixes rather than a
-// local edit. Each is reported as "ignored" until then; delete its line once the import is gone.
+// known-violations: imports the rules forbid that remain after the folder move (issue 25): each needs a change of
+// design rather than a move. Each is reported as "ignored"; delete its line once the import is gone.
 const known = [
   // pack/archive.ts (zip in, zip out; base imports plus the manifest's signer) is read by verify-archive in sign.
   ['src/sign/verify-archive.ts', 'src/pack/archive.ts', 'sign-imports-layer-above'],

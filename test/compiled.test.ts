@@ -1,7 +1,7 @@
 // The installed command is the compiled JavaScript in dist/: it starts without tsx, and its worker threads
 // load their compiled modules (a thread started from source would need tsx, which the package does not ship).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { generateEstate } from '../src/bench/generate.ts';
@@ -12,6 +12,12 @@ describe('the compiled command', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     assert.equal(join(root, pkg.bin['evidence-pack']), cliEntry);
     assert.ok(!('tsx' in pkg.dependencies), 'tsx is for development and tests only');
+    const compiled = (readdirSync(join(root, 'dist'), { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+    assert.ok(compiled.length > 100, `dist/ holds the compiled modules (${compiled.length})`);
+    for (const f of compiled) {
+      const text = readFileSync(join(root, 'dist', f), 'utf8');
+      assert.doesNotMatch(text, /from ["']tsx|import\(["']tsx|["'][^"'\n]*\/src\/[^"'\n]*\.ts["']|from ["']\.{1,2}\/[^"'\n]*\.ts["']/, `dist/${f} loads TypeScript or tsx`);
+    }
     const bin = readFileSync(cliEntry, 'utf8');
     assert.match(bin, /^#!\/usr\/bin\/env node\n/);
     assert.match(bin, /import\("\.\.\/cli\/cli\.js"\)/);

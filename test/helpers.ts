@@ -21,7 +21,7 @@ export const cliEntry = join(root, 'dist/bin/evidence-pack.js');
 function assertBuilt(): void {
   const built = statSync(join(root, 'dist/.tsbuildinfo'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const sources = readdirSync(join(root, 'src'), { recursive: true }) as string[];
-  const stale = sources.filter((f) => f.endsWith('.ts') && !f.startsWith('bench/') && statSync(join(root, 'src', f)).mtimeMs > built);
+  const stale = sources.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('bench/') && !f.includes('/fixtures/') && statSync(join(root, 'src', f)).mtimeMs > built);
   if (stale.length) throw new Error(`dist/ is ${built ? `older than src/${stale[0]}` : 'missing'}: run \`npm run build\` (npm test does)`);
 }
 assertBuilt();

@@ -30,7 +30,7 @@ describe('one declaration for flags and settings keys', () => {
       for (const flag of flags) {
         if (flag === 'help' || flag === 'version') continue;
         const spec = declared[flag];
-        assert.ok(spec, `--${flag} of ${command} is declared in cli-options.ts`);
+        assert.ok(spec, `--${flag} of ${command} is declared in options.ts`);
         if (spec.flagOnly) {
           assert.ok(spec.flagOnly.length > 10, `--${flag}: the reason it is flag-only`);
           assert.ok(!settingsKeys(command).includes(flag), `flag-only --${flag} is no settings key of ${command}`);

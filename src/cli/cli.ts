@@ -1,5 +1,5 @@
 // The command line: argv (and the settings file) → command → exit code, which the bin sets on the process.
-// The options are declared in cli-options.ts. Commands are imported when run, so `verify` does not load the
+// The options are declared in options.ts. Commands are imported when run, so `verify` does not load the
 // AWS SDK or the browser driver.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -12,7 +12,7 @@ import { stopCleanlyOnSignals } from '../core/interrupt.ts';
 import { tool } from '../core/paths.ts';
 import { redactText } from '../redact/detect.ts';
 
-/** The yargs options of a command, from its declaration in cli-options.ts. */
+/** The yargs options of a command, from its declaration in options.ts. */
 const optionsOf = <C extends keyof typeof commandOptions>(command: C) => yargsOptions(commandOptions[command].options as (typeof commandOptions)[C]['options']);
 
 async function initCommand(force: boolean): Promise<number> {

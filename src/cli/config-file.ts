@@ -1,5 +1,5 @@
 // evidence-pack.yaml: what a scheduled run repeats every month. Keys are the command-line flags, as declared
-// in cli-options.ts (schema and starter are derived from it); flags given on the command line win. Relative
+// in options.ts (schema and starter are derived from it); flags given on the command line win. Relative
 // paths are relative to the file.
 import { dirname, resolve } from 'node:path';
 import { defaultConfigFile, settingsOptions, wholeNumberRule, wholeNumberWithin, type OptionSpec, type Section } from './options.ts';
@@ -72,8 +72,6 @@ function checkWholeNumbers(file: string, lineOf: (path: string[]) => number | un
     throw new InputError(line ? `${file}:${line}` : file, path.join('.'), wholeNumberRule(bounds));
   }
 }
-
-/** --config FILE, else ./evidence-pack.yaml when present. */
 
 /** One commented line of the starter: `# key: value   # note`. */
 function starterLine(indent: string, key: string, spec: OptionSpec): string {

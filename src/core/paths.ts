@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 
-/** The installed package's root: catalogs, templates and the sample ship beside src/. */
+/** The installed package's root: catalogs, templates and the sample ship beside dist/ (src/ in development). */
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const catalogsDir = `${packageRoot}catalogs`;
 export const templatesDir = `${packageRoot}templates`;

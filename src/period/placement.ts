@@ -106,7 +106,7 @@ export async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T
     await release().catch(() => {}); // a compromised lock is said below
     releasing.delete(lockPath);
   }
-  if (compromised) throw new Error(`${lock}: another run took the lock over while this one held it (${compromised.message})`);
+  if (compromised) throw new UserError(`${lock}: another run took the lock over while this one held it (${compromised.message}); the index may lack this pack: run again`);
   return outcome;
 }
 
