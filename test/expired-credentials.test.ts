@@ -1,4 +1,5 @@
-// Credentials that expire during a collection: no call after the first expired-token error, what was
+// Credentials that expire during a collection: no call after the first expired-token error (ExpiredToken from a
+// query-protocol service such as IAM, ExpiredTokenException from a JSON one, whichever call comes first), what was
 // collected is kept, one line names the expiry, exit 9 (README "Exit codes").
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ describe('collect with credentials that expire midway', () => {
     assert.equal(lines.length, 1, r.stderr);
     assert.match(
       lines[0]!,
-      /^evidence-pack: collect: the credentials expired during the collection \(.*ExpiredTokenException: The security token included in the request is expired.*\); \d+ call\(s\) not made after it, each a gap; what was collected is kept in .*evidence: renew the credentials and collect again$/,
+      /^evidence-pack: collect: the credentials expired during the collection \(.*ExpiredToken(?:Exception)?: The security token included in the request is expired.*\); \d+ call\(s\) not made after it, each a gap; what was collected is kept in .*evidence: renew the credentials and collect again$/,
     );
     assert.ok(existsSync(join(out, 'snapshot.json')), 'what was collected is kept');
     const meta = JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8')) as { gaps: { reason: string }[] };
