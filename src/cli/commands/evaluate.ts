@@ -6,6 +6,7 @@ import { resolvePeriod } from '../../core/period.ts';
 import { writeDirAtomically } from '../../core/atomic-dir.ts';
 import { evaluateStage } from '../../pack/stages.ts';
 import { sampleEvidenceDir } from '../../core/paths.ts';
+import { evaluateOptions } from './evaluate-options.ts';
 import { report, statusCounts, type GlobalOptions } from './output.ts';
 
 export async function evaluateCommand(
@@ -33,16 +34,12 @@ export async function evaluateCommand(
     dirname(opts.out),
     async (tmp) => ({
       name: basename(opts.out),
-      result: await evaluateStage(opts.evidence ?? sampleEvidenceDir, tmp, generatedAt, {
-        attestations: opts.attestations,
-        waivers: opts.waivers,
-        organization: opts.organization,
-        period,
-        maxEvaluationAgeDays: opts.maxEvaluationAge,
-        threads: opts.threads,
-        catalogs: opts.catalog,
-        onProgress: (t) => progress.detail(t),
-      }),
+      result: await evaluateStage(
+        opts.evidence ?? sampleEvidenceDir,
+        tmp,
+        generatedAt,
+        evaluateOptions(opts, period, (t) => progress.detail(t)),
+      ),
     }),
     { force: opts.force },
   );

@@ -21,6 +21,7 @@ import { pdfCertificateFromFile } from '../../sign/pdf-signature.ts';
 import { loadBranding } from '../../render/branding.ts';
 import { signPack } from '../../sign/sign.ts';
 import { trustAnchors } from '../../sign/trust.ts';
+import { evaluateOptions } from './evaluate-options.ts';
 import { report, statusCounts, type GlobalOptions } from './output.ts';
 import { stderr } from '../../core/io.ts';
 
@@ -65,16 +66,12 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     opts.out,
     async (tmp) => {
       progress.stage('Evaluating evidence');
-      const result = await evaluateStage(evidence, tmp, generatedAt, {
-        attestations: opts.attestations,
-        waivers: opts.waivers,
-        organization: opts.organization,
-        period,
-        maxEvaluationAgeDays: opts.maxEvaluationAge,
-        threads: opts.threads,
-        catalogs: opts.catalog,
-        onProgress: (t) => progress.detail(t),
-      });
+      const result = await evaluateStage(
+        evidence,
+        tmp,
+        generatedAt,
+        evaluateOptions(opts, period, (t) => progress.detail(t)),
+      );
       const packId = packIdFor(result);
       const org = organizationSlug(result.organization);
       for (const note of await completeInterruptedPacks(opts.out, org)) if (!opts.quiet) stderr(`evidence-pack: ${note}\n`);
