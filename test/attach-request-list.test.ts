@@ -78,7 +78,7 @@ describe("attach --request-list: the sample as the auditor's request list", () =
     );
     for (const row of rows) {
       assert.equal(row[8], 'pass');
-      assert.match(row[9]!, /^items\/WSAS-0[23]\.jsonl$/);
+      assert.match(row[9]!, /^items\/WSAS-0[23]\.jsonl\.gz$/);
       assert.match(row[10]!, /^\d+$/);
       assert.deepEqual(row.slice(11), ['', '', '', ''], 'Tested by, Date, Result and Notes left to fill in');
     }

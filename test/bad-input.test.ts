@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -135,11 +136,11 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     const result = readResult(join(pack, 'result.json'));
     const last = result.controls.filter((c) => c.items?.[0]?.count).at(-1)!;
     const file = join(pack, last.items![0]!.file);
-    const original = readFileSync(file, 'utf8');
-    writeFileSync(file, `${original}{"status":"pass"}\n`);
+    const original = gunzipSync(readFileSync(file)).toString('utf8');
+    writeFileSync(file, gzipSync(`${original}{"status":"pass"}\n`));
     const r = await runCliInProcess(['render', pack, '--no-pdf']);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl: ${last.items![0]!.count + 1} lines, sha256 \\w+…, where result.json pins ${last.items![0]!.count} lines`));
+    assert.match(r.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl\\.gz: sha256 \\w+…, where result.json pins ${last.items![0]!.count} lines, sha256`));
     assert.equal(r.stderr.trim().split('\n').length, 1);
     assert.deepEqual(
       readdirSync(pack).filter((f) => f.startsWith('.tmp-render-') || /^(evidence\.csv|report\.)/.test(f)),
@@ -148,23 +149,23 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     );
     await assert.rejects(
       writeEvidenceCsv(result, pack, join(pack, 'two.csv'), { threadedFrom: 0 }),
-      (e) => e instanceof UserError && e.message.includes(`${last.id}.jsonl`),
+      (e) => e instanceof UserError && e.message.includes(`${last.id}.jsonl.gz`),
       "the second thread's error is the same one line",
     );
     assert.ok(!existsSync(join(pack, 'two.csv.part')), 'no part left behind');
 
     // A line that is not JSON in a file pinned as it is (a pack made that way) is named by its line.
-    const broken = original.replace(/\n(?=.)/, '\n{"broken\n');
+    const broken = gzipSync(original.replace(/\n(?=.)/, '\n{"broken\n'));
     writeFileSync(file, broken);
     const pinned = JSON.parse(readFileSync(join(pack, 'result.json'), 'utf8'));
     Object.assign(pinned.controls.find((c: { id: string }) => c.id === last.id).items[0], {
       count: last.items![0]!.count + 1,
-      bytes: Buffer.byteLength(broken),
+      bytes: broken.length,
       sha256: createHash('sha256').update(broken).digest('hex'),
     });
     writeFileSync(join(pack, 'result.json'), JSON.stringify(pinned));
     const line = await runCliInProcess(['render', pack, '--no-pdf', '--force']);
     assert.equal(line.code, 2, line.stderr);
-    assert.match(line.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl: line 2: not JSON \\(`));
+    assert.match(line.stderr.trim(), new RegExp(`^evidence-pack: .*${last.id}\\.jsonl\\.gz: line 2: not JSON \\(`));
   });
 });

@@ -16,6 +16,7 @@ import type { Resource } from '../src/evidence/types.ts';
 import { evaluateStage } from '../src/pack/stages.ts';
 import { threadsFor } from '../src/evaluate/units/snapshot-units.ts';
 import { writeEvidenceCsv } from '../src/render/csv.ts';
+import { evidenceCopyPath } from '../src/evidence/redacted-copies.ts';
 import { generateEstate } from '../src/bench/generate.ts';
 import { UserError } from '../src/core/errors.ts';
 import { listFilesUnder } from '../src/core/files.ts';
@@ -35,7 +36,7 @@ async function wholeAndStreamed(t: { after(fn: () => void): void }, evidence: st
     checks: checksById,
     generatedAt,
     tool,
-    packPathOf: (p) => `evidence/${p.replace(/\.gz$/, '')}`,
+    packPathOf: evidenceCopyPath,
     lines,
     waivers,
     attestations,
@@ -68,7 +69,7 @@ describe('streaming evaluation', () => {
     assert.deepEqual(
       streamed.resources.map((r) => r.key).sort(),
       lines
-        .read<{ key: string }>('resources.jsonl')
+        .read<{ key: string }>('resources.jsonl.gz')
         .map((r) => r.key)
         .sort(),
     );
@@ -198,14 +199,14 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
     for (const f of linesFiles(parted)) {
       const bytes = readFileSync(join(inline, f.file));
       assert.deepEqual(
-        { count: bytes.toString('utf8').split('\n').length - 1, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+        { count: gunzipSync(bytes).toString('utf8').split('\n').length - 1, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
         { count: f.count, bytes: f.bytes, sha256: f.sha256 },
         `${f.file} as pinned`,
       );
     }
     const single = readResult(join(oneFile, 'result.json'));
     assert.ok(
-      linesFiles(single).every((f) => !/\.\d+\.jsonl$/.test(f.file)),
+      linesFiles(single).every((f) => !/\.\d+\.jsonl\.gz$/.test(f.file)),
       "a small estate's pack has one file a control",
     );
     const everyItem = async (dir: string, r: Result) => JSON.stringify((await withEveryItem(dir, r)).controls.map((c) => c.evidence));
@@ -218,7 +219,7 @@ describe('delivered snapshot files, a unit (account and region) at a time', () =
       checks: checksById,
       generatedAt,
       tool,
-      packPathOf: (p) => `evidence/${p.replace(/\.gz$/, '')}`,
+      packPathOf: evidenceCopyPath,
       lines,
       waivers: loadWaivers(join(evidence, 'waivers.yaml')),
     });

@@ -1,17 +1,21 @@
-// Every evidence item of a control, one JSON document a line, beside result.json in the pack.
-// result.json lists only what the report shows (every failing, gap and waived item and the first few
-// others), so it grows with the failures, not with the estate; these files hold the rest.
+// Every evidence item of a control, one JSON document a line, beside result.json in the pack, gzip-compressed
+// (`zcat items/WSAS-03.jsonl.gz | jq`). result.json lists only what the report shows (every failing, gap and
+// waived item and the first few others), so it grows with the failures, not with the estate; these files hold the rest.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { BufferedFileWriter } from '../core/buffered-writer.ts';
+import { createGunzip } from 'node:zlib';
+import { BufferedFileWriter, gunzipFile } from '../core/buffered-writer.ts';
 import { InputError } from '../core/errors.ts';
 import type { EvidenceItem, JsonLinesFile } from './result.ts';
 
-export const itemsFileOf = (control: string) => `items/${control}.jsonl`;
+export const itemsFileOf = (control: string) => `items/${control}.jsonl.gz`;
 /** Every resource evaluated, one a line. */
-export const inventoryFile = 'resources.jsonl';
+export const inventoryFile = 'resources.jsonl.gz';
+/** Packs of result@4 and older hold their lines files as plain text. */
+const isGzip = (file: string) => file.endsWith('.gz');
+const writerFor = (path: string) => new BufferedFileWriter(path, { gzip: isGzip(path) });
 
 export interface LinesWriter<T = EvidenceItem> {
   /** `line`: the value's JSON when the caller has it already (built from parts shared by many items). */
@@ -36,8 +40,8 @@ export interface LinesStore {
 /** Adopted files this large are moved into the pack as parts of their own; smaller ones are copied into the current part. */
 const defaultOwnPartFrom = 8 * 1024 * 1024;
 
-/** `items/WSAS-03.jsonl`, then `items/WSAS-03.2.jsonl`, … */
-const partName = (rel: string, index: number) => (index === 0 ? rel : rel.replace(/\.jsonl$/, `.${index + 1}.jsonl`));
+/** `items/WSAS-03.jsonl.gz`, then `items/WSAS-03.2.jsonl.gz`, … */
+const partName = (rel: string, index: number) => (index === 0 ? rel : rel.replace(/\.jsonl(\.gz)?$/, `.${index + 1}.jsonl$1`));
 
 interface OpenPart {
   rel: string;
@@ -66,7 +70,7 @@ class FileLinesWriter<T> implements LinesWriter<T> {
   private open(): OpenPart {
     if (!this.current) {
       const rel = this.nextRel();
-      this.current = { rel, out: new BufferedFileWriter(join(this.dir, rel)), count: 0 };
+      this.current = { rel, out: writerFor(join(this.dir, rel)), count: 0 };
     }
     return this.current;
   }
@@ -116,7 +120,7 @@ class FileLinesWriter<T> implements LinesWriter<T> {
 
   close(): JsonLinesFile[] {
     this.closeCurrent();
-    if (this.parts.length === 0) this.parts.push({ file: this.rel, count: 0, ...new BufferedFileWriter(join(this.dir, this.rel)).close() });
+    if (this.parts.length === 0) this.parts.push({ file: this.rel, count: 0, ...writerFor(join(this.dir, this.rel)).close() });
     return this.parts;
   }
 }
@@ -127,7 +131,7 @@ class FileLinesWriter<T> implements LinesWriter<T> {
  */
 function keepLines<T>(path: string, drop: (value: T) => boolean, dropped: T[]): { out: BufferedFileWriter; count: number } {
   const keptPath = `${path}.kept`;
-  const out = new BufferedFileWriter(keptPath);
+  const out = new BufferedFileWriter(keptPath, { gzip: isGzip(path) });
   let count = 0;
   for (const lines of lineBatches(path)) {
     for (const line of lines) {
@@ -194,6 +198,10 @@ export class MemoryLinesStore implements LinesStore {
  * fraction of a millisecond, less than a thread-pool round trip.
  */
 function* lineBatches(path: string): Generator<string[]> {
+  if (isGzip(path)) {
+    yield* textLineBatches(gunzipFile(path));
+    return;
+  }
   const fd = openSync(path, 'r');
   const buffer = Buffer.allocUnsafe(1 << 20);
   const decoder = new StringDecoder('utf8');
@@ -211,6 +219,32 @@ function* lineBatches(path: string): Generator<string[]> {
   }
 }
 
+/** The non-blank lines of a text held whole, a batch per megabyte. */
+function* textLineBatches(text: Buffer): Generator<string[]> {
+  let rest = '';
+  const decoder = new StringDecoder('utf8');
+  for (let at = 0; at < text.length; at += 1 << 20) {
+    const lines = (rest + decoder.write(text.subarray(at, at + (1 << 20)))).split('\n');
+    rest = lines.pop()!;
+    yield lines.filter((l) => l.trim() !== '');
+  }
+  rest += decoder.end();
+  if (rest.trim() !== '') yield [rest];
+}
+
+/** A gzip lines file's lines, a batch per chunk the decompressor gives, without holding the whole text. */
+async function* gzipLineBatches(path: string): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 20 }))) {
+    const lines = (rest + decoder.write(chunk as Buffer)).split('\n');
+    rest = lines.pop()!;
+    yield lines.filter((l) => l.trim() !== '');
+  }
+  rest += decoder.end();
+  if (rest.trim() !== '') yield [rest];
+}
+
 /**
  * The lines of one of the pack's JSON-lines files (its parts, in order), parsed, a batch per megabyte read: a
  * million items cost a few hundred awaits, not a million (a line at a time through readline was most of a large CSV's time).
@@ -220,7 +254,7 @@ export async function* readLineBatches<T>(packDir: string, parts: JsonLinesFile[
     const path = join(packDir, part.file);
     checkPinned(path, part);
     let read = 0;
-    for (const lines of lineBatches(path)) {
+    for await (const lines of isGzip(path) ? gzipLineBatches(path) : lineBatches(path)) {
       yield lines.map((line, i) => {
         try {
           return JSON.parse(line) as T;
@@ -230,6 +264,8 @@ export async function* readLineBatches<T>(packDir: string, parts: JsonLinesFile[
       });
       read += lines.length;
     }
+    // A gzip file's sha256 was checked before reading; its lines are counted as they are read.
+    if (read !== part.count) throw new InputError(path, undefined, `${read} lines, where result.json pins ${part.count} (changed since evaluation: \`evidence-pack verify\` the pack)`);
   }
 }
 
@@ -253,11 +289,11 @@ function checkPinned(path: string, part: JsonLinesFile): void {
     closeSync(fd);
   }
   const sha256 = hash.digest('hex');
-  if (lines !== part.count || sha256 !== part.sha256) {
+  if ((!isGzip(path) && lines !== part.count) || sha256 !== part.sha256) {
     throw new InputError(
       path,
       undefined,
-      `${lines} lines, sha256 ${sha256.slice(0, 12)}…, where result.json pins ${part.count} lines, sha256 ${part.sha256.slice(0, 12)}… (changed since evaluation: \`evidence-pack verify\` the pack)`,
+      `${isGzip(path) ? '' : `${lines} lines, `}sha256 ${sha256.slice(0, 12)}…, where result.json pins ${part.count} lines, sha256 ${part.sha256.slice(0, 12)}… (changed since evaluation: \`evidence-pack verify\` the pack)`,
     );
   }
 }

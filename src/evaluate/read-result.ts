@@ -17,13 +17,13 @@ export function readResult(file: string): Result {
     'controls',
     'gaps',
     ...(value.schema === 'evidence-pack/result@1' ? (['resources'] as const) : []),
-    ...(value.schema === resultSchemaVersion ? (['frameworks'] as const) : []),
+    ...(value.schema === resultSchemaVersion || value.schema === 'evidence-pack/result@4' ? (['frameworks'] as const) : []),
   ] as const) {
     if (!Array.isArray(value[field])) throw new InputError(file, field, 'missing or not a list');
   }
   if (value.schema === 'evidence-pack/result@1') return frameworksFromLegacy(value as Result);
   if (typeof value.inventory !== 'object' || value.inventory === null) throw new InputError(file, 'inventory', 'missing');
-  if (value.schema === resultSchemaVersion) return value as Result;
+  if (value.schema === resultSchemaVersion || value.schema === 'evidence-pack/result@4') return value as Result;
   return frameworksFromLegacy(value.schema === 'evidence-pack/result@3' ? (value as Result) : partsFromResult2(value as Result));
 }
 

@@ -7,12 +7,13 @@ import type { MappingSources } from '../catalog/pack-tables.ts';
 import type { Assessment, EdgeSource, Owner } from '../catalog/types.ts';
 import type { AssetFacts } from '../inventory/facts.ts';
 
-export const resultSchemaVersion = 'evidence-pack/result@4';
+export const resultSchemaVersion = 'evidence-pack/result@5';
 /**
- * Still read and re-rendered: @3 and older name two frameworks' mappings by fixed keys and carry `baselines`, not
+ * Still read and re-rendered: @4 keeps its JSON-lines files and configuration snapshot copies as plain text (@5 gzips
+ * them; the shape is the same); @3 and older name two frameworks' mappings by fixed keys and carry `baselines`, not
  * `frameworks`; @2 pins each JSON-lines file as one file, not a list of parts; @1 has every item and resource inline.
  */
-export const legacyResultSchemaVersions = ['evidence-pack/result@3', 'evidence-pack/result@2', 'evidence-pack/result@1'] as const;
+export const legacyResultSchemaVersions = ['evidence-pack/result@4', 'evidence-pack/result@3', 'evidence-pack/result@2', 'evidence-pack/result@1'] as const;
 
 export const controlStatuses = ['pass', 'fail', 'not-applicable', 'manual', 'inherited', 'waived', 'gap'] as const;
 export type ControlStatus = (typeof controlStatuses)[number];

@@ -6,8 +6,13 @@ import { dirname, join } from 'node:path';
 import type { EvidenceCopies } from './evidence-copies.ts';
 import { BufferedFileWriter } from '../core/buffered-writer.ts';
 import { mayBeSensitive, redactJson } from '../redact/detect.ts';
+import { configSnapshotFile } from './read-snapshot-file.ts';
 
-export const evidenceCopyPath = (evidencePath: string) => `evidence/${evidencePath.replace(/\.gz$/, '')}`;
+/**
+ * Where an evidence file's redacted copy sits in the pack. Configuration snapshots, the bulk of the evidence, stay
+ * gzip-compressed (`zcat evidence/config-snapshots/F.json.gz | jq '.configurationItems[0]'`); other files are plain JSON.
+ */
+export const evidenceCopyPath = (evidencePath: string) => `evidence/${evidencePath.replace(/\.gz$/, '')}${configSnapshotFile.test(evidencePath) ? '.gz' : ''}`;
 
 /**
  * Whether an item's JSON text, as it was read, can be its copy: on one line, with no escape but \" and \\
@@ -87,7 +92,7 @@ export class RedactedCopies implements EvidenceCopies {
   /** Items first, one to a line (a large snapshot's copy stays quick to write and to read line by line), then the other members. */
   snapshot(rel: string) {
     let items = 0;
-    const opened = this.target(rel).then((file) => new BufferedFileWriter(file));
+    const opened = this.target(rel).then((file) => new BufferedFileWriter(file, { gzip: file.endsWith('.gz') }));
     return {
       /** `text`: the item's JSON as read, written as it is when nothing in it needs masking. */
       item: async (value: unknown, text?: string) => {
