@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { onlyPack, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
@@ -97,6 +98,36 @@ describe('diff between two monthly packs', () => {
     assert.equal((await runCliInProcess(['diff', previous, current, '--fail-on', 'regressed'])).code, 6);
     const pinned = JSON.parse((await runCliInProcess(['diff', previous, current, '--format', 'json', ...pin])).stdout);
     assert.deepEqual([pinned.signers.previous.verified, pinned.signers.current.verified], [true, true]);
+  });
+
+  it('reads a previous pack of the older format (result@4: plain JSON-lines files) as it reads the new one', async (t) => {
+    const older = join(tempDir(t), 'older');
+    cpSync(previous, older, { recursive: true });
+    for (const f of ['manifest.json', 'manifest.sig', 'public-key.pem']) rmSync(join(older, f));
+    const result = JSON.parse(readFileSync(join(older, 'result.json'), 'utf8'));
+    const plain = (part: { file: string }) => {
+      const text = gunzipSync(readFileSync(join(older, part.file)));
+      rmSync(join(older, part.file));
+      const file = part.file.replace(/\.gz$/, '');
+      writeFileSync(join(older, file), text);
+      return { ...part, file, bytes: text.length, sha256: createHash('sha256').update(text).digest('hex') };
+    };
+    result.schema = 'evidence-pack/result@4';
+    result.inventory = result.inventory.map(plain);
+    for (const c of result.controls) if (c.items) c.items = c.items.map(plain);
+    writeFileSync(join(older, 'result.json'), JSON.stringify(result));
+    assert.ok(!readdirSync(join(older, 'items')).some((f) => f.endsWith('.gz')), 'no gzip lines file left');
+    const signed = await runCliInProcess(['sign', older, '--signing-key', join(work, 'key.pem'), '--quiet']);
+    assert.equal(signed.code, 0, signed.stderr);
+    const fromOlder = await runCliInProcess(['diff', older, current, '--format', 'json', ...pin]);
+    assert.equal(fromOlder.code, 0, fromOlder.stderr);
+    const fromNew = await runCliInProcess(['diff', previous, current, '--format', 'json', ...pin]);
+    const changes = (stdout: string) => {
+      const d = JSON.parse(stdout);
+      return { items: d.items, counts: d.counts, resources: d.resources };
+    };
+    assert.deepEqual(changes(fromOlder.stdout), changes(fromNew.stdout));
+    assert.ok(JSON.parse(fromOlder.stdout).items.length > 0, 'and there are changes to compare');
   });
 
   it('refuses a pack signed by a key other than the pinned one (exit 3), and an empty pin (exit 2)', async () => {

@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import type { ControlResult, Result } from '../src/evaluate/result.ts';
 import { detachedCmsSignature } from '../src/sign/cms-signature.ts';
 import { demoPdfCertificate } from '../src/sign/pdf-signature.ts';
-import { listFiles, onlyPack, runCliInProcess, tempDir, packResult } from './helpers.ts';
+import { listFiles, onlyPack, packFileText, runCliInProcess, tempDir, packResult } from './helpers.ts';
 
 // Values planted in the sample; none may appear in any output.
 export const plantedSecrets = ['jane.doe@example.com', 'Hunter2Secret', 'svc-feedback:', 'Autumn#2026', 'kms-owner@example.com', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'];
@@ -160,7 +160,7 @@ describe('evidence-pack run on the embedded sample', () => {
   it('masks planted sensitive values in every output file, the PDF text included', () => {
     const pdfText = execFileSync('pdftotext', [join(pack, 'report.pdf'), '-'], { encoding: 'utf8' });
     for (const file of listFiles(pack)) {
-      const text = file.endsWith('.pdf') ? pdfText : readFileSync(join(pack, file), 'latin1');
+      const text = file.endsWith('.pdf') ? pdfText : packFileText(join(pack, file), 'latin1');
       for (const secret of plantedSecrets) assert.ok(!text.includes(secret), `${secret} leaked into ${file}`);
     }
     assert.match(pdfText, /\[REDACTED email #[0-9a-f]{8}\]/);

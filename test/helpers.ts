@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 export const root = fileURLToPath(new URL('../', import.meta.url));
 export const sampleDir = join(root, 'evidence/sample');
@@ -116,6 +117,12 @@ export function tempDir(t: { after(fn: () => void): void }, prefix = 'evidence-p
 }
 
 /** Every file under dir, relative, sorted. */
+/** A pack file's text as an auditor reads it: gzip files (lines files, snapshot copies) decompressed, as zcat does. */
+export function packFileText(file: string, encoding: BufferEncoding = 'utf8'): string {
+  const bytes = readFileSync(file);
+  return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString(encoding);
+}
+
 export function listFiles(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
     .filter((e) => e.isFile())

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { luhnValid } from '../src/redact/checksums.ts';
 import { fingerprint } from '../src/redact/detect.ts';
-import { listFiles, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
+import { listFiles, packFileText, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 /** A value planted in evidence: `text` goes in, `secret` must not come out, `[REDACTED kind #hash(masked)]` must. */
 interface Plant {
@@ -137,7 +137,7 @@ function textsUnder(dir: string, work: string): [string, string][] {
       const names = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' });
       return [[`${f} (entry names)`, names], ...textsUnder(into, work).map(([n, t]): [string, string] => [`${f}:${n}`, t])];
     }
-    return [[f, readFileSync(file, 'utf8')]];
+    return [[f, packFileText(file)]];
   });
 }
 

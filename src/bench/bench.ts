@@ -14,18 +14,18 @@ import { listPackFiles } from '../sign/sign.ts';
 import { benchAggregator, benchCollect, type AggregatorMeasure, type CollectMeasure } from './collect-bench.ts';
 import { generateEstate } from './generate.ts';
 
-interface Measure {
+export interface Measure {
   seconds: number;
   maxRssMb: number;
   ok: boolean;
   note?: string;
 }
 
-const cli = join(packageRoot, 'dist/bin/evidence-pack.js');
+export const cli = join(packageRoot, 'dist/bin/evidence-pack.js');
 const stageTimeoutMs = 30 * 60 * 1000;
 
 /** Runs a command under GNU time; wall seconds and peak RSS of the process tree's largest member. */
-function timed(cmd: string, args: string[], cwd?: string): Measure {
+export function timed(cmd: string, args: string[], cwd?: string): Measure {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { cwd, encoding: 'utf8', timeout: stageTimeoutMs, env: { ...process.env, CI: '1' }, maxBuffer: 64 * 1024 * 1024 });
   const last = r.stderr.trim().split('\n').pop() ?? '';
   const m = /^([\d.]+) (\d+)$/.exec(last);
@@ -38,7 +38,7 @@ function timed(cmd: string, args: string[], cwd?: string): Measure {
   };
 }
 
-const floorScript = `
+export const floorScript = `
 const { createReadStream, readdirSync } = require('node:fs');
 const { createGunzip } = require('node:zlib');
 const dir = process.argv[1];

@@ -5,8 +5,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 const bufferSize = 1 << 20;
 /**
  * A gzip file is written as a series of gzip members, one per MiB of text (RFC 1952 allows it; gzip, zcat and Node read
- * them as one stream). Members start at fixed offsets of the text, so the bytes are a function of the text alone,
- * however it was written. Level 1: several hundred MB/s, and JSON lines still shrink 15–25 times.
+ * them as one stream). A member ends at each full MiB, so the bytes do not depend on how the text was cut into writes.
+ * Level 1: several hundred MB/s, and JSON lines still shrink 15–25 times.
  */
 const gzipLevel = 1;
 
@@ -23,8 +23,6 @@ export class BufferedFileWriter {
   private bytes = 0;
 
   private readonly gzip: boolean;
-  /** Text bytes written, before compression. */
-  private textBytes = 0;
 
   /** `gzip`: the file is gzip-compressed (sha256 and size are the compressed file's, as stored). */
   constructor(path: string, opts: { hashed?: boolean; gzip?: boolean } = {}) {
@@ -63,9 +61,9 @@ export class BufferedFileWriter {
     }
   }
 
-  /** Bytes written so far, buffered ones included: where the next write starts in the file. */
+  /** Bytes written so far, buffered ones included: where the next write starts in the file (not for gzip files). */
   get position(): number {
-    return this.gzip ? this.textBytes + this.used : this.bytes + this.used;
+    return this.bytes + this.used;
   }
 
   private append(chunk: Buffer): void {
@@ -77,16 +75,15 @@ export class BufferedFileWriter {
   private flush(): void {
     if (!this.used) return;
     const text = this.buffer.subarray(0, this.used);
-    if (this.gzip) {
-      this.textBytes += this.used;
-      this.append(gzipSync(text, { level: gzipLevel }));
-    } else this.append(text);
+    this.append(this.gzip ? gzipSync(text, { level: gzipLevel }) : text);
     this.used = 0;
   }
 
-  /** Appends another file's bytes (through the hash), a buffer at a time; to a gzip file, another gzip file's text. */
+  /**
+   * Appends another file's bytes (through the hash), a buffer at a time. To a gzip file, another gzip file's members as
+   * they are (not compressed again): the members then fall where the files were joined, the same on every run.
+   */
   writeFileContents(path: string): void {
-    if (this.gzip) return this.writeBytes(gunzipFile(path));
     this.flush();
     const fd = openSync(path, 'r');
     try {
@@ -100,7 +97,7 @@ export class BufferedFileWriter {
   close(): { sha256: string; bytes: number } {
     try {
       // An empty gzip file is still a gzip stream (of no text), so that gzip -dc reads it.
-      if (this.gzip && this.textBytes === 0 && this.used === 0) this.append(gzipSync(Buffer.alloc(0), { level: gzipLevel }));
+      if (this.gzip && this.bytes === 0 && this.used === 0) this.append(gzipSync(Buffer.alloc(0), { level: gzipLevel }));
       this.flush();
     } finally {
       closeSync(this.fd); // also when the last write fails (a full disk): the descriptor would outlive the error

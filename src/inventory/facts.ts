@@ -1,5 +1,5 @@
 // What an inventory row needs of a configuration item beyond type, id and ARN: read once, when the item is
-// evaluated, and kept (redacted) on its line of resources.jsonl, so the inventory is written from the pack alone.
+// evaluated, and kept (redacted) on its line of resources.jsonl.gz, so the inventory is written from the pack alone.
 import type { Resource } from '../evidence/types.ts';
 
 /** Inventory facts AWS Config recorded for a resource; a member is absent where the item does not say. */

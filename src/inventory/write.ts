@@ -1,4 +1,4 @@
-// inventory.csv and inventory.xlsx: one row per resource evaluated (resources.jsonl), in the columns of FedRAMP's
+// inventory.csv and inventory.xlsx: one row per resource evaluated (resources.jsonl.gz), in the columns of FedRAMP's
 // Integrated Inventory Workbook, read a batch at a time and written as read; and the counts the report shows.
 import { join } from 'node:path';
 import { BufferedFileWriter } from '../core/buffered-writer.ts';
@@ -58,7 +58,7 @@ export function inventoryLegend(result: Result, total: number): string[][] {
     ['Template', `${inventoryTemplate}. Rows 3-11 of the template (guidance and examples) and its column A are not reproduced.`],
     [
       'Rows',
-      `${total} resource(s) AWS Config recorded in scope, one row each (resources.jsonl lists them with the service records checks read besides); the evidence is as of ${result.evidence.collectedAt}.`,
+      `${total} resource(s) AWS Config recorded in scope, one row each (resources.jsonl.gz lists them with the service records checks read besides); the evidence is as of ${result.evidence.collectedAt}.`,
     ],
     ['Redaction', 'Values are taken from the redacted evidence: secrets and personal data in tags and configuration are masked ([REDACTED kind #fingerprint]).'],
   ];

@@ -13,13 +13,16 @@ Signing key:   ${key.fingerprint}${key.managed ? '' : ' (UNMANAGED DEMO KEY: pro
 Signature:     ${key.algorithm}${key.managed ? `, ${key.label}` : ''}
 
 Read report.pdf (or report.html). result.json holds every control, its status and counts, and
-the evidence the report lists; items/<control>.jsonl every evidence item, one JSON document a
-line (a large estate's in parts, <control>.2.jsonl and on, as result.json lists them);
-resources.jsonl every resource evaluated; evidence.csv one row per evidence item;
+the evidence the report lists; items/<control>.jsonl.gz every evidence item, one JSON document
+a line, gzip-compressed (a large estate's in parts, <control>.2.jsonl.gz and on, as result.json
+lists them); resources.jsonl.gz every resource evaluated; evidence.csv one row per evidence item.
+Read them with stock tools: zcat items/WSAS-03.jsonl.gz | jq -c 'select(.status=="fail")';
+an item's origin names its evidence file and JSON pointer, e.g.
+  zcat evidence/config-snapshots/F.json.gz | jq '.configurationItems[12]';
 inventory.csv and inventory.xlsx the system inventory (FedRAMP Integrated Inventory Workbook
 columns, a legend sheet);
 poam.xlsx / poam.csv / oscal-poam.json the plan of action and milestones (poam.json);
-evidence/ the evidence files as received, redacted.
+evidence/ the evidence files as received, redacted (configuration snapshots gzip-compressed).
 
 Verify with the tool (offline; the directory or the .zip), pinned to the key fingerprint the
 pack's author gave you, not the one this file states (a re-signed pack would state its own):
