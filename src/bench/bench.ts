@@ -222,7 +222,7 @@ Each estate is generated (\`npm run gen -- --items N --accounts 4 --regions 2 --
 runs as a user runs it (\`evidence-pack evaluate --evidence ESTATE --out WORK\`, \`evidence-pack render WORK --no-pdf --only html,csv\`,
 then \`--only oscal\`, \`evidence-pack verify WORK\`), ${opts.repeats} time(s); cells give min / median wall time and peak RSS (GNU time).
 Evaluate runs with its default threads: the delivered snapshot files a unit (account and region) at a time, one worker
-thread per core when they hold more than about 100,000 items; render writes a CSV over 64 MiB of items in two threads.
+thread per core when they hold more than about 25,000 items; render writes a CSV over 64 MiB of items in two threads.
 Floor: stream-read + gunzip + JSON.parse of the same snapshot files in one Node process (one core). Verify is compared with
 \`sha256sum\` over the same files (throughput ratio = sha256sum time / verify time; target ≥ 0.8).
 
@@ -248,7 +248,7 @@ ${collectRows.join('\n')}
 Through an aggregator: the same estate, its accounts and regions kept, collected with \`evidence-pack collect --aggregator
 org-all --region us-east-1\` from the fake endpoint (one SelectAggregateResourceConfig file of every item, read a page at a
 time; the per-account reads are gaps without a member role, exit 5), then \`evidence-pack evaluate\` on it (default
-threads: runs of pages, a thread per core above about 100,000 items).
+threads: runs of pages, a thread per core above about 25,000 items).
 
 | items | SelectAggregateResourceConfig.json | collect through the aggregator | evaluate |
 |---:|---:|---|---|

@@ -150,7 +150,7 @@ const assuranceOptions = {
     type: 'number',
     bounds: numericFlags.threads,
     describe:
-      'Worker threads that evaluate AWS-delivered snapshot files and large (Aggregate)SelectResourceConfig files, 0 for none (default: one per CPU core when the files hold more than about 100,000 items)',
+      'Worker threads that evaluate AWS-delivered snapshot files and large (Aggregate)SelectResourceConfig files, 0 for none (default: one per CPU core when the files hold more than about 25,000 items)',
     starter: ['4', 'worker threads for large evidence (default: one per core when needed)'],
   },
 } as const satisfies OptionSet;

@@ -61,6 +61,7 @@ class FileLinesWriter<T> implements LinesWriter<T> {
     private readonly dir: string,
     private readonly rel: string,
     private readonly ownPartFrom: number,
+    private readonly emptyFile: boolean,
   ) {}
 
   private nextRel(): string {
@@ -120,7 +121,7 @@ class FileLinesWriter<T> implements LinesWriter<T> {
 
   close(): JsonLinesFile[] {
     this.closeCurrent();
-    if (this.parts.length === 0) this.parts.push({ file: this.rel, count: 0, ...writerFor(join(this.dir, this.rel)).close() });
+    if (this.parts.length === 0 && this.emptyFile) this.parts.push({ file: this.rel, count: 0, ...writerFor(join(this.dir, this.rel)).close() });
     return this.parts;
   }
 }
@@ -151,12 +152,13 @@ function keepLines<T>(path: string, drop: (value: T) => boolean, dropped: T[]): 
 export class FileLinesStore implements LinesStore {
   constructor(
     private readonly dir: string,
-    private readonly opts: { ownPartFrom?: number } = {},
+    /** emptyFile: false for a unit's files, which are taken in and need no file when they hold no line. */
+    private readonly opts: { ownPartFrom?: number; emptyFile?: boolean } = {},
   ) {
     mkdirSync(join(dir, 'items'), { recursive: true });
   }
   open<T>(rel: string): LinesWriter<T> {
-    return new FileLinesWriter<T>(this.dir, rel, this.opts.ownPartFrom ?? defaultOwnPartFrom);
+    return new FileLinesWriter<T>(this.dir, rel, this.opts.ownPartFrom ?? defaultOwnPartFrom, this.opts.emptyFile ?? true);
   }
 }
 

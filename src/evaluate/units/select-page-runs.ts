@@ -38,7 +38,13 @@ const copyFileOf = (dir: string) => join(dir, 'pages.json');
 /** Evaluates one run of pages, writing its lines files and its pages' copies under the run's own directory. */
 export async function evaluatePageRun(run: PageRun, input: UnitInput): Promise<PageRunOutcome> {
   const dir = runDirOf(input.outDir, run.index);
-  const evaluation = new Evaluation({ ...input.evaluate, catalog: threadCatalog(input.evaluate.catalogDirs), checks: checksById, packPathOf: evidenceCopyPath, lines: new FileLinesStore(dir) });
+  const evaluation = new Evaluation({
+    ...input.evaluate,
+    catalog: threadCatalog(input.evaluate.catalogDirs),
+    checks: checksById,
+    packPathOf: evidenceCopyPath,
+    lines: new FileLinesStore(dir, { emptyFile: false }),
+  });
   evaluation.begin(input.snapshot);
   const shown = join(input.evidenceDir, run.rel);
   const inScope = scopeCheck(input.snapshot.meta);
