@@ -262,12 +262,14 @@ export class Evaluation {
     const scope = scopeKey(r.account, r.region);
     this.inScope.set(scope, (this.inScope.get(scope) ?? 0) + 1);
     const key = resourceKeyOf(r.account, r.type, r.id);
-    if (this.ruleSubjects.has(key)) this.ruleSubjects.set(key, redactJsonInPlace(describeResource(r)));
-    // Redacted once here for all of the resource's items (add() redacts only what a waiver appends).
+    // Redacted once here for all of the resource's items (add() redacts only what a waiver appends); what comes from
+    // an item whose text the detectors found nothing in needs none.
+    const redacted = <T>(value: T): T => (r.textClean ? value : redactJsonInPlace(value));
+    if (this.ruleSubjects.has(key)) this.ruleSubjects.set(key, redacted(describeResource(r)));
     const origin = redactJsonInPlace({ ...r.origin, file: packPathOf(r.origin.file) });
-    const resource = redactJsonInPlace(describeResource(r));
+    const resource = redacted(describeResource(r));
     this.inventory.write({
-      key: redactJsonInPlace(r.key),
+      key: redacted(r.key),
       account: r.account,
       region: r.region,
       type: r.type,
@@ -277,7 +279,7 @@ export class Evaluation {
       capturedAt: r.capturedAt,
       ...(r.changesInPeriod === undefined ? {} : { changesInPeriod: r.changesInPeriod, ...(r.changesCapped ? { changesCapped: true } : {}) }),
       origin,
-      asset: redactJsonInPlace(assetFacts(r)),
+      asset: redacted(assetFacts(r)),
     });
     let lineParts: ReturnType<typeof itemLineParts> | undefined;
     const notAtEnd = this.pointInTime && resourceNotAtEnd(r, this.pointInTime);

@@ -5,6 +5,7 @@ import { checkConfigItem, checkSnapshotHeader, resourceFromConfigurationItem } f
 import { parseDeliveredName } from './delivered-name.ts';
 import { streamConfigSnapshot } from './snapshot-stream.ts';
 import type { EvidenceCopies } from './evidence-copies.ts';
+import { copiesVerbatim } from '../redact/detect.ts';
 import type { Resource } from './types.ts';
 
 export const configSnapshotFile = /^config-snapshots\/[^/]+\.json(\.gz)?$/;
@@ -46,8 +47,9 @@ export async function readConfigSnapshotFile(rel: string, ctx: SnapshotFileConte
     if (delivered && account !== delivered.account) throw new InputError(shown, `${field}.awsAccountId`, `account ${account}, but the file is named for account ${delivered.account}`);
     if (delivered && ci.awsRegion !== delivered.region && ci.awsRegion !== 'global')
       throw new InputError(shown, `${field}.awsRegion`, `region ${ci.awsRegion}, but the file is named for region ${delivered.region}`);
-    ctx.addResource(resourceFromConfigurationItem(ci, { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' }, shown, field));
-    await copy?.item(ci, text);
+    const clean = copiesVerbatim(text);
+    ctx.addResource({ ...resourceFromConfigurationItem(ci, { file: rel, pointer: `/configurationItems/${i}`, api: 'AWS Config snapshot' }, shown, field), textClean: clean });
+    await copy?.item(ci, text, clean);
   });
   checkSnapshotHeader(streamed.header, shown);
   await copy?.end(streamed.header);

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EvidenceCopies } from './evidence-copies.ts';
 import { BufferedFileWriter } from '../core/buffered-writer.ts';
-import { mayBeSensitive, redactJson } from '../redact/detect.ts';
+import { copiesVerbatim, redactJson } from '../redact/detect.ts';
 import { configSnapshotFile } from './read-snapshot-file.ts';
 
 /**
@@ -14,13 +14,7 @@ import { configSnapshotFile } from './read-snapshot-file.ts';
  */
 export const evidenceCopyPath = (evidencePath: string) => `evidence/${evidencePath.replace(/\.gz$/, '')}${configSnapshotFile.test(evidencePath) ? '.gz' : ''}`;
 
-/**
- * Whether an item's JSON text, as it was read, can be its copy: on one line, with no escape but \" and \\
- * (neither makes or breaks what a detector looks for), and nothing any detector could match in it.
- */
-export function copiesVerbatim(text: string): boolean {
-  return !/[\n\r]|\\[^"\\]/.test(text) && !mayBeSensitive(text);
-}
+export { copiesVerbatim };
 
 /** A page of an API response, masked, as JSON.stringify lays it out. */
 export const pageCopy = (value: unknown) => JSON.stringify(redactJson(value), null, 2);
@@ -95,8 +89,9 @@ export class RedactedCopies implements EvidenceCopies {
     const opened = this.target(rel).then((file) => new BufferedFileWriter(file, { gzip: file.endsWith('.gz') }));
     return {
       /** `text`: the item's JSON as read, written as it is when nothing in it needs masking. */
-      item: async (value: unknown, text?: string) => {
-        const line = text !== undefined && copiesVerbatim(text) ? text : JSON.stringify(redactJson(value));
+      /** `clean`: copiesVerbatim(text), when the caller has it already. */
+      item: async (value: unknown, text?: string, clean = text !== undefined && copiesVerbatim(text)) => {
+        const line = text !== undefined && clean ? text : JSON.stringify(redactJson(value));
         (await opened).write(`${items++ === 0 ? '{\n  "configurationItems": [\n' : ',\n'}    ${line}`);
       },
       end: async (header: Record<string, unknown>) => {

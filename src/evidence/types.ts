@@ -18,6 +18,11 @@ export interface Resource {
   changesInPeriod?: number;
   changesCapped?: boolean;
   origin: Origin;
+  /**
+   * Its configuration item's text, as read, holds nothing a secret detector could match (redacted-copies.ts,
+   * copiesVerbatim): its names, keys and facts need no redaction. Absent: redact them.
+   */
+  textClean?: boolean;
 }
 
 /** Where a piece of evidence came from: the file in the evidence directory and where in it. */

@@ -435,3 +435,11 @@ export function redactJsonInPlace<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Whether an item's JSON text, as it was read, can be its copy: on one line, with no escape but \" and \\
+ * (neither makes or breaks what a detector looks for), and nothing any detector could match in it.
+ */
+export function copiesVerbatim(text: string): boolean {
+  return !/[\n\r]|\\[^"\\]/.test(text) && !mayBeSensitive(text);
+}
