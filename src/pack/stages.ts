@@ -174,19 +174,27 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
   const ksiCatalog = loadKsiCatalog();
   const ksi = rollUpKsi(result, ksiCatalog.catalog, ksiCatalog.sha256);
   const wanted = new Set(opts.formats ?? reportFormats);
+  // The CSV (a thread of its own for a large pack) is written while the populations and samples are.
+  if (wanted.has('csv')) opts.onProgress?.(`writing ${outputs.csv}`);
+  const csv = wanted.has('csv') ? writeEvidenceCsv(result, opts.packDir ?? outDir, join(outDir, outputs.csv)) : undefined;
+  csv?.catch(() => {}); // awaited below, or settled before an error of the sampling is thrown
   // The report cites each control's population and sample: they are written with it.
   let sampling;
-  if (wanted.has('html') || cert) {
-    opts.onProgress?.('writing populations and samples');
-    const s = await writeSampling(result, opts.packDir ?? outDir, outDir);
-    written.push(...s.written);
-    sampling = s.sampling;
+  try {
+    if (wanted.has('html') || cert) {
+      opts.onProgress?.('writing populations and samples');
+      const s = await writeSampling(result, opts.packDir ?? outDir, outDir);
+      written.push(...s.written);
+      sampling = s.sampling;
+    }
+  } catch (e) {
+    await csv?.catch(() => {});
+    throw e;
   }
   const context: PackContext = { ...opts.pack, pdfCertificate: cert && { subject: cert.subject, demo: cert.demo }, drift: opts.drift, trend: opts.trend, ksi, poam: opts.poam, sampling };
   // One at a time, each format's own data dropped before the next: a large estate's report view is hundreds of MB.
-  if (wanted.has('csv')) {
-    opts.onProgress?.(`writing ${outputs.csv}`);
-    await writeEvidenceCsv(result, opts.packDir ?? outDir, join(outDir, outputs.csv));
+  if (csv) {
+    await csv;
     written.push(outputs.csv);
   }
   let inventory: InventorySummary | undefined;

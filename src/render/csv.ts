@@ -84,31 +84,21 @@ export async function writeCsvPart(controls: CsvControl[], packDir: string, file
   }
 }
 
-/** The main thread's share of the rows: it also appends the other thread's part, and the HTML report comes after. */
-const mainShare = 0.4;
-
-/** Below this many bytes of items a second thread costs more than it saves (tests set it: 0 for two threads, Infinity for one). */
-const defaultThreadedFrom = 64 * 1024 * 1024;
+/**
+ * From this many items the rows are written by a thread of their own, while the main thread writes the populations and
+ * samples (render runs both at once); below, a thread costs more than it saves. Tests set it: 0 for a thread, Infinity for none.
+ */
+const defaultThreadedFrom = 100_000;
 
 /**
  * One row per evidence item, every control's (RFC 4180), written as each items file is read: never all in
- * memory. A large pack's later controls are written by a second thread into a part appended at the end.
+ * memory. A large pack's rows are written by a second thread into a part appended after the header.
  */
 export async function writeEvidenceCsv(result: Result, packDir: string, file: string, opts: { threadedFrom?: number } = {}): Promise<void> {
   const fw = frameworkColumns(result);
   const controls: CsvControl[] = result.controls.map((c) => ({ id: c.id, status: c.status, items: c.items, evidence: c.evidence, frameworks: fw.cells.get(c.id)! }));
-  const bytes = controls.map((c) => (c.items ? linesTotal(c.items).bytes : 0));
-  const total = bytes.reduce((a, b) => a + b, 0);
-  let split = controls.length;
-  if (total >= (opts.threadedFrom ?? defaultThreadedFrom)) {
-    for (let sum = 0, i = 0; i < controls.length; i++) {
-      sum += bytes[i]!;
-      if (sum >= total * mainShare) {
-        split = i + 1;
-        break;
-      }
-    }
-  }
+  const total = controls.reduce((n, c) => n + (c.items ? linesTotal(c.items).count : c.evidence.length), 0);
+  const split = total >= (opts.threadedFrom ?? defaultThreadedFrom) ? 0 : controls.length;
   const partFile = `${file}.part`;
   const rest: CsvControl[] = controls.slice(split).map((c) => ({ ...c, evidence: c.items ? [] : c.evidence }));
   const part = rest.length ? runInThread<void>(new URL('./csv-thread.ts', import.meta.url), { controls: rest, packDir, file: partFile }) : undefined;
