@@ -13,7 +13,7 @@ import { loadAttestations, loadWaivers } from '../src/assurance/load.ts';
 import { readJsonFile } from '../src/evidence/json-file.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import { streamConfigSnapshot } from '../src/evidence/snapshot-stream.ts';
-import { extractPackArchive } from '../src/pack/archive.ts';
+import { extractPackArchive } from '../src/sign/read-archive.ts';
 import { loadBranding } from '../src/render/branding.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { verifyPack } from '../src/sign/verify.ts';
