@@ -428,7 +428,7 @@ describe('names and text', () => {
   });
 
   it('diff --format md and the ticket comment carry no Markdown or HTML from the packs', async () => {
-    const { driftMarkdown } = await import('../src/diff/diff.ts');
+    const { driftMarkdown } = await import('../src/period/drift.ts');
     const { commentMarkdown } = await import('../src/attach/summary.ts');
     const hostile = 'Acme <img src=x onerror=alert(1)> [click](https://evil.example) **bold** @everyone | cell\n# heading `code` www.evil.example';
     const counts = { regressed: 1, 'new-failing': 0, 'waiver-expired': 0, 'new-gap': 0, fixed: 0, new: 0, gone: 0, unchanged: 0, changed: 0 };
