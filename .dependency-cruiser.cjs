@@ -10,7 +10,7 @@ const layers = [
   { name: 'render', path: '^src/render/' },
   { name: 'sign', path: '^src/sign/' },
   { name: 'pack', path: '^src/pack/' },
-  { name: 'features', path: '^src/(attach|diff)/' },
+  { name: 'features', path: '^src/attach/' },
   { name: 'cli', path: '^src/(cli|bin|bench)/' },
 ];
 
@@ -25,26 +25,6 @@ const layerRules = layers.slice(0, -1).map((layer, i) => {
     to: { path: above.join('|') },
   };
 });
-
-// known-violations: imports the rules forbid that remain after the folder move (issue 25): each needs a change of
-// design rather than a move. Each is reported as "ignored"; delete its line once the import is gone.
-const known = [
-  // pack/archive.ts (zip in, zip out; base imports plus the manifest's signer) is read by verify-archive in sign.
-  ['src/sign/verify-archive.ts', 'src/pack/archive.ts', 'sign-imports-layer-above'],
-  // The inventory query asks the checks which resource types they read.
-  ['src/collect/inventory.ts', 'src/checks/index.ts', 'evidence-imports-layer-above'],
-  // An earlier pack (trend, POA&M carry-over, drift) is verified before it is read: reading previous packs
-  // is one concern above sign that evaluate and render should receive as data (issue 26 reworks these reads).
-  ['src/period/trend.ts', 'src/sign/verify.ts', 'evaluate-imports-layer-above'],
-  ['src/period/trend.ts', 'src/sign/trust.ts', 'evaluate-imports-layer-above'],
-  ['src/period/trend.ts', 'src/diff/previous.ts', 'evaluate-imports-layer-above'],
-  ['src/poam/previous.ts', 'src/sign/verify.ts', 'evaluate-imports-layer-above'],
-  ['src/poam/previous.ts', 'src/sign/trust.ts', 'evaluate-imports-layer-above'],
-  ['src/poam/previous.ts', 'src/diff/previous.ts', 'evaluate-imports-layer-above'],
-  ['src/render/view-model.ts', 'src/diff/previous.ts', 'render-imports-layer-above'],
-  ['src/pack/stages.ts', 'src/diff/previous.ts', 'pack-imports-layer-above'],
-];
-const knownViolations = known.map(([from, to, name]) => ({ type: 'dependency', from, to, rule: { name, severity: 'error' } }));
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -84,6 +64,5 @@ module.exports = {
       mainFields: ['module', 'main', 'types', 'typings'],
     },
     skipAnalysisNotInRules: true,
-    knownViolations,
   },
 };

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
-import { inventoryResourceTypes } from '../src/collect/inventory.ts';
+import { inventoryResourceTypes } from '../src/checks/inventory-types.ts';
 import { onlyPack, runCliInProcess, tempDir, packResult } from './helpers.ts';
 
 const account = '444444444444';

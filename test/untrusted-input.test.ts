@@ -13,7 +13,7 @@ import { loadAttestations, loadWaivers } from '../src/assurance/load.ts';
 import { readJsonFile } from '../src/evidence/json-file.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import { streamConfigSnapshot } from '../src/evidence/snapshot-stream.ts';
-import { extractPackArchive } from '../src/pack/archive.ts';
+import { extractPackArchive } from '../src/sign/read-archive.ts';
 import { loadBranding } from '../src/render/branding.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { verifyPack } from '../src/sign/verify.ts';
@@ -428,7 +428,7 @@ describe('names and text', () => {
   });
 
   it('diff --format md and the ticket comment carry no Markdown or HTML from the packs', async () => {
-    const { driftMarkdown } = await import('../src/diff/diff.ts');
+    const { driftMarkdown } = await import('../src/period/drift.ts');
     const { commentMarkdown } = await import('../src/attach/summary.ts');
     const hostile = 'Acme <img src=x onerror=alert(1)> [click](https://evil.example) **bold** @everyone | cell\n# heading `code` www.evil.example';
     const counts = { regressed: 1, 'new-failing': 0, 'waiver-expired': 0, 'new-gap': 0, fixed: 0, new: 0, gone: 0, unchanged: 0, changed: 0 };

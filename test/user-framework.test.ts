@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import { diffPacks } from '../src/diff/diff.ts';
+import { diffPacks } from '../src/period/drift.ts';
 import { readResult } from '../src/evaluate/read-result.ts';
 import type { Result } from '../src/evaluate/result.ts';
 import { onlyPack, referenceDir, root, runCliInProcess, tempDir } from './helpers.ts';

@@ -31,6 +31,8 @@ export interface AggregatorOptions {
   assumeRole?: string;
   organization: string;
   collectedAt: string;
+  /** The AWS Config resource types to inventory: those the checks read. */
+  resourceTypes: readonly string[];
   concurrency?: number;
   onProgress?: (label: string) => void;
 }
@@ -84,7 +86,7 @@ export async function collectAggregator(dir: string, opts: AggregatorOptions): P
           home,
           at('SelectAggregateResourceConfig.json'),
           opts.aggregator,
-          paginate(paginateSelectAggregateResourceConfig, { client: config, pageSize: 100 }, { ...name, Expression: inventoryQuery() }),
+          paginate(paginateSelectAggregateResourceConfig, { client: config, pageSize: 100 }, { ...name, Expression: inventoryQuery(opts.resourceTypes) }),
           { keep: false },
         ),
       ),

@@ -19,7 +19,7 @@ import { UserError } from '../core/errors.ts';
 import type { Gap, SnapshotMeta } from '../evidence/types.ts';
 import type { Period } from '../core/period.ts';
 import { deletedSinceEnd, readResourceHistory } from './history.ts';
-import { inventoryQuery, inventoryResourceTypes } from './inventory.ts';
+import { inventoryQuery } from './inventory.ts';
 import type { CollectionLog } from './log.ts';
 import { describeError } from '../core/aws-error.ts';
 import { CollectionSession, followNextToken, paginate } from './session.ts';
@@ -34,6 +34,8 @@ export interface CollectOptions {
   profile?: string;
   organization: string;
   collectedAt: string;
+  /** The AWS Config resource types to inventory: those the checks read. */
+  resourceTypes: readonly string[];
   /** Concurrent calls per region (the SDK's adaptive retry handles throttling within that). */
   concurrency?: number;
   /** Evidence as of this period's end: each resource's configuration history (GetResourceConfigHistory). */
@@ -152,13 +154,13 @@ export async function collect(dir: string, opts: CollectOptions): Promise<Collec
             scope,
             at('config/SelectResourceConfig.json'),
             undefined,
-            paginate(paginateSelectResourceConfig, { client: config, pageSize: 100 }, { Expression: inventoryQuery() }),
+            paginate(paginateSelectResourceConfig, { client: config, pageSize: 100 }, { Expression: inventoryQuery(opts.resourceTypes) }),
             { keep: false, onPage },
           ),
         );
         if (!opts.period || !pages) return;
         const period = opts.period;
-        const deleted = await limit(() => deletedSinceEnd(session, scope, config, period, inventoryResourceTypes()));
+        const deleted = await limit(() => deletedSinceEnd(session, scope, config, period, opts.resourceTypes));
         await Promise.all([...rows.map((r) => ({ type: r.resourceType, id: r.resourceId })), ...deleted].map((r) => limit(() => readResourceHistory(session, scope, config, period, r))));
       })(),
       ...supplementaryReads(session, scope, clientConfig(region), limit),

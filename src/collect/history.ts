@@ -56,7 +56,7 @@ export async function readResourceHistory(session: CollectionSession, scope: Cal
  * The resources of these types that AWS Config saw deleted after the period end: they existed at the
  * end, so their history belongs in the period's evidence. Each type's listing is saved as evidence.
  */
-export async function deletedSinceEnd(session: CollectionSession, scope: CallScope, client: ConfigServiceClient, period: Period, types: string[]): Promise<{ type: string; id: string }[]> {
+export async function deletedSinceEnd(session: CollectionSession, scope: CallScope, client: ConfigServiceClient, period: Period, types: readonly string[]): Promise<{ type: string; id: string }[]> {
   const end = Date.parse(period.to);
   const found: { type: string; id: string }[] = [];
   for (const type of types) {

@@ -1,17 +1,3 @@
-import { checks } from '../checks/index.ts';
-import { apiResourceTypes } from '../evidence/read.ts';
-
-// Recorded types the catalog reads besides those its typed checks name: the untyped checks (tags,
-// names, URLs) and the AWS Config rules look at these too.
-const alsoNeeded = ['AWS::IAM::User', 'AWS::WorkSpaces::ConnectionAlias', 'AWS::AppStream::Fleet'];
-
-/** The AWS Config resource types the collector queries. */
-export function inventoryResourceTypes(): string[] {
-  const api = new Set<string>(Object.values(apiResourceTypes));
-  const typed = checks.flatMap((c) => (c.resourceTypes === '*' ? [] : c.resourceTypes)).filter((t) => !api.has(t));
-  return [...new Set([...typed, ...alsoNeeded])].sort();
-}
-
 const fields = [
   'resourceId',
   'resourceName',
@@ -30,6 +16,7 @@ const fields = [
   'resourceCreationTime',
 ];
 
-export function inventoryQuery(types: string[] = inventoryResourceTypes()): string {
+/** The SelectResourceConfig query for the given resource types (the checks' own: checks/inventory-types.ts, passed in by the command). */
+export function inventoryQuery(types: readonly string[]): string {
   return `SELECT ${fields.join(', ')} WHERE resourceType IN (${types.map((t) => `'${t}'`).join(', ')})`;
 }

@@ -5,7 +5,7 @@ import type { Result } from '../evaluate/result.ts';
 import { ExitCode, UserError } from '../core/errors.ts';
 import type { TrustedKey } from '../sign/trust.ts';
 import { verifyPack, type VerifyReport } from '../sign/verify.ts';
-import { extractPackArchive } from './archive.ts';
+import { extractPackArchive } from '../sign/read-archive.ts';
 import { outputs } from './layout.ts';
 
 export interface VerifiedPack {

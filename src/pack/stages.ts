@@ -14,7 +14,7 @@ import type { Result } from '../evaluate/result.ts';
 import { assuranceFiles, readSnapshot } from '../evidence/read.ts';
 import { ruleIdentifierByName } from '../catalog/rule-names.ts';
 import type { Period } from '../core/period.ts';
-import type { DriftRecord } from '../diff/previous.ts';
+import type { DriftRecord } from '../period/drift.ts';
 import type { TrendPoint } from '../period/trend.ts';
 import type { PoamDocument } from '../poam/poam.ts';
 import { writePoamFiles } from '../render/poam-outputs.ts';

@@ -3,7 +3,7 @@
 import type { BaselineStatus, ControlResult, ControlStatus, EvidenceItem, Result } from '../evaluate/result.ts';
 import { controlStatuses, itemStatuses, listedOthers } from '../evaluate/result.ts';
 import { stackedBars } from './charts.ts';
-import type { DriftRecord } from '../diff/previous.ts';
+import type { DriftRecord } from '../period/drift.ts';
 import type { TrendPoint } from '../period/trend.ts';
 import type { KsiReport } from '../evaluate/ksi.ts';
 import { ksiView } from './ksi-view.ts';

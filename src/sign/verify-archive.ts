@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { normalize, sep } from 'node:path';
 import type { Entry } from 'yauzl';
 import { shownName } from '../core/files.ts';
-import { entryStream, freeArchiveBytes, openPackArchive, type CheckedArchive } from '../pack/archive.ts';
+import { entryStream, freeArchiveBytes, openPackArchive, type CheckedArchive } from './read-archive.ts';
 import { manifestFile, publicKeyFile, signatureFile, signatureFiles } from './manifest.ts';
 import type { TrustedKey } from './trust.ts';
 import { anchorsOf, checkSignedManifest, signedReport, unsafeManifestPath, type VerifyProblem, type VerifyReport } from './verify.ts';

@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { runTime } from '../../core/clock.ts';
+import { inventoryResourceTypes } from '../../checks/inventory-types.ts';
 import { collect, type CollectOutcome } from '../../collect/collect.ts';
 import { credentialsExpiry } from '../../collect/session.ts';
 import { ExitCode, UserError } from '../../core/errors.ts';
@@ -44,7 +45,7 @@ export async function collectCommand(opts: CollectCommandOptions): Promise<numbe
   }
   const regions = opts.allRegions ? ('all' as const) : (opts.region ?? []);
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.aggregator ? 40 : (regions === 'all' ? 17 : regions.length) * 7 });
-  const common = { profile: opts.profile, organization: opts.organization, collectedAt: runTime(), onProgress: (l: string) => progress.stage(l) };
+  const common = { profile: opts.profile, organization: opts.organization, collectedAt: runTime(), resourceTypes: inventoryResourceTypes(), onProgress: (l: string) => progress.stage(l) };
   const period = opts.period || opts.from || opts.to ? resolvePeriod(opts, common.collectedAt) : undefined;
   const done = await writeDirAtomically(
     dirname(opts.out),

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { removeOnInterrupt } from '../../core/interrupt.ts';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { diffPacks, driftMarkdown, type Drift } from '../../diff/diff.ts';
+import { diffPacks, driftMarkdown, type Drift } from '../../period/drift.ts';
 import { ExitCode } from '../../core/errors.ts';
 import { openVerifiedPack, signerNotVerifiedLine } from '../../pack/open-verified.ts';
 import { trustAnchors, type TrustedKey, type TrustOptions } from '../../sign/trust.ts';

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { removeOnInterrupt } from '../../core/interrupt.ts';
-import { driftFile, type DriftRecord } from '../../diff/previous.ts';
+import { driftFile, type DriftRecord } from '../../period/drift.ts';
 import { trendFile, type TrendPoint } from '../../period/trend.ts';
 import { poamFile, type PoamDocument } from '../../poam/poam.ts';
 import { poamOutputs } from '../../render/poam-outputs.ts';

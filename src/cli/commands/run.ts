@@ -1,13 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { driftFile, driftFromPrevious } from '../../diff/previous.ts';
+import { driftFile } from '../../period/drift.ts';
 import { readSnapshotMeta } from '../../evidence/read.ts';
 import { previousPeriod, resolvePeriod } from '../../core/period.ts';
 import { organizationSlug } from '../../period/placement.ts';
-import { buildTrend, trendFile } from '../../period/trend.ts';
+import { trendFile } from '../../period/trend.ts';
 import { buildPoam, poamFile } from '../../poam/poam.ts';
-import { previousPoam } from '../../poam/previous.ts';
+import { buildTrend, driftFromPrevious, previousPoam } from '../../pack/earlier-packs.ts';
 import { packReadme } from '../../pack/readme.ts';
 import { runTime } from '../../core/clock.ts';
 import { writeDirAtomically } from '../../core/atomic-dir.ts';

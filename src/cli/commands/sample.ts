@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, InputError, UserError } from '../../core/errors.ts';
 import { removeOnInterrupt } from '../../core/interrupt.ts';
-import { extractPackArchive } from '../../pack/archive.ts';
+import { extractPackArchive } from '../../sign/read-archive.ts';
 import { populationIndexFile } from '../../sampling/pack-sampling.ts';
 import { drawFromPack, reDeriveSampleFile } from '../../sampling/re-derive.ts';
 import type { SampleDocument } from '../../sampling/sample.ts';

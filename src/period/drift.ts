@@ -4,6 +4,14 @@ import { controlItemBatches, resultResourceBatches } from '../evaluate/read-resu
 import { statusOrder, type BaselineStatus, type ControlStatus, type EvidenceItem, type ItemStatus, type Result } from '../evaluate/result.ts';
 import { poamChanges, poamChangesLine, readPoamOf, type PoamChanges } from '../poam/changes.ts';
 
+export const driftFile = 'drift.json';
+
+/** drift.json: what `run` records of the previous period's pack (src/pack/earlier-packs.ts) and the report shows. */
+export type DriftRecord =
+  | ({ state: 'compared'; previousPack: string; previousPeriod: string } & Drift)
+  | { state: 'no-previous-pack'; previousPeriod: string }
+  | { state: 'previous-pack-refused'; previousPack: string; previousPeriod: string; problems: string[] };
+
 export type ItemChange = 'regressed' | 'fixed' | 'new-failing' | 'new-gap' | 'waiver-expired' | 'new' | 'gone' | 'unchanged' | 'changed';
 
 export interface ItemDrift {
