@@ -8,7 +8,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { commentWiki, wikiText } from '../src/attach/jira-wiki.ts';
 import type { PackFacts } from '../src/attach/summary.ts';
 import { formOf, startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { pinnedTo, runCli, runSample, tempDir } from './helpers.ts';
+import { pinnedTo, runCliInProcess, runSample, tempDir } from './helpers.ts';
 
 const token = 'jira-dc-personal-access-token-0123456789';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -19,7 +19,7 @@ describe('attach to Jira Data Center (REST API v2, wiki markup)', () => {
   let archive: string;
   let pin: string[];
   const attach = (env: Record<string, string> = { JIRA_API_TOKEN: token }, extra: string[] = []) =>
-    runCli(['attach', archive, ...pin, '--jira', `${api.url}/jira`, '--issue', 'AUDIT-42', ...extra], { JIRA_EMAIL: '', ...env });
+    runCliInProcess(['attach', archive, ...pin, '--jira', `${api.url}/jira`, '--issue', 'AUDIT-42', ...extra], { JIRA_EMAIL: '', ...env });
   const posts = () => api.requests.filter((q) => q.method === 'POST').map((q) => q.path);
 
   before(async () => {
@@ -78,7 +78,7 @@ describe('attach to Jira Data Center (REST API v2, wiki markup)', () => {
   it('an archive renamed since: the rerun still finds the comment by the pack id as the wiki text spells it', { timeout: 600_000 }, async (t) => {
     const renamed = join(tempDir(t), 'october-evidence.zip');
     copyFileSync(archive, renamed);
-    const run = () => runCli(['attach', renamed, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], { JIRA_API_TOKEN: token, JIRA_EMAIL: '' });
+    const run = () => runCliInProcess(['attach', renamed, ...pin, '--jira', api.url, '--issue', 'AUDIT-42'], { JIRA_API_TOKEN: token, JIRA_EMAIL: '' });
     assert.equal((await run()).code, 0);
     assert.ok(!api.stored.comments[0]!.includes(pack.split('/').pop()!), 'the pack id appears only escaped');
     const again = await run();

@@ -7,7 +7,7 @@ import { buildCli } from '../src/cli/cli.ts';
 import { commandOptions, globalOptions, settingsKeys, type OptionSpec } from '../src/cli/options.ts';
 import { configDefaults, settingsSchema, starterConfig } from '../src/cli/config-file.ts';
 import { fakeAwsEnv, startFakeAws } from './fake-aws.ts';
-import { onlyPack, runCli, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
 
 /** The flags a command's --help lists, as yargs built them (in-process: nothing runs). */
 async function helpFlags(command: string): Promise<string[]> {
@@ -77,14 +77,14 @@ describe('settings file and flags: the keys the flags have', () => {
   it('takes threads and rows-per-print, as run takes them as flags', async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, 'evidence-pack.yaml'), 'threads: 2\nrows-per-print: 500\nout: packs\n');
-    const r = await runCli(['run', '--no-pdf'], {}, dir);
+    const r = await runCliInProcess(['run', '--no-pdf'], {}, dir);
     assert.equal(r.code, 0, r.stderr);
   });
 
   it('applies to the command when --config comes before it', async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, 'settings.yaml'), 'organization: Before Corp\n');
-    const r = await runCli(['--config', join(dir, 'settings.yaml'), 'run', '--no-pdf', '--out', join(dir, 'packs')]);
+    const r = await runCliInProcess(['--config', join(dir, 'settings.yaml'), 'run', '--no-pdf', '--out', join(dir, 'packs')]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(readFileSync(join(onlyPack(join(dir, 'packs')), 'report.html'), 'utf8').includes('<p class="org">Before Corp</p>'));
   });
@@ -116,7 +116,7 @@ describe('settings file and flags: the keys the flags have', () => {
     writeFileSync(join(dir, 'settings.yaml'), 'collect:\n  region: [us-east-1]\n  cloudtrail-logs: trail\n  out: snapshot\n');
     const aws = await startFakeAws({ account, regions: { 'us-east-1': {} } });
     t.after(() => aws.close());
-    const r = await runCli(['collect', '--config', join(dir, 'settings.yaml'), '--period', '2026-10', '--json'], fakeAwsEnv(aws.url));
+    const r = await runCliInProcess(['collect', '--config', join(dir, 'settings.yaml'), '--period', '2026-10', '--json'], fakeAwsEnv(aws.url));
     assert.ok(r.code === 0 || r.code === 5, r.stderr);
     assert.equal(JSON.parse(r.stdout).cloudtrailLogs.files, 1, 'the log file named by the settings file was read');
   });
@@ -129,7 +129,7 @@ describe('settings file and flags: the keys the flags have', () => {
       ['max-evaluation-age: 1.5\n', 1, 'max-evaluation-age'],
     ] as const) {
       writeFileSync(join(dir, 'evidence-pack.yaml'), text);
-      const r = await runCli(['run', '--no-pdf'], {}, dir);
+      const r = await runCliInProcess(['run', '--no-pdf'], {}, dir);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`^evidence-pack: evidence-pack\\.yaml:${line}: ${key}: expected a whole number from \\d+ to [\\d,]+\\n$`));
     }
@@ -138,11 +138,11 @@ describe('settings file and flags: the keys the flags have', () => {
   it('still refuses an unknown key, at the top and in the collect section', async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, 'evidence-pack.yaml'), 'threads: 2\nthread: 2\n');
-    const top = await runCli(['run', '--no-pdf'], {}, dir);
+    const top = await runCliInProcess(['run', '--no-pdf'], {}, dir);
     assert.equal(top.code, 2);
     assert.match(top.stderr, /^evidence-pack: evidence-pack\.yaml(:\d+)?: thread: unknown field\n$/);
     writeFileSync(join(dir, 'evidence-pack.yaml'), 'collect:\n  cloudtrail-log: trail\n');
-    const collect = await runCli(['run', '--no-pdf'], {}, dir);
+    const collect = await runCliInProcess(['run', '--no-pdf'], {}, dir);
     assert.equal(collect.code, 2);
     assert.match(collect.stderr, /^evidence-pack: evidence-pack\.yaml(:\d+)?: collect\.cloudtrail-log: unknown field\n$/);
   });

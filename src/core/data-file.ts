@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { isNode } from 'yaml';
 import { InputError } from './errors.ts';
+import { parseYamlText } from './yaml-documents.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
 
@@ -36,8 +37,7 @@ export function loadYamlFile<T>(file: string, validate: ValidateFunction<T>): { 
   } catch (e) {
     throw new InputError(file, undefined, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(bytes.toString('utf8'), { lineCounter, uniqueKeys: true });
+  const { doc, lineCounter } = parseYamlText(file, bytes.toString('utf8'));
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
