@@ -23,7 +23,11 @@ const prop = (name: string, value: string) => ({ name, ns: propNamespace, value 
 
 /** Back-matter resources for a JSON-lines file of the pack, one per part. */
 const linesResources = (parts: JsonLinesFile[], what: string) =>
-  parts.map((f, i) => ({ path: f.file, sha256: f.sha256, title: `${what}${parts.length > 1 ? `, part ${i + 1} of ${parts.length}` : ''} (${f.count}, JSON lines${f.file.endsWith('.gz') ? ', gzip' : ''})` }));
+  parts.map((f, i) => ({
+    path: f.file,
+    sha256: f.sha256,
+    title: `${what}${parts.length > 1 ? `, part ${i + 1} of ${parts.length}` : ''} (${f.count}, JSON lines${f.file.endsWith('.gz') ? ', gzip' : ''})`,
+  }));
 
 function targetStatus(status: BaselineStatus, attested: boolean): { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other'; remarks: string } {
   switch (status) {
