@@ -34,8 +34,9 @@ function evidenceBytes(dir: string): { stored: number; uncompressed: number } {
   let uncompressed = 0;
   for (const entry of readdirSync(dir, { recursive: true }) as string[]) {
     const path = join(dir, entry);
-    if (!statSync(path).isFile()) continue;
-    const size = statSync(path).size;
+    const stat = statSync(path);
+    if (!stat.isFile()) continue;
+    const size = stat.size;
     stored += size;
     uncompressed += path.endsWith('.gz') ? gunzipSync(readFileSync(path)).length : size;
   }
