@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { compileSchema, loadYamlFile } from '../core/data-file.ts';
 import { InputError, UserError } from '../core/errors.ts';
+import { parseYamlText } from '../core/yaml-documents.ts';
 import { catalogsDir } from '../core/paths.ts';
 import { controlsOfPrintedId } from './pack-tables.ts';
 import { baselineSchema, controlCatalogSchema, frameworkSchema, packTableSchema, ruleMappingsSchema, viewSchema } from './schemas.ts';
@@ -25,26 +25,25 @@ const yamlFiles = (dir: string) =>
         .sort()
     : [];
 
+/** The parsed document the loader reads next (parseYamlText keeps it), or undefined for a file the loader will report. */
+function documentOf(file: string) {
+  try {
+    return parseYamlText(file, readFileSync(file, 'utf8')).doc;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A framework data file is a framework, a baseline or a view, by its first key; unparsable files are left to the loader to report. */
 function kindOf(file: string): 'framework' | 'baseline' | 'view' {
-  try {
-    const doc = parseDocument(readFileSync(file, 'utf8'));
-    if (doc.has('baseline')) return 'baseline';
-    if (doc.has('view')) return 'view';
-  } catch {
-    // reported by loadYamlFile
-  }
+  const doc = documentOf(file);
+  if (doc?.has('baseline')) return 'baseline';
+  if (doc?.has('view')) return 'view';
   return 'framework';
 }
 
 /** A mapping file is an AWS conformance pack's published table when it names the pack's `template`; otherwise rule mappings. */
-function isPackTable(file: string): boolean {
-  try {
-    return parseDocument(readFileSync(file, 'utf8')).has('template');
-  } catch {
-    return false;
-  }
-}
+const isPackTable = (file: string): boolean => documentOf(file)?.has('template') ?? false;
 
 type Loaded<T> = { data: T } & DataFileRef;
 
