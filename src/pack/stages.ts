@@ -1,10 +1,8 @@
 // The stages as a library: each reads files and writes files, so they meet only at files.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import pLimit from 'p-limit';
 import { loadCatalog } from '../catalog/load.ts';
 import { UserError } from '../core/errors.ts';
 import { checksById } from '../checks/index.ts';
@@ -35,14 +33,16 @@ import { reportFormats, type ReportFormat } from '../render/report-formats.ts';
 import { renderOscal } from '../render/oscal.ts';
 import { loadKsiCatalog } from '../catalog/ksi.ts';
 import { rollUpKsi } from '../evaluate/ksi.ts';
-import { PdfPrinter, readOutline, setPdfMetadata, type Paper, type PdfMetadata } from '../render/pdf.ts';
-import { globalOutline, mergeParts, partLayouts } from '../render/pdf-parts.ts';
+import type { Paper } from '../render/pdf.ts';
 import { loadTemplates } from '../render/templates.ts';
-import { buildReportView, pagesFromOutline, splitForPrint, type PackContext, type ReportView } from '../render/view-model.ts';
-import { demoPdfCertificate, signPdfFile, type PdfCertificate } from '../sign/pdf-signature.ts';
+import { buildReportView, type PackContext } from '../render/view-model.ts';
+import type { PdfCertificate } from '../sign/pdf-signature.ts';
 import { writeSampling } from '../sampling/pack-sampling.ts';
 
 export { outputs } from './layout.ts';
+
+/** Chromium, pdf-lib and the PDF signature's libraries are loaded when a PDF is printed: a run with --no-pdf never needs them. */
+const pdfSignature = () => import('../sign/pdf-signature.ts');
 
 export interface EvaluateOptions {
   /** Organization name for the report, instead of the snapshot's. */
@@ -170,7 +170,7 @@ export interface RenderOptions {
 export async function renderStage(result: Result, outDir: string, opts: RenderOptions): Promise<string[]> {
   const written: string[] = [];
   const templates = loadTemplates(opts.templates);
-  const cert = opts.pdf ? (opts.pdfCertificate ?? demoPdfCertificate(result.organization, new Date(result.generatedAt))) : undefined;
+  const cert = opts.pdf ? (opts.pdfCertificate ?? (await pdfSignature()).demoPdfCertificate(result.organization, new Date(result.generatedAt))) : undefined;
   const ksiCatalog = loadKsiCatalog();
   const ksi = rollUpKsi(result, ksiCatalog.catalog, ksiCatalog.sha256);
   const wanted = new Set(opts.formats ?? reportFormats);
@@ -224,89 +224,18 @@ export async function renderStage(result: Result, outDir: string, opts: RenderOp
     written.push(...(await writePoamFiles(opts.poam, outDir)));
   }
   if (cert) {
+    const pdfFile = join(outDir, outputs.pdf);
+    const { printReport } = await import('../render/pdf-report.ts');
     await printReport(
       result,
-      outDir,
-      opts,
+      pdfFile,
+      { ...opts, packId: opts.pack.packId },
       (v) => templates.render(v),
       (pages) => buildReportView(result, context, pages),
     );
-    const pdfFile = join(outDir, outputs.pdf);
     opts.onProgress?.(`signing ${outputs.pdf}`);
-    signPdfFile(pdfFile, cert, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization });
+    (await pdfSignature()).signPdfFile(pdfFile, cert, { reason: `Evidence pack ${opts.pack.packId}`, name: result.tool.name, location: result.organization });
     written.push(outputs.pdf);
   }
   return written;
-}
-
-/** Evidence rows one Chromium print lays out; a report with more is printed in parts and merged. */
-export const rowsPerPrint = 2000;
-
-/**
- * Prints report.pdf in two passes: the first lays the report out with empty page numbers in the
- * contents; its bookmarks give each heading's page; the second prints with those numbers. A report
- * too large for one print is printed in parts (in parallel tabs) and merged the same way.
- */
-async function printReport(result: Result, outDir: string, opts: RenderOptions, render: (view: object) => string, viewFor: (pages?: ReadonlyMap<string, number>) => ReportView): Promise<void> {
-  const title = `${result.organization}: ${result.catalog.title}`;
-  const pdfFile = join(outDir, outputs.pdf);
-  const job = { packId: opts.pack.packId, title, paper: opts.paper };
-  const meta: PdfMetadata = {
-    title: `Evidence pack ${opts.pack.packId}: ${title}`,
-    subject: `Audit evidence for AWS accounts ${result.evidence.scope.accounts.join(', ')} (${result.evidence.scope.regions.join(', ')}), evidence as of ${result.evidence.collectedAt}`,
-    author: result.organization,
-    creator: `${result.tool.name} ${result.tool.version}`,
-    created: new Date(result.generatedAt),
-    keywords: ['audit evidence', ...result.frameworks.filter((f) => f.kind !== 'view').map((f) => f.label), opts.pack.packId],
-  };
-  const printer = await PdfPrinter.launch();
-  const scratch: string[] = [];
-  const html = async (name: string, text: string) => {
-    const file = join(outDir, `.print-${name}.html`);
-    scratch.push(file, `${file}.pdf`);
-    await writeFile(file, text);
-    return file;
-  };
-  try {
-    // A user's own report.hbs that predates printing in parts renders whole in every part: it is printed in one piece.
-    const parts = splitForPrint(viewFor(), opts.rowsPerPrint ?? rowsPerPrint);
-    const front = parts && render(parts[0]!);
-    if (!parts || !front!.includes('class="print-stubs"')) {
-      const file = await html('report', render(viewFor(new Map())));
-      await printer.print(file, pdfFile, job);
-      await writeFile(file, render(viewFor(pagesFromOutline(viewFor(), await readOutline(pdfFile)))));
-      await printer.print(file, pdfFile, job);
-      await setPdfMetadata(pdfFile, meta);
-    } else {
-      const files: string[] = [];
-      for (const [i, p] of parts.entries()) files.push(await html(String(i).padStart(3, '0'), i === 0 ? front! : render(p)));
-      const limit = pLimit(Math.max(1, Math.min(availableParallelism(), 4)));
-      let printed = 0;
-      await Promise.all(
-        files.map((f) =>
-          limit(async () => {
-            await printer.print(f, `${f}.pdf`, { ...job, pageNumbers: false });
-            opts.onProgress?.(`printed part ${++printed} of ${files.length}`);
-          }),
-        ),
-      );
-      // The contents' page numbers, from every part's bookmarks; only the front part is printed again.
-      const layouts = await partLayouts(files.map((f) => `${f}.pdf`));
-      const pages = pagesFromOutline(viewFor(), globalOutline(layouts));
-      const [numbered] = splitForPrint(viewFor(pages), opts.rowsPerPrint ?? rowsPerPrint)!;
-      await writeFile(files[0]!, render(numbered!));
-      await printer.print(files[0]!, `${files[0]}.pdf`, { ...job, pageNumbers: false });
-      opts.onProgress?.(`merging ${files.length} parts`);
-      await mergeParts(
-        files.map((f) => `${f}.pdf`),
-        parts.map((p) => p.holds),
-        layouts,
-        pdfFile,
-        meta,
-      );
-    }
-  } finally {
-    await printer.close();
-    await Promise.all(scratch.map((f) => rm(f, { force: true })));
-  }
 }

@@ -11,7 +11,6 @@ import { UserError } from '../../core/errors.ts';
 import { outputs, packIdFor, renderStage } from '../../pack/stages.ts';
 import { reportFormats, type ReportFormat } from '../../render/report-formats.ts';
 import type { Paper } from '../../render/pdf.ts';
-import { pdfCertificateFromFile } from '../../sign/pdf-signature.ts';
 import { loadBranding } from '../../render/branding.ts';
 import { createProgress } from '../../core/progress.ts';
 import { report, type GlobalOptions } from './output.ts';
@@ -49,7 +48,7 @@ export async function renderCommand(
   try {
     const named = formats.map((f) => f.toUpperCase()).join(', ');
     progress.stage(opts.pdf ? `Rendering ${named} and printing the PDF` : `Rendering ${named}`);
-    const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
+    const pdfCertificate = opts.pdfCertificate ? (await import('../../sign/pdf-signature.ts')).pdfCertificateFromFile(opts.pdfCertificate) : undefined;
     const drift = existsSync(join(opts.dir, driftFile)) ? (JSON.parse(readFileSync(join(opts.dir, driftFile), 'utf8')) as DriftRecord) : undefined;
     const trend = existsSync(join(opts.dir, trendFile)) ? (JSON.parse(readFileSync(join(opts.dir, trendFile), 'utf8')) as TrendPoint[]) : undefined;
     const written = await renderStage(result, tmp, {

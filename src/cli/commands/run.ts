@@ -17,7 +17,6 @@ import { sampleEvidenceDir, tool } from '../../core/paths.ts';
 import { createProgress } from '../../core/progress.ts';
 import type { Paper } from '../../render/pdf.ts';
 import { signingKeyFor, type SigningKeyOptions } from '../../sign/signing-key-for.ts';
-import { pdfCertificateFromFile } from '../../sign/pdf-signature.ts';
 import { loadBranding } from '../../render/branding.ts';
 import { signPack } from '../../sign/sign.ts';
 import { trustAnchors } from '../../sign/trust.ts';
@@ -58,7 +57,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const warn = (line: string) => {
     if (!opts.quiet) stderr(`evidence-pack: ${line}\n`);
   };
-  const pdfCertificate = opts.pdfCertificate ? pdfCertificateFromFile(opts.pdfCertificate) : undefined;
+  const pdfCertificate = opts.pdfCertificate ? (await import('../../sign/pdf-signature.ts')).pdfCertificateFromFile(opts.pdfCertificate) : undefined;
   const branding = loadBranding(opts);
   const period = resolvePeriod(opts, generatedAt, readSnapshotMeta(evidence));
   const progress = createProgress({ quiet: opts.quiet || opts.json, total: opts.pdf ? 4 : 3 });
