@@ -8,7 +8,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { commentWiki, wikiText } from '../src/attach/jira-wiki.ts';
 import type { PackFacts } from '../src/attach/summary.ts';
 import { formOf, startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { pinnedTo, runCliInProcess, runSample, tempDir } from './helpers.ts';
+import { pinnedTo, runCliInProcess, tempDir } from './helpers.ts';
+import { sampleRunPack } from './shared-sample.ts';
 
 const token = 'jira-dc-personal-access-token-0123456789';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -24,7 +25,7 @@ describe('attach to Jira Data Center (REST API v2, wiki markup)', () => {
 
   before(async () => {
     api = await startFakeTickets({ jira: 'datacenter' });
-    pack = await runSample(['--no-pdf', '-q']);
+    pack = await sampleRunPack({ pdf: false });
     archive = `${pack}.zip`;
     pin = pinnedTo(pack);
   });

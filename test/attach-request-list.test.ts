@@ -7,7 +7,8 @@ import { parse } from 'csv-parse/sync';
 import { requestListColumns } from '../src/attach/request-list.ts';
 import type { SampleDocument } from '../src/sampling/sample.ts';
 import { formOf, startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { pinnedTo, runCliInProcess, runSample, tempDir } from './helpers.ts';
+import { pinnedTo, runCliInProcess, tempDir } from './helpers.ts';
+import { sampleRunPack } from './shared-sample.ts';
 
 describe("attach --request-list: the sample as the auditor's request list", () => {
   let api: FakeTickets;
@@ -41,7 +42,7 @@ describe("attach --request-list: the sample as the auditor's request list", () =
   before(async () => {
     api = await startFakeTickets();
     work = tempDir({ after: (fn) => process.on('exit', fn) });
-    pack = await runSample(['--no-pdf', '-q']);
+    pack = await sampleRunPack({ pdf: false });
     packId = pack.split('/').pop()!;
     archive = `${pack}.zip`;
     pin = pinnedTo(pack);

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { pinnedTo, runCliInProcess, runSample } from './helpers.ts';
+import { pinnedTo, runCliInProcess } from './helpers.ts';
+import { sampleRunPack } from './shared-sample.ts';
 
 describe('attach rerun: nothing sent twice', () => {
   let api: FakeTickets;
@@ -23,7 +24,7 @@ describe('attach rerun: nothing sent twice', () => {
 
   before(async () => {
     api = await startFakeTickets();
-    const pack = await runSample(['--no-pdf', '-q']);
+    const pack = await sampleRunPack({ pdf: false });
     archive = `${pack}.zip`;
     pin = pinnedTo(pack);
   });

@@ -4,7 +4,8 @@ import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { formOf, startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
+import { runCliInProcess, tempDir } from './helpers.ts';
+import { sampleRunPack } from './shared-sample.ts';
 
 const token = 'jira-secret-token-do-not-print-0123456789';
 const ghToken = 'ghp_fakeTokenThatMustNeverBePrinted000000';
@@ -12,7 +13,6 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
   let api: FakeTickets;
-  let work: string;
   let pack: string;
   let archive: string;
   /** The pack's own key, pinned: attach sends only packs whose signer is verified. */
@@ -26,10 +26,7 @@ describe('attach a pack to Jira and GitHub (fake servers on 127.0.0.1)', () => {
 
   before(async () => {
     api = await startFakeTickets();
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCliInProcess(['run', '--out', join(work, 'out')]);
-    assert.equal(r.code, 0, r.stderr);
-    pack = onlyPack(join(work, 'out'));
+    pack = await sampleRunPack();
     archive = `${pack}.zip`;
     pin = ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
   });

@@ -8,19 +8,14 @@ import type { ControlResult, Result } from '../src/evaluate/result.ts';
 import { detachedCmsSignature } from '../src/sign/cms-signature.ts';
 import { demoPdfCertificate } from '../src/sign/pdf-signature.ts';
 import { listFiles, onlyPack, packFileText, runCliInProcess, tempDir, packResult } from './helpers.ts';
+import { sampleRunCopy } from './shared-sample.ts';
 
 // Values planted in the sample; none may appear in any output.
 export const plantedSecrets = ['jane.doe@example.com', 'Hunter2Secret', 'svc-feedback:', 'Autumn#2026', 'kms-owner@example.com', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'];
 
-/** The sample run once, with its PDF, for every test here that only reads its pack (a print is most of a run's time). */
-let sampleRun: Promise<{ output: Awaited<ReturnType<typeof runCliInProcess>>; pack: string }> | undefined;
-const samplePack = () =>
-  (sampleRun ??= (async () => {
-    const out = tempDir({ after: (fn) => process.on('exit', fn) });
-    const output = await runCliInProcess(['run', '--evidence', 'evidence/sample', '--out', out]);
-    assert.equal(output.code, 0, output.stderr);
-    return { output, pack: onlyPack(out) };
-  })());
+/** The sample's run with its PDF, shared by the test files that only read its pack (a print is most of a run's time). */
+let sampleRun: ReturnType<typeof sampleRunCopy> | undefined;
+const samplePack = () => (sampleRun ??= sampleRunCopy());
 
 describe('evidence-pack run on the embedded sample', () => {
   let pack: string;

@@ -1,14 +1,13 @@
 import { controlItemBatches, readResult, resultResourceBatches } from '../src/evaluate/read-result.ts';
 import type { ControlResult, EvidenceItem, Result, ResultResource } from '../src/evaluate/result.ts';
 import type { MemoryLinesStore } from '../src/evaluate/item-files.ts';
-import { main } from '../src/cli/cli.ts';
 import { interruptSignals } from '../src/core/interrupt.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 export const root = fileURLToPath(new URL('../', import.meta.url));
@@ -64,18 +63,24 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root):
 let inProcessQueue: Promise<unknown> = Promise.resolve();
 
 /**
- * The CLI's main in this process, with runCli's environment (CI, the pinned SOURCE_DATE_EPOCH, then env;
+ * The compiled CLI's main in this process, with runCli's environment (CI, the pinned SOURCE_DATE_EPOCH, then env;
  * an undefined value removes the variable) and cwd, its output captured. Everything it changes is put
  * back after: process.env, the working directory, process.exitCode and the signal listeners main adds.
  * Calls run one at a time (process.env and the cwd are the process's), so calls made at once do not overlap.
  */
 export function runCliInProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
-  const run = inProcessQueue.then(() => mainWithEnv(args, env, cwd));
+  const run = inProcessQueue.then(async () => mainWithEnv(await compiledMain(), args, env, cwd));
   inProcessQueue = run.catch(() => undefined);
   return run;
 }
 
-async function mainWithEnv(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
+/**
+ * The compiled CLI's main, as the installed command runs it (and its worker threads run compiled modules): through
+ * tsx, every test file paid for compiling the whole program again on its first run.
+ */
+const compiledMain = async (): Promise<typeof import('../src/cli/cli.ts').main> => ((await import(pathToFileURL(join(root, 'dist/cli/cli.js')).href)) as typeof import('../src/cli/cli.ts')).main;
+
+async function mainWithEnv(main: Awaited<ReturnType<typeof compiledMain>>, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
   const savedEnv = { ...process.env };
   const savedCwd = process.cwd();
   const savedExitCode = process.exitCode;
@@ -143,14 +148,6 @@ export function onlyPack(out: string): string {
   const packs = packsUnder(out);
   if (packs.length !== 1) throw new Error(`expected one pack in ${out}, found ${packs.join(', ') || 'none'}`);
   return packs[0]!;
-}
-
-/** `run` on the embedded sample (at the pinned time) into a temporary out/ removed when the process exits: the pack. */
-export async function runSample(args: string[] = ['--no-pdf']): Promise<string> {
-  const out = tempDir({ after: (fn) => process.on('exit', fn) });
-  const r = await runCliInProcess(['run', '--out', out, ...args]);
-  assert.equal(r.code, 0, r.stderr);
-  return onlyPack(out);
 }
 
 /** `--expect-key` pinned to the key that signed this pack (a test trusts its own run's key). */

@@ -13,6 +13,7 @@ import { assetFacts } from '../src/inventory/facts.ts';
 import { StreamedWorkbook } from '../src/inventory/xlsx.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
 import { onlyPack, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
+import { sampleRunPack } from './shared-sample.ts';
 
 /** The configuration items of the sample's snapshot files, read here on their own: what the inventory must list. */
 function sampleConfigurationItems(): { arn: string; account: string; type: string; tags: Record<string, string> }[] {
@@ -45,17 +46,13 @@ async function readWorkbook(file: string): Promise<ExcelJS.Workbook> {
 const readCsv = (file: string): string[][] => parse(readFileSync(file), { bom: true, relax_column_count: false });
 
 describe('the system inventory of a sample pack', () => {
-  let work: string;
   let pack: string;
   let csv: string[][];
   let workbook: ExcelJS.Workbook;
   const items = sampleConfigurationItems();
 
   before(async () => {
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCliInProcess(['run', '--out', join(work, 'out'), '--no-pdf'], {});
-    assert.equal(r.code, 0, r.stderr);
-    pack = onlyPack(join(work, 'out'));
+    pack = await sampleRunPack();
     csv = readCsv(join(pack, 'inventory.csv'));
     workbook = await readWorkbook(join(pack, 'inventory.xlsx'));
   });

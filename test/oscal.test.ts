@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import { referenceDir, runSample } from './helpers.ts';
+import { referenceDir } from './helpers.ts';
+import { sampleRunPack } from './shared-sample.ts';
 
 const schemaFile = join(referenceDir, 'oscal/v1.1.3/oscal_assessment-results_schema.json');
 const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (a: Ajv) => void;
@@ -13,7 +14,7 @@ describe('OSCAL assessment-results', { skip: existsSync(schemaFile) ? false : 'n
   let pack: string;
   let doc: any;
   before(async () => {
-    pack = await runSample();
+    pack = await sampleRunPack();
     doc = JSON.parse(readFileSync(join(pack, 'oscal-assessment-results.json'), 'utf8'));
   });
 

@@ -11,7 +11,8 @@ import { drawFromPopulationFile, type SampleDocument } from '../src/sampling/sam
 import { populationColumns } from '../src/sampling/population.ts';
 import { listedExceptions } from '../src/sampling/draw.ts';
 import { sampleSizeTable, tablePlan } from '../src/sampling/sizes.ts';
-import { onlyPack, runCliInProcess, runSample, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
+import { sampleRunPack } from './shared-sample.ts';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -110,7 +111,7 @@ describe('drawing a sample from a population file', () => {
 describe("a pack's populations and samples, and sample --verify", () => {
   let pack: string;
   before(async () => {
-    pack = await runSample();
+    pack = await sampleRunPack();
   });
 
   it('holds a population file per control, listed in the signed manifest, with its count and sha256 in the report', () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { verifyPack } from '../src/sign/verify.ts';
-import { listFiles, onlyPack, runCliInProcess, tempDir } from './helpers.ts';
+import { listFiles, runCliInProcess, tempDir } from './helpers.ts';
+import { sampleRunPack } from './shared-sample.ts';
 
 describe('verify detects every kind of tampering', () => {
   let pack: string;
@@ -21,9 +22,7 @@ describe('verify detects every kind of tampering', () => {
 
   before(async () => {
     work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCliInProcess(['run', '--out', join(work, 'out')]);
-    assert.equal(r.code, 0, r.stderr);
-    pack = onlyPack(join(work, 'out'));
+    pack = await sampleRunPack();
     files = listFiles(pack);
     assert.ok(files.length > 30, 'a realistic pack');
     assert.equal((await verifyPack(pack)).ok, true);

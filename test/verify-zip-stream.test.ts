@@ -6,16 +6,14 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { writePackArchive } from '../src/pack/archive.ts';
-import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
+import { runCliInProcess, tempDir } from './helpers.ts';
+import { sampleRunPack } from './shared-sample.ts';
 
 describe('verify PACK.zip: streamed, never extracted', () => {
   let pack: string;
   let pin: string[];
   before(async () => {
-    const work = tempDir({ after: (fn) => process.on('exit', fn) });
-    const r = await runCliInProcess(['run', '--no-pdf', '-q', '--out', join(work, 'out')]);
-    assert.equal(r.code, 0, r.stderr);
-    pack = onlyPack(join(work, 'out'));
+    pack = await sampleRunPack();
     pin = ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
   });
 
