@@ -6,17 +6,19 @@ import { after, before, describe, it } from 'node:test';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { ruleIdentifierByName } from '../src/catalog/rule-names.ts';
 import { checksById } from '../src/checks/index.ts';
-import { UserError } from '../src/core/errors.ts';
 import { evaluate } from '../src/evaluate/evaluate.ts';
 import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import { readResult } from '../src/evaluate/read-result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import { listFilesUnder } from '../src/core/files.ts';
 import { evidenceCopyPath } from '../src/evidence/redacted-copies.ts';
-import { evaluateStage } from '../src/pack/stages.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
-import { assertSameEvidence, onlyPack, runCliInProcess, tempDir, packResult, withEveryItem } from './helpers.ts';
+import { assertSameEvidence, compiled, onlyPack, packResult, runCliInProcess, tempDir, withEveryItem } from './helpers.ts';
+
+// Threads: compiled, as the installed command runs them (see compiled in helpers.ts).
+const { evaluateStage } = await compiled<typeof import('../src/pack/stages.ts')>('pack/stages');
+const { UserError } = await compiled<typeof import('../src/core/errors.ts')>('core/errors');
 
 const hub = '999999999999';
 const [alpha, beta] = ['111111111111', '222222222222'];

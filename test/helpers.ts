@@ -75,10 +75,14 @@ export function runCliInProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd
 }
 
 /**
- * The compiled CLI's main, as the installed command runs it (and its worker threads run compiled modules): through
- * tsx, every test file paid for compiling the whole program again on its first run.
+ * A module of the compiled program (`dist/<path>.js`), typed as its source: what it runs, worker threads included,
+ * is what the installed command runs. From source, each worker thread loads the program again through tsx.
  */
-const compiledMain = async (): Promise<typeof import('../src/cli/cli.ts').main> => ((await import(pathToFileURL(join(root, 'dist/cli/cli.js')).href)) as typeof import('../src/cli/cli.ts')).main;
+export async function compiled<T>(path: string): Promise<T> {
+  return (await import(pathToFileURL(join(root, 'dist', `${path}.js`)).href)) as T;
+}
+
+const compiledMain = async () => (await compiled<typeof import('../src/cli/cli.ts')>('cli/cli')).main;
 
 async function mainWithEnv(main: Awaited<ReturnType<typeof compiledMain>>, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
   const savedEnv = { ...process.env };

@@ -13,14 +13,16 @@ import { readResult } from '../src/evaluate/read-result.ts';
 import type { Result } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import type { Resource } from '../src/evidence/types.ts';
-import { evaluateStage } from '../src/pack/stages.ts';
 import { threadsFor } from '../src/evaluate/units/snapshot-units.ts';
-import { writeEvidenceCsv } from '../src/render/csv.ts';
 import { evidenceCopyPath } from '../src/evidence/redacted-copies.ts';
 import { generateEstate } from '../src/bench/generate.ts';
-import { UserError } from '../src/core/errors.ts';
 import { listFilesUnder } from '../src/core/files.ts';
-import { assertSameEvidence, canonical, runCliInProcess, sampleDir, tempDir, withEveryItem } from './helpers.ts';
+import { assertSameEvidence, canonical, compiled, runCliInProcess, sampleDir, tempDir, withEveryItem } from './helpers.ts';
+
+// Threads: compiled, as the installed command runs them (see compiled in helpers.ts).
+const { evaluateStage } = await compiled<typeof import('../src/pack/stages.ts')>('pack/stages');
+const { UserError } = await compiled<typeof import('../src/core/errors.ts')>('core/errors');
+const { writeEvidenceCsv } = await compiled<typeof import('../src/render/csv.ts')>('render/csv');
 
 const catalog = loadCatalog(new Set(checksById.keys()));
 const generatedAt = '2026-11-01T00:00:00.000Z';

@@ -386,7 +386,7 @@ describe('numbers and times', () => {
       ['--threads', '1.5'],
       ['--threads', '1e9'],
     ] as const) {
-      const r = await runCliWithin(100_000, ['run', '--no-pdf', '--out', out, `${flag}=${value}`]);
+      const r = await runCliInProcess(['run', '--no-pdf', '--out', out, `${flag}=${value}`]);
       assert.equal(r.code, 2, `${flag} ${value}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`^evidence-pack: ${flag} \\S+: expected a whole number from \\d+ to [\\d,]+\\n$`));
       assert.ok(!existsSync(out), `${flag} ${value}: nothing written`);
