@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { onlyPack, root, runCliInProcess, tempDir, type CliResult } from './helpers.ts';
 
 const cacheRoot = join(root, 'node_modules/.cache/evidence-pack-tests');
@@ -25,6 +25,33 @@ const alive = (pid: number) => {
   }
 };
 
+/**
+ * Runs make() unless `made` is done (holds output.json), one process at a time: the first to create `<made>.claim`
+ * (O_EXCL, with its pid) makes it while the others wait; a claim whose process has died is taken over. No lock
+ * by modification time: under faketime the clock and the files' times disagree.
+ */
+async function makeOnce(made: string, make: () => Promise<void>): Promise<void> {
+  const claim = `${made}.claim`;
+  mkdirSync(dirname(made), { recursive: true });
+  while (!existsSync(join(made, 'output.json'))) {
+    try {
+      writeFileSync(claim, String(process.pid), { flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(readFileSync(claim, 'utf8'));
+      if (holder && !alive(holder)) rmSync(claim, { force: true });
+      else await sleep(200);
+      continue;
+    }
+    try {
+      rmSync(made, { recursive: true, force: true });
+      await make();
+    } finally {
+      rmSync(claim, { force: true });
+    }
+  }
+}
+
 /** Caches of test runs that have ended. */
 function removeEndedRuns(): void {
   for (const name of readdirSync(cacheRoot)) {
@@ -43,18 +70,12 @@ function removeEndedRuns(): void {
 export async function sampleRunCopy({ pdf = true } = {}): Promise<{ out: string; pack: string; output: CliResult }> {
   mkdirSync(cacheRoot, { recursive: true });
   const made = join(cacheRoot, runKey(), pdf ? 'pdf' : 'no-pdf');
-  const release = await lockfile.lock(cacheRoot, { realpath: false, stale: 120_000, retries: { retries: 1200, minTimeout: 100, maxTimeout: 250 } });
-  try {
-    if (!existsSync(join(made, 'output.json'))) {
-      removeEndedRuns();
-      rmSync(made, { recursive: true, force: true });
-      const output = await runCliInProcess(['run', '--out', join(made, 'out'), ...(pdf ? [] : ['--no-pdf'])]);
-      assert.equal(output.code, 0, output.stderr);
-      writeFileSync(join(made, 'output.json'), JSON.stringify(output));
-    }
-  } finally {
-    await release();
-  }
+  await makeOnce(made, async () => {
+    removeEndedRuns();
+    const output = await runCliInProcess(['run', '--out', join(made, 'out'), ...(pdf ? [] : ['--no-pdf'])]);
+    assert.equal(output.code, 0, output.stderr);
+    writeFileSync(join(made, 'output.json'), JSON.stringify(output));
+  });
   const out = tempDir({ after: (fn) => process.on('exit', fn) });
   cpSync(join(made, 'out'), out, { recursive: true });
   return { out, pack: onlyPack(out), output: JSON.parse(readFileSync(join(made, 'output.json'), 'utf8')) as CliResult };
