@@ -6,12 +6,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadCatalog } from '../src/catalog/load.ts';
-import { checksById } from '../src/checks/index.ts';
-import type { EvidenceItem } from '../src/evaluate/result.ts';
-import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws, type FakeRegion } from './fake-aws.ts';
-import type { PoamDocument } from '../src/poam/poam.ts';
-import { onlyPack, packResult, packsUnder, root, runCliInProcess, tempDir } from './helpers.ts';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import { checksById } from '../../src/checks/index.ts';
+import type { EvidenceItem } from '../../src/evaluate/result.ts';
+import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws, type FakeRegion } from '../fake-aws.ts';
+import type { PoamDocument } from '../../src/poam/poam.ts';
+import { onlyPack, packResult, packsUnder, root, runCliInProcess, tempDir } from '../helpers.ts';
 
 const hub = '999999999999';
 const [alpha, beta, gamma] = ['111111111111', '222222222222', '333333333333'];
