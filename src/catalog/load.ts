@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { compileSchema, loadYamlFile } from '../core/data-file.ts';
 import { InputError, UserError } from '../core/errors.ts';
 import { parseYamlText } from '../core/yaml-documents.ts';
+import { imagedData } from '../core/data-file-image.ts';
 import { catalogsDir } from '../core/paths.ts';
 import { controlsOfPrintedId } from './pack-tables.ts';
 import { baselineSchema, controlCatalogSchema, frameworkSchema, packTableSchema, ruleMappingsSchema, viewSchema } from './schemas.ts';
@@ -25,25 +26,27 @@ const yamlFiles = (dir: string) =>
         .sort()
     : [];
 
-/** The parsed document the loader reads next (parseYamlText keeps it), or undefined for a file the loader will report. */
-function documentOf(file: string) {
+/** Whether a data file has this top-level key (from the build's image, or the parsed document the loader reads next); false for a file the loader will report. */
+function hasTopKey(file: string, key: string): boolean {
   try {
-    return parseYamlText(file, readFileSync(file, 'utf8')).doc;
+    const bytes = readFileSync(file);
+    const imaged = imagedData(bytes);
+    if (imaged !== undefined) return typeof imaged === 'object' && imaged !== null && key in imaged;
+    return parseYamlText(file, bytes.toString('utf8')).doc.has(key);
   } catch {
-    return undefined;
+    return false;
   }
 }
 
 /** A framework data file is a framework, a baseline or a view, by its first key; unparsable files are left to the loader to report. */
 function kindOf(file: string): 'framework' | 'baseline' | 'view' {
-  const doc = documentOf(file);
-  if (doc?.has('baseline')) return 'baseline';
-  if (doc?.has('view')) return 'view';
+  if (hasTopKey(file, 'baseline')) return 'baseline';
+  if (hasTopKey(file, 'view')) return 'view';
   return 'framework';
 }
 
 /** A mapping file is an AWS conformance pack's published table when it names the pack's `template`; otherwise rule mappings. */
-const isPackTable = (file: string): boolean => documentOf(file)?.has('template') ?? false;
+const isPackTable = (file: string): boolean => hasTopKey(file, 'template');
 
 type Loaded<T> = { data: T } & DataFileRef;
 

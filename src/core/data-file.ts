@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { isNode } from 'yaml';
+import { imagedData } from './data-file-image.ts';
 import { InputError } from './errors.ts';
 import { parseYamlText } from './yaml-documents.ts';
 
@@ -37,20 +38,26 @@ export function loadYamlFile<T>(file: string, validate: ValidateFunction<T>): { 
   } catch (e) {
     throw new InputError(file, undefined, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const { doc, lineCounter } = parseYamlText(file, bytes.toString('utf8'));
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const pos = e.linePos?.[0];
-    throw new InputError(pos ? `${file}:${pos.line}` : file, undefined, e.message.split('\n')[0]!);
+  const text = bytes.toString('utf8');
+  const imaged = imagedData(bytes);
+  let data: unknown = imaged;
+  if (imaged === undefined) {
+    const { doc } = parseYamlText(file, text);
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      const pos = e.linePos?.[0];
+      throw new InputError(pos ? `${file}:${pos.line}` : file, undefined, e.message.split('\n')[0]!);
+    }
+    try {
+      // Aliases are expanded as they are met: a few lines can name billions of nodes ("billion laughs").
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      throw new InputError(file, undefined, (e as Error).message.split('\n')[0]!);
+    }
   }
-  let data: unknown;
-  try {
-    // Aliases are expanded as they are met: a few lines can name billions of nodes ("billion laughs").
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new InputError(file, undefined, (e as Error).message.split('\n')[0]!);
-  }
+  // Lines are looked up only for an error: an imaged file is parsed then.
   const lineOf = (path: (string | number)[]) => {
+    const { doc, lineCounter } = parseYamlText(file, text);
     const node = doc.getIn(path, true);
     return isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined;
   };
