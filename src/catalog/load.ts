@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileSchema, loadYamlFile } from '../core/data-file.ts';
+import { compileSchema, readDataFile, validateDataFile, type DataFile } from '../core/data-file.ts';
+import type { ValidateFunction } from 'ajv';
 import { InputError, UserError } from '../core/errors.ts';
-import { parseYamlText } from '../core/yaml-documents.ts';
-import { imagedData } from '../core/data-file-image.ts';
 import { catalogsDir } from '../core/paths.ts';
 import { controlsOfPrintedId } from './pack-tables.ts';
 import { baselineSchema, controlCatalogSchema, frameworkSchema, packTableSchema, ruleMappingsSchema, viewSchema } from './schemas.ts';
@@ -26,27 +25,8 @@ const yamlFiles = (dir: string) =>
         .sort()
     : [];
 
-/** Whether a data file has this top-level key (from the build's image, or the parsed document the loader reads next); false for a file the loader will report. */
-function hasTopKey(file: string, key: string): boolean {
-  try {
-    const bytes = readFileSync(file);
-    const imaged = imagedData(bytes);
-    if (imaged !== undefined) return typeof imaged === 'object' && imaged !== null && key in imaged;
-    return parseYamlText(file, bytes.toString('utf8')).doc.has(key);
-  } catch {
-    return false;
-  }
-}
-
-/** A framework data file is a framework, a baseline or a view, by its first key; unparsable files are left to the loader to report. */
-function kindOf(file: string): 'framework' | 'baseline' | 'view' {
-  if (hasTopKey(file, 'baseline')) return 'baseline';
-  if (hasTopKey(file, 'view')) return 'view';
-  return 'framework';
-}
-
-/** A mapping file is an AWS conformance pack's published table when it names the pack's `template`; otherwise rule mappings. */
-const isPackTable = (file: string): boolean => hasTopKey(file, 'template');
+/** Whether a data file's data has this top-level key: it tells a framework from a baseline or a view, and a pack table from rule mappings. */
+const hasTopKey = (read: DataFile, key: string): boolean => typeof read.data === 'object' && read.data !== null && key in read.data;
 
 type Loaded<T> = { data: T } & DataFileRef;
 
@@ -58,10 +38,10 @@ type Loaded<T> = { data: T } & DataFileRef;
  */
 export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = catalogsDir, userDirs: readonly string[] = []): Catalog {
   const digest = createHash('sha256');
-  const load = <T>(file: string, label: string, validate: Parameters<typeof loadYamlFile<T>>[1]): Loaded<T> => {
-    const { data, bytes, lineOf } = loadYamlFile(file, validate);
+  const load = <T>(read: DataFile, label: string, validate: ValidateFunction<T>): Loaded<T> => {
+    const { data, bytes, lineOf } = validateDataFile(read, validate);
     digest.update(label).update('\0').update(bytes);
-    return { data, file, lineOf };
+    return { data, file: read.file, lineOf };
   };
   const controlFiles: Loaded<ControlCatalog>[] = [];
   const frameworkFiles: Loaded<Framework>[] = [];
@@ -69,21 +49,23 @@ export function loadCatalog(knownChecks: ReadonlySet<string>, dir: string = cata
   const viewFiles: Loaded<FrameworkView>[] = [];
   const mappingFiles: Loaded<RuleMappings>[] = [];
   const packTableFiles: Loaded<PackTable>[] = [];
+  // A framework data file is a framework, a baseline or a view, by its first key.
   const loadFrameworkFile = (file: string, label: string) => {
-    const kind = kindOf(file);
-    if (kind === 'baseline') baselineFiles.push(load(file, label, validators.baseline));
-    else if (kind === 'view') viewFiles.push(load(file, label, validators.view));
-    else frameworkFiles.push(load(file, label, validators.framework));
+    const read = readDataFile(file);
+    if (hasTopKey(read, 'baseline')) baselineFiles.push(load(read, label, validators.baseline));
+    else if (hasTopKey(read, 'view')) viewFiles.push(load(read, label, validators.view));
+    else frameworkFiles.push(load(read, label, validators.framework));
   };
   const loadDir = (base: string, prefix: string, user: boolean) => {
-    for (const f of yamlFiles(join(base, 'controls'))) controlFiles.push(load(join(base, 'controls', f), `${prefix}controls/${f}`, validators.controls));
+    for (const f of yamlFiles(join(base, 'controls'))) controlFiles.push(load(readDataFile(join(base, 'controls', f)), `${prefix}controls/${f}`, validators.controls));
     for (const f of yamlFiles(join(base, 'frameworks'))) loadFrameworkFile(join(base, 'frameworks', f), `${prefix}frameworks/${f}`);
     // A user's directory may hold framework files at its top level too (one file, one framework).
     if (user) for (const f of yamlFiles(base)) loadFrameworkFile(join(base, f), `${prefix}${f}`);
     for (const f of yamlFiles(join(base, 'mappings'))) {
-      const file = join(base, 'mappings', f);
-      if (isPackTable(file)) packTableFiles.push(load(file, `${prefix}mappings/${f}`, validators.packTable));
-      else mappingFiles.push(load(file, `${prefix}mappings/${f}`, validators.rules));
+      // An AWS conformance pack's published table names the pack's `template`; other mapping files are rule mappings.
+      const read = readDataFile(join(base, 'mappings', f));
+      if (hasTopKey(read, 'template')) packTableFiles.push(load(read, `${prefix}mappings/${f}`, validators.packTable));
+      else mappingFiles.push(load(read, `${prefix}mappings/${f}`, validators.rules));
     }
   };
   loadDir(dir, '', false);

@@ -27,40 +27,51 @@ export function describeAjvError(err: { instancePath: string; message?: string; 
   return { field: fieldPath(err.instancePath, extra) || '(top level)', problem };
 }
 
+/** A data file's bytes and data, as read; `lineOf` finds the line of a field for an error. */
+export interface DataFile {
+  file: string;
+  data: unknown;
+  bytes: Buffer;
+  lineOf: (path: (string | number)[]) => number | undefined;
+}
+
 /**
- * Reads a YAML (or JSON) data file and validates it; errors name file:line and the field. `lineOf` finds
- * the line of a field for errors found later (cross-checks between files).
+ * Reads a YAML (or JSON) data file: the build's image of it when it is a built-in catalog file as shipped
+ * (data-file-image.ts), else parsed. A file that does not parse is an error naming file:line.
  */
-export function loadYamlFile<T>(file: string, validate: ValidateFunction<T>): { data: T; bytes: Buffer; lineOf: (path: (string | number)[]) => number | undefined } {
+export function readDataFile(file: string): DataFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (e) {
     throw new InputError(file, undefined, `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const text = bytes.toString('utf8');
-  const imaged = imagedData(bytes);
-  let data: unknown = imaged;
-  if (imaged === undefined) {
-    const { doc } = parseYamlText(file, text);
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      const pos = e.linePos?.[0];
-      throw new InputError(pos ? `${file}:${pos.line}` : file, undefined, e.message.split('\n')[0]!);
-    }
-    try {
-      // Aliases are expanded as they are met: a few lines can name billions of nodes ("billion laughs").
-      data = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      throw new InputError(file, undefined, (e as Error).message.split('\n')[0]!);
-    }
-  }
-  // Lines are looked up only for an error: an imaged file is parsed then.
+  // The YAML is parsed for an imaged file only when an error needs a line.
+  const parsed = () => parseYamlText(file, bytes.toString('utf8'));
   const lineOf = (path: (string | number)[]) => {
-    const { doc, lineCounter } = parseYamlText(file, text);
+    const { doc, lineCounter } = parsed();
     const node = doc.getIn(path, true);
     return isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined;
   };
+  const imaged = imagedData(bytes);
+  if (imaged !== undefined) return { file, data: imaged, bytes, lineOf };
+  const { doc } = parsed();
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0];
+    throw new InputError(pos ? `${file}:${pos.line}` : file, undefined, e.message.split('\n')[0]!);
+  }
+  try {
+    // Aliases are expanded as they are met: a few lines can name billions of nodes ("billion laughs").
+    return { file, data: doc.toJS({ maxAliasCount: 100 }), bytes, lineOf };
+  } catch (e) {
+    throw new InputError(file, undefined, (e as Error).message.split('\n')[0]!);
+  }
+}
+
+/** A data file read by readDataFile, validated: errors name file:line and the field. */
+export function validateDataFile<T>(read: DataFile, validate: ValidateFunction<T>): { data: T; bytes: Buffer; lineOf: DataFile['lineOf'] } {
+  const { file, data, bytes, lineOf } = read;
   if (!validate(data)) {
     const err = validate.errors![0]!;
     const { field, problem } = describeAjvError(err);
@@ -73,4 +84,12 @@ export function loadYamlFile<T>(file: string, validate: ValidateFunction<T>): { 
     throw new InputError(line ? `${file}:${line}` : file, field, problem);
   }
   return { data, bytes, lineOf };
+}
+
+/**
+ * Reads a YAML (or JSON) data file and validates it; errors name file:line and the field. `lineOf` finds
+ * the line of a field for errors found later (cross-checks between files).
+ */
+export function loadYamlFile<T>(file: string, validate: ValidateFunction<T>): { data: T; bytes: Buffer; lineOf: DataFile['lineOf'] } {
+  return validateDataFile(readDataFile(file), validate);
 }

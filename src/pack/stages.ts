@@ -41,7 +41,7 @@ import { writeSampling } from '../sampling/pack-sampling.ts';
 
 export { outputs } from './layout.ts';
 
-/** Chromium, pdf-lib and the PDF signature's libraries are loaded when a PDF is printed: a run with --no-pdf never needs them. */
+/** The PDF signature's libraries (node-forge, @signpdf), like pdf-report.ts with Chromium and pdf-lib, are loaded only when a PDF is printed. */
 const pdfSignature = () => import('../sign/pdf-signature.ts');
 
 export interface EvaluateOptions {
