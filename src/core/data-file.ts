@@ -7,8 +7,20 @@ import { parseYamlText } from './yaml-documents.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
 
+/**
+ * A validator for the schema, compiled when it first validates: modules declare their schemas at load, and a
+ * command compiles only those it uses (compiling them all cost every start about 0.15 s).
+ */
 export function compileSchema<T>(schema: object): ValidateFunction<T> {
-  return ajv.compile<T>(schema);
+  let compiled: ValidateFunction<T> | undefined;
+  const validate = ((data: unknown) => {
+    compiled ??= ajv.compile<T>(schema);
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  }) as ValidateFunction<T>;
+  validate.schema = schema;
+  return validate;
 }
 
 /** "/controls/3/assessment" → "controls[3].assessment" */

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import Workbook from 'exceljs/lib/doc/workbook.js';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { controlIdToOscalId } from '../catalog/control-id.ts';
@@ -152,7 +152,7 @@ const dateColumns = new Set<string>(['Original Detection Date', 'Scheduled Compl
 
 /** poam.xlsx: "Open POA&M Items" and "Closed POA&M Items", as the FedRAMP template's two worksheets. */
 export async function writePoamXlsx(doc: PoamDocument, file: string): Promise<void> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new Workbook();
   const at = new Date(doc.generatedAt);
   wb.creator = doc.organization;
   wb.lastModifiedBy = doc.organization;
