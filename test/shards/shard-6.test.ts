@@ -1,0 +1,3 @@
+import { runShard } from '../shard.ts';
+
+await runShard(import.meta.url);
