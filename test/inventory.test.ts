@@ -52,7 +52,7 @@ describe('the system inventory of a sample pack', () => {
   const items = sampleConfigurationItems();
 
   before(async () => {
-    pack = await sampleRunPack();
+    pack = await sampleRunPack({ pdf: false });
     csv = readCsv(join(pack, 'inventory.csv'));
     workbook = await readWorkbook(join(pack, 'inventory.xlsx'));
   });

@@ -14,7 +14,7 @@ describe('OSCAL assessment-results', { skip: existsSync(schemaFile) ? false : 'n
   let pack: string;
   let doc: any;
   before(async () => {
-    pack = await sampleRunPack();
+    pack = await sampleRunPack({ pdf: false });
     doc = JSON.parse(readFileSync(join(pack, 'oscal-assessment-results.json'), 'utf8'));
   });
 

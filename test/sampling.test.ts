@@ -111,7 +111,7 @@ describe('drawing a sample from a population file', () => {
 describe("a pack's populations and samples, and sample --verify", () => {
   let pack: string;
   before(async () => {
-    pack = await sampleRunPack();
+    pack = await sampleRunPack({ pdf: false });
   });
 
   it('holds a population file per control, listed in the signed manifest, with its count and sha256 in the report', () => {

@@ -13,7 +13,7 @@ describe('verify PACK.zip: streamed, never extracted', () => {
   let pack: string;
   let pin: string[];
   before(async () => {
-    pack = await sampleRunPack();
+    pack = await sampleRunPack({ pdf: false });
     pin = ['--expect-key', JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')).signature.keyFingerprint];
   });
 
