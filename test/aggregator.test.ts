@@ -13,7 +13,7 @@ import { readSnapshot } from '../src/evidence/read.ts';
 import { listFilesUnder } from '../src/core/files.ts';
 import { evidenceCopyPath } from '../src/evidence/redacted-copies.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
-import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
+import { configurationItem, fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
 import { assertSameEvidence, compiled, onlyPack, packResult, runCliInProcess, tempDir, withEveryItem } from './helpers.ts';
 
 // Threads: compiled, as the installed command runs them (see compiled in helpers.ts).
@@ -24,23 +24,7 @@ const hub = '999999999999';
 const [alpha, beta] = ['111111111111', '222222222222'];
 const epoch = 1795000000; // 2026-11-18
 
-function ci(account: string, region: string, type: string, id: string, configuration: object) {
-  return {
-    resourceId: id,
-    resourceName: id,
-    resourceType: type,
-    accountId: account,
-    awsRegion: region,
-    arn: `arn:aws:${type.split('::')[1]!.toLowerCase()}:${region}:${account}:${id}`,
-    configuration,
-    supplementaryConfiguration: {},
-    tags: [],
-    relationships: [],
-    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z',
-    configurationItemStatus: 'OK',
-    configurationStateId: '1',
-  };
-}
+const ci = configurationItem;
 
 function result(account: string, region: string, rule: string, type: string, id: string, compliance: 'COMPLIANT' | 'NON_COMPLIANT') {
   return {

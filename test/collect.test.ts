@@ -2,30 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fakeAwsEnv, startFakeAws, type FakeAws, type FakeRegion } from './fake-aws.ts';
+import { configurationItem, fakeAwsEnv, startFakeAws, type FakeAws, type FakeRegion } from './fake-aws.ts';
 import { onlyPack, root, runCliInProcess, tempDir, packResult } from './helpers.ts';
 
 const account = '333333333333';
 const epoch = 1795000000; // 2026-11-18
 
-function ci(region: string, type: string, id: string, configuration: object, extra: Record<string, unknown> = {}) {
-  return {
-    resourceId: id,
-    resourceName: id,
-    resourceType: type,
-    accountId: account,
-    awsRegion: region,
-    arn: `arn:aws:${type.split('::')[1]!.toLowerCase()}:${region}:${account}:${id}`,
-    configuration,
-    supplementaryConfiguration: {},
-    tags: [],
-    relationships: [],
-    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z',
-    configurationItemStatus: 'OK',
-    configurationStateId: '1',
-    ...extra,
-  };
-}
+const ci = (region: string, type: string, id: string, configuration: object, extra: Record<string, unknown> = {}) => configurationItem(account, region, type, id, configuration, extra);
 
 function evaluation(rule: string, type: string, id: string, compliance: string) {
   return {

@@ -497,3 +497,64 @@ export function fakeAwsEnv(url: string): NodeJS.ProcessEnv {
     AWS_EC2_METADATA_DISABLED: 'true',
   };
 }
+
+/**
+ * A configuration item as SelectResourceConfig and SelectAggregateResourceConfig return it (the configuration an
+ * object, the capture time ISO text), captured 2026-11-18; `extra` replaces or adds fields.
+ */
+export function configurationItem(account: string, region: string, type: string, id: string, configuration: object, extra: Record<string, unknown> = {}) {
+  return {
+    resourceId: id,
+    resourceName: id,
+    resourceType: type,
+    accountId: account,
+    awsRegion: region,
+    arn: `arn:aws:${type.split('::')[1]!.toLowerCase()}:${region}:${account}:${id}`,
+    configuration,
+    supplementaryConfiguration: {},
+    tags: [],
+    relationships: [],
+    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z',
+    configurationItemStatus: 'OK',
+    configurationStateId: '1',
+    ...extra,
+  };
+}
+
+/**
+ * A WorkSpace in us-east-1 as GetResourceConfigHistory returns it: the configuration JSON text, the capture time in
+ * epoch seconds; encrypted volumes name a KMS key.
+ */
+export function workspaceHistoryItem(account: string, id: string, encrypted: boolean, captured: string, status = 'OK') {
+  const at = Date.parse(captured) / 1000;
+  return {
+    resourceId: id,
+    resourceName: id,
+    resourceType: 'AWS::WorkSpaces::Workspace',
+    accountId: account,
+    awsRegion: 'us-east-1',
+    arn: `arn:aws:workspaces:us-east-1:${account}:workspace/${id}`,
+    configuration: JSON.stringify({
+      WorkspaceId: id,
+      RootVolumeEncryptionEnabled: encrypted,
+      UserVolumeEncryptionEnabled: encrypted,
+      ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:us-east-1:${account}:key/k1` } : {}),
+    }),
+    supplementaryConfiguration: {},
+    tags: {},
+    relationships: [],
+    configurationItemCaptureTime: at,
+    configurationItemStatus: status,
+    configurationStateId: String(at),
+  };
+}
+
+/** The same item as an advanced query returns it today: the configuration an object, the capture time ISO text. */
+export function asSelectedItem(item: ReturnType<typeof workspaceHistoryItem>) {
+  return {
+    ...item,
+    configuration: JSON.parse(item.configuration) as object,
+    configurationItemCaptureTime: new Date(item.configurationItemCaptureTime * 1000).toISOString(),
+    tags: [],
+  };
+}

@@ -2,42 +2,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
+import { asSelectedItem, fakeAwsEnv, startFakeAws, workspaceHistoryItem, type FakeAws } from './fake-aws.ts';
 import { inventoryResourceTypes } from '../src/checks/inventory-types.ts';
 import { onlyPack, runCliInProcess, tempDir, packResult } from './helpers.ts';
 
 const account = '444444444444';
 const at = (iso: string) => Date.parse(iso) / 1000;
 
-function workspace(id: string, encrypted: boolean, captured: string, status = 'OK') {
-  return {
-    resourceId: id,
-    resourceName: id,
-    resourceType: 'AWS::WorkSpaces::Workspace',
-    accountId: account,
-    awsRegion: 'us-east-1',
-    arn: `arn:aws:workspaces:us-east-1:${account}:workspace/${id}`,
-    configuration: JSON.stringify({
-      WorkspaceId: id,
-      RootVolumeEncryptionEnabled: encrypted,
-      UserVolumeEncryptionEnabled: encrypted,
-      ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:us-east-1:${account}:key/k1` } : {}),
-    }),
-    supplementaryConfiguration: {},
-    tags: {},
-    relationships: [],
-    configurationItemCaptureTime: at(captured),
-    configurationItemStatus: status,
-    configurationStateId: String(at(captured)),
-  };
-}
-// The advanced-query shape of the same items today (configuration as an object, capture time as ISO text).
-const current = (item: ReturnType<typeof workspace>) => ({
-  ...item,
-  configuration: JSON.parse(item.configuration),
-  configurationItemCaptureTime: new Date(item.configurationItemCaptureTime * 1000).toISOString(),
-  tags: [],
-});
+const workspace = (id: string, encrypted: boolean, captured: string, status = 'OK') => workspaceHistoryItem(account, id, encrypted, captured, status);
+// The advanced-query shape of the same items today.
+const current = asSelectedItem;
 
 const history = {
   // Unencrypted through October (changed on 10 Oct), encrypted on 5 Nov: at the end of October it fails.

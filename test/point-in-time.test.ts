@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EvidenceItem, Result } from '../src/evaluate/result.ts';
-import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
+import { asSelectedItem, fakeAwsEnv, startFakeAws, workspaceHistoryItem, type FakeAws } from './fake-aws.ts';
 import { onlyPack, packResult, runCliInProcess, tempDir } from './helpers.ts';
 
 const decided = new Set(['pass', 'fail', 'not-applicable', 'waived']);
@@ -56,32 +56,8 @@ describe('the point-in-time rule on the embedded sample (collected 2026-10-31)',
 
 const account = '555555555555';
 const at = (iso: string) => Date.parse(iso) / 1000;
-const captured = (id: string, encrypted: boolean, when: string) => ({
-  resourceId: id,
-  resourceName: id,
-  resourceType: 'AWS::WorkSpaces::Workspace',
-  accountId: account,
-  awsRegion: 'us-east-1',
-  arn: `arn:aws:workspaces:us-east-1:${account}:workspace/${id}`,
-  configuration: JSON.stringify({
-    WorkspaceId: id,
-    RootVolumeEncryptionEnabled: encrypted,
-    UserVolumeEncryptionEnabled: encrypted,
-    ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:us-east-1:${account}:key/k1` } : {}),
-  }),
-  supplementaryConfiguration: {},
-  tags: {},
-  relationships: [],
-  configurationItemCaptureTime: at(when),
-  configurationItemStatus: 'OK',
-  configurationStateId: String(at(when)),
-});
-const asSelected = (item: ReturnType<typeof captured>) => ({
-  ...item,
-  configuration: JSON.parse(item.configuration),
-  configurationItemCaptureTime: new Date(item.configurationItemCaptureTime * 1000).toISOString(),
-  tags: [],
-});
+const captured = (id: string, encrypted: boolean, when: string) => workspaceHistoryItem(account, id, encrypted, when);
+const asSelected = asSelectedItem;
 const ruleResult = (rule: string, id: string, compliance: string, recorded: string) => ({
   EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: rule, ResourceType: 'AWS::IAM::User', ResourceId: id }, OrderingTimestamp: at(recorded) - 60 },
   ComplianceType: compliance,

@@ -10,7 +10,7 @@ import { evaluate } from '../src/evaluate/evaluate.ts';
 import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import type { EvidenceItem } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
-import { fakeAwsEnv, startFakeAws, type FakeAwsOptions, type FakeTrail } from './fake-aws.ts';
+import { configurationItem, fakeAwsEnv, startFakeAws, type FakeAwsOptions, type FakeTrail } from './fake-aws.ts';
 import { runCliInProcess, sampleDir, tempDir } from './helpers.ts';
 
 const account = '444444444444';
@@ -18,27 +18,21 @@ const work = tempDir({ after: (fn) => process.on('exit', fn) });
 const catalog = loadCatalog(new Set(checksById.keys()));
 
 /** A trail's configuration item as SelectResourceConfig returns it (AWS Config: no logging state, no selectors). */
-const trailItem = (region: string, t: FakeTrail) => ({
-  resourceId: t.Name,
-  resourceName: t.Name,
-  resourceType: 'AWS::CloudTrail::Trail',
-  accountId: account,
-  awsRegion: region,
-  arn: `arn:aws:cloudtrail:${region}:${account}:trail/${t.Name}`,
-  configuration: {
-    name: t.Name,
-    isMultiRegionTrail: t.IsMultiRegionTrail,
-    homeRegion: region,
-    hasCustomEventSelectors: Boolean(t.selectors),
-    trailARN: `arn:aws:cloudtrail:${region}:${account}:trail/${t.Name}`,
-  },
-  supplementaryConfiguration: {},
-  tags: [],
-  relationships: [],
-  configurationItemCaptureTime: '2026-11-18T10:00:00.000Z',
-  configurationItemStatus: 'OK',
-  configurationStateId: '1',
-});
+const trailItem = (region: string, t: FakeTrail) =>
+  configurationItem(
+    account,
+    region,
+    'AWS::CloudTrail::Trail',
+    t.Name,
+    {
+      name: t.Name,
+      isMultiRegionTrail: t.IsMultiRegionTrail,
+      homeRegion: region,
+      hasCustomEventSelectors: Boolean(t.selectors),
+      trailARN: `arn:aws:cloudtrail:${region}:${account}:trail/${t.Name}`,
+    },
+    { arn: `arn:aws:cloudtrail:${region}:${account}:trail/${t.Name}` },
+  );
 
 /** Collects one account with these trails in us-east-1 (and none homed in eu-west-1). */
 async function collect(name: string, trails: FakeTrail[], opts: Partial<FakeAwsOptions> = {}) {

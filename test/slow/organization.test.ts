@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { checksById } from '../../src/checks/index.ts';
 import type { EvidenceItem } from '../../src/evaluate/result.ts';
-import { fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws, type FakeRegion } from '../fake-aws.ts';
+import { configurationItem, fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws, type FakeRegion } from '../fake-aws.ts';
 import type { PoamDocument } from '../../src/poam/poam.ts';
 import { onlyPack, packResult, packsUnder, root, runCliInProcess, tempDir } from '../helpers.ts';
 
@@ -53,21 +53,13 @@ function result(account: string, region: string, rule: string, id: string, compl
 function workspace(scope: string, i: number, encrypted: boolean) {
   const [account, region] = scope.split('/') as [string, string];
   const id = `ws-${account.slice(0, 3)}${region.slice(0, 2)}${String(i).padStart(4, '0')}`;
-  return {
-    resourceId: id,
-    resourceName: id,
-    resourceType: 'AWS::WorkSpaces::Workspace',
-    accountId: account,
-    awsRegion: region,
-    arn: `arn:aws:workspaces:${region}:${account}:workspace/${id}`,
-    configuration: { Id: id, RootVolumeEncryptionEnabled: encrypted, UserVolumeEncryptionEnabled: encrypted, ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:${region}:${account}:key/ws` } : {}) },
-    supplementaryConfiguration: {},
-    tags: [],
-    relationships: [],
-    configurationItemCaptureTime: '2026-11-18T10:00:00.000Z',
-    configurationItemStatus: 'OK',
-    configurationStateId: '1',
+  const configuration = {
+    Id: id,
+    RootVolumeEncryptionEnabled: encrypted,
+    UserVolumeEncryptionEnabled: encrypted,
+    ...(encrypted ? { VolumeEncryptionKey: `arn:aws:kms:${region}:${account}:key/ws` } : {}),
   };
+  return configurationItem(account, region, 'AWS::WorkSpaces::Workspace', id, configuration, { arn: `arn:aws:workspaces:${region}:${account}:workspace/${id}` });
 }
 
 // WorkSpaces per account/region: how many, and how many unencrypted. beta/us-east-1 has none (not applicable);
