@@ -59,6 +59,18 @@ for (const ext of ['.jsonl.gz', '.jsonl']) {
       assert.ok(!existsSync(join(unit, name('X-01'))), 'moved, not copied');
     });
 
+    it('reads back lines whose characters straddle the megabyte reads, and lines past them, as written', async (t) => {
+      const pack = tempDir(t);
+      const writer = new FileLinesStore(pack).open<Line>(name('X-01'));
+      // Lines of 4-byte and 2-byte characters over 3 MiB: a read of 1 MiB ends inside a character, or a line, many times.
+      const values = Array.from({ length: 3000 }, (_, i) => `${i} ${'😀é'.repeat(170 + (i % 7))}`);
+      for (const n of values) writer.write({ n });
+      const parts = writer.close();
+      const lines: string[] = [];
+      for await (const batch of readLineBatches<Line>(pack, parts)) lines.push(...batch.map((v) => v.n));
+      assert.deepEqual(lines, values);
+    });
+
     it('copies a small unit file into the current part, and is one empty file when nothing is written', (t) => {
       const pack = tempDir(t);
       const unit = join(tempDir(t), 'unit');

@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { BufferedFileWriter, gunzipFile } from '../core/buffered-writer.ts';
 import { InputError } from '../core/errors.ts';
@@ -196,18 +195,37 @@ export class MemoryLinesStore implements LinesStore {
 }
 
 /** Text arriving in chunks, split into its non-blank lines: a batch per chunk, then what the last chunk left. */
+/**
+ * Cuts bytes into lines at each newline byte and decodes each line on its own: a newline byte is never inside a
+ * UTF-8 sequence, and a line of ASCII decodes to a one-byte string that JSON.parse reads quickly. Decoding a
+ * megabyte at a time and splitting the text took five times as long once a chunk held one non-ASCII character.
+ */
 class LineSplitter {
-  private rest = '';
-  private readonly decoder = new StringDecoder('utf8');
+  private rest: Buffer | undefined;
   push(chunk: Buffer): string[] {
-    const lines = (this.rest + this.decoder.write(chunk)).split('\n');
-    this.rest = lines.pop()!;
-    return lines.filter((l) => l.trim() !== '');
+    const bytes = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    const lines: string[] = [];
+    let start = 0;
+    for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, start)) {
+      keepLine(lines, bytes.toString('utf8', start, newline));
+      start = newline + 1;
+    }
+    // Copied: a caller may read its next chunk into the same buffer.
+    this.rest = start < bytes.length ? Buffer.from(bytes.subarray(start)) : undefined;
+    return lines;
   }
   end(): string[] {
-    const last = this.rest + this.decoder.end();
-    return last.trim() !== '' ? [last] : [];
+    const lines: string[] = [];
+    if (this.rest) keepLine(lines, this.rest.toString('utf8'));
+    this.rest = undefined;
+    return lines;
   }
+}
+
+/** Adds a line unless it is blank (only a line that starts with white space can be). */
+function keepLine(lines: string[], line: string): void {
+  if (line.length === 0 || (/^\s/.test(line) && line.trim() === '')) return;
+  lines.push(line);
 }
 
 /**
