@@ -9,12 +9,11 @@ import ajvFormats from 'ajv-formats';
 import { diffPacks } from '../src/period/drift.ts';
 import { readResult } from '../src/evaluate/read-result.ts';
 import type { Result } from '../src/evaluate/result.ts';
-import { onlyPack, referenceDir, root, runCliInProcess, tempDir } from './helpers.ts';
+import { compiled, onlyPack, referenceDir, root, runCliInProcess, tempDir, untilExit } from './helpers.ts';
 
 const example = join(root, 'catalogs/examples/acme-example-controls.yaml');
 const frameworkId = 'acme-example-controls';
 const exampleIds = ['ACME-ENC-01', 'ACME-ENC-02', 'ACME-ENC-03', 'ACME-IAM-01', 'ACME-LOG-01', 'ACME-LOG-02', 'ACME-DAT-01', 'ACME-DAT-02'];
-const later = (fn: () => void) => process.on('exit', fn);
 
 /** A user's catalog directory holding the example framework file, and nothing of this repository's code. */
 function userCatalog(t: { after(fn: () => void): void }, text = readFileSync(example, 'utf8'), name = 'acme-example-controls.yaml'): { dir: string; file: string } {
@@ -24,12 +23,24 @@ function userCatalog(t: { after(fn: () => void): void }, text = readFileSync(exa
   return { dir, file: join(dir, name) };
 }
 
+describe("a unit's catalog", () => {
+  it("is the run's, not the one an earlier run in the same process loaded", async (t) => {
+    const { threadCatalog } = await compiled<typeof import('../src/evaluate/units/snapshot-units.ts')>('evaluate/units/snapshot-units');
+    const builtIn = threadCatalog();
+    const { dir } = userCatalog(t);
+    const withUser = threadCatalog([dir]);
+    assert.ok(!builtIn.frameworks.some((f) => f.framework === frameworkId));
+    assert.ok(withUser.frameworks.some((f) => f.framework === frameworkId));
+    assert.equal(threadCatalog(), builtIn, 'loaded once a thread');
+  });
+});
+
 describe('a user framework from --catalog DIR', () => {
   let pack: string;
   let result: Result;
   before(async () => {
-    const { dir } = userCatalog({ after: later });
-    const out = tempDir({ after: later });
+    const { dir } = userCatalog(untilExit);
+    const out = tempDir(untilExit);
     const r = await runCliInProcess(['run', '--catalog', dir, '--out', out, '--no-pdf']);
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(out);

@@ -36,9 +36,17 @@ export interface UnitOutcome {
 
 const partDirOf = (outDir: string, index: number) => join(outDir, '.units', String(index));
 
-let catalog: ReturnType<typeof loadCatalog> | undefined;
-/** The catalog, loaded once a thread (the same directories as the main thread's). */
-export const threadCatalog = (userDirs: string[] = []) => (catalog ??= loadCatalog(new Set(checksById.keys()), undefined, userDirs));
+const catalogs = new Map<string, ReturnType<typeof loadCatalog>>();
+/**
+ * The catalog of the run's directories, loaded once a thread. Keyed by the directories: a process that runs twice
+ * (the tests run the CLI in-process) must not evaluate a run with --catalog against an earlier run's catalog.
+ */
+export function threadCatalog(userDirs: string[] = []): ReturnType<typeof loadCatalog> {
+  const key = JSON.stringify(userDirs);
+  let catalog = catalogs.get(key);
+  if (!catalog) catalogs.set(key, (catalog = loadCatalog(new Set(checksById.keys()), undefined, userDirs)));
+  return catalog;
+}
 
 /** Reads and evaluates one unit's files, writing its lines files under the unit's own directory. */
 export async function evaluateUnit(unit: string[], index: number, input: UnitInput): Promise<UnitOutcome> {
