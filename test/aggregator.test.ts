@@ -14,7 +14,7 @@ import { listFilesUnder } from '../src/core/files.ts';
 import { evidenceCopyPath } from '../src/evidence/redacted-copies.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { configurationItem, fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws } from './fake-aws.ts';
-import { assertSameEvidence, compiled, onlyPack, packResult, runCliInProcess, tempDir, withEveryItem } from './helpers.ts';
+import { assertSameEvidence, compiled, onlyPack, packResult, runCliInProcess, tempDir, withEveryItem, untilExit } from './helpers.ts';
 
 // Threads: compiled, as the installed command runs them (see compiled in helpers.ts).
 const { evaluateStage } = await compiled<typeof import('../src/pack/stages.ts')>('pack/stages');
@@ -77,7 +77,7 @@ describe('collect through an AWS Config aggregator (fake endpoint, real SDK)', (
   const calls = (op: string) => [...aws.calls.entries()].filter(([k]) => k.endsWith(`|${op}`) && !k.includes(':')).reduce((n, [, c]) => n + c, 0);
 
   before(async () => {
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     aws = await startFakeAws({
       account: hub,
       regions: { 'us-east-1': {} },

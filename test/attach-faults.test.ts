@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
-import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir, untilExit } from './helpers.ts';
 
 const token = 'ghp_FAKEtokenFORtestsONLY0123456789abcdef';
 
@@ -30,7 +30,7 @@ describe('attach against a misbehaving server', () => {
   let pack: string;
   let pin: string[];
   before(async () => {
-    const work = tempDir({ after: (fn) => process.on('exit', fn) });
+    const work = tempDir(untilExit);
     const out = join(work, 'out');
     // Signed with a key the attach pins: an unanchored pack is never sent (exit 8).
     const pair = generateKeyPairSync('ed25519');

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { requestListColumns } from '../src/attach/request-list.ts';
 import type { SampleDocument } from '../src/sampling/sample.ts';
 import { formOf, startFakeTickets, type FakeTickets } from './fake-tickets.ts';
-import { pinnedTo, runCliInProcess, tempDir } from './helpers.ts';
+import { pinnedTo, runCliInProcess, tempDir, untilExit } from './helpers.ts';
 import { sampleRunPack } from './shared-sample.ts';
 
 describe("attach --request-list: the sample as the auditor's request list", () => {
@@ -41,7 +41,7 @@ describe("attach --request-list: the sample as the auditor's request list", () =
 
   before(async () => {
     api = await startFakeTickets();
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     pack = await sampleRunPack({ pdf: false });
     packId = pack.split('/').pop()!;
     archive = `${pack}.zip`;

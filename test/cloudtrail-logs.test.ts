@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
-import { onlyPack, runCliInProcess, tempDir, packResult } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir, packResult, untilExit } from './helpers.ts';
 
 const account = '333333333333';
 
@@ -32,7 +32,7 @@ describe('collect --cloudtrail-logs: every event of the log files, summarised wi
   const files: Record<string, Buffer> = {};
 
   before(async () => {
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     logs = join(work, 'trail');
     const day = join(logs, 'AWSLogs', account, 'CloudTrail', 'us-east-1', '2026', '10', '05');
     mkdirSync(day, { recursive: true });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { configurationItem, fakeAwsEnv, startFakeAws, type FakeAws, type FakeRegion } from './fake-aws.ts';
-import { onlyPack, root, runCliInProcess, tempDir, packResult } from './helpers.ts';
+import { onlyPack, root, runCliInProcess, tempDir, packResult, untilExit } from './helpers.ts';
 
 const account = '333333333333';
 const epoch = 1795000000; // 2026-11-18
@@ -95,7 +95,7 @@ describe('collect from a fake AWS endpoint with the real SDK clients', () => {
   let collected: Awaited<ReturnType<typeof runCliInProcess>>;
 
   before(async () => {
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     aws = await startFakeAws({
       account,
       regions: {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { fakeAwsEnv, startFakeAws, type FakeAws } from './fake-aws.ts';
-import { onlyPack, runCliInProcess, sampleDir, tempDir, packResult } from './helpers.ts';
+import { onlyPack, runCliInProcess, sampleDir, tempDir, packResult, untilExit } from './helpers.ts';
 
 const [alpha, beta] = ['111111111111', '222222222222'];
 
@@ -44,7 +44,7 @@ describe('collect from the snapshot files AWS Config delivered', () => {
       bucket[`AWSLogs/${alpha}/Config/us-east-1/2026/10/${String((i % 28) + 1).padStart(2, '0')}/ConfigHistory/${alpha}_Config_us-east-1_ConfigHistory_AWS::S3::Bucket_2026${i}.json.gz`] =
         Buffer.from('x');
     aws = await startFakeAws({ account: alpha, regions: {}, s3: { 'acme-config': bucket } });
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     snapshot = join(work, 'snapshot');
     collected = await runCliInProcess(['collect', '--from-files', 's3://acme-config/AWSLogs/', '--period', '2026-10', '--organization', 'Acme', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
   });

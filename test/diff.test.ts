@@ -4,7 +4,7 @@ import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:f
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { onlyPack, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, sampleDir, tempDir, untilExit } from './helpers.ts';
 
 describe('diff between two monthly packs', () => {
   let previous: string;
@@ -14,7 +14,7 @@ describe('diff between two monthly packs', () => {
   let pin: string[];
 
   before(async () => {
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     const pair = generateKeyPairSync('ed25519');
     const key = join(work, 'key.pem');
     writeFileSync(key, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));

@@ -118,6 +118,14 @@ async function mainWithEnv(main: Awaited<ReturnType<typeof compiledMain>>, args:
   }
 }
 
+const atExit: (() => void)[] = [];
+/** For tempDir: removes the directory when the process exits, through one exit listener for every caller. */
+export const untilExit = {
+  after(fn: () => void): void {
+    if (atExit.push(fn) === 1) process.on('exit', () => atExit.forEach((f) => f()));
+  },
+};
+
 /** A temporary directory removed when the test ends. */
 export function tempDir(t: { after(fn: () => void): void }, prefix = 'evidence-pack-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { asSelectedItem, fakeAwsEnv, startFakeAws, workspaceHistoryItem, type FakeAws } from './fake-aws.ts';
 import { inventoryResourceTypes } from '../src/checks/inventory-types.ts';
-import { onlyPack, runCliInProcess, tempDir, packResult } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir, packResult, untilExit } from './helpers.ts';
 
 const account = '444444444444';
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -57,7 +57,7 @@ describe('collect --period: evidence as of the period end from configuration his
         },
       },
     });
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     snapshot = join(work, 'snapshot');
     collected = await runCliInProcess(['collect', '--region', 'us-east-1', '--period', '2026-10', '--out', snapshot, '--json'], fakeAwsEnv(aws.url));
   });

@@ -9,7 +9,7 @@ import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { verifyPack } from '../src/sign/verify.ts';
 import { fakeAwsEnv } from './fake-aws.ts';
 import { startFakeKms, type FakeKms } from './fake-kms.ts';
-import { onlyPack, runCliInProcess, tempDir } from './helpers.ts';
+import { onlyPack, runCliInProcess, tempDir, untilExit } from './helpers.ts';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
@@ -27,7 +27,7 @@ describe('signing with an AWS KMS key (fake KMS on 127.0.0.1, real KMS client)',
 
   before(async () => {
     kms = await startFakeKms();
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     run = await runCliInProcess(['run', '--no-pdf', '--out', join(work, 'out'), '--kms-key-id', kms.keyArn, '--json'], fakeAwsEnv(kms.url));
   });
   after(() => kms.close());

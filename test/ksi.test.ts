@@ -14,7 +14,7 @@ import { ksiStatus, rollUpKsi, type KsiReport } from '../src/evaluate/ksi.ts';
 import { fipsModeChecks } from '../src/evaluate/ucm.ts';
 import { controlStatuses, type ControlResult, type ControlStatus, type Result } from '../src/evaluate/result.ts';
 import { catalogsDir, packageRoot } from '../src/core/paths.ts';
-import { onlyPack, referenceDir, runCliInProcess, tempDir } from './helpers.ts';
+import { onlyPack, referenceDir, runCliInProcess, tempDir, untilExit } from './helpers.ts';
 
 const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (a: Ajv) => void;
 const frmrPath = join(referenceDir, frmrFile);
@@ -215,7 +215,7 @@ describe('ksi.json in a pack', () => {
   let pack: string;
   let ksi: KsiReport;
   before(async () => {
-    const out = tempDir({ after: (fn) => process.on('exit', fn) });
+    const out = tempDir(untilExit);
     const r = await runCliInProcess(['run', '--out', out, '--no-pdf']);
     assert.equal(r.code, 0, r.stderr);
     pack = onlyPack(out);

@@ -14,7 +14,7 @@ import { scheduledCompletion } from '../src/poam/risk.ts';
 import { packFacts, commentLines } from '../src/attach/summary.ts';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { createPublicKey } from 'node:crypto';
-import { packsUnder, referenceDir, runCliInProcess, sampleDir, tempDir } from './helpers.ts';
+import { packsUnder, referenceDir, runCliInProcess, sampleDir, tempDir, untilExit } from './helpers.ts';
 
 const schemaFile = join(referenceDir, 'oscal/v1.1.3/oscal_complete_schema.json');
 const addFormats = ((ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats) as unknown as (a: Ajv) => void;
@@ -36,7 +36,7 @@ describe('POA&M: October then November into one output folder', () => {
   let nov: PoamDocument;
 
   before(async () => {
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     out = join(work, 'out');
     const key = newKey(join(work, 'key.pem'));
     // October: the KMS key's rotation waiver still runs (to 15 Nov); November: it has expired, one WorkSpace is fixed,

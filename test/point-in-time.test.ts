@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EvidenceItem, Result } from '../src/evaluate/result.ts';
 import { asSelectedItem, fakeAwsEnv, startFakeAws, workspaceHistoryItem, type FakeAws } from './fake-aws.ts';
-import { onlyPack, packResult, runCliInProcess, tempDir } from './helpers.ts';
+import { onlyPack, packResult, runCliInProcess, tempDir, untilExit } from './helpers.ts';
 
 const decided = new Set(['pass', 'fail', 'not-applicable', 'waived']);
 const everyItem = (result: Result) => result.controls.flatMap((c) => c.evidence.map((e) => ({ control: c.id, ...e })));
@@ -91,7 +91,7 @@ describe('collect --period on 3 November for October (fake endpoint, real SDK)',
         },
       },
     });
-    const work = tempDir({ after: (fn) => process.on('exit', fn) });
+    const work = tempDir(untilExit);
     const evidence = join(work, 'evidence');
     const collectedAt = { SOURCE_DATE_EPOCH: String(at('2026-11-03T09:00:00Z')) };
     const collected = await runCliInProcess(['collect', '--region', 'us-east-1', '--period', '2026-10', '--out', evidence, '--json'], { ...fakeAwsEnv(aws.url), ...collectedAt });

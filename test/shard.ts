@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,21 +14,43 @@ export function fastLaneFiles(): string[] {
 }
 
 /**
- * The fast lane's files that shard `index` of `count` runs: largest first, each to the shard with the fewest
- * bytes of tests so far, so that shards take about as long.
+ * The fast lane's files in `count` shards: largest first, each to the shard with the fewest bytes of tests so far,
+ * so that shards take about as long.
  */
-export function shardFiles(index: number, count: number): string[] {
-  const bytes = new Array<number>(count).fill(0);
-  const mine: string[] = [];
+export function assignShards(count: number): string[][] {
+  const shards = Array.from({ length: count }, () => ({ bytes: 0, files: [] as string[] }));
   const bySize = fastLaneFiles()
     .map((file) => ({ file, size: statSync(file).size }))
     .sort((a, b) => b.size - a.size || a.file.localeCompare(b.file));
   for (const { file, size } of bySize) {
-    const lightest = bytes.indexOf(Math.min(...bytes));
-    bytes[lightest]! += size;
-    if (lightest === index) mine.push(file);
+    const lightest = shards.reduce((l, s) => (s.bytes < l.bytes ? s : l));
+    lightest.bytes += size;
+    lightest.files.push(file);
   }
-  return mine.sort();
+  return shards.map((s) => s.files.sort());
+}
+
+/**
+ * The test run's assignment: made by the first shard to start and read by the others (they start later), so a test
+ * file edited during the run is still in exactly one shard.
+ */
+function runAssignment(count: number): string[][] {
+  // The runner's start time (Linux) tells this run from an earlier one whose runner had the same pid.
+  const started = existsSync(`/proc/${process.ppid}/stat`) ? readFileSync(`/proc/${process.ppid}/stat`, 'utf8').split(') ').pop()!.split(' ')[19] : '';
+  const file = join(root, 'node_modules/.cache/evidence-pack-tests', `${process.ppid}-shards-${started}-${count}.json`);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    const mine = `${file}.${process.pid}`;
+    writeFileSync(mine, JSON.stringify(assignShards(count)));
+    try {
+      linkSync(mine, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      rmSync(mine, { force: true });
+    }
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as string[][];
 }
 
 /**
@@ -47,19 +69,18 @@ export async function runShard(shardUrl: string): Promise<void> {
   const shards = readdirSync(dirname(shard))
     .filter((f) => f.endsWith('.test.ts'))
     .sort();
-  const files = shardFiles(shards.indexOf(basename(shard)), shards.length);
-  // Files remove their temporary directories on exit: a shard adds more exit listeners than node's default warns at.
-  process.setMaxListeners(0);
+  const files = runAssignment(shards.length)[shards.indexOf(basename(shard))]!;
   let loaded!: (error?: Error) => void;
   const loading = new Promise<void>((resolve, reject) => (loaded = (error) => (error ? reject(error) : resolve())));
   // Top-level tests run one at a time, so the files' tests wait for this one.
   void test(`${basename(shard, '.test.ts')}: loads its ${files.length} test files before any runs`, () => loading);
+  const failed: Error[] = [];
   for (const file of files) {
     try {
       await import(pathToFileURL(file).href);
     } catch (e) {
-      return loaded(new Error(`${relative(root, file)} does not load: ${(e as Error).message}`, { cause: e }));
+      failed.push(new Error(`${relative(root, file)} does not load: ${(e as Error).message}`, { cause: e }));
     }
   }
-  loaded();
+  loaded(failed.length > 1 ? new AggregateError(failed, failed.map((e) => e.message).join('; ')) : failed[0]);
 }

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { onlyPack, root, runCliInProcess, tempDir, type CliResult } from './helpers.ts';
+import { onlyPack, root, runCliInProcess, tempDir, type CliResult, untilExit } from './helpers.ts';
 
 const cacheRoot = join(root, 'node_modules/.cache/evidence-pack-tests');
 
 /**
- * What the cached pack was made from: the test runner (`node --test` starts each test file as its child, so one
- * `npm test` shares one pack), and the newest of the build, templates, catalogs and sample it was made with.
+ * What the cached pack was made from: the test runner (`node --test` starts each shard, or each test file, as its
+ * child, so one `npm test` shares one pack), and the newest of the build, templates, catalogs and sample it was made with.
  */
 function runKey(): string {
   const newest = (dir: string) => Math.max(0, ...(readdirSync(dir, { recursive: true }) as string[]).map((f) => statSync(join(dir, f)).mtimeMs));
@@ -76,7 +76,7 @@ export async function sampleRunCopy({ pdf = true } = {}): Promise<{ out: string;
     assert.equal(output.code, 0, output.stderr);
     writeFileSync(join(made, 'output.json'), JSON.stringify(output));
   });
-  const out = tempDir({ after: (fn) => process.on('exit', fn) });
+  const out = tempDir(untilExit);
   cpSync(join(made, 'out'), out, { recursive: true });
   return { out, pack: onlyPack(out), output: JSON.parse(readFileSync(join(made, 'output.json'), 'utf8')) as CliResult };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { publicKeyFingerprint } from '../src/sign/keys.ts';
 import { verifyPack } from '../src/sign/verify.ts';
-import { listFiles, runCliInProcess, tempDir } from './helpers.ts';
+import { listFiles, runCliInProcess, tempDir, untilExit } from './helpers.ts';
 import { sampleRunPack } from './shared-sample.ts';
 
 describe('verify detects every kind of tampering', () => {
@@ -21,7 +21,7 @@ describe('verify detects every kind of tampering', () => {
   };
 
   before(async () => {
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     pack = await sampleRunPack();
     files = listFiles(pack);
     assert.ok(files.length > 30, 'a realistic pack');

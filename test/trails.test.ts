@@ -11,10 +11,10 @@ import { MemoryLinesStore } from '../src/evaluate/item-files.ts';
 import type { EvidenceItem } from '../src/evaluate/result.ts';
 import { readSnapshot } from '../src/evidence/read.ts';
 import { configurationItem, fakeAwsEnv, startFakeAws, type FakeAwsOptions, type FakeTrail } from './fake-aws.ts';
-import { runCliInProcess, sampleDir, tempDir } from './helpers.ts';
+import { runCliInProcess, sampleDir, tempDir, untilExit } from './helpers.ts';
 
 const account = '444444444444';
-const work = tempDir({ after: (fn) => process.on('exit', fn) });
+const work = tempDir(untilExit);
 const catalog = loadCatalog(new Set(checksById.keys()));
 
 /** A trail's configuration item as SelectResourceConfig returns it (AWS Config: no logging state, no selectors). */

@@ -194,8 +194,8 @@ export class MemoryLinesStore implements LinesStore {
   }
 }
 
-/** Text arriving in chunks, split into its non-blank lines: a batch per chunk, then what the last chunk left. */
 /**
+ * Bytes arriving in chunks, split into their non-blank lines: a batch per chunk, then what the last chunk left.
  * Cuts bytes into lines at each newline byte and decodes each line on its own: a newline byte is never inside a
  * UTF-8 sequence, and a line of ASCII decodes to a one-byte string that JSON.parse reads quickly. Decoding a
  * megabyte at a time and splitting the text took five times as long once a chunk held one non-ASCII character.

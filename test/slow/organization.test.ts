@@ -11,7 +11,7 @@ import { checksById } from '../../src/checks/index.ts';
 import type { EvidenceItem } from '../../src/evaluate/result.ts';
 import { configurationItem, fakeAwsEnv, startFakeAws, type FakeAggregator, type FakeAws, type FakeRegion } from '../fake-aws.ts';
 import type { PoamDocument } from '../../src/poam/poam.ts';
-import { onlyPack, packResult, packsUnder, root, runCliInProcess, tempDir } from '../helpers.ts';
+import { onlyPack, packResult, packsUnder, root, runCliInProcess, tempDir, untilExit } from '../helpers.ts';
 
 const hub = '999999999999';
 const [alpha, beta, gamma] = ['111111111111', '222222222222', '333333333333'];
@@ -125,7 +125,7 @@ describe('an organization through an AWS Config aggregator: 3 accounts × 2 regi
   let pack: Awaited<ReturnType<typeof packOf>>;
 
   before(async () => {
-    work = tempDir({ after: (fn) => process.on('exit', fn) });
+    work = tempDir(untilExit);
     aws = await startFakeAws({ account: hub, regions: { 'us-east-1': {} }, aggregators: { 'org-all': aggregator }, members });
     withRole = join(work, 'with-role');
     await collect(withRole, true);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { PDFArray, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
-import { onlyPack, runCliInProcess, tempDir } from '../helpers.ts';
+import { onlyPack, runCliInProcess, tempDir, untilExit } from '../helpers.ts';
 
 const text = (pdf: string, page?: number) => execFileSync('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', pdf, '-'], { encoding: 'utf8' });
 
@@ -13,7 +13,7 @@ describe('a report too large for one print: printed in parts and merged', () => 
   let pages: number;
 
   before(async () => {
-    const out = tempDir({ after: (fn) => process.on('exit', fn) });
+    const out = tempDir(untilExit);
     // 20 rows a print: the sample's report in a dozen parts, its long controls continued across them.
     const r = await runCliInProcess(['run', '--out', out, '--rows-per-print', '20']);
     assert.equal(r.code, 0, r.stderr);
