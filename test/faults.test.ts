@@ -4,13 +4,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, tempDir } from './helpers.ts';
+import { runCli, runCliInProcess, tempDir } from './helpers.ts';
 
 interface Fault {
   name: string;
   args: (work: string) => string[];
   expect: RegExp;
   out: (work: string) => string;
+  /** Run in a child process: run in-process, the test could not unmount the full tmpfs afterwards (EBUSY). */
+  child?: boolean;
 }
 
 /** A small tmpfs, when this machine lets the test mount one (root on Linux); else undefined and the case is skipped. */
@@ -27,7 +29,6 @@ function smallFs(t: { after(fn: () => void): void }, options: string): string | 
   return dir;
 }
 
-// In a child process, as a user runs it: run in-process, the test could not unmount the full tmpfs afterwards (EBUSY).
 describe('faults: bad output places and templates that throw', () => {
   it('each gives one line and exit 2, and leaves no pack or temporary directory', { timeout: 300_000 }, async (t) => {
     const work = tempDir(t);
@@ -78,18 +79,25 @@ describe('faults: bad output places and templates that throw', () => {
         args: () => ['--out', join(full, 'out')],
         expect: /cannot write the output: no space left on the device \(ENOSPC\); nothing was left behind$/,
         out: () => join(full, 'out'),
+        child: true,
       });
     } else {
       t.diagnostic('full and read-only file systems: skipped (mounting a tmpfs needs root on Linux)');
     }
     const readOnly = smallFs(t, 'size=1m,ro');
     if (readOnly) {
-      faults.push({ name: 'a read-only file system', args: () => ['--out', join(readOnly, 'out')], expect: /\/out: cannot write the output directory \(EROFS\)$/, out: () => join(readOnly, 'out') });
+      faults.push({
+        name: 'a read-only file system',
+        args: () => ['--out', join(readOnly, 'out')],
+        expect: /\/out: cannot write the output directory \(EROFS\)$/,
+        out: () => join(readOnly, 'out'),
+        child: true,
+      });
     }
 
     let clean = 0;
     for (const f of faults) {
-      const r = await runCli(['run', '--no-pdf', ...f.args(work)]);
+      const r = await (f.child ? runCli : runCliInProcess)(['run', '--no-pdf', ...f.args(work)]);
       assert.equal(r.code, 2, `${f.name}: ${r.stderr}`);
       assert.equal(r.stderr.trimEnd().split('\n').length, 1, `${f.name}: one line`);
       assert.match(r.stderr.trimEnd(), f.expect, f.name);
